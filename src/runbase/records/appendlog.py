@@ -1,0 +1,33 @@
+"""Appending frames to shared streams that several processes write (journal, edits).
+
+Each append is one ``write`` on an ``O_APPEND`` descriptor under an exclusive
+``flock``, so frames from different processes never interleave.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from runbase.records.framing import FILE_MAGIC, encode_frame
+
+
+def append_records(path: Path, records: list[tuple[int, Any]]) -> None:
+    """Append ``(kind, payload)`` records, stamped with the current time."""
+    now = time.time()
+    data = b"".join(encode_frame([kind, now, payload]) for kind, payload in records)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.fstat(fd).st_size == 0:
+                data = FILE_MAGIC + data
+            os.write(fd, data)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

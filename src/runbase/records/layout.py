@@ -1,0 +1,83 @@
+"""Where things live under RUNBASE_DIR. Shared by the writer and every reader.
+
+```
+RUNBASE_DIR/
+  journal.rbr                          one frame per run session started (discovery)
+  store.db                             the SQLite index (rebuildable)
+  runs/<entity>/<project>/<run_id>/
+    segments/<start_ns>-<pid>.rbr      one segment per process that wrote the run
+    edits.rbr                          edits made after the fact (Api, web app)
+    files/                             run.dir: files saved with the run
+```
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_BAD_ID_CHARS = set("/\\#?%:;,'")
+_BAD_NAME_CHARS = set("/\\#?%:")
+
+
+def runbase_dir() -> Path:
+    """The root of the local store: RUNBASE_DIR, else ~/.runbase."""
+    env = os.environ.get("RUNBASE_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path("~/.runbase").expanduser()
+
+
+def run_dir(root: Path, entity: str, project: str, run_id: str) -> Path:
+    """Folder of one run."""
+    return root / "runs" / entity / project / run_id
+
+
+def segments_dir(root: Path, entity: str, project: str, run_id: str) -> Path:
+    """Folder of a run's record segments."""
+    return run_dir(root, entity, project, run_id) / "segments"
+
+
+def edits_path(root: Path, entity: str, project: str, run_id: str) -> Path:
+    """The run's edits stream, appended by readers (Api.update, the web app)."""
+    return run_dir(root, entity, project, run_id) / "edits.rbr"
+
+
+def files_dir(root: Path, entity: str, project: str, run_id: str) -> Path:
+    """The run's files folder (``run.dir``)."""
+    return run_dir(root, entity, project, run_id) / "files"
+
+
+def journal_path(root: Path) -> Path:
+    """Append-only list of run sessions, so readers find new segments without a scan."""
+    return root / "journal.rbr"
+
+
+def id_problem(run_id: object) -> str | None:
+    """Why ``run_id`` is not a usable run id, or None when it is fine."""
+    if not isinstance(run_id, str):
+        return f"a run id must be a string, got {type(run_id).__name__}"
+    if not run_id or not run_id.strip():
+        return "a run id cannot be empty"
+    if run_id != run_id.strip():
+        return f"run id {run_id!r} has leading or trailing whitespace"
+    bad = sorted(set(run_id) & _BAD_ID_CHARS)
+    if bad:
+        return f"run id {run_id!r} contains {' '.join(bad)}; ids cannot contain / \\ # ? % : ; , '"
+    if run_id in (".", "..") or "\x00" in run_id or len(run_id) > 128:
+        return f"run id {run_id!r} is not allowed (at most 128 characters, not . or ..)"
+    return None
+
+
+def name_problem(what: str, value: object) -> str | None:
+    """Why an entity or project name is unusable, or None when it is fine."""
+    if not isinstance(value, str):
+        return f"{what} must be a string, got {type(value).__name__}"
+    if not value.strip() or value != value.strip():
+        return f"{what} {value!r} is empty or has surrounding whitespace"
+    bad = sorted(set(value) & _BAD_NAME_CHARS)
+    if bad:
+        return f"{what} {value!r} contains {' '.join(bad)}; names cannot contain / \\ # ? % :"
+    if value in (".", "..") or "\x00" in value or len(value) > 128:
+        return f"{what} {value!r} is not allowed (at most 128 characters, not . or ..)"
+    return None
