@@ -1,0 +1,17 @@
+"""Errors raised by runbase, named like W&B's so ``except wandb.Error`` keeps working."""
+
+
+class Error(Exception):
+    """Base class of every runbase error."""
+
+
+class UsageError(Error):
+    """The SDK was called in a way it cannot honour; the message says what to do."""
+
+
+class ConfigError(Error):
+    """A config change that is not allowed (a changed value without allow_val_change)."""
+
+
+class CommError(Error):
+    """Talking to a runbase server failed."""

@@ -1,0 +1,133 @@
+"""``run.config``: a dict with attribute access whose changes are recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from runbase.errors import ConfigError
+from runbase.sdk.values import convert
+
+Emit = Callable[[dict[str, Any], list[str]], None]
+
+
+def _plain(value: Any, key: str) -> Any:
+    """Config values are stored as JSON-like data; nested mappings stay nested."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, f"{key}.{k}") for k, v in value.items()}
+    if hasattr(value, "__dict__") and type(value).__name__ == "Namespace":
+        return {k: _plain(v, f"{key}.{k}") for k, v in vars(value).items()}
+    return convert(value, key, "config")
+
+
+def as_dict(params: Any) -> dict[str, Any]:
+    """Accept a dict, an argparse Namespace, or anything with ``__dict__`` from absl/TF flags."""
+    if params is None:
+        return {}
+    if isinstance(params, Mapping):
+        return dict(params)
+    if type(params).__name__ == "Namespace" or hasattr(params, "_get_kwargs"):
+        return dict(vars(params))
+    raise TypeError(
+        f"config must be a dict or an argparse Namespace, got {type(params).__name__}"
+    )
+
+
+class Config:
+    """Run configuration. ``config.lr``, ``config["lr"]``, ``config.update({...})``.
+
+    Changing an existing key to a different value raises ConfigError unless
+    ``allow_val_change`` is given (per call, or for the run in ``init()``).
+    """
+
+    def __init__(self, emit: Emit | None = None, allow_val_change: bool = False) -> None:
+        object.__setattr__(self, "_items", {})
+        object.__setattr__(self, "_emit", emit)
+        object.__setattr__(self, "_allow", allow_val_change)
+
+    def _set_many(self, params: Any, allow_val_change: bool | None) -> None:
+        raw = as_dict(params)
+        allow = self._allow if allow_val_change is None else allow_val_change
+        changes: dict[str, Any] = {}
+        for k, v in raw.items():
+            key = str(k).strip("-")  # argparse-style names
+            value = _plain(v, key)
+            if key in self._items and self._items[key] != value and not allow:
+                raise ConfigError(
+                    f"Attempted to change value of config key {key!r} from "
+                    f"{self._items[key]!r} to {value!r}. If you really want to do this, pass "
+                    "allow_val_change=True to config.update() or to runbase.init()"
+                )
+            if key not in self._items or self._items[key] != value:
+                changes[key] = value
+        if not changes:
+            return
+        self._items.update(changes)
+        if self._emit is not None:
+            self._emit(changes, [])
+
+    def update(self, params: Any = None, allow_val_change: bool | None = None) -> None:
+        """Add or change keys from a dict or argparse Namespace."""
+        self._set_many(params, allow_val_change)
+
+    def setdefaults(self, params: Any) -> None:
+        """Set keys that are not set yet; existing ones are left alone."""
+        raw = as_dict(params)
+        self._set_many({k: v for k, v in raw.items() if k not in self._items}, None)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._set_many({key: value}, None)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        self._set_many({key: value}, None)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise AttributeError(f"config has no key {key!r}") from None
+
+    def __delitem__(self, key: str) -> None:
+        del self._items[key]
+        if self._emit is not None:
+            self._emit({}, [key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Config):
+            return self._items == other._items
+        return isinstance(other, Mapping) and self._items == dict(other)
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Value of ``key``, or ``default``."""
+        return self._items.get(key, default)
+
+    def keys(self) -> list[str]:
+        """User keys (keys starting with ``_`` are internal and hidden, as in W&B)."""
+        return [k for k in self._items if not k.startswith("_")]
+
+    def items(self) -> list[tuple[str, Any]]:
+        """User ``(key, value)`` pairs."""
+        return [(k, v) for k, v in self._items.items() if not k.startswith("_")]
+
+    def values(self) -> list[Any]:
+        """User values."""
+        return [v for k, v in self._items.items() if not k.startswith("_")]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain copy of every key."""
+        return dict(self._items)

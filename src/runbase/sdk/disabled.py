@@ -1,0 +1,58 @@
+"""``mode="disabled"``: a run whose calls do nothing and write nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runbase.sdk.config import Config
+from runbase.sdk.ids import generate_id
+from runbase.sdk.settings import Settings
+from runbase.sdk.summary import Metric, Summary, SummaryState
+
+
+class DisabledRun:
+    """Accepts every Run call so scripts run unchanged, and records nothing."""
+
+    def __init__(self, settings: Settings, config: dict[str, Any] | None = None) -> None:
+        self.settings = settings
+        self.id = generate_id()
+        self.name = f"dummy-{self.id}"
+        self.project = settings.project or "dummy"
+        self.entity = "dummy"
+        self.path = f"{self.entity}/{self.project}/{self.id}"
+        self.url = ""
+        self.dir = ""
+        self.notes = settings.notes
+        self.tags = tuple(settings.tags or ())
+        self.group = settings.group
+        self.job_type = settings.job_type
+        self.start_time = 0.0
+        self.step = 0
+        self.resumed = False
+        self.offline = False
+        self.disabled = True
+        self.config = Config(None, allow_val_change=True)
+        if config:
+            self.config.update(config)
+        self.summary = Summary(SummaryState(), lambda changes, removed: None)
+
+    def log(self, data: dict[str, Any], step: int | None = None, commit: bool | None = None,
+            sync: bool | None = None) -> None:
+        """Does nothing."""
+
+    def define_metric(self, name: str, *args: Any, **kwargs: Any) -> Metric:
+        """Does nothing; returns the definition."""
+        return Metric(name)
+
+    def save(self, *args: Any, **kwargs: Any) -> list[str]:
+        """Does nothing."""
+        return []
+
+    def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
+        """Does nothing."""
+
+    def __enter__(self) -> DisabledRun:
+        return self
+
+    def __exit__(self, *exc: Any) -> bool:
+        return False

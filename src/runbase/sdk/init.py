@@ -1,0 +1,325 @@
+"""``runbase.init()``: decide between a new, the previous, or a resumed run."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from runbase.errors import UsageError
+from runbase.records import Kind, SegmentWriter, StorageError
+from runbase.records.appendlog import append_records
+from runbase.records.layout import (
+    files_dir,
+    id_problem,
+    journal_path,
+    name_problem,
+    runbase_dir,
+    segments_dir,
+)
+from runbase.records.process import host_name, process_start_ticks
+from runbase.sdk import process, resume
+from runbase.sdk.config import as_dict
+from runbase.sdk.disabled import DisabledRun
+from runbase.sdk.ids import generate_id, generate_name, next_run_number
+from runbase.sdk.run import Run, _check_tags
+from runbase.sdk.settings import Settings, validate_reinit
+
+DEFAULT_PROJECT = "Uncategorized"
+_RESUME_VALUES = ("allow", "must", "never", "auto")
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter/IPython kernel (where reinit defaults to return_previous)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+    except Exception:
+        return False
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def default_entity() -> str:
+    """The local user name."""
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "user"
+
+
+def _environment_settings() -> Settings:
+    return Settings.from_environment()
+
+
+def resolve_settings(settings: Settings | dict[str, Any] | None, kwargs: dict[str, Any]) -> Settings:
+    """kwarg > init(settings=) > setup() > environment > default."""
+    if isinstance(settings, dict):
+        settings = Settings(**settings)
+    elif settings is not None and not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a runbase.Settings, got {type(settings).__name__}")
+    explicit = Settings(**{k: v for k, v in kwargs.items() if v is not None})
+    return Settings.merged(_environment_settings(), process.STATE.setup_settings, settings, explicit)
+
+
+def init(
+    project: str | None = None,
+    entity: str | None = None,
+    name: str | None = None,
+    id: str | None = None,  # noqa: A002 - W&B's spelling
+    notes: str | None = None,
+    tags: Any = None,
+    config: Any = None,
+    group: str | None = None,
+    job_type: str | None = None,
+    dir: str | os.PathLike[str] | None = None,  # noqa: A002
+    mode: str | None = None,
+    reinit: Any = None,
+    resume: bool | str | None = None,
+    settings: Settings | dict[str, Any] | None = None,
+    allow_val_change: bool | None = None,
+    **unknown: Any,
+) -> Run | DisabledRun:
+    """Start a run (or return/finish the active one, per ``reinit``). See docs/sdk.md."""
+    t0 = time.time()
+    if unknown:
+        warnings.warn(
+            f"runbase.init: ignoring arguments runbase does not support: {', '.join(sorted(unknown))}",
+            stacklevel=2,
+        )
+    args = {
+        "project": project,
+        "entity": entity,
+        "name": name,
+        "id": id,
+        "notes": notes,
+        "tags": tags,
+        "group": group,
+        "job_type": job_type,
+        "dir": os.fspath(dir) if dir is not None else None,
+        "mode": mode,
+        "reinit": reinit,
+        "resume": resume if isinstance(resume, str) or resume is None else resume,
+        "allow_val_change": allow_val_change,
+    }
+    s = resolve_settings(settings, {k: v for k, v in args.items() if k != "resume"})
+    if resume is not None:
+        s._explicit["resume"] = resume
+    config_dict = as_dict(config)
+
+    if s.mode == "disabled":
+        run = DisabledRun(s, config_dict)
+        process.set_globals(run)
+        return run
+
+    policy = s.reinit if s.reinit != "default" else None
+    if policy is None:
+        policy = "return_previous" if in_notebook() else "finish_previous"
+    policy = validate_reinit(policy)
+    active = process.most_recent_active()
+    if active is not None:
+        if policy == "finish_previous":
+            process.finish_all(0)
+        elif policy == "return_previous":
+            if not s.silent:
+                print(
+                    f"runbase: init() called while run {active.name} ({active.id}) is active "
+                    "and reinit='return_previous': returning that run; the new arguments are "
+                    "ignored. Pass reinit='create_new' to start another run alongside it.",
+                    file=sys.stderr,
+                )
+            return active
+    run = _create_run(s, config_dict, t0)
+    process.register(run, make_global=policy != "create_new")
+    _attach_environment(run)
+    if not s.silent:
+        verb = "Resuming" if run.resumed else "Tracking"
+        print(
+            f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}\n"
+            f"runbase: View it at {run.url}  (start the web app with `runbase ui`)",
+            file=sys.stderr,
+        )
+    return run
+
+
+def _resume_mode(value: Any) -> str | None:
+    if value is True:
+        return "auto"
+    if value is False or value is None:
+        return None
+    if value not in _RESUME_VALUES:
+        raise ValueError(
+            f"resume={value!r} is not valid; use one of {', '.join(map(repr, _RESUME_VALUES))}, "
+            "True or False"
+        )
+    return value
+
+
+def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
+    root = Path(s.dir).expanduser() if s.dir else runbase_dir()
+    entity = s.entity or default_entity()
+    project = s.project or DEFAULT_PROJECT
+    for what, value in (("entity", entity), ("project", project)):
+        problem = name_problem(what, value)
+        if problem:
+            raise UsageError(problem)
+    tags = _check_tags(s.tags)
+    mode = _resume_mode(s.resume)
+
+    run_id = s.id
+    if run_id is None and mode == "auto":
+        run_id = resume.auto_resume_id(root)
+    if run_id is not None:
+        problem = id_problem(run_id)
+        if problem:
+            raise UsageError(problem)
+    else:
+        run_id = generate_id()
+
+    seg_dir = segments_dir(root, entity, project, run_id)
+    existing = resume.load_existing(seg_dir) if s.id is not None or mode else None
+    if existing is not None:
+        if existing.live_pid is not None:
+            raise UsageError(
+                f"run {entity}/{project}/{run_id} is in use by process {existing.live_pid} on "
+                "this host; finish it there first, or choose another id."
+            )
+        if mode is None:
+            raise UsageError(
+                f"a run with id {run_id!r} already exists in {entity}/{project}. Pass "
+                "resume='allow' to continue it, or choose another id."
+            )
+        if mode == "never":
+            raise UsageError(f"resume='never' but run {entity}/{project}/{run_id} exists")
+    elif mode == "must":
+        raise UsageError(
+            f"resume='must' but there is no run {entity}/{project}/{run_id} to resume; "
+            "use resume='allow' to create it when it does not exist"
+        )
+    resumed = existing is not None
+
+    project_dir = seg_dir.parent.parent
+    if resumed:
+        name = s.name or existing.name or run_id
+    else:
+        try:
+            number = next_run_number(project_dir)
+        except OSError as e:
+            raise _storage_error(root, e) from None
+        name = s.name or generate_name(number)
+    fdir = files_dir(root, entity, project, run_id)
+    pid = os.getpid()
+    start_ns = time.time_ns()
+    segment_name = f"{start_ns:020d}-{pid}.rbr"
+    try:
+        seg_dir.mkdir(parents=True, exist_ok=True)
+        fdir.mkdir(parents=True, exist_ok=True)
+        writer = SegmentWriter(str(seg_dir / segment_name))
+    except (OSError, StorageError) as e:
+        raise _storage_error(root, e) from None
+
+    info: dict[str, Any] = dict(existing.info) if existing else {}
+    for key, value in (("notes", s.notes), ("group", s.group), ("job_type", s.job_type)):
+        if value is not None:
+            info[key] = value
+    if s.tags is not None or "tags" not in info:
+        info["tags"] = list(tags)
+    run_config = dict(existing.config) if existing else {}
+    run = Run(
+        settings=s,
+        root=root,
+        entity=entity,
+        project=project,
+        run_id=run_id,
+        name=name,
+        writer=writer,
+        files_dir=fdir,
+        start_time=t0,
+        step=existing.next_step if existing else 0,
+        config=run_config,
+        summary=existing.summary if existing else None,
+        info=info,
+        allow_val_change=bool(s.allow_val_change),
+        resumed=resumed,
+    )
+    if config:
+        run.config._set_many(config, True if resumed else None)
+    start = {
+        "id": run_id,
+        "name": name,
+        "project": project,
+        "entity": entity,
+        "notes": info.get("notes"),
+        "tags": info.get("tags") or [],
+        "group": info.get("group"),
+        "job_type": info.get("job_type"),
+        "config": run.config.as_dict(),
+        "user": default_entity(),
+        "host": host_name(),
+        "pid": pid,
+        "pid_start": process_start_ticks(pid),
+        "start_time": t0,
+        "resumed": resumed,
+        "runbase_version": _version(),
+        "mode": s.mode,
+    }
+    run._emit(Kind.START, start)
+    try:
+        append_records(
+            journal_path(root),
+            [(Kind.JOURNAL, {"entity": entity, "project": project, "run_id": run_id,
+                             "segment": segment_name})],
+        )
+    except OSError as e:  # readers still find the run by walking runs/
+        warnings.warn(f"runbase: could not update the run journal: {e}", stacklevel=3)
+    if mode == "auto":
+        resume.remember_for_auto_resume(root, run_id)
+    return run
+
+
+def _storage_error(root: Path, e: OSError) -> UsageError:
+    return UsageError(
+        f"runbase cannot write to {root}: {getattr(e, 'strerror', None) or e}. Make it writable, "
+        "free some space, or set RUNBASE_DIR to a folder that is."
+    )
+
+
+def _version() -> str:
+    from runbase import __version__
+
+    return __version__
+
+
+def _attach_environment(run: Run) -> None:
+    try:
+        from runbase.sdk.environment import attach
+    except ImportError:
+        return
+    try:
+        run._attachment = attach(run)
+    except Exception as e:  # capture is a nice-to-have; the run itself must work
+        warnings.warn(f"runbase: environment capture failed to start: {e}", stacklevel=3)
+
+
+def setup(settings: Settings | None = None) -> None:
+    """Set process-wide settings (e.g. ``reinit``) for later ``init()`` calls."""
+    if settings is not None and not isinstance(settings, Settings):
+        raise TypeError(f"setup() takes a runbase.Settings, got {type(settings).__name__}")
+    process.STATE.setup_settings = Settings.merged(process.STATE.setup_settings, settings)
+
+
+def finish(exit_code: int | None = None, quiet: bool | None = None) -> None:
+    """Finish the global run (``runbase.run``); runs made with create_new are left alone."""
+    run = process.STATE.global_run
+    if run is not None:
+        run.finish(exit_code=exit_code, quiet=quiet)
+
+
+def teardown(exit_code: int | None = None) -> None:
+    """Finish every active run in this process."""
+    process.finish_all(0 if exit_code is None else exit_code)

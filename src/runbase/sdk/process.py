@@ -1,0 +1,209 @@
+"""Process-wide SDK state: active runs, the global run, exit hooks, fork handling.
+
+There is one of these per process (keyed implicitly by pid: a forked child
+resets it), like W&B's setup singleton.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+from runbase.sdk.settings import Settings
+
+if TYPE_CHECKING:
+    from runbase.sdk.run import Run
+
+
+class ProcessState:
+    """Everything the SDK knows about this process."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.active: list[Run] = []
+        self.global_run: Run | None = None
+        self.setup_settings: Settings | None = None
+        self.exit_code: int | None = None
+        self.hooks_installed = False
+        self.lock = threading.RLock()
+        self.heartbeat: threading.Thread | None = None
+        self.heartbeat_stop = threading.Event()
+
+
+STATE = ProcessState()
+
+
+def _runbase_module() -> Any:
+    return sys.modules["runbase"]
+
+
+def set_globals(run: Any) -> None:
+    """Point ``runbase.run/log/config/summary/...`` at ``run``."""
+    mod = _runbase_module()
+    STATE.global_run = run
+    mod.run = run
+    mod.log = run.log
+    mod.config = run.config
+    mod.summary = run.summary
+    mod.define_metric = run.define_metric
+    mod.save = run.save
+
+
+def unset_globals() -> None:
+    """Back to the placeholders that say to call init()."""
+    from runbase.sdk import preinit
+
+    mod = _runbase_module()
+    STATE.global_run = None
+    mod.run = None
+    mod.log = preinit.log
+    mod.config = preinit.config
+    mod.summary = preinit.summary
+    mod.define_metric = preinit.define_metric
+    mod.save = preinit.save
+
+
+def register(run: Run, make_global: bool) -> None:
+    """Track a new run; install the exit hooks on first use."""
+    with STATE.lock:
+        STATE.active.append(run)
+        install_hooks()
+        _ensure_heartbeat(run.settings.heartbeat_interval)
+    if make_global:
+        set_globals(run)
+
+
+def forget(run: Run) -> None:
+    """A run finished: stop tracking it and unset the globals if it was global."""
+    with STATE.lock:
+        if run in STATE.active:
+            STATE.active.remove(run)
+        if STATE.global_run is run:
+            unset_globals()
+
+
+def most_recent_active() -> Run | None:
+    """The most recently created unfinished run."""
+    with STATE.lock:
+        return STATE.active[-1] if STATE.active else None
+
+
+def finish_all(exit_code: int) -> None:
+    """Finish every active run, oldest first."""
+    with STATE.lock:
+        runs = list(STATE.active)
+    for run in runs:
+        try:
+            run.finish(exit_code=exit_code)
+        except Exception as e:  # finishing one run must not stop the others
+            print(f"runbase: could not finish run {run.id}: {e}", file=sys.stderr)
+
+
+# --- exit code capture ---------------------------------------------------------------------
+
+
+def exit_code_of(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    return 1  # sys.exit("message") prints the message and exits with 1
+
+
+def install_hooks() -> None:
+    """Capture how the process ends, and finish every run at exit."""
+    if STATE.hooks_installed:
+        return
+    STATE.hooks_installed = True
+    previous_hook = sys.excepthook
+
+    def excepthook(tp: type[BaseException], value: BaseException, tb: Any) -> None:
+        STATE.exit_code = 255 if issubclass(tp, KeyboardInterrupt) else 1
+        previous_hook(tp, value, tb)
+
+    sys.excepthook = excepthook
+    original_exit = sys.exit
+
+    def exit(code: object = None) -> None:  # noqa: A001 - mirrors sys.exit
+        STATE.exit_code = exit_code_of(code)
+        original_exit(code)
+
+    sys.exit = exit
+    atexit.register(_at_exit)
+    if threading.current_thread() is threading.main_thread():
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_sigterm)
+    if "multiprocessing" in sys.modules:
+        _register_multiprocessing_finalizer()
+
+
+def _at_exit() -> None:
+    code = STATE.exit_code if STATE.exit_code is not None else 0
+    finish_all(code)
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    # Record the ending (exit code 128+15, state failed), then die by SIGTERM as the
+    # default disposition would have, so parents see the same exit status.
+    finish_all(128 + signum)
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _register_multiprocessing_finalizer() -> None:
+    # multiprocessing's fork and forkserver children leave through os._exit, which skips
+    # atexit; its own finalizers still run, so hook in there as well.
+    import multiprocessing
+    import multiprocessing.util
+
+    if multiprocessing.current_process().name != "MainProcess":
+        multiprocessing.util.Finalize(None, _at_exit, exitpriority=100)
+
+
+# --- heartbeat -----------------------------------------------------------------------------
+
+
+def _ensure_heartbeat(interval: float) -> None:
+    if STATE.heartbeat is not None and STATE.heartbeat.is_alive():
+        return
+    STATE.heartbeat_stop.clear()
+    t = threading.Thread(target=_beat, args=(interval,), name="runbase-heartbeat", daemon=True)
+    STATE.heartbeat = t
+    t.start()
+
+
+def _beat(interval: float) -> None:
+    from runbase.records import Kind
+
+    while not STATE.heartbeat_stop.wait(interval):
+        with STATE.lock:
+            runs = list(STATE.active)
+        if not runs:
+            return
+        for run in runs:
+            try:
+                run._emit(Kind.HEARTBEAT, None)
+            except Exception:  # a heartbeat is best effort; the next one may work
+                pass
+
+
+# --- fork ----------------------------------------------------------------------------------
+
+
+def _after_fork_in_child() -> None:
+    global STATE
+    inherited = STATE.active
+    setup = STATE.setup_settings
+    STATE = ProcessState()
+    STATE.setup_settings = setup
+    for run in inherited:
+        run._orphan()
+    if "runbase" in sys.modules and hasattr(sys.modules["runbase"], "run"):
+        unset_globals()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -1,0 +1,115 @@
+"""Turning what a user logs into record values: flat keys, plain types.
+
+The fast path (a flat dict of floats, ints, strs, bools and None) costs one
+type check per value and no copy. Everything else goes through ``_convert``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+SMALL_ARRAY = 32
+_PLAIN = (float, int, str, bool, type(None))
+
+
+def is_plain_flat(data: dict[str, Any]) -> bool:
+    """True when ``data`` can be stored as it is: str keys without dots, plain values."""
+    for k, v in data.items():
+        t = type(v)
+        if t is not float and t is not int and t is not str and t is not bool and v is not None:
+            return False
+        if type(k) is not str:
+            return False
+    return True
+
+
+def flatten(data: Mapping[str, Any], what: str = "log") -> dict[str, Any]:
+    """Flatten nested mappings into ``a.b`` keys and convert values.
+
+    Raises TypeError naming the key and the type of an unsupported value, before
+    anything is written, so a failing call logs nothing.
+    """
+    out: dict[str, Any] = {}
+    _flatten_into(out, "", data, what)
+    return out
+
+
+def _flatten_into(out: dict[str, Any], prefix: str, data: Mapping[Any, Any], what: str) -> None:
+    for k, v in data.items():
+        if not isinstance(k, str):
+            raise TypeError(
+                f"{what}: keys must be strings, got {type(k).__name__} key {k!r}"
+                + (f" under {prefix[:-1]!r}" if prefix else "")
+            )
+        key = prefix + k
+        if isinstance(v, Mapping):
+            if not v:
+                continue
+            _flatten_into(out, key + ".", v, what)
+        else:
+            out[key] = convert(v, key, what)
+
+
+def convert(value: Any, key: str, what: str = "log") -> Any:
+    """One value as a plain type, or TypeError naming ``key`` and the type."""
+    t = type(value)
+    if t in _PLAIN:
+        return value
+    if isinstance(value, int):  # IntEnum and other int subclasses
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    module = t.__module__.split(".")[0]
+    if module == "numpy":
+        return _from_numpy(value, key, what)
+    if module == "torch":
+        return _from_torch(value, key, what)
+    if isinstance(value, list | tuple):
+        if len(value) > 100_000:
+            raise TypeError(f"{what}: {key!r} is a sequence of {len(value)} items; too long")
+        return [convert(v, key, what) for v in value]
+    raise TypeError(
+        f"{what}: {key!r} has a value of type {t.__module__}.{t.__qualname__}, which runbase "
+        "cannot store; log numbers, strings, booleans, None, lists of those, numpy values "
+        "or torch tensors (convert it first, e.g. float(x) or str(x))"
+    )
+
+
+def _from_numpy(value: Any, key: str, what: str) -> Any:
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        if isinstance(value, np.floating) and value.dtype.itemsize > 8:
+            return float(value)
+        out = value.item()
+        if isinstance(out, bytes | complex):
+            raise TypeError(f"{what}: {key!r} is a numpy {value.dtype} value, which is unsupported")
+        return out
+    if isinstance(value, np.ndarray):
+        if value.size == 1:
+            return convert(value.reshape(-1)[0], key, what)
+        if value.size <= SMALL_ARRAY and value.dtype.kind in "biuf":
+            return [convert(v, key, what) for v in value.reshape(-1)]
+        raise TypeError(
+            f"{what}: {key!r} is a numpy array of {value.size} elements; runbase stores arrays "
+            f"of at most {SMALL_ARRAY} numbers. Log a summary of it instead (e.g. arr.mean())"
+        )
+    raise TypeError(f"{what}: {key!r} has unsupported numpy type {type(value).__name__}")
+
+
+def _from_torch(value: Any, key: str, what: str) -> Any:
+    numel = getattr(value, "numel", None)
+    if numel is None:
+        raise TypeError(f"{what}: {key!r} has unsupported torch type {type(value).__name__}")
+    n = numel()
+    if n == 1:
+        return convert(value.detach().reshape(-1)[0].item(), key, what)
+    if n <= SMALL_ARRAY:
+        return [convert(v, key, what) for v in value.detach().cpu().reshape(-1).tolist()]
+    raise TypeError(
+        f"{what}: {key!r} is a tensor of {n} elements; runbase stores tensors of at most "
+        f"{SMALL_ARRAY} numbers. Log a summary of it instead (e.g. t.mean().item())"
+    )
