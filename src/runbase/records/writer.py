@@ -32,7 +32,8 @@ class SegmentWriter:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
         except OSError as e:
-            raise StorageError(e.errno, f"cannot create the run's record file {path}: {e.strerror}")
+            msg = f"cannot create the run's record file {path}: {e.strerror}"
+            raise StorageError(e.errno, msg) from None
         self._fd = fd
         self._pos = 0
         self._size = 0
@@ -60,7 +61,7 @@ class SegmentWriter:
                 e.errno,
                 f"cannot grow the run's record file {self.path} to {new_size} bytes: "
                 f"{e.strerror}. Free space in RUNBASE_DIR or point RUNBASE_DIR elsewhere.",
-            )
+            ) from None
         if self._mm is None:
             self._mm = mmap.mmap(self._fd, new_size)
         else:

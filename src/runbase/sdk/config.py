@@ -28,9 +28,7 @@ def as_dict(params: Any) -> dict[str, Any]:
         return dict(params)
     if type(params).__name__ == "Namespace" or hasattr(params, "_get_kwargs"):
         return dict(vars(params))
-    raise TypeError(
-        f"config must be a dict or an argparse Namespace, got {type(params).__name__}"
-    )
+    raise TypeError(f"config must be a dict or an argparse Namespace, got {type(params).__name__}")
 
 
 class Config:

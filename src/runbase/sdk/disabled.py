@@ -36,8 +36,13 @@ class DisabledRun:
             self.config.update(config)
         self.summary = Summary(SummaryState(), lambda changes, removed: None)
 
-    def log(self, data: dict[str, Any], step: int | None = None, commit: bool | None = None,
-            sync: bool | None = None) -> None:
+    def log(
+        self,
+        data: dict[str, Any],
+        step: int | None = None,
+        commit: bool | None = None,
+        sync: bool | None = None,
+    ) -> None:
         """Does nothing."""
 
     def define_metric(self, name: str, *args: Any, **kwargs: Any) -> Metric:

@@ -57,14 +57,18 @@ def _environment_settings() -> Settings:
     return Settings.from_environment()
 
 
-def resolve_settings(settings: Settings | dict[str, Any] | None, kwargs: dict[str, Any]) -> Settings:
+def resolve_settings(
+    settings: Settings | dict[str, Any] | None, kwargs: dict[str, Any]
+) -> Settings:
     """kwarg > init(settings=) > setup() > environment > default."""
     if isinstance(settings, dict):
         settings = Settings(**settings)
     elif settings is not None and not isinstance(settings, Settings):
         raise TypeError(f"settings must be a runbase.Settings, got {type(settings).__name__}")
     explicit = Settings(**{k: v for k, v in kwargs.items() if v is not None})
-    return Settings.merged(_environment_settings(), process.STATE.setup_settings, settings, explicit)
+    return Settings.merged(
+        _environment_settings(), process.STATE.setup_settings, settings, explicit
+    )
 
 
 def init(
@@ -89,7 +93,8 @@ def init(
     t0 = time.time()
     if unknown:
         warnings.warn(
-            f"runbase.init: ignoring arguments runbase does not support: {', '.join(sorted(unknown))}",
+            "runbase.init: ignoring arguments runbase does not support: "
+            + ", ".join(sorted(unknown)),
             stacklevel=2,
         )
     args = {
@@ -272,8 +277,17 @@ def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
     try:
         append_records(
             journal_path(root),
-            [(Kind.JOURNAL, {"entity": entity, "project": project, "run_id": run_id,
-                             "segment": segment_name})],
+            [
+                (
+                    Kind.JOURNAL,
+                    {
+                        "entity": entity,
+                        "project": project,
+                        "run_id": run_id,
+                        "segment": segment_name,
+                    },
+                )
+            ],
         )
     except OSError as e:  # readers still find the run by walking runs/
         warnings.warn(f"runbase: could not update the run journal: {e}", stacklevel=3)

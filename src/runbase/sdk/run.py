@@ -16,7 +16,7 @@ import msgspec
 
 from runbase.errors import UsageError
 from runbase.records import Kind, SegmentWriter, StorageError
-from runbase.sdk import process
+from runbase.sdk import process, resume
 from runbase.sdk.config import Config
 from runbase.sdk.settings import Settings
 from runbase.sdk.summary import Metric, Summary, SummaryState, parse_summary
@@ -223,7 +223,7 @@ class Run:
         """Hold records in memory while the disk refuses them, and retry."""
         if error is not None and not self._backlog:
             warnings.warn(
-                f"runbase: cannot write run {self._id}: {error.strerror or error}. Logged data is "
+                f"runbase: cannot write run {self._id}: {error.strerror or error} Logged data is "
                 "held in memory (up to 256 MB) and written as soon as space is available.",
                 RuntimeWarning,
                 stacklevel=4,
@@ -283,9 +283,7 @@ class Run:
             self._check_open("log()")
         if type(data) is not dict:
             if not isinstance(data, Mapping):
-                raise TypeError(
-                    f"run.log() must be passed a dictionary, got {type(data).__name__}"
-                )
+                raise TypeError(f"run.log() must be passed a dictionary, got {type(data).__name__}")
             data = dict(data)
         if not is_plain_flat(data):
             data = flatten(data)
@@ -369,14 +367,14 @@ class Run:
         if goal is not None and goal not in ("minimize", "maximize"):
             raise ValueError("define_metric: goal must be 'minimize' or 'maximize'")
         if kwargs:
-            warnings.warn(f"define_metric: ignoring unknown arguments {sorted(kwargs)}", stacklevel=2)
+            warnings.warn(
+                f"define_metric: ignoring unknown arguments {sorted(kwargs)}", stacklevel=2
+            )
         if step_sync is None:
             step_sync = step_metric is not None
         metric = Metric(name, step_metric, step_sync, hidden, summary, goal)
         self._summary_state.define(metric)
-        self._plain_summary = not any(
-            m.summary is not None for m in self._summary_state.metrics
-        )
+        self._plain_summary = not any(m.summary is not None for m in self._summary_state.metrics)
         self._step_sync = [m for m in self._summary_state.metrics if m.step_sync and m.step_metric]
         self._emit(
             Kind.METRIC,
@@ -393,9 +391,7 @@ class Run:
 
     # --- files -----------------------------------------------------------------------------
 
-    def save(
-        self, glob_str: str, base_path: str | None = None, policy: str = "live"
-    ) -> list[str]:
+    def save(self, glob_str: str, base_path: str | None = None, policy: str = "live") -> list[str]:
         """Copy files into the run (``policy``: "live", "now" or "end")."""
         self._check_open("save()")
         if policy not in ("live", "now", "end"):
@@ -418,14 +414,22 @@ class Run:
                 self._attachment.detach()
             except Exception as e:  # environment capture must never block finishing
                 print(f"runbase: run {self._id}: stopping capture failed: {e}", file=sys.stderr)
-        self._write(self._encode((Kind.EXIT, self._now(), {"exit_code": code})))
+        exit_record = self._encode((Kind.EXIT, self._now(), {"exit_code": code}))
+        self._write(exit_record)
         if self._backlog and not self._drain_backlog():
             print(
-                f"runbase: run {self._id}: {len(self._backlog)} records could not be written "
+                f"runbase: run {self._id}: {len(self._backlog) - 1} records could not be written "
                 "(disk full?); they are lost. Free space in RUNBASE_DIR.",
                 file=sys.stderr,
             )
+            # The end of the run is still worth recording if the small exit record fits.
+            try:
+                self._append(exit_record)
+            except StorageError:
+                pass
         self._writer.close()
+        if code == 0 and self.settings.resume in ("auto", True):
+            resume.forget_auto_resume(self._root)
         process.forget(self)
         if not (quiet or self.settings.silent):
             state = "finished" if code == 0 else f"failed (exit code {code})"

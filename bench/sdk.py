@@ -1,0 +1,142 @@
+"""SDK benchmark: 100k steps of 10 float scalars in one process.
+
+Prints import time, init(), log() latency on the caller's thread (median, p99,
+max), finish(), whole-run time, peak RSS, store size per point and the store's
+indexing rate, each against the target of the core issue.
+
+    .venv/bin/python bench/sdk.py [--steps N] [--no-capture]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {
+    "import_s": 0.1,
+    "init_s": 0.020,
+    "log_median_us": 3.0,
+    "log_p99_us": 30.0,
+    "finish_s": 0.1,
+    "index_points_per_s": 1_000_000,
+}
+
+CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+import runbase
+t_import = time.perf_counter() - t0
+steps = int(sys.argv[1])
+capture = sys.argv[2] == "1"
+settings = runbase.Settings(silent=True, disable_system_metrics=not capture,
+                            console="auto" if capture else "off",
+                            system_sample_interval=1.0)
+t0 = time.perf_counter()
+run = runbase.init(project="bench", settings=settings)
+t_init = time.perf_counter() - t0
+row = {f"metric_{i}": 0.0 for i in range(10)}
+pc = time.perf_counter_ns
+lat = [0] * steps
+t_loop = time.perf_counter()
+for s in range(steps):
+    for i, k in enumerate(row):
+        row[k] = s * 0.001 + i
+    t = pc()
+    run.log(row)
+    lat[s] = pc() - t
+t_loop = time.perf_counter() - t_loop
+t0 = time.perf_counter()
+run.finish()
+t_finish = time.perf_counter() - t0
+lat.sort()
+print(json.dumps({
+    "import_s": t_import, "init_s": t_init, "finish_s": t_finish, "loop_s": t_loop,
+    "log_median_us": lat[len(lat) // 2] / 1000, "log_p99_us": lat[int(len(lat) * 0.99)] / 1000,
+    "log_max_us": lat[-1] / 1000,
+    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "path": run.path,
+}))
+"""
+
+
+def run_child(root: Path, steps: int, capture: bool) -> dict:
+    env = dict(os.environ, RUNBASE_DIR=str(root))
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(steps), "1" if capture else "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["whole_run_s"] = time.perf_counter() - t0
+    return result
+
+
+def index_rate(root: Path, points: int) -> tuple[float, int]:
+    from runbase.store.queries import open_store
+
+    store = open_store(str(root / "store.db"))
+    t0 = time.perf_counter()
+    store.sync()
+    elapsed = time.perf_counter() - t0
+    size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    return points / elapsed, size
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--steps", type=int, default=100_000)
+    args = ap.parse_args()
+    rows = []
+    for capture in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            r = run_child(root, args.steps, capture)
+            try:
+                rate, size = index_rate(root, args.steps * 10)
+                r["index_points_per_s"] = rate
+                r["store_bytes_per_point"] = size / (args.steps * 10)
+            except ImportError as e:
+                print(f"(indexing not measured: {e})")
+            r["capture"] = capture
+            rows.append(r)
+    for r in rows:
+        label = "with console capture + system metrics" if r["capture"] else "capture off"
+        print(f"\n{args.steps} steps x 10 floats, {label}")
+        for key in (
+            "import_s",
+            "init_s",
+            "log_median_us",
+            "log_p99_us",
+            "log_max_us",
+            "finish_s",
+            "loop_s",
+            "whole_run_s",
+            "peak_rss_mb",
+            "store_bytes_per_point",
+            "index_points_per_s",
+        ):
+            if key not in r:
+                continue
+            value = r[key]
+            target = TARGETS.get(key)
+            verdict = ""
+            if target is not None:
+                ok = value >= target if key == "index_points_per_s" else value <= target
+                verdict = (
+                    f"  target {'>=' if key == 'index_points_per_s' else '<='} {target:g}"
+                    f"  {'OK' if ok else 'MISSED'}"
+                )
+            print(f"  {key:24s} {value:14.4f}{verdict}")
+
+
+if __name__ == "__main__":
+    main()
