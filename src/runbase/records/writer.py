@@ -12,6 +12,7 @@ import mmap
 import os
 import threading
 import zlib
+from typing import Any
 
 from runbase.records.framing import FILE_MAGIC, HEADER, HEADER_SIZE, MAX_FRAME
 
@@ -28,7 +29,9 @@ class SegmentWriter:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: a SIGTERM handler may finish mid-append
+        self._acquire = self._lock.acquire
+        self._release = self._lock.release
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
         except OSError as e:
@@ -68,23 +71,32 @@ class SegmentWriter:
             self._mm.resize(new_size)
         self._size = new_size
 
-    def append(self, body: bytes) -> None:
-        """Append one encoded record. Raises StorageError when space runs out."""
+    def append(self, body: bytes, _pack: Any = HEADER.pack_into, _crc: Any = zlib.crc32) -> None:
+        """Append one encoded record. Raises StorageError when space runs out.
+
+        This is on log()'s path: plain acquire/release and bound defaults save
+        a few hundred nanoseconds per call over the obvious spelling.
+        """
         n = len(body)
-        if n > MAX_FRAME:
-            raise ValueError(f"a single record of {n} bytes is over the {MAX_FRAME} byte limit")
-        with self._lock:
-            if self.closed:
-                raise StorageError(0, f"the record file {self.path} is closed")
+        self._acquire()
+        try:
             pos = self._pos
             end = pos + HEADER_SIZE + n
             if end > self._size:
+                # Also reached once closed (size is then 0), and for oversized records,
+                # since free space after pos never exceeds the growth step.
+                if self.closed:
+                    raise StorageError(0, f"the record file {self.path} is closed")
+                if n > MAX_FRAME:
+                    raise ValueError(f"a record of {n} bytes is over the {MAX_FRAME} byte limit")
                 self._reserve(end - self._size)
             mm = self._mm
             mm[pos + HEADER_SIZE : end] = body  # type: ignore[index]
             # Header last: a reader never trusts a frame whose header is not written.
-            HEADER.pack_into(mm, pos, n, zlib.crc32(body))  # type: ignore[arg-type]
+            _pack(mm, pos, n, _crc(body))
             self._pos = end
+        finally:
+            self._release()
 
     def close(self, sync: bool = True) -> None:
         """Trim the preallocated tail and release the file. Idempotent."""
@@ -92,6 +104,7 @@ class SegmentWriter:
             if self.closed:
                 return
             self.closed = True
+            self._size = 0
             try:
                 if self._mm is not None:
                     self._mm.close()
@@ -106,3 +119,4 @@ class SegmentWriter:
     def abandon(self) -> None:
         """Forget the file without touching it (a forked child must not write it)."""
         self.closed = True
+        self._size = 0

@@ -305,7 +305,13 @@ class Run:
                 RuntimeWarning,
                 stacklevel=2,
             )
-        self._write(body)
+        if self._backlog:
+            self._spill(body)
+        else:
+            try:
+                self._append(body)
+            except StorageError as e:
+                self._spill(body, e)
         if self._plain_summary:
             self._summary_state.values.update(data)
         else:

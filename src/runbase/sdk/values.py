@@ -11,15 +11,13 @@ from typing import Any
 
 SMALL_ARRAY = 32
 _PLAIN = (float, int, str, bool, type(None))
+_PLAIN_SET = frozenset(_PLAIN)
 
 
-def is_plain_flat(data: dict[str, Any]) -> bool:
-    """True when ``data`` can be stored as it is: str keys without dots, plain values."""
+def is_plain_flat(data: dict[str, Any], _plain: Any = _PLAIN_SET, _type: Any = type) -> bool:
+    """True when ``data`` can be stored as it is: str keys, plain values, nothing nested."""
     for k, v in data.items():
-        t = type(v)
-        if t is not float and t is not int and t is not str and t is not bool and v is not None:
-            return False
-        if type(k) is not str:
+        if _type(v) not in _plain or _type(k) is not str:
             return False
     return True
 
