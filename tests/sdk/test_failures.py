@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 
 import pytest
 
@@ -13,26 +14,32 @@ import runbase
 @pytest.mark.parametrize("how", ["file_in_the_way", "read_only"])
 def test_unwritable_runbase_dir_gives_a_clear_error(run_script, runbase_dir, tmp_path, how):
     if how == "read_only":
-        if os.geteuid() == 0:
-            pytest.skip("root ignores permission bits; covered by file_in_the_way")
         target = tmp_path / "ro"
         target.mkdir()
-        target.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        if os.geteuid() == 0:
+            # root ignores permission bits but not the immutable attribute
+            subprocess.run(["chattr", "+i", str(target)], check=True)
+        else:
+            target.chmod(stat.S_IRUSR | stat.S_IXUSR)
         store = target / "store"
     else:
         (tmp_path / "blocker").write_text("a file, not a folder")
         store = tmp_path / "blocker" / "store"
-    proc = run_script(
-        """
-        import runbase
-        try:
-            runbase.init(project="p")
-        except runbase.UsageError as e:
-            print("ERR", e)
-        """,
-        env={"RUNBASE_DIR": str(store)},
-        check=False,
-    )
+    try:
+        proc = run_script(
+            """
+            import runbase
+            try:
+                runbase.init(project="p")
+            except runbase.UsageError as e:
+                print("ERR", e)
+            """,
+            env={"RUNBASE_DIR": str(store)},
+            check=False,
+        )
+    finally:
+        if how == "read_only" and os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(tmp_path / "ro")], check=True)
     assert proc.returncode == 0
     assert "ERR runbase cannot write to" in proc.stdout and "RUNBASE_DIR" in proc.stdout
 

@@ -16,7 +16,8 @@ def test_resume_allow_continues_steps_config_and_summary(run_script, runbase_dir
         for i in range(3):
             run.log({"loss": 1.0 / (i + 1)})
         run.summary["best"] = 7
-        raise SystemExit(1)
+        import sys
+        sys.exit(1)
         """,
         check=False,
     )
@@ -64,10 +65,10 @@ def test_resume_auto_reuses_the_id_only_after_a_failure(run_script, runbase_dir)
         run = runbase.init(project="r", resume="auto")
         print("ID", run.id, run.resumed)
         run.log({"x": 1})
-        sys.exit(int(sys.argv[1]) if len(sys.argv) > 1 else {code})
+        sys.exit(CODE)
         """
-    first = run_script(script.format(code=1), check=False).stdout.split()
-    second = run_script(script.format(code=0), check=False).stdout.split()
-    third = run_script(script.format(code=0), check=False).stdout.split()
+    first = run_script(script.replace("CODE", "1"), check=False).stdout.split()
+    second = run_script(script.replace("CODE", "0"), check=False).stdout.split()
+    third = run_script(script.replace("CODE", "0"), check=False).stdout.split()
     assert second[1] == first[1] and second[2] == "True"
     assert third[1] != first[1] and third[2] == "False"

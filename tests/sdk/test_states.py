@@ -21,16 +21,19 @@ def only_run(project: str = "st"):
 
 
 @pytest.mark.parametrize(
-    ("body", "state", "exit_code"),
+    ("body", "state", "exit_code", "process_status"),
     [
-        ("pass", "finished", 0),
-        ("raise RuntimeError('boom')", "failed", 1),
-        ("import sys; sys.exit(3)", "failed", 3),
-        ("import sys; sys.exit(0)", "finished", 0),
-        ("raise KeyboardInterrupt", "failed", 255),
+        ("pass", "finished", 0, 0),
+        ("raise RuntimeError('boom')", "failed", 1, 1),
+        ("import sys; sys.exit(3)", "failed", 3, 3),
+        ("import sys; sys.exit(0)", "finished", 0, 0),
+        # Python dies by SIGINT on an uncaught KeyboardInterrupt; runbase must not change that.
+        ("raise KeyboardInterrupt", "failed", 255, -signal.SIGINT),
     ],
 )
-def test_unfinished_run_is_finished_at_exit(run_script, runbase_dir, body, state, exit_code):
+def test_unfinished_run_is_finished_at_exit(
+    run_script, runbase_dir, body, state, exit_code, process_status
+):
     proc = run_script(
         f"""
         import runbase
@@ -40,7 +43,7 @@ def test_unfinished_run_is_finished_at_exit(run_script, runbase_dir, body, state
         """,
         check=False,
     )
-    assert proc.returncode == exit_code
+    assert proc.returncode == process_status
     run = only_run()
     assert run.state == state
     assert run.exit_code == exit_code

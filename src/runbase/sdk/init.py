@@ -141,14 +141,15 @@ def init(
             return active
     run = _create_run(s, config_dict, t0)
     process.register(run, make_global=policy != "create_new")
-    _attach_environment(run)
     if not s.silent:
+        # Printed before console capture starts, so runbase's banner is not in the run's logs.
         verb = "Resuming" if run.resumed else "Tracking"
         print(
             f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}\n"
             f"runbase: View it at {run.url}  (start the web app with `runbase ui`)",
             file=sys.stderr,
         )
+    _attach_environment(run)
     return run
 
 

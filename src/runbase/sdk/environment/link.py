@@ -1,0 +1,48 @@
+"""The one handle background threads hold on a run.
+
+Threads (system sampler, console flusher, metadata probes, file watcher) may
+still be finishing work when the run detaches; ``RunLink.emit`` refuses once the
+link is closed, so nothing lands in the run's file after its EXIT record.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def setting(run: Any, name: str, default: Any) -> Any:
+    """A run setting, or ``default`` when the Settings object lacks it."""
+    value = getattr(getattr(run, "settings", None), name, default)
+    return default if value is None and default is not None else value
+
+
+class RunLink:
+    """A run as seen from a background thread: its id, its folder, a guarded emit."""
+
+    def __init__(self, run: Any) -> None:
+        self.run = run
+        self.run_id = str(getattr(run, "id", "?"))
+        self.dir = str(run.dir)
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def emit(self, kind: int, payload: Any) -> bool:
+        """Append one record; False (logged at debug) when closed or the write failed."""
+        with self._lock:
+            if self.closed:
+                return False
+            try:
+                self.run._emit(kind, payload)
+                return True
+            except Exception as e:  # StorageError above all; a thread must never die of it
+                log.debug("runbase: run %s: could not write a %s record: %s", self.run_id, kind, e)
+                return False
+
+    def close(self) -> None:
+        """No record is written through this link after this returns."""
+        with self._lock:
+            self.closed = True
