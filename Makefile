@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RUNBASE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgresql+psycopg://postgres@127.0.0.1:5432/test)
 
-.PHONY: demo test lint install ui bench clean
+.PHONY: demo test lint install ui chromium bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and retry"; exit 1; }
@@ -21,11 +21,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
 
-test: $(STAMP)
+test: $(STAMP) ui chromium
 	$(MAKE) lint
 	$(BIN)/python -m pytest -q
 
-demo: $(STAMP)
+demo: $(STAMP) ui
 	$(BIN)/python examples/demo.py
 
 bench: $(STAMP)
@@ -33,3 +33,24 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info
+
+# The web app: built by Vite into the Python package (src/runbase/server/static).
+# Skipped when the build is newer than its sources; without Node the server
+# still runs (API only) and the browser tests skip, so this never fails the build.
+UI_STATIC := src/runbase/server/static/index.html
+UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts ui/tsconfig.json
+
+ui: $(UI_STATIC)
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	@if command -v npm >/dev/null; then cd ui && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund); \
+	else echo "npm not found: skipping the web app build (install Node.js >= 20.19)"; fi
+
+$(UI_STATIC): ui/node_modules/.package-lock.json $(UI_SOURCES)
+	@if command -v npm >/dev/null; then cd ui && npm run build; \
+	else echo "npm not found: the web app is not built"; fi
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+chromium:
+	@test -x /usr/bin/chromium || { (apt-get update -q && apt-get install -y -q chromium) >/dev/null 2>&1 \
+		|| echo "could not install chromium: the browser tests will skip"; }

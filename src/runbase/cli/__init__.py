@@ -1,0 +1,1 @@
+"""The ``runbase`` command line."""

@@ -1,0 +1,25 @@
+"""``runbase``: the command line entry point (``runbase = runbase.cli.main:main``).
+
+Subcommands live in their own modules and are registered on the ``main`` group,
+so other parts of the project can add theirs without touching this one.
+"""
+
+from __future__ import annotations
+
+import click
+
+from runbase import __version__
+from runbase.cli.ui import ui
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="runbase")
+def main() -> None:
+    """runbase: track experiments locally, look at them in the browser."""
+
+
+main.add_command(ui)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,40 @@
+"""``runbase ui``: serve the web app over the local store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind. The app has no login: keep it on loopback unless you mean it.",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The store's folder (default: $RUNBASE_DIR, else ~/.runbase).",
+)
+@click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
+def ui(port: int, host: str, directory: Path | None, log_level: str) -> None:
+    """Serve the web app on http://HOST:PORT, indexing new records as they arrive."""
+    import uvicorn
+
+    from runbase.records.layout import runbase_dir
+    from runbase.server.app import STATIC_DIR, create_app
+
+    root = directory if directory is not None else runbase_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    app = create_app(root)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    click.echo(f"runbase: serving {root} at http://{shown}:{port}  (Ctrl-C to stop)")
+    if not (STATIC_DIR / "index.html").is_file():
+        click.echo("runbase: the web app is not built; run `make ui` (API only until then)")
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

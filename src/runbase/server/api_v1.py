@@ -1,0 +1,445 @@
+"""The JSON API, version 1: what the web app reads, and later the team server's API.
+
+Routes are shaped for a multi-user server: everything lives under
+``/projects/{entity}/{project}``, lists are paginated with ``limit``/``offset``
+and return ``total``, and errors are ``{"detail": message}`` with 400 (bad
+input), 404 (unknown project, run or file) or 500.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from runbase.server import shapes, stats
+from runbase.server.csvout import runs_csv
+from runbase.server.filters import FilterError, combine, parse_filters
+from runbase.server.seriescache import SeriesCache
+from runbase.server.state import StoreHolder
+from runbase.store import queries
+
+router = APIRouter()
+_json = msgspec.json.Encoder()
+
+
+def fast_json(obj: Any) -> Response:
+    """JSON straight from msgspec: the big answers (runs pages, series) skip
+    FastAPI's pydantic pass, which costs more than the query for 4,000 floats."""
+    return Response(_json.encode(obj), media_type="application/json")
+
+
+MAX_LIMIT = 1000
+MAX_BUCKETS = 10_000
+MAX_SERIES_RUNS = 100
+
+
+def _holder(request: Request) -> StoreHolder:
+    return request.app.state.store
+
+
+def _store(request: Request) -> Any:
+    return _holder(request).fresh()
+
+
+def _project_or_404(store: Any, entity: str, project: str) -> dict[str, Any]:
+    for p in queries.list_projects(store, entity=entity):
+        if p["project"] == project and p.get("run_count"):
+            return shapes.project_out(p)
+    raise HTTPException(404, f"no project {entity}/{project}")
+
+
+def _run_or_404(store: Any, entity: str, project: str, run_id: str) -> dict[str, Any]:
+    run = queries.get_run(store, entity, project, run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {entity}/{project}/{run_id}")
+    return run
+
+
+def _runs_out(
+    store: Any, entity: str, project: str, runs: list[dict[str, Any]], full: bool = False
+) -> list[dict[str, Any]]:
+    best = stats.metric_stats(store, entity, project, [r["id"] for r in runs])
+    return [shapes.run_out(r, best.get(r["id"]), full=full) for r in runs]
+
+
+class RunPatch(BaseModel):
+    """Fields of a run the web app may edit; each is optional."""
+
+    name: str | None = Field(default=None, max_length=512)
+    notes: str | None = Field(default=None, max_length=100_000)
+    tags: list[Annotated[str, Field(min_length=1, max_length=256)]] | None = None
+
+
+class DeleteRuns(BaseModel):
+    ids: list[str] = Field(min_length=1, max_length=10_000)
+
+
+# --- projects ---------------------------------------------------------------
+
+
+@router.get("/projects", tags=["projects"])
+def list_projects(request: Request) -> dict[str, Any]:
+    """Every project, with run count and last activity (unix seconds)."""
+    store = _store(request)
+    rows = [shapes.project_out(p) for p in queries.list_projects(store)]
+    rows.sort(key=lambda r: -(r["last_activity"] or 0))
+    return {"total": len(rows), "projects": rows}
+
+
+@router.get("/projects/{entity}/{project}", tags=["projects"])
+def get_project(request: Request, entity: str, project: str) -> dict[str, Any]:
+    """One project; 404 when it has no runs."""
+    return _project_or_404(_store(request), entity, project)
+
+
+@router.get("/projects/{entity}/{project}/columns", tags=["projects"])
+def project_columns(request: Request, entity: str, project: str) -> dict[str, Any]:
+    """Config keys, summary keys and history metric keys seen in the project."""
+    store = _store(request)
+    _project_or_404(store, entity, project)
+    return stats.project_columns(store, entity, project)
+
+
+# --- runs -------------------------------------------------------------------
+
+
+def _query(
+    store: Any,
+    entity: str,
+    project: str,
+    filters: str | None,
+    search: str | None,
+    order: str,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    flt = combine(parse_filters(filters), search)
+    try:
+        return queries.query_runs(
+            store, entity, project, filters=flt, order=order, limit=limit, offset=offset
+        )
+    except ValueError as e:  # the store rejects what it cannot express (bad key, type)
+        raise FilterError(str(e)) from None
+
+
+FiltersQ = Annotated[
+    str | None,
+    Query(description='Mongo-style JSON, e.g. {"config.lr": {"$gt": 0.01}}'),
+]
+SearchQ = Annotated[str | None, Query(description="regex on run names")]
+OrderQ = Annotated[
+    str,
+    Query(
+        description="comma list of keys, '-' for descending: name, state, created_at, runtime, "
+        "user, group, job_type, config.<k>, summary.<k>, min:<metric>, max:<metric>"
+    ),
+]
+
+
+@router.get("/projects/{entity}/{project}/runs", tags=["runs"])
+def list_runs(
+    request: Request,
+    entity: str,
+    project: str,
+    filters: FiltersQ = None,
+    search: SearchQ = None,
+    order: OrderQ = "-created_at",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Runs of a project, filtered, sorted and paginated on the server."""
+    store = _store(request)
+    _project_or_404(store, entity, project)
+    res = _query(store, entity, project, filters, search, order, limit, offset)
+    return fast_json(
+        {
+            "total": res["total"],
+            "limit": limit,
+            "offset": offset,
+            "runs": _runs_out(store, entity, project, res["runs"]),
+        }
+    )
+
+
+@router.get("/projects/{entity}/{project}/runs.csv", tags=["runs"])
+def export_runs(
+    request: Request,
+    entity: str,
+    project: str,
+    filters: FiltersQ = None,
+    search: SearchQ = None,
+    order: OrderQ = "-created_at",
+) -> StreamingResponse:
+    """Every run matching the filter, as CSV (run fields, config.*, summary.*)."""
+    store = _store(request)
+    _project_or_404(store, entity, project)
+
+    def pages() -> Any:
+        offset = 0
+        while True:
+            res = _query(store, entity, project, filters, search, order, MAX_LIMIT, offset)
+            runs = [shapes.run_out(r) for r in res["runs"]]
+            yield runs
+            offset += len(runs)
+            if not runs or offset >= res["total"]:
+                return
+
+    # Collect first: a filter error must be a 400, not a broken download.
+    all_pages = list(pages())
+    fname = f"{project}-runs.csv".replace('"', "")
+    return StreamingResponse(
+        runs_csv(all_pages),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{fname}"'},
+    )
+
+
+@router.post("/projects/{entity}/{project}/runs/delete", tags=["runs"])
+def delete_runs(request: Request, entity: str, project: str, body: DeleteRuns) -> dict[str, Any]:
+    """Delete several runs (their record files and index rows)."""
+    holder = _holder(request)
+    store = holder.fresh()
+    _project_or_404(store, entity, project)
+    n = queries.delete_runs(store, entity, project, body.ids)
+    holder.force_sync()
+    return {"deleted": n}
+
+
+@router.get("/projects/{entity}/{project}/runs/{run_id}", tags=["runs"])
+def get_run(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
+    """One run with its config, summary, metadata and best values."""
+    store = _store(request)
+    return _runs_out(store, entity, project, [_run_or_404(store, entity, project, run_id)], True)[0]
+
+
+@router.patch("/projects/{entity}/{project}/runs/{run_id}", tags=["runs"])
+def patch_run(
+    request: Request, entity: str, project: str, run_id: str, patch: RunPatch
+) -> dict[str, Any]:
+    """Edit name, notes or tags. The edit is appended to the run's edits stream."""
+    holder = _holder(request)
+    store = holder.fresh()
+    _run_or_404(store, entity, project, run_id)
+    fields = patch.model_dump(exclude_none=True)
+    if "name" in fields and not fields["name"].strip():
+        raise HTTPException(400, "a run name cannot be empty")
+    if fields:
+        try:
+            queries.update_run(store, entity, project, run_id, **fields)
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+        store = holder.force_sync()
+    return _runs_out(store, entity, project, [_run_or_404(store, entity, project, run_id)], True)[0]
+
+
+@router.delete("/projects/{entity}/{project}/runs/{run_id}", tags=["runs"])
+def delete_run(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
+    """Delete one run."""
+    holder = _holder(request)
+    store = holder.fresh()
+    _run_or_404(store, entity, project, run_id)
+    queries.delete_runs(store, entity, project, [run_id])
+    holder.force_sync()
+    return {"deleted": 1}
+
+
+# --- metrics ----------------------------------------------------------------
+
+XQ = Annotated[
+    str, Query(description="_step, _timestamp, _runtime, or another metric key for the x axis")
+]
+
+
+_cache = SeriesCache()
+
+
+def _series_many(
+    store: Any,
+    entity: str,
+    project: str,
+    run_ids: list[str],
+    key: str,
+    x: str,
+    buckets: int,
+    x_min: float | None,
+    x_max: float | None,
+) -> list[dict[str, Any]]:
+    """Series of ``key`` for each run that exists, served from the cache when unchanged."""
+    if x_min is not None and x_max is not None and x_min > x_max:
+        raise HTTPException(400, "x_min must not be greater than x_max")
+    versions = stats.history_versions(store, entity, project, run_ids)
+    out = []
+    for rid in run_ids:
+        if rid not in versions:
+            continue
+        ck = (store.url, entity, project, rid, versions[rid], key, x, buckets, x_min, x_max)
+        res = _cache.get(ck)
+        if res is None:
+            try:
+                raw = queries.series(
+                    store, (entity, project, rid), key, x=x, buckets=buckets, x_min=x_min,
+                    x_max=x_max,
+                )  # fmt: skip
+            except queries.RunNotFound:
+                continue
+            except ValueError as e:
+                raise HTTPException(400, str(e)) from None
+            res = {"run_id": rid, **shapes.series_out(raw)}
+            _cache.put(ck, res)
+        out.append(res)
+    return out
+
+
+@router.get("/projects/{entity}/{project}/series", tags=["metrics"])
+def project_series(
+    request: Request,
+    entity: str,
+    project: str,
+    key: Annotated[str, Query(min_length=1)],
+    runs: Annotated[str, Query(description="comma-separated run ids")],
+    x: XQ = "_step",
+    buckets: Annotated[int, Query(ge=1, le=MAX_BUCKETS)] = 1000,
+    x_min: float | None = None,
+    x_max: float | None = None,
+) -> Response:
+    """One metric for several runs, each downsampled to ``buckets`` min/max buckets.
+
+    A run that does not exist or did not log the key is left out, so one chart
+    request serves every visible run of a workspace.
+    """
+    store = _store(request)
+    ids = list(dict.fromkeys(r for r in runs.split(",") if r))
+    if len(ids) > MAX_SERIES_RUNS:
+        raise HTTPException(400, f"at most {MAX_SERIES_RUNS} runs per request")
+    found = _series_many(store, entity, project, ids, key, x, buckets, x_min, x_max)
+    return fast_json({"key": key, "x_key": x, "series": [s for s in found if s["x"]]})
+
+
+@router.get("/projects/{entity}/{project}/runs/{run_id}/series", tags=["metrics"])
+def run_series(
+    request: Request,
+    entity: str,
+    project: str,
+    run_id: str,
+    key: Annotated[str, Query(min_length=1)],
+    x: XQ = "_step",
+    buckets: Annotated[int, Query(ge=1, le=MAX_BUCKETS)] = 1000,
+    x_min: float | None = None,
+    x_max: float | None = None,
+) -> Response:
+    """One metric of one run, downsampled (finer data when x_min/x_max narrow the range)."""
+    store = _store(request)
+    found = _series_many(store, entity, project, [run_id], key, x, buckets, x_min, x_max)
+    if not found:
+        raise HTTPException(404, f"no run {entity}/{project}/{run_id}")
+    return fast_json({"key": key, "x_key": x, **found[0]})
+
+
+@router.get("/projects/{entity}/{project}/runs/{run_id}/metrics", tags=["metrics"])
+def run_metrics(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
+    """History keys the run logged (the panels of its Charts tab)."""
+    store = _store(request)
+    _run_or_404(store, entity, project, run_id)
+    best = stats.metric_stats(store, entity, project, [run_id]).get(run_id, {})
+    return {"metrics": sorted(best)}
+
+
+@router.get("/projects/{entity}/{project}/runs/{run_id}/history", tags=["metrics"])
+def run_history(
+    request: Request,
+    entity: str,
+    project: str,
+    run_id: str,
+    keys: Annotated[str | None, Query(description="comma-separated keys (default all)")] = None,
+    samples: Annotated[
+        int | None, Query(ge=1, le=100_000, description="at most this many rows, evenly spaced")
+    ] = 10_000,
+) -> dict[str, Any]:
+    """History rows with ``_step``, ``_timestamp``, ``_runtime`` (only rows holding ``keys``)."""
+    store = _store(request)
+    run = _run_or_404(store, entity, project, run_id)
+    key_list = [k for k in keys.split(",") if k] if keys else None
+    rows = queries.history(store, run, keys=key_list, samples=samples)
+    return {"rows": rows}
+
+
+@router.get("/projects/{entity}/{project}/runs/{run_id}/system", tags=["metrics"])
+def run_system(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
+    """System metric samples: ``{"keys": [...], "series": {key: {"t": [...], "v": [...]}}}``."""
+    store = _store(request)
+    run = _run_or_404(store, entity, project, run_id)
+    try:
+        res = queries.system_series(store, run)
+    except TypeError:
+        res = stats.system_samples(store, entity, project, run_id)
+    return shapes.system_out(res)
+
+
+# --- logs and files ---------------------------------------------------------
+
+
+@router.get("/projects/{entity}/{project}/runs/{run_id}/logs", tags=["logs"])
+def run_logs(
+    request: Request,
+    entity: str,
+    project: str,
+    run_id: str,
+    search: Annotated[str | None, Query(description="case-insensitive substring")] = None,
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+) -> dict[str, Any]:
+    """The last ``limit`` console lines (stdout and stderr), optionally filtered."""
+    store = _store(request)
+    run = _run_or_404(store, entity, project, run_id)
+    lines = shapes.logs_out(queries.logs(store, run))
+    if search:
+        needle = search.lower()
+        lines = [ln for ln in lines if needle in ln["line"].lower()]
+    return {"total": len(lines), "lines": lines[-limit:]}
+
+
+@router.get(
+    "/projects/{entity}/{project}/runs/{run_id}/logs.txt",
+    tags=["logs"],
+    response_class=PlainTextResponse,
+)
+def run_logs_download(request: Request, entity: str, project: str, run_id: str) -> Response:
+    """The whole console output as a text file (``output.log``)."""
+    store = _store(request)
+    run = _run_or_404(store, entity, project, run_id)
+    text = "".join(ln["line"] + "\n" for ln in shapes.logs_out(queries.logs(store, run)))
+    return PlainTextResponse(
+        text, headers={"content-disposition": f'attachment; filename="{run_id}-output.log"'}
+    )
+
+
+@router.get("/projects/{entity}/{project}/runs/{run_id}/files", tags=["files"])
+def run_files(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
+    """Files saved with the run."""
+    store = _store(request)
+    run = _run_or_404(store, entity, project, run_id)
+    return {"files": shapes.files_out(queries.files(store, run))}
+
+
+@router.get("/projects/{entity}/{project}/runs/{run_id}/files/{path:path}", tags=["files"])
+def run_file(
+    request: Request,
+    entity: str,
+    project: str,
+    run_id: str,
+    path: str,
+    download: bool = False,
+) -> Response:
+    """One file's bytes; ``?download=1`` asks the browser to save it."""
+    store = _store(request)
+    run = _run_or_404(store, entity, project, run_id)
+    target = shapes.file_path(store, run, path)
+    if target is None:
+        raise HTTPException(404, f"no file {path!r} in run {entity}/{project}/{run_id}")
+    media = shapes.media_type(target)
+    if download:
+        return FileResponse(target, media_type=media, filename=target.name)
+    return FileResponse(target, media_type=media)

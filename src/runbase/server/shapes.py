@@ -1,0 +1,117 @@
+"""Turning what ``runbase.store.queries`` returns into the API's JSON shapes.
+
+The store speaks in nested config, ``name``/``time`` fields and column-wise
+system samples; the web app wants flat keys and short field names. Keeping the
+mapping here lets either side change without touching the other.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from runbase.store import queries
+from runbase.store.values import flatten
+
+RUN_FIELDS = (
+    "id", "entity", "project", "name", "state", "notes", "tags", "group", "job_type", "user",
+    "host", "created_at", "heartbeat_at", "runtime", "exit_code", "history_rows", "last_step",
+)  # fmt: skip
+
+
+def project_out(p: dict[str, Any]) -> dict[str, Any]:
+    """A project row."""
+    return {
+        "entity": p["entity"],
+        "project": p["project"],
+        "run_count": p.get("run_count", 0),
+        "created_at": p.get("created_at"),
+        "last_activity": p.get("last_activity"),
+    }
+
+
+def run_out(
+    run: dict[str, Any],
+    stats: dict[str, dict[str, Any]] | None = None,
+    full: bool = False,
+) -> dict[str, Any]:
+    """A run with flat config/summary keys and the min/max of its numeric metrics."""
+    out = {k: run.get(k) for k in RUN_FIELDS}
+    out["tags"] = list(run.get("tags") or [])
+    out["config"] = flatten(run.get("config") or {})
+    out["summary"] = flatten(run.get("summary") or {})
+    stats = stats or {}
+    out["metric_min"] = {k: s["min"] for k, s in stats.items() if s.get("min") is not None}
+    out["metric_max"] = {k: s["max"] for k, s in stats.items() if s.get("max") is not None}
+    if full:
+        out["metadata"] = run.get("metadata") or {}
+        out["metric_definitions"] = run.get("metrics") or []
+    return out
+
+
+def series_out(res: dict[str, Any]) -> dict[str, Any]:
+    """One chart line: x, a representative y (the bucket's last value) and min/max."""
+    return {
+        "x": res["x"],
+        "y": res["last"],
+        "min": res["min"],
+        "max": res["max"],
+        "count": res.get("count", len(res["x"])),
+        "bucketed": res.get("bucketed", False),
+    }
+
+
+def _num(v: Any) -> float | None:
+    # The store sends NaN/inf as strings outside chart arrays; a chart wants a gap.
+    return v if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def system_out(res: dict[str, Any]) -> dict[str, Any]:
+    """System samples as one ``{"t", "v"}`` series per metric, numeric keys only."""
+    times = [_time(t) for t in res.get("time") or []]
+    series = {}
+    for key, values in (res.get("metrics") or {}).items():
+        vals = [_num(v) for v in values]
+        if any(v is not None for v in vals):
+            series[key] = {"t": times, "v": vals}
+    return {"keys": sorted(series), "series": series}
+
+
+def _time(t: Any) -> Any:
+    # SQLAlchemy's Row.t is the whole row as a tuple, not a column named t; a
+    # store that reads `row.t` hands that tuple over. Its first item is the time.
+    if t is None or isinstance(t, int | float):
+        return t
+    return t[0]
+
+
+def logs_out(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Console lines as ``{"t", "stream", "line"}``."""
+    return [{"t": _time(ln["time"]), "stream": ln["stream"], "line": ln["line"]} for ln in lines]
+
+
+def files_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Saved files as ``{"path", "size", "policy", "time"}``."""
+    return [
+        {"path": f["name"], "size": f.get("size") or 0, "policy": f.get("policy"),
+         "time": _time(f.get("time"))}
+        for f in rows
+    ]  # fmt: skip
+
+
+def file_path(store: Any, run: dict[str, Any], name: str) -> Path | None:
+    """The file on disk, or None when it is missing or outside the run's folder."""
+    try:
+        path = queries.local_file(store, run, name)
+    except ValueError:
+        return None
+    return path if path.is_file() else None
+
+
+def media_type(path: Path) -> str:
+    """Content type for viewing a file in the browser; unknown files show as text."""
+    guess, _ = mimetypes.guess_type(path.name)
+    if guess is None or guess.startswith("text/") or guess in ("application/json",):
+        return "text/plain; charset=utf-8" if guess != "application/json" else guess
+    return guess

@@ -1,0 +1,42 @@
+"""The server's handle on the local store, kept fresh as runs write records.
+
+Reads call :meth:`StoreHolder.fresh`, which indexes new records at most once per
+``min_interval`` seconds: a run being logged right now shows up within that
+delay, and a burst of requests (a workspace opening twenty chart panels) pays
+for one sync, not twenty. A lock keeps two request threads from syncing at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from runbase.store import queries
+
+
+class StoreHolder:
+    """One store per app; request handlers share it."""
+
+    def __init__(self, url_or_path: str | None, min_interval: float = 1.0) -> None:
+        self.store: Any = queries.open_store(url_or_path)
+        self.min_interval = min_interval
+        self._lock = threading.Lock()
+        self._last_sync = 0.0
+
+    def fresh(self) -> Any:
+        """The store, synced if the last sync is older than ``min_interval``."""
+        if time.monotonic() - self._last_sync >= self.min_interval:
+            with self._lock:
+                # Another thread may have synced while this one waited for the lock.
+                if time.monotonic() - self._last_sync >= self.min_interval:
+                    self.store.sync()
+                    self._last_sync = time.monotonic()
+        return self.store
+
+    def force_sync(self) -> Any:
+        """Sync now (after a write made through the store, so the next read sees it)."""
+        with self._lock:
+            self.store.sync()
+            self._last_sync = time.monotonic()
+        return self.store

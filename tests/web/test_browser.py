@@ -1,0 +1,308 @@
+"""The web app in Debian's Chromium (headless), against a real server.
+
+Each test drives the UI the way a user would and checks what the page shows;
+screenshots land in test-artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from .conftest import shot
+from .fill import RunWriter
+
+WS = "/team/vision"
+
+
+def open_workspace(page, query: str = "") -> None:
+    page.goto(WS + query)
+    page.wait_for_selector(".rt-row[data-run-id]")
+    page.wait_for_function("document.querySelector('.run-count')?.textContent.includes('run')")
+
+
+def names_in_table(page) -> list[str]:
+    rows = page.query_selector_all(".rt-row[data-run-id]")
+    rows.sort(key=lambda r: float(r.evaluate("e => parseFloat(e.style.top)")))
+    return [r.query_selector(".run-link").inner_text() for r in rows]
+
+
+def wait_panels_drawn(page, min_panels: int = 1) -> None:
+    page.wait_for_function(
+        """n => {
+            const ps = [...document.querySelectorAll('.panel')].filter(p => {
+                const r = p.getBoundingClientRect();
+                return r.top < innerHeight && r.bottom > 0;
+            });
+            const done = p => ['drawn', 'empty'].includes(p.dataset.state);
+            return ps.length >= n && ps.every(done);
+        }""",
+        arg=min_panels,
+    )
+
+
+def test_projects_page_lists_projects_and_links(page):
+    page.goto("/")
+    page.wait_for_selector(".projects-table")
+    row = page.locator("tr[data-project='team/vision']")
+    assert row.locator("td").nth(2).inner_text() == "12"
+    shot(page, "01-projects")
+    row.locator("a").click()
+    page.wait_for_url(re.compile(r"/team/vision$"))
+    page.wait_for_selector(".rt-row[data-run-id]")
+
+
+def test_workspace_table_sort_and_charts(page):
+    open_workspace(page)
+    assert page.locator(".run-count").inner_text() == "12 runs"
+    # Default order: newest first.
+    assert names_in_table(page)[0] == "run-11"
+    # Sort by the summary column of train/loss, ascending then descending.
+    header = page.locator(".rt-h[data-col='summary.train/loss']")
+    header.click()
+    page.wait_for_function("location.search.includes('sort=')")
+    page.wait_for_timeout(300)
+    desc = names_in_table(page)
+    header.click()
+    page.wait_for_timeout(500)
+    asc = names_in_table(page)
+    assert asc == list(reversed(desc))
+    assert "summary.train" in page.url
+    # Sections by prefix, panels drawn for the 10 runs charted by default.
+    wait_panels_drawn(page, 3)
+    sections = page.eval_on_selector_all(".chart-section", "els => els.map(e => e.dataset.section)")
+    assert sections[:2] == ["train", "val"] and "Charts" in sections
+    assert page.locator(".vis-count").inner_text().startswith("10 of 12")
+    drawn = page.locator(".panel[data-key='train/loss']")
+    assert drawn.get_attribute("data-runs") == "10"
+    shot(page, "02-workspace")
+
+
+def test_filter_search_and_reload_keeps_view(page):
+    open_workspace(page)
+    page.click(".add-filter")
+    row = page.locator(".filter-row").last
+    row.locator(".f-field").fill("config.lr")
+    row.locator(".f-field").dispatch_event("change")
+    row.locator(".f-op").select_option(">=")
+    row.locator(".f-value").fill("0.03")
+    row.locator(".f-value").dispatch_event("change")
+    page.wait_for_function("document.querySelector('.run-count').textContent === '6 runs'")
+    page.click(".add-filter")
+    row2 = page.locator(".filter-row").last
+    row2.locator(".f-field").fill("state")
+    row2.locator(".f-field").dispatch_event("change")
+    row2.locator(".f-value").fill("finished")
+    row2.locator(".f-value").dispatch_event("change")
+    page.wait_for_function("document.querySelector('.run-count').textContent === '5 runs'")
+    page.fill(".search", "run-0[0-4]")
+    page.wait_for_function("document.querySelector('.run-count').textContent === '3 runs'")
+    shot(page, "03-workspace-filtered")
+    page.reload()
+    page.wait_for_function("document.querySelector('.run-count')?.textContent === '3 runs'")
+    assert page.locator(".search").input_value() == "run-0[0-4]"
+    assert page.locator(".filter-row").count() == 2
+
+
+def test_bad_filter_shows_a_clear_error(page):
+    open_workspace(page)
+    page.click(".add-filter")
+    row = page.locator(".filter-row").last
+    row.locator(".f-field").fill("bogus")
+    row.locator(".f-field").dispatch_event("change")
+    row.locator(".f-value").fill("1")
+    row.locator(".f-value").dispatch_event("change")
+    box = page.wait_for_selector(".error-box")
+    assert "bogus" in box.inner_text()
+    page.fill(".search", "(")
+    page.wait_for_function(
+        "document.querySelector('.error-box')?.textContent.includes('regular expression')"
+    )
+    shot(page, "04-bad-filter")
+
+
+def test_eye_toggle_colour_x_axis_smoothing_log(page):
+    open_workspace(page, "?sort=name")
+    wait_panels_drawn(page, 3)
+    assert page.locator(".vis-count").inner_text().startswith("10 of")
+    # Hide the first run, show the 12th.
+    page.locator(".rt-row[data-run-id='r00'] .eye").click()
+    page.wait_for_function("document.querySelector('.vis-count').textContent.startsWith('9 of')")
+    page.locator(".rt-row[data-run-id='r11'] .eye").click()
+    page.wait_for_function("document.querySelector('.vis-count').textContent.startsWith('10 of')")
+    assert page.locator(".rt-row[data-run-id='r00'] .eye").get_attribute("aria-pressed") == "false"
+    # The choice survives a reload (localStorage).
+    page.reload()
+    page.wait_for_selector(".rt-row[data-run-id='r00']")
+    assert page.locator(".rt-row[data-run-id='r00'] .eye").get_attribute("aria-pressed") == "false"
+    wait_panels_drawn(page, 3)
+    # X axis: wall time, then another metric; smoothing; log scale.
+    with page.expect_request(re.compile(r"/series\?.*x=_timestamp")):
+        page.select_option(".x-select", "_timestamp")
+    wait_panels_drawn(page, 3)
+    with page.expect_request(re.compile(r"/series\?.*x=train%2Facc")):
+        page.select_option(".x-select", "train/acc")
+    assert page.locator(".panel[data-key='train/acc']").count() == 0
+    page.select_option(".x-select", "_step")
+    page.locator(".smoothing").fill("0.8")
+    page.wait_for_function("location.search.includes('smooth=0.8')")
+    page.check(".logy")
+    page.wait_for_function("location.search.includes('logy=1')")
+    wait_panels_drawn(page, 3)
+    shot(page, "05-workspace-smoothed-log")
+
+
+def test_hover_zoom_and_reset(page):
+    open_workspace(page)
+    wait_panels_drawn(page, 3)
+    panel = page.locator(".panel[data-key='train/loss']")
+    box = panel.locator(".u-over").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    tip = panel.locator(".panel-tip")
+    tip.wait_for(state="visible")
+    assert tip.locator(".tip-row").count() == 10
+    shot(page, "06-hover")
+    with page.expect_request(re.compile(r"/series\?.*x_min=")) as req:
+        page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + 20)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + 40, steps=5)
+        page.mouse.up()
+    q = parse_qs(urlparse(req.value.url).query)
+    lo, hi = float(q["x_min"][0]), float(q["x_max"][0])
+    assert 10 < lo < hi < 70
+    with page.expect_request(lambda r: "/series?" in r.url and "x_min" not in r.url):
+        page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+
+
+def test_columns_hide_reorder_and_group(page):
+    open_workspace(page)
+    page.click(".columns-btn")
+    page.fill(".col-search", "optimizer")
+    item = page.locator(".col-item[data-col='config.optimizer']")
+    item.locator("input[type=checkbox]").uncheck()
+    assert page.locator(".rt-h[data-col='config.optimizer']").count() == 0
+    item.locator("input[type=checkbox]").check()
+    assert page.locator(".rt-h[data-col='config.optimizer']").count() == 1
+    page.fill(".col-search", "")
+    before = page.eval_on_selector_all(".rt-h[data-col]", "els => els.map(e => e.dataset.col)")
+    page.locator(".col-item[data-col='state'] .up").click()
+    after = page.eval_on_selector_all(".rt-h[data-col]", "els => els.map(e => e.dataset.col)")
+    assert after.index("state") == before.index("state") - 1
+    page.click(".columns-btn")
+    page.select_option(".group-select", "config.optimizer")
+    page.wait_for_function("location.search.includes('group=config.optimizer')")
+    page.wait_for_timeout(500)
+    starts = page.locator(".rt-row.group-start").count()
+    assert starts == 3
+    shot(page, "07-grouped")
+
+
+def test_select_delete_and_export_csv(page, server, store_dir):
+    for i in range(3):
+        w = RunWriter(store_dir, "team", "cleanup", f"c{i}", name=f"cleanup-{i}")
+        w.history([(0, {"a": i})])
+        w.finish(0)
+    deadline = time.monotonic() + 10
+    while server.client.get("/api/v1/projects/team/cleanup").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    page.goto("/team/cleanup")
+    page.wait_for_selector(".rt-row[data-run-id='c1']")
+    with page.expect_download() as dl:
+        page.click(".export-csv")
+    text = open(dl.value.path()).read()
+    assert text.count("\n") == 4 and "cleanup-2" in text
+    page.locator(".rt-row[data-run-id='c1'] input[type=checkbox]").check()
+    assert page.locator(".sel-count").inner_text() == "1 selected"
+    page.once("dialog", lambda d: d.accept())
+    page.click(".delete-runs")
+    page.wait_for_function("document.querySelector('.run-count').textContent === '2 runs'")
+    assert server.client.get("/api/v1/projects/team/cleanup/runs/c1").status_code == 404
+
+
+def test_run_page_overview_edit_notes_and_tags(page):
+    open_workspace(page, "?sort=name")
+    page.locator(".rt-row[data-run-id='r04'] .run-link").click()
+    page.wait_for_url(re.compile(r"/team/vision/runs/r04$"))
+    page.wait_for_selector(".overview-fields")
+    fields = page.locator(".overview-fields")
+    assert "team/vision/r04" in fields.locator("[data-field='run-path']").inner_text()
+    assert fields.locator("[data-field='state']").inner_text() == "finished"
+    for f in ["author", "start-time", "duration", "host-name", "python-version", "os"]:
+        assert fields.locator(f"[data-field='{f}']").inner_text().strip() not in ("", "–"), f
+    page.fill(".notes-input", "tuned by hand")
+    page.click(".save-notes")
+    page.wait_for_function("document.querySelector('.save-status').textContent === 'Saved'")
+    page.fill(".tag-input", "keeper")
+    page.press(".tag-input", "Enter")
+    page.wait_for_selector(".tag.editable[data-tag='keeper']")
+    page.locator(".tag.editable[data-tag='fast'] .tag-x").click()
+    page.wait_for_function("!document.querySelector(\".tag.editable[data-tag='fast']\")")
+    page.reload()
+    page.wait_for_selector(".overview-fields")
+    assert page.locator(".notes-input").input_value() == "tuned by hand"
+    tags = page.eval_on_selector_all(".tag.editable", "els => els.map(e => e.dataset.tag)")
+    assert tags == ["sweep", "keeper"]
+    page.fill(".kv-config .kv-search", "depth")
+    assert page.locator(".kv-config tbody tr").count() == 1
+    shot(page, "08-run-overview")
+
+
+@pytest.mark.parametrize("tab", ["charts", "system", "logs", "files"])
+def test_run_tabs(page, tab):
+    # odd1 (team/misc) has system samples and console lines written directly.
+    run = "/team/misc/runs/odd1" if tab in ("system", "logs") else "/team/vision/runs/r03"
+    page.goto(f"{run}/{tab}")
+    page.wait_for_selector(f".tab.active[data-tab='{tab}']")
+    if tab == "charts":
+        wait_panels_drawn(page, 2)
+        assert page.locator(".panel[data-key='train/loss']").get_attribute("data-runs") == "1"
+    elif tab == "logs":
+        page.wait_for_selector(".logs .log-line")
+        assert page.locator(".log-line.stderr").inner_text().endswith("Traceback: boom")
+        assert page.locator("a[download]").get_attribute("href").endswith("/logs.txt")
+        page.fill(".log-search", "epoch")
+        page.wait_for_function("document.querySelectorAll('.log-line').length === 1")
+    elif tab == "files":
+        page.wait_for_selector(".files-table")
+        page.locator(".files-table tr[data-path='notes.txt'] .file-open").click()
+        assert page.wait_for_selector(".file-view pre").inner_text().strip() == "hello from run 3"
+    else:
+        page.wait_for_selector(".system-grid .panel[data-state='drawn']")
+        keys = page.eval_on_selector_all(
+            ".system-grid .panel", "els => els.map(e => e.dataset.key)"
+        )
+        assert keys == ["cpu", "memory_percent"]
+    shot(page, f"09-run-{tab}")
+
+
+def test_bad_urls_get_clear_pages(page):
+    page.goto("/team/vision/runs/doesnotexist")
+    box = page.wait_for_selector(".error-box")
+    assert "Not found" in box.inner_text() and "doesnotexist" in box.inner_text()
+    shot(page, "10-unknown-run")
+    page.goto("/team/nosuchproject")
+    box = page.wait_for_selector(".error-box")
+    assert "nosuchproject" in box.inner_text()
+    page.goto("/a/b/c/d/e/f")
+    assert "Page not found" in page.wait_for_selector(".not-found").inner_text()
+    shot(page, "11-not-found")
+    page.goto("/team/vision?f=%7Bbroken")
+    page.wait_for_selector(".rt-row[data-run-id]")  # an unreadable view falls back to no filter
+
+
+def test_live_run_charts_grow_while_watching(page, store_dir):
+    w = RunWriter(store_dir, "team", "watch", "w1", name="watched", live=True)
+    w.history([(s, {"loss": 1.0 / (s + 1)}) for s in range(5)])
+    page.goto("/team/watch")
+    page.wait_for_selector(".rt-row[data-run-id='w1'] .state-running")
+    page.wait_for_selector(".panel[data-key='loss'][data-points='5']")
+    w.history([(s, {"loss": 1.0 / (s + 1)}) for s in range(5, 12)])
+    # The page polls every 4 s: the new rows arrive without a reload.
+    page.wait_for_selector(".panel[data-key='loss'][data-points='12']", timeout=15_000)
+    w.finish(0)
+    page.wait_for_selector(".rt-row[data-run-id='w1'] .state-finished", timeout=15_000)
+    shot(page, "12-live-run")

@@ -1,0 +1,2 @@
+// Vite turns CSS imports into injected styles; tell TypeScript they exist.
+declare module "*.css";
