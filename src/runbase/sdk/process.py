@@ -144,6 +144,29 @@ def install_hooks() -> None:
 def _at_exit() -> None:
     code = STATE.exit_code if STATE.exit_code is not None else 0
     finish_all(code)
+    _keep_sigint_exit()
+
+
+def _keep_sigint_exit() -> None:
+    # A script whose main module dies of an uncaught KeyboardInterrupt ends by SIGINT
+    # (status 130): after finalization CPython checks a process-wide flag that it set
+    # when the main module's code raised it. But every exec()/eval() of source text, on
+    # any thread, clears that flag first thing -- and collections.namedtuple and
+    # dataclasses do exactly that, so any first import (psutil, shutil, importlib.metadata)
+    # on our metadata or sampler thread, or during finish(), while the interpreter is
+    # shutting down turns the exit into status 1. The runs are finished and their probe
+    # threads joined by now, so set the flag again the only way Python code can: source text run
+    # through exec() that ends in a KeyboardInterrupt. sys.last_value is what the
+    # interpreter printed as the main module's uncaught error; the flag checks the exact
+    # type, and an interactive session decides its own status.
+    if type(getattr(sys, "last_value", None)) is not KeyboardInterrupt:
+        return
+    if sys.flags.interactive or hasattr(sys, "ps1"):
+        return
+    try:
+        exec("raise KeyboardInterrupt", {})
+    except KeyboardInterrupt:
+        pass
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
