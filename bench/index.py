@@ -1,0 +1,195 @@
+"""Store benchmark: indexing rate, runs-table query latency, chart series latency.
+
+    .venv/bin/python bench/index.py [--runs 10000] [--points 1000000] [--postgres URL]
+
+1. Indexing: one segment of 100k HISTORY records of 10 floats, into SQLite
+   (target >= 1,000,000 points/s).
+2. Runs table: 10,000 runs with 20 config and 10 summary keys each; one page
+   sorted by a summary column and filtered by a config value (target <= 150 ms).
+3. Chart: one series of 1,000,000 points cut into 1,000 buckets, and a zoom
+   into 1% of it at full resolution (target <= 50 ms each).
+
+Record files are written with the same framing the SDK uses; each figure is the
+median of several runs after one warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import msgspec
+
+from runbase.records import Kind, SegmentWriter
+from runbase.records.appendlog import append_records
+from runbase.records.layout import journal_path, segments_dir
+from runbase.store import open_store
+from runbase.store import queries as q
+
+_enc = msgspec.msgpack.Encoder()
+
+
+def write_run(root: Path, run_id: str, records: list) -> None:
+    seg_dir = segments_dir(root, "bench", "proj", run_id)
+    seg_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{1:020d}-1.rbr"
+    w = SegmentWriter(str(seg_dir / name))
+    for rec in records:
+        w.append(_enc.encode(rec))
+    w.close()
+    append_records(
+        journal_path(root),
+        [(Kind.JOURNAL, {"entity": "bench", "project": "proj", "run_id": run_id, "segment": name})],
+    )
+
+
+def start(run_id: str, t: float, config: dict | None = None) -> list:
+    # pid 0 never names a live writer: the run reads as finished/crashed at once.
+    return [
+        Kind.START,
+        t,
+        {
+            "id": run_id,
+            "name": run_id,
+            "config": config or {},
+            "host": "bench",
+            "pid": 0,
+            "pid_start": 0,
+            "start_time": t,
+            "tags": [],
+        },
+    ]
+
+
+def timed(fn, repeat: int = 7) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def bench_indexing(tmp: Path, url: str | None) -> float:
+    root = tmp / "index"
+    rng = random.Random(1)
+    keys = [f"metric_{i}" for i in range(10)]
+    t = time.time()
+    recs = [start("big", t)]
+    recs += [
+        [Kind.HISTORY, t + i * 0.01, [i, {k: rng.random() for k in keys}]] for i in range(100_000)
+    ]
+    recs.append([Kind.EXIT, t + 2000, {"exit_code": 0}])
+    write_run(root, "big", recs)
+    store = open_store(url or root, root=root)
+    report = store.sync()
+    points = 100_000 * 10
+    rate = points / report.seconds
+    print(
+        f"indexing: {points:,} points in {report.seconds:.3f} s = {rate:,.0f} points/s "
+        f"(target >= 1,000,000)"
+    )
+    return rate
+
+
+def bench_runs_table(tmp: Path, n_runs: int, url: str | None) -> float:
+    root = tmp / "table"
+    rng = random.Random(2)
+    t = time.time() - n_runs
+    t0 = time.perf_counter()
+    for i in range(n_runs):
+        config = {f"param_{j}": rng.choice([0.1, 0.01, 0.001]) for j in range(18)}
+        config["optimizer"] = rng.choice(["adam", "sgd", "adamw"])
+        config["seed"] = i
+        summary = {f"score_{j}": rng.random() for j in range(10)}
+        write_run(
+            root,
+            f"run{i:05d}",
+            [
+                start(f"run{i:05d}", t + i, config),
+                [Kind.HISTORY, t + i + 0.5, [0, summary]],
+                [Kind.EXIT, t + i + 1, {"exit_code": 0}],
+            ],
+        )
+    written = time.perf_counter() - t0
+    store = open_store(url or root, root=root)
+    report = store.sync()
+    print(
+        f"runs table: wrote {n_runs:,} runs in {written:.1f} s, indexed in "
+        f"{report.seconds:.1f} s ({n_runs / report.seconds:,.0f} runs/s)"
+    )
+
+    def query():
+        page = q.query_runs(
+            store,
+            "bench",
+            "proj",
+            filters={"config.optimizer": "adam"},
+            order="-summary.score_3",
+            limit=50,
+        )
+        assert page["total"] > 0 and len(page["runs"]) == 50
+
+    latency = timed(query)
+    print(
+        f"runs table: filter config.optimizer=adam, sort -summary.score_3, page of 50 of "
+        f"{n_runs:,}: {latency * 1000:.1f} ms (target <= 150)"
+    )
+    sync_cost = timed(store.sync)
+    print(f"sync with nothing new ({n_runs:,} runs): {sync_cost * 1000:.1f} ms")
+
+    def sync_with_edits_scan():
+        store.indexer._last_edits_scan = 0.0  # the scan for other processes' edits is due
+        store.sync()
+
+    scan_cost = timed(sync_with_edits_scan, repeat=3)
+    print(
+        f"sync that also looks for edits of all {n_runs:,} runs (every 2 s at most): "
+        f"{scan_cost * 1000:.1f} ms"
+    )
+    return latency
+
+
+def bench_series(tmp: Path, n_points: int, url: str | None) -> tuple[float, float]:
+    root = tmp / "series"
+    t = time.time()
+    rng = random.Random(3)
+    recs = [start("long", t)]
+    recs += [[Kind.HISTORY, t + i * 0.001, [i, {"loss": rng.random()}]] for i in range(n_points)]
+    recs.append([Kind.EXIT, t + n_points, {"exit_code": 0}])
+    write_run(root, "long", recs)
+    store = open_store(url or root, root=root)
+    store.sync()
+    path = ("bench", "proj", "long")
+    full = timed(lambda: q.series(store, path, "loss", buckets=1000))
+    lo, hi = n_points * 0.5, n_points * 0.51
+    zoom = timed(lambda: q.series(store, path, "loss", buckets=1000, x_min=lo, x_max=hi))
+    by_time = timed(lambda: q.series(store, path, "loss", x="_runtime", buckets=1000))
+    print(f"chart: {n_points:,} points -> 1,000 buckets: {full * 1000:.1f} ms (target <= 50)")
+    print(
+        f"chart: zoom to 1% ({int(hi - lo):,} points, full resolution): {zoom * 1000:.1f} ms "
+        f"(target <= 50)"
+    )
+    print(f"chart: same series against _runtime: {by_time * 1000:.1f} ms")
+    return full, zoom
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--postgres", help="index into this PostgreSQL URL instead of SQLite")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_indexing(Path(tmp), args.postgres)
+        bench_series(Path(tmp), args.points, args.postgres)
+        bench_runs_table(Path(tmp), args.runs, args.postgres)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""``runbase.Api``: W&B's public API (``wandb.Api``) over the local store."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from runbase.api.run import Run
+from runbase.errors import CommError
+from runbase.records.layout import runbase_dir
+from runbase.store import Store, open_store, queries
+from runbase.store.queries import RunNotFound
+
+
+class RunNotFoundError(CommError, RunNotFound):
+    """No run at the path given to ``Api.run``."""
+
+
+def _default_entity() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "local"
+
+
+class Project:
+    """A project with runs (``api.projects()``)."""
+
+    def __init__(self, api: Api, data: dict[str, Any]) -> None:
+        self._api = api
+        self.entity: str = data["entity"]
+        self.name: str = data["project"]
+        self.run_count: int = data["run_count"]
+        self.created_at: float | None = data["created_at"]
+        self.last_activity: float | None = data["last_activity"]
+
+    @property
+    def path(self) -> list[str]:
+        return [self.entity, self.name]
+
+    def runs(self, **kwargs: Any) -> Runs:
+        """The project's runs (same arguments as ``Api.runs``)."""
+        return self._api.runs(f"{self.entity}/{self.name}", **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Project {self.entity}/{self.name} ({self.run_count} runs)>"
+
+
+class Runs:
+    """A project's runs matching a filter: iterable, indexable, with ``len()``.
+
+    Pages of ``per_page`` runs are read as iteration reaches them.
+    """
+
+    def __init__(
+        self,
+        api: Api,
+        entity: str,
+        project: str,
+        filters: dict[str, Any] | None,
+        order: str | None,
+        per_page: int,
+    ) -> None:
+        self._api = api
+        self.entity = entity
+        self.project = project
+        self.filters = filters
+        self.order = order
+        self.per_page = max(1, int(per_page))
+        self._pages: dict[int, list[Run]] = {}
+        self._total: int | None = None
+        # Validate now, so a bad filter fails at the call that passed it.
+        self._page(0)
+
+    def _page(self, number: int) -> list[Run]:
+        page = self._pages.get(number)
+        if page is None:
+            store = self._api._fresh() if number == 0 else self._api._store()
+            result = queries.query_runs(
+                store,
+                self.entity,
+                self.project,
+                filters=self.filters,
+                order=self.order,
+                limit=self.per_page,
+                offset=number * self.per_page,
+                exact=True,
+            )
+            self._total = result["total"]
+            page = self._pages[number] = [Run(self._api, r) for r in result["runs"]]
+        return page
+
+    def __len__(self) -> int:
+        if self._total is None:
+            self._page(0)
+        return self._total or 0
+
+    @property
+    def length(self) -> int:
+        return len(self)
+
+    def __iter__(self) -> Iterator[Run]:
+        number = 0
+        while True:
+            page = self._page(number)
+            yield from page
+            if len(page) < self.per_page:
+                return
+            number += 1
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"run index {index} out of range ({n} runs)")
+        return self._page(index // self.per_page)[index % self.per_page]
+
+    def __repr__(self) -> str:
+        return f"<Runs {self.entity}/{self.project} ({len(self)})>"
+
+
+class Api:
+    """Read and edit runs in the local store (the folder ``RUNBASE_DIR``, default ``~/.runbase``).
+
+    ``overrides`` may set ``entity`` and ``project`` (defaults for shortened
+    paths) and ``store`` (a database URL; default ``<root>/store.db``).
+    ``root`` is the folder of record files.
+    """
+
+    def __init__(
+        self,
+        overrides: dict[str, Any] | None = None,
+        root: str | os.PathLike[str] | None = None,
+        timeout: float | None = None,
+        api_key: str | None = None,
+    ) -> None:
+        self.settings: dict[str, Any] = dict(overrides or {})
+        self.root = Path(root).expanduser() if root is not None else runbase_dir()
+        self.default_entity: str = self.settings.get("entity") or _default_entity()
+        self.default_project: str | None = self.settings.get("project")
+        self._store_obj: Store | None = None
+        self._lock = threading.Lock()
+
+    def _store(self) -> Store:
+        with self._lock:
+            if self._store_obj is None:
+                url = self.settings.get("store") or self.root
+                self._store_obj = open_store(url, root=self.root)
+            return self._store_obj
+
+    def _fresh(self) -> Store:
+        store = self._store()
+        store.sync()
+        return store
+
+    def flush(self) -> None:
+        """Kept for W&B compatibility: every read already sees the latest records."""
+
+    def _not_found(self, path: list[str]) -> RunNotFoundError:
+        return RunNotFoundError(f"could not find run {'/'.join(path)} in {self.root}")
+
+    # ---- paths ----------------------------------------------------------
+
+    def _project_path(self, path: str | None) -> tuple[str, str]:
+        if path is None or path == "":
+            if not self.default_project:
+                raise ValueError(
+                    "give a project path ('entity/project' or 'project'), or set "
+                    "overrides={'project': ...}"
+                )
+            return self.default_entity, self.default_project
+        if not isinstance(path, str):
+            raise ValueError(f"a project path is a string, got {path!r}")
+        parts = path.strip("/").split("/")
+        if len(parts) == 1 and parts[0]:
+            return self.default_entity, parts[0]
+        if len(parts) == 2 and all(parts):
+            return parts[0], parts[1]
+        raise ValueError(f"a project path is 'entity/project' or 'project', got {path!r}")
+
+    def _run_path(self, path: str) -> tuple[str, str, str]:
+        if not isinstance(path, str):
+            raise ValueError(f"a run path is a string, got {path!r}")
+        parts = path.strip("/").split("/")
+        if len(parts) == 4 and parts[2] == "runs":
+            parts = [parts[0], parts[1], parts[3]]
+        if any(not p for p in parts):
+            parts = []
+        if len(parts) == 3:
+            return parts[0], parts[1], parts[2]
+        if len(parts) == 2:
+            return self.default_entity, parts[0], parts[1]
+        if len(parts) == 1 and self.default_project:
+            return self.default_entity, self.default_project, parts[0]
+        raise ValueError(f"a run path is 'entity/project/run_id' or 'project/run_id', got {path!r}")
+
+    # ---- reading ----------------------------------------------------------
+
+    def run(self, path: str) -> Run:
+        """One run by ``"entity/project/run_id"`` (or ``"project/run_id"``)."""
+        entity, project, run_id = self._run_path(path)
+        data = queries.get_run(self._fresh(), entity, project, run_id, exact=True)
+        if data is None:
+            raise self._not_found([entity, project, run_id])
+        return Run(self, data)
+
+    def runs(
+        self,
+        path: str | None = None,
+        filters: dict[str, Any] | None = None,
+        order: str | None = "-created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+        lazy: bool = True,
+    ) -> Runs:
+        """Runs of a project (``"entity/project"`` or ``"project"``), filtered and sorted.
+
+        ``filters`` are MongoDB-style (``{"config.lr": {"$gt": 0.01}}``); ``order``
+        a field with ``-`` for descending, e.g. ``"-summary.acc"``.
+        """
+        entity, project = self._project_path(path)
+        return Runs(self, entity, project, filters, order, per_page)
+
+    def projects(self, entity: str | None = None, per_page: int = 200) -> list[Project]:
+        """Projects that have runs (all entities unless ``entity`` is given)."""
+        return [Project(self, p) for p in queries.list_projects(self._fresh(), entity)]
+
+    def project(self, name: str, entity: str | None = None) -> Project:
+        """One project by name."""
+        entity = entity or self.default_entity
+        for p in self.projects(entity):
+            if p.name == name:
+                return p
+        raise ValueError(f"no project {entity}/{name} in {self.root}")

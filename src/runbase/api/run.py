@@ -1,0 +1,384 @@
+"""``Run``: one run as the public API shows it (W&B's ``wandb.apis.public.Run``)."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from runbase.store import queries
+from runbase.store.values import flatten, pack
+
+if TYPE_CHECKING:
+    from runbase.api.api import Api
+
+DEFAULT_UI_URL = "http://127.0.0.1:8765"
+
+
+def _iso(t: float | None) -> str | None:
+    if t is None:
+        return None
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Summary(dict):
+    """A run's summary: a dict whose ``update()`` also saves, as W&B's ``HTTPSummary``.
+
+    Set keys, then call ``run.summary.update()`` (or ``run.update()``). Keys are
+    the flat keys the run logged (``"val/acc"``, ``"d.x"`` for a nested dict).
+    """
+
+    def __init__(self, run: Run, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        self._run = run
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Merge the given keys (if any) and save the summary."""
+        super().update(*args, **kwargs)
+        self._run._save(summary_only=True)
+
+
+class File:
+    """A file saved with a run (``run.files()``)."""
+
+    def __init__(self, run: Run, name: str, size: int | None, local_path: str) -> None:
+        self.run = run
+        self.name = name
+        self.size = size
+        self.local_path = local_path
+
+    def __repr__(self) -> str:
+        return f"<File {self.name} ({self.size} bytes)>"
+
+    def download(self, root: str = ".", replace: bool = False, exist_ok: bool = False) -> Any:
+        """Copy the file to ``root/<name>`` and return it opened for reading."""
+        src = Path(self.local_path)
+        dest = Path(root) / self.name
+        if dest.exists() and not replace:
+            if exist_ok:
+                return open(dest)  # noqa: SIM115 - W&B returns the open file
+            raise ValueError(
+                f"{dest} already exists; pass replace=True to overwrite it or exist_ok=True "
+                "to keep it"
+            )
+        if not src.is_file():
+            raise FileNotFoundError(f"{self.name} is no longer stored with run {self.run.path}")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        return open(dest)  # noqa: SIM115
+
+
+class Run:
+    """One run: its fields, config and summary, with history and files on demand.
+
+    Change ``name``, ``notes``, ``tags``, ``group``, ``job_type``, ``config`` or
+    ``summary`` and call :meth:`update` to save them.
+    """
+
+    def __init__(self, api: Api, data: dict[str, Any]) -> None:
+        self._api = api
+        self._load(data)
+
+    def _load(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.id: str = data["id"]
+        self.entity: str = data["entity"]
+        self.project: str = data["project"]
+        self.name: str | None = data["name"]
+        self.notes: str | None = data["notes"]
+        self.tags: list[str] = list(data["tags"])
+        self.group: str | None = data["group"]
+        self.job_type: str | None = data["job_type"]
+        self.config: dict[str, Any] = copy.deepcopy(data["config"])
+        self.summary: Summary = Summary(self, copy.deepcopy(data["summary"]))
+        self._saved = self._snapshot()
+
+    def _snapshot(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "notes": self.notes,
+            "tags": list(self.tags),
+            "group": self.group,
+            "job_type": self.job_type,
+            "config": pack(self.config),
+            "config_keys": dict(self.config),
+            "summary": dict(self.summary),
+        }
+
+    def __repr__(self) -> str:
+        return f"<Run {self.entity}/{self.project}/{self.id} ({self.state})>"
+
+    # ---- read-only fields ---------------------------------------------------
+
+    @property
+    def path(self) -> list[str]:
+        """[entity, project, id], as in W&B."""
+        return [self.entity, self.project, self.id]
+
+    @property
+    def url(self) -> str:
+        """The run's page in the web app."""
+        base = os.environ.get("RUNBASE_UI_URL") or DEFAULT_UI_URL
+        return f"{base.rstrip('/')}/{self.entity}/{self.project}/runs/{self.id}"
+
+    @property
+    def state(self) -> str:
+        """running, finished, failed or crashed (as of the last load)."""
+        return self._data["state"]
+
+    @property
+    def display_name(self) -> str | None:
+        return self.name
+
+    @display_name.setter
+    def display_name(self, value: str | None) -> None:
+        self.name = value
+
+    @property
+    def description(self) -> str | None:
+        return self.notes
+
+    @description.setter
+    def description(self, value: str | None) -> None:
+        self.notes = value
+
+    @property
+    def user(self) -> str | None:
+        return self._data["user"]
+
+    @property
+    def host(self) -> str | None:
+        return self._data["host"]
+
+    @property
+    def created_at(self) -> str | None:
+        """Start time, ISO 8601 in UTC."""
+        return _iso(self._data["created_at"])
+
+    @property
+    def heartbeat_at(self) -> str | None:
+        """Time of the run's latest record, ISO 8601 in UTC."""
+        return _iso(self._data["heartbeat_at"])
+
+    @property
+    def runtime(self) -> float | None:
+        """Seconds from start to the latest record."""
+        return self._data["runtime"]
+
+    @property
+    def exit_code(self) -> int | None:
+        return self._data["exit_code"]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Environment captured at init (host, python, git, ...)."""
+        if "metadata" not in self._data:
+            self.load()
+        return self._data["metadata"]
+
+    @property
+    def summary_metrics(self) -> dict[str, Any]:
+        return dict(self.summary)
+
+    @property
+    def lastHistoryStep(self) -> int:  # noqa: N802 - W&B's name
+        step = self._data["last_step"]
+        return -1 if step is None else step
+
+    @property
+    def system_metrics(self) -> dict[str, Any]:
+        """The latest system-metrics sample."""
+        cols = queries.system_series(self._api._fresh(), self.path, exact=True)
+        if not cols["time"]:
+            return {}
+        return {k: v[-1] for k, v in cols["metrics"].items() if v[-1] is not None}
+
+    # ---- loading and saving -------------------------------------------------
+
+    def load(self, force: bool = True) -> Run:
+        """Read the run again (unsaved changes are dropped)."""
+        data = queries.get_run(self._api._fresh(), self.entity, self.project, self.id, exact=True)
+        if data is None:
+            raise self._api._not_found(self.path)
+        self._load(data)
+        return self
+
+    def update(self) -> None:
+        """Save changes made to name, notes, tags, group, job_type, config and summary."""
+        self._save(summary_only=False)
+
+    save = update
+
+    def _save(self, summary_only: bool) -> None:
+        old = self._saved
+        fields: dict[str, Any] = {}
+        config_set: dict[str, Any] = {}
+        config_del: list[str] = []
+        if not summary_only:
+            for name in ("name", "notes", "group", "job_type"):
+                value = getattr(self, name)
+                if value != old[name]:
+                    fields[name] = value
+            if list(self.tags) != old["tags"]:
+                fields["tags"] = list(self.tags)
+            if pack(self.config) != old["config"]:
+                before = old["config_keys"]
+                for key, value in self.config.items():
+                    if key not in before or pack(value) != pack(before[key]):
+                        config_set[key] = value
+                config_del = [k for k in before if k not in self.config]
+        current = _flat_summary(self.summary)
+        before = old["summary"]
+        summary_set = {
+            k: v for k, v in current.items() if k not in before or _differs(v, before[k])
+        }
+        summary_del = [k for k in before if k not in current]
+        if not (fields or config_set or config_del or summary_set or summary_del):
+            return
+        data = queries.update_run(
+            self._api._store(),
+            self.entity,
+            self.project,
+            self.id,
+            config_set=config_set,
+            config_del=config_del,
+            summary_set=summary_set,
+            summary_del=summary_del,
+            exact=True,
+            **fields,
+        )
+        keep = None
+        if summary_only:
+            keep = {n: getattr(self, n) for n in ("name", "notes", "tags", "group", "job_type")}
+            keep["config"] = self.config
+        self._load(data)
+        if keep is not None:
+            # Saving the summary must not throw away other unsaved changes.
+            for name, value in keep.items():
+                setattr(self, name, value)
+
+    def delete(self, delete_artifacts: bool = False) -> None:
+        """Delete the run: its data and its folder of record files."""
+        queries.delete_runs(self._api._store(), self.entity, self.project, [self.id])
+
+    # ---- history, logs, files -------------------------------------------
+
+    def history(
+        self,
+        samples: int | None = None,
+        keys: list[str] | None = None,
+        x_axis: str = "_step",
+        pandas: bool = True,
+        stream: str = "default",
+    ) -> Any:
+        """History rows: a pandas DataFrame (when pandas is installed and ``pandas``), else dicts.
+
+        Unlike W&B, the full history comes back unless ``samples`` is given; with
+        ``samples``, rows are evenly spaced (the same rows every call). With
+        ``keys``, only rows that have all of them. ``stream="system"`` gives the
+        system-metrics samples instead.
+        """
+        if isinstance(samples, list | tuple | str):
+            samples, keys = None, samples  # history(["loss"]) reads as keys
+        store = self._api._fresh()
+        if stream == "system":
+            rows = _system_rows(queries.system_series(store, self.path, exact=True))
+            if samples is not None and len(rows) > samples:
+                step = (len(rows) - 1) / max(samples - 1, 1)
+                rows = [rows[round(i * step)] for i in range(samples)]
+        elif stream == "default":
+            rows = queries.history(store, self.path, keys=keys, samples=samples, exact=True)
+        else:
+            raise ValueError(f"stream must be 'default' or 'system', got {stream!r}")
+        if pandas:
+            try:
+                import pandas as pd
+            except ImportError:
+                return rows
+            return pd.DataFrame.from_records(rows)
+        return rows
+
+    def scan_history(
+        self,
+        keys: list[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every history row in order; with ``keys``, the rows holding all of those keys."""
+        rows = queries.history(self._api._fresh(), self.path, keys=keys, exact=True)
+        wanted = None if keys is None else set(keys)
+        for row in rows:
+            step = row.get("_step")
+            if min_step is not None and step is not None and step < min_step:
+                continue
+            if max_step is not None and step is not None and step >= max_step:
+                continue
+            yield row if wanted is None else {k: v for k, v in row.items() if k in wanted}
+
+    def logs(self) -> list[dict[str, Any]]:
+        """Console lines: ``[{"time", "stream", "line"}]``."""
+        return queries.logs(self._api._fresh(), self.path)
+
+    def files(self, names: list[str] | None = None, pattern: str | None = None) -> list[File]:
+        """Files saved with the run (optionally only ``names``, or names matching a glob)."""
+        import fnmatch
+
+        out = []
+        for f in queries.files(self._api._fresh(), self.path):
+            if names is not None and f["name"] not in names:
+                continue
+            if pattern is not None and not fnmatch.fnmatch(f["name"], pattern):
+                continue
+            out.append(File(self, f["name"], f["size"], f["local_path"]))
+        return out
+
+    def file(self, name: str) -> File:
+        """One saved file by name."""
+        found = self.files(names=[name])
+        if not found:
+            raise ValueError(f"run {'/'.join(self.path)} has no file {name!r}")
+        return found[0]
+
+
+def _flat_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in summary.items():
+        # A nested dict set by the user is stored as dotted leaves; an aggregate
+        # summary ({"min": .., "max": ..}) written by the indexer stays whole.
+        if (
+            isinstance(value, dict)
+            and value
+            and not set(value)
+            <= {
+                "min",
+                "max",
+                "mean",
+                "first",
+                "last",
+            }
+        ):
+            out.update(flatten(value, key + "."))
+        else:
+            out[key] = value
+    return out
+
+
+def _differs(a: Any, b: Any) -> bool:
+    return pack(a) != pack(b)
+
+
+def _system_rows(cols: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    metrics = cols["metrics"]
+    for i, t in enumerate(cols["time"]):
+        row = {"_timestamp": t, "_runtime": cols["runtime"][i]}
+        for key, values in metrics.items():
+            if values[i] is not None:
+                row[key] = values[i]
+        rows.append(row)
+    return rows

@@ -1,0 +1,45 @@
+"""The index lock: one writer of the store at a time, across processes.
+
+SQLite allows one writer; two indexers racing would each wait on the other's
+write transaction and could fail with "database is locked". An exclusive
+``flock`` on ``RUNBASE_DIR/index.lock`` serialises every write to the store
+(indexing, edits, deletes, migrations), while readers run freely under WAL.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# flock is per open file, so threads of one process exclude each other too;
+# the thread lock only spares them a second descriptor. A thread that already
+# holds the lock may take it again (a second flock from it would wait forever).
+_thread_lock = threading.RLock()
+_held = threading.local()
+
+
+@contextmanager
+def index_lock(root: Path) -> Iterator[None]:
+    """Hold the exclusive index lock of the store under ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    with _thread_lock:
+        depth = getattr(_held, "depth", 0)
+        if depth:
+            _held.depth = depth + 1
+            try:
+                yield
+            finally:
+                _held.depth = depth
+            return
+        fd = os.open(root / "index.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            _held.depth = 1
+            yield
+        finally:
+            _held.depth = 0
+            os.close(fd)  # closing releases the lock
