@@ -17,11 +17,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# torch, for the tests that log tensors: the CPU wheel this machine kind keeps in
+# /opt/wheels (PyPI's default build is several GB of CUDA). Elsewhere those tests skip.
+TORCH_STAMP := $(VENV)/.torch
+$(TORCH_STAMP): $(STAMP)
+	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q --no-index \
+		--find-links /opt/wheels 'torch==2.13.0' 2>/dev/null \
+		|| echo "no local CPU build of torch: the torch tests will skip"
+	@touch $@
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
 
-test: $(STAMP) ui chromium
+test: $(STAMP) $(TORCH_STAMP) ui chromium
 	$(MAKE) lint
 	$(BIN)/python -m pytest -q
 
@@ -51,6 +60,7 @@ $(UI_STATIC): ui/node_modules/.package-lock.json $(UI_SOURCES)
 	else echo "npm not found: the web app is not built"; fi
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
-	@test -x /usr/bin/chromium || { (apt-get update -q && apt-get install -y -q chromium) >/dev/null 2>&1 \
+	@test -x /usr/bin/chromium || { ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium) >/dev/null 2>&1 \
 		|| echo "could not install chromium: the browser tests will skip"; }

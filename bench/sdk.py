@@ -28,7 +28,7 @@ TARGETS = {
 }
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 t0 = time.perf_counter()
 import runbase
 t_import = time.perf_counter() - t0
@@ -59,7 +59,10 @@ print(json.dumps({
     "import_s": t_import, "init_s": t_init, "finish_s": t_finish, "loop_s": t_loop,
     "log_median_us": lat[len(lat) // 2] / 1000, "log_p99_us": lat[int(len(lat) * 0.99)] / 1000,
     "log_max_us": lat[-1] / 1000,
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child forked
+    # from a big parent would report the parent's peak.
+    "peak_rss_mb": int(next(l.split()[1] for l in open("/proc/self/status")
+                            if l.startswith("VmHWM:"))) / 1024,
     "path": run.path,
 }))
 """
@@ -83,7 +86,7 @@ def run_child(root: Path, steps: int, capture: bool) -> dict:
 def index_rate(root: Path, points: int) -> tuple[float, int]:
     from runbase.store.queries import open_store
 
-    store = open_store(str(root / "store.db"))
+    store = open_store(root)
     t0 = time.perf_counter()
     store.sync()
     elapsed = time.perf_counter() - t0

@@ -3,7 +3,7 @@
 See docs/records.md for the byte layout and the meaning of each record kind.
 """
 
-from runbase.records.framing import FILE_MAGIC, Frame, FrameProblem, decode_record
+from runbase.records.framing import FILE_MAGIC, Frame, FrameProblem
 from runbase.records.kinds import Kind
 from runbase.records.reader import SegmentRead, read_segment
 from runbase.records.writer import SegmentWriter, StorageError
@@ -16,6 +16,5 @@ __all__ = [
     "SegmentRead",
     "SegmentWriter",
     "StorageError",
-    "decode_record",
     "read_segment",
 ]

@@ -1,9 +1,9 @@
 """What a run gets from its environment between ``init()`` and ``finish()``.
 
-``attach`` writes the cheap metadata at once, starts console capture and system
-sampling, and leaves the slow probes (git, NVML, CPU model, package list) to a
-background thread, so ``init()`` pays a millisecond or two for all of it.
-``detach`` undoes everything with bounded waits.
+``attach`` starts console capture on the caller's thread (so nothing printed right
+after ``init()`` is missed) and leaves everything else (metadata probes, system
+sampling) to a background thread, importing those modules there too: ``init()``
+pays a millisecond or two. ``detach`` undoes everything with bounded waits.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ import time
 from typing import Any
 
 from runbase.records import Kind
-from runbase.sdk.environment import console, files, git, nvml, probes
 from runbase.sdk.environment.link import RunLink, setting
-from runbase.sdk.environment.sampler import SAMPLER
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +46,7 @@ class Attachment:
         self._console_sink: Any = None
         self._sampler_sub: Any = None
         self._meta_thread: threading.Thread | None = None
-        self.files = files.Watcher(self.link)
+        self._files: Any = None
         settings = {
             "program": setting(run, "program", None),
             "console": setting(run, "console", "auto"),
@@ -59,31 +57,53 @@ class Attachment:
         }
         self._settings = settings
 
-        fast: dict[str, Any] = {}
-        try:
-            fast = probes.fast_metadata(settings["program"])
-            self.link.emit(Kind.METADATA, fast)
-        except Exception as e:
-            log.debug("runbase: metadata failed: %s", e)
-
-        try:
-            self._console_sink = console.HUB.add(self.link, str(settings["console"]))
-        except Exception as e:
-            log.debug("runbase: console capture failed to start: %s", e)
-
-        if not settings["disable_system_metrics"]:
+        if str(settings["console"]) != "off":
             try:
-                interval = float(settings["interval"])
-                self._sampler_sub = SAMPLER.subscribe(self.link, interval)
+                from runbase.sdk.environment import console
+
+                self._console_sink = console.HUB.add(self.link, str(settings["console"]))
             except Exception as e:
-                log.debug("runbase: system metrics failed to start: %s", e)
+                log.debug("runbase: console capture failed to start: %s", e)
 
         self._meta_thread = threading.Thread(
-            target=self._slow_metadata, args=(fast,), name="runbase-metadata", daemon=True
+            target=self._background_start, name="runbase-metadata", daemon=True
         )
         self._meta_thread.start()
 
+    @property
+    def files(self) -> Any:
+        """The watcher of this run's saved files, made on first use."""
+        with _lock:
+            if self._files is None:
+                from runbase.sdk.environment import files
+
+                self._files = files.Watcher(self.link)
+            return self._files
+
+    def _background_start(self) -> None:
+        from runbase.sdk.environment import probes
+
+        fast: dict[str, Any] = {}
+        try:
+            fast = probes.fast_metadata(self._settings["program"])
+            self.link.emit(Kind.METADATA, fast)
+        except Exception as e:
+            log.debug("runbase: metadata failed: %s", e)
+        if not self._settings["disable_system_metrics"]:
+            try:
+                from runbase.sdk.environment.sampler import SAMPLER
+
+                with _lock:  # never subscribe a run that detached meanwhile
+                    if not self._detached:
+                        interval = float(self._settings["interval"])
+                        self._sampler_sub = SAMPLER.subscribe(self.link, interval)
+            except Exception as e:
+                log.debug("runbase: system metrics failed to start: %s", e)
+        self._slow_metadata(fast)
+
     def _slow_metadata(self, fast: dict[str, Any]) -> None:
+        from runbase.sdk.environment import git, nvml, probes
+
         link = self.link
         try:
             link.emit(Kind.METADATA, probes.slow_metadata(fast))
@@ -118,17 +138,24 @@ class Attachment:
             if _attached.get(self._run_key) is self:
                 del _attached[self._run_key]
         t0 = time.monotonic()
-        try:
-            self.files.finish()
-        except Exception as e:
-            log.debug("runbase: final file copies failed: %s", e)
-        if self._sampler_sub is not None:
-            SAMPLER.unsubscribe(self._sampler_sub)
+        if self._files is not None:
+            try:
+                self._files.finish()
+            except Exception as e:
+                log.debug("runbase: final file copies failed: %s", e)
+        with _lock:
+            sub = self._sampler_sub
+        if sub is not None:
+            from runbase.sdk.environment.sampler import SAMPLER
+
+            SAMPLER.unsubscribe(sub)
         if self._meta_thread is not None:
             self._meta_thread.join(timeout=METADATA_WAIT)
             if self._meta_thread.is_alive():
                 log.debug("runbase: metadata probes still running at finish; dropping them")
         if self._console_sink is not None:
+            from runbase.sdk.environment import console
+
             try:
                 console.HUB.remove(self._console_sink)
             except Exception as e:
@@ -153,6 +180,8 @@ def save_files(
         att = _attached.get(id(run))
     if isinstance(glob_str, bytes):
         glob_str = glob_str.decode()
+    from runbase.sdk.environment import files
+
     link = att.link if att is not None else RunLink(run)
     watcher = att.files if att is not None else None
     return files.save(link, watcher, os.fspath(glob_str), base_path, policy)
