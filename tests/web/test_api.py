@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import time
+from pathlib import Path
 
 from .fill import RunWriter
 
@@ -154,6 +155,18 @@ def test_logs_files_and_system(server):
     assert server.client.get(f"{RUNS}/r03/files/nope.txt").status_code == 404
     sysm = server.client.get(f"{RUNS}/r03/system").json()
     assert set(sysm) == {"keys", "series"}
+    # Times are plain numbers (the store once handed over SQLAlchemy Row tuples).
+    assert all(isinstance(ln["t"], float) for ln in logs["lines"])
+    assert all(ln["stream"] in ("stdout", "stderr") for ln in logs["lines"])
+    assert all(isinstance(f["time"], float | None) for f in files)
+    for series in sysm["series"].values():
+        assert all(isinstance(t, float) for t in series["t"])
+        assert len(series["t"]) == len(series["v"])
+
+
+def test_run_metrics_are_the_logged_keys(server):
+    body = server.client.get(f"{RUNS}/r00/metrics").json()
+    assert body == {"metrics": ["lr", "train/acc", "train/loss", "val/loss"]}
 
 
 def test_csv_export_matches_filter(server):
@@ -219,3 +232,12 @@ def test_spa_fallback_serves_index_for_app_urls(server):
     ]:
         r = server.client.get(path)
         assert r.status_code == 200 and "<html" in r.text.lower(), path
+
+
+def test_server_reads_the_store_only_through_queries():
+    import runbase.server
+
+    folder = Path(runbase.server.__file__).parent
+    for src in folder.glob("*.py"):
+        text = src.read_text()
+        assert "store.schema" not in text and "import sqlalchemy" not in text, src.name

@@ -197,6 +197,20 @@ class Run:
             return {}
         return {k: v[-1] for k, v in cols["metrics"].items() if v[-1] is not None}
 
+    @property
+    def metric_stats(self) -> dict[str, dict[str, Any]]:
+        """``{key: {"min", "max", "last", "count"}}`` for every numeric history key.
+
+        ``min``/``max`` ignore NaN (None when every value is NaN); ``last`` is the
+        last value logged (None when it is not a number); ``count`` is how many
+        values were logged. Values are the logged floats, NaN and inf included.
+        Read from the store on each access.
+        """
+        found = queries.metric_stats(
+            self._api._fresh(), self.entity, self.project, [self.id], exact=True
+        )
+        return found.get(self.id, {})
+
     # ---- loading and saving -------------------------------------------------
 
     def load(self, force: bool = True) -> Run:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from runbase.server import shapes, stats
+from runbase.server import shapes
 from runbase.server.csvout import runs_csv
 from runbase.server.filters import FilterError, combine, parse_filters
 from runbase.server.seriescache import SeriesCache
@@ -59,10 +59,18 @@ def _run_or_404(store: Any, entity: str, project: str, run_id: str) -> dict[str,
     return run
 
 
+def _best(store: Any, entity: str, project: str, run_ids: list[str]) -> dict[str, Any]:
+    """``{run_id: {metric: stats}}``; the app shows no keys starting with ``_``."""
+    found = queries.metric_stats(store, entity, project, run_ids)
+    return {
+        rid: {k: s for k, s in keys.items() if not k.startswith("_")} for rid, keys in found.items()
+    }
+
+
 def _runs_out(
     store: Any, entity: str, project: str, runs: list[dict[str, Any]], full: bool = False
 ) -> list[dict[str, Any]]:
-    best = stats.metric_stats(store, entity, project, [r["id"] for r in runs])
+    best = _best(store, entity, project, [r["id"] for r in runs])
     return [shapes.run_out(r, best.get(r["id"]), full=full) for r in runs]
 
 
@@ -101,7 +109,7 @@ def project_columns(request: Request, entity: str, project: str) -> dict[str, An
     """Config keys, summary keys and history metric keys seen in the project."""
     store = _store(request)
     _project_or_404(store, entity, project)
-    return stats.project_columns(store, entity, project)
+    return queries.project_columns(store, entity, project)
 
 
 # --- runs -------------------------------------------------------------------
@@ -271,7 +279,7 @@ def _series_many(
     """Series of ``key`` for each run that exists, served from the cache when unchanged."""
     if x_min is not None and x_max is not None and x_min > x_max:
         raise HTTPException(400, "x_min must not be greater than x_max")
-    versions = stats.history_versions(store, entity, project, run_ids)
+    versions = queries.history_versions(store, entity, project, run_ids)
     out = []
     for rid in run_ids:
         if rid not in versions:
@@ -344,7 +352,7 @@ def run_metrics(request: Request, entity: str, project: str, run_id: str) -> dic
     """History keys the run logged (the panels of its Charts tab)."""
     store = _store(request)
     _run_or_404(store, entity, project, run_id)
-    best = stats.metric_stats(store, entity, project, [run_id]).get(run_id, {})
+    best = _best(store, entity, project, [run_id]).get(run_id, {})
     return {"metrics": sorted(best)}
 
 
@@ -372,11 +380,7 @@ def run_system(request: Request, entity: str, project: str, run_id: str) -> dict
     """System metric samples: ``{"keys": [...], "series": {key: {"t": [...], "v": [...]}}}``."""
     store = _store(request)
     run = _run_or_404(store, entity, project, run_id)
-    try:
-        res = queries.system_series(store, run)
-    except TypeError:
-        res = stats.system_samples(store, entity, project, run_id)
-    return shapes.system_out(res)
+    return shapes.system_out(queries.system_series(store, run))
 
 
 # --- logs and files ---------------------------------------------------------

@@ -69,7 +69,7 @@ def _num(v: Any) -> float | None:
 
 def system_out(res: dict[str, Any]) -> dict[str, Any]:
     """System samples as one ``{"t", "v"}`` series per metric, numeric keys only."""
-    times = [_time(t) for t in res.get("time") or []]
+    times = list(res.get("time") or [])
     series = {}
     for key, values in (res.get("metrics") or {}).items():
         vals = [_num(v) for v in values]
@@ -78,24 +78,16 @@ def system_out(res: dict[str, Any]) -> dict[str, Any]:
     return {"keys": sorted(series), "series": series}
 
 
-def _time(t: Any) -> Any:
-    # SQLAlchemy's Row.t is the whole row as a tuple, not a column named t; a
-    # store that reads `row.t` hands that tuple over. Its first item is the time.
-    if t is None or isinstance(t, int | float):
-        return t
-    return t[0]
-
-
 def logs_out(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Console lines as ``{"t", "stream", "line"}``."""
-    return [{"t": _time(ln["time"]), "stream": ln["stream"], "line": ln["line"]} for ln in lines]
+    return [{"t": ln["time"], "stream": ln["stream"], "line": ln["line"]} for ln in lines]
 
 
 def files_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Saved files as ``{"path", "size", "policy", "time"}``."""
     return [
         {"path": f["name"], "size": f.get("size") or 0, "policy": f.get("policy"),
-         "time": _time(f.get("time"))}
+         "time": f.get("time")}
         for f in rows
     ]  # fmt: skip
 

@@ -33,12 +33,17 @@ from runbase.store.chunks import Points
 from runbase.store.history import ROW_KEYS
 from runbase.store.indexer import delete_run_rows, refresh_project
 from runbase.store.lock import index_lock
+from runbase.store.projectstats import (
+    history_versions,
+    metric_keys,
+    metric_stats,
+    project_columns,
+)
 from runbase.store.schema import (
     console_lines,
     hist_chunks,
     projects,
     run_files,
-    run_keys,
     runs,
     system_samples,
 )
@@ -52,10 +57,13 @@ __all__ = [
     "files",
     "get_run",
     "history",
+    "history_versions",
     "list_projects",
     "logs",
     "metric_keys",
+    "metric_stats",
     "open_store",
+    "project_columns",
     "query_runs",
     "series",
     "system_series",
@@ -526,27 +534,6 @@ def _reduce(key: str, x: str, xv: np.ndarray, yv: np.ndarray, buckets: int) -> d
     }
 
 
-def metric_keys(store: Store, entity: str, project: str) -> list[dict[str, Any]]:
-    """History keys of a project's runs, with how many runs log them and whether numerically."""
-    q = (
-        sa.select(
-            run_keys.c.key,
-            sa.func.count().label("runs"),
-            sa.func.max(run_keys.c.numeric_count).label("numeric"),
-        )
-        .join(runs, runs.c.rid == run_keys.c.rid)
-        .where(runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true())
-        .group_by(run_keys.c.key)
-        .order_by(run_keys.c.key)
-    )
-    with store.engine.connect() as conn:
-        return [
-            {"key": r.key, "runs": r.runs, "numeric": bool(r.numeric)}
-            for r in conn.execute(q)
-            if r.key not in ROW_KEYS
-        ]
-
-
 # ---- system metrics, console, files ---------------------------------------
 
 
@@ -557,6 +544,8 @@ def system_series(
 
     A metric missing from a sample is None at that position.
     """
+    # Time columns are labelled: on a SQLAlchemy Row, ``.t`` is the row's tuple
+    # accessor, not the column named t.
     with store.engine.connect() as conn:
         row = _resolve(conn, run)
         samples = conn.execute(
@@ -600,7 +589,12 @@ def files(store: Store, run: Any) -> list[dict[str, Any]]:
     with store.engine.connect() as conn:
         row = _resolve(conn, run)
         rows = conn.execute(
-            sa.select(run_files, run_files.c.t.label("time"))
+            sa.select(
+                run_files.c.path,
+                run_files.c.size,
+                run_files.c.policy,
+                run_files.c["t"].label("time"),
+            )
             .where(run_files.c.rid == row.rid)
             .order_by(run_files.c.path)
         ).all()

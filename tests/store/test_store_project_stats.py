@@ -1,0 +1,92 @@
+"""Per-run metric statistics, a project's column keys and history versions."""
+
+from __future__ import annotations
+
+import math
+
+from runbase.records import Kind
+from runbase.store import queries as q
+
+
+def _run(records, run_id, rows, **kw):
+    seg = records.start(run_id, **kw)
+    for step, values in enumerate(rows):
+        seg.log(step, values)
+    seg.add(Kind.EXIT, {"exit_code": 0})
+    seg.close()
+
+
+def test_metric_stats(store, records):
+    _run(
+        records,
+        "a",
+        [
+            {"loss": 3.0, "n": 1, "word": "x", "mixed": "low", "flag": True},
+            {"loss": math.nan, "n": 5, "mixed": 2.5, "up": math.inf},
+            {"loss": 1.0, "n": 2, "mixed": "high", "_hidden": 4.0},
+            {"loss": 2.0, "allnan": math.nan},
+        ],
+        config={"lr": 0.1},
+    )
+    _run(records, "b", [{"loss": 7.0}])
+    _run(records, "c", [{"word": "only text"}])
+    store.sync()
+
+    got = q.metric_stats(store, "me", "proj", ["a", "b", "c", "nope"], exact=True)
+    assert set(got) == {"a", "b"}  # c has no numeric key, nope does not exist
+    a = got["a"]
+    assert set(a) == {"loss", "n", "mixed", "up", "_hidden", "allnan"}  # no _step etc.
+    assert a["loss"] == {"min": 1.0, "max": 3.0, "last": 2.0, "count": 4}
+    assert a["n"] == {"min": 1, "max": 5, "last": 2, "count": 3}
+    # A key with strings among numbers: numbers only for min/max, last is the string.
+    assert a["mixed"] == {"min": 2.5, "max": 2.5, "last": None, "count": 3}
+    assert a["up"] == {"min": math.inf, "max": math.inf, "last": math.inf, "count": 1}
+    assert a["allnan"]["min"] is None and a["allnan"]["max"] is None
+    assert math.isnan(a["allnan"]["last"])
+    assert got["b"] == {"loss": {"min": 7.0, "max": 7.0, "last": 7.0, "count": 1}}
+
+    safe = q.metric_stats(store, "me", "proj", ["a"])["a"]
+    assert safe["up"] == {"min": "Infinity", "max": "Infinity", "last": "Infinity", "count": 1}
+    assert safe["allnan"]["last"] == "NaN" and safe["loss"] == a["loss"]
+    assert q.metric_stats(store, "me", "proj", []) == {}
+    assert q.metric_stats(store, "me", "other", ["a"]) == {}
+
+
+def test_project_columns_follow_new_runs(store, records):
+    _run(records, "a", [{"loss": 1.0, "word": "x"}], config={"lr": 0.1, "opt": {"name": "adam"}})
+    store.sync()
+    cols = q.project_columns(store, "me", "proj")
+    assert cols["config"] == ["lr", "opt.name"]
+    assert "loss" in cols["summary"] and not any(k.startswith("_") for k in cols["summary"])
+    assert cols["metrics"] == ["loss"]
+    assert q.project_columns(store, "me", "proj") == cols  # cached answer
+
+    _run(records, "b", [{"acc": 0.5}], config={"layers": 3})
+    store.sync()
+    cols = q.project_columns(store, "me", "proj")
+    assert cols["config"] == ["layers", "lr", "opt.name"]
+    assert cols["metrics"] == ["acc", "loss"]
+    assert q.project_columns(store, "me", "nothing") == {
+        "config": [],
+        "summary": [],
+        "metrics": [],
+    }
+
+
+def test_history_versions_change_with_each_row(store, records):
+    seg = records.start("live", live=True)
+    seg.log(0, {"loss": 1.0})
+    store.sync()
+    first = q.history_versions(store, "me", "proj", ["live", "nope"])
+    assert set(first) == {"live"}
+    seg.log(1, {"loss": 0.5})
+    seg.log(2, {"loss": 0.25})
+    store.sync()
+    later = q.history_versions(store, "me", "proj", ["live"])
+    assert later["live"] != first["live"]
+    assert later["live"] == (3, 2)
+    seg.add(Kind.EXIT, {"exit_code": 0})
+    seg.close()
+    store.sync()
+    assert q.history_versions(store, "me", "proj", ["live"]) == {"live": (3, 2)}
+    assert q.history_versions(store, "me", "proj", []) == {}
