@@ -686,15 +686,24 @@ def _load_state(row: Any) -> RunState:
     return st
 
 
-def _fold_edit(st: RunState, f: Frame) -> None:
+def _apply_change(st: RunState, f: Frame) -> bool:
+    """INFO, CONFIG and SUMMARY: the changes that segments and edits both carry."""
     p = f.payload
-    if f.kind == Kind.INFO and isinstance(p, dict):
+    if not isinstance(p, dict):
+        return False
+    if f.kind == Kind.INFO:
         st.apply_info(p, f.time)
-    elif f.kind == Kind.CONFIG and isinstance(p, dict):
+    elif f.kind == Kind.CONFIG:
         st.apply_config(p, f.time)
-    elif f.kind == Kind.SUMMARY and isinstance(p, dict):
+    elif f.kind == Kind.SUMMARY:
         st.apply_summary(p, f.time)
-    elif f.kind == Kind.DELETE:
+    else:
+        return False
+    return True
+
+
+def _fold_edit(st: RunState, f: Frame) -> None:
+    if not _apply_change(st, f) and f.kind == Kind.DELETE:
         st.deleted = True
 
 
@@ -724,13 +733,9 @@ def _summarize(
 def _apply_other_info(st: RunState, other: list[tuple[Frame, str]]) -> None:
     for f, _seg in other:
         p = f.payload
-        if f.kind == Kind.CONFIG and isinstance(p, dict):
-            st.apply_config(p, f.time)
-        elif f.kind == Kind.SUMMARY and isinstance(p, dict):
-            st.apply_summary(p, f.time)
-        elif f.kind == Kind.INFO and isinstance(p, dict):
-            st.apply_info(p, f.time)
-        elif f.kind == Kind.METRIC and isinstance(p, dict):
+        if _apply_change(st, f):
+            continue
+        if f.kind == Kind.METRIC and isinstance(p, dict):
             st.apply_metric(p)
         elif f.kind == Kind.METADATA and isinstance(p, dict):
             st.metadata.update(p)
