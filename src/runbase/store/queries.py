@@ -420,6 +420,8 @@ _SERIES_COLUMNS = (
     hist_chunks.c.rows,
     hist_chunks.c.steps,
     hist_chunks.c.vals,
+    hist_chunks.c.step_min,
+    hist_chunks.c.step_max,
 )
 
 
@@ -445,7 +447,7 @@ def _numeric_series(conn: sa.Connection, rid: int, key: str, conds: list[Any]) -
         vals = np.concatenate(
             [np.frombuffer(r.vals, dtype="<f8" if r.dtype == "f8" else "<i8") for r in rows]
         ).astype(np.float64)
-    steps = np.frombuffer(b"".join(r.steps for r in rows), dtype="<i8")
+    steps = _steps(rows)
     consecutive = all(r.rows is None for r in rows) and all(
         a.row_last + 1 == b.row_first for a, b in zip(rows, rows[1:], strict=False)
     )
@@ -461,6 +463,22 @@ def _numeric_series(conn: sa.Connection, rid: int, key: str, conds: list[Any]) -
             ]
         )
     return _Numeric(row_index, rows[0].row_first, rows[-1].row_last, steps, vals)
+
+
+def _steps(rows: list[Any]) -> np.ndarray:
+    """The steps of consecutive chunks; chunks with an empty steps blob count up by one."""
+    if all(not r.steps for r in rows) and all(
+        a.step_max + 1 == b.step_min for a, b in zip(rows, rows[1:], strict=False)
+    ):
+        return np.arange(rows[0].step_min, rows[-1].step_max + 1, dtype=np.int64)
+    return np.concatenate(
+        [
+            np.frombuffer(r.steps, dtype="<i8")
+            if r.steps
+            else np.arange(r.step_min, r.step_max + 1, dtype=np.int64)
+            for r in rows
+        ]
+    )
 
 
 def _align(xs: _Numeric, y: _Numeric) -> tuple[np.ndarray, np.ndarray]:
