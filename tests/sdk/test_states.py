@@ -132,27 +132,38 @@ def test_runs_made_in_child_processes_finish(run_script, runbase_dir, method):
     run_script(
         f"""
         import multiprocessing as mp
+        import sys
         import runbase
 
         def work(i):
             run = runbase.init(project="st", name=f"child-{{i}}")
             run.log({{"i": i}})
             # no finish(): the child's exit must finish it
+            if i == 2:
+                raise RuntimeError("this child fails")
+            if i == 3:
+                sys.exit(4)
 
         if __name__ == "__main__":
             parent = runbase.init(project="st", name="parent")
             ctx = mp.get_context({method!r})
-            procs = [ctx.Process(target=work, args=(i,)) for i in range(2)]
+            procs = [ctx.Process(target=work, args=(i,)) for i in range(4)]
             for p in procs: p.start()
             for p in procs: p.join()
-            assert all(p.exitcode == 0 for p in procs)
+            assert [p.exitcode for p in procs] == [0, 0, 1, 4]
             parent.log({{"children": 2}})
             parent.finish()
         """
     )
     runs = {r.name: r for r in runbase.Api().runs("st")}
-    assert set(runs) == {"parent", "child-0", "child-1"}
-    assert all(r.state == "finished" for r in runs.values())
+    assert {name: r.state for name, r in runs.items()} == {
+        "parent": "finished",
+        "child-0": "finished",
+        "child-1": "finished",
+        "child-2": "failed",
+        "child-3": "failed",
+    }
+    assert runs["child-2"].exit_code == 1 and runs["child-3"].exit_code == 4
     assert runs["child-1"].summary["i"] == 1 and runs["parent"].summary["children"] == 2
 
 

@@ -184,7 +184,22 @@ def _register_multiprocessing_finalizer() -> None:
     import multiprocessing.util
 
     if multiprocessing.current_process().name != "MainProcess":
-        multiprocessing.util.Finalize(None, _at_exit, exitpriority=100)
+        multiprocessing.util.Finalize(None, _at_multiprocessing_exit, exitpriority=100)
+
+
+def _at_multiprocessing_exit() -> None:
+    # multiprocessing calls its finalizers from the `finally` around the child's run(),
+    # so an exception leaving the target is still the exception being handled here.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, SystemExit):
+        code = exit_code_of(exc.code)
+    elif isinstance(exc, KeyboardInterrupt):
+        code = 255
+    elif exc is not None:
+        code = 1
+    else:
+        code = STATE.exit_code if STATE.exit_code is not None else 0
+    finish_all(code)
 
 
 # --- heartbeat -----------------------------------------------------------------------------
