@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from runbase.records.process import process_alive
 
+# A writer on another host counts as alive while its last record is this recent.
+REMOTE_LIVE_SECONDS = 60.0
+
 
 def writer_alive(pid: int | None, pid_start: int | None) -> bool:
     """True when ``pid`` runs with start time ``pid_start`` and is not a zombie.

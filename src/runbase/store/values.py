@@ -1,4 +1,4 @@
-"""Encoding values for the store: exact blobs, and flat leaves that SQL can filter."""
+"""Encoding values for the store (exact blobs, flat leaves that SQL can filter) and for output."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import msgspec
+import numpy as np
 
 _enc = msgspec.msgpack.Encoder()
 _dec = msgspec.msgpack.Decoder()
@@ -67,12 +68,24 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def jsonable(value: Any) -> Any:
-    """A copy of ``value`` that strict JSON can carry: non-finite floats become None."""
+def safe(value: Any) -> Any:
+    """A copy of ``value`` for JSON: non-finite floats become "NaN", "Infinity", "-Infinity"."""
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        if math.isfinite(value):
+            return value
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
+        return {k: safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
+        return [safe(v) for v in value]
     return value
+
+
+def num_list(arr: np.ndarray) -> list[float | None]:
+    """Floats for a chart: non-finite values become None (a gap)."""
+    out = arr.tolist()
+    if not np.isfinite(arr).all():
+        bad = np.nonzero(~np.isfinite(arr))[0].tolist()
+        for i in bad:
+            out[i] = None
+    return out

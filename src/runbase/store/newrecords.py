@@ -1,0 +1,171 @@
+"""Reading what is new in the record files: open segments and ``edits.rbr`` files.
+
+Each is read from the byte offset the last pass stopped at. A segment is closed
+(never read again) once its local writer is gone and its tail was read with
+``final=True``, or once it holds EXIT and the writer trimmed the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from runbase.records import Frame, Kind, read_segment
+from runbase.records.framing import HEADER_SIZE
+from runbase.records.layout import edits_path, run_dir
+from runbase.store.liveness import REMOTE_LIVE_SECONDS, writer_alive
+from runbase.store.schema import runs, segments
+
+if TYPE_CHECKING:
+    from runbase.store.indexer import SyncReport
+
+log = logging.getLogger("runbase.store")
+
+
+@dataclass
+class Seg:
+    """A segment not yet closed, and what this pass read from it."""
+
+    rid: int
+    name: str
+    path: Path
+    offset: int
+    host: str | None
+    pid: int | None
+    pid_start: int | None
+    start_time: float | None
+    last_time: float | None
+    exit_code: int | None
+    frames: list[Frame] = field(default_factory=list)
+    new_offset: int = 0
+    finish: bool = False
+
+
+def load_segments(engine: sa.Engine, root: Path) -> list[Seg]:
+    """The segments not yet closed, each at its stored offset."""
+    q = (
+        sa.select(segments, runs.c.entity, runs.c.project, runs.c.run_id)
+        .join(runs, runs.c.rid == segments.c.rid)
+        .where(segments.c.done == sa.false())
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(q).all()
+    return [
+        Seg(
+            rid=r.rid,
+            name=r.name,
+            path=run_dir(root, r.entity, r.project, r.run_id) / "segments" / r.name,
+            offset=r.offset,
+            host=r.host,
+            pid=r.pid,
+            pid_start=r.pid_start,
+            start_time=r.start_time,
+            last_time=r.last_time,
+            exit_code=r.exit_code,
+        )
+        for r in rows
+    ]
+
+
+def _writer_alive(seg: Seg, host: str) -> bool:
+    if seg.pid is None:
+        # No START yet: the writer is creating the file right now, unless that
+        # was long ago.
+        try:
+            age = time.time() - seg.path.stat().st_mtime
+        except OSError:
+            return False
+        return age < REMOTE_LIVE_SECONDS
+    if seg.host == host:
+        return writer_alive(seg.pid, seg.pid_start)
+    return seg.last_time is not None and time.time() - seg.last_time < REMOTE_LIVE_SECONDS
+
+
+def read_new(seg: Seg, host: str, report: SyncReport) -> None:
+    """Read what is new in ``seg`` into ``seg.frames``; mark it to close when nothing can follow."""
+    seg.new_offset = seg.offset
+    alive = _writer_alive(seg, host)
+    # Only a local writer is known to be gone for good; a remote one may
+    # just be late, so its segment is never closed.
+    final = not alive and (seg.host is None or seg.host == host)
+    if alive and seg.offset and _nothing_new(seg.path, seg.offset):
+        return
+    read = read_segment(seg.path, seg.offset, final=final)
+    if seg.pid is None and not final:
+        start = next((f.payload for f in read.frames if f.kind == Kind.START), None)
+        if isinstance(start, dict) and start.get("host") == host:
+            # First sight of this segment: now that its writer is known, a
+            # dead one's torn tail can be settled in this same pass.
+            if not writer_alive(start.get("pid", -1), start.get("pid_start")):
+                final = True
+                rest = read_segment(seg.path, read.next_offset, final=True)
+                read.frames.extend(rest.frames)
+                read.problems.extend(rest.problems)
+                read.next_offset = rest.next_offset
+                read.pending = False
+    for problem in read.problems:
+        report.problems += 1
+        log.warning(
+            "runbase: %s: %s at byte %d (%d bytes skipped)",
+            seg.path,
+            problem.reason,
+            problem.offset,
+            problem.length,
+        )
+    seg.frames = read.frames
+    seg.new_offset = read.next_offset
+    report.frames += len(read.frames)
+    if final:
+        seg.finish = True
+    elif seg.exit_code is not None or any(f.kind == Kind.EXIT for f in read.frames):
+        # A closed writer trims its file: nothing can follow.
+        try:
+            closed = not read.pending and seg.path.stat().st_size == read.next_offset
+        except OSError:
+            closed = True
+        seg.finish = closed
+
+
+def read_edits(
+    engine: sa.Engine, root: Path, rids: set[int] | None
+) -> dict[int, tuple[list[Frame], int]]:
+    """New frames and the next offset of the ``edits.rbr`` of ``rids`` (None: every run)."""
+    q = sa.select(runs.c.rid, runs.c.entity, runs.c.project, runs.c.run_id, runs.c.edits_offset)
+    if rids is not None:
+        q = q.where(runs.c.rid.in_(rids))
+    with engine.connect() as conn:
+        rows = conn.execute(q).all()
+    out = {}
+    base = str(root / "runs")
+    for r in rows:
+        # Plain strings: this loop stats every run's edits file on a full scan.
+        try:
+            size = os.stat(f"{base}/{r.entity}/{r.project}/{r.run_id}/edits.rbr").st_size
+        except OSError:
+            continue
+        if size <= r.edits_offset:
+            continue
+        path = edits_path(root, r.entity, r.project, r.run_id)
+        read = read_segment(path, r.edits_offset, final=False)
+        for problem in read.problems:
+            log.warning("runbase: %s: %s at byte %d", path, problem.reason, problem.offset)
+        if read.next_offset != r.edits_offset:
+            out[r.rid] = (read.frames, read.next_offset)
+    return out
+
+
+def _nothing_new(path: Path, offset: int) -> bool:
+    """True when the bytes at ``offset`` are an unwritten (zero) header."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            head = f.read(HEADER_SIZE)
+    except OSError:
+        return False
+    return len(head) == HEADER_SIZE and head == b"\x00" * HEADER_SIZE
