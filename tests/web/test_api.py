@@ -57,6 +57,34 @@ def test_runs_filter_by_config_state_tags_and_regex(server):
     assert sorted(r["name"] for r in named["runs"]) == ["run-00", "run-01", "run-02"]
 
 
+def test_groups_count_runs_and_give_offsets_into_runs(server):
+    g = server.client.get(f"{RUNS[:-5]}/groups", params={"by": "config.optimizer"})
+    body = g.json()
+    assert g.status_code == 200, body
+    assert body["total"] == 12 and body["order"] == "config.optimizer"
+    assert [(x["value"], x["count"], x["offset"]) for x in body["groups"]] == [
+        ("adam", 4, 0),
+        ("adamw", 4, 4),
+        ("sgd", 4, 8),
+    ]
+    # A group's runs are /runs with the same order from its offset.
+    order = "-config.optimizer,name"
+    body = server.client.get(
+        f"{RUNS[:-5]}/groups", params={"by": "config.optimizer", "order": order}
+    ).json()
+    assert [x["value"] for x in body["groups"]] == ["sgd", "adamw", "adam"]
+    adamw = body["groups"][1]
+    page = server.client.get(RUNS, params={"order": order, "offset": adamw["offset"], "limit": 4})
+    assert {r["config"]["optimizer"] for r in page.json()["runs"]} == {"adamw"}
+    flt = json.dumps({"config.lr": {"$gte": 0.03}})
+    body = server.client.get(
+        f"{RUNS[:-5]}/groups", params={"by": "config.lr", "filters": flt}
+    ).json()
+    assert [(x["value"], x["count"]) for x in body["groups"]] == [(0.03, 3), (0.1, 3)]
+    bad = server.client.get(f"{RUNS[:-5]}/groups", params={"by": "bogus"})
+    assert bad.status_code == 400 and "bogus" in bad.json()["detail"]
+
+
 def test_malformed_filters_are_400_with_a_reason(server):
     for bad in [
         "{not json",

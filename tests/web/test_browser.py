@@ -188,16 +188,154 @@ def test_columns_hide_reorder_and_group(page):
     assert page.locator(".rt-h[data-col='config.optimizer']").count() == 1
     page.fill(".col-search", "")
     before = page.eval_on_selector_all(".rt-h[data-col]", "els => els.map(e => e.dataset.col)")
-    page.locator(".col-item[data-col='state'] .up").click()
+    page.locator(".col-item[data-col='runtime'] .up").click()
     after = page.eval_on_selector_all(".rt-h[data-col]", "els => els.map(e => e.dataset.col)")
-    assert after.index("state") == before.index("state") - 1
+    assert after.index("runtime") == before.index("runtime") - 1
+    assert after[0] == "name"  # Name stays first (pinned); it has no move buttons
+    assert page.locator(".col-item[data-col='name'] .up").count() == 0
     page.click(".columns-btn")
+
+
+def group_values(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".rt-row.rt-group .group-value", "els => els.map(e => e.textContent)"
+    )
+
+
+def test_grouping_collapses_expands_and_draws_group_means(page, server):
+    open_workspace(page, "?sort=name")
     page.select_option(".group-select", "config.optimizer")
     page.wait_for_function("location.search.includes('group=config.optimizer')")
-    page.wait_for_timeout(500)
-    starts = page.locator(".rt-row.group-start").count()
-    assert starts == 3
+    page.wait_for_selector(".rt-row.rt-group")
+    # Groups start collapsed: one header per group with its count, no run rows.
+    assert group_values(page) == ["adam", "adamw", "sgd"]
+    counts = page.eval_on_selector_all(
+        ".rt-group .group-count", "els => els.map(e => e.textContent)"
+    )
+    assert counts == ["4 runs"] * 3
+    assert page.locator(".rt-row[data-run-id]").count() == 0
+    assert page.locator(".max-runs").locator("xpath=..").inner_text().startswith("Groups drawn")
+    # Expand adamw: its four runs appear under its header, in the user's sort.
+    page.locator(".rt-group[data-group='\"adamw\"']").click()
+    page.wait_for_function("document.querySelectorAll('.rt-row.in-group').length === 4")
+    assert names_in_table(page) == ["run-02", "run-05", "run-08", "run-11"]
+    # One line per group: the mean of its runs, with a min-max band.
+    wait_panels_drawn(page, 3)
+    panel = page.locator(".panel[data-key='train/loss']")
+    page.wait_for_function(
+        "document.querySelector(\".panel[data-key='train/loss']\").dataset.mode === 'groups'"
+    )
+    assert panel.get_attribute("data-runs") == "3"
+    assert page.locator(".vis-count").inner_text().startswith("3 of 3 groups")
     shot(page, "07-grouped")
+    box = panel.locator(".u-over").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    tip = panel.locator(".panel-tip")
+    tip.wait_for(state="visible")
+    names = tip.locator(".tip-name").all_inner_texts()
+    assert names == ["adam (4 runs)", "adamw (4 runs)", "sgd (4 runs)"]
+    shot(page, "07b-grouped-hover")
+    # The drawn value is the mean of the group's runs at that step.
+    step = int(float(tip.locator(".tip-x").inner_text().split(":")[1]))
+    shown = float(tip.locator(".tip-row").nth(1).locator(".tip-val").inner_text())
+    ids = ["r02", "r05", "r08", "r11"]
+    series = server.client.get(
+        "/api/v1/projects/team/vision/series",
+        params={"key": "train/loss", "runs": ",".join(ids)},
+    ).json()["series"]
+    ys = [s["y"][s["x"].index(step)] for s in series]
+    assert len(ys) == 4
+    assert shown == pytest.approx(sum(ys) / 4, rel=1e-3)
+    # Leaving a run out of its group, and hiding a group, change the lines.
+    page.mouse.move(0, 0)
+    page.locator(".rt-row[data-run-id='r02'] .eye").click()
+    assert page.locator(".rt-row[data-run-id='r02'] .eye").get_attribute("aria-pressed") == "false"
+    page.locator(".rt-group[data-group='\"sgd\"'] .group-eye").click()
+    page.wait_for_function(
+        "document.querySelector(\".panel[data-key='train/loss']\").dataset.runs === '2'"
+    )
+    assert page.locator(".vis-count").inner_text().startswith("2 of 3 groups")
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    tip.wait_for(state="visible")
+    assert tip.locator(".tip-name").all_inner_texts() == ["adam (4 runs)", "adamw (3 of 4 runs)"]
+    # Collapse again.
+    page.locator(".rt-group[data-group='\"adamw\"']").click()
+    page.wait_for_function("document.querySelectorAll('.rt-row.in-group').length === 0")
+    # A reload keeps the grouping (URL) and the eyes (localStorage).
+    page.reload()
+    page.wait_for_selector(".rt-row.rt-group")
+    assert (
+        page.locator(".rt-group[data-group='\"sgd\"'] .group-eye").get_attribute("aria-pressed")
+        == "false"
+    )
+
+
+def test_name_column_stays_pinned_when_scrolled_right(page):
+    open_workspace(page, "?sort=-max:train/acc")
+    scroller = page.locator(".rt-scroll")
+    wide = scroller.evaluate("e => e.scrollWidth - e.clientWidth")
+    assert wide > 500  # the table is much wider than the page
+    scroller.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    page.wait_for_timeout(100)
+    # The sorted column (far right) and the run names are both in view.
+    sbox = scroller.bounding_box()
+    sorted_h = page.locator(".rt-h.sorted").bounding_box()
+    assert sbox["x"] < sorted_h["x"] < sbox["x"] + sbox["width"]
+    first = page.locator(".rt-row[data-run-id]").first
+    link = first.locator(".run-link")
+    lbox = link.bounding_box()
+    assert sbox["x"] < lbox["x"] < sbox["x"] + 120
+    # Nothing covers the name: it is the element at its own position.
+    hit = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('.run-link')?.textContent",
+        [lbox["x"] + 5, lbox["y"] + lbox["height"] / 2],
+    )
+    assert hit == link.inner_text()
+    head = page.locator(".rt-h[data-col='name']").bounding_box()
+    assert abs(head["x"] - lbox["x"]) < 40
+    shot(page, "13-table-scrolled-right")
+
+
+def test_eye_on_for_a_run_whose_row_is_not_loaded_draws_it(page, server, store_dir):
+    # 130 runs: the table loads rows 100 at a time, so run 120 sits on the second page.
+    if server.client.get("/api/v1/projects/team/many").status_code != 200:
+        for i in range(130):
+            w = RunWriter(store_dir, "team", "many", f"m{i:03d}", name=f"m-{i:03d}")
+            w.history([(s, {"loss": 1.0 / (s + 1) + i * 0.01}) for s in range(5)])
+            w.finish(0)
+        deadline = time.monotonic() + 15
+        while server.client.get("/api/v1/projects/team/many").json().get("run_count") != 130:
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+    page.goto("/team/many?sort=name")
+    page.wait_for_selector(".rt-row[data-run-id='m000']")
+    page.wait_for_selector(".panel[data-key='loss'][data-state='drawn']")
+    assert page.locator(".panel[data-key='loss']").get_attribute("data-runs") == "10"
+    # Scroll to run 120, switch its eye on: it is drawn.
+    page.locator(".rt-scroll").evaluate("e => { e.scrollTop = 115 * 30; }")
+    page.locator(".rt-row[data-run-id='m120'] .eye").click()
+    page.wait_for_selector(".panel[data-key='loss'][data-runs='11']")
+    assert page.locator(".vis-count").inner_text().startswith("11 of 130")
+    # Reloaded, only the first page of rows is loaded; run 120 is still drawn.
+    page.reload()
+    page.wait_for_selector(".panel[data-key='loss'][data-runs='11']")
+    assert page.locator(".rt-row[data-run-id='m120']").count() == 0
+    panel = page.locator(".panel[data-key='loss']")
+    box = panel.locator(".u-over").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    tip = panel.locator(".panel-tip")
+    tip.wait_for(state="visible")
+    assert "m-120" in tip.locator(".tip-name").all_inner_texts()
+    shot(page, "14-eye-on-unloaded-row")
+    page.mouse.move(0, 0)
+    # Toggled off, a run of the first ten is not drawn even before its row loads.
+    page.locator(".rt-row[data-run-id='m003'] .eye").click()
+    page.wait_for_selector(".panel[data-key='loss'][data-runs='10']")
+    # The filter still applies to toggled-on runs: a search that excludes run 120 hides it.
+    page.fill(".search", "m-00")
+    page.wait_for_function("document.querySelector('.run-count').textContent === '10 runs'")
+    page.wait_for_selector(".panel[data-key='loss'][data-runs='9']")
+    assert page.locator(".vis-count").inner_text().startswith("9 of 10")
 
 
 def test_select_delete_and_export_csv(page, server, store_dir):

@@ -50,6 +50,20 @@ export interface SeriesResponse {
   series: SeriesData[];
 }
 
+export interface GroupInfo {
+  value: unknown;
+  count: number;
+  offset: number; // where the group's first run sits in /runs with the same query
+}
+
+export interface GroupsResponse {
+  by: string;
+  order: string;
+  total: number;
+  truncated: boolean;
+  groups: GroupInfo[];
+}
+
 export interface LogLine {
   t: number;
   stream: string;
@@ -130,6 +144,11 @@ export const api = {
   columns: (e: string, p: string) => call<Columns>("GET", `${projectApi(e, p)}/columns`),
   runs: (e: string, p: string, q: RunQuery) =>
     call<{ total: number; runs: Run[] }>("GET", `${projectApi(e, p)}/runs?${runQueryParams(q)}`),
+  groups: (e: string, p: string, by: string, q: RunQuery) => {
+    const params = runQueryParams(q);
+    params.set("by", by);
+    return call<GroupsResponse>("GET", `${projectApi(e, p)}/groups?${params}`);
+  },
   csvUrl: (e: string, p: string, q: RunQuery) =>
     `${projectApi(e, p)}/runs.csv?${runQueryParams(q)}`,
   deleteRuns: (e: string, p: string, ids: string[]) =>

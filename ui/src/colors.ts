@@ -40,8 +40,12 @@ export function withAlpha(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
 }
 
-/** The first palette colour not in ``used`` (cycling when all are taken). */
-export function nextColor(used: Set<string>): string {
-  for (const c of PALETTE) if (!used.has(c)) return c;
-  return PALETTE[used.size % PALETTE.length];
+/** The first palette colour not in ``used`` (the colours of the runs in view,
+ * repeats allowed); when every colour is taken, the least used one. */
+export function nextColor(used: Iterable<string>): string {
+  const count = new Map<string, number>();
+  for (const c of used) count.set(c, (count.get(c) ?? 0) + 1);
+  let best = PALETTE[0];
+  for (const c of PALETTE) if ((count.get(c) ?? 0) < (count.get(best) ?? 0)) best = c;
+  return best;
 }

@@ -8,6 +8,7 @@ input), 404 (unknown project, run or file) or 500.
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 import msgspec
@@ -122,7 +123,7 @@ def _query(
     filters: str | None,
     search: str | None,
     order: str,
-    limit: int,
+    limit: int | None,
     offset: int,
 ) -> dict[str, Any]:
     flt = combine(parse_filters(filters), search)
@@ -204,6 +205,79 @@ def export_runs(
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{fname}"'},
     )
+
+
+MAX_GROUPS = 10_000
+GROUPS_TTL = 10.0
+_groups_cache = SeriesCache(max_entries=64)
+
+
+@router.get("/projects/{entity}/{project}/groups", tags=["runs"])
+def list_groups(
+    request: Request,
+    entity: str,
+    project: str,
+    by: Annotated[
+        str,
+        Query(
+            min_length=1,
+            description="config.<k>, summary.<k>, state, user, host, group, job_type, "
+            "created_at, runtime or name",
+        ),
+    ],
+    filters: FiltersQ = None,
+    search: SearchQ = None,
+    order: Annotated[
+        str | None,
+        Query(description="as for /runs; it is made to start with `by` (ascending) if it does not"),
+    ] = None,
+) -> Response:
+    """The matching runs grouped by one field: ``{"by", "order", "total", "groups":
+    [{"value", "count", "offset"}]}``.
+
+    Groups come in the order of ``order``, and ``offset`` is where a group's first
+    run sits in ``/runs`` with the same filters, search and order, so a client
+    pages one group's runs with ``offset`` and ``limit`` (the web app's grouped
+    table and grouped charts do). At most 10,000 groups come back.
+    """
+    store = _store(request)
+    proj = _project_or_404(store, entity, project)
+    keys = [k for k in (order or "").split(",") if k.strip()]
+    if not keys or keys[0].strip().lstrip("+-") != by:
+        keys.insert(0, by)
+    order_s = ",".join(k.strip() for k in keys)
+    try:
+        shapes.group_value({}, by)
+    except ValueError as e:
+        raise HTTPException(400, str(e)) from None
+    # A workspace polls every few seconds: answer from memory while the project's
+    # run count and last activity stay the same (and for at most GROUPS_TTL s,
+    # since a crash or an edit changes runs without new activity).
+    ck = (str(store.url), entity, project, by, filters, search, order_s)
+    stamp = (proj["run_count"], proj["last_activity"])
+    hit = _groups_cache.get(ck)
+    if hit is not None and hit["stamp"] == stamp and time.monotonic() - hit["t"] < GROUPS_TTL:
+        return fast_json(hit["body"])
+    # One query for every matching run (no store query groups in SQL yet), in order,
+    # so a group is a run of equal values.
+    res = _query(store, entity, project, filters, search, order_s, None, 0)
+    groups: list[dict[str, Any]] = []
+    for offset, run in enumerate(res["runs"]):
+        value = shapes.group_value(run, by)
+        last = groups[-1]["value"] if groups else None
+        if groups and last == value and type(last) is type(value):
+            groups[-1]["count"] += 1
+        else:
+            groups.append({"value": value, "count": 1, "offset": offset})
+    body = {
+        "by": by,
+        "order": order_s,
+        "total": res["total"],
+        "truncated": len(groups) > MAX_GROUPS,
+        "groups": groups[:MAX_GROUPS],
+    }
+    _groups_cache.put(ck, {"stamp": stamp, "t": time.monotonic(), "body": body})
+    return fast_json(body)
 
 
 @router.post("/projects/{entity}/{project}/runs/delete", tags=["runs"])

@@ -50,6 +50,23 @@ def run_out(
     return out
 
 
+GROUP_FIELDS = ("state", "user", "host", "group", "job_type", "created_at", "runtime", "name")
+
+
+def group_value(run: dict[str, Any], by: str) -> Any:
+    """The value a run groups under for ``by`` (a sort key: ``config.<k>``,
+    ``summary.<k>`` or a run field), as the runs route shows it."""
+    for section in ("config", "summary"):
+        if by.startswith(section + "."):
+            return flatten(run.get(section) or {}).get(by[len(section) + 1 :])
+    if by not in GROUP_FIELDS:
+        raise ValueError(
+            f"cannot group by {by!r}; use config.<key>, summary.<key> or one of "
+            + " ".join(GROUP_FIELDS)
+        )
+    return run.get(by)
+
+
 def series_out(res: dict[str, Any]) -> dict[str, Any]:
     """One chart line: x, a representative y (the bucket's last value) and min/max."""
     return {

@@ -57,7 +57,8 @@ export class ColumnPicker {
     return all
       .map((c, i) => ({ c, i }))
       .sort((a, b) => (pos.get(a.c.id) ?? 1e6 + a.i) - (pos.get(b.c.id) ?? 1e6 + b.i))
-      .map((x) => x.c);
+      .map((x) => x.c)
+      .sort((a, b) => Number(b.id === "name") - Number(a.id === "name"));
   }
 
   private setAll(show: boolean): void {
@@ -74,12 +75,15 @@ export class ColumnPicker {
   }
 
   private move(id: string, delta: number): void {
-    const order = this.ordered().map((c) => c.id);
+    // Name is pinned first in the table; the others move around it.
+    const order = this.ordered()
+      .map((c) => c.id)
+      .filter((c) => c !== "name");
     const i = order.indexOf(id);
     const j = i + delta;
     if (i < 0 || j < 0 || j >= order.length) return;
     [order[i], order[j]] = [order[j], order[i]];
-    this.layout.order = order;
+    this.layout.order = ["name", ...order];
     this.onChange(this.layout);
     this.render();
   }
@@ -108,8 +112,12 @@ export class ColumnPicker {
           "div",
           { class: "col-item", dataset: { col: c.id } },
           h("label", null, box, h("span", { class: `col-group g-${c.group}` }, c.group), " ", c.label),
-          h("button", { class: "icon up", title: "Move left", onclick: () => this.move(c.id, -1) }, "↑"),
-          h("button", { class: "icon down", title: "Move right", onclick: () => this.move(c.id, 1) }, "↓"),
+          c.id === "name"
+            ? h("span", { class: "col-pinned", title: "Name is pinned on the left" }, "pinned")
+            : [
+                h("button", { class: "icon up", title: "Move left", onclick: () => this.move(c.id, -1) }, "↑"),
+                h("button", { class: "icon down", title: "Move right", onclick: () => this.move(c.id, 1) }, "↓"),
+              ],
         ),
       );
     }

@@ -10,12 +10,16 @@ import type { SeriesData } from "../api";
 import { withAlpha } from "../colors";
 import { h, clear } from "../dom";
 import { fmtDuration, fmtNumber, fmtTime } from "../format";
+import { aggregate } from "../groupAgg";
 import { ema } from "../smoothing";
 
+/** One line of a panel: a run, or a group of runs drawn as their mean. */
 export interface PanelRun {
   id: string;
   name: string;
   color: string;
+  /** A group line: the runs whose mean it draws (their series come from the fetcher). */
+  members?: string[];
 }
 
 export interface PanelSettings {
@@ -50,6 +54,11 @@ function fmtTick(x: string, v: number): string {
   return fmtNumber(v);
 }
 
+/** Three significant digits, for the secondary numbers of a tooltip. */
+function fmtShort(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(3))) : fmtNumber(v);
+}
+
 /** Index of the last element of sorted ``xs`` that is <= v, or -1. */
 function floorIndex(xs: ArrayLike<number>, v: number): number {
   let lo = 0;
@@ -72,6 +81,8 @@ export class LinePanel {
   private status: HTMLElement;
   private plot: uPlot | null = null;
   private data: SeriesData[] = [];
+  /** What is drawn: ``data`` itself, or one aggregated line per group. */
+  private lines: SeriesData[] = [];
   private smoothed = new Map<string, (number | null)[]>();
   private zoom: { min: number; max: number } | null = null;
   private loading = 0;
@@ -134,9 +145,26 @@ export class LinePanel {
     this.plot = null;
   }
 
+  private grouped(): boolean {
+    return this.runs.some((r) => r.members !== undefined);
+  }
+
+  private computeLines(): SeriesData[] {
+    if (!this.grouped()) return this.data;
+    const byRun = new Map(this.data.map((d) => [d.run_id, d]));
+    const out: SeriesData[] = [];
+    for (const g of this.runs) {
+      const parts = (g.members ?? []).map((id) => byRun.get(id)).filter((d): d is SeriesData => !!d);
+      const line = aggregate(g.id, parts);
+      if (line) out.push(line);
+    }
+    return out;
+  }
+
   private draw(): void {
     const { smoothing, logY, x } = this.settings;
-    const byId = new Map(this.data.map((d) => [d.run_id, d]));
+    this.lines = this.computeLines();
+    const byId = new Map(this.lines.map((d) => [d.run_id, d]));
     const runs = this.runs.filter((r) => (byId.get(r.id)?.x.length ?? 0) > 0);
     if (runs.length === 0) {
       this.plot?.destroy();
@@ -144,6 +172,7 @@ export class LinePanel {
       clear(this.plotBox);
       this.plotBox.append(h("div", { class: "panel-empty" }, "No data for the visible runs"));
       this.el.dataset.state = "empty";
+      this.el.dataset.runs = "0";
       return;
     }
     const clean = (v: number | null): number | null =>
@@ -227,6 +256,7 @@ export class LinePanel {
     this.plotBox.addEventListener("mouseleave", () => (this.tip.hidden = true));
     // Tests and the bench wait for this marker: the canvas holds the current data.
     this.el.dataset.state = "drawn";
+    this.el.dataset.mode = this.grouped() ? "groups" : "runs";
     this.el.dataset.runs = String(runs.length);
     this.el.dataset.points = String(Math.max(...runs.map((r) => byId.get(r.id)!.x.length)));
   }
@@ -256,13 +286,16 @@ export class LinePanel {
       return;
     }
     const xv = u.posToVal(left, "x");
-    const byId = new Map(this.data.map((d) => [d.run_id, d]));
+    const byId = new Map(this.lines.map((d) => [d.run_id, d]));
+    const grouped = this.grouped();
     const rows: HTMLElement[] = [];
+    let shownX = -Infinity; // the data x the values belong to (the cursor sits between points)
     for (const r of this.runs) {
       const d = byId.get(r.id);
       if (!d) continue;
       const i = floorIndex(d.x, xv);
       if (i < 0) continue;
+      shownX = Math.max(shownX, d.x[i]);
       const v = this.settings.smoothing > 0 ? (this.smoothed.get(r.id)?.[i] ?? d.y[i]) : d.y[i];
       rows.push(
         h(
@@ -270,6 +303,9 @@ export class LinePanel {
           { class: "tip-row" },
           h("span", { class: "swatch", style: { background: r.color } }),
           h("span", { class: "tip-name" }, r.name),
+          grouped && d.min[i] !== null && d.max[i] !== null && d.min[i] !== d.max[i]
+            ? h("span", { class: "tip-range", title: "min–max of the group's runs" }, `${fmtShort(d.min[i]!)}–${fmtShort(d.max[i]!)}`)
+            : null,
           h("span", { class: "tip-val" }, v === null || v === undefined ? "–" : fmtNumber(v)),
         ),
       );
@@ -279,7 +315,7 @@ export class LinePanel {
       return;
     }
     clear(this.tip);
-    this.tip.append(h("div", { class: "tip-x" }, `${xLabel(this.settings.x)}: ${fmtX(this.settings.x, xv)}`), ...rows);
+    this.tip.append(h("div", { class: "tip-x" }, `${xLabel(this.settings.x)}: ${fmtX(this.settings.x, Number.isFinite(shownX) ? shownX : xv)}`), ...rows);
     this.tip.hidden = false;
     const boxW = this.el.clientWidth;
     const over = u.over.getBoundingClientRect();

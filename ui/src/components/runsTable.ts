@@ -1,7 +1,7 @@
 // The runs table: virtualised rows over server-side paging, so 10,000 runs cost
 // the DOM only the ~30 rows on screen, and sorting/filtering happen in SQL.
 
-import type { Run } from "../api";
+import type { GroupInfo, Run } from "../api";
 import { h, clear } from "../dom";
 import { fmtDuration, fmtTime, fmtValue } from "../format";
 import { runUrl } from "../router";
@@ -85,14 +85,34 @@ export function keyColumns(config: string[], summary: string[], metrics: string[
 
 export interface TableHooks {
   fetchPage: (offset: number, limit: number) => Promise<{ total: number; runs: Run[] }>;
+  /** The groups of the current query (called only while the table is grouped). */
+  fetchGroups: () => Promise<{ total: number; groups: GroupInfo[] }>;
   onSort: (sortKey: string) => void;
   isVisible: (r: Run) => boolean;
   toggleVisible: (r: Run) => void;
   colorOf: (r: Run) => string;
   setColor: (r: Run, color: string) => void;
+  isGroupVisible: (g: GroupInfo, index: number) => boolean;
+  toggleGroupVisible: (g: GroupInfo, index: number) => void;
+  groupColor: (g: GroupInfo) => string;
   onSelection: (ids: Set<string>) => void;
   onLoaded: () => void;
 }
+
+/** A display row: a group's header, or the run at ``flat`` in the query's order. */
+type Item = { group: GroupInfo; index: number } | { flat: number; inGroup: boolean };
+
+export function groupKey(g: GroupInfo): string {
+  return JSON.stringify(g.value ?? null);
+}
+
+export function groupLabel(g: GroupInfo): string {
+  return g.value === null || g.value === undefined || g.value === "" ? "(none)" : fmtValue(g.value);
+}
+
+/** Pinned on the left: checkbox, eye and the Name column stay put when scrolling right. */
+const PIN_CHECK = 28;
+const PIN_EYE = 36;
 
 export class RunsTable {
   readonly el: HTMLElement;
@@ -108,6 +128,11 @@ export class RunsTable {
   private columns: Column[] = [];
   private sort = "";
   private groupBy: Column | null = null;
+  /** The groups of the query while grouped (null: flat), in table order. */
+  groups: GroupInfo[] | null = null;
+  private expanded = new Set<string>();
+  private starts: number[] = []; // display row of each group's header
+  private rows = 0; // display rows while grouped
   private userSized = false;
 
   constructor(private hooks: TableHooks) {
@@ -125,6 +150,11 @@ export class RunsTable {
   }
 
   setColumns(cols: Column[], sort: string, groupBy: Column | null): void {
+    if ((groupBy?.id ?? null) !== (this.groupBy?.id ?? null)) {
+      // W&B starts groups collapsed; a different grouping starts over.
+      this.expanded.clear();
+      this.groups = null;
+    }
     this.columns = cols;
     this.sort = sort;
     this.groupBy = groupBy;
@@ -132,29 +162,59 @@ export class RunsTable {
     this.paint();
   }
 
+  get grouped(): boolean {
+    return this.groupBy !== null;
+  }
+
   /** Drop cached pages (the query changed) and load the first page again. */
   async reset(): Promise<void> {
     this.generation++;
+    const gen = this.generation;
     this.pages.clear();
     this.pending.clear();
     this.selected.clear();
     this.hooks.onSelection(this.selected);
     this.scroller.scrollTop = 0;
-    await this.loadPage(0);
+    if (this.groupBy) {
+      await this.loadGroups(gen);
+      this.paint();
+    } else {
+      this.groups = null;
+      await this.loadPage(0);
+    }
   }
 
-  /** Re-fetch the pages on screen (polling), keeping scroll and selection. */
+  /** Re-fetch the groups and the pages on screen (polling), keeping scroll and selection. */
   async refresh(): Promise<void> {
-    const [first, last] = this.visiblePages();
     this.generation++;
+    const gen = this.generation;
+    if (this.groupBy) await this.loadGroups(gen);
+    if (gen !== this.generation) return;
+    const want = this.pagesInView();
     const keep = new Map<number, Run[]>();
-    for (let p = first; p <= last; p++) if (this.pages.has(p)) keep.set(p, this.pages.get(p)!);
+    for (const p of want) if (this.pages.has(p)) keep.set(p, this.pages.get(p)!);
     this.pages = keep;
     this.pending.clear();
-    await Promise.all(Array.from({ length: last - first + 1 }, (_, i) => this.loadPage(first + i)));
+    if (want.size === 0) {
+      this.paint();
+      return;
+    }
+    await Promise.all([...want].map((p) => this.loadPage(p)));
   }
 
-  /** Runs loaded so far, in table order (the charts draw from these). */
+  toggleGroup(g: GroupInfo): void {
+    const k = groupKey(g);
+    if (this.expanded.has(k)) this.expanded.delete(k);
+    else this.expanded.add(k);
+    this.relayout();
+    this.paint();
+  }
+
+  isExpanded(g: GroupInfo): boolean {
+    return this.expanded.has(groupKey(g));
+  }
+
+  /** Runs loaded so far, in table order. */
   loadedRuns(): Run[] {
     const out: Run[] = [];
     const idx = [...this.pages.keys()].sort((a, b) => a - b);
@@ -162,12 +222,77 @@ export class RunsTable {
     return out;
   }
 
-  private visiblePages(): [number, number] {
+  /** The first ``n`` runs of the query when they are loaded (else null). */
+  firstRuns(n: number): Run[] | null {
+    if (n > PAGE || this.groupBy) return null;
+    const p = this.pages.get(0);
+    if (!p) return null;
+    return p.length >= Math.min(n, this.total) ? p.slice(0, n) : null;
+  }
+
+  private async loadGroups(gen: number): Promise<void> {
+    const res = await this.hooks.fetchGroups();
+    if (gen !== this.generation) return;
+    this.groups = res.groups;
+    this.total = res.total;
+    this.relayout();
+    this.hooks.onLoaded();
+  }
+
+  private relayout(): void {
+    let i = 0;
+    this.starts = (this.groups ?? []).map((g) => {
+      const s = i;
+      i += 1 + (this.expanded.has(groupKey(g)) ? g.count : 0);
+      return s;
+    });
+    this.rows = i;
+  }
+
+  private displayRows(): number {
+    return this.groupBy ? (this.groups ? this.rows : 0) : this.total;
+  }
+
+  private itemAt(i: number): Item | null {
+    if (!this.groupBy) return { flat: i, inGroup: false };
+    if (!this.groups) return null;
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    const g = this.groups[lo];
+    if (!g) return null;
+    const j = i - this.starts[lo];
+    return j === 0 ? { group: g, index: lo } : { flat: g.offset + j - 1, inGroup: true };
+  }
+
+  private viewRange(): [number, number] {
     const top = this.scroller.scrollTop;
     const height = this.scroller.clientHeight || 400;
-    const first = Math.floor(top / ROW_H / PAGE);
-    const last = Math.floor((top + height) / ROW_H / PAGE);
-    return [first, Math.max(first, last)];
+    const first = Math.max(0, Math.floor(top / ROW_H) - 10);
+    const last = Math.min(this.displayRows(), Math.ceil((top + height) / ROW_H) + 10);
+    return [first, last];
+  }
+
+  private pagesInView(): Set<number> {
+    const out = new Set<number>();
+    if (!this.groupBy) {
+      // Flat: the pages under the viewport, whatever the last known total (it may have grown).
+      const top = this.scroller.scrollTop;
+      const height = this.scroller.clientHeight || 400;
+      const lastPage = Math.floor((top + height) / ROW_H / PAGE);
+      for (let p = Math.floor(top / ROW_H / PAGE); p <= lastPage; p++) out.add(p);
+      return out;
+    }
+    const [first, last] = this.viewRange();
+    for (let i = first; i < last; i++) {
+      const it = this.itemAt(i);
+      if (it && "flat" in it) out.add(Math.floor(it.flat / PAGE));
+    }
+    return out;
   }
 
   private async loadPage(p: number): Promise<void> {
@@ -177,7 +302,7 @@ export class RunsTable {
     try {
       const res = await this.hooks.fetchPage(p * PAGE, PAGE);
       if (gen !== this.generation) return;
-      this.total = res.total;
+      if (!this.groupBy) this.total = res.total;
       this.pages.set(p, res.runs);
       this.paint();
       this.hooks.onLoaded();
@@ -188,6 +313,10 @@ export class RunsTable {
 
   private rowAt(i: number): Run | undefined {
     return this.pages.get(Math.floor(i / PAGE))?.[i % PAGE];
+  }
+
+  private pinned(c: Column, i: number): boolean {
+    return i === 0 && c.id === "name";
   }
 
   private renderHeader(): void {
@@ -203,67 +332,114 @@ export class RunsTable {
         this.paint();
       },
     });
-    this.header.append(h("div", { class: "rt-cell rt-fixed" }, all), h("div", { class: "rt-cell rt-eye", title: "Shown on charts" }, eyeIcon()));
-    const desc = this.sort.startsWith("-");
-    const sortKey = this.sort.replace(/^[-+]/, "");
-    for (const c of this.columns) {
+    this.header.append(
+      h("div", { class: "rt-cell rt-fixed rt-pin", style: { left: "0px" } }, all),
+      h("div", { class: "rt-cell rt-eye rt-pin", style: { left: `${PIN_CHECK}px` }, title: "Shown on charts" }, eyeIcon()),
+    );
+    // Grouped, the order starts with the group key; the arrow shows the user's sort.
+    const keys = this.sort.split(",");
+    const userSort = keys[keys.length - 1];
+    const sortKey = userSort.replace(/^[-+]/, "");
+    const userDesc = userSort.startsWith("-");
+    this.columns.forEach((c, i) => {
       const active = c.sortKey !== null && c.sortKey === sortKey;
+      const pin = this.pinned(c, i);
       const cell = h(
         "div",
         {
-          class: `rt-cell rt-h rt-${c.group}${active ? " sorted" : ""}${c.sortKey ? " sortable" : ""}`,
-          style: { width: `${c.width}px` },
+          class: `rt-cell rt-h rt-${c.group}${active ? " sorted" : ""}${c.sortKey ? " sortable" : ""}${pin ? " rt-pin rt-pin-last" : ""}`,
+          style: { width: `${c.width}px`, left: pin ? `${PIN_CHECK + PIN_EYE}px` : undefined },
           title: c.sortKey ? `${c.label} — click to sort` : c.label,
           dataset: { col: c.id },
           onclick: () => c.sortKey && this.hooks.onSort(c.sortKey),
         },
         c.group === "config" || c.group === "summary" ? h("span", { class: "col-kind" }, c.group === "config" ? "c" : "s") : null,
         h("span", { class: "col-label" }, c.label),
-        active ? h("span", { class: "sort-arrow" }, desc ? "▼" : "▲") : null,
+        active ? h("span", { class: "sort-arrow" }, userDesc ? "▼" : "▲") : null,
       );
       this.header.append(cell);
-    }
-    const width = this.columns.reduce((a, c) => a + c.width, 0) + 64;
+    });
+    const width = this.columns.reduce((a, c) => a + c.width, 0) + PIN_CHECK + PIN_EYE;
     this.header.style.width = `${width}px`;
     this.body.style.width = `${width}px`;
   }
 
   /** Draw the rows in view; ask for pages that are not loaded yet. */
   paint(): void {
-    const top = this.scroller.scrollTop;
-    const height = this.scroller.clientHeight || 400;
-    const first = Math.max(0, Math.floor(top / ROW_H) - 10);
-    const last = Math.min(this.total, Math.ceil((top + height) / ROW_H) + 10);
-    this.spacer.style.height = `${this.total * ROW_H}px`;
+    const n = this.displayRows();
+    const [first, last] = this.viewRange();
+    this.spacer.style.height = `${n * ROW_H}px`;
     if (!this.userSized) {
       // Short lists get a short table; long ones scroll inside a fixed height.
-      const want = Math.max(140, Math.min(360, (this.total + 1) * ROW_H + 18));
+      const want = Math.max(140, Math.min(360, (n + 1) * ROW_H + 18));
       this.scroller.style.height = `${want}px`;
     }
     clear(this.body);
-    if (this.total === 0 && this.pages.size > 0) {
+    const loaded = this.groupBy ? this.groups !== null : this.pages.size > 0;
+    if (this.total === 0 && loaded) {
       this.body.append(h("div", { class: "rt-empty" }, "No runs match."));
       return;
     }
     const frag = document.createDocumentFragment();
     for (let i = first; i < last; i++) {
-      const r = this.rowAt(i);
+      const it = this.itemAt(i);
+      if (!it) continue;
+      if ("group" in it) {
+        frag.append(this.groupRow(it.group, it.index, i));
+        continue;
+      }
+      const r = this.rowAt(it.flat);
       if (!r) {
-        void this.loadPage(Math.floor(i / PAGE));
+        void this.loadPage(Math.floor(it.flat / PAGE));
         frag.append(h("div", { class: "rt-row loading", style: { top: `${i * ROW_H}px` } }, h("div", { class: "rt-cell" }, "…")));
         continue;
       }
-      frag.append(this.row(r, i));
+      frag.append(this.row(r, i, it.inGroup));
     }
     this.body.append(frag);
   }
 
-  private row(r: Run, i: number): HTMLElement {
-    const prev = i > 0 ? this.rowAt(i - 1) : undefined;
-    let groupStart = false;
-    if (this.groupBy) {
-      groupStart = !prev || fmtValue(this.groupBy.value(prev)) !== fmtValue(this.groupBy.value(r));
-    }
+  private groupRow(g: GroupInfo, index: number, i: number): HTMLElement {
+    const open = this.isExpanded(g);
+    const visible = this.hooks.isGroupVisible(g, index);
+    const color = this.hooks.groupColor(g);
+    const eye = h(
+      "button",
+      {
+        class: `eye group-eye${visible ? " on" : ""}`,
+        title: visible ? "Hide this group's line from charts" : "Show this group's line on charts",
+        "aria-pressed": visible ? "true" : "false",
+        onclick: (e: Event) => {
+          e.stopPropagation();
+          this.hooks.toggleGroupVisible(g, index);
+        },
+      },
+      h("span", { class: "dot", style: { background: visible ? color : "transparent", borderColor: color } }),
+    );
+    const label = this.groupBy ? `${this.groupBy.group === "run" ? "" : this.groupBy.group + "."}${this.groupBy.label}` : "";
+    return h(
+      "div",
+      {
+        class: `rt-row rt-group${open ? " open" : ""}`,
+        style: { top: `${i * ROW_H}px` },
+        dataset: { group: groupKey(g) },
+        title: open ? "Collapse group" : "Expand group",
+        onclick: () => this.toggleGroup(g),
+      },
+      h("div", { class: "rt-cell rt-fixed rt-pin", style: { left: "0px" } }),
+      h("div", { class: "rt-cell rt-eye rt-pin", style: { left: `${PIN_CHECK}px` } }, eye),
+      h(
+        "div",
+        { class: "rt-cell rt-group-label rt-pin", style: { left: `${PIN_CHECK + PIN_EYE}px` } },
+        h("span", { class: "caret group-caret" }, open ? "▾" : "▸"),
+        h("span", { class: "group-field" }, `${label}:`),
+        h("span", { class: "group-value" }, groupLabel(g)),
+        h("span", { class: "group-count" }, `${g.count} run${g.count === 1 ? "" : "s"}`),
+      ),
+    );
+  }
+
+  private row(r: Run, i: number, inGroup: boolean): HTMLElement {
     const color = this.hooks.colorOf(r);
     const visible = this.hooks.isVisible(r);
     const check = h("input", {
@@ -282,31 +458,47 @@ export class RunsTable {
       title: "Run colour",
       onchange: (e: Event) => this.hooks.setColor(r, (e.target as HTMLInputElement).value),
     });
+    const tip = inGroup
+      ? visible
+        ? "Leave out of the group's line"
+        : "Count in the group's line"
+      : visible
+        ? "Hide from charts"
+        : "Show on charts";
     const eye = h(
       "button",
       {
         class: `eye${visible ? " on" : ""}`,
-        title: visible ? "Hide from charts" : "Show on charts",
+        title: tip,
         "aria-pressed": visible ? "true" : "false",
         onclick: () => this.hooks.toggleVisible(r),
       },
       h("span", { class: "dot", style: { background: visible ? color : "transparent", borderColor: color } }),
     );
     const cells: HTMLElement[] = [
-      h("div", { class: "rt-cell rt-fixed" }, check),
-      h("div", { class: "rt-cell rt-eye" }, eye, picker),
+      h("div", { class: "rt-cell rt-fixed rt-pin", style: { left: "0px" } }, check),
+      h("div", { class: "rt-cell rt-eye rt-pin", style: { left: `${PIN_CHECK}px` } }, eye, picker),
     ];
-    for (const c of this.columns) {
+    this.columns.forEach((c, ci) => {
       const v = c.cell ? c.cell(r) : fmtValue(c.value(r));
       const text = typeof v === "string" ? v : "";
-      let content: Node | string = v;
-      if (this.groupBy && c.id === this.groupBy.id && !groupStart) content = "";
-      cells.push(h("div", { class: `rt-cell rt-${c.group}`, style: { width: `${c.width}px` }, title: text || undefined }, content));
-    }
+      const pin = this.pinned(c, ci);
+      cells.push(
+        h(
+          "div",
+          {
+            class: `rt-cell rt-${c.group}${pin ? " rt-pin rt-pin-last" : ""}`,
+            style: { width: `${c.width}px`, left: pin ? `${PIN_CHECK + PIN_EYE}px` : undefined },
+            title: text || undefined,
+          },
+          v,
+        ),
+      );
+    });
     return h(
       "div",
       {
-        class: `rt-row${groupStart ? " group-start" : ""}${this.selected.has(r.id) ? " selected" : ""}`,
+        class: `rt-row${inGroup ? " in-group" : ""}${this.selected.has(r.id) ? " selected" : ""}`,
         style: { top: `${i * ROW_H}px` },
         dataset: { runId: r.id },
       },

@@ -3,32 +3,52 @@
 // lives in the URL, so a view can be shared; per-user choices (columns, eye
 // toggles, colours) live in localStorage.
 
-import { api, type Columns, type Run } from "../api";
-import { nextColor } from "../colors";
+import { api, type Columns, type GroupInfo, type Run } from "../api";
+import { nextColor, PALETTE } from "../colors";
 import { ChartGrid } from "../components/chartGrid";
 import { applyLayout, ColumnPicker, type ColumnLayout } from "../components/columnPicker";
 import { FilterBar, toMongo, type FilterState } from "../components/filterBar";
 import { type PanelRun, type PanelSettings } from "../components/linePanel";
-import { baseColumns, keyColumns, RunsTable, type Column } from "../components/runsTable";
+import { baseColumns, groupKey, groupLabel, keyColumns, RunsTable, type Column } from "../components/runsTable";
 import { debounce, h } from "../dom";
 import { setQuery } from "../router";
 import { errorBox, pageHeader } from "./common";
 
 const POLL_MS = 4000;
+/** Lines one chart draws at most (the server's limit of runs per series request). */
+const MAX_LINES = 100;
+/** Runs fetched for all group lines together; each group's mean covers its first runs. */
+const MAX_GROUP_RUNS = 200;
+/** Eye toggles remembered per project (the most recent win). */
+const MAX_EYE_PREFS = 500;
 
 interface Prefs {
   layout: ColumnLayout;
   eye: Record<string, boolean>;
+  groupEye: Record<string, boolean>;
   colors: Record<string, string>;
 }
 
 function loadPrefs(key: string): Prefs {
   try {
     const p = JSON.parse(localStorage.getItem(key) ?? "{}");
-    return { layout: p.layout ?? { order: [], hidden: [] }, eye: p.eye ?? {}, colors: p.colors ?? {} };
+    return {
+      layout: p.layout ?? { order: [], hidden: [] },
+      eye: p.eye ?? {},
+      groupEye: p.groupEye ?? {},
+      colors: p.colors ?? {},
+    };
   } catch {
-    return { layout: { order: [], hidden: [] }, eye: {}, colors: {} };
+    return { layout: { order: [], hidden: [] }, eye: {}, groupEye: {}, colors: {} };
   }
+}
+
+/** Set ``key`` last in insertion order, dropping the oldest entries beyond ``max``. */
+function remember(rec: Record<string, boolean>, key: string, value: boolean, max: number): void {
+  delete rec[key];
+  rec[key] = value;
+  const keys = Object.keys(rec);
+  for (let i = 0; i < keys.length - max; i++) delete rec[keys[i]];
 }
 
 function parseFilterParam(text: string | null): FilterState {
@@ -97,19 +117,50 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
   const selEl = h("span", { class: "sel-count" });
   const visEl = h("span", { class: "vis-count" });
 
-  const isVisible = (r: Run, index?: number): boolean => {
+  // What the charts draw: the first "Runs drawn" runs of the query plus the runs
+  // whose eye is on, less those whose eye is off, whether or not their table row
+  // is loaded (W&B's rule); grouped, one line per group. Fetched from the server.
+  let chartLines: PanelRun[] = [];
+  let chartRuns: Run[] = [];
+  let firstIds: Set<string> | null = null; // the query's first N runs, once known
+  let visText = "";
+
+  /** Drawn by default: among the first N runs of the query (grouped: every run of a drawn group). */
+  const isVisible = (r: Run): boolean => {
     const explicit = prefs.eye[r.id];
     if (explicit !== undefined) return explicit;
-    const i = index ?? table.loadedRuns().findIndex((x) => x.id === r.id);
+    if (table.grouped) return true;
+    if (firstIds) return firstIds.has(r.id);
+    const i = table.loadedRuns().findIndex((x) => x.id === r.id);
     return i >= 0 && i < view.maxRuns;
   };
+  const groupPrefKey = (g: GroupInfo) => `${view.group}=${groupKey(g)}`;
+  const isGroupVisible = (g: GroupInfo, index: number): boolean =>
+    prefs.groupEye[groupPrefKey(g)] ?? index < view.maxRuns;
   const colorOf = (r: Run): string => {
     let c = prefs.colors[r.id];
     if (!c) {
-      // Unused among the runs on screen, so the drawn runs tell apart.
-      const used = new Set(table.loadedRuns().map((x) => prefs.colors[x.id]).filter(Boolean));
+      // Unused among the runs on screen and on the charts, so the drawn runs tell apart.
+      const seen = new Set<string>();
+      const used: string[] = [];
+      for (const x of [...chartRuns, ...table.loadedRuns()]) {
+        if (seen.has(x.id) || !prefs.colors[x.id]) continue;
+        seen.add(x.id);
+        used.push(prefs.colors[x.id]);
+      }
       c = nextColor(used);
       prefs.colors[r.id] = c;
+      savePrefsSoon();
+    }
+    return c;
+  };
+  const groupColor = (g: GroupInfo): string => {
+    const key = `group:${groupPrefKey(g)}`;
+    let c = prefs.colors[key];
+    if (!c) {
+      const used = (table.groups ?? []).map((x) => prefs.colors[`group:${groupPrefKey(x)}`]).filter(Boolean);
+      c = nextColor(used);
+      prefs.colors[key] = c;
       savePrefsSoon();
     }
     return c;
@@ -132,38 +183,72 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
       if (key === "name") view.sort = cur === key && !view.sort.startsWith("-") ? `-${key}` : key;
       saveView();
       renderTable();
-      void table.reset();
+      void requery();
+    },
+    fetchGroups: async () => {
+      const g = groupColumn();
+      try {
+        const res = await api.groups(entity, project, g?.sortKey ?? "", query());
+        errorSlot.replaceChildren();
+        return res;
+      } catch (e) {
+        showError(e);
+        return { total: 0, groups: [] };
+      }
     },
     isVisible: (r) => isVisible(r),
     toggleVisible: (r) => {
-      prefs.eye[r.id] = !isVisible(r);
+      const on = !isVisible(r);
+      remember(prefs.eye, r.id, on, MAX_EYE_PREFS);
+      // A run switched on far down the table may share a colour with a drawn run
+      // (20 colours, many rows): give it one the drawn runs do not use, if any is left.
+      const drawn = chartRuns.filter((x) => x.id !== r.id).map((x) => prefs.colors[x.id]);
+      if (on && !table.grouped && drawn.includes(colorOf(r)) && new Set(drawn).size < PALETTE.length) {
+        prefs.colors[r.id] = nextColor(drawn);
+      }
       savePrefs();
       table.paint();
-      redrawCharts();
+      void refreshChartRuns();
     },
     colorOf,
     setColor: (r, c) => {
       prefs.colors[r.id] = c;
       savePrefs();
       table.paint();
-      redrawCharts();
+      void refreshChartRuns();
     },
+    isGroupVisible,
+    toggleGroupVisible: (g, index) => {
+      remember(prefs.groupEye, groupPrefKey(g), !isGroupVisible(g, index), MAX_EYE_PREFS);
+      savePrefs();
+      table.paint();
+      void refreshChartRuns();
+    },
+    groupColor,
     onSelection: (ids) => {
       selEl.textContent = ids.size ? `${ids.size} selected` : "";
       deleteBtn.disabled = ids.size === 0;
     },
     onLoaded: () => {
       countEl.textContent = `${table.total} run${table.total === 1 ? "" : "s"}`;
-      scheduleCharts();
     },
   });
+
+  /** The query changed: reload the table, then what the charts draw. */
+  const requery = async () => {
+    firstIds = null;
+    await table.reset();
+    await refreshChartRuns();
+  };
 
   const renderTable = () => {
     const g = groupColumn();
     let cols = applyLayout(allColumns, prefs.layout);
-    // The grouped column leads, so each group's label is in view.
-    if (g) cols = [g, ...cols.filter((c) => c.id !== g.id)];
+    // Name leads and stays pinned on the left (as in W&B), so a row is always identifiable.
+    const name = cols.find((c) => c.id === "name");
+    if (name) cols = [name, ...cols.filter((c) => c !== name)];
     table.setColumns(cols, order(), g);
+    maxRunsLabel.textContent = g ? "Groups drawn " : "Runs drawn ";
   };
 
   const picker = new ColumnPicker(
@@ -189,7 +274,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
   const filterBar = new FilterBar(view.filters, filterFields, (s) => {
     view.filters = s;
     saveView();
-    void table.reset();
+    void requery();
   });
 
   const searchBox = h("input", {
@@ -200,7 +285,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
     oninput: debounce((e: Event) => {
       view.search = (e.target as HTMLInputElement).value;
       saveView();
-      void table.reset();
+      void requery();
     }, 250),
   });
 
@@ -211,7 +296,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
       view.group = (e.target as HTMLSelectElement).value;
       saveView();
       renderTable();
-      void table.reset();
+      void requery();
     },
   });
   const fillGroupSelect = () => {
@@ -232,7 +317,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
         if (!ids.length || !confirm(`Delete ${ids.length} run${ids.length === 1 ? "" : "s"}? This cannot be undone.`)) return;
         try {
           await api.deleteRuns(entity, project, ids);
-          await table.reset();
+          await requery();
         } catch (e) {
           showError(e);
         }
@@ -262,7 +347,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
     onchange: (e: Event) => {
       view.x = (e.target as HTMLSelectElement).value;
       saveView();
-      redrawCharts();
+      drawCharts();
     },
   });
   const fillXSelect = () => {
@@ -288,7 +373,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
       view.smoothing = Number((e.target as HTMLInputElement).value);
       smoothVal.textContent = view.smoothing.toFixed(2);
       saveView();
-      redrawChartsSoon(true);
+      drawChartsSoon();
     },
   });
   const logBox = h("input", {
@@ -298,7 +383,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
     onchange: (e: Event) => {
       view.logY = (e.target as HTMLInputElement).checked;
       saveView();
-      redrawCharts();
+      drawCharts();
     },
   });
   const maxRunsInput = h("input", {
@@ -307,54 +392,112 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
     min: "1",
     max: "100",
     value: String(view.maxRuns),
-    title: "How many runs, from the top of the table, the charts draw by default",
+    title: "How many runs (grouped: groups), from the top of the table, the charts draw by default",
     onchange: (e: Event) => {
-      view.maxRuns = Math.max(1, Math.min(100, Number((e.target as HTMLInputElement).value) || 10));
+      view.maxRuns = Math.max(1, Math.min(MAX_LINES, Number((e.target as HTMLInputElement).value) || 10));
       saveView();
       table.paint();
-      redrawCharts();
+      void refreshChartRuns();
     },
   });
+  const maxRunsLabel = h("span", null, "Runs drawn ");
 
   const grid = new ChartGrid((key) => async (xMin, xMax) => {
-    const runs = visibleRuns();
-    if (runs.length === 0) return [];
-    const res = await api.series(entity, project, key, runs.map((r) => r.id), view.x, 1000, xMin, xMax);
-    return res.series;
+    const grouped = chartLines.some((l) => l.members);
+    const ids = chartLines.flatMap((l) => l.members ?? [l.id]);
+    if (ids.length === 0) return [];
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += MAX_LINES) chunks.push(ids.slice(i, i + MAX_LINES));
+    // Group means are drawn from coarser buckets of many runs, as W&B's grouped plots are.
+    const buckets = grouped ? 500 : 1000;
+    const res = await Promise.all(chunks.map((c) => api.series(entity, project, key, c, view.x, buckets, xMin, xMax)));
+    return res.flatMap((r) => r.series);
   }, "No metrics logged in this project yet.");
 
-  const visibleRuns = (): PanelRun[] => {
-    const loaded = table.loadedRuns();
-    const out: PanelRun[] = [];
-    loaded.forEach((r, i) => {
-      if (isVisible(r, i)) out.push({ id: r.id, name: r.name || r.id, color: colorOf(r) });
+  /** Flat: the first N runs of the query plus the runs toggled on, less those toggled off. */
+  const runLines = async (): Promise<PanelRun[]> => {
+    const n = view.maxRuns;
+    const q = query();
+    const first = table.firstRuns(n) ?? (await api.runs(entity, project, { ...q, offset: 0, limit: n })).runs;
+    const firstSet = new Set(first.map((r) => r.id));
+    const extraIds = Object.keys(prefs.eye)
+      .filter((id) => prefs.eye[id] && !firstSet.has(id))
+      .slice(-MAX_LINES);
+    let extra: Run[] = [];
+    if (extraIds.length) {
+      // Only those the current filter and search still match, in the table's order.
+      const byId = { id: { $in: extraIds } };
+      const filters = q.filters ? { $and: [q.filters, byId] } : byId;
+      extra = (await api.runs(entity, project, { ...q, filters, offset: 0, limit: extraIds.length })).runs;
+    }
+    const runs = [...first.filter((r) => prefs.eye[r.id] !== false), ...extra].slice(0, MAX_LINES);
+    firstIds = firstSet;
+    chartRuns = runs;
+    visText = `${runs.length} of ${table.total} visualised`;
+    return runs.map((r) => ({ id: r.id, name: r.name || r.id, color: colorOf(r) }));
+  };
+
+  /** Grouped: one line per drawn group, the mean of its first runs (less those toggled off). */
+  const groupLines = async (): Promise<PanelRun[]> => {
+    const col = groupColumn();
+    const groups = table.groups ?? [];
+    const drawn = groups.map((g, i) => ({ g, i })).filter(({ g, i }) => isGroupVisible(g, i)).slice(0, MAX_LINES);
+    if (!col || drawn.length === 0) {
+      chartRuns = [];
+      visText = `0 of ${groups.length} groups visualised`;
+      return [];
+    }
+    const per = Math.max(5, Math.min(MAX_LINES, Math.floor(MAX_GROUP_RUNS / drawn.length)));
+    const q = query();
+    const pages = await Promise.all(
+      drawn.map(({ g }) => api.runs(entity, project, { ...q, offset: g.offset, limit: Math.max(1, Math.min(g.count, per)) })),
+    );
+    const lines: PanelRun[] = [];
+    chartRuns = [];
+    drawn.forEach(({ g }, j) => {
+      const k = groupKey(g);
+      // A run logged between the two requests can shift offsets: keep only this group's runs.
+      const members = pages[j].runs.filter((r) => groupKey({ value: col.value(r) ?? null, count: 0, offset: 0 }) === k);
+      const shown = members.filter((r) => prefs.eye[r.id] !== false);
+      if (shown.length === 0) return;
+      chartRuns.push(...shown);
+      const of = shown.length < g.count ? ` of ${g.count}` : "";
+      lines.push({
+        id: `group:${k}`,
+        name: `${groupLabel(g)} (${shown.length}${of} run${g.count === 1 ? "" : "s"})`,
+        color: groupColor(g),
+        members: shown.map((r) => r.id),
+      });
     });
-    return out.slice(0, 100);
+    visText = `${lines.length} of ${groups.length} group${groups.length === 1 ? "" : "s"} visualised`;
+    return lines;
+  };
+
+  let chartTicket = 0;
+  /** Work out what the charts draw (from the server), then draw. */
+  const refreshChartRuns = async (): Promise<void> => {
+    const ticket = ++chartTicket;
+    let lines: PanelRun[];
+    try {
+      lines = table.grouped ? await groupLines() : await runLines();
+    } catch (e) {
+      if (ticket === chartTicket) showError(e);
+      return;
+    }
+    if (ticket !== chartTicket) return;
+    chartLines = lines;
+    table.paint(); // the default eyes follow the first N runs just fetched
+    drawCharts();
   };
 
   const settings = (): PanelSettings => ({ x: view.x, smoothing: view.smoothing, logY: view.logY });
   const chartKeys = () => columns.metrics.filter((m) => m !== view.x);
 
-  let lastDrawn = "";
-  const redrawCharts = (force = true) => {
-    const runs = visibleRuns();
-    visEl.textContent = `${runs.length} of ${table.total} visualised`;
-    // Loading more table pages while scrolling must not refetch every chart.
-    const sig = JSON.stringify([runs, settings(), chartKeys()]);
-    if (!force && sig === lastDrawn) return;
-    lastDrawn = sig;
-    grid.render(chartKeys(), runs, settings());
+  const drawCharts = () => {
+    visEl.textContent = visText;
+    grid.render(chartKeys(), chartLines, settings());
   };
-  const redrawChartsSoon = debounce(redrawCharts, 120);
-  let chartsScheduled = false;
-  const scheduleCharts = () => {
-    if (chartsScheduled) return;
-    chartsScheduled = true;
-    requestAnimationFrame(() => {
-      chartsScheduled = false;
-      redrawCharts(false);
-    });
-  };
+  const drawChartsSoon = debounce(drawCharts, 120);
 
   const loadColumns = async () => {
     const next = await api.columns(entity, project);
@@ -391,7 +534,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
       h("label", null, "X axis ", xSelect),
       h("label", null, "Smoothing ", smoothInput, smoothVal),
       h("label", null, logBox, " Log y"),
-      h("label", null, "Runs drawn ", maxRunsInput),
+      h("label", null, maxRunsLabel, maxRunsInput),
       visEl,
       h("span", { class: "hint" }, "Drag to zoom · double-click to reset"),
     ),
@@ -409,7 +552,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
     fillXSelect();
     fillGroupSelect();
     renderTable();
-    await table.reset();
+    await requery();
   };
   void start();
 
@@ -418,7 +561,7 @@ export function workspacePage(root: HTMLElement, entity: string, project: string
     try {
       await loadColumns();
       await table.refresh();
-      redrawCharts();
+      await refreshChartRuns();
     } catch {
       /* keep the last good view; the next tick retries */
     }
