@@ -143,15 +143,6 @@ def bench_runs_table(tmp: Path, n_runs: int, url: str | None) -> float:
     sync_cost = timed(store.sync)
     print(f"sync with nothing new ({n_runs:,} runs): {sync_cost * 1000:.1f} ms")
 
-    def sync_with_edits_scan():
-        store.indexer._last_edits_scan = 0.0  # the scan for other processes' edits is due
-        store.sync()
-
-    scan_cost = timed(sync_with_edits_scan, repeat=3)
-    print(
-        f"sync that also looks for edits of all {n_runs:,} runs (every 2 s at most): "
-        f"{scan_cost * 1000:.1f} ms"
-    )
     return latency
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from runbase.records.framing import FILE_MAGIC, encode_frame
+from runbase.records.kinds import Kind
+from runbase.records.layout import edits_path, journal_path
 
 
 def append_records(path: Path, records: list[tuple[int, Any]]) -> None:
@@ -31,3 +33,16 @@ def append_records(path: Path, records: list[tuple[int, Any]]) -> None:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def append_edits(
+    root: Path, entity: str, project: str, run_id: str, records: list[tuple[int, Any]]
+) -> None:
+    """Append edit records to a run's ``edits.rbr`` and announce them in the journal.
+
+    The journal entry is how readers in other processes learn that this run has
+    edits to index, without looking at every run's edits file.
+    """
+    append_records(edits_path(root, entity, project, run_id), records)
+    announce = {"entity": entity, "project": project, "run_id": run_id, "edits": True}
+    append_records(journal_path(root), [(Kind.JOURNAL, announce)])

@@ -32,5 +32,6 @@ class Kind(IntEnum):
     FILE = 12
     # payload: {"deleted": True}; written to the edits stream by Api.delete()
     DELETE = 13
-    # payload: {"entity", "project", "run_id", "segment"}; only in journal.rbr
+    # payload: {"entity", "project", "run_id", "segment"} for a new segment, or
+    # {"entity", "project", "run_id", "edits": True} after edits; only in journal.rbr
     JOURNAL = 14

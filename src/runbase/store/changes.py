@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from runbase.records import Kind
-from runbase.records.appendlog import append_records
-from runbase.records.layout import edits_path, run_dir
+from runbase.records.appendlog import append_edits
+from runbase.records.layout import run_dir
 from runbase.store.lock import index_lock
 from runbase.store.runquery import get_run
 from runbase.store.runref import RunNotFound, find_run
@@ -82,7 +82,7 @@ def update_run(
             (Kind.SUMMARY, {"set": dict(summary_set or {}), "del": list(summary_del or [])})
         )
     if records:
-        append_records(edits_path(store.root, entity, project, run_id), records)
+        append_edits(store.root, entity, project, run_id, records)
         store.indexer.sync(edits_for={found.rid})
     result = get_run(store, entity, project, run_id, exact=exact)
     if result is None:
@@ -109,9 +109,8 @@ def delete_runs(store: Store, entity: str, project: str, run_ids: Iterable[str])
                 if folder.exists():
                     # Marked first: if removing the folder fails half way, the
                     # DELETE record still keeps the run out of a rebuilt store.
-                    append_records(
-                        edits_path(store.root, entity, project, r.run_id),
-                        [(Kind.DELETE, {"deleted": True})],
+                    append_edits(
+                        store.root, entity, project, r.run_id, [(Kind.DELETE, {"deleted": True})]
                     )
                     shutil.rmtree(folder)
             delete_run_rows(conn, [r.rid for r in rows])

@@ -25,8 +25,14 @@ def _meta(conn: sa.Connection) -> dict[str, str]:
     return {r.key: r.value for r in conn.execute(sa.select(meta))}
 
 
-def discover(engine: sa.Engine, root: Path, full: bool) -> None:
-    """Register segments the journal listed since the last pass (``full``: walk ``runs/``)."""
+def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, str]] | None:
+    """Register segments the journal listed since the last pass (``full``: walk ``runs/``).
+
+    Returns the runs whose edits the journal announced, or None after a walk of
+    ``runs/`` (a new or rebuilt store), when every run's edits must be read.
+    """
+    edited: set[tuple[str, str, str]] = set()
+    walked = False
     jpath = journal_path(root)
     with engine.begin() as conn:
         m = _meta(conn)
@@ -39,6 +45,7 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> None:
         if full or "walked" not in m or size < offset:
             # A new store, or a journal that was replaced: list every segment.
             found |= _walk(root)
+            walked = True
             if size < offset:
                 offset = 0
         if size > offset:
@@ -51,7 +58,10 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> None:
                 p = f.payload
                 if f.kind == Kind.JOURNAL and isinstance(p, dict):
                     try:
-                        found.add((p["entity"], p["project"], p["run_id"], p["segment"]))
+                        if p.get("edits"):
+                            edited.add((p["entity"], p["project"], p["run_id"]))
+                        else:
+                            found.add((p["entity"], p["project"], p["run_id"], p["segment"]))
                     except KeyError:
                         log.warning("runbase: journal %s: bad entry at byte %d", jpath, f.offset)
             offset = read.next_offset
@@ -61,6 +71,7 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> None:
             if m.get(key) != value:
                 conn.execute(sa.delete(meta).where(meta.c.key == key))
                 conn.execute(sa.insert(meta).values(key=key, value=value))
+    return None if walked else edited
 
 
 def _walk(root: Path) -> set[tuple[str, str, str, str]]:

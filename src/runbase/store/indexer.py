@@ -43,11 +43,7 @@ from runbase.store.runwrites import (
 )
 from runbase.store.schema import runs, segments
 
-__all__ = ["EDITS_SCAN_SECONDS", "Indexer", "SyncReport", "delete_run_rows", "refresh_project"]
-
-# How often a pass looks for edits written by other processes to any run.
-EDITS_SCAN_SECONDS = 2.0
-
+__all__ = ["Indexer", "SyncReport", "delete_run_rows", "refresh_project"]
 
 # Statements built once: building one per run costs more than running it.
 _RUN_BY_RID = sa.select(runs).where(runs.c.rid == sa.bindparam("b_rid"))
@@ -74,7 +70,6 @@ class Indexer:
     def __init__(self, engine: sa.Engine, root: Path) -> None:
         self.engine = engine
         self.root = root
-        self._last_edits_scan = 0.0
         self._host = host_name()
 
     def sync(self, full: bool = False, edits_for: set[int] | None = None) -> SyncReport:
@@ -82,12 +77,12 @@ class Indexer:
         t0 = time.perf_counter()
         report = SyncReport()
         with index_lock(self.root):
-            discover(self.engine, self.root, full)
+            edited = discover(self.engine, self.root, full)
             segs = load_segments(self.engine, self.root)
             by_run: dict[int, list[Seg]] = defaultdict(list)
             for seg in segs:
                 by_run[seg.rid].append(seg)
-            edits = self._edits_to_read(set(by_run), edits_for or set())
+            edits = self._edits_to_read(set(by_run) | (edits_for or set()), edited)
             touched: set[tuple[str, str]] = set()
             inserts = Inserts()
             with ExitStack() as stack:
@@ -122,19 +117,20 @@ class Indexer:
         return report
 
     def _edits_to_read(
-        self, with_segments: set[int], forced: set[int]
+        self, rids: set[int], edited: set[tuple[str, str, str]] | None
     ) -> dict[int, tuple[list[Frame], int]]:
-        now = time.monotonic()
-        scan_all = now - self._last_edits_scan >= EDITS_SCAN_SECONDS
-        wanted = None
-        if not scan_all:
-            wanted = with_segments | forced
-            if not wanted:
-                return {}
-        out = read_edits(self.engine, self.root, wanted)
-        if scan_all:
-            self._last_edits_scan = now
-        return out
+        """New edits of ``rids`` and of the runs the journal named (None: of every run)."""
+        if edited is None:
+            return read_edits(self.engine, self.root, None)
+        if edited:
+            with self.engine.connect() as conn:
+                named = conn.execute(
+                    sa.select(runs.c.rid).where(
+                        sa.tuple_(runs.c.entity, runs.c.project, runs.c.run_id).in_(list(edited))
+                    )
+                )
+                rids = rids | {r.rid for r in named}
+        return read_edits(self.engine, self.root, rids) if rids else {}
 
     def _index_run(
         self,
