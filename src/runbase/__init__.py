@@ -19,6 +19,22 @@ config: Any = preinit.config
 summary: Any = preinit.summary
 define_metric: Any = preinit.define_metric
 save: Any = preinit.save
+watch: Any = preinit.watch
+unwatch: Any = preinit.unwatch
+alert: Any = preinit.alert
+mark_preempting: Any = preinit.mark_preempting
+
+
+def login(
+    key: str | None = None,
+    relogin: bool | None = None,
+    host: str | None = None,
+    anonymous: str | None = None,
+    timeout: int | None = None,
+    **kwargs: Any,
+) -> bool:
+    """Accepted so W&B scripts run: the local store needs no login. Returns True."""
+    return True
 
 
 def __getattr__(name: str) -> Any:
@@ -39,14 +55,19 @@ __all__ = [
     "Settings",
     "UsageError",
     "__version__",
+    "alert",
     "config",
     "define_metric",
     "finish",
     "init",
     "log",
+    "login",
+    "mark_preempting",
     "run",
     "save",
     "setup",
     "summary",
     "teardown",
+    "unwatch",
+    "watch",
 ]

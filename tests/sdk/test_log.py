@@ -147,3 +147,25 @@ def test_huge_dict_is_stored_with_a_warning(runbase_dir):
     api_run = runbase.Api().run(run.path)
     assert api_run.summary["big.k99999"] == "x" * 100
     assert api_run.summary["after"] == 1
+
+
+def test_common_wandb_calls_do_not_break_a_script(run_script, runbase_dir):
+    proc = run_script(
+        """
+        import runbase as wandb
+        assert wandb.login() is True
+        run = wandb.init(project="compat")
+        wandb.watch(object(), log="all", log_freq=10)
+        wandb.watch(object())
+        wandb.alert(title="loss spiked", text="loss went above 10", level="WARN")
+        wandb.mark_preempting()
+        wandb.unwatch()
+        wandb.log({"loss": 1.0})
+        run.finish()
+        """
+    )
+    assert proc.stderr.count("watch() does not record gradients") == 1
+    (run,) = runbase.Api().runs("compat")
+    assert run.state == "finished" and run.summary["loss"] == 1.0
+    lines = [entry["line"] for entry in run.logs()]
+    assert "runbase alert [WARN] loss spiked: loss went above 10" in lines

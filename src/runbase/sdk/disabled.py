@@ -56,6 +56,18 @@ class DisabledRun:
     def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
         """Does nothing."""
 
+    def watch(self, *args: Any, **kwargs: Any) -> None:
+        """Does nothing."""
+
+    def unwatch(self, *args: Any, **kwargs: Any) -> None:
+        """Does nothing."""
+
+    def alert(self, *args: Any, **kwargs: Any) -> None:
+        """Does nothing."""
+
+    def mark_preempting(self) -> None:
+        """Does nothing."""
+
     def __enter__(self) -> DisabledRun:
         return self
 

@@ -29,6 +29,26 @@ def save(*args: Any, **kwargs: Any) -> None:
     _fail("save()")
 
 
+def watch(*args: Any, **kwargs: Any) -> None:
+    """Placeholder for ``runbase.watch``."""
+    _fail("watch()")
+
+
+def unwatch(*args: Any, **kwargs: Any) -> None:
+    """Placeholder for ``runbase.unwatch``."""
+    _fail("unwatch()")
+
+
+def alert(*args: Any, **kwargs: Any) -> None:
+    """Placeholder for ``runbase.alert``."""
+    _fail("alert()")
+
+
+def mark_preempting(*args: Any, **kwargs: Any) -> None:
+    """Placeholder for ``runbase.mark_preempting``."""
+    _fail("mark_preempting()")
+
+
 class _PreInit:
     def __init__(self, name: str) -> None:
         object.__setattr__(self, "_name", name)

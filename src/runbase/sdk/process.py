@@ -36,6 +36,9 @@ class ProcessState:
 
 STATE = ProcessState()
 
+# Run methods W&B also offers at top level (runbase.watch, ...), bound to the global run.
+_RUN_METHODS = ("watch", "unwatch", "alert", "mark_preempting")
+
 
 def _runbase_module() -> Any:
     return sys.modules["runbase"]
@@ -51,6 +54,8 @@ def set_globals(run: Any) -> None:
     mod.summary = run.summary
     mod.define_metric = run.define_metric
     mod.save = run.save
+    for name in _RUN_METHODS:
+        setattr(mod, name, getattr(run, name))
 
 
 def unset_globals() -> None:
@@ -65,6 +70,8 @@ def unset_globals() -> None:
     mod.summary = preinit.summary
     mod.define_metric = preinit.define_metric
     mod.save = preinit.save
+    for name in _RUN_METHODS:
+        setattr(mod, name, getattr(preinit, name))
 
 
 def register(run: Run, make_global: bool) -> None:

@@ -242,10 +242,7 @@ def list_groups(
     """
     store = _store(request)
     proj = _project_or_404(store, entity, project)
-    keys = [k for k in (order or "").split(",") if k.strip()]
-    if not keys or keys[0].strip().lstrip("+-") != by:
-        keys.insert(0, by)
-    order_s = ",".join(k.strip() for k in keys)
+    order_s = queries.group_order(by, order)
     try:
         shapes.group_value({}, by)
     except ValueError as e:
@@ -258,24 +255,14 @@ def list_groups(
     hit = _groups_cache.get(ck)
     if hit is not None and hit["stamp"] == stamp and time.monotonic() - hit["t"] < GROUPS_TTL:
         return fast_json(hit["body"])
-    # One query for every matching run (no store query groups in SQL yet), in order,
-    # so a group is a run of equal values.
-    res = _query(store, entity, project, filters, search, order_s, None, 0)
-    groups: list[dict[str, Any]] = []
-    for offset, run in enumerate(res["runs"]):
-        value = shapes.group_value(run, by)
-        last = groups[-1]["value"] if groups else None
-        if groups and last == value and type(last) is type(value):
-            groups[-1]["count"] += 1
-        else:
-            groups.append({"value": value, "count": 1, "offset": offset})
-    body = {
-        "by": by,
-        "order": order_s,
-        "total": res["total"],
-        "truncated": len(groups) > MAX_GROUPS,
-        "groups": groups[:MAX_GROUPS],
-    }
+    # GROUP BY in the store: counts and offsets without reading the runs.
+    flt = combine(parse_filters(filters), search)
+    try:
+        body = queries.group_counts(
+            store, entity, project, by, filters=flt, order=order_s, limit=MAX_GROUPS
+        )
+    except ValueError as e:  # the store rejects what it cannot express (bad key, type)
+        raise FilterError(str(e)) from None
     _groups_cache.put(ck, {"stamp": stamp, "t": time.monotonic(), "body": body})
     return fast_json(body)
 

@@ -20,11 +20,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from runbase.store.schema import run_keys, run_tags, run_values, runs
-from runbase.store.values import leaf
+from runbase.store.values import leaf, safe
+
+_json_decode = msgspec.json.decode
 
 _COLUMNS = {
     "id": "run_id",
@@ -50,6 +53,9 @@ _TIMES = {"created_at", "heartbeat_at"}
 _STATS = {"min": "vmin", "max": "vmax", "last": "last_num", "count": "count"}
 _COMPARE = {"$gt": "__gt__", "$gte": "__ge__", "$lt": "__lt__", "$lte": "__le__"}
 _FIELD_OPS = {"$eq", "$ne", "$in", "$nin", "$exists", "$regex", *_COMPARE}
+# Leaf types that share vnum/vstr with another type ("b" with "n", "f" with "z" and
+# missing, "j" with "s"): a config/summary sort key adds the type for these.
+TIE_TYPES = ("b", "f", "j")
 
 
 def where(filters: dict[str, Any] | None) -> ColumnElement[bool]:
@@ -129,6 +135,13 @@ def sort_columns(name: str) -> tuple[list[ColumnElement[Any]], Any]:
     return target.sort()
 
 
+def sort_values(name: str, rows: list[tuple[Any, ...]], exact: bool = False) -> list[Any]:
+    """The field's values back from rows of its ``sort_columns``, as a run dict
+    shows them (JSON-safe unless ``exact``)."""
+    target = _target(name)
+    return [target.value(parts, exact) for parts in rows]
+
+
 class _Target:
     """One filterable field: builds conditions for each operator."""
 
@@ -170,6 +183,9 @@ class _Target:
 
     def sort(self) -> tuple[list[ColumnElement[Any]], Any]:
         raise NotImplementedError
+
+    def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
+        return parts[0]
 
 
 def _nan(v: Any) -> bool:
@@ -298,8 +314,30 @@ class _Value(_Target):
         on = sa.and_(
             rv.c.rid == runs.c.rid, rv.c.section == self.section, rv.c.key == self.keys[-1]
         )
-        # Numbers sort before strings; bools with numbers (as 0/1).
-        return [rv.c.vnum, rv.c.vstr], (rv, on)
+        # Numbers sort before strings; bools with numbers (as 0/1). The third key
+        # only breaks ties between leaves that differ in type but not in vnum/vstr
+        # (true and 1, NaN and null/missing, a JSON list and the same text), so
+        # equal values sit together (``group_counts`` relies on it).
+        kind = sa.case((rv.c.vtype.in_(TIE_TYPES), rv.c.vtype), else_=sa.null())
+        return [rv.c.vnum, rv.c.vstr, kind], (rv, on)
+
+    def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
+        vnum, vstr, kind = parts
+        if kind == "b":
+            return bool(vnum)
+        if kind == "f":
+            return math.nan if exact else "NaN"
+        if kind == "j":  # JSON text of a list, an empty dict or an int beyond 64 bits
+            try:
+                return _json_decode(vstr)
+            except (msgspec.DecodeError, TypeError):
+                return vstr
+        if vnum is not None:
+            # An integral float came from an int (or a float such as 1.0: the
+            # column keeps no difference, and JSON readers see none either).
+            num = int(vnum) if vnum.is_integer() and abs(vnum) < 2**53 else vnum
+            return num if exact else safe(num)
+        return vstr  # a string, or None for null and missing
 
 
 class _Stat(_Target):
@@ -339,6 +377,9 @@ class _Stat(_Target):
         rk = run_keys.alias()
         on = sa.and_(rk.c.rid == runs.c.rid, rk.c.key == self.key)
         return [rk.c[self.column]], (rk, on)
+
+    def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
+        return parts[0] if exact else safe(parts[0])
 
 
 def _target(name: str) -> _Target:

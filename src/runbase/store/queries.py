@@ -29,6 +29,8 @@ from runbase.store.runquery import (
     filters_order,
     filters_where,
     get_run,
+    group_counts,
+    group_order,
     list_projects,
     query_runs,
 )
@@ -44,6 +46,8 @@ __all__ = [
     "filters_order",
     "filters_where",
     "get_run",
+    "group_counts",
+    "group_order",
     "history",
     "history_versions",
     "list_projects",

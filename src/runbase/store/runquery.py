@@ -1,4 +1,4 @@
-"""Reading projects and runs: the project list, a page of runs, one run.
+"""Reading projects and runs: the project list, a page of runs, runs grouped, one run.
 
 Re-exported by ``runbase.store.queries``; call them from there.
 """
@@ -85,12 +85,7 @@ def query_runs(
     runs lacking the sort value come last either way. A malformed filter or
     sort key raises ValueError naming it.
     """
-    cond = sa.and_(
-        runs.c.entity == entity,
-        runs.c.project == project,
-        runs.c.started == sa.true(),
-        filters_where(filters),
-    )
+    cond = _matching(entity, project, filters)
     keys = filters_order(order)
     source: Any = runs
     order_cols = []
@@ -98,8 +93,7 @@ def query_runs(
         cols, join = filter_sql.sort_columns(name)
         if join is not None:
             source = source.outerjoin(join[0], join[1])
-        for col in cols:
-            order_cols.append(col.desc().nulls_last() if desc else col.asc().nulls_last())
+        order_cols.extend(_directed(cols, desc))
     order_cols.append(runs.c.rid.desc())
     page = sa.select(*_LIST_COLUMNS).select_from(source).where(cond).order_by(*order_cols)
     if limit is not None:
@@ -110,6 +104,100 @@ def query_runs(
         total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
         rows = conn.execute(page).all()
     return {"total": total or 0, "runs": [_run_dict(r, exact) for r in rows]}
+
+
+def _matching(entity: str, project: str, filters: dict[str, Any] | None) -> Any:
+    """The runs ``query_runs`` lists: a project's started runs passing the filter."""
+    return sa.and_(
+        runs.c.entity == entity,
+        runs.c.project == project,
+        runs.c.started == sa.true(),
+        filters_where(filters),
+    )
+
+
+def _directed(cols: list[Any], desc: bool) -> list[Any]:
+    # Missing values sort last either way.
+    return [c.desc().nulls_last() if desc else c.asc().nulls_last() for c in cols]
+
+
+def group_order(by: str, order: str | list[str] | None = None) -> str:
+    """``order`` made to start with ``by`` (ascending) if it does not, as a comma list.
+
+    The runs of ``query_runs`` with this order come group by group, in the order
+    of ``group_counts``.
+    """
+    items = order.split(",") if isinstance(order, str) else list(order or [])
+    keys = [k.strip() for k in items if k.strip()]
+    if not keys or keys[0].lstrip("+-") != by:
+        keys.insert(0, by)
+    return ",".join(keys)
+
+
+def group_counts(
+    store: Store,
+    entity: str,
+    project: str,
+    by: str,
+    filters: dict[str, Any] | None = None,
+    order: str | list[str] | None = None,
+    limit: int | None = None,
+    exact: bool = False,
+) -> dict[str, Any]:
+    """The runs ``query_runs`` would list, grouped by the value of one sort key
+    ``by`` (``config.<k>``, ``summary.<k>``, a run field, ...), in SQL:
+    ``{"by", "order", "total", "truncated", "groups": [{"value", "count", "offset"}]}``.
+
+    ``order`` is the runs' order; it is made to start with ``by`` (ascending) when
+    it does not (``group_order``) and comes back as ``"order"``. Groups come in
+    that order (missing values last), and ``offset`` is where a group's first run
+    sits in ``query_runs(..., filters, order=<that order>)``, so a group's runs are
+    ``offset=g["offset"], limit=g["count"]``. Runs group by their sort value:
+    null, missing and (for ``tags``) untagged runs form one group (value None), and
+    1 and 1.0 are one group. ``limit`` caps the groups returned (``truncated``
+    tells). A malformed filter, key or order raises ValueError.
+    """
+    order_s = group_order(by, order)
+    desc = filters_order(order_s)[0][1]  # validates every key, and ``by``
+    cond = _matching(entity, project, filters)
+    cols, join = filter_sql.sort_columns(by)
+    source: Any = runs if join is None else runs.outerjoin(join[0], join[1])
+    # Per run its sort values, then one row per distinct tuple: GROUP BY on plain
+    # columns of a subquery works on both backends for every kind of key
+    # (PostgreSQL refuses a correlated subquery, the first tag, in GROUP BY).
+    per_run = (
+        sa.select(*[c.label(f"k{i}") for i, c in enumerate(cols)])
+        .select_from(source)
+        .where(cond)
+        .subquery()
+    )
+    keys = list(per_run.c)
+    q = (
+        sa.select(*keys, sa.func.count().label("n"))
+        .group_by(*keys)
+        .order_by(*_directed(keys, desc))
+    )
+    if limit is not None:
+        q = q.limit(limit + 1)
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).all()
+        truncated = limit is not None and len(rows) > limit
+        if truncated:
+            rows = rows[:limit]
+            total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
+    values = filter_sql.sort_values(by, [tuple(r[:-1]) for r in rows], exact)
+    groups = []
+    offset = 0
+    for value, row in zip(values, rows, strict=True):
+        groups.append({"value": value, "count": row[-1], "offset": offset})
+        offset += row[-1]
+    return {
+        "by": by,
+        "order": order_s,
+        "total": (total or 0) if truncated else offset,
+        "truncated": truncated,
+        "groups": groups,
+    }
 
 
 def filters_where(doc: dict[str, Any] | None) -> Any:

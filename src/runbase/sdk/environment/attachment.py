@@ -185,3 +185,13 @@ def save_files(
     link = att.link if att is not None else RunLink(run)
     watcher = att.files if att is not None else None
     return files.save(link, watcher, os.fspath(glob_str), base_path, policy)
+
+
+def _reset_after_fork() -> None:
+    # The parent's attachments belong to the parent's runs (orphaned in the child).
+    global _lock
+    _lock = threading.Lock()
+    _attached.clear()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)

@@ -304,3 +304,13 @@ class ConsoleHub:
 
 
 HUB = ConsoleHub()
+
+
+def _reset_after_fork() -> None:
+    # A forked child has none of the parent's threads, and a lock one of them held at
+    # fork time would stay held forever: start from a fresh hub. The child's fds still
+    # feed the parent's capture, which the parent owns.
+    HUB.__init__()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)

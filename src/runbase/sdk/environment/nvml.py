@@ -114,3 +114,13 @@ def gpu_sample() -> dict[str, float]:
         except Exception:
             pass
     return out
+
+
+def _reset_after_fork() -> None:
+    # NVML handles are per process, and the lock may have been held at fork time.
+    global _lock, _state
+    _lock = threading.Lock()
+    _state = None
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)

@@ -175,3 +175,11 @@ class _Sampler:
 
 
 SAMPLER = _Sampler()
+
+
+def _reset_after_fork() -> None:
+    # The sampler thread does not exist in a forked child, and its lock may be held.
+    SAMPLER.__init__()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
