@@ -38,3 +38,27 @@ def test_edit_in_another_process_is_seen_by_the_next_sync(runbase_dir):
     store.sync()  # no waiting: the journal names the edited run
     got = q.get_run(store, run.entity, "j", run.id)
     assert got["notes"] == "edited elsewhere" and got["tags"] == ["x"]
+
+
+def test_a_store_pointed_at_another_folder_reads_that_folders_journal(tmp_path, monkeypatch):
+    quiet = runbase.Settings(silent=True, console="off", disable_system_metrics=True)
+
+    def make_run(root, name):
+        monkeypatch.setenv("RUNBASE_DIR", str(root))
+        run = runbase.init(project="moved", name=name, settings=quiet)
+        run.log({"x": 1})
+        run.finish()
+        return run
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    entity = make_run(first, "a").entity
+    for name in ("b", "c", "d"):  # a longer journal than the first folder's
+        make_run(second, name)
+    db = tmp_path / "shared.db"
+    store = open_store(db, root=first)
+    store.sync()
+    store.close()
+    store = open_store(db, root=second)
+    store.sync()
+    names = {r["name"] for r in q.query_runs(store, entity, "moved")["runs"]}
+    assert {"b", "c", "d"} <= names

@@ -42,11 +42,17 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
         except FileNotFoundError:
             size = 0
         found: set[tuple[str, str, str, str]] = set()
-        if full or "walked" not in m or size < offset:
+        here = str(root.resolve())
+        moved = m.get("root", here) != here
+        if moved:
+            # The journal offset belongs to another folder's journal (a moved RUNBASE_DIR,
+            # or a database shared by mistake): start this folder's journal from the top.
+            log.warning("runbase: store indexed %s before, now %s: re-reading it", m["root"], here)
+        if full or "walked" not in m or size < offset or moved:
             # A new store, or a journal that was replaced: list every segment.
             found |= _walk(root)
             walked = True
-            if size < offset:
+            if size < offset or moved:
                 offset = 0
         if size > offset:
             read = read_segment(jpath, offset, final=False)
@@ -67,7 +73,7 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
             offset = read.next_offset
         if found:
             _register(conn, root, found)
-        for key, value in (("journal_offset", str(offset)), ("walked", "1")):
+        for key, value in (("journal_offset", str(offset)), ("walked", "1"), ("root", here)):
             if m.get(key) != value:
                 conn.execute(sa.delete(meta).where(meta.c.key == key))
                 conn.execute(sa.insert(meta).values(key=key, value=value))
