@@ -20,9 +20,13 @@ import random
 import statistics
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
+import sqlalchemy as sa
 
 from runbase.records import Kind, SegmentWriter
 from runbase.records.appendlog import append_records
@@ -170,16 +174,39 @@ def bench_series(tmp: Path, n_points: int, url: str | None) -> tuple[float, floa
     return full, zoom
 
 
+@contextmanager
+def fresh_database(url: str | None) -> Iterator[str | None]:
+    """For PostgreSQL, a schema of its own (dropped afterwards), so runs never mix."""
+    if url is None:
+        yield None
+        return
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--postgres", help="index into this PostgreSQL URL instead of SQLite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        bench_indexing(Path(tmp), args.postgres)
-        bench_series(Path(tmp), args.points, args.postgres)
-        bench_runs_table(Path(tmp), args.runs, args.postgres)
+    parts = (
+        (bench_indexing, ()),
+        (bench_series, (args.points,)),
+        (bench_runs_table, (args.runs,)),
+    )
+    for part, extra in parts:
+        with tempfile.TemporaryDirectory() as tmp, fresh_database(args.postgres) as url:
+            part(Path(tmp), *extra, url)
 
 
 if __name__ == "__main__":
