@@ -20,19 +20,18 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
-import sqlalchemy as sa
 
 from runbase.records import Kind, SegmentWriter
 from runbase.records.appendlog import append_records
 from runbase.records.layout import journal_path, segments_dir
 from runbase.store import open_store
 from runbase.store import queries as q
+from runbase.store.scratch import scratch_schema
 
 _enc = msgspec.msgpack.Encoder()
 
@@ -180,17 +179,8 @@ def fresh_database(url: str | None) -> Iterator[str | None]:
     if url is None:
         yield None
         return
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(url) as scratch:
+        yield scratch
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from runbase.records.appendlog import append_records
 from runbase.records.layout import journal_path, segments_dir
 from runbase.records.process import host_name, process_start_ticks
 from runbase.store import open_store
+from runbase.store.scratch import scratch_schema
 
 _enc = msgspec.msgpack.Encoder()
 
@@ -141,18 +141,8 @@ def _postgres_url() -> str:
 @contextmanager
 def private_schema() -> Iterator[str]:
     """A PostgreSQL URL whose connections use a fresh schema, dropped afterwards."""
-    url = _postgres_url()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(_postgres_url()) as url:
+        yield url
 
 
 @contextmanager
