@@ -36,42 +36,39 @@ class ProcessState:
 
 STATE = ProcessState()
 
-# Run methods W&B also offers at top level (runbase.watch, ...), bound to the global run.
-_RUN_METHODS = ("watch", "unwatch", "alert", "mark_preempting")
+# What init() rebinds at runbase's top level: the global run's objects, or (with no
+# global run) the placeholders in sdk/preinit.py that say to call init().
+_GLOBAL_NAMES = (
+    "log",
+    "config",
+    "summary",
+    "define_metric",
+    "save",
+    "watch",
+    "unwatch",
+    "alert",
+    "mark_preempting",
+)
 
 
-def _runbase_module() -> Any:
-    return sys.modules["runbase"]
+def _bind_globals(run: Any, source: Any) -> None:
+    mod = sys.modules["runbase"]
+    STATE.global_run = run
+    mod.run = run
+    for name in _GLOBAL_NAMES:
+        setattr(mod, name, getattr(source, name))
 
 
 def set_globals(run: Any) -> None:
     """Point ``runbase.run/log/config/summary/...`` at ``run``."""
-    mod = _runbase_module()
-    STATE.global_run = run
-    mod.run = run
-    mod.log = run.log
-    mod.config = run.config
-    mod.summary = run.summary
-    mod.define_metric = run.define_metric
-    mod.save = run.save
-    for name in _RUN_METHODS:
-        setattr(mod, name, getattr(run, name))
+    _bind_globals(run, run)
 
 
 def unset_globals() -> None:
     """Back to the placeholders that say to call init()."""
     from runbase.sdk import preinit
 
-    mod = _runbase_module()
-    STATE.global_run = None
-    mod.run = None
-    mod.log = preinit.log
-    mod.config = preinit.config
-    mod.summary = preinit.summary
-    mod.define_metric = preinit.define_metric
-    mod.save = preinit.save
-    for name in _RUN_METHODS:
-        setattr(mod, name, getattr(preinit, name))
+    _bind_globals(None, preinit)
 
 
 def register(run: Run, make_global: bool) -> None:

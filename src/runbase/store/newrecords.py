@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from runbase.records import Frame, Kind, read_segment
 from runbase.records.framing import HEADER_SIZE
-from runbase.records.layout import edits_path, run_dir
+from runbase.records.layout import edits_path, segments_dir
 from runbase.store.liveness import REMOTE_LIVE_SECONDS, writer_alive
 from runbase.store.schema import runs, segments
 
@@ -60,7 +60,7 @@ def load_segments(engine: sa.Engine, root: Path) -> list[Seg]:
         Seg(
             rid=r.rid,
             name=r.name,
-            path=run_dir(root, r.entity, r.project, r.run_id) / "segments" / r.name,
+            path=segments_dir(root, r.entity, r.project, r.run_id) / r.name,
             offset=r.offset,
             host=r.host,
             pid=r.pid,
