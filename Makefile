@@ -30,6 +30,7 @@ $(TORCH_STAMP): $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
+	$(BIN)/lint-imports --no-cache
 
 test: $(STAMP) $(TORCH_STAMP) ui chromium
 	$(MAKE) lint

@@ -9,8 +9,8 @@ from runbase.sdk import preinit
 from runbase.sdk.init import finish, init, setup, teardown
 from runbase.sdk.run import Run
 from runbase.sdk.settings import Settings
+from runbase.version import __version__
 
-__version__ = "0.1.0"
 
 # Rebound by init() to the global run's objects, and back by finish() (see sdk/process.py).
 run: Any = None

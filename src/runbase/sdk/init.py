@@ -305,7 +305,7 @@ def _storage_error(root: Path, e: OSError) -> UsageError:
 
 
 def _version() -> str:
-    from runbase import __version__
+    from runbase.version import __version__
 
     return __version__
 

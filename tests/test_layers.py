@@ -1,0 +1,42 @@
+"""The layering of docs/architecture.md as a user feels it: `import runbase` stays light.
+
+The import contracts themselves (records imports nothing of runbase, the SDK never
+imports the store, ...) are checked by `lint-imports` in `make lint`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn", "runbase.store", "runbase.api")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_import_runbase_loads_no_database_or_web_framework():
+    loaded = _loaded_after("import runbase")
+    assert [m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY] == []
+
+
+def test_a_logged_run_loads_no_database_or_web_framework(tmp_path):
+    code = (
+        "import os\n"
+        f"os.environ['RUNBASE_DIR'] = {str(tmp_path)!r}\n"
+        "import runbase\n"
+        "run = runbase.init(project='p', settings={'silent': True, 'console': 'off'})\n"
+        "run.log({'a': 1})\n"
+        "run.finish()\n"
+    )
+    loaded = _loaded_after(code)
+    assert [m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY] == []
+
+
+def test_the_read_api_is_still_reachable_from_the_top_level():
+    loaded = _loaded_after("import runbase\nrunbase.Api")
+    assert "runbase.api" in loaded
