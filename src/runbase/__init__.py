@@ -11,7 +11,6 @@ from runbase.sdk.run import Run
 from runbase.sdk.settings import Settings
 from runbase.version import __version__
 
-
 # Rebound by init() to the global run's objects, and back by finish() (see sdk/process.py).
 run: Any = None
 log: Any = preinit.log
