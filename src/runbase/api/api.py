@@ -161,7 +161,7 @@ class Api:
         """True when the store cannot be written (a read-only folder or file, a full
         disk): the runs already indexed can be read, new records are not indexed and
         edits raise ``StoreError``. A warning says why the first time it matters."""
-        return self._store().read_only
+        return self._fresh().read_only  # a sync is what finds a disk that filled up
 
     def _fresh(self) -> Store:
         store = self._store()
