@@ -15,3 +15,7 @@ class ConfigError(Error):
 
 class CommError(Error):
     """Talking to a runbase server failed."""
+
+
+class StoreError(CommError):
+    """The local store cannot be opened, read or written; the message says what to do."""

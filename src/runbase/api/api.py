@@ -131,7 +131,8 @@ class Api:
 
     ``overrides`` may set ``entity`` and ``project`` (defaults for shortened
     paths) and ``store`` (a database URL; default ``<root>/store.db``).
-    ``root`` is the folder of record files.
+    ``root`` is the folder of record files. A store that cannot be opened raises
+    ``runbase.errors.StoreError`` (at the first read) with a message that says what to do.
     """
 
     def __init__(
@@ -151,9 +152,16 @@ class Api:
     def _store(self) -> Store:
         with self._lock:
             if self._store_obj is None:
-                url = self.settings.get("store") or self.root
-                self._store_obj = open_store(url, root=self.root)
+                # None: the records folder's store.db (made, with the folder, if missing).
+                self._store_obj = open_store(self.settings.get("store"), root=self.root)
             return self._store_obj
+
+    @property
+    def read_only(self) -> bool:
+        """True when the store cannot be written (a read-only folder or file, a full
+        disk): the runs already indexed can be read, new records are not indexed and
+        edits raise ``StoreError``. A warning says why the first time it matters."""
+        return self._fresh().read_only  # a sync is what finds a disk that filled up
 
     def _fresh(self) -> Store:
         store = self._store()

@@ -27,14 +27,25 @@ def ui(port: int, host: str, directory: Path | None, log_level: str) -> None:
     """Serve the web app on http://HOST:PORT, indexing new records as they arrive."""
     import uvicorn
 
+    from runbase.errors import StoreError
     from runbase.records.layout import runbase_dir
     from runbase.server.app import STATIC_DIR, create_app
 
+    if directory is not None and not directory.is_dir():
+        raise click.ClickException(
+            f"there is no folder {directory}: give --dir the folder your runs log to "
+            "(their RUNBASE_DIR), or create it first"
+        )
     root = directory if directory is not None else runbase_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    app = create_app(root)
+    try:
+        app = create_app(directory)  # None: RUNBASE_DIR, made if missing
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     click.echo(f"runbase: serving {root} at http://{shown}:{port}  (Ctrl-C to stop)")
+    note = app.state.store.store.untold_read_only_reason()
+    if note:
+        click.echo(f"runbase: {note}")
     if not (STATIC_DIR / "index.html").is_file():
         click.echo("runbase: the web app is not built; run `make ui` (API only until then)")
     uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -4,6 +4,7 @@ Reads call :meth:`StoreHolder.fresh`, which indexes new records at most once per
 ``min_interval`` seconds: a run being logged right now shows up within that
 delay, and a burst of requests (a workspace opening twenty chart panels) pays
 for one sync, not twenty. A lock keeps two request threads from syncing at once.
+A store that cannot be written is served read-only (``status()`` says why).
 """
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ class StoreHolder:
                     self.store.sync()
                     self._last_sync = time.monotonic()
         return self.store
+
+    def status(self) -> dict[str, Any]:
+        """Where the store is and whether it can index new records (and why not)."""
+        store = self.fresh()
+        return {
+            "store": store.where,
+            "root": str(store.root),
+            "read_only": store.read_only,
+            "read_only_reason": store.read_only_reason,
+        }
 
     def force_sync(self) -> Any:
         """Sync now (after a write made through the store, so the next read sees it)."""

@@ -82,8 +82,9 @@ def update_run(
             (Kind.SUMMARY, {"set": dict(summary_set or {}), "del": list(summary_del or [])})
         )
     if records:
-        append_edits(store.root, entity, project, run_id, records)
-        store.indexer.sync(edits_for={found.rid})
+        with store.writing("edit runs"):
+            append_edits(store.root, entity, project, run_id, records)
+            store.indexer.sync(edits_for={found.rid})
     result = get_run(store, entity, project, run_id, exact=exact)
     if result is None:
         raise RunNotFound(f"no run {entity}/{project}/{run_id}")
@@ -97,7 +98,7 @@ def delete_runs(store: Store, entity: str, project: str, run_ids: Iterable[str])
     """
     ids = [run_ids] if isinstance(run_ids, str) else list(run_ids)
     deleted = 0
-    with index_lock(store.root):
+    with store.writing("delete runs"), index_lock(store.root):
         with store.engine.begin() as conn:
             rows = conn.execute(
                 sa.select(runs.c.rid, runs.c.run_id).where(

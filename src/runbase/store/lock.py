@@ -8,6 +8,7 @@ write transaction and could fail with "database is locked". An exclusive
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import threading
@@ -35,7 +36,7 @@ def index_lock(root: Path) -> Iterator[None]:
             finally:
                 _held.depth = depth
             return
-        fd = os.open(root / "index.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock_file(root / "index.lock")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             _held.depth = 1
@@ -43,3 +44,14 @@ def index_lock(root: Path) -> Iterator[None]:
         finally:
             _held.depth = 0
             os.close(fd)  # closing releases the lock
+
+
+def _open_lock_file(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        if e.errno not in (errno.EROFS, errno.EACCES, errno.EPERM) or not path.exists():
+            raise
+        # flock needs no write access: an existing lock file in a folder this
+        # process may only read still orders writers (a store kept elsewhere).
+        return os.open(path, os.O_RDONLY)

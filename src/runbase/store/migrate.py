@@ -11,6 +11,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from runbase.errors import StoreError
+from runbase.store.access import Blocked
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant works: it names the lock two PostgreSQL migrators take in turn.
 _PG_LOCK_ID = 0x72756E62
@@ -36,10 +39,43 @@ def current_revision(engine: sa.Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def migrate(engine: sa.Engine) -> None:
+def _known_revision(engine: sa.Engine, where: str) -> str | None:
+    """The database's revision; StoreError when it is not a runbase store, or a newer one."""
+    revision = current_revision(engine)
+    if revision is None:
+        # An alembic_version table alone: a store downgraded to nothing, still ours.
+        tables = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+        if tables:
+            raise StoreError(
+                f"the database {where} holds tables ({', '.join(sorted(tables)[:3])}, ...) "
+                "but is not a runbase store: point runbase at its own store (a new file "
+                "or database)"
+            )
+        return None
+    scripts = ScriptDirectory.from_config(alembic_config())
+    if revision not in {s.revision for s in scripts.walk_revisions()}:
+        raise StoreError(
+            f"the store {where} was written by a newer runbase (schema {revision}): "
+            "upgrade runbase (pip install -U runbase) to open it"
+        )
+    return revision
+
+
+def require_current(engine: sa.Engine, where: str, blocked: Blocked) -> None:
+    """StoreError unless the schema is the newest: a store that cannot be written
+    cannot be migrated either."""
+    if _known_revision(engine, where) != head_revision():
+        raise StoreError(
+            f"the store {where} must be set up or upgraded for this runbase before it can "
+            f"be read, and it cannot be written ({blocked.why}). To upgrade it, "
+            f"{blocked.fix}, then open it again"
+        )
+
+
+def migrate(engine: sa.Engine, where: str = "the store") -> None:
     """Apply every migration the database lacks. Callers hold the index lock."""
     head = head_revision()
-    if current_revision(engine) == head:
+    if _known_revision(engine, where) == head:
         return
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
