@@ -3,12 +3,10 @@ S3-compatible server (moto's, as a child process on a loopback port)."""
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from blob_helpers import child_factory
 
 from runbase.blobs import BlobStore, open_blob_store
 
@@ -145,46 +144,7 @@ def s3_backend(s3_endpoint: str, monkeypatch) -> Backend:
     return _s3(s3_endpoint, monkeypatch)
 
 
-CHILD_PRELUDE = """
-import json, os, resource, sys, time
-from runbase.blobs import open_blob_store
-store = open_blob_store(sys.argv[1])
-
-def report(info, **extra):
-    print(json.dumps({"sha256": info.sha256, "size": info.size, "created": info.created,
-                      **extra}), flush=True)
-"""
-
-
 @pytest.fixture
 def child(backend: Backend, tmp_path: Path) -> Callable[..., subprocess.Popen[str]]:
     """Start a Python child that has ``store`` open on the backend under test."""
-    return _child_factory(backend, tmp_path)
-
-
-def _child_factory(backend: Backend, tmp_path: Path) -> Callable[..., subprocess.Popen[str]]:
-    def start(source: str, *args: str) -> subprocess.Popen[str]:
-        script = tmp_path / f"child_{uuid.uuid4().hex[:8]}.py"
-        script.write_text(CHILD_PRELUDE + textwrap.dedent(source))
-        env = dict(os.environ, **backend.env)
-        return subprocess.Popen(
-            [sys.executable, str(script), backend.url, *args],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    return start
-
-
-def finish(proc: subprocess.Popen[str], timeout: float = 240) -> dict:
-    out, err = proc.communicate(timeout=timeout)
-    assert proc.returncode == 0, f"child failed ({proc.returncode}):\n{err}"
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def pattern_chunks(n_mib: int, seed: int = 0) -> Iterator[bytes]:
-    """``n_mib`` distinct MiB chunks, cheap to make (no RNG), same for the same seed."""
-    for i in range(n_mib):
-        yield (seed * 1_000_003 + i).to_bytes(8, "little") * (1 << 17)
+    return child_factory(backend, tmp_path)

@@ -7,7 +7,7 @@ import os
 import signal
 import time
 
-from conftest import finish, pattern_chunks
+from blob_helpers import child_factory, finish, pattern_chunks
 
 SIZES_MIB = {"local": 256, "s3": 128}  # moto's server is slow; 128 MiB is 16 parts
 MAX_GROWTH_MIB = 64
@@ -50,9 +50,7 @@ def test_a_put_killed_midway_leaves_no_blob_and_the_next_put_works(backend, chil
 
 
 def test_a_local_put_killed_mid_stream_leaves_only_temp_debris(local_backend, tmp_path):
-    from conftest import _child_factory
-
-    start = _child_factory(local_backend, tmp_path)
+    start = child_factory(local_backend, tmp_path)
     source = """
         def frames():
             for i in range(4):
