@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from runbase.records.layout import runbase_dir
+from runbase.store.regex import install_sqlite
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -52,6 +53,7 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+    install_sqlite(dbapi_conn)  # $regex in linear time (docs: store/regex.py)
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
