@@ -24,7 +24,7 @@ from runbase.server.api_files import router as files_router
 from runbase.server.csvout import runs_csv
 from runbase.server.deps import fast_json, fresh_store, holder, project_or_404, run_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
-from runbase.server.filters import FilterError, combine, parse_filters
+from runbase.server.filters import FilterError, runs_filter
 from runbase.server.seriescache import SeriesCache
 from runbase.store import queries
 
@@ -104,7 +104,7 @@ def _query(
     limit: int | None,
     offset: int,
 ) -> dict[str, Any]:
-    flt = combine(parse_filters(filters), search)
+    flt = runs_filter(filters, search)
     try:
         return queries.query_runs(
             store, entity, project, filters=flt, order=order, limit=limit, offset=offset
@@ -234,7 +234,7 @@ def list_groups(
     if hit is not None and hit["stamp"] == stamp and time.monotonic() - hit["t"] < GROUPS_TTL:
         return fast_json(hit["body"])
     # GROUP BY in the store: counts and offsets without reading the runs.
-    flt = combine(parse_filters(filters), search)
+    flt = runs_filter(filters, search)
     try:
         body = queries.group_counts(
             store, entity, project, by, filters=flt, order=order_s, limit=MAX_GROUPS

@@ -71,14 +71,17 @@ def _nesting(text: str) -> int:
     return deepest
 
 
-def combine(filters: dict[str, Any] | None, search: str | None) -> dict[str, Any] | None:
-    """The filter plus a name search (a regular expression, as in the W&B runs table)."""
+def runs_filter(text: str | None, search: str | None) -> dict[str, Any] | None:
+    """The ``filters`` parameter plus the name search (a regular expression, as in
+    the W&B runs table), as one filter document. A bad search is reported before a
+    bad filter: it is what the user is typing."""
     parts: list[dict[str, Any]] = []
-    if filters:
-        parts.append(filters)
     if search:
         parts.append({"name": {"$regex": search}})
         check(parts[-1])
+    flt = parse_filters(text)
+    if flt:
+        parts.insert(0, flt)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else {"$and": parts}
