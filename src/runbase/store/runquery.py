@@ -135,7 +135,7 @@ def _reading(store: Store, filters: dict[str, Any] | None) -> Iterator[sa.Connec
             code = getattr(e.orig, "sqlstate", None) if guard else None
             if code == "57014":  # query_canceled: the statement timeout
                 raise ValueError(
-                    f"the regular expression took more than {REGEX_TIMEOUT_MS // 1000} s "
+                    f"the regular expression took more than {REGEX_TIMEOUT_MS / 1000:g} s "
                     "to match; make it simpler"
                 ) from None
             if code == "2201B":  # invalid_regular_expression
