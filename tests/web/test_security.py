@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -39,6 +41,10 @@ def sec(server: Server, store_dir: Path) -> Server:
         (f"{VISION}/series", {"key": "lr", "runs": "r00", "buckets": 2**64}, "buckets"),
         (f"{VISION}/runs/r00/history", {"samples": 2**63}, "samples"),
         (f"{VISION}/runs/r00/logs", {"limit": 2**70}, "limit"),
+        (f"{VISION}/runs/r00/series", {"key": "lr", "x_min": "inf"}, "x_min"),
+        (f"{VISION}/runs/r00/series", {"key": "lr", "x_max": "1e400"}, "x_max"),
+        (f"{VISION}/runs/r00/series", {"key": "lr", "x_min": -1e19}, "x_min"),
+        (f"{VISION}/series", {"key": "lr", "runs": "r00", "x_max": 1e300}, "x_max"),
     ],
 )
 def test_out_of_range_numbers_are_400_naming_the_parameter(server, path, params, name):
@@ -50,7 +56,7 @@ def test_out_of_range_numbers_are_400_naming_the_parameter(server, path, params,
     assert name in r.json()["detail"]
 
 
-def test_huge_numbers_and_deep_nesting_in_filters_are_not_500(server):
+def test_huge_numbers_deep_filters_and_long_names_are_not_500(server):
     for flt in [
         {"runtime": {"$gt": 10**30}},
         {"runtime": 10**30},
@@ -66,6 +72,8 @@ def test_huge_numbers_and_deep_nesting_in_filters_are_not_500(server):
         ]
         == 0
     )
+    long_name = server.client.get(f"{VISION}/runs/r00/files/" + "a/" * 3000 + "x")
+    assert long_name.status_code == 404
     deep = '{"$and": [' * 400 + "{}" + "]}" * 400
     r = server.client.get(f"{VISION}/runs", params={"filters": deep})
     assert r.status_code == 400 and "nested" in r.json()["detail"]
@@ -287,3 +295,15 @@ def test_openapi_documents_the_error_responses(server):
                 assert "404" in responses, (method, path)
             if method in ("post", "patch", "delete"):
                 assert {"403", "415"} <= set(responses), (method, path)
+
+
+def test_a_malformed_allowed_host_is_a_usage_error(tmp_path):
+    r = subprocess.run(
+        [sys.executable, "-m", "runbase.cli.main", "ui", "--dir", str(tmp_path)]
+        + ["--allowed-host", "runs.*.org"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2
+    assert "--allowed-host" in r.stderr and "*.example.org" in r.stderr

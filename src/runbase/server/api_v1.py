@@ -305,6 +305,9 @@ def delete_run(request: Request, entity: str, project: str, run_id: str) -> dict
 XQ = Annotated[
     str, Query(description="_step, _timestamp, _runtime, or another metric key for the x axis")
 ]
+XRangeQ = Annotated[float | None, Query(allow_inf_nan=False, description="x range to zoom into")]
+# Steps are 64-bit integers in the database; no x axis needs more.
+MAX_X = 9e18
 
 
 _cache = SeriesCache()
@@ -324,6 +327,8 @@ def _series_many(
     """Series of ``key`` for each run that exists, served from the cache when unchanged."""
     if x_min is not None and x_max is not None and x_min > x_max:
         raise HTTPException(400, "x_min must not be greater than x_max")
+    if any(v is not None and abs(v) > MAX_X for v in (x_min, x_max)):
+        raise HTTPException(400, f"x_min and x_max must lie between -{MAX_X:g} and {MAX_X:g}")
     versions = queries.history_versions(store, entity, project, run_ids)
     out = []
     for rid in run_ids:
@@ -356,8 +361,8 @@ def project_series(
     runs: Annotated[str, Query(description="comma-separated run ids")],
     x: XQ = "_step",
     buckets: Annotated[int, Query(ge=1, le=MAX_BUCKETS)] = 1000,
-    x_min: float | None = None,
-    x_max: float | None = None,
+    x_min: XRangeQ = None,
+    x_max: XRangeQ = None,
 ) -> Response:
     """One metric for several runs, each downsampled to ``buckets`` min/max buckets.
 
@@ -383,8 +388,8 @@ def run_series(
     key: Annotated[str, Query(min_length=1)],
     x: XQ = "_step",
     buckets: Annotated[int, Query(ge=1, le=MAX_BUCKETS)] = 1000,
-    x_min: float | None = None,
-    x_max: float | None = None,
+    x_min: XRangeQ = None,
+    x_max: XRangeQ = None,
 ) -> Response:
     """One metric of one run, downsampled (finer data when x_min/x_max narrow the range)."""
     store = fresh_store(request)

@@ -96,9 +96,9 @@ def file_path(store: Any, run: dict[str, Any], name: str) -> Path | None:
     """The file on disk, or None when it is missing or outside the run's folder."""
     try:
         path = queries.local_file(store, run, name)
-    except ValueError:
+        return path if path.is_file() else None
+    except (ValueError, OSError):  # outside the folder; a name too long for the OS
         return None
-    return path if path.is_file() else None
 
 
 # Python's own table, not the machine's /etc/mime.types: the same file gets the
