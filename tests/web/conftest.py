@@ -44,24 +44,32 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, root: Path) -> None:
+    """``runbase ui`` in a subprocess; its output goes to ``self.log_path``."""
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", args: tuple[str, ...] = ()) -> None:
         self.root = root
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         env = {**os.environ, "RUNBASE_DIR": str(root)}
+        # A file, not a pipe: a server logging many errors must never block on a full pipe.
+        self.log_path = root.parent / f"{root.name}-ui-{self.port}.log"
+        self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "runbase.cli.main",
                 "ui",
+                "--host",
+                host,
                 "--port",
                 str(self.port),
                 "--dir",
                 str(root),
+                *args,
             ],
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
@@ -72,11 +80,15 @@ class Server:
             except httpx.HTTPError:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                out = self.proc.stdout.read().decode() if self.proc.stdout else ""
                 self.stop()
+                out = self.output()
                 raise RuntimeError(f"runbase ui did not start:\n{out}")
             time.sleep(0.1)
         self.client = httpx.Client(base_url=self.url, timeout=30)
+
+    def output(self) -> str:
+        """What the server printed so far."""
+        return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -85,6 +97,8 @@ class Server:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(10)
+        self._log.close()
 
 
 def make_store(root: Path) -> None:
@@ -147,7 +161,11 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture()
 def page(browser, server: Server) -> Iterator[object]:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=server.url)
+    # Playwright's string predicates (wait_for_function) are eval'd in the page,
+    # which the server's CSP forbids; test_browser_files.py checks the app under it.
+    ctx = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, base_url=server.url, bypass_csp=True
+    )
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))

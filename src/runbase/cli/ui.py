@@ -7,6 +7,16 @@ from pathlib import Path
 import click
 
 
+def _check_hosts(names: tuple[str, ...]) -> tuple[str, ...]:
+    from runbase.server.security import host_patterns
+
+    try:
+        host_patterns(names)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--allowed-host") from None
+    return names
+
+
 @click.command()
 @click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
 @click.option(
@@ -22,8 +32,19 @@ import click
     default=None,
     help="The store's folder (default: $RUNBASE_DIR, else ~/.runbase).",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    callback=lambda _ctx, _param, value: _check_hosts(value),
+    help="Also answer requests for this host name (repeatable; *.example.org for a "
+    "domain, * for any). Loopback names and --host are always allowed.",
+)
 @click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
-def ui(port: int, host: str, directory: Path | None, log_level: str) -> None:
+def ui(
+    port: int, host: str, directory: Path | None, allowed_hosts: tuple[str, ...], log_level: str
+) -> None:
     """Serve the web app on http://HOST:PORT, indexing new records as they arrive."""
     import uvicorn
 
@@ -38,7 +59,8 @@ def ui(port: int, host: str, directory: Path | None, log_level: str) -> None:
         )
     root = directory if directory is not None else runbase_dir()
     try:
-        app = create_app(directory)  # None: RUNBASE_DIR, made if missing
+        # None: RUNBASE_DIR, made if missing
+        app = create_app(directory, allowed_hosts=(host, *allowed_hosts))
     except StoreError as e:
         raise click.ClickException(str(e)) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

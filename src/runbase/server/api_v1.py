@@ -3,7 +3,11 @@
 Routes are shaped for a multi-user server: everything lives under
 ``/projects/{entity}/{project}``, lists are paginated with ``limit``/``offset``
 and return ``total``, and errors are ``{"detail": message}`` with 400 (bad
-input), 404 (unknown project, run or file) or 500.
+input), 404 (unknown project, run or file) or 500 (``errors.py``). Logs and
+files are in ``api_files.py``.
+
+Handlers are plain ``def``: FastAPI runs them in its thread pool, so a slow
+query never holds up the event loop and the other requests.
 """
 
 from __future__ import annotations
@@ -11,53 +15,27 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any
 
-import msgspec
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from runbase.server import shapes
+from runbase.server.api_files import router as files_router
 from runbase.server.csvout import runs_csv
-from runbase.server.filters import FilterError, combine, parse_filters
+from runbase.server.deps import fast_json, fresh_store, holder, project_or_404, run_or_404
+from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
+from runbase.server.filters import FilterError, runs_filter
 from runbase.server.seriescache import SeriesCache
-from runbase.server.state import StoreHolder
 from runbase.store import queries
 
-router = APIRouter()
-_json = msgspec.json.Encoder()
-
-
-def fast_json(obj: Any) -> Response:
-    """JSON straight from msgspec: the big answers (runs pages, series) skip
-    FastAPI's pydantic pass, which costs more than the query for 4,000 floats."""
-    return Response(_json.encode(obj), media_type="application/json")
-
+# Every route can answer 400 (a parameter out of range, a bad filter).
+router = APIRouter(responses=BAD_INPUT)
 
 MAX_LIMIT = 1000
 MAX_BUCKETS = 10_000
 MAX_SERIES_RUNS = 100
-
-
-def _holder(request: Request) -> StoreHolder:
-    return request.app.state.store
-
-
-def _store(request: Request) -> Any:
-    return _holder(request).fresh()
-
-
-def _project_or_404(store: Any, entity: str, project: str) -> dict[str, Any]:
-    for p in queries.list_projects(store, entity=entity):
-        if p["project"] == project and p.get("run_count"):
-            return shapes.project_out(p)
-    raise HTTPException(404, f"no project {entity}/{project}")
-
-
-def _run_or_404(store: Any, entity: str, project: str, run_id: str) -> dict[str, Any]:
-    run = queries.get_run(store, entity, project, run_id)
-    if run is None:
-        raise HTTPException(404, f"no run {entity}/{project}/{run_id}")
-    return run
+# A database integer is 64-bit; a bigger offset is a 400, not an overflow.
+MAX_OFFSET = 2**63 - 1
 
 
 def _best(store: Any, entity: str, project: str, run_ids: list[str]) -> dict[str, Any]:
@@ -93,23 +71,23 @@ class DeleteRuns(BaseModel):
 @router.get("/projects", tags=["projects"])
 def list_projects(request: Request) -> dict[str, Any]:
     """Every project, with run count and last activity (unix seconds)."""
-    store = _store(request)
+    store = fresh_store(request)
     rows = [shapes.project_out(p) for p in queries.list_projects(store)]
     rows.sort(key=lambda r: -(r["last_activity"] or 0))
     return {"total": len(rows), "projects": rows}
 
 
-@router.get("/projects/{entity}/{project}", tags=["projects"])
+@router.get("/projects/{entity}/{project}", tags=["projects"], responses=NOT_FOUND)
 def get_project(request: Request, entity: str, project: str) -> dict[str, Any]:
     """One project; 404 when it has no runs."""
-    return _project_or_404(_store(request), entity, project)
+    return project_or_404(fresh_store(request), entity, project)
 
 
-@router.get("/projects/{entity}/{project}/columns", tags=["projects"])
+@router.get("/projects/{entity}/{project}/columns", tags=["projects"], responses=NOT_FOUND)
 def project_columns(request: Request, entity: str, project: str) -> dict[str, Any]:
     """Config keys, summary keys and history metric keys seen in the project."""
-    store = _store(request)
-    _project_or_404(store, entity, project)
+    store = fresh_store(request)
+    project_or_404(store, entity, project)
     return queries.project_columns(store, entity, project)
 
 
@@ -126,7 +104,7 @@ def _query(
     limit: int | None,
     offset: int,
 ) -> dict[str, Any]:
-    flt = combine(parse_filters(filters), search)
+    flt = runs_filter(filters, search)
     try:
         return queries.query_runs(
             store, entity, project, filters=flt, order=order, limit=limit, offset=offset
@@ -149,7 +127,7 @@ OrderQ = Annotated[
 ]
 
 
-@router.get("/projects/{entity}/{project}/runs", tags=["runs"])
+@router.get("/projects/{entity}/{project}/runs", tags=["runs"], responses=NOT_FOUND)
 def list_runs(
     request: Request,
     entity: str,
@@ -158,11 +136,11 @@ def list_runs(
     search: SearchQ = None,
     order: OrderQ = "-created_at",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
     """Runs of a project, filtered, sorted and paginated on the server."""
-    store = _store(request)
-    _project_or_404(store, entity, project)
+    store = fresh_store(request)
+    project_or_404(store, entity, project)
     res = _query(store, entity, project, filters, search, order, limit, offset)
     return fast_json(
         {
@@ -174,7 +152,7 @@ def list_runs(
     )
 
 
-@router.get("/projects/{entity}/{project}/runs.csv", tags=["runs"])
+@router.get("/projects/{entity}/{project}/runs.csv", tags=["runs"], responses=NOT_FOUND)
 def export_runs(
     request: Request,
     entity: str,
@@ -184,8 +162,8 @@ def export_runs(
     order: OrderQ = "-created_at",
 ) -> StreamingResponse:
     """Every run matching the filter, as CSV (run fields, config.*, summary.*)."""
-    store = _store(request)
-    _project_or_404(store, entity, project)
+    store = fresh_store(request)
+    project_or_404(store, entity, project)
 
     def pages() -> Any:
         offset = 0
@@ -212,7 +190,7 @@ GROUPS_TTL = 10.0
 _groups_cache = SeriesCache(max_entries=64)
 
 
-@router.get("/projects/{entity}/{project}/groups", tags=["runs"])
+@router.get("/projects/{entity}/{project}/groups", tags=["runs"], responses=NOT_FOUND)
 def list_groups(
     request: Request,
     entity: str,
@@ -221,8 +199,8 @@ def list_groups(
         str,
         Query(
             min_length=1,
-            description="config.<k>, summary.<k>, state, user, host, group, job_type, "
-            "created_at, runtime or name",
+            description="any sort key: config.<k>, summary.<k>, state, tags (the first tag), "
+            "user, host, group, job_type, name, created_at, runtime, min:<metric>, ...",
         ),
     ],
     filters: FiltersQ = None,
@@ -240,13 +218,13 @@ def list_groups(
     pages one group's runs with ``offset`` and ``limit`` (the web app's grouped
     table and grouped charts do). At most 10,000 groups come back.
     """
-    store = _store(request)
-    proj = _project_or_404(store, entity, project)
+    store = fresh_store(request)
+    proj = project_or_404(store, entity, project)
     order_s = queries.group_order(by, order)
     try:
-        shapes.group_value({}, by)
+        queries.filters_order(order_s)  # the store says which keys it groups by
     except ValueError as e:
-        raise HTTPException(400, str(e)) from None
+        raise FilterError(f"cannot group by {by!r}: {e}") from None
     # A workspace polls every few seconds: answer from memory while the project's
     # run count and last activity stay the same (and for at most GROUPS_TTL s,
     # since a crash or an edit changes runs without new activity).
@@ -256,7 +234,7 @@ def list_groups(
     if hit is not None and hit["stamp"] == stamp and time.monotonic() - hit["t"] < GROUPS_TTL:
         return fast_json(hit["body"])
     # GROUP BY in the store: counts and offsets without reading the runs.
-    flt = combine(parse_filters(filters), search)
+    flt = runs_filter(filters, search)
     try:
         body = queries.group_counts(
             store, entity, project, by, filters=flt, order=order_s, limit=MAX_GROUPS
@@ -267,32 +245,36 @@ def list_groups(
     return fast_json(body)
 
 
-@router.post("/projects/{entity}/{project}/runs/delete", tags=["runs"])
+@router.post(
+    "/projects/{entity}/{project}/runs/delete", tags=["runs"], responses={**NOT_FOUND, **WRITE}
+)
 def delete_runs(request: Request, entity: str, project: str, body: DeleteRuns) -> dict[str, Any]:
     """Delete several runs (their record files and index rows)."""
-    holder = _holder(request)
-    store = holder.fresh()
-    _project_or_404(store, entity, project)
+    hold = holder(request)
+    store = hold.fresh()
+    project_or_404(store, entity, project)
     n = queries.delete_runs(store, entity, project, body.ids)
-    holder.force_sync()
+    hold.force_sync()
     return {"deleted": n}
 
 
-@router.get("/projects/{entity}/{project}/runs/{run_id}", tags=["runs"])
+@router.get("/projects/{entity}/{project}/runs/{run_id}", tags=["runs"], responses=NOT_FOUND)
 def get_run(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
     """One run with its config, summary, metadata and best values."""
-    store = _store(request)
-    return _runs_out(store, entity, project, [_run_or_404(store, entity, project, run_id)], True)[0]
+    store = fresh_store(request)
+    return _runs_out(store, entity, project, [run_or_404(store, entity, project, run_id)], True)[0]
 
 
-@router.patch("/projects/{entity}/{project}/runs/{run_id}", tags=["runs"])
+@router.patch(
+    "/projects/{entity}/{project}/runs/{run_id}", tags=["runs"], responses={**NOT_FOUND, **WRITE}
+)
 def patch_run(
     request: Request, entity: str, project: str, run_id: str, patch: RunPatch
 ) -> dict[str, Any]:
     """Edit name, notes or tags. The edit is appended to the run's edits stream."""
-    holder = _holder(request)
-    store = holder.fresh()
-    _run_or_404(store, entity, project, run_id)
+    hold = holder(request)
+    store = hold.fresh()
+    run_or_404(store, entity, project, run_id)
     fields = patch.model_dump(exclude_none=True)
     if "name" in fields and not fields["name"].strip():
         raise HTTPException(400, "a run name cannot be empty")
@@ -301,18 +283,20 @@ def patch_run(
             queries.update_run(store, entity, project, run_id, **fields)
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
-        store = holder.force_sync()
-    return _runs_out(store, entity, project, [_run_or_404(store, entity, project, run_id)], True)[0]
+        store = hold.force_sync()
+    return _runs_out(store, entity, project, [run_or_404(store, entity, project, run_id)], True)[0]
 
 
-@router.delete("/projects/{entity}/{project}/runs/{run_id}", tags=["runs"])
+@router.delete(
+    "/projects/{entity}/{project}/runs/{run_id}", tags=["runs"], responses={**NOT_FOUND, **WRITE}
+)
 def delete_run(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
     """Delete one run."""
-    holder = _holder(request)
-    store = holder.fresh()
-    _run_or_404(store, entity, project, run_id)
+    hold = holder(request)
+    store = hold.fresh()
+    run_or_404(store, entity, project, run_id)
     queries.delete_runs(store, entity, project, [run_id])
-    holder.force_sync()
+    hold.force_sync()
     return {"deleted": 1}
 
 
@@ -321,6 +305,9 @@ def delete_run(request: Request, entity: str, project: str, run_id: str) -> dict
 XQ = Annotated[
     str, Query(description="_step, _timestamp, _runtime, or another metric key for the x axis")
 ]
+XRangeQ = Annotated[float | None, Query(allow_inf_nan=False, description="x range to zoom into")]
+# Steps are 64-bit integers in the database; no x axis needs more.
+MAX_X = 9e18
 
 
 _cache = SeriesCache()
@@ -340,6 +327,8 @@ def _series_many(
     """Series of ``key`` for each run that exists, served from the cache when unchanged."""
     if x_min is not None and x_max is not None and x_min > x_max:
         raise HTTPException(400, "x_min must not be greater than x_max")
+    if any(v is not None and abs(v) > MAX_X for v in (x_min, x_max)):
+        raise HTTPException(400, f"x_min and x_max must lie between -{MAX_X:g} and {MAX_X:g}")
     versions = queries.history_versions(store, entity, project, run_ids)
     out = []
     for rid in run_ids:
@@ -372,15 +361,15 @@ def project_series(
     runs: Annotated[str, Query(description="comma-separated run ids")],
     x: XQ = "_step",
     buckets: Annotated[int, Query(ge=1, le=MAX_BUCKETS)] = 1000,
-    x_min: float | None = None,
-    x_max: float | None = None,
+    x_min: XRangeQ = None,
+    x_max: XRangeQ = None,
 ) -> Response:
     """One metric for several runs, each downsampled to ``buckets`` min/max buckets.
 
     A run that does not exist or did not log the key is left out, so one chart
     request serves every visible run of a workspace.
     """
-    store = _store(request)
+    store = fresh_store(request)
     ids = list(dict.fromkeys(r for r in runs.split(",") if r))
     if len(ids) > MAX_SERIES_RUNS:
         raise HTTPException(400, f"at most {MAX_SERIES_RUNS} runs per request")
@@ -388,7 +377,9 @@ def project_series(
     return fast_json({"key": key, "x_key": x, "series": [s for s in found if s["x"]]})
 
 
-@router.get("/projects/{entity}/{project}/runs/{run_id}/series", tags=["metrics"])
+@router.get(
+    "/projects/{entity}/{project}/runs/{run_id}/series", tags=["metrics"], responses=NOT_FOUND
+)
 def run_series(
     request: Request,
     entity: str,
@@ -397,27 +388,31 @@ def run_series(
     key: Annotated[str, Query(min_length=1)],
     x: XQ = "_step",
     buckets: Annotated[int, Query(ge=1, le=MAX_BUCKETS)] = 1000,
-    x_min: float | None = None,
-    x_max: float | None = None,
+    x_min: XRangeQ = None,
+    x_max: XRangeQ = None,
 ) -> Response:
     """One metric of one run, downsampled (finer data when x_min/x_max narrow the range)."""
-    store = _store(request)
+    store = fresh_store(request)
     found = _series_many(store, entity, project, [run_id], key, x, buckets, x_min, x_max)
     if not found:
         raise HTTPException(404, f"no run {entity}/{project}/{run_id}")
     return fast_json({"key": key, "x_key": x, **found[0]})
 
 
-@router.get("/projects/{entity}/{project}/runs/{run_id}/metrics", tags=["metrics"])
+@router.get(
+    "/projects/{entity}/{project}/runs/{run_id}/metrics", tags=["metrics"], responses=NOT_FOUND
+)
 def run_metrics(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
     """History keys the run logged (the panels of its Charts tab)."""
-    store = _store(request)
-    _run_or_404(store, entity, project, run_id)
+    store = fresh_store(request)
+    run_or_404(store, entity, project, run_id)
     best = _best(store, entity, project, [run_id]).get(run_id, {})
     return {"metrics": sorted(best)}
 
 
-@router.get("/projects/{entity}/{project}/runs/{run_id}/history", tags=["metrics"])
+@router.get(
+    "/projects/{entity}/{project}/runs/{run_id}/history", tags=["metrics"], responses=NOT_FOUND
+)
 def run_history(
     request: Request,
     entity: str,
@@ -429,82 +424,21 @@ def run_history(
     ] = 10_000,
 ) -> dict[str, Any]:
     """History rows with ``_step``, ``_timestamp``, ``_runtime`` (only rows holding ``keys``)."""
-    store = _store(request)
-    run = _run_or_404(store, entity, project, run_id)
+    store = fresh_store(request)
+    run = run_or_404(store, entity, project, run_id)
     key_list = [k for k in keys.split(",") if k] if keys else None
     rows = queries.history(store, run, keys=key_list, samples=samples)
     return {"rows": rows}
 
 
-@router.get("/projects/{entity}/{project}/runs/{run_id}/system", tags=["metrics"])
+@router.get(
+    "/projects/{entity}/{project}/runs/{run_id}/system", tags=["metrics"], responses=NOT_FOUND
+)
 def run_system(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
     """System metric samples: ``{"keys": [...], "series": {key: {"t": [...], "v": [...]}}}``."""
-    store = _store(request)
-    run = _run_or_404(store, entity, project, run_id)
+    store = fresh_store(request)
+    run = run_or_404(store, entity, project, run_id)
     return shapes.system_out(queries.system_series(store, run))
 
 
-# --- logs and files ---------------------------------------------------------
-
-
-@router.get("/projects/{entity}/{project}/runs/{run_id}/logs", tags=["logs"])
-def run_logs(
-    request: Request,
-    entity: str,
-    project: str,
-    run_id: str,
-    search: Annotated[str | None, Query(description="case-insensitive substring")] = None,
-    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
-) -> dict[str, Any]:
-    """The last ``limit`` console lines (stdout and stderr), optionally filtered."""
-    store = _store(request)
-    run = _run_or_404(store, entity, project, run_id)
-    lines = shapes.logs_out(queries.logs(store, run))
-    if search:
-        needle = search.lower()
-        lines = [ln for ln in lines if needle in ln["line"].lower()]
-    return {"total": len(lines), "lines": lines[-limit:]}
-
-
-@router.get(
-    "/projects/{entity}/{project}/runs/{run_id}/logs.txt",
-    tags=["logs"],
-    response_class=PlainTextResponse,
-)
-def run_logs_download(request: Request, entity: str, project: str, run_id: str) -> Response:
-    """The whole console output as a text file (``output.log``)."""
-    store = _store(request)
-    run = _run_or_404(store, entity, project, run_id)
-    text = "".join(ln["line"] + "\n" for ln in shapes.logs_out(queries.logs(store, run)))
-    return PlainTextResponse(
-        text, headers={"content-disposition": f'attachment; filename="{run_id}-output.log"'}
-    )
-
-
-@router.get("/projects/{entity}/{project}/runs/{run_id}/files", tags=["files"])
-def run_files(request: Request, entity: str, project: str, run_id: str) -> dict[str, Any]:
-    """Files saved with the run."""
-    store = _store(request)
-    run = _run_or_404(store, entity, project, run_id)
-    return {"files": shapes.files_out(queries.files(store, run))}
-
-
-@router.get("/projects/{entity}/{project}/runs/{run_id}/files/{path:path}", tags=["files"])
-def run_file(
-    request: Request,
-    entity: str,
-    project: str,
-    run_id: str,
-    path: str,
-    download: bool = False,
-) -> Response:
-    """One file's bytes; ``?download=1`` asks the browser to save it."""
-    store = _store(request)
-    run = _run_or_404(store, entity, project, run_id)
-    target = shapes.file_path(store, run, path)
-    if target is None:
-        raise HTTPException(404, f"no file {path!r} in run {entity}/{project}/{run_id}")
-    media = shapes.media_type(target)
-    if download:
-        return FileResponse(target, media_type=media, filename=target.name)
-    return FileResponse(target, media_type=media)
+router.include_router(files_router)

@@ -3,39 +3,51 @@
 ``create_app`` is the factory both ``runbase ui`` and the tests use. Every path
 that is not under /api and is not a static asset answers ``index.html``, so the
 client-side routes (``/<entity>/<project>/runs/<id>``) can be reloaded and shared.
+The server has no login; ``security.py`` keeps other web sites out of it.
 """
 
 from __future__ import annotations
 
-import logging
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi import FastAPI, HTTPException
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from runbase.server import status
 from runbase.server.api_v1 import router as api_v1_router
-from runbase.server.filters import FilterError
+from runbase.server.errors import install_error_handlers, install_openapi
+from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
 
 STATIC_DIR = Path(__file__).parent / "static"
-log = logging.getLogger("runbase.server")
 
-_NO_UI = """<!doctype html><html><head><title>runbase</title></head><body style="font-family:
-sans-serif;padding:40px"><h1>runbase</h1><p>The web app has not been built. Run
-<code>make ui</code> in the runbase checkout (it needs Node.js once), or use the
-API under <a href="/api/v1/docs">/api/v1/docs</a>.</p></body></html>"""
+_NO_UI = """<!doctype html><html><head><title>runbase</title></head><body><h1>runbase</h1>
+<p>The web app has not been built. Run <code>make ui</code> in the runbase checkout (it
+needs Node.js once), or use the API under <a href="/api/v1/docs">/api/v1/docs</a>.</p>
+</body></html>"""
 
 
-def create_app(store_url_or_dir: str | Path | None = None, sync_interval: float = 1.0) -> FastAPI:
-    """Build the app over the store at ``store_url_or_dir`` (RUNBASE_DIR when None)."""
+def create_app(
+    store_url_or_dir: str | Path | None = None,
+    sync_interval: float = 1.0,
+    allowed_hosts: Iterable[str] = (),
+) -> FastAPI:
+    """Build the app over the store at ``store_url_or_dir`` (RUNBASE_DIR when None).
+
+    It answers requests for loopback host names (localhost, 127.0.0.1, [::1]) and
+    for ``allowed_hosts`` (names, ``*.example.org``, or ``*`` for any), on any port.
+    """
     app = FastAPI(
         title="runbase",
         version="1",
         summary="Runs, metrics, logs and files of a runbase store.",
-        docs_url="/api/v1/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -43,31 +55,34 @@ def create_app(store_url_or_dir: str | Path | None = None, sync_interval: float 
     app.state.store = StoreHolder(url, min_interval=sync_interval)
     app.include_router(api_v1_router, prefix="/api/v1")
     status.install(app)
-    _install_error_handlers(app)
+    install_error_handlers(app)
+    install_openapi(app)
+    _install_docs(app)
     _install_front_end(app)
+    # The last one added runs first: headers go on every answer, refusals included.
+    app.add_middleware(HostGuard, allowed_hosts=host_patterns(allowed_hosts))
+    app.add_middleware(SecurityHeaders)
     return app
 
 
-def _install_error_handlers(app: FastAPI) -> None:
-    # Every error leaves as {"detail": "..."}: the UI shows the message, never a trace.
-    @app.exception_handler(FilterError)
-    async def _bad_filter(_req: Request, exc: FilterError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+def _install_docs(app: FastAPI) -> None:
+    # Swagger UI comes from a CDN and starts with one inline script: its own
+    # policy allows that script by hash and nothing else inline.
+    html = get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="runbase API").body
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m).digest()).decode() + "'"
+        for m in re.findall(rb"<script>(.*?)</script>", html, re.S)
+    )
+    cdn = "https://cdn.jsdelivr.net"
+    csp = (
+        f"default-src 'self'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; "
+        "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
 
-    @app.exception_handler(RequestValidationError)
-    async def _bad_params(_req: Request, exc: RequestValidationError) -> JSONResponse:
-        parts = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body"))
-            parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else err.get("msg", ""))
-        return JSONResponse({"detail": "; ".join(parts) or "invalid request"}, status_code=400)
-
-    @app.exception_handler(Exception)
-    async def _crash(req: Request, exc: Exception) -> JSONResponse:
-        log.exception("error serving %s", req.url.path)
-        return JSONResponse(
-            {"detail": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500
-        )
+    @app.get("/api/v1/docs", include_in_schema=False)
+    async def _docs() -> Response:
+        return HTMLResponse(html, headers={"content-security-policy": csp})
 
 
 def _install_front_end(app: FastAPI) -> None:

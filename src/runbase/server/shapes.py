@@ -50,23 +50,6 @@ def run_out(
     return out
 
 
-GROUP_FIELDS = ("state", "user", "host", "group", "job_type", "created_at", "runtime", "name")
-
-
-def group_value(run: dict[str, Any], by: str) -> Any:
-    """The value a run groups under for ``by`` (a sort key: ``config.<k>``,
-    ``summary.<k>`` or a run field), as the runs route shows it."""
-    for section in ("config", "summary"):
-        if by.startswith(section + "."):
-            return flatten(run.get(section) or {}).get(by[len(section) + 1 :])
-    if by not in GROUP_FIELDS:
-        raise ValueError(
-            f"cannot group by {by!r}; use config.<key>, summary.<key> or one of "
-            + " ".join(GROUP_FIELDS)
-        )
-    return run.get(by)
-
-
 def series_out(res: dict[str, Any]) -> dict[str, Any]:
     """One chart line: x, a representative y (the bucket's last value) and min/max."""
     return {
@@ -113,14 +96,21 @@ def file_path(store: Any, run: dict[str, Any], name: str) -> Path | None:
     """The file on disk, or None when it is missing or outside the run's folder."""
     try:
         path = queries.local_file(store, run, name)
-    except ValueError:
+        return path if path.is_file() else None
+    except (ValueError, OSError):  # outside the folder; a name too long for the OS
         return None
-    return path if path.is_file() else None
+
+
+# Python's own table, not the machine's /etc/mime.types: the same file gets the
+# same type (and so the same inline/attachment choice) on every machine.
+_TYPES = mimetypes.MimeTypes()
+_TYPES.add_type("image/webp", ".webp")
+_TYPES.add_type("image/avif", ".avif")
 
 
 def media_type(path: Path) -> str:
     """Content type for viewing a file in the browser; unknown files show as text."""
-    guess, _ = mimetypes.guess_type(path.name)
+    guess, _ = _TYPES.guess_type(path.name)
     if guess is None or guess.startswith("text/") or guess in ("application/json",):
         return "text/plain; charset=utf-8" if guess != "application/json" else guess
     return guess

@@ -24,6 +24,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from runbase.store.regex import compile_pattern
 from runbase.store.schema import run_keys, run_tags, run_values, runs
 from runbase.store.values import leaf, safe
 
@@ -162,12 +163,11 @@ class _Target:
             cond = sa.or_(sa.false(), *[self.eq(v) for v in arg])
             return cond if op == "$in" else sa.not_(cond)
         if op == "$regex":
-            if not isinstance(arg, str):
-                raise ValueError(f"$regex on {self.name!r} needs a string, got {arg!r}")
+            compile_pattern(arg, f"$regex on {self.name!r}")  # RE2 syntax, checked up front
             return self.regex(arg)
         if isinstance(arg, bool) or not isinstance(arg, int | float | str) or _nan(arg):
             raise ValueError(f"{op} on {self.name!r} needs a number or a string, got {arg!r}")
-        return self.compare(_COMPARE[op], arg)
+        return self.compare(_COMPARE[op], _int64(arg))
 
     def exists(self) -> ColumnElement[bool]:
         raise NotImplementedError
@@ -192,6 +192,14 @@ def _nan(v: Any) -> bool:
     return isinstance(v, float) and math.isnan(v)
 
 
+def _int64(v: Any) -> Any:
+    # A database integer parameter is 64-bit (SQLite raises OverflowError past it):
+    # a bigger int compares as the float it rounds to, like the stored numbers do.
+    if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
+        return float(v)
+    return v
+
+
 class _Column(_Target):
     def __init__(self, name: str, column: Any, convert: Callable[[Any], Any] | None) -> None:
         self.name = name
@@ -206,7 +214,7 @@ class _Column(_Target):
             return self.col.is_(None)
         if isinstance(arg, list | dict):
             raise ValueError(f"{self.name!r} cannot equal a list or dict ({arg!r})")
-        return sa.and_(self.col.is_not(None), self.col == self.convert(arg))
+        return sa.and_(self.col.is_not(None), self.col == _int64(self.convert(arg)))
 
     def compare(self, method: str, arg: Any) -> ColumnElement[bool]:
         return sa.and_(self.col.is_not(None), getattr(self.col, method)(self.convert(arg)))
@@ -363,7 +371,7 @@ class _Stat(_Target):
             return self._value().is_(None)
         if isinstance(arg, bool) or not isinstance(arg, int | float):
             raise ValueError(f"{self.name!r} is a number; cannot compare it with {arg!r}")
-        return self._value() == arg
+        return self._value() == _int64(arg)
 
     def compare(self, method: str, arg: Any) -> ColumnElement[bool]:
         if isinstance(arg, str):

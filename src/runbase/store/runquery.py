@@ -5,6 +5,8 @@ Re-exported by ``runbase.store.queries``; call them from there.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +18,10 @@ from runbase.store.store import Store
 from runbase.store.values import safe, unpack
 
 _LIST_COLUMNS = [c for c in runs.c if c.name not in ("ix", "run_metadata", "metrics")]
+# PostgreSQL matches $regex with its own engine; this bounds a pathological pattern.
+REGEX_TIMEOUT_MS = 10_000
+# A database integer (LIMIT, OFFSET) is 64-bit.
+_MAX_INT = 2**63 - 1
 
 
 def _run_dict(row: Any, exact: bool, full: bool = False) -> dict[str, Any]:
@@ -83,8 +89,10 @@ def query_runs(
     ``filters`` is a Mongo-style document (see ``store/filters.py``); ``order`` a
     field with an optional ``-`` (descending) or ``+`` prefix, or a comma list;
     runs lacking the sort value come last either way. A malformed filter or
-    sort key raises ValueError naming it.
+    sort key, or a negative or huge ``limit``/``offset``, raises ValueError naming it.
     """
+    _check_count("limit", limit)
+    _check_count("offset", offset)
     cond = _matching(entity, project, filters)
     keys = filters_order(order)
     source: Any = runs
@@ -100,10 +108,49 @@ def query_runs(
         page = page.limit(limit)
     if offset:
         page = page.offset(offset)
-    with store.engine.connect() as conn:
+    with _reading(store, filters) as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
         rows = conn.execute(page).all()
     return {"total": total or 0, "runs": [_run_dict(r, exact) for r in rows]}
+
+
+def _check_count(name: str, value: int | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_INT:
+        raise ValueError(f"{name} must be a whole number from 0 to {_MAX_INT}, got {value!r}")
+
+
+@contextmanager
+def _reading(store: Store, filters: dict[str, Any] | None) -> Iterator[sa.Connection]:
+    """A connection for one filtered read; on PostgreSQL a ``$regex`` gets a statement
+    timeout, and a pattern PostgreSQL rejects or gives up on becomes a ValueError."""
+    with store.engine.connect() as conn:
+        guard = conn.dialect.name == "postgresql" and _has_regex(filters)
+        if guard:
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {REGEX_TIMEOUT_MS}")
+        try:
+            yield conn
+        except sa.exc.DBAPIError as e:
+            code = getattr(e.orig, "sqlstate", None) if guard else None
+            if code == "57014":  # query_canceled: the statement timeout
+                raise ValueError(
+                    f"the regular expression took more than {REGEX_TIMEOUT_MS / 1000:g} s "
+                    "to match; make it simpler"
+                ) from None
+            if code == "2201B":  # invalid_regular_expression
+                diag = getattr(e.orig, "diag", None)
+                why = getattr(diag, "message_primary", None) or str(e.orig)
+                raise ValueError(f"$regex: PostgreSQL cannot use this pattern: {why}") from None
+            raise
+
+
+def _has_regex(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(k == "$regex" or _has_regex(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_has_regex(v) for v in node)
+    return False
 
 
 def _matching(entity: str, project: str, filters: dict[str, Any] | None) -> Any:
@@ -178,8 +225,9 @@ def group_counts(
         .order_by(*_directed(keys, desc))
     )
     if limit is not None:
-        q = q.limit(limit + 1)
-    with store.engine.connect() as conn:
+        _check_count("limit", limit)
+        q = q.limit(min(limit + 1, _MAX_INT))
+    with _reading(store, filters) as conn:
         rows = conn.execute(q).all()
         truncated = limit is not None and len(rows) > limit
         if truncated:
