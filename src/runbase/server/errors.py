@@ -38,6 +38,7 @@ BAD_INPUT = {400: _doc("Bad input: a parameter, filter or body is not valid")}
 NOT_FOUND = {404: _doc("No such project, run or file")}
 WRITE = {
     403: _doc("A browser request from another site"),
+    409: _doc("The store is read-only: it serves what is indexed and takes no edits"),
     415: _doc("A body that is not JSON"),
 }
 

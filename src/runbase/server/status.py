@@ -9,8 +9,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from runbase.errors import StoreError
+from runbase.server.errors import BAD_INPUT
 
-router = APIRouter()
+router = APIRouter(responses=BAD_INPUT)
 
 
 @router.get("/status", tags=["status"])
