@@ -97,6 +97,10 @@ class Screen:
             self._commit(k, done)
         return done
 
+    def idle_at(self, quiet: float) -> float | None:
+        """When ``idle(now, quiet)`` will next finish a row; None while no row waits."""
+        return self._rows[0].time + quiet if self._row else None
+
     def snapshot(self) -> list[tuple[float, str]]:
         """Every row with content as it stands, without finishing anything."""
         return [(r.time, _finish(r)) for r in self._rows if r.touched]
