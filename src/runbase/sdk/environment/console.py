@@ -145,7 +145,7 @@ class ConsoleHub:
             capture.client.drain(DRAIN_TIMEOUT)
 
     def after_fork_in_child(self) -> None:
-        """A forked child has none of the parent's threads: start over, closing the parent's ends."""
+        """A forked child has none of the parent's threads: start over, closing our ends."""
         capture = self._capture
         if capture is not None:
             try:

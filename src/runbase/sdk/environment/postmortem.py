@@ -22,9 +22,7 @@ from runbase.records.framing import HEADER
 _encode = msgspec.msgpack.Encoder().encode
 
 
-def append_output(
-    path: str, hint: int, batches: list[list[Any]], final: list[list[Any]]
-) -> int:
+def append_output(path: str, hint: int, batches: list[list[Any]], final: list[list[Any]]) -> int:
     """Append the console lines the dead writer did not; returns how many were appended.
 
     ``batches`` were sent to the writer, which may have written some of them
@@ -54,4 +52,3 @@ def append_output(
     finally:
         os.close(fd)
     return len(rows)
-

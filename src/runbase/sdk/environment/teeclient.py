@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import runbase
 from runbase.records import Kind
 from runbase.records.process import process_start_ticks
 from runbase.sdk.environment import wire
@@ -52,10 +51,9 @@ Channel = tuple[int, str, "int | None", bool]  # read end, stream, tee fd, is a 
 
 
 def _helper_paths() -> dict[str, Any]:
-    import runbase.sdk
-    import runbase.sdk.environment
-
     import msgspec
+
+    import runbase.sdk.environment
 
     pkgs = [runbase, runbase.sdk, runbase.sdk.environment]
     roots = [os.path.dirname(os.path.abspath(list(runbase.__path__)[0]))]
@@ -75,9 +73,10 @@ class TeeClient:
         on_lost: Callable[[], None] | None = None,
         hand_over: bool = False,
     ) -> None:
-        """``hand_over``: the channels' read ends are the helper's alone (closed here once it has them)."""
+        """``hand_over``: the channels' read ends are the helper's alone (closed here)."""
         self.on_lost = on_lost
         self.links: dict[int, RunLink] = {}
+        self.helper_pid: int | None = None  # known once the helper says hello
         self._events: dict[int, threading.Event] = {}
         self._tokens = itertools.count(1)
         self._send_lock = threading.Lock()
@@ -121,7 +120,9 @@ class TeeClient:
             "out": out_w,
             **_helper_paths(),
         }
-        fds = [ctl_r, out_w] + [c[0] for c in channels] + [c[2] for c in channels if c[2] is not None]
+        fds = (
+            [ctl_r, out_w] + [c[0] for c in channels] + [c[2] for c in channels if c[2] is not None]
+        )
         try:
             return subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _BOOT, marshal.dumps(cfg).hex()],
@@ -231,6 +232,8 @@ class TeeClient:
                 for msg in reader.feed(data):
                     if msg[0] == wire.LINES:
                         self._deliver(msg[1], msg[2], msg[3])
+                    elif msg[0] == wire.HELLO:
+                        self.helper_pid = msg[1]
                     elif msg[0] == wire.SYNCED:
                         event = self._events.pop(msg[1], None)
                         if event is not None:

@@ -31,10 +31,14 @@ import select
 import signal
 import time
 from operator import itemgetter
-from typing import Any
 
 from runbase.sdk.environment import wire
 from runbase.sdk.environment.terminal import Screen
+
+# This is the helper's start-up path: no typing import at run time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # A row above the cursor untouched this long is finished (see terminal.Screen).
 QUIET = 0.5
@@ -46,6 +50,8 @@ MAX_WAITING = 64 << 20
 DRAIN_LIMIT = 0.5
 # After the control pipe closes, how long to wait for the training process to be gone.
 DEATH_WAIT = 5.0
+# When to load what writing into a dead writer's file needs (see ``run``).
+ARM_AFTER = 2.0
 _IN = select.POLLIN | select.POLLHUP | select.POLLERR
 _by_time = itemgetter(0)
 
@@ -75,6 +81,7 @@ class Tee:
         parent: tuple[int, int | None] | None = None,
     ) -> None:
         self.channels = {c.fd: c for c in channels}
+        self._tees = [c.tee for c in channels if c.tee is not None]
         self.ctl: int | None = ctl
         self.out: int | None = out
         self.watch = watch  # a pidfd of the training process: readable once it is gone
@@ -94,6 +101,7 @@ class Tee:
         self.poll = select.poll()
         self._out_polled = False
         self._out_polled_fd = -1
+        self._arm_at = time.monotonic() + ARM_AFTER if parent is not None else 0.0
         for fd in [*self.channels, ctl, out]:
             os.set_blocking(fd, False)
         for fd in [*self.channels, ctl] + ([watch] if watch is not None else []):
@@ -102,16 +110,19 @@ class Tee:
     # -- the loop -------------------------------------------------------------
 
     def run(self) -> None:
+        self.outbox += wire.pack(wire.HELLO, os.getpid())
         try:
-            self._step()
-            # Needed only if the training process dies; imported after the first
-            # step so the commands and bytes waiting at start are served sooner.
-            from runbase.sdk.environment import postmortem  # noqa: F401
-
             while self.channels or (self.ctl is not None and not self.done):
                 self._step()
+                if self._arm_at and time.monotonic() >= self._arm_at:
+                    # Needed only if the training process dies, and half of this
+                    # process's start-up cost: loaded once a run lasts, so short
+                    # sessions never pay for it and a death finds it ready.
+                    from runbase.sdk.environment import postmortem  # noqa: F401
+
+                    self._arm_at = 0.0
         finally:
-            for fd in [*self.channels, self.ctl, self.out, self.watch]:
+            for fd in [*self.channels, self.ctl, self.out, self.watch, *self._tees]:
                 if fd is not None:
                     _close(fd)
 
@@ -143,12 +154,13 @@ class Tee:
         self._send_lines()
 
     def _timeout(self) -> int | None:
-        if not self.capturing:
-            return None
-        due = [t for t in (s.idle_at(QUIET) for s in self.screens.values()) if t is not None]
-        if not due:
-            return None
-        return max(0, int((min(due) - time.time()) * 1000) + 1)
+        waits = []
+        if self._arm_at:
+            waits.append(self._arm_at - time.monotonic())
+        if self.capturing:
+            now = time.time()
+            waits += [t - now for t in (s.idle_at(QUIET) for s in self.screens.values()) if t]
+        return max(0, int(min(waits) * 1000) + 1) if waits else None
 
     # -- bytes in, lines out ----------------------------------------------------
 
@@ -374,9 +386,7 @@ class Tee:
         for sid, (path, hint) in self.files.items():
             batches = [rows for sids, rows, _ in waiting if sid in sids]
             try:
-                postmortem.append_output(
-                    path, hint, batches, final if sid in self.members else []
-                )
+                postmortem.append_output(path, hint, batches, final if sid in self.members else [])
             except Exception:  # one unwritable run must not cost the others their lines
                 pass
         self.unacked.clear()

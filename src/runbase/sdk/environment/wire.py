@@ -23,6 +23,7 @@ Helper → training process:
 * ``(LINES, seq, sids, rows)``: finished lines ``[[time, stream, line], ...]``
   for the runs ``sids``.
 * ``(SYNCED, token)``: the command with this token is done (0: no answer wanted).
+* ``(HELLO, pid)``: the helper runs, as process ``pid``.
 """
 
 from __future__ import annotations
@@ -32,10 +33,14 @@ import os
 import select
 import struct
 import time
-from collections.abc import Callable
-from typing import Any
 
-JOIN, LEAVE, DRAIN, ACK, FORGET, BYE, LINES, SYNCED = range(8)
+# The helper imports this module at start-up: no typing import at run time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+JOIN, LEAVE, DRAIN, ACK, FORGET, BYE, LINES, SYNCED, HELLO = range(9)
 
 _LEN = struct.Struct("<I")
 
