@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import runbase
+from runbase.records import Kind
 
 LINES = 2000
 
@@ -118,3 +119,27 @@ def test_sigkill_with_a_terminal_for_stdout(tmp_path, runbase_dir):
         os.close(master)
     assert proc.returncode == -signal.SIGKILL
     _check(tmp_path, got.decode(errors="replace").replace("\r\n", "\n"))
+
+
+def test_sigkill_gives_every_attached_run_its_lines(child):
+    res = child(
+        """
+import signal
+a = new_run("a"); ta = attach(a)
+print("only a", flush=True)
+b = new_run("b"); tb = attach(b)
+for i in range(500):
+    print(f"both {i}", flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+""",
+        prelude=False,
+        check=False,
+    )
+    from fakerun import read_run
+
+    assert res.proc.returncode == -signal.SIGKILL
+    both = [f"both {i}" for i in range(500)]
+    for sub, first in (("a", ["only a"]), ("b", [])):
+        lines = [ln for k, _, p in read_run(res.root / sub) if k == Kind.OUTPUT for _, _, ln in p]
+        assert lines == first + both, sub
+    assert res.stdout.splitlines() == ["only a"] + both

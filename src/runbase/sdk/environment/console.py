@@ -72,7 +72,9 @@ class ConsoleHub:
 
     def __init__(self) -> None:
         # One add/remove at a time: "am I the first/last run?" must not race.
-        self._lock = threading.Lock()
+        # Re-entrant: a SIGTERM handler may finish the runs while the main
+        # thread is in here.
+        self._lock = threading.RLock()
         self._sinks: list[_Sink] = []
         self._capture: Redirect | Wrap | None = None
         self._ids = itertools.count(1)
@@ -113,8 +115,9 @@ class ConsoleHub:
             assert capture.client is not None
             if not capture.client.leave(sink.sid, last, DRAIN_TIMEOUT):
                 log.debug("runbase: console output still in flight after %ss", DRAIN_TIMEOUT)
-            self._sinks.remove(sink)
-            if last:
+            if sink in self._sinks:
+                self._sinks.remove(sink)
+            if last and self._capture is capture:
                 capture.stop()
                 self._capture, self.mode = None, None
 

@@ -49,6 +49,9 @@ main(cfg)
 
 Channel = tuple[int, str, "int | None", bool]  # read end, stream, tee fd, is a pty
 
+# How much longer a command may wait while the helper is still starting.
+START_WAIT = 10.0
+
 
 def _helper_paths() -> dict[str, Any]:
     import msgspec
@@ -72,8 +75,14 @@ class TeeClient:
         channels: list[Channel],
         on_lost: Callable[[], None] | None = None,
         hand_over: bool = False,
+        hold: list[int] | None = None,
     ) -> None:
-        """``hand_over``: the channels' read ends are the helper's alone (closed here)."""
+        """``hand_over``: the channels' read ends are the helper's alone (closed here).
+
+        ``hold``: fds the helper keeps open until it is done (closed here), so
+        whoever reads the program's output sees its end only once the run's
+        console lines are complete.
+        """
         self.on_lost = on_lost
         self.links: dict[int, RunLink] = {}
         self.helper_pid: int | None = None  # known once the helper says hello
@@ -90,7 +99,9 @@ class TeeClient:
         self._out_r, out_w = os.pipe()
         # Started here, not on a thread: Popen holds the GIL until the exec anyway
         # (about a millisecond), and a thread would add GIL hand-offs to that.
-        proc = self._spawn(channels, ctl_r, out_w)
+        proc = self._spawn(channels, ctl_r, out_w, hold or [])
+        for fd in hold or []:
+            os.close(fd)
         if proc is None:
             self._run_on_thread(channels, ctl_r, out_w)
         else:
@@ -108,7 +119,9 @@ class TeeClient:
     # -- starting the helper -----------------------------------------------------
 
     @staticmethod
-    def _spawn(channels: list[Channel], ctl_r: int, out_w: int) -> subprocess.Popen[bytes] | None:
+    def _spawn(
+        channels: list[Channel], ctl_r: int, out_w: int, hold: list[int]
+    ) -> subprocess.Popen[bytes] | None:
         if getattr(sys, "frozen", False) or not sys.executable:
             return None  # sys.executable is not an interpreter we could start
         pid = os.getpid()
@@ -120,9 +133,8 @@ class TeeClient:
             "out": out_w,
             **_helper_paths(),
         }
-        fds = (
-            [ctl_r, out_w] + [c[0] for c in channels] + [c[2] for c in channels if c[2] is not None]
-        )
+        tees = [c[2] for c in channels if c[2] is not None]
+        fds = [ctl_r, out_w, *hold] + [c[0] for c in channels] + tees
         try:
             return subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _BOOT, marshal.dumps(cfg).hex()],
@@ -189,6 +201,12 @@ class TeeClient:
         self._ctl_w = self._out_r = -1
 
     def _call(self, make: Callable[[int], bytes], timeout: float) -> bool:
+        if self.helper_pid is None and self._out_r >= 0:
+            # Still starting (an interpreter start-up, longer on a busy machine): the
+            # answer must still come before the caller goes on, or output printed
+            # meanwhile would be drained as if printed before the command. A
+            # helper that fails to start ends the wait at once (see _receive).
+            timeout += START_WAIT
         token = next(self._tokens)
         event = threading.Event()
         self._events[token] = event

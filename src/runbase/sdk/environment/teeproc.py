@@ -48,8 +48,6 @@ READ_SIZE = 1 << 16
 MAX_WAITING = 64 << 20
 # A command's drain stops reading after this long (a child may never stop printing).
 DRAIN_LIMIT = 0.5
-# After the control pipe closes, how long to wait for the training process to be gone.
-DEATH_WAIT = 5.0
 # When to load what writing into a dead writer's file needs (see ``run``).
 ARM_AFTER = 2.0
 _IN = select.POLLIN | select.POLLHUP | select.POLLERR
@@ -85,7 +83,7 @@ class Tee:
         self.ctl: int | None = ctl
         self.out: int | None = out
         self.watch = watch  # a pidfd of the training process: readable once it is gone
-        self.parent = parent  # (pid, start ticks): None when running on its thread
+        self.parent: Any = parent  # (pid, start ticks): None when running on its thread
         self.screens = {"stdout": Screen(), "stderr": Screen()}
         self.capturing = True
         self.done = False  # said goodbye, or the training process is gone
@@ -102,6 +100,7 @@ class Tee:
         self._out_polled = False
         self._out_polled_fd = -1
         self._arm_at = time.monotonic() + ARM_AFTER if parent is not None else 0.0
+        self._orphaned = False  # the control socket closed without a goodbye
         for fd in [*self.channels, ctl, out]:
             os.set_blocking(fd, False)
         for fd in [*self.channels, ctl] + ([watch] if watch is not None else []):
@@ -112,7 +111,7 @@ class Tee:
     def run(self) -> None:
         self.outbox += wire.pack(wire.HELLO, os.getpid())
         try:
-            while self.channels or (self.ctl is not None and not self.done):
+            while self._running():
                 self._step()
                 if self._arm_at and time.monotonic() >= self._arm_at:
                     # Needed only if the training process dies, and half of this
@@ -125,6 +124,11 @@ class Tee:
             for fd in [*self.channels, self.ctl, self.out, self.watch, *self._tees]:
                 if fd is not None:
                     _close(fd)
+
+    def _running(self) -> bool:
+        if self.channels:
+            return True  # output to forward, even after the end of recording
+        return not self.done and (self.ctl is not None or self._orphaned)
 
     def _step(self) -> None:
         self._flush_out()
@@ -150,11 +154,15 @@ class Tee:
                 self._parent_died()
             elif fd in self.channels:
                 self._pump(self.channels[fd])
+        if self._orphaned and self.watch is None and not self.done and _gone(*self.parent):
+            self._parent_died()
         self._idle(QUIET)
         self._send_lines()
 
     def _timeout(self) -> int | None:
         waits = []
+        if self._orphaned and self.watch is None and not self.done:
+            waits.append(0.05)  # no pidfd: look for the training process's end
         if self._arm_at:
             waits.append(self._arm_at - time.monotonic())
         if self.capturing:
@@ -351,20 +359,18 @@ class Tee:
     # -- when the training process dies -------------------------------------
 
     def _ctl_closed(self) -> None:
-        """The control pipe closed without a goodbye: the training process is dying."""
+        """The control socket closed without a goodbye: the training process is dying.
+
+        Its file is written only once it is gone (its pidfd says so, or /proc),
+        never while it might still write; a process that closed the socket and
+        lives on is simply watched.
+        """
         if self.parent is None:  # on a thread: the process ends with us
             self._bye()
-            return
-        deadline = time.monotonic() + DEATH_WAIT
-        while not _gone(*self.parent):
-            if time.monotonic() > deadline:
-                self._bye()  # alive but silent: never write a live writer's file
-                return
-            if self.watch is not None:
-                select.select([self.watch], [], [], 0.05)
-            else:
-                time.sleep(0.01)
-        self._parent_died()
+        elif _gone(*self.parent):
+            self._parent_died()
+        else:
+            self._orphaned = True
 
     def _parent_died(self) -> None:
         if self.done:

@@ -10,6 +10,7 @@ in ``redirect`` mode, and keeps them safe if this process is killed.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import sys
 import threading
@@ -72,6 +73,16 @@ class _StreamProxy:
         return getattr(self._orig, name)
 
 
+def _dup_std_fds() -> list[int]:
+    held = []
+    for fd in (1, 2):
+        try:
+            held.append(os.dup(fd))
+        except OSError:
+            pass  # closed: nothing to hold
+    return held
+
+
 class Wrap:
     """Proxies on sys.stdout/sys.stderr feeding the console helper."""
 
@@ -92,7 +103,7 @@ class Wrap:
                 ours.close()
                 theirs.close()
             raise
-        self.client = TeeClient(channels, hand_over=True)
+        self.client = TeeClient(channels, hand_over=True, hold=_dup_std_fds())
         self.client.join(sid, link, drain=False, timeout=1.0)
         for name, (ours, _) in pairs.items():
             copy = _Copy(ours)
