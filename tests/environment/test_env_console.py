@@ -227,7 +227,9 @@ def test_no_capture_cost_when_idle(child):
     # to other load on the machine, unlike wall-clock loop timings.
     res = child(
         """
-r = new_run(system_sample_interval=60); a = attach(r)
+# Git and the package list are slow probes on a busy machine: not what is measured.
+r = new_run(system_sample_interval=60, disable_git=True, save_requirements=False)
+a = attach(r)
 time.sleep(0.5)  # let the background probes finish
 c = time.process_time()
 time.sleep(2.0)
@@ -239,3 +241,52 @@ print(json.dumps(idle_cpu))
     )
     idle_cpu = json.loads(res.stdout.strip().splitlines()[-1])
     assert idle_cpu < 0.02, idle_cpu
+
+
+def test_a_dead_helper_costs_the_program_nothing(child):
+    # If the console helper process disappears, the program keeps printing to its
+    # terminal (no hang, no EPIPE), and finishing stays bounded.
+    res = child(
+        """
+import signal
+from runbase.sdk.environment import console
+client = console.HUB._capture.client
+deadline = time.time() + 20
+while client.helper_pid is None and time.time() < deadline:
+    time.sleep(0.01)
+os.kill(client.helper_pid, signal.SIGKILL)
+time.sleep(0.2)
+for i in range(3000):
+    print(f"after {i}", flush=True)
+t = time.perf_counter()
+finish()
+print(json.dumps(time.perf_counter() - t))
+"""
+    )
+    out = res.stdout.splitlines()
+    assert out[:-1] == [f"after {i}" for i in range(3000)]
+    assert json.loads(out[-1]) < 3.0
+
+
+def test_without_a_helper_process_a_thread_does_the_work(child):
+    # Where no interpreter can be started (a frozen app), the same loop runs on a thread.
+    res = child(
+        """
+from runbase.sdk.environment import teeclient
+teeclient.TeeClient._spawn = staticmethod(lambda *args: None)
+run = new_run()
+att = attach(run)
+print("on a thread")
+print("err on a thread", file=sys.stderr)
+att.detach()
+run.close()
+print("after")
+""",
+        prelude=False,
+    )
+    from fakerun import read_run
+
+    res.records = read_run(res.root / "run")
+    # (stdout reaches the pipe at detach, when Python flushes its buffer: after stderr)
+    assert sorted(res.lines) == [("stderr", "err on a thread"), ("stdout", "on a thread")]
+    assert res.stdout.splitlines() == ["on a thread", "after"]

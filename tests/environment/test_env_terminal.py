@@ -57,3 +57,35 @@ def test_quiet_rows_are_finished_by_idle():
 def test_line_cap_and_junk():
     lines = replay("y" * (MAX_LINE + 10) + "\n\x00\x07ok\x1bZ\x7f\n", 5000)
     assert lines == ["y" * MAX_LINE + TRUNCATED, "ok"]
+
+
+def test_plain_text_shortcut_matches_the_general_path():
+    # Plain text (newlines only) skips the per-line work; it must finish the same
+    # lines at the same moments, whatever came before (cursor moved up, \r, ...).
+    import random
+
+    import runbase.sdk.environment.terminal as terminal
+
+    class General(Screen):
+        def _plain(self, text, now, done):  # type: ignore[no-untyped-def]
+            for i, piece in enumerate(text.split("\n")):
+                if i:
+                    self._control("\n", now, done)
+                if piece:
+                    self._put(piece, now, raw=True)
+
+    rng = random.Random(7)
+    parts = ["a", "bb ", "ccc", "\n", "\n\n", "\r", "\x1b[A", "\x1b[2A", "\x1b[K", "\t", "  "]
+    for _ in range(300):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 80)))
+        text += "x" * rng.choice([0, 0, terminal.MAX_LINE + 5])
+        fast, slow = Screen(), General()
+        pos, t = 0, 0.0
+        while pos < len(text):
+            step = rng.randint(1, 30) if len(text) < 1000 else rng.randint(1000, 40000)
+            t += 0.1
+            got = (fast.write(text[pos : pos + step], t), slow.write(text[pos : pos + step], t))
+            assert got[0] == got[1], repr(text)
+            assert fast.idle(t, 0.15) == slow.idle(t, 0.15)
+            pos += step
+        assert fast.close() == slow.close(), repr(text)

@@ -8,6 +8,7 @@ link is closed, so nothing lands in the run's file after its EXIT record.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any
 
@@ -41,6 +42,18 @@ class RunLink:
             except Exception as e:  # StorageError above all; a thread must never die of it
                 log.debug("runbase: run %s: could not write a %s record: %s", self.run_id, kind, e)
                 return False
+
+    def segment(self) -> tuple[str | None, int]:
+        """The run's record file and the offset its data ends at; (None, 0) when unknown.
+
+        For the console helper, which appends to the file if this process is
+        killed (see teeproc.py); it reads the writer's state, never changes it.
+        """
+        writer = getattr(self.run, "_writer", None)
+        path = getattr(writer, "path", None)
+        if not isinstance(path, str):
+            return None, 0
+        return os.path.abspath(path), int(getattr(writer, "size", 0) or 0)
 
     def close(self) -> None:
         """No record is written through this link after this returns."""

@@ -1,106 +1,105 @@
 """Console capture at the file-descriptor level (the ``redirect`` console mode).
 
-fds 1 and 2 are pointed at a pipe, or at a pseudo-terminal when they were a
-terminal so ``isatty()`` and progress bars behave the same. A reader thread
-copies every byte unchanged to the original descriptor first, then hands the
-decoded text to ``feed``. Child processes inherit the redirected fds, so their
-output is captured too.
+fds 1 and 2 are pointed at pipes, or at pseudo-terminals when they were
+terminals so ``isatty()`` and progress bars behave the same. The console
+helper (``teeproc.py``, a separate process) holds the read ends: it copies
+every byte to the original descriptor first, then makes lines of it. Child
+processes inherit the redirected fds, so their output is captured too.
+
+This process keeps its own copy of each read end. It never reads it while the
+helper runs; if the helper disappears, the fds are put back and whatever is
+left is forwarded to the terminal from here, so a program never blocks or gets
+EPIPE because of runbase.
 """
 
 from __future__ import annotations
 
-import codecs
-import errno
+import fcntl
 import logging
 import os
-import selectors
+import select
 import sys
 import threading
-import time
-from collections.abc import Callable
-from typing import Any
+
+from runbase.sdk.environment.link import RunLink
+from runbase.sdk.environment.teeclient import TeeClient
 
 log = logging.getLogger(__name__)
 
+# Room for a burst of output while the helper starts or is busy (Linux; the
+# default is 64 KiB). Unprivileged processes may go up to /proc/sys/fs/pipe-max-size.
+PIPE_SIZE = 1 << 20
+_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
+
+def flush_python_streams() -> None:
+    """Push what Python buffers for stdout/stderr into the descriptors."""
+    for f in (sys.stdout, sys.stderr):
         try:
-            n = os.write(fd, view)
-        except InterruptedError:
-            continue
-        except BlockingIOError:
-            time.sleep(0.001)
-            continue
-        view = view[n:]
+            f.flush()
+        except Exception:
+            pass
+
+
+def big_pipe() -> tuple[int, int]:
+    """A pipe with a large buffer where the system allows it."""
+    r, w = os.pipe()
+    if sys.platform.startswith("linux"):
+        try:
+            fcntl.fcntl(w, _F_SETPIPE_SZ, PIPE_SIZE)
+        except OSError:
+            pass  # over the per-user limit: the default size works too
+    return r, w
 
 
 class Redirect:
-    """fds 1 and 2 → pipes (or ptys); a reader thread tees to the originals."""
+    """fds 1 and 2 → pipes (or ptys) read by the console helper."""
 
-    def __init__(self, feed: Callable[[str, str], None]) -> None:
-        self.feed = feed
-        self.capturing = True
+    mode = "redirect"
+
+    def __init__(self) -> None:
+        self.client: TeeClient | None = None
         self._saved: dict[int, int] = {}  # target fd (1, 2) -> dup of the original
-        self._readers: dict[int, tuple[str, int]] = {}  # read end -> (stream, saved fd)
-        self._wake_r, self._wake_w = os.pipe()
-        os.set_blocking(self._wake_w, False)
-        # Guards the fds that restore() and the end of the reader both touch, so
-        # neither uses a descriptor the other has closed (its number may be reused).
-        self._fd_lock = threading.Lock()
-        self._drain_events: list[threading.Event] = []
+        self._reads: list[tuple[int, int]] = []  # (read end, saved fd)
+        self._lock = threading.Lock()
         self._restored = False
-        self._pump_done = False
-        self._thread: threading.Thread | None = None
+        self._forwarding = False
 
-    def start(self) -> None:
-        for f in (sys.stdout, sys.stderr):
-            try:
-                f.flush()
-            except Exception:
-                pass
+    def start(self, sid: int, link: RunLink) -> None:
+        """Redirect, with ``link``'s run getting everything from the first byte."""
+        flush_python_streams()
         made: list[int] = []
+        plan: list[tuple[int, str, int, int, int, bool]] = []
         try:
             for fd, stream in ((1, "stdout"), (2, "stderr")):
                 saved = os.dup(fd)
                 made.append(saved)
-                r, w = self._channel(saved)
-                made.append(r)
-                try:
-                    os.dup2(w, fd)  # inheritable: child processes write into the capture too
-                finally:
-                    os.close(w)
+                r, w, pty = _channel(saved)
+                made += [r, w]
+                plan.append((fd, stream, saved, r, w, pty))
+            channels = [(r, stream, saved, pty) for _, stream, saved, r, _, pty in plan]
+            self.client = TeeClient(channels, on_lost=self._lost)
+            self.client.join(sid, link, drain=False, timeout=1.0)
+            for fd, _, saved, r, w, _ in plan:
+                os.dup2(w, fd)  # inheritable: child processes write into the capture too
                 self._saved[fd] = saved
-                self._readers[r] = (stream, saved)
+                self._reads.append((r, saved))
         except OSError:
             for fd, saved in self._saved.items():
                 os.dup2(saved, fd)
+            if self.client is not None:
+                self.client.bye()
             for fd in made:
-                os.close(fd)
-            os.close(self._wake_r)
-            os.close(self._wake_w)
+                _close(fd)
+            self._saved, self._reads = {}, []
             raise
-        self._thread = threading.Thread(target=self._pump, name="runbase-console", daemon=True)
-        self._thread.start()
-
-    @staticmethod
-    def _channel(saved: int) -> tuple[int, int]:
-        if os.isatty(saved):
-            try:
-                return _pty_like(saved)
-            except Exception as e:  # no ptys left, no termios: a pipe still works
-                log.debug("runbase: console pty unavailable (%s); using a pipe", e)
-        return os.pipe()
+        for _, _, _, _, w, _ in plan:
+            os.close(w)
 
     def restore(self) -> None:
-        """Put the original descriptors back; the reader keeps forwarding what is left."""
-        for f in (sys.stdout, sys.stderr):
-            try:
-                f.flush()
-            except Exception:
-                pass
-        with self._fd_lock:
+        """Put the original descriptors back (idempotent)."""
+        flush_python_streams()
+        with self._lock:
             if self._restored:
                 return
             self._restored = True
@@ -109,108 +108,88 @@ class Redirect:
                     os.dup2(saved, fd)
                 except OSError as e:
                     log.debug("runbase: could not restore fd %d: %s", fd, e)
-            if self._pump_done:
-                self._close_saved()
 
-    def _close_saved(self) -> None:
+    def stop(self) -> None:
+        """After ``restore``: let the helper finish, and drop this process's copies."""
+        if self.client is not None:
+            self.client.bye()
+        with self._lock:
+            if not self._forwarding:
+                self._close_all()
+
+    def after_fork_in_child(self) -> None:
+        if self.client is not None:
+            self.client.after_fork_in_child()
+        self._close_all()
+
+    def _close_all(self) -> None:
+        for r, _ in self._reads:
+            _close(r)
         for saved in self._saved.values():
-            try:
-                os.close(saved)
-            except OSError:
-                pass
+            _close(saved)
+        self._reads = []
+        self._saved = {}
 
-    def drain(self, timeout: float) -> bool:
-        """Wait until everything written before this call has been read and fed."""
-        ev = threading.Event()
-        with self._fd_lock:
-            if self._pump_done:
-                return True
-            self._drain_events.append(ev)
-            try:
-                os.write(self._wake_w, b"d")
-            except OSError:
-                pass  # the wake pipe is full: a wake-up is already pending
-        return ev.wait(timeout)
-
-    def _pump(self) -> None:
-        sel = selectors.DefaultSelector()
-        sel.register(self._wake_r, selectors.EVENT_READ)
-        for r in self._readers:
-            sel.register(r, selectors.EVENT_READ)
-        decoders = {
-            s: codecs.getincrementaldecoder("utf-8")(errors="replace") for s in ("stdout", "stderr")
-        }
-        open_readers = set(self._readers)
+    def _lost(self) -> None:
+        """The helper is gone (on the ``runbase-console`` thread): give the terminal back."""
+        with self._lock:
+            if not self._reads:
+                return
+            self._forwarding = True
+        self.restore()
+        # Children may still hold the pipes: keep copying until they are done.
+        reads = dict(self._reads)
         try:
-            while open_readers:
-                draining: list[threading.Event] = []
-                for key, _ in sel.select():
-                    if key.fd == self._wake_r:
-                        os.read(self._wake_r, 4096)
-                        with self._fd_lock:
-                            draining, self._drain_events = self._drain_events, []
+            while reads:
+                ready, _, _ = select.select(list(reads), [], [])
+                for r in ready:
+                    try:
+                        data = os.read(r, 1 << 16)
+                    except BlockingIOError:
                         continue
-                    self._handle(key.fd, sel, open_readers, decoders)
-                if draining:
-                    # Everything written before the drain request is in the pipes
-                    # now: read until they are empty, then report.
-                    while open_readers:
-                        ready = [k.fd for k, _ in sel.select(timeout=0) if k.fd != self._wake_r]
-                        if not ready:
-                            break
-                        for fd in ready:
-                            self._handle(fd, sel, open_readers, decoders)
-                    for ev in draining:
-                        ev.set()
-        except Exception as e:  # never let the console thread die silently mid-run
-            log.debug("runbase: console reader stopped: %s", e)
+                    except OSError:
+                        data = b""
+                    if not data:
+                        del reads[r]
+                        continue
+                    try:
+                        _write_blocking(reads[r], data)
+                    except OSError:
+                        pass
         finally:
-            sel.close()
-            for r in list(open_readers):
-                os.close(r)
-            with self._fd_lock:
-                self._pump_done = True
-                for ev in self._drain_events:
-                    ev.set()
-                os.close(self._wake_r)
-                os.close(self._wake_w)
-                if self._restored:
-                    self._close_saved()
+            with self._lock:
+                self._close_all()
 
-    def _handle(
-        self,
-        r: int,
-        sel: selectors.BaseSelector,
-        open_readers: set[int],
-        decoders: dict[str, Any],
-    ) -> None:
-        stream, saved = self._readers[r]
+
+def _write_blocking(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
         try:
-            data = os.read(r, 65536)
+            view = view[os.write(fd, view) :]
         except (BlockingIOError, InterruptedError):
-            return
-        except OSError as e:
-            if e.errno != errno.EIO:  # EIO: a pty whose every writer has gone
-                log.debug("runbase: console read failed: %s", e)
-            data = b""
-        if not data:
-            sel.unregister(r)
-            open_readers.discard(r)
-            os.close(r)
-            return
+            select.select([], [fd], [])
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _channel(saved: int) -> tuple[int, int, bool]:
+    if os.isatty(saved):
         try:
-            _write_all(saved, data)  # the terminal first, unchanged
-        except OSError:
-            pass  # a closed terminal (``| head``) must not stop the capture
-        if self.capturing:
-            text = decoders[stream].decode(data)
-            if text:
-                self.feed(stream, text)
+            master, slave = _pty_like(saved)
+            return master, slave, True
+        except Exception as e:  # no ptys left, no termios: a pipe still works
+            log.debug("runbase: console pty unavailable (%s); using a pipe", e)
+    r, w = big_pipe()
+    return r, w, False
 
 
 def _pty_like(saved: int) -> tuple[int, int]:
     """A pseudo-terminal that passes bytes through unchanged, sized like the original."""
-    import fcntl
     import pty
     import termios
 

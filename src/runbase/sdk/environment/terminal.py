@@ -37,6 +37,8 @@ _PARTIAL_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*)?$")
 # Control characters that have no place in a stored line (tab is kept; ESC only
 # survives inside SGR colour sequences, which are kept as text).
 _JUNK = re.compile(r"[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]")
+# Any control character but newline (and tab): text without them takes the fast path.
+_SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class _Row:
@@ -76,6 +78,9 @@ class Screen:
             text = text[: m.start()]
         self.last_write = now
         done: list[tuple[float, str]] = []
+        if _SPECIAL.search(text) is None:
+            self._plain(text, now, done)
+            return done
         pos = 0
         for tok in _TOKENS.finditer(text):
             if tok.start() > pos:
@@ -85,6 +90,54 @@ class Screen:
         if pos < len(text):
             self._put(text[pos:], now)
         return done
+
+    def _plain(self, text: str, now: float, done: list[tuple[float, str]]) -> None:
+        """``write`` for text whose only control character is newline: the usual case.
+
+        Same result as the general path, without a function call per line: the
+        lines between the first and the last newline become rows in one go.
+        """
+        pieces = text.split("\n")
+        if pieces[0]:
+            self._put(pieces[0], now, raw=True)
+        if len(pieces) == 1:
+            return
+        self._control("\n", now, done)
+        rows = self._rows
+        middle = pieces[1:-1]
+        if middle and self._row == len(rows) - 1 and not rows[-1].touched:
+            rows.pop()  # the fresh row under the cursor: made again below
+            # Rows above the cursor once these lines are out, and how many of
+            # them scroll past what the program can still reach.
+            scrolled = len(rows) + len(middle) - max(self._max_up, _HOLD)
+            old = min(max(scrolled, 0), len(rows))
+            if old:
+                self._commit(old, done)
+                rows = self._rows
+            direct = max(scrolled, 0) - old
+            for piece in middle[:direct]:
+                if len(piece) > MAX_LINE:
+                    done.append((now, piece[:MAX_LINE].rstrip(" ") + TRUNCATED))
+                else:
+                    done.append((now, piece.rstrip(" ")))
+            for piece in middle[direct:]:
+                row = _Row()
+                row.touched = True
+                row.time = now
+                if len(piece) > MAX_LINE:
+                    row.text, row.truncated = piece[:MAX_LINE], True
+                else:
+                    row.text = piece
+                rows.append(row)
+            rows.append(_Row())
+            self._row, self._col = len(rows) - 1, 0
+        else:  # the cursor was moved up before: no shortcut
+            for piece in middle:
+                if piece:
+                    self._put(piece, now, raw=True)
+                self._control("\n", now, done)
+        if pieces[-1]:
+            self._put(pieces[-1], now, raw=True)
 
     def idle(self, now: float, quiet: float) -> list[tuple[float, str]]:
         """Finish the rows above the cursor that nothing has touched for ``quiet`` s."""
@@ -96,6 +149,10 @@ class Screen:
         if k:
             self._commit(k, done)
         return done
+
+    def idle_at(self, quiet: float) -> float | None:
+        """When ``idle(now, quiet)`` will next finish a row; None while no row waits."""
+        return self._rows[0].time + quiet if self._row else None
 
     def snapshot(self) -> list[tuple[float, str]]:
         """Every row with content as it stands, without finishing anything."""

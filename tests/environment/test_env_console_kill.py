@@ -1,0 +1,145 @@
+"""A SIGKILLed training process loses no console output: not on its terminal, not in its run.
+
+Real scripts through the real SDK, killed with a real SIGKILL (by themselves,
+or by this test once it has read their last line), then read back through
+``runbase.Api`` once the run shows as crashed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+import runbase
+from runbase.records import Kind
+
+LINES = 2000
+
+SCRIPT = """
+import os, signal, sys, time
+import runbase
+run = runbase.init(project="kill", settings=runbase.Settings(console=os.environ["CONSOLE"]))
+open(os.environ["PATH_FILE"], "w").write(run.path)
+print("printed half a second before the kill", flush=True)
+print("an error line, as long before", file=sys.stderr, flush=True)
+time.sleep(0.5)
+for i in range({lines}):
+    print(f"line {{i:05d}}", flush=True)
+if os.environ.get("KILL_SELF"):
+    os.kill(os.getpid(), signal.SIGKILL)
+time.sleep(60)
+"""
+
+
+def _start(tmp_path: Path, runbase_dir: Path, console: str, kill_self: bool, **popen):
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent(SCRIPT.format(lines=LINES)))
+    env = dict(
+        os.environ,
+        RUNBASE_DIR=str(runbase_dir),
+        RUNBASE_SILENT="true",
+        RUNBASE_DISABLE_SYSTEM_METRICS="true",
+        CONSOLE=console,
+        PATH_FILE=str(tmp_path / "path.txt"),
+    )
+    env.pop("PYTHONUNBUFFERED", None)
+    if kill_self:
+        env["KILL_SELF"] = "1"
+    return subprocess.Popen([sys.executable, str(script)], env=env, cwd=tmp_path, **popen)
+
+
+def _check(tmp_path: Path, terminal: str) -> None:
+    want = [f"line {i:05d}" for i in range(LINES)]
+    got = [ln for ln in terminal.splitlines() if ln.startswith("line ")]
+    assert got == want, f"terminal got {len(got)} of {LINES} lines"
+    api_run = runbase.Api().run((tmp_path / "path.txt").read_text())
+    assert api_run.state == "crashed"
+    logs = api_run.logs()
+    lines = [(e["stream"], e["line"]) for e in logs]
+    assert [ln for s, ln in lines if ln.startswith("line ")] == want
+    assert ("stdout", "printed half a second before the kill") in lines
+    assert ("stderr", "an error line, as long before") in lines
+    assert len(lines) == LINES + 2, "no line is recorded twice"
+
+
+@pytest.mark.parametrize("console", ["auto", "auto", "auto", "wrap"])
+def test_sigkill_right_after_the_last_print(tmp_path, runbase_dir, console):
+    proc = _start(tmp_path, runbase_dir, console, True, stdout=subprocess.PIPE)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    _check(tmp_path, out.decode())
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_sigkill_from_outside_once_the_last_line_is_seen(tmp_path, runbase_dir, attempt):
+    proc = _start(tmp_path, runbase_dir, "auto", False, stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    seen = []
+    for raw in proc.stdout:
+        seen.append(raw.decode())
+        if raw.startswith(f"line {LINES - 1:05d}".encode()):
+            proc.send_signal(signal.SIGKILL)
+            break
+    rest = proc.stdout.read()  # the end comes once nothing holds the pipe any more
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    _check(tmp_path, "".join(seen) + rest.decode())
+
+
+def test_sigkill_with_a_terminal_for_stdout(tmp_path, runbase_dir):
+    # The capture uses a pseudo-terminal then; its buffer must survive the kill too.
+    master, slave = os.openpty()
+    got = bytearray()
+
+    def pump() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            got.extend(data)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        proc = _start(tmp_path, runbase_dir, "auto", True, stdout=slave)
+        os.close(slave)
+        proc.wait(timeout=60)
+        reader.join(timeout=30)
+    finally:
+        os.close(master)
+    assert proc.returncode == -signal.SIGKILL
+    _check(tmp_path, got.decode(errors="replace").replace("\r\n", "\n"))
+
+
+def test_sigkill_gives_every_attached_run_its_lines(child):
+    res = child(
+        """
+import signal
+a = new_run("a"); ta = attach(a)
+print("only a", flush=True)
+b = new_run("b"); tb = attach(b)
+for i in range(500):
+    print(f"both {i}", flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+""",
+        prelude=False,
+        check=False,
+    )
+    from fakerun import read_run
+
+    assert res.proc.returncode == -signal.SIGKILL
+    both = [f"both {i}" for i in range(500)]
+    for sub, first in (("a", ["only a"]), ("b", [])):
+        lines = [ln for k, _, p in read_run(res.root / sub) if k == Kind.OUTPUT for _, _, ln in p]
+        assert lines == first + both, sub
+    assert res.stdout.splitlines() == ["only a"] + both
