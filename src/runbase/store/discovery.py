@@ -67,7 +67,7 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
                 why = journal_problem(p)
                 if why is not None:
                     log.warning(
-                        "runbase: %s: bad entry at byte %d skipped: %s", jpath, f.offset, why
+                        "runbase: %s at byte %d: journal entry skipped: %s", jpath, f.offset, why
                     )
                 elif p.get("edits"):
                     edited.add((p["entity"], p["project"], p["run_id"]))

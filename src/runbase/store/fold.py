@@ -115,7 +115,7 @@ def check_history(segs: list[Seg], batch: history.Batch) -> int:
             found = sorted(bad.intersection(f.payload[1]), key=repr)
             for key in found[:3]:
                 log.warning(
-                    "runbase: %s: HISTORY record at byte %d: %s: dropped",
+                    "runbase: %s at byte %d: HISTORY record: %s: dropped",
                     seg.path,
                     f.offset,
                     key_problem(key),
@@ -136,7 +136,7 @@ def warn_unplain(segs: list[Seg], keys: set[str]) -> None:
                 v = values[key]
                 if type(v) not in _SCALARS and not plain(v):
                     log.warning(
-                        "runbase: %s: HISTORY record at byte %d: the value of %r is not "
+                        "runbase: %s at byte %d: HISTORY record: the value of %r is not "
                         "JSON-like (or is nested too deeply): stored as null",
                         seg.path,
                         f.offset,

@@ -161,23 +161,28 @@ def log_problems(path: Path, problems: list[FrameProblem]) -> int:
     for problem in problems:
         if problem.length:
             log.warning(
-                "runbase: %s: %s at byte %d (%d bytes skipped)",
+                "runbase: %s at byte %d: %s (%d bytes skipped)",
                 path,
-                problem.reason,
                 problem.offset,
+                problem.reason,
                 problem.length,
             )
         else:
-            log.warning("runbase: %s: %s at byte %d", path, problem.reason, problem.offset)
+            log.warning("runbase: %s at byte %d: %s", path, problem.offset, problem.reason)
     return len(problems)
 
 
 def _nothing_new(path: Path, offset: int) -> bool:
     """True when the bytes at ``offset`` are an unwritten (zero) header."""
     try:
-        with open(path, "rb") as f:
-            f.seek(offset)
-            head = f.read(HEADER_SIZE)
+        # O_NONBLOCK: a FIFO put where the segment was must not hang the reader.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return False
+    try:
+        head = os.pread(fd, HEADER_SIZE, offset)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return len(head) == HEADER_SIZE and head == b"\x00" * HEADER_SIZE
