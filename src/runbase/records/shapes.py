@@ -324,10 +324,11 @@ def history_problem(p: Any) -> str | None:
 def check_frames(frames: list[Frame]) -> tuple[list[Frame], list[FrameProblem]]:
     """The frames whose payloads have their kind's shape (repaired where the module
     doc says), and a problem for each record dropped or repaired."""
+    # Keyed by id(frame): cheaper than enumerate() on a loop that sees every row.
     fixes: dict[int, Frame | None] = {}
     problems: list[FrameProblem] = []
     history, checks, lo, hi = Kind.HISTORY, _CHECKS, INT64_MIN, INT64_MAX
-    for i, f in enumerate(frames):
+    for f in frames:
         kind = f.kind
         if kind == history:
             # Inline, not a call: this runs for every logged row.
@@ -340,7 +341,7 @@ def check_frames(frames: list[Frame]) -> tuple[list[Frame], list[FrameProblem]]:
                 and lo <= p[0] <= hi
             ):
                 continue
-            fixes[i] = None
+            fixes[id(f)] = None
             problems.append(_dropped(f, history_problem(p) or "bad payload"))
             continue
         check = checks.get(kind)
@@ -348,17 +349,15 @@ def check_frames(frames: list[Frame]) -> tuple[list[Frame], list[FrameProblem]]:
             continue  # HEARTBEAT, DELETE (payload unused) and kinds this version does not know
         payload, notes = check(f.payload)
         if payload is DROP:
-            fixes[i] = None
+            fixes[id(f)] = None
             problems.append(_dropped(f, notes[0]))
-            continue
-        if notes:
-            fixes[i] = f._replace(payload=payload)
+        elif notes:
+            fixes[id(f)] = f._replace(payload=payload)
             name = Kind(kind).name
             problems.extend(FrameProblem(f.offset, 0, f"{name} record: {n}") for n in notes)
     if not fixes:
         return frames, problems
-    out = [fixes.get(i, f) for i, f in enumerate(frames)]
-    return [f for f in out if f is not None], problems
+    return [g for f in frames if (g := fixes.get(id(f), f)) is not None], problems
 
 
 def _dropped(f: Frame, why: str) -> FrameProblem:

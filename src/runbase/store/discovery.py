@@ -45,6 +45,8 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
         except FileNotFoundError:
             size = 0
         found: set[tuple[str, str, str, str]] = set()
+        walked_found: set[tuple[str, str, str, str]] = set()
+        rejected: set[tuple[str, str, str, str]] = set()  # warned about by the walk
         here = str(root.resolve())
         moved = m.get("root", here) != here
         if moved:
@@ -53,7 +55,8 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
             log.warning("runbase: store indexed %s before, now %s: re-reading it", m["root"], here)
         if full or "walked" not in m or size < offset or moved:
             # A new store, or a journal that was replaced: list every segment.
-            found |= _walk(root)
+            walked_found = _walk(root, rejected)
+            found |= walked_found
             walked = True
             if size < offset or moved:
                 offset = 0
@@ -75,7 +78,7 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
                     found.add((p["entity"], p["project"], p["run_id"], p["segment"]))
             offset = read.next_offset
         if found:
-            _register(conn, root, found)
+            _register(conn, root, found - rejected, walked_found)
         for key, value in (("journal_offset", str(offset)), ("walked", "1"), ("root", here)):
             if m.get(key) != value:
                 conn.execute(sa.delete(meta).where(meta.c.key == key))
@@ -83,7 +86,8 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
     return None if walked else edited
 
 
-def _walk(root: Path) -> set[tuple[str, str, str, str]]:
+def _walk(root: Path, rejected: set[tuple[str, str, str, str]]) -> set[tuple[str, str, str, str]]:
+    """Every usable segment under ``runs/``; the others are warned about, into ``rejected``."""
     out = set()
     base = root / "runs"
     for entity in _subdirs(base, "entity"):
@@ -96,8 +100,10 @@ def _walk(root: Path) -> set[tuple[str, str, str, str]]:
                 except OSError:
                     continue
                 for e in entries:
-                    if e.name.endswith(".rbr") and _usable_segment(Path(e.path), e.name):
-                        out.add((entity.name, project.name, run.name, e.name))
+                    if not e.name.endswith(".rbr"):
+                        continue
+                    key = (entity.name, project.name, run.name, e.name)
+                    (out if _usable_segment(Path(e.path), e.name) else rejected).add(key)
     return out
 
 
@@ -116,7 +122,13 @@ def _usable_segment(path: Path, name: str) -> bool:
     return False
 
 
-def _register(conn: sa.Connection, root: Path, found: set[tuple[str, str, str, str]]) -> None:
+def _register(
+    conn: sa.Connection,
+    root: Path,
+    found: set[tuple[str, str, str, str]],
+    checked: set[tuple[str, str, str, str]],
+) -> None:
+    """Add ``segments`` rows for what was found (``checked``: already known to be usable)."""
     paths = {(e, p, r) for e, p, r, _ in found}
     rids = _ensure_runs(conn, root, paths)
     known = {(r.rid, r.name) for r in conn.execute(sa.select(segments.c.rid, segments.c.name))}
@@ -129,7 +141,7 @@ def _register(conn: sa.Connection, root: Path, found: set[tuple[str, str, str, s
             continue
         path = run_dir(root, e, p, r) / "segments" / name
         # A deleted run's journal lines outlive its folder: skip what is gone.
-        if not path.exists() or not _usable_segment(path, name):
+        if not path.exists() or not ((e, p, r, name) in checked or _usable_segment(path, name)):
             continue
         known.add((rid, name))
         new.append({"rid": rid, "name": name, "offset": 0, "done": False})
