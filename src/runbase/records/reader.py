@@ -133,6 +133,9 @@ def read_segment(path: str | os.PathLike[str], offset: int = 0, final: bool = Fa
     return out
 
 
+NOT_A_FILE = "not a regular file, skipped"
+
+
 def _open_regular(path: str | os.PathLike[str]) -> tuple[int | None, str]:
     """A descriptor of ``path`` if it is a regular file, else (None, why not)."""
     try:
@@ -144,7 +147,7 @@ def _open_regular(path: str | os.PathLike[str]) -> tuple[int | None, str]:
         return None, f"cannot be opened ({e.strerror})"
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        return None, "not a regular file, skipped"
+        return None, NOT_A_FILE
     return fd, ""
 
 

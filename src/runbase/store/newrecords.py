@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from runbase.records import Frame, FrameProblem, Kind, read_segment
 from runbase.records.framing import HEADER_SIZE
 from runbase.records.layout import edits_path, segments_dir
+from runbase.records.reader import NOT_A_FILE
 from runbase.records.shapes import check_frames
 from runbase.store.liveness import REMOTE_LIVE_SECONDS, writer_alive
 from runbase.store.schema import runs, segments
@@ -117,7 +118,8 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
     seg.frames = frames
     seg.new_offset = read.next_offset
     report.frames += len(frames)
-    if final:
+    if final or any(p.reason == NOT_A_FILE for p in read.problems):
+        # A FIFO or folder where the segment was: warn once, then leave it be.
         seg.finish = True
     elif seg.exit_code is not None or any(f.kind == Kind.EXIT for f in frames):
         # A closed writer trims its file: nothing can follow.
