@@ -21,6 +21,8 @@ FILE_MAGIC = b"RUNBASE\x01"
 HEADER = struct.Struct("<II")
 HEADER_SIZE = HEADER.size
 MAX_FRAME = 256 << 20
+# Record times are Unix seconds: a finite float within +-TIME_LIMIT (year ~33,700).
+TIME_LIMIT = 1e12
 
 _encoder = msgspec.msgpack.Encoder()
 

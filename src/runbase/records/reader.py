@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 import os
-import re
+import stat
 import zlib
 from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 import msgspec
 
@@ -15,6 +16,7 @@ from runbase.records.framing import (
     HEADER,
     HEADER_SIZE,
     MAX_FRAME,
+    TIME_LIMIT,
     Frame,
     FrameProblem,
 )
@@ -46,52 +48,69 @@ def _frame_ok(buf: bytes, pos: int) -> bool:
     return zlib.crc32(memoryview(buf)[pos + HEADER_SIZE : pos + HEADER_SIZE + n]) == crc
 
 
-_DECODE = msgspec.msgpack.Decoder().decode
-_NONZERO = re.compile(rb"[^\x00]")
+def _no_ext(code: int, data: memoryview) -> object:
+    # No record kind carries msgpack extension types: a record holding one is
+    # reported as undecodable instead of handing readers an object they cannot use.
+    raise ValueError(f"msgpack extension type {code}")
+
+
+# The envelope [kind, time, payload] is checked by the decoder itself (in C, at no
+# measurable cost): an int kind (not a bool), a finite Unix time (an int becomes a
+# float), exactly three items. Whatever fails is reported, never handed on.
+_RECORD = tuple[int, Annotated[float, msgspec.Meta(ge=-TIME_LIMIT, le=TIME_LIMIT)], Any]
+_DECODE = msgspec.msgpack.Decoder(_RECORD, ext_hook=_no_ext).decode
+_BAD_RECORD = (msgspec.DecodeError, ValueError, TypeError, RecursionError)
+# Every payload is a msgpack array of 3 ([kind, time, payload]): its first byte is 0x93.
+_ARRAY3 = 0x93
 
 
 def _resync(buf: bytes, start: int) -> int | None:
     """First offset after ``start`` where a valid frame begins, if any."""
+    # Only offsets whose payload would start with a 3-array byte can begin a frame:
+    # find() jumps between them in C (zero padding and most garbage are skipped).
     pos = start + 1
-    end = len(buf) - HEADER_SIZE
-    while pos <= end:
-        if buf[pos] == 0 and buf[pos + 1] == 0 and buf[pos + 2] == 0 and buf[pos + 3] == 0:
-            # A frame length is never zero: jump over zero runs (preallocated space).
-            m = _NONZERO.search(buf, pos)
-            if m is None:
-                return None
-            pos = max(pos + 1, m.start() - 3)
-            continue
+    last = len(buf) - HEADER_SIZE - 1
+    find = buf.find
+    while pos <= last:
+        hit = find(_ARRAY3_BYTE, pos + HEADER_SIZE)
+        if hit < 0:
+            return None
+        pos = hit - HEADER_SIZE
         if _frame_ok(buf, pos):
             return pos
         pos += 1
     return None
 
 
+_ARRAY3_BYTE = bytes([_ARRAY3])
+
+
 def read_segment(path: str | os.PathLike[str], offset: int = 0, final: bool = False) -> SegmentRead:
     """Read every complete frame of ``path`` from ``offset``.
 
     ``final`` says the writer is gone: a torn or zero-padded tail is then reported
-    as a problem and skipped instead of being left for a later pass.
+    as a problem and skipped instead of being left for a later pass. Damage in the
+    middle (a later frame verifies) is reported and skipped whether or not ``final``.
+    Anything but a regular file (a FIFO, a folder) is reported, never opened for reading.
     """
     out = SegmentRead(next_offset=offset)
-    try:
-        with open(path, "rb") as f:
-            if offset == 0:
-                magic = f.read(len(FILE_MAGIC))
-                if len(magic) < len(FILE_MAGIC):
-                    out.pending = not final
-                    return out
-                if magic != FILE_MAGIC:
-                    out.problems.append(FrameProblem(0, len(magic), "not a runbase record file"))
-                    return out
-                offset = len(FILE_MAGIC)
-            else:
-                f.seek(offset)
-            buf = f.read()
-    except FileNotFoundError:
-        out.problems.append(FrameProblem(offset, 0, "segment file is missing"))
+    fd, why = _open_regular(path)
+    if fd is None:
+        out.problems.append(FrameProblem(offset, 0, why))
         return out
+    with open(fd, "rb") as f:
+        if offset == 0:
+            magic = f.read(len(FILE_MAGIC))
+            if len(magic) < len(FILE_MAGIC):
+                out.pending = not final
+                return out
+            if magic != FILE_MAGIC:
+                out.problems.append(FrameProblem(0, len(magic), "not a runbase record file"))
+                return out
+            offset = len(FILE_MAGIC)
+        else:
+            f.seek(offset)
+        buf = f.read()
     gc_was_on = gc.isenabled()
     # Decoded records are acyclic, and a million new dicts would trigger collection after
     # collection (two thirds of the decode time): pause the cyclic GC while parsing.
@@ -114,6 +133,24 @@ def read_segment(path: str | os.PathLike[str], offset: int = 0, final: bool = Fa
     return out
 
 
+NOT_A_FILE = "not a regular file, skipped"
+
+
+def _open_regular(path: str | os.PathLike[str]) -> tuple[int | None, str]:
+    """A descriptor of ``path`` if it is a regular file, else (None, why not)."""
+    try:
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None, "segment file is missing"
+    except OSError as e:
+        return None, f"cannot be opened ({e.strerror})"
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None, NOT_A_FILE
+    return fd, ""
+
+
 def _parse(buf: bytes, offset: int, final: bool, out: SegmentRead) -> int:
     """Append every usable frame of ``buf`` to ``out``; return where parsing stopped."""
     pos = 0
@@ -130,38 +167,76 @@ def _parse(buf: bytes, offset: int, final: bool, out: SegmentRead) -> int:
             if crc32(body) == crc:
                 try:
                     kind, t, payload = decode(body)
-                except (msgspec.DecodeError, ValueError, TypeError):
-                    nxt = _skip_bad(buf, pos, offset, "undecodable record", out)
-                    if nxt is None:
-                        break
-                    pos = nxt
-                    continue
-                append(Frame(offset + pos, offset + end, kind, t, payload))
+                except _BAD_RECORD as e:
+                    out.problems.append(_not_a_record(offset + pos, offset + end, e))
+                else:
+                    append(Frame(offset + pos, offset + end, kind, t, payload))
                 pos = end
                 continue
         # Slow path: anything but a complete, intact frame.
-        if n == 0 and crc == 0:
-            # Preallocated space: the writer has not got here (yet).
-            if buf.count(0, pos) == size - pos:
-                break
-            nxt = _skip_bad(buf, pos, offset, "zero header followed by data", out)
-        elif n > MAX_FRAME:
-            nxt = _skip_bad(buf, pos, offset, f"frame length {n} is impossible", out)
-        elif end > size:
-            break  # incomplete tail
-        elif not final and _resync(buf, pos) is None:
-            break  # maybe a frame being written right now; look again later
-        else:
-            nxt = _skip_bad(buf, pos, offset, "checksum mismatch", out)
+        if n == 0 and crc == 0 and buf.count(0, pos) == size - pos:
+            break  # preallocated space: the writer has not got here (yet)
+        nxt = _resync(buf, pos)
         if nxt is None:
+            # Nothing intact follows. While the writer may live, this can be a frame
+            # being written (look again later); once it is gone, a torn tail (reported
+            # by the caller), unless only the length field was damaged.
+            if final and not (n == 0 and crc == 0):
+                ends = _tail_ends(buf, start)
+                if _recover(buf, pos, ends, crc, offset, out):
+                    return size
             break
+        # A later frame verifies: this is damage in the middle, not a tail in progress.
+        if not (n == 0 and crc == 0) and _recover(buf, pos, (nxt,), crc, offset, out):
+            pos = nxt
+            continue
+        out.problems.append(FrameProblem(offset + pos, nxt - pos, _damage(n, crc, end, size)))
         pos = nxt
     return pos
 
 
-def _skip_bad(buf: bytes, pos: int, base: int, reason: str, out: SegmentRead) -> int | None:
-    nxt = _resync(buf, pos)
-    length = (nxt if nxt is not None else len(buf)) - pos
-    if nxt is not None:
-        out.problems.append(FrameProblem(base + pos, length, reason))
-    return nxt
+def _damage(n: int, crc: int, end: int, size: int) -> str:
+    if n == 0 and crc == 0:
+        return "zero header followed by data"
+    if n > MAX_FRAME:
+        return f"frame length {n} is impossible"
+    if end > size:
+        return f"frame length {n} runs past the end of the file"
+    return "checksum mismatch"
+
+
+def _tail_ends(buf: bytes, start: int) -> list[int]:
+    """Where a last frame starting its payload at ``start`` may end: the data end, or
+    a little after it (a payload can end in zero bytes, and padding follows)."""
+    data_end = start + len(bytes(buf[start:]).rstrip(b"\x00"))
+    return list(range(data_end, min(len(buf), data_end + 16) + 1))
+
+
+def _recover(
+    buf: bytes, pos: int, ends: tuple[int, ...] | list[int], crc: int, base: int, out: SegmentRead
+) -> bool:
+    """A frame whose length field is damaged but whose checksum matches the bytes up to
+    one of ``ends`` (the next intact frame, or the end of the data): keep it."""
+    start = pos + HEADER_SIZE
+    view = memoryview(buf)
+    for end in ends:
+        if start < end <= start + MAX_FRAME and zlib.crc32(view[start:end]) == crc:
+            out.problems.append(
+                FrameProblem(base + pos, 0, "damaged frame length, frame recovered by its checksum")
+            )
+            try:
+                kind, t, payload = _DECODE(view[start:end])
+            except _BAD_RECORD as e:
+                out.problems.append(_not_a_record(base + pos, base + end, e))
+            else:
+                out.frames.append(Frame(base + pos, base + end, kind, t, payload))
+            return True
+    return False
+
+
+def _not_a_record(pos: int, end: int, error: Exception) -> FrameProblem:
+    if isinstance(error, msgspec.ValidationError):
+        why = f"not a record [kind, Unix time, payload] ({error})"
+    else:
+        why = f"undecodable record ({error or type(error).__name__})"
+    return FrameProblem(pos, end - pos, why)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from runbase.records import Kind, read_segment
-from runbase.records.layout import journal_path, run_dir
+from runbase.records.layout import id_problem, journal_path, name_problem, run_dir
+from runbase.records.shapes import journal_problem, segment_name_problem
+from runbase.store.newrecords import log_problems
 from runbase.store.schema import meta, runs, segments
 
 log = logging.getLogger("runbase.store")
@@ -42,6 +45,8 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
         except FileNotFoundError:
             size = 0
         found: set[tuple[str, str, str, str]] = set()
+        walked_found: set[tuple[str, str, str, str]] = set()
+        rejected: set[tuple[str, str, str, str]] = set()  # warned about by the walk
         here = str(root.resolve())
         moved = m.get("root", here) != here
         if moved:
@@ -50,29 +55,30 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
             log.warning("runbase: store indexed %s before, now %s: re-reading it", m["root"], here)
         if full or "walked" not in m or size < offset or moved:
             # A new store, or a journal that was replaced: list every segment.
-            found |= _walk(root)
+            walked_found = _walk(root, rejected)
+            found |= walked_found
             walked = True
             if size < offset or moved:
                 offset = 0
         if size > offset:
             read = read_segment(jpath, offset, final=False)
-            for problem in read.problems:
-                log.warning(
-                    "runbase: journal %s: %s at byte %d", jpath, problem.reason, problem.offset
-                )
+            log_problems(jpath, read.problems)
             for f in read.frames:
+                if f.kind != Kind.JOURNAL:
+                    continue
                 p = f.payload
-                if f.kind == Kind.JOURNAL and isinstance(p, dict):
-                    try:
-                        if p.get("edits"):
-                            edited.add((p["entity"], p["project"], p["run_id"]))
-                        else:
-                            found.add((p["entity"], p["project"], p["run_id"], p["segment"]))
-                    except KeyError:
-                        log.warning("runbase: journal %s: bad entry at byte %d", jpath, f.offset)
+                why = journal_problem(p)
+                if why is not None:
+                    log.warning(
+                        "runbase: %s at byte %d: journal entry skipped: %s", jpath, f.offset, why
+                    )
+                elif p.get("edits"):
+                    edited.add((p["entity"], p["project"], p["run_id"]))
+                else:
+                    found.add((p["entity"], p["project"], p["run_id"], p["segment"]))
             offset = read.next_offset
         if found:
-            _register(conn, root, found)
+            _register(conn, root, found - rejected, walked_found)
         for key, value in (("journal_offset", str(offset)), ("walked", "1"), ("root", here)):
             if m.get(key) != value:
                 conn.execute(sa.delete(meta).where(meta.c.key == key))
@@ -80,24 +86,49 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
     return None if walked else edited
 
 
-def _walk(root: Path) -> set[tuple[str, str, str, str]]:
+def _walk(root: Path, rejected: set[tuple[str, str, str, str]]) -> set[tuple[str, str, str, str]]:
+    """Every usable segment under ``runs/``; the others are warned about, into ``rejected``."""
     out = set()
     base = root / "runs"
-    for entity in _subdirs(base):
-        for project in _subdirs(entity):
-            for run in _subdirs(project):
+    for entity in _subdirs(base, "entity"):
+        for project in _subdirs(entity, "project"):
+            for run in _subdirs(project, "run"):
                 seg_dir = Path(run.path) / "segments"
                 try:
-                    names = os.listdir(seg_dir)
+                    with os.scandir(seg_dir) as it:
+                        entries = list(it)
                 except OSError:
                     continue
-                for name in names:
-                    if name.endswith(".rbr"):
-                        out.add((entity.name, project.name, run.name, name))
+                for e in entries:
+                    if not e.name.endswith(".rbr"):
+                        continue
+                    key = (entity.name, project.name, run.name, e.name)
+                    (out if _usable_segment(Path(e.path), e.name) else rejected).add(key)
     return out
 
 
-def _register(conn: sa.Connection, root: Path, found: set[tuple[str, str, str, str]]) -> None:
+def _usable_segment(path: Path, name: str) -> bool:
+    """A regular file with a name the store can hold; warn about anything else."""
+    why = segment_name_problem(name)
+    if why is None:
+        try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                why = "not a regular file"
+        except OSError as e:
+            why = f"cannot be read ({e.strerror})"
+    if why is None:
+        return True
+    log.warning("runbase: %s: skipped: %s", path, why)
+    return False
+
+
+def _register(
+    conn: sa.Connection,
+    root: Path,
+    found: set[tuple[str, str, str, str]],
+    checked: set[tuple[str, str, str, str]],
+) -> None:
+    """Add ``segments`` rows for what was found (``checked``: already known to be usable)."""
     paths = {(e, p, r) for e, p, r, _ in found}
     rids = _ensure_runs(conn, root, paths)
     known = {(r.rid, r.name) for r in conn.execute(sa.select(segments.c.rid, segments.c.name))}
@@ -108,8 +139,9 @@ def _register(conn: sa.Connection, root: Path, found: set[tuple[str, str, str, s
             continue
         if (rid, name) in known:
             continue
+        path = run_dir(root, e, p, r) / "segments" / name
         # A deleted run's journal lines outlive its folder: skip what is gone.
-        if not (run_dir(root, e, p, r) / "segments" / name).exists():
+        if not path.exists() or not ((e, p, r, name) in checked or _usable_segment(path, name)):
             continue
         known.add((rid, name))
         new.append({"rid": rid, "name": name, "offset": 0, "done": False})
@@ -145,9 +177,18 @@ def _ensure_runs(
     return rids
 
 
-def _subdirs(path: Any) -> list[os.DirEntry[str]]:
+def _subdirs(path: Any, what: str) -> list[os.DirEntry[str]]:
+    """Sub-folders of ``path`` named as the SDK names an entity, project or run."""
     try:
         with os.scandir(path) as it:
-            return [e for e in it if e.is_dir()]
+            found = [e for e in it if e.is_dir()]
     except OSError:
         return []
+    out = []
+    for e in found:
+        why = id_problem(e.name) if what == "run" else name_problem(what, e.name)
+        if why is None:
+            out.append(e)
+        else:
+            log.warning("runbase: %s: skipped: %s", e.path, why)
+    return out

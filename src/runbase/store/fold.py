@@ -5,13 +5,18 @@ In memory only; ``runwrites.py`` writes the result.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from runbase.records import Frame, Kind
+from runbase.records.shapes import key_problem, plain
 from runbase.store import history
 from runbase.store.newrecords import Seg
 from runbase.store.runstate import RunState, Stamped, aggregate
 from runbase.store.values import unpack
+
+log = logging.getLogger("runbase.store")
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def fold_segment(
@@ -91,6 +96,52 @@ def fold_segment(
     batch.starts = _compact_starts(batch.starts)
     if rows and cur is not None:
         st.open_row = (batch.first_row + len(rows) - 1, cur_step, seg.name)
+
+
+def check_history(segs: list[Seg], batch: history.Batch) -> int:
+    """Drop history keys that cannot name a series, warning at each record that has one.
+
+    Returns the number of records warned about.
+    """
+    bad = batch.bad_keys()
+    if not bad:
+        return 0
+    # Before dropping: the first record of each row shares its dict with the row.
+    warned = 0
+    for seg in segs:
+        for f in seg.frames:
+            if f.kind != Kind.HISTORY or bad.isdisjoint(f.payload[1]):
+                continue
+            found = sorted(bad.intersection(f.payload[1]), key=repr)
+            for key in found[:3]:
+                log.warning(
+                    "runbase: %s at byte %d: HISTORY record: %s: dropped",
+                    seg.path,
+                    f.offset,
+                    key_problem(key),
+                )
+            warned += 1
+    batch.drop_keys(bad)
+    return warned
+
+
+def warn_unplain(segs: list[Seg], keys: set[str]) -> None:
+    """Name the records whose values under ``keys`` were not JSON-like (stored as None)."""
+    for seg in segs:
+        for f in seg.frames:
+            if f.kind != Kind.HISTORY:
+                continue
+            values = f.payload[1]
+            for key in keys.intersection(values):
+                v = values[key]
+                if type(v) not in _SCALARS and not plain(v):
+                    log.warning(
+                        "runbase: %s at byte %d: HISTORY record: the value of %r is not "
+                        "JSON-like (or is nested too deeply): stored as null",
+                        seg.path,
+                        f.offset,
+                        key,
+                    )
 
 
 def load_state(row: Any) -> RunState:

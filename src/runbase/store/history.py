@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
+from runbase.records.shapes import key_problem, plain
 from runbase.store import chunks
 from runbase.store.chunks import Points
 from runbase.store.inserts import Inserts
@@ -24,6 +25,7 @@ from runbase.store.values import is_number, pack, unpack
 
 ROW_KEYS = ("_step", "_timestamp", "_runtime")
 _MISSING = object()
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 @dataclass
@@ -36,12 +38,32 @@ class Batch:
     times: list[float] = field(default_factory=list)
     # (index of the first row of a segment's stretch, that segment's start_time)
     starts: list[tuple[int, float]] = field(default_factory=list)
+    # Keys whose values were not all JSON-like: such values became None.
+    unplain: set[str] = field(default_factory=set)
+    _keys: set[Any] | None = None
+
+    def bad_keys(self) -> set[Any]:
+        """Keys of the rows that cannot name a series (``records.shapes.key_problem``).
+
+        Checked here, once per distinct key, rather than per record: a pass
+        gathers the keys of all its rows anyway.
+        """
+        self._keys = keys = set().union(*self.rows)
+        return {k for k in keys if key_problem(k) is not None}
+
+    def drop_keys(self, bad: set[Any]) -> None:
+        for row in self.rows:
+            for k in bad.intersection(row):
+                del row[k]
+        if self._keys is not None:
+            self._keys -= bad
 
     def series(self) -> dict[str, Points]:
         """One series per key, row fields (_step, _timestamp, _runtime) included."""
         n = len(self.rows)
         if not n:
             return {}
+        _points = self._points
         rows = np.arange(self.first_row, self.first_row + n, dtype=np.int64)
         steps = np.array(self.steps, dtype=np.int64)
         times = np.array(self.times, dtype=np.float64)
@@ -54,7 +76,7 @@ class Batch:
             "_timestamp": Points("f8", rows, steps, times),
             "_runtime": Points("f8", rows, steps, times - start),
         }
-        keys = set().union(*self.rows)
+        keys = set(self._keys) if self._keys is not None else set().union(*self.rows)
         has_row_keys = not keys.isdisjoint(ROW_KEYS)
         keys.difference_update(ROW_KEYS)
         total = sum(map(len, self.rows))
@@ -63,7 +85,7 @@ class Batch:
             ordered = sorted(keys)
             if len(ordered) == 1:
                 key = ordered[0]
-                out[key] = _points(rows, steps, [d[key] for d in self.rows])
+                out[key] = _points(key, rows, steps, [d[key] for d in self.rows])
                 return out
             got = list(map(itemgetter(*ordered), self.rows))
             if set(map(type, chain.from_iterable(got))) == {float}:
@@ -73,7 +95,7 @@ class Batch:
                     out[key] = Points("f8", rows, steps, table[j])
             else:
                 for key, col in zip(ordered, zip(*got, strict=True), strict=True):
-                    out[key] = _points(rows, steps, list(col))
+                    out[key] = _points(key, rows, steps, list(col))
         elif len(keys) * n <= 4 * total:
             # Dense enough: one pass over all rows per key is cheapest.
             for key in keys:
@@ -82,9 +104,9 @@ class Batch:
                     idx = [i for i, v in enumerate(col) if v is not _MISSING]
                     col = [col[i] for i in idx]
                     sel = np.array(idx, dtype=np.int64)
-                    out[key] = _points(rows[sel], steps[sel], col)
+                    out[key] = _points(key, rows[sel], steps[sel], col)
                 else:
-                    out[key] = _points(rows, steps, col)
+                    out[key] = _points(key, rows, steps, col)
         else:
             # Sparse: many keys, each in few rows.
             cols: dict[str, tuple[list[int], list[Any]]] = {}
@@ -98,13 +120,19 @@ class Batch:
             for key in keys:
                 idx, col = cols[key]
                 sel = np.array(idx, dtype=np.int64)
-                out[key] = _points(rows[sel], steps[sel], col)
+                out[key] = _points(key, rows[sel], steps[sel], col)
         return out
 
-
-def _points(rows: np.ndarray, steps: np.ndarray, values: list[Any]) -> Points:
-    dtype, vals = chunks.classify(values)
-    return Points(dtype, rows, steps, vals)
+    def _points(self, key: str, rows: np.ndarray, steps: np.ndarray, values: list[Any]) -> Points:
+        dtype, vals = chunks.classify(values)
+        if dtype == "obj":
+            # Lists and dicts must be JSON-like all the way down (str keys, plain values),
+            # or a chart or runs page showing them could not be encoded.
+            for i, v in enumerate(vals):
+                if type(v) not in _SCALARS and not plain(v):
+                    vals[i] = None
+                    self.unplain.add(key)
+        return Points(dtype, rows, steps, vals)
 
 
 def _stats_of(p: Points) -> dict[str, Any]:

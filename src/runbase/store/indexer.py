@@ -16,9 +16,9 @@ reads them, ``fold.py`` folds a run's records and ``runwrites.py`` writes it.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,15 @@ from runbase.records import Frame
 from runbase.records.process import host_name
 from runbase.store import history
 from runbase.store.discovery import discover
-from runbase.store.fold import apply_other_info, fold_edit, fold_segment, load_state, summarize
+from runbase.store.fold import (
+    apply_other_info,
+    check_history,
+    fold_edit,
+    fold_segment,
+    load_state,
+    summarize,
+    warn_unplain,
+)
 from runbase.store.inserts import Inserts
 from runbase.store.lock import index_lock
 from runbase.store.newrecords import Seg, load_segments, read_edits, read_new
@@ -55,6 +63,13 @@ _UPDATE_SEGMENT = sa.update(segments).where(
 )
 # Records (plus one per run) folded before a transaction is committed.
 _TRANSACTION_LOAD = 20_000
+# A run that could not be indexed is retried after this long (by this process).
+QUARANTINE_SECONDS = 600
+# Errors that say nothing about the run being indexed.
+_TRANSIENT = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError)
+
+log = logging.getLogger("runbase.store")
+_RunWork = tuple[int, list[Seg], tuple[list[Frame], int] | None]
 
 
 @dataclass
@@ -77,6 +92,8 @@ class Indexer:
         # Runs plus thousands of records this process indexed since it last refreshed
         # planner statistics (a rebuild or a big load crosses the threshold).
         self._since_analyze = 0
+        # rid -> monotonic time before which a run that failed to index is skipped.
+        self._quarantine: dict[int, float] = {}
 
     def sync(self, full: bool = False, edits_for: set[int] | None = None) -> SyncReport:
         """Index everything new. ``full`` also walks ``runs/`` for unlisted segments."""
@@ -90,31 +107,24 @@ class Indexer:
                 by_run[seg.rid].append(seg)
             edits = self._edits_to_read(set(by_run) | (edits_for or set()), edited)
             touched: set[tuple[str, str]] = set()
-            inserts = Inserts()
-            with ExitStack() as stack:
-                conn = None
-                load = 0
-                for rid in sorted(set(by_run) | set(edits)):
-                    run_segs = sorted(by_run.get(rid, []), key=lambda s: s.name)
-                    for seg in run_segs:
-                        read_new(seg, self._host, report)
-                    if conn is None:
-                        conn = stack.enter_context(self.engine.begin())
-                    project = self._index_run(conn, rid, run_segs, edits.get(rid), inserts)
-                    if project is not None:
-                        touched.add(project)
-                        report.runs += 1
-                    # Many small runs share a transaction (a commit costs more than
-                    # indexing one); a big one gets its own.
-                    load += 1 + sum(len(seg.frames) for seg in run_segs)
-                    for seg in run_segs:
-                        seg.frames = []
-                    if load >= _TRANSACTION_LOAD:
-                        inserts.flush(conn)
-                        stack.close()
-                        conn, load = None, 0
-                if conn is not None:
-                    inserts.flush(conn)
+            group: list[_RunWork] = []
+            load = 0
+            now = time.monotonic()
+            for rid in sorted(set(by_run) | set(edits)):
+                if self._quarantine.get(rid, 0.0) > now:
+                    continue
+                run_segs = sorted(by_run.get(rid, []), key=lambda s: s.name)
+                for seg in run_segs:
+                    read_new(seg, self._host, report)
+                group.append((rid, run_segs, edits.get(rid)))
+                # Many small runs share a transaction (a commit costs more than
+                # indexing one); a big one gets its own.
+                load += 1 + sum(len(seg.frames) for seg in run_segs)
+                if load >= _TRANSACTION_LOAD:
+                    self._index_group(group, touched, report)
+                    group, load = [], 0
+            if group:
+                self._index_group(group, touched, report)
             if touched:
                 with self.engine.begin() as conn:
                     for entity, project in sorted(touched):
@@ -124,6 +134,49 @@ class Indexer:
                 self._analyze()
         report.seconds = time.perf_counter() - t0
         return report
+
+    def _index_group(
+        self, group: list[_RunWork], touched: set[tuple[str, str]], report: SyncReport
+    ) -> None:
+        """Index runs in one transaction; if that fails, each in its own, so a run
+        the store cannot take (a bug, a value no check foresaw) leaves the others indexed."""
+        try:
+            changed = []
+            with self.engine.begin() as conn:
+                inserts = Inserts()
+                for rid, segs, edits in group:
+                    changed.append(self._index_run(conn, rid, segs, edits, inserts))
+                inserts.flush(conn)
+        except _TRANSIENT:
+            raise  # a locked or unreachable database is no run's fault
+        except Exception as e:
+            if len(group) > 1:
+                for work in group:
+                    self._index_group([work], touched, report)
+            else:
+                self._set_aside(group[0], e)
+            return
+        finally:
+            for _, segs, _ in group:
+                for seg in segs:
+                    seg.frames = []
+        for project in changed:
+            if project is not None:
+                touched.add(project)
+                report.runs += 1
+
+    def _set_aside(self, work: _RunWork, error: Exception) -> None:
+        rid, segs, _ = work
+        self._quarantine[rid] = time.monotonic() + QUARANTINE_SECONDS
+        where = segs[0].path.parent.parent if segs else f"run #{rid}"
+        log.error(
+            "runbase: could not index %s (%s: %s); its new records are set aside for %d s, "
+            "other runs are not affected",
+            where,
+            type(error).__name__,
+            str(error).splitlines()[0][:300] if str(error) else "",
+            QUARANTINE_SECONDS,
+        )
 
     def _analyze(self) -> None:
         # Without table statistics the query planners pick terrible plans after a big
@@ -171,6 +224,7 @@ class Indexer:
         for seg in segs:
             if seg.frames:
                 fold_segment(st, seg, batch, other, seg_changes)
+        check_history(segs, batch)
         if edits is not None:
             frames, offset = edits
             for f in frames:
@@ -184,6 +238,8 @@ class Indexer:
         write_other(conn, rid, other, inserts)
         mean_keys = set()
         series = batch.series()
+        if batch.unplain:
+            warn_unplain(segs, batch.unplain)
         for key in series:
             spec = st.summary_spec(key)
             if spec and "mean" in spec:

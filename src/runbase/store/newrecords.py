@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from runbase.records import Frame, Kind, read_segment
+from runbase.records import Frame, FrameProblem, Kind, read_segment
 from runbase.records.framing import HEADER_SIZE
 from runbase.records.layout import edits_path, segments_dir
+from runbase.records.reader import NOT_A_FILE
+from runbase.records.shapes import check_frames
 from runbase.store.liveness import REMOTE_LIVE_SECONDS, writer_alive
 from runbase.store.schema import runs, segments
 
@@ -97,33 +99,29 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
     if alive and seg.offset and _nothing_new(seg.path, seg.offset):
         return
     read = read_segment(seg.path, seg.offset, final=final)
+    frames, problems = check_frames(read.frames)
+    problems = read.problems + problems
     if seg.pid is None and not final:
-        start = next((f.payload for f in read.frames if f.kind == Kind.START), None)
-        if isinstance(start, dict) and start.get("host") == host:
+        start = next((f.payload for f in frames if f.kind == Kind.START), None)
+        if start is not None and start.get("host") == host:
             # First sight of this segment: now that its writer is known, a
             # dead one's torn tail can be settled in this same pass.
             if not writer_alive(start.get("pid", -1), start.get("pid_start")):
                 final = True
                 rest = read_segment(seg.path, read.next_offset, final=True)
-                read.frames.extend(rest.frames)
-                read.problems.extend(rest.problems)
+                more, more_problems = check_frames(rest.frames)
+                frames.extend(more)
+                problems += rest.problems + more_problems
                 read.next_offset = rest.next_offset
                 read.pending = False
-    for problem in read.problems:
-        report.problems += 1
-        log.warning(
-            "runbase: %s: %s at byte %d (%d bytes skipped)",
-            seg.path,
-            problem.reason,
-            problem.offset,
-            problem.length,
-        )
-    seg.frames = read.frames
+    report.problems += log_problems(seg.path, problems)
+    seg.frames = frames
     seg.new_offset = read.next_offset
-    report.frames += len(read.frames)
-    if final:
+    report.frames += len(frames)
+    if final or any(p.reason == NOT_A_FILE for p in read.problems):
+        # A FIFO or folder where the segment was: warn once, then leave it be.
         seg.finish = True
-    elif seg.exit_code is not None or any(f.kind == Kind.EXIT for f in read.frames):
+    elif seg.exit_code is not None or any(f.kind == Kind.EXIT for f in frames):
         # A closed writer trims its file: nothing can follow.
         try:
             closed = not read.pending and seg.path.stat().st_size == read.next_offset
@@ -153,19 +151,40 @@ def read_edits(
             continue
         path = edits_path(root, r.entity, r.project, r.run_id)
         read = read_segment(path, r.edits_offset, final=False)
-        for problem in read.problems:
-            log.warning("runbase: %s: %s at byte %d", path, problem.reason, problem.offset)
+        frames, problems = check_frames(read.frames)
+        log_problems(path, read.problems + problems)
         if read.next_offset != r.edits_offset:
-            out[r.rid] = (read.frames, read.next_offset)
+            out[r.rid] = (frames, read.next_offset)
     return out
+
+
+def log_problems(path: Path, problems: list[FrameProblem]) -> int:
+    """Warn about each problem, naming the file and the byte offset; how many there were."""
+    for problem in problems:
+        if problem.length:
+            log.warning(
+                "runbase: %s at byte %d: %s (%d bytes skipped)",
+                path,
+                problem.offset,
+                problem.reason,
+                problem.length,
+            )
+        else:
+            log.warning("runbase: %s at byte %d: %s", path, problem.offset, problem.reason)
+    return len(problems)
 
 
 def _nothing_new(path: Path, offset: int) -> bool:
     """True when the bytes at ``offset`` are an unwritten (zero) header."""
     try:
-        with open(path, "rb") as f:
-            f.seek(offset)
-            head = f.read(HEADER_SIZE)
+        # O_NONBLOCK: a FIFO put where the segment was must not hang the reader.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return False
+    try:
+        head = os.pread(fd, HEADER_SIZE, offset)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return len(head) == HEADER_SIZE and head == b"\x00" * HEADER_SIZE

@@ -5,12 +5,14 @@ Also deleting runs' rows and recounting a project, which ``changes.py`` shares w
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 import sqlalchemy as sa
 
 from runbase.records import Frame, Kind
+from runbase.records.shapes import MAX_KEY
 from runbase.store.inserts import Inserts
 from runbase.store.liveness import REMOTE_LIVE_SECONDS, writer_alive
 from runbase.store.runstate import RunState
@@ -39,6 +41,12 @@ _DELETE_TAGS = sa.delete(run_tags).where(run_tags.c.rid == sa.bindparam("b_rid")
 _DELETE_VALUES = sa.delete(run_values).where(
     run_values.c.rid == sa.bindparam("b_rid"), run_values.c.section == sa.bindparam("b_section")
 )
+log = logging.getLogger("runbase.store")
+
+
+def text(value: str) -> str:
+    """``value`` as PostgreSQL can store it in a text column: NUL becomes U+FFFD."""
+    return value.replace("\x00", "\ufffd") if "\x00" in value else value
 
 
 def write_other(conn: sa.Connection, rid: int, other: list[Frame], inserts: Inserts) -> None:
@@ -55,7 +63,7 @@ def write_other(conn: sa.Connection, rid: int, other: list[Frame], inserts: Inse
                     t, stream, line = item
                 except (TypeError, ValueError):
                     continue
-                lines.append({"rid": rid, "t": float(t), "stream": str(stream), "line": str(line)})
+                lines.append({"rid": rid, "t": float(t), "stream": stream, "line": text(line)})
         elif kind == Kind.FILE and isinstance(p, dict) and p.get("path"):
             files[p["path"]] = {
                 "rid": rid,
@@ -139,20 +147,48 @@ def write_run(
         conn.execute(_DELETE_VALUES, {"b_rid": rid, "b_section": section})
         leaves = flatten(new)
         if leaves:
-            rows = []
-            for key, value in leaves.items():
-                vtype, vnum, vstr = leaf(value)
-                rows.append(
-                    {
-                        "rid": rid,
-                        "section": section,
-                        "key": key,
-                        "vtype": vtype,
-                        "vnum": vnum,
-                        "vstr": vstr,
-                    }
-                )
-            inserts.add(run_values, rows)
+            inserts.add(run_values, _leaf_rows(rid, section, leaves, row))
+
+
+def _leaf_rows(rid: int, section: str, leaves: dict[str, Any], row: Any) -> list[dict[str, Any]]:
+    """``run_values`` rows of flat config or summary leaves (what SQL filters and sorts on)."""
+    rows = []
+    long = []
+    seen = set()
+    for key, value in leaves.items():
+        if len(key) > MAX_KEY:
+            # Nested keys can join into more than the column holds; the value itself
+            # stays in the run's config/summary, it just cannot be filtered on.
+            long.append(key)
+            continue
+        column_key = text(key)
+        if column_key in seen:
+            continue  # "a\x00" and "a\ufffd": one row (the blob keeps both)
+        seen.add(column_key)
+        vtype, vnum, vstr = leaf(value)
+        rows.append(
+            {
+                "rid": rid,
+                "section": section,
+                "key": column_key,
+                "vtype": vtype,
+                "vnum": vnum,
+                "vstr": None if vstr is None else text(vstr),
+            }
+        )
+    if long:
+        log.warning(
+            "runbase: run %s/%s/%s: %d %s keys are longer than %d characters (%r...): "
+            "kept, but they cannot be filtered or sorted on",
+            row.entity,
+            row.project,
+            row.run_id,
+            len(long),
+            "config" if section == "c" else "summary",
+            MAX_KEY,
+            long[0][:40],
+        )
+    return rows
 
 
 def refresh_project(conn: sa.Connection, entity: str, project: str) -> None:
