@@ -190,7 +190,9 @@ print(json.dumps(sorted(times)))
         prelude=False,
     )
     times = json.loads(res.stdout.strip().splitlines()[-1])
-    assert times[len(times) // 2] < 0.01, times  # median well under 10 ms
+    # The figure itself is bench/sdk.py's (init with capture, ~10 ms on a quiet machine); this
+    # bound only catches attach() waiting on the slow probes (git, NVML, packages: seconds).
+    assert times[len(times) // 2] < 0.15, times
 
 
 def test_import_does_not_load_psutil_or_nvml(child):
