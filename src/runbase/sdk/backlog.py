@@ -97,7 +97,7 @@ class Backlog:
                     "finish() reports anything that could not be written. "
                     "This warning is shown once.",
                     RuntimeWarning,
-                    stacklevel=4,
+                    stacklevel=3,  # the line that called log()
                 )
             self.held.append(body)
             self._bytes += len(body)

@@ -214,6 +214,8 @@ class Run(WandbExtras):
 
     def _emit(self, kind: int, payload: Any) -> None:
         """Append one record. Thread-safe; used by the SDK and its background helpers."""
+        if self._writer.closed:
+            return  # a heartbeat racing finish(), or a forked child: nothing to write to
         try:
             body = self._encode((kind, self._now(), payload))
         except _ENCODE_ERRORS as e:

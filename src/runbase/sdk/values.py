@@ -42,7 +42,7 @@ def _flatten_into(
     if len(path) > MAX_DEPTH:
         raise TypeError(
             f"{what}: the dict under {prefix[:-1][:80]!r}... is nested more than {MAX_DEPTH} "
-            "levels deep; log fewer levels (e.g. join some keys) and nothing is lost"
+            "levels deep; log fewer levels (e.g. join some keys). Nothing from this call was logged"
         )
     for k, v in data.items():
         if not isinstance(k, str):
