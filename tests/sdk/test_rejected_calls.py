@@ -57,10 +57,6 @@ BAD_ROWS = [
     (cyclic(), TypeError, r"log: the dict under 'me' contains itself"),
     ({"a": {"b": 1}, "a.b": 2}, ValueError, r"log: two values for the key 'a\.b'"),
     ({"a.b": 2, "a": {"b": 1}}, ValueError, r"log: two values for the key 'a\.b'"),
-    ({"_timestamp": 5.0, "y": 1}, ValueError, r"'_timestamp' is set by runbase"),
-    ({"_runtime": 5.0, "y": 1}, ValueError, r"'_runtime' is set by runbase"),
-    ({"_step": -1, "y": 1}, ValueError, r"run\.log\(_step=-1\) must not be negative"),
-    ({"_step": 2**70, "y": 1}, ValueError, r"run\.log\(_step=\d+\) is too large"),
 ]
 
 
@@ -78,16 +74,29 @@ def test_a_rejected_row_changes_nothing(runbase_dir, row, error, says):
     assert all(set(r) <= {"_step", "_timestamp", "_runtime", "x", "y"} for r in rows)
 
 
-def test_a_logged_step_key_is_the_step_not_dropped(runbase_dir):
-    run = new_run()
-    row = {"_step": 10, "y": 1}
-    run.log(row, commit=True)
-    assert row == {"_step": 10, "y": 1}, "the caller's dict is not changed"
-    with pytest.raises(ValueError, match=r"'_step' \(12\) and step= \(11\) disagree"):
-        run.log({"_step": 12, "y": 2}, step=11)
-    run.log({"y": 3})
-    run.finish()
-    assert [(r["_step"], r["y"]) for r in history(run)] == [(10, 1), (11, 3)]
+def test_values_under_the_names_readers_derive_are_reported_once(run_script, runbase_dir):
+    # W&B drops a logged _step and _runtime without a word. Here the row is kept and
+    # the run says, once per name, that those values are not.
+    proc = run_script(
+        """
+        import runbase
+        run = runbase.init(project="rej", settings=runbase.Settings(
+            console="off", disable_system_metrics=True))
+        for i in range(3):
+            run.log({"_step": 100 + i, "_timestamp": 5.0, "_runtime": 1.0, "y": i})
+        run.log({"nested": {"ok": 1}, "_step": 7})
+        run.finish()
+        """
+    )
+    for key, fix in (("_step", "Pass step= to log()"), ("_timestamp", "Log the value")):
+        assert proc.stderr.count(f"logged values under '{key}'") == 1, proc.stderr
+        assert fix in proc.stderr
+    assert proc.stderr.count("logged values under '_runtime'") == 1
+    (run,) = runbase.Api().runs("rej")
+    rows = run.history(pandas=False)
+    assert [(r["_step"], r.get("y")) for r in rows] == [(0, 0), (1, 1), (2, 2), (3, None)]
+    assert rows[3]["nested.ok"] == 1 and rows[0]["_timestamp"] > 1e9
+    assert "_runtime" not in run.summary or run.summary["_runtime"] != 1.0
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 class WandbExtras:
     """Mixed into Run so W&B scripts that call these keep running."""
 
-    _watch_warned: bool
+    _warned: set[str]
 
     if TYPE_CHECKING:
 
@@ -27,8 +27,8 @@ class WandbExtras:
     ) -> None:
         """Accepted so W&B scripts run; gradient and parameter histograms are not recorded yet."""
         self._check_open("watch()")
-        if not self._watch_warned:
-            self._watch_warned = True
+        if "watch" not in self._warned:
+            self._warned.add("watch")
             warnings.warn(
                 "runbase: watch() does not record gradients or parameters yet; training "
                 "continues and everything you log() is recorded.",

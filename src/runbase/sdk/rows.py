@@ -1,7 +1,7 @@
-"""What one ``log()`` call becomes besides its values: its step and its time.
+"""Checks and messages of ``log()`` that stay off its hot path.
 
-Only calls off the hot path come here: an explicit ``step=``, a row that names
-``_step``, ``_timestamp`` or ``_runtime``, an oversized record. Every check runs
+An explicit ``step=``, an oversized record, values logged under the names readers
+derive (``_step``, ``_timestamp``, ``_runtime``). Every check that raises runs
 before anything is written, so a call that raises changes nothing.
 """
 
@@ -15,22 +15,23 @@ from runbase.records.framing import MAX_FRAME
 STEP_LIMIT = 2**63 - 1
 
 
-def checked_step(step: Any, arg: str = "step") -> int:
-    """``step`` as an int in [0, STEP_LIMIT), or an error naming ``arg``."""
+def checked_step(step: Any) -> int:
+    """``step`` as an int in [0, STEP_LIMIT), or an error naming the argument."""
     if isinstance(step, bool) or not hasattr(step, "__index__"):
-        raise TypeError(f"run.log({arg}=...) must be an int, got {type(step).__name__}")
+        raise TypeError(f"run.log(step=...) must be an int, got {type(step).__name__}")
     step = int(step.__index__())
-    if not 0 <= step < STEP_LIMIT:
+    if not 0 <= step < STEP_LIMIT:  # one comparison when the step is fine
         if step < 0:
-            raise ValueError(f"run.log({arg}={step}) must not be negative; nothing was logged")
+            raise ValueError(f"run.log(step={step}) must not be negative; nothing was logged")
         raise ValueError(
-            f"run.log({arg}={step}) is too large: steps must be below 2**63 - 1. "
+            f"run.log(step={step}) is too large: steps must be below 2**63 - 1. "
             "Nothing was logged and the run's step is unchanged"
         )
     return step
 
 
 def lower_step_warning(run_id: str, step: int, current: int) -> str:
+    """The one-time warning for a step below the current one (the row is kept)."""
     return (
         f"runbase: run {run_id} logged step {step}, lower than the current step "
         f"{current}. The data is kept as its own row at step {step} (not dropped); "
@@ -39,29 +40,22 @@ def lower_step_warning(run_id: str, step: int, current: int) -> str:
     )
 
 
-def split_reserved(data: dict[str, Any], step: Any) -> tuple[dict[str, Any], Any]:
-    """A row without ``_step``, and its step; an error for ``_timestamp`` / ``_runtime``.
+RESERVED = frozenset(("_step", "_timestamp", "_runtime"))
 
-    W&B drops a logged ``_step`` and ``_runtime`` without a word and takes ``_timestamp``
-    as the row's time. Here ``_step`` is taken as ``step=``; ``_timestamp`` and
-    ``_runtime`` are refused: readers derive both from the time each record was written,
-    and that time also tells readers on other hosts whether the writer is alive.
+
+def reserved_warning(run_id: str, key: str) -> str:
+    """Readers set ``_step``, ``_timestamp`` and ``_runtime`` of each row themselves.
+
+    W&B drops a logged ``_step`` and ``_runtime`` without a word (and takes
+    ``_timestamp`` as the row's time); runbase says so, once per key and run.
     """
-    for key in ("_timestamp", "_runtime"):
-        if key in data:
-            raise ValueError(
-                f"run.log: {key!r} is set by runbase from the time of each log() call and "
-                f"cannot be logged; log your value under another key (e.g. {key[1:]!r}). "
-                "Nothing was logged"
-            )
-    data = dict(data)  # the caller's dict is left as it was
-    given = checked_step(data.pop("_step"), "_step")
-    if step is not None and step != given:
-        raise ValueError(
-            f"run.log: '_step' ({given!r}) and step= ({step!r}) disagree; pass only step=. "
-            "Nothing was logged"
-        )
-    return data, given
+    what = "the row's step" if key == "_step" else "the time of each log() call"
+    fix = "Pass step= to log() to choose a row's step, or log" if key == "_step" else "Log"
+    return (
+        f"runbase: run {run_id} logged values under {key!r}; readers set {key} of every row "
+        f"themselves (from {what}), so those values are not kept. {fix} the value under "
+        f"another key such as {key[1:]!r}. This warning is shown once per run."
+    )
 
 
 LARGE_ROW = 10 << 20
@@ -78,6 +72,7 @@ def check_size(run_id: str, body: bytes) -> None:
 
 
 def large_row_warning(run_id: str, body: bytes) -> str:
+    """The one-time warning for a row over LARGE_ROW bytes (it is stored)."""
     return (
         f"runbase: run {run_id} logged a row of {len(body) >> 20} MB; it is stored, "
         "but rows this large make charts and history slow. Log large data as files "

@@ -76,9 +76,7 @@ class Run(WandbExtras):
         self._orphaned = False
         self._backlog = Backlog(run_id, writer.append)
         self._held = self._backlog.held  # truthy while the disk refuses records
-        self._lower_step_warned = False
-        self._large_warned = False
-        self._watch_warned = False
+        self._warned: set[str] = set()  # one-time warnings already shown
         self._encode = msgspec.msgpack.Encoder().encode
         self._append = writer.append
         self._now = time.time
@@ -288,8 +286,6 @@ class Run(WandbExtras):
             data = dict(data)
         if not is_plain_flat(data):
             data = flatten(data)
-        if "_step" in data or "_timestamp" in data or "_runtime" in data:
-            data, step = rows.split_reserved(data, step)
         if step is None:
             row = self._step
             next_step = row if commit is False else row + 1
@@ -316,20 +312,37 @@ class Run(WandbExtras):
         else:
             self._summary_state.observe(data)
 
+    def _check_reserved(self) -> None:
+        """Say once per key when ``_step``, ``_timestamp`` or ``_runtime`` was logged.
+
+        Readers derive these three for every row, so logged values under these names
+        are not kept. Looking for them in log() would cost every call three lookups,
+        so the summary (which holds every key logged) is looked at instead, by the
+        heartbeat thread and at finish().
+        """
+        values = self._summary_state.values
+        for key in rows.RESERVED:
+            if key in values:
+                values.pop(key, None)
+                if key not in self._warned:
+                    self._warned.add(key)
+                    warning = rows.reserved_warning(self._id, key)
+                    warnings.warn(warning, RuntimeWarning, stacklevel=2)
+
     def _check_size(self, body: bytes) -> None:
         """Off the hot path: refuse records over the frame limit, warn once about large ones."""
         rows.check_size(self._id, body)
-        if not self._large_warned:
-            self._large_warned = True
+        if "large row" not in self._warned:
+            self._warned.add("large row")
             warnings.warn(rows.large_row_warning(self._id, body), RuntimeWarning, stacklevel=3)
 
-    def _row_for_step(self, step: Any, commit: bool | None, arg: str = "step") -> tuple[int, int]:
+    def _row_for_step(self, step: Any, commit: bool | None) -> tuple[int, int]:
         """(row, next step) for an explicit step; nothing changes until the row is written."""
-        step = rows.checked_step(step, arg)
+        step = rows.checked_step(step)
         current = self._step
         if step < current:
-            if not self._lower_step_warned:
-                self._lower_step_warned = True
+            if "lower step" not in self._warned:
+                self._warned.add("lower step")
                 warnings.warn(
                     rows.lower_step_warning(self._id, step, current), RuntimeWarning, stacklevel=3
                 )
@@ -417,6 +430,7 @@ class Run(WandbExtras):
                 self._attachment.detach()
             except Exception as e:  # environment capture must never block finishing
                 print(f"runbase: run {self._id}: stopping capture failed: {e}", file=sys.stderr)
+        self._check_reserved()
         exit_record = self._encode((Kind.EXIT, self._now(), {"exit_code": code}))
         self._write(exit_record)
         lost = self._backlog.finish(exit_record)
