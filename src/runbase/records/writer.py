@@ -12,12 +12,28 @@ import mmap
 import os
 import threading
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 from runbase.records.framing import FILE_MAGIC, HEADER, HEADER_SIZE, MAX_FRAME
 
 _FIRST_RESERVE = 256 << 10
 _MAX_GROWTH = 64 << 20
+_SMALL_RESERVE = 64 << 10
+_PAGE = mmap.PAGESIZE
+
+
+def _round_up(n: int, unit: int) -> int:
+    return -(-n // unit) * unit
+
+
+def _free_bytes(fd: int) -> int:
+    """Bytes this process may still allocate on the file's file system (0 if unknown)."""
+    try:
+        st = os.fstatvfs(fd)
+    except OSError:
+        return 0
+    return st.f_bavail * st.f_frsize
 
 
 class StorageError(OSError):
@@ -41,8 +57,9 @@ class SegmentWriter:
         self._pos = 0
         self._size = 0
         self._mm: mmap.mmap | None = None
+        self._short = False  # the last reservation was smaller than a growth step
         try:
-            self._reserve(_FIRST_RESERVE)
+            self._reserve(len(FILE_MAGIC))  # _FIRST_RESERVE when it fits
         except StorageError:
             os.close(fd)
             raise
@@ -56,15 +73,48 @@ class SegmentWriter:
         return self._pos
 
     def _reserve(self, need: int) -> None:
-        new_size = self._size + max(need, min(max(self._size, _FIRST_RESERVE), _MAX_GROWTH))
-        try:
-            os.posix_fallocate(self._fd, self._size, new_size - self._size)
-        except OSError as e:
-            raise StorageError(
-                e.errno,
-                f"cannot grow the run's record file {self.path} to {new_size} bytes: "
-                f"{e.strerror}. Free space in RUNBASE_DIR or point RUNBASE_DIR elsewhere.",
-            ) from None
+        """Grow the file by at least ``need`` bytes, by a whole growth step when it fits.
+
+        When the disk cannot take a growth step, smaller reservations are tried, down
+        to what the next record needs: a nearly full disk is used to its last pages
+        before anything is declared full.
+        """
+        size = self._size
+        # Double the file each time, up to _MAX_GROWTH: few remaps, little waste.
+        step = max(need, min(max(size, _FIRST_RESERVE), _MAX_GROWTH))
+        error: OSError | None = None
+        for amount in self._amounts(need, step):
+            try:
+                os.posix_fallocate(self._fd, size, amount)
+            except OSError as e:
+                error = e
+                continue
+            self._short = amount < step
+            self._map(size + amount)
+            return
+        assert error is not None
+        raise StorageError(
+            error.errno,
+            f"cannot grow the run's record file {self.path} by {need} bytes: "
+            f"{error.strerror} ({_free_bytes(self._fd)} bytes free). "
+            "Free space in RUNBASE_DIR or point RUNBASE_DIR elsewhere.",
+        ) from None
+
+    def _amounts(self, need: int, step: int) -> Iterator[int]:
+        """Reservation sizes to try, largest first, each at least ``need``."""
+        if not self._short:
+            yield step  # the usual case: one call
+        # Short of space: half of what is free (the rest is left to other files),
+        # then 64 KiB, then just what this record needs. While the disk stays full a
+        # growth step is not tried again, so each attempt costs little.
+        free = _free_bytes(self._fd)
+        small = _round_up(need, _SMALL_RESERVE)
+        sizes = [(free // 2) & ~(_PAGE - 1), small if small <= free else 0, need]
+        for amount in sorted({min(step, n) for n in sizes}, reverse=True):
+            if amount >= need and (self._short or amount < step):
+                yield amount
+
+    def _map(self, new_size: int) -> None:
         if self._mm is None:
             self._mm = mmap.mmap(self._fd, new_size)
         else:

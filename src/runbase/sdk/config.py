@@ -6,18 +6,34 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from runbase.errors import ConfigError
-from runbase.sdk.values import convert
+from runbase.sdk.values import MAX_DEPTH, convert
 
 Emit = Callable[[dict[str, Any], list[str]], None]
 
 
-def _plain(value: Any, key: str) -> Any:
+def _plain(value: Any, key: str, path: tuple[int, ...] = ()) -> Any:
     """Config values are stored as JSON-like data; nested mappings stay nested."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v, f"{key}.{k}") for k, v in value.items()}
-    if hasattr(value, "__dict__") and type(value).__name__ == "Namespace":
-        return {k: _plain(v, f"{key}.{k}") for k, v in vars(value).items()}
-    return convert(value, key, "config")
+        items = value.items()
+    elif hasattr(value, "__dict__") and type(value).__name__ == "Namespace":
+        items = vars(value).items()
+    else:
+        return convert(value, key, "config")
+    if id(value) in path:
+        raise TypeError(f"config: the value of {key!r} contains itself; pass a copy without it")
+    if len(path) >= MAX_DEPTH:
+        raise TypeError(
+            f"config: the value of {key[:80]!r}... is nested more than {MAX_DEPTH} levels deep; "
+            "pass a flatter config"
+        )
+    inner = (*path, id(value))
+    out: dict[str, Any] = {}
+    for k, v in items:
+        name = str(k)
+        if name in out:
+            raise ValueError(f"config: {key!r} has two keys that both read {name!r}; keep one")
+        out[name] = _plain(v, f"{key}.{k}", inner)
+    return out
 
 
 def as_dict(params: Any) -> dict[str, Any]:
@@ -60,9 +76,11 @@ class Config:
                 changes[key] = value
         if not changes:
             return
-        self._items.update(changes)
+        # Recorded first: a change the record file refuses (e.g. an int too large to
+        # store) raises and leaves the config as it was.
         if self._emit is not None:
             self._emit(changes, [])
+        self._items.update(changes)
 
     def update(self, params: Any = None, allow_val_change: bool | None = None) -> None:
         """Add or change keys from a dict or argparse Namespace."""
@@ -89,9 +107,11 @@ class Config:
             raise AttributeError(f"config has no key {key!r}") from None
 
     def __delitem__(self, key: str) -> None:
-        del self._items[key]
+        if key not in self._items:
+            raise KeyError(key)
         if self._emit is not None:
             self._emit({}, [key])
+        del self._items[key]
 
     def __contains__(self, key: object) -> bool:
         return key in self._items

@@ -10,24 +10,20 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from runbase.errors import UsageError
 from runbase.records import Kind, SegmentWriter, StorageError
 from runbase.records.appendlog import append_records
-from runbase.records.layout import (
-    files_dir,
-    id_problem,
-    journal_path,
-    name_problem,
-    runbase_dir,
-    segments_dir,
-)
+from runbase.records.layout import files_dir, id_problem, journal_path, runbase_dir, segments_dir
 from runbase.records.process import host_name, process_start_ticks
-from runbase.sdk import process, resume
-from runbase.sdk.config import as_dict
+from runbase.sdk import fields, process, resume
+from runbase.sdk.config import Config, as_dict
 from runbase.sdk.disabled import DisabledRun
 from runbase.sdk.ids import generate_id, generate_name, next_run_number
-from runbase.sdk.run import Run, _check_tags
+from runbase.sdk.run import Run
 from runbase.sdk.settings import Settings, validate_reinit
+from runbase.sdk.values import encode_problem
 
 DEFAULT_PROJECT = "Uncategorized"
 _RESUME_VALUES = ("allow", "must", "never", "auto")
@@ -115,7 +111,8 @@ def init(
     s = resolve_settings(settings, {k: v for k, v in args.items() if k != "resume"})
     if resume is not None:
         s._explicit["resume"] = resume
-    config_dict = as_dict(config)
+    _check_fields(s)
+    config_dict = _checked_config(config)
 
     if s.mode == "disabled":
         run = DisabledRun(s, config_dict)
@@ -153,6 +150,35 @@ def init(
     return run
 
 
+def _check_fields(s: Settings) -> None:
+    """Refuse bad run fields before anything is written (see sdk/fields.py)."""
+    for arg in ("project", "entity", "id"):
+        value = getattr(s, arg)
+        if value == "" and arg != "id":  # as before: an empty project or entity is the default
+            s._explicit[arg] = None
+        elif value is not None:
+            fields.path_name(arg, value)
+    for arg in ("name", "notes", "group", "job_type"):
+        value = getattr(s, arg)
+        checked = fields.text(arg, value)
+        if checked is not value:
+            s._explicit[arg] = checked
+    if s.tags is not None:
+        s._explicit["tags"] = list(fields.tags(s.tags))
+
+
+def _checked_config(config: Any) -> dict[str, Any]:
+    """``config=`` as a dict, refused here (not half-way through init) when it cannot be stored."""
+    config_dict = as_dict(config)
+    probe = Config()
+    probe.update(config_dict, allow_val_change=True)
+    try:
+        msgspec.msgpack.encode(probe.as_dict())
+    except (OverflowError, TypeError, RecursionError) as e:
+        raise encode_problem(probe.as_dict(), "config", e) from None
+    return config_dict
+
+
 def _resume_mode(value: Any) -> str | None:
     if value is True:
         return "auto"
@@ -168,13 +194,9 @@ def _resume_mode(value: Any) -> str | None:
 
 def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
     root = Path(s.dir).expanduser() if s.dir else runbase_dir()
-    entity = s.entity or default_entity()
+    entity = s.entity or fields.path_name("entity", default_entity())
     project = s.project or DEFAULT_PROJECT
-    for what, value in (("entity", entity), ("project", project)):
-        problem = name_problem(what, value)
-        if problem:
-            raise UsageError(problem)
-    tags = _check_tags(s.tags)
+    tags = fields.tags(s.tags)
     mode = _resume_mode(s.resume)
 
     run_id = s.id

@@ -229,6 +229,7 @@ def _beat(interval: float) -> None:
         for run in runs:
             try:
                 run._emit(Kind.HEARTBEAT, None)
+                run._check_reserved()
             except Exception:  # a heartbeat is best effort; the next one may work
                 pass
 

@@ -16,14 +16,17 @@ import msgspec
 
 from runbase.errors import UsageError
 from runbase.records import Kind, SegmentWriter, StorageError
-from runbase.sdk import process, resume
+from runbase.sdk import fields, process, resume, rows
+from runbase.sdk.backlog import Backlog
+from runbase.sdk.compat import WandbExtras
 from runbase.sdk.config import Config
 from runbase.sdk.settings import Settings
 from runbase.sdk.summary import Metric, Summary, SummaryState, parse_summary
-from runbase.sdk.values import flatten, is_plain_flat
+from runbase.sdk.values import encode_problem, flatten, is_plain_flat
 
-_BACKLOG_LIMIT = 256 << 20
-_LARGE_ROW = 10 << 20
+_LARGE_ROW = rows.LARGE_ROW
+# What msgspec raises for a value it cannot encode; turned into a clear error.
+_ENCODE_ERRORS = (OverflowError, TypeError, RecursionError)
 
 
 def ui_base_url() -> str:
@@ -31,7 +34,7 @@ def ui_base_url() -> str:
     return os.environ.get("RUNBASE_UI_URL", "http://127.0.0.1:8765").rstrip("/")
 
 
-class Run:
+class Run(WandbExtras):
     """One run. Use it as a context manager to finish it (and mark failures) on exit."""
 
     def __init__(
@@ -71,11 +74,9 @@ class Run:
         self._resumed = resumed
         self._finished = False
         self._orphaned = False
-        self._backlog: list[bytes] = []
-        self._backlog_bytes = 0
-        self._lower_step_warned = False
-        self._large_warned = False
-        self._watch_warned = False
+        self._backlog = Backlog(run_id, writer.append)
+        self._held = self._backlog.held  # truthy while the disk refuses records
+        self._warned: set[str] = set()  # one-time warnings already shown
         self._encode = msgspec.msgpack.Encoder().encode
         self._append = writer.append
         self._now = time.time
@@ -105,8 +106,9 @@ class Run:
 
     @name.setter
     def name(self, value: str) -> None:
-        self._set_info("name", str(value))
-        self._name = str(value)
+        name = fields.text("name", value, "run") or self._id
+        self._set_info("name", name)
+        self._name = name
 
     @property
     def notes(self) -> str | None:
@@ -115,8 +117,9 @@ class Run:
 
     @notes.setter
     def notes(self, value: str | None) -> None:
-        self._set_info("notes", value)
-        self._notes = value
+        notes = fields.text("notes", value, "run")
+        self._set_info("notes", notes)
+        self._notes = notes
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -125,7 +128,7 @@ class Run:
 
     @tags.setter
     def tags(self, value: Any) -> None:
-        tags = _check_tags(value)
+        tags = fields.tags(value, "run")
         self._set_info("tags", list(tags))
         self._tags = tags
 
@@ -209,49 +212,41 @@ class Run:
 
     def _emit(self, kind: int, payload: Any) -> None:
         """Append one record. Thread-safe; used by the SDK and its background helpers."""
-        self._write(self._encode((kind, self._now(), payload)))
+        if self._writer.closed:
+            return  # a heartbeat racing finish(), or a forked child: nothing to write to
+        try:
+            body = self._encode((kind, self._now(), payload))
+        except _ENCODE_ERRORS as e:
+            what = Kind(kind).name.lower()
+            raise encode_problem(payload if isinstance(payload, dict) else {}, what, e) from None
+        self._write(body)
 
     def _write(self, body: bytes) -> None:
-        if self._backlog:
-            self._spill(body)
+        if len(body) > _LARGE_ROW:
+            self._check_size(body)
+        if self._held:
+            self._backlog.hold(body)
             return
         try:
             self._append(body)
         except StorageError as e:
-            self._spill(body, e)
+            self._backlog.hold(body, e)
 
-    def _spill(self, body: bytes, error: StorageError | None = None) -> None:
-        """Hold records in memory while the disk refuses them, and retry."""
-        if error is not None and not self._backlog:
-            warnings.warn(
-                f"runbase: cannot write run {self._id}: {error.strerror or error} Logged data is "
-                "held in memory (up to 256 MB) and written as soon as space is available.",
-                RuntimeWarning,
-                stacklevel=4,
-            )
-        self._backlog.append(body)
-        self._backlog_bytes += len(body)
-        self._drain_backlog()
-        if self._backlog_bytes > _BACKLOG_LIMIT:
-            dropped = self._backlog.pop(0)
-            self._backlog_bytes -= len(dropped)
-
-    def _drain_backlog(self) -> bool:
-        while self._backlog:
-            try:
-                self._append(self._backlog[0])
-            except StorageError:
-                return False
-            self._backlog_bytes -= len(self._backlog.pop(0))
-        return True
+    def _emit_changes(
+        self, kind: int, what: str, changes: dict[str, Any], removed: list[str]
+    ) -> None:
+        self._check_open(what)
+        try:
+            body = self._encode((kind, self._now(), {"set": changes, "del": removed}))
+        except _ENCODE_ERRORS as e:
+            raise encode_problem(changes, what, e) from None
+        self._write(body)
 
     def _emit_config(self, changes: dict[str, Any], removed: list[str]) -> None:
-        self._check_open("config")
-        self._emit(Kind.CONFIG, {"set": changes, "del": removed})
+        self._emit_changes(Kind.CONFIG, "config", changes, removed)
 
     def _emit_summary(self, changes: dict[str, Any], removed: list[str]) -> None:
-        self._check_open("summary")
-        self._emit(Kind.SUMMARY, {"set": changes, "del": removed})
+        self._emit_changes(Kind.SUMMARY, "summary", changes, removed)
 
     def _set_info(self, field: str, value: Any) -> None:
         self._check_open(field)
@@ -279,7 +274,10 @@ class Run:
         commit: bool | None = None,
         sync: bool | None = None,
     ) -> None:
-        """Log a dict of values as one history row (see docs/sdk.md for step rules)."""
+        """Log a dict of values as one history row (see docs/sdk.md for step rules).
+
+        A call that raises records nothing and changes nothing (step, summary).
+        """
         if self._finished or self._orphaned:
             self._check_open("log()")
         if type(data) is not dict:
@@ -290,55 +288,66 @@ class Run:
             data = flatten(data)
         if step is None:
             row = self._step
-            if commit is not False:
-                self._step = row + 1
+            next_step = row if commit is False else row + 1
         else:
-            row = self._row_for_step(step, commit)
+            row, next_step = self._row_for_step(step, commit)
         if self._step_sync:
             data = self._add_step_metrics(data)
-        body = self._encode((2, self._now(), (row, data)))
-        if len(body) > _LARGE_ROW and not self._large_warned:
-            self._large_warned = True
-            warnings.warn(
-                f"runbase: run {self._id} logged a row of {len(body) >> 20} MB; it is stored, "
-                "but rows this large make charts and history slow. Log large data as files "
-                "(run.save) instead.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-        if self._backlog:
-            self._spill(body)
+        try:
+            body = self._encode((2, self._now(), (row, data)))
+        except _ENCODE_ERRORS as e:
+            raise encode_problem(data, "log", e) from None
+        if len(body) > _LARGE_ROW:
+            self._check_size(body)
+        if self._held:
+            self._backlog.hold(body)
         else:
             try:
                 self._append(body)
             except StorageError as e:
-                self._spill(body, e)
+                self._backlog.hold(body, e)
+        self._step = next_step
         if self._plain_summary:
             self._summary_state.values.update(data)
         else:
             self._summary_state.observe(data)
 
-    def _row_for_step(self, step: Any, commit: bool | None) -> int:
-        if isinstance(step, bool) or not hasattr(step, "__index__"):
-            raise TypeError(f"run.log(step=...) must be an int, got {type(step).__name__}")
-        step = int(step.__index__())
-        if step < 0:
-            raise ValueError(f"run.log(step={step}) must not be negative")
+    def _check_reserved(self) -> None:
+        """Say once per key when ``_step``, ``_timestamp`` or ``_runtime`` was logged.
+
+        Readers derive these three for every row, so logged values under these names
+        are not kept. Looking for them in log() would cost every call three lookups,
+        so the summary (which holds every key logged) is looked at instead, by the
+        heartbeat thread and at finish().
+        """
+        values = self._summary_state.values
+        for key in rows.RESERVED:
+            if key in values:
+                values.pop(key, None)
+                if key not in self._warned:
+                    self._warned.add(key)
+                    warning = rows.reserved_warning(self._id, key)
+                    warnings.warn(warning, RuntimeWarning, stacklevel=2)
+
+    def _check_size(self, body: bytes) -> None:
+        """Off the hot path: refuse records over the frame limit, warn once about large ones."""
+        rows.check_size(self._id, body)
+        if "large row" not in self._warned:
+            self._warned.add("large row")
+            warnings.warn(rows.large_row_warning(self._id, body), RuntimeWarning, stacklevel=3)
+
+    def _row_for_step(self, step: Any, commit: bool | None) -> tuple[int, int]:
+        """(row, next step) for an explicit step; nothing changes until the row is written."""
+        step = rows.checked_step(step)
         current = self._step
         if step < current:
-            if not self._lower_step_warned:
-                self._lower_step_warned = True
+            if "lower step" not in self._warned:
+                self._warned.add("lower step")
                 warnings.warn(
-                    f"runbase: run {self._id} logged step {step}, lower than the current step "
-                    f"{current}. The data is kept as its own row at step {step} (not dropped); "
-                    "the next log() without step= continues at the current step. This warning "
-                    "is shown once per run.",
-                    RuntimeWarning,
-                    stacklevel=3,
+                    rows.lower_step_warning(self._id, step, current), RuntimeWarning, stacklevel=3
                 )
-            return step
-        self._step = step + 1 if commit else step
-        return step
+            return step, current
+        return step, step + 1 if commit else step
 
     def _add_step_metrics(self, data: dict[str, Any]) -> dict[str, Any]:
         # step_sync: rows that log a metric get the latest value of its step metric.
@@ -407,41 +416,6 @@ class Run:
 
         return save_files(self, str(glob_str), base_path=base_path, policy=policy)
 
-    # --- W&B calls runbase accepts without doing everything W&B does ------------------------
-
-    def watch(
-        self,
-        models: Any = None,
-        criterion: Any = None,
-        log: str | None = "gradients",
-        log_freq: int = 1000,
-        idx: int | None = None,
-        log_graph: bool = False,
-    ) -> None:
-        """Accepted so W&B scripts run; gradient and parameter histograms are not recorded yet."""
-        self._check_open("watch()")
-        if not self._watch_warned:
-            self._watch_warned = True
-            warnings.warn(
-                "runbase: watch() does not record gradients or parameters yet; training "
-                "continues and everything you log() is recorded.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-
-    def unwatch(self, models: Any = None) -> None:
-        """Counterpart of ``watch()``; nothing to undo."""
-
-    def alert(
-        self, title: str, text: str, level: str | None = None, wait_duration: Any = None
-    ) -> None:
-        """Print an alert line; it lands in the run's console logs (no Slack or email)."""
-        self._check_open("alert()")
-        print(f"runbase alert [{level or 'INFO'}] {title}: {text}", file=sys.stderr)
-
-    def mark_preempting(self) -> None:
-        """Accepted for W&B scripts; state is derived from the process, so nothing to mark."""
-
     # --- ending ----------------------------------------------------------------------------
 
     def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
@@ -456,19 +430,12 @@ class Run:
                 self._attachment.detach()
             except Exception as e:  # environment capture must never block finishing
                 print(f"runbase: run {self._id}: stopping capture failed: {e}", file=sys.stderr)
+        self._check_reserved()
         exit_record = self._encode((Kind.EXIT, self._now(), {"exit_code": code}))
         self._write(exit_record)
-        if self._backlog and not self._drain_backlog():
-            print(
-                f"runbase: run {self._id}: {len(self._backlog) - 1} records could not be written "
-                "(disk full?); they are lost. Free space in RUNBASE_DIR.",
-                file=sys.stderr,
-            )
-            # The end of the run is still worth recording if the small exit record fits.
-            try:
-                self._append(exit_record)
-            except StorageError:
-                pass
+        lost = self._backlog.finish(exit_record)
+        if lost:
+            print(lost, file=sys.stderr)  # shown even when silent: data was lost
         self._writer.close()
         if code == 0 and self.settings.resume in ("auto", True):
             resume.forget_auto_resume(self._root)
@@ -499,17 +466,3 @@ class Run:
 
     def __repr__(self) -> str:
         return f"<runbase.Run {self.path} name={self._name!r}>"
-
-
-def _check_tags(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        raise TypeError("tags must be a list of strings, not a single string (use [tag])")
-    tags = tuple(value)
-    for t in tags:
-        if not isinstance(t, str) or not t.strip():
-            raise TypeError(f"tags must be non-empty strings, got {t!r}")
-        if len(t) > 64:
-            raise ValueError(f"tag {t[:20]!r}... is longer than 64 characters")
-    return tuple(dict.fromkeys(tags))

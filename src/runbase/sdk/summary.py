@@ -140,8 +140,9 @@ class Summary:
         flat = flatten(data, "summary")
         if not flat:
             return
-        self._state.values.update(flat)
+        # Recorded first: a value the record file refuses raises and changes nothing.
         self._emit(flat, [])
+        self._state.values.update(flat)
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.update({key: value})
@@ -159,8 +160,10 @@ class Summary:
             raise AttributeError(f"summary has no key {key!r}") from None
 
     def __delitem__(self, key: str) -> None:
-        del self._state.values[key]
+        if key not in self._state.values:
+            raise KeyError(key)
         self._emit({}, [key])
+        del self._state.values[key]
 
     def __contains__(self, key: object) -> bool:
         return key in self._state.values

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 SMALL_ARRAY = 32
+MAX_DEPTH = 100
 _PLAIN = (float, int, str, bool, type(None))
 _PLAIN_SET = frozenset(_PLAIN)
 
@@ -25,15 +26,24 @@ def is_plain_flat(data: dict[str, Any], _plain: Any = _PLAIN_SET, _type: Any = t
 def flatten(data: Mapping[str, Any], what: str = "log") -> dict[str, Any]:
     """Flatten nested mappings into ``a.b`` keys and convert values.
 
-    Raises TypeError naming the key and the type of an unsupported value, before
-    anything is written, so a failing call logs nothing.
+    Raises TypeError naming the key and the type of an unsupported value (or a
+    dict nested too deeply or containing itself), and ValueError when two keys
+    flatten to the same name, before anything is written, so a failing call
+    logs nothing.
     """
     out: dict[str, Any] = {}
-    _flatten_into(out, "", data, what)
+    _flatten_into(out, "", data, what, {id(data)})
     return out
 
 
-def _flatten_into(out: dict[str, Any], prefix: str, data: Mapping[Any, Any], what: str) -> None:
+def _flatten_into(
+    out: dict[str, Any], prefix: str, data: Mapping[Any, Any], what: str, path: set[int]
+) -> None:
+    if len(path) > MAX_DEPTH:
+        raise TypeError(
+            f"{what}: the dict under {prefix[:-1][:80]!r}... is nested more than {MAX_DEPTH} "
+            "levels deep; log fewer levels (e.g. join some keys). Nothing from this call was logged"
+        )
     for k, v in data.items():
         if not isinstance(k, str):
             raise TypeError(
@@ -44,7 +54,18 @@ def _flatten_into(out: dict[str, Any], prefix: str, data: Mapping[Any, Any], wha
         if isinstance(v, Mapping):
             if not v:
                 continue
-            _flatten_into(out, key + ".", v, what)
+            if id(v) in path:
+                raise TypeError(
+                    f"{what}: the dict under {key!r} contains itself; log a copy without the cycle"
+                )
+            path.add(id(v))
+            _flatten_into(out, key + ".", v, what, path)
+            path.discard(id(v))
+        elif key in out:
+            raise ValueError(
+                f"{what}: two values for the key {key!r}: a nested dict and a dotted key both "
+                "flatten to it. Rename one of them; nothing from this call was logged"
+            )
         else:
             out[key] = convert(v, key, what)
 
@@ -66,14 +87,28 @@ def convert(value: Any, key: str, what: str = "log") -> Any:
     if module == "torch":
         return _from_torch(value, key, what)
     if isinstance(value, list | tuple):
-        if len(value) > 100_000:
-            raise TypeError(f"{what}: {key!r} is a sequence of {len(value)} items; too long")
-        return [convert(v, key, what) for v in value]
+        return _convert_sequence(value, key, what, 0)
     raise TypeError(
         f"{what}: {key!r} has a value of type {t.__module__}.{t.__qualname__}, which runbase "
         "cannot store; log numbers, strings, booleans, None, lists of those, numpy values "
         "or torch tensors (convert it first, e.g. float(x) or str(x))"
     )
+
+
+def _convert_sequence(value: list[Any] | tuple[Any, ...], key: str, what: str, depth: int) -> Any:
+    if len(value) > 100_000:
+        raise TypeError(f"{what}: {key!r} is a sequence of {len(value)} items; too long")
+    if depth >= MAX_DEPTH:
+        raise TypeError(
+            f"{what}: {key!r} holds lists nested more than {MAX_DEPTH} levels deep (or a list "
+            "that contains itself); log a flatter copy"
+        )
+    return [
+        _convert_sequence(v, key, what, depth + 1)
+        if isinstance(v, list | tuple)
+        else convert(v, key, what)
+        for v in value
+    ]
 
 
 def _from_numpy(value: Any, key: str, what: str) -> Any:
@@ -111,3 +146,47 @@ def _from_torch(value: Any, key: str, what: str) -> Any:
         f"{what}: {key!r} is a tensor of {n} elements; runbase stores tensors of at most "
         f"{SMALL_ARRAY} numbers. Log a summary of it instead (e.g. t.mean().item())"
     )
+
+
+def encode_problem(values: Mapping[str, Any], what: str, error: Exception) -> Exception:
+    """msgspec's bare OverflowError/RecursionError as an error naming the key and the fix.
+
+    Called only after encoding failed, so the common path pays nothing for it.
+    """
+    found = _unencodable(values, "")
+    if found is None:
+        return error
+    key, value, e = found
+    if isinstance(e, OverflowError) and isinstance(value, int):
+        digits = str(value) if value.bit_length() < 200 else f"an int of {value.bit_length()} bits"
+        return ValueError(
+            f"{what}: {key!r} is {digits}, outside the range of integers runbase stores "
+            "(-2**63 to 2**64 - 1). Log float(x), or str(x) to keep every digit; nothing "
+            "from this call was recorded"
+        )
+    if isinstance(e, RecursionError):
+        return TypeError(
+            f"{what}: {key!r} is nested too deeply or contains itself; log a flatter copy. "
+            "Nothing from this call was recorded"
+        )
+    return TypeError(f"{what}: {key!r} cannot be stored ({e}); nothing from this call was recorded")
+
+
+def _unencodable(values: Mapping[Any, Any], prefix: str) -> tuple[str, Any, Exception] | None:
+    from msgspec.msgpack import encode
+
+    for k, v in values.items():
+        key = f"{prefix}{k}"
+        try:
+            encode(v)
+        except RecursionError as e:
+            return key, v, e
+        except (OverflowError, TypeError) as e:
+            if isinstance(v, Mapping):
+                inner = _unencodable(v, key + ".")
+            elif isinstance(v, list | tuple):
+                inner = _unencodable({f"[{i}]": x for i, x in enumerate(v)}, key)
+            else:
+                inner = None
+            return inner or (key, v, e)
+    return None
