@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy --strict src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/errors.py src/runbase/version.py
 
 test: $(STAMP) $(TORCH_STAMP) ui chromium
 	$(MAKE) lint

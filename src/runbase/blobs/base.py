@@ -112,7 +112,7 @@ def read_chunks(source: Source, chunk_size: int = CHUNK) -> Iterator[bytes]:
     """Chunks of a binary file object or an iterable of bytes, never the whole at once."""
     read = getattr(source, "read", None)
     if read is None:
-        for chunk in source:  # type: ignore[union-attr]
+        for chunk in source:
             if not isinstance(chunk, bytes | bytearray | memoryview):
                 raise UsageError(
                     f"put_stream got a chunk of type {type(chunk).__name__}: "

@@ -134,10 +134,10 @@ class _Reader(io.RawIOBase):
             return bytes(self._reader.readall())
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        return self._reader.seek(offset, whence)
+        return int(self._reader.seek(offset, whence))
 
     def tell(self) -> int:
-        return self._reader.tell()
+        return int(self._reader.tell())
 
     def close(self) -> None:
         if not self.closed:

@@ -113,7 +113,8 @@ class S3BlobStore(ObjectStoreBlobs):
     def _sign(self, method: str, sha256: str, expires_in: timedelta) -> str:
         digest = check_digest(sha256)
         with self._errors(digest):
-            return obstore.sign(self._store, method, key_for(digest), expires_in)  # type: ignore[arg-type]
+            url: str = obstore.sign(self._store, method, key_for(digest), expires_in)  # type: ignore[call-overload]
+            return url
 
 
 def _checked(chunks: Iterable[bytes], expected: Hashing) -> Iterator[bytes]:

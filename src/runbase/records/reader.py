@@ -45,7 +45,7 @@ def _frame_ok(buf: bytes, pos: int) -> bool:
     n, crc = HEADER.unpack_from(buf, pos)
     if n == 0 or n > MAX_FRAME or pos + HEADER_SIZE + n > len(buf):
         return False
-    return zlib.crc32(memoryview(buf)[pos + HEADER_SIZE : pos + HEADER_SIZE + n]) == crc
+    return bool(zlib.crc32(memoryview(buf)[pos + HEADER_SIZE : pos + HEADER_SIZE + n]) == crc)
 
 
 def _no_ext(code: int, data: memoryview) -> object:

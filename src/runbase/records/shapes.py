@@ -183,10 +183,11 @@ def _changes(what: str) -> Callable[[Any], Checked]:
         if dels is not None and type(dels) is not list:
             return DROP, [f"'del' is {_short(dels)}, not a list"]
         notes: list[str] = []
-        out = {"set": _clean_dict(sets or {}, what, notes), "del": []}
+        kept: list[str] = []
+        out = {"set": _clean_dict(sets or {}, what, notes), "del": kept}
         for k in dels or ():
             if (why := key_problem(k)) is None:
-                out["del"].append(k)
+                kept.append(k)
             else:
                 notes.append(f"{what} deletion: {why}: dropped")
         return out, notes

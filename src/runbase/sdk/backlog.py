@@ -20,7 +20,7 @@ from runbase.records import Kind, StorageError
 
 LIMIT = 256 << 20
 
-_WHAT = {
+_WHAT: dict[int, tuple[str, str]] = {
     Kind.HISTORY: ("history row", "history rows"),
     Kind.SYSTEM: ("system-metrics sample", "system-metrics samples"),
     Kind.OUTPUT: ("batch of console lines", "batches of console lines"),

@@ -124,8 +124,8 @@ class Config:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Config):
-            return self._items == other._items
-        return isinstance(other, Mapping) and self._items == dict(other)
+            return bool(self._items == other._items)
+        return isinstance(other, Mapping) and bool(self._items == dict(other))
 
     def __repr__(self) -> str:
         return repr(self._items)

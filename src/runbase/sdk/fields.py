@@ -91,7 +91,7 @@ def text(arg: str, value: Any, context: str = "init") -> str | None:
             f"Shorten it{' (put long text in notes=)' if arg != 'notes' else ''}.",
             value,
         )
-    return value
+    return str(value)
 
 
 def path_name(arg: str, value: Any, context: str = "init") -> str:
@@ -101,7 +101,7 @@ def path_name(arg: str, value: Any, context: str = "init") -> str:
     problem = id_problem(value) if arg == "id" else name_problem(arg, value)
     if problem:
         raise _refuse(arg, context, problem, f"Choose another {arg}.", value)
-    return value
+    return str(value)
 
 
 def tags(value: Any, context: str = "init") -> tuple[str, ...]:

@@ -115,9 +115,9 @@ def init(
     config_dict = _checked_config(config)
 
     if s.mode == "disabled":
-        run = DisabledRun(s, config_dict)
-        process.set_globals(run)
-        return run
+        disabled = DisabledRun(s, config_dict)
+        process.set_globals(disabled)
+        return disabled
 
     policy = s.reinit if s.reinit != "default" else None
     if policy is None:
@@ -189,7 +189,7 @@ def _resume_mode(value: Any) -> str | None:
             f"resume={value!r} is not valid; use one of {', '.join(map(repr, _RESUME_VALUES))}, "
             "True or False"
         )
-    return value
+    return str(value)
 
 
 def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
@@ -232,7 +232,7 @@ def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
     resumed = existing is not None
 
     project_dir = seg_dir.parent.parent
-    if resumed:
+    if existing is not None:
         name = s.name or existing.name or run_id
     else:
         try:

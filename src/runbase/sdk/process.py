@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from runbase.sdk.settings import Settings
 
@@ -54,7 +54,7 @@ _GLOBAL_NAMES = (
 def _bind_globals(run: Any, source: Any) -> None:
     mod = sys.modules["runbase"]
     STATE.global_run = run
-    mod.run = run
+    setattr(mod, "run", run)  # noqa: B010 - the module is runbase's, seen as a plain ModuleType
     for name in _GLOBAL_NAMES:
         setattr(mod, name, getattr(source, name))
 
@@ -132,7 +132,7 @@ def install_hooks() -> None:
     sys.excepthook = excepthook
     original_exit = sys.exit
 
-    def exit(code: object = None) -> None:  # noqa: A001 - mirrors sys.exit
+    def exit(code: str | int | None = None) -> NoReturn:  # noqa: A001 - mirrors sys.exit
         STATE.exit_code = exit_code_of(code)
         original_exit(code)
 

@@ -85,7 +85,8 @@ def _auto_key(root: Path) -> Path:
 def auto_resume_id(root: Path) -> str | None:
     """The id of the last run of this program in this folder that did not finish cleanly."""
     try:
-        return json.loads(_auto_key(root).read_text())["run_id"]
+        run_id = json.loads(_auto_key(root).read_text())["run_id"]
+        return run_id if isinstance(run_id, str) else None
     except (OSError, ValueError, KeyError):
         return None
 

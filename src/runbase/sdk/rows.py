@@ -27,7 +27,7 @@ def checked_step(step: Any) -> int:
             f"run.log(step={step}) is too large: steps must be below 2**63 - 1. "
             "Nothing was logged and the run's step is unchanged"
         )
-    return step
+    return int(step)
 
 
 def lower_step_warning(run_id: str, step: int, current: int) -> str:

@@ -9,7 +9,7 @@ import time
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import msgspec
@@ -191,7 +191,7 @@ class Run(WandbExtras):
     @property
     def offline(self) -> bool:
         """True in offline mode."""
-        return self.settings.mode == "offline"
+        return bool(self.settings.mode == "offline")
 
     @property
     def disabled(self) -> bool:
@@ -452,7 +452,7 @@ class Run(WandbExtras):
     def __enter__(self) -> Run:
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Literal[False]:
         if exc_type is None:
             code = 0
         elif issubclass(exc_type, SystemExit):

@@ -101,7 +101,7 @@ def validate_reinit(value: Any) -> str:
         )
         return "finish_previous" if value else "return_previous"
     if value == "default" or value in REINIT_VALUES:
-        return value
+        return str(value)
     raise ValueError(
         f"reinit={value!r} is not valid; use one of {', '.join(map(repr, REINIT_VALUES))}"
     )

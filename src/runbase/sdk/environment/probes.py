@@ -68,7 +68,7 @@ def program(explicit: str | None) -> str:
         return _notebook_name() or "<notebook>"
     main_file = getattr(sys.modules.get("__main__"), "__file__", None)
     if main_file:
-        return os.path.abspath(main_file)
+        return os.path.abspath(str(main_file))
     if sys.argv and sys.argv[0] == "-c":
         return "<python -c>"
     return NO_PROGRAM

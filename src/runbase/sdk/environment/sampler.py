@@ -179,7 +179,7 @@ SAMPLER = _Sampler()
 
 def _reset_after_fork() -> None:
     # The sampler thread does not exist in a forked child, and its lock may be held.
-    SAMPLER.__init__()
+    _Sampler.__init__(SAMPLER)
 
 
 os.register_at_fork(after_in_child=_reset_after_fork)

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from runbase.records import Kind
@@ -72,7 +72,7 @@ class TeeClient:
 
     def __init__(
         self,
-        channels: list[Channel],
+        channels: Sequence[Channel],
         on_lost: Callable[[], None] | None = None,
         hand_over: bool = False,
         hold: list[int] | None = None,
@@ -120,7 +120,7 @@ class TeeClient:
 
     @staticmethod
     def _spawn(
-        channels: list[Channel], ctl_r: int, out_w: int, hold: list[int]
+        channels: Sequence[Channel], ctl_r: int, out_w: int, hold: list[int]
     ) -> subprocess.Popen[bytes] | None:
         if getattr(sys, "frozen", False) or not sys.executable:
             return None  # sys.executable is not an interpreter we could start
@@ -148,7 +148,7 @@ class TeeClient:
             return None
 
     @staticmethod
-    def _run_on_thread(channels: list[Channel], ctl_r: int, out_w: int) -> None:
+    def _run_on_thread(channels: Sequence[Channel], ctl_r: int, out_w: int) -> None:
         from runbase.sdk.environment.teeproc import Channel as TeeChannel
         from runbase.sdk.environment.teeproc import Tee
 

@@ -132,13 +132,14 @@ class Tee:
 
     def _step(self) -> None:
         self._flush_out()
-        want_out = self.out is not None and bool(self.outbox)
+        out = self.out
+        want_out = out is not None and bool(self.outbox)
         if want_out != self._out_polled:
-            if want_out:
-                self.poll.register(self.out, select.POLLOUT)
+            if out is not None and want_out:
+                self.poll.register(out, select.POLLOUT)
             else:
                 self.poll.unregister(self._out_polled_fd)
-            self._out_polled, self._out_polled_fd = want_out, self.out
+            self._out_polled, self._out_polled_fd = want_out, -1 if out is None else out
         events = self.poll.poll(self._timeout())
         # Commands first: bytes that came with them were written after them, or
         # (a run's first Join) belong to the run they name.
