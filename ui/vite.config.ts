@@ -1,14 +1,20 @@
-import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
 
 // The build lands inside the Python package, which serves it (no Node at run time).
 export default defineConfig({
   base: "/",
+  plugins: [react()],
   build: {
     outDir: "../src/runbase/server/static",
     emptyOutDir: true,
-    chunkSizeWarningLimit: 600,
+    chunkSizeWarningLimit: 800,
   },
   server: {
     proxy: { "/api": "http://127.0.0.1:8765" },
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.{ts,tsx}"],
   },
 });

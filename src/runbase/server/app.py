@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from runbase.server.api_v1 import router as api_v1_router
+from runbase.server.changes import router as changes_router
 from runbase.server.filters import FilterError
 from runbase.server.state import StoreHolder
 
@@ -41,6 +42,7 @@ def create_app(store_url_or_dir: str | Path | None = None, sync_interval: float 
     url = str(store_url_or_dir) if store_url_or_dir is not None else None
     app.state.store = StoreHolder(url, min_interval=sync_interval)
     app.include_router(api_v1_router, prefix="/api/v1")
+    app.include_router(changes_router, prefix="/api/v1")
     _install_error_handlers(app)
     _install_front_end(app)
     return app
