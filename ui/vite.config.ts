@@ -14,7 +14,9 @@ export default defineConfig({
     proxy: { "/api": "http://127.0.0.1:8765" },
   },
   test: {
-    environment: "jsdom",
+    // Pure modules run in Node; component tests ask for jsdom in their first line.
+    environment: "node",
     include: ["src/**/*.test.{ts,tsx}"],
+    setupFiles: ["src/test/setup.ts"],
   },
 });

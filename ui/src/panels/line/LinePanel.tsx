@@ -52,7 +52,7 @@ export function LinePanel({ spec, ctx, visible, onSpecChange }: PanelProps<LineS
   const range = spec.ranges?.x ?? null;
   const { smoothing, logY } = spec.options;
   const base = ctx.source.query(key, spec.x, range);
-  const enabled = visible && ctx.linesReady && (base.enabled ?? true) !== false;
+  const enabled = visible && ctx.linesReady && ctx.lines.length > 0 && base.enabled !== false;
   const q = useQuery({ ...base, enabled, placeholderData: keepPreviousData });
   const drawn = useMemo(
     () => drawnLines(ctx.lines, q.data ?? [], { smoothing, logY }),

@@ -90,13 +90,15 @@ export function plotOptions(
     axes: [
       {
         label: xLabel(s.x),
-        labelSize: 18,
+        labelSize: 20,
+        labelGap: 2,
         size: 28,
         values: timeX ? undefined : s.x === "_runtime" ? (_u, v) => v.map((t) => fmtDuration(t)) : (_u, v) => v.map(fmtTick),
       },
       {
         label: s.yLabel,
-        labelSize: 18,
+        labelSize: 22,
+        labelGap: 4,
         size: fitTicks,
         // uPlot's own log axis labels only the decades; ours would label every minor tick.
         values: s.logY ? undefined : (_u, v) => v.map(fmtTick),
