@@ -3,15 +3,17 @@
 // index.html for each, so any of them can be reloaded and shared.
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
-import { createBrowserRouter, Link, Outlet, ScrollRestoration, useParams } from "react-router";
+import { createBrowserRouter, Link, Outlet, ScrollRestoration, useParams, type LoaderFunctionArgs } from "react-router";
 import { RouterProvider } from "react-router/dom";
 import { ApiError } from "../api/client";
 import { NotFound } from "../common/NotFound";
 import { useChangeFeed } from "../data/changeFeed";
+import { columnsQuery, projectQuery, runsPageQuery } from "../data/runs";
 import { isRunTab } from "../lib/paths";
 import { ProjectsPage } from "../projects/ProjectsPage";
-import { RunPage } from "../run/RunPage";
+import { RunPage, runQuery } from "../run/RunPage";
+import { toMongo } from "../workspace/filters";
+import { parseView } from "../workspace/view";
 import { WorkspacePage } from "../workspace/WorkspacePage";
 
 export function makeQueryClient(): QueryClient {
@@ -56,14 +58,35 @@ function Run() {
   return <RunPage key={`${entity}/${project}/${runId}`} entity={entity} project={project} runId={runId} tab={tab} />;
 }
 
+const client = makeQueryClient();
+
+// Loaders start a page's first requests while the page's code still runs (they
+// never wait for them: the page shows its own loading and error states).
+function workspaceLoader({ params, request }: LoaderFunctionArgs): null {
+  const [e, p] = [params.entity ?? "", params.project ?? ""];
+  void client.prefetchQuery(projectQuery(e, p));
+  void client.prefetchQuery(columnsQuery(e, p));
+  const view = parseView(new URL(request.url).searchParams);
+  if (!view.group) {
+    const q = { filters: toMongo(view.filters) ?? undefined, search: view.search || undefined, order: view.sort };
+    void client.prefetchQuery(runsPageQuery(e, p, q, 0));
+  }
+  return null;
+}
+
+function runLoader({ params }: LoaderFunctionArgs): null {
+  void client.prefetchQuery(runQuery({ entity: params.entity ?? "", project: params.project ?? "", runId: params.runId ?? "" }));
+  return null;
+}
+
 const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [
       { path: "/", element: <ProjectsPage /> },
-      { path: "/:entity/:project", element: <Workspace /> },
-      { path: "/:entity/:project/runs/:runId", element: <Run /> },
-      { path: "/:entity/:project/runs/:runId/:tab", element: <Run /> },
+      { path: "/:entity/:project", element: <Workspace />, loader: workspaceLoader, shouldRevalidate: () => false },
+      { path: "/:entity/:project/runs/:runId", element: <Run />, loader: runLoader },
+      { path: "/:entity/:project/runs/:runId/:tab", element: <Run />, loader: runLoader },
       { path: "*", element: <NotFound /> },
     ],
   },
@@ -75,7 +98,6 @@ function Feed({ client }: { client: QueryClient }) {
 }
 
 export function App() {
-  const [client] = useState(makeQueryClient);
   return (
     <QueryClientProvider client={client}>
       <Feed client={client} />

@@ -3,7 +3,7 @@
 // near it), so a project with hundreds of metrics does not fire hundreds of
 // requests at once.
 
-import { useEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { panelKind, type PanelContext, type PanelSpec } from "./registry";
 
 export function sectionOf(key: string): string {
@@ -25,6 +25,11 @@ export function sections(specs: PanelSpec[], section = sectionOf): [string, Pane
 function useOnScreen(margin = "200px"): [React.RefObject<HTMLDivElement | null>, boolean] {
   const ref = useRef<HTMLDivElement>(null);
   const [on, setOn] = useState(false);
+  useLayoutEffect(() => {
+    // On screen at once when it is: no frame lost waiting for the first observation.
+    const r = ref.current?.getBoundingClientRect();
+    if (r && r.top < innerHeight + 200 && r.bottom > -200 && r.width > 0) setOn(true);
+  }, []);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -35,9 +40,18 @@ function useOnScreen(margin = "200px"): [React.RefObject<HTMLDivElement | null>,
   return [ref, on];
 }
 
-function PanelSlot({ spec, ctx, onSpecChange }: { spec: PanelSpec; ctx: PanelContext; onSpecChange: (s: PanelSpec) => void }) {
+const PanelSlot = memo(function PanelSlot({
+  spec,
+  ctx,
+  onChange,
+}: {
+  spec: PanelSpec;
+  ctx: PanelContext;
+  onChange: (id: string, s: PanelSpec) => void;
+}) {
   const [ref, visible] = useOnScreen();
   const kind = panelKind(spec.kind);
+  const onSpecChange = useCallback((s: PanelSpec) => onChange(spec.id, s), [onChange, spec.id]);
   return (
     <div ref={ref} className="panel-slot">
       {kind ? (
@@ -47,9 +61,9 @@ function PanelSlot({ spec, ctx, onSpecChange }: { spec: PanelSpec; ctx: PanelCon
       )}
     </div>
   );
-}
+});
 
-export function PanelGrid({
+export const PanelGrid = memo(function PanelGrid({
   specs,
   ctx,
   emptyText = "No metrics logged yet.",
@@ -68,8 +82,13 @@ export function PanelGrid({
   const [changed, setChanged] = useState<{ x?: string; map: Record<string, PanelSpec> }>({ map: {} });
   const x = specs[0]?.x;
   const mineById = changed.x === x ? changed.map : {};
-  const change = (id: string, n: PanelSpec) =>
-    setChanged((c) => ({ x, map: { ...(c.x === x ? c.map : {}), [id]: n } }));
+  const xRef = useRef(x);
+  xRef.current = x;
+  const change = useCallback(
+    (id: string, n: PanelSpec) =>
+      setChanged((c) => ({ x: xRef.current, map: { ...(c.x === xRef.current ? c.map : {}), [id]: n } })),
+    [],
+  );
   if (specs.length === 0) return <div className={`chart-grid ${className}`}><div className="empty">{emptyText}</div></div>;
   const toggle = (name: string) =>
     setCollapsed((c) => {
@@ -93,7 +112,7 @@ export function PanelGrid({
                 const mine = mineById[s.id];
                 const spec = mine ? { ...s, ranges: mine.ranges } : s;
                 return (
-                  <PanelSlot key={s.id} spec={spec} ctx={ctx} onSpecChange={(n) => change(s.id, n)} />
+                  <PanelSlot key={s.id} spec={spec} ctx={ctx} onChange={change} />
                 );
               })}
             </div>
@@ -102,4 +121,4 @@ export function PanelGrid({
       ))}
     </div>
   );
-}
+});

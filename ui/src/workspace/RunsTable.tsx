@@ -5,16 +5,15 @@
 // collapses it, and its runs are paged from the group's offset.
 
 import { useQueries, useQueryClient } from "@tanstack/react-query";
-import { flexRender, getCoreRowModel, useReactTable, type Column } from "@tanstack/react-table";
+import { getCoreRowModel, useReactTable, type Column } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Group, Run, RunQuery, RunsPage } from "../api/endpoints";
 import { keys } from "../data/keys";
 import type { ColumnLayout } from "../data/prefs";
 import { PAGE, runsPageQuery } from "../data/runs";
-import { fmtValue } from "../lib/format";
 import { columnTitle, groupKey, groupLabel, orderedColumns, type RunColumn } from "./columns";
-import { EyeIcon, RunEye, GroupRow } from "./rows";
+import { EyeIcon, GroupRow, RunRow, type RowActions } from "./rows";
 
 export const ROW_H = 30;
 /** Checkbox and eye columns: with Name they stay on the left when scrolling sideways. */
@@ -132,12 +131,32 @@ export function RunsTable(props: RunsTableProps) {
     autoResetAll: false,
   });
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
+  const cols = table.getVisibleLeafColumns();
+  // Rows are memoised: their handlers reach the latest state through refs.
+  const latest = useRef({ hooks, selected, onSelected: props.onSelected });
+  latest.current = { hooks, selected, onSelected: props.onSelected };
+  const actions = useMemo(
+    (): RowActions => ({
+      toggleVisible: (r) => latest.current.hooks.toggleVisible(r),
+      setColor: (r, c) => latest.current.hooks.setColor(r, c),
+      select: (r, on) => {
+        const n = new Set(latest.current.selected);
+        if (on) n.add(r.id);
+        else n.delete(r.id);
+        latest.current.onSelected(n);
+      },
+    }),
+    [],
+  );
   const width = headers.reduce((a, h) => a + h.getSize(), 0) + PIN_NAME;
 
   const userSort = props.sort.split(",").pop() ?? "";
   const sortKey = userSort.replace(/^[-+]/, "");
-  const pinStyle = (c: Column<Run>) =>
-    c.getIsPinned() === "left" ? { width: c.getSize(), left: PIN_NAME + c.getStart("left") } : { width: c.getSize() };
+  const pinStyle = useCallback(
+    (c: Column<Run>) =>
+      c.getIsPinned() === "left" ? { width: c.getSize(), left: PIN_NAME + c.getStart("left") } : { width: c.getSize() },
+    [],
+  );
 
   const loadedRuns = (): Run[] =>
     qc.getQueriesData<RunsPage>({ queryKey: keys.runsPages(entity, project, query) }).flatMap(([, d]) => d?.runs ?? []);
@@ -221,41 +240,19 @@ export function RunsTable(props: RunsTableProps) {
                 </div>
               );
             }
-            const row = table.getRow(r.id);
-            const isSel = selected.has(r.id);
             return (
-              <div key={r.id} className={`rt-row${item.inGroup ? " in-group" : ""}${isSel ? " selected" : ""}`} style={{ top }} data-run-id={r.id}>
-                <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }}>
-                  <input
-                    type="checkbox"
-                    checked={isSel}
-                    onChange={(e) => {
-                      const n = new Set(selected);
-                      if (e.target.checked) n.add(r.id);
-                      else n.delete(r.id);
-                      props.onSelected(n);
-                    }}
-                  />
-                </div>
-                <div className="rt-cell rt-eye rt-pin" style={{ left: PIN_CHECK }}>
-                  <RunEye run={r} inGroup={item.inGroup} hooks={hooks} />
-                </div>
-                {row.getVisibleCells().map((cell) => {
-                  const m = (cell.column.columnDef as RunColumn).meta;
-                  const pin = cell.column.getIsPinned() === "left";
-                  const raw = m.value(r);
-                  return (
-                    <div
-                      key={cell.id}
-                      className={`rt-cell rt-${m.group}${pin ? " rt-pin rt-pin-last" : ""}`}
-                      style={pinStyle(cell.column)}
-                      title={typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined}
-                    >
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </div>
-                  );
-                })}
-              </div>
+              <RunRow
+                key={r.id}
+                row={table.getRow(r.id)}
+                cols={cols}
+                top={top}
+                inGroup={item.inGroup}
+                selected={selected.has(r.id)}
+                visible={hooks.isVisible(r)}
+                color={hooks.colorOf(r.id)}
+                pinStyle={pinStyle}
+                actions={actions}
+              />
             );
           })}
         </div>

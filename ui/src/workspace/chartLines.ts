@@ -3,7 +3,7 @@
 // run whose eye is on, less every run whose eye is off, whether or not its table
 // row is loaded. Grouped: one line per drawn group, the mean of its first runs.
 
-import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
 import { api, type Group, type Run, type RunQuery } from "../api/endpoints";
 import { keys } from "../data/keys";
@@ -18,14 +18,12 @@ const MAX_GROUP_RUNS = 200;
 
 type Slim = Pick<Run, "id" | "name">;
 
-async function firstRuns(qc: QueryClient, e: string, p: string, q: RunQuery, n: number): Promise<Slim[]> {
-  // The table's first page when it holds them: one request serves both.
-  if (n <= PAGE) return (await qc.fetchQuery(runsPageQuery(e, p, q, 0))).runs.slice(0, n);
-  return (await api.runs(e, p, q, 0, n)).runs;
-}
+const slim = (r: Slim): Slim => ({ id: r.id, name: r.name });
 
-async function flatLines(qc: QueryClient, e: string, p: string, q: RunQuery, n: number, eyeOn: string[]) {
-  const first = await firstRuns(qc, e, p, q, n);
+/** The runs switched on beyond the first N (``known``, or fetched when N is more
+ * than the table's first page holds). */
+async function flatLines(e: string, p: string, q: RunQuery, n: number, known: Slim[] | null, eyeOn: string[]) {
+  const first = known ?? (await api.runs(e, p, q, 0, n)).runs;
   const firstIds = new Set(first.map((r) => r.id));
   const extraIds = eyeOn.filter((id) => !firstIds.has(id)).slice(-MAX_LINES);
   let extra: Slim[] = [];
@@ -35,7 +33,6 @@ async function flatLines(qc: QueryClient, e: string, p: string, q: RunQuery, n: 
     const filters = q.filters ? { $and: [q.filters, byId] } : byId;
     extra = (await api.runs(e, p, { ...q, filters }, 0, extraIds.length)).runs;
   }
-  const slim = (r: Slim) => ({ id: r.id, name: r.name });
   return { first: first.map(slim), extra: extra.map(slim) };
 }
 
@@ -72,7 +69,6 @@ export function useChartLines(args: {
   total: number | null;
 }): ChartLines {
   const { entity: e, project: p, query, maxRuns, prefs, groupBy, groups, total } = args;
-  const qc = useQueryClient();
   const by = groupBy?.id ?? "";
   const groupPref = useMemo(() => (g: Group) => `${by}=${groupKey(g)}`, [by]);
   const eyeOn = useMemo(() => Object.keys(prefs.eye).filter((id) => prefs.eye[id]), [prefs.eye]);
@@ -81,10 +77,22 @@ export function useChartLines(args: {
     return groups.filter((g, i) => prefs.groupEye[groupPref(g)] ?? i < maxRuns).slice(0, MAX_LINES);
   }, [groupBy, groups, prefs.groupEye, maxRuns, groupPref]);
 
+  // Usually the first N runs are the table's first page (one request serves both),
+  // and only runs switched on beyond them need a request of their own.
+  const page0 = useQuery({ ...runsPageQuery(e, p, query, 0), enabled: !groupBy, placeholderData: keepPreviousData });
+  const known = useMemo(
+    () => (maxRuns <= PAGE && page0.data ? page0.data.runs.slice(0, maxRuns).map(slim) : null),
+    [maxRuns, page0.data],
+  );
+  const extraOn = useMemo(() => {
+    const firstIds = new Set((known ?? []).map((r) => r.id));
+    return eyeOn.filter((id) => !firstIds.has(id));
+  }, [known, eyeOn]);
+  const fetchFlat = !groupBy && (maxRuns > PAGE || extraOn.length > 0);
   const flat = useQuery({
-    queryKey: keys.lines(e, p, { mode: "runs", query, maxRuns, eyeOn }),
-    queryFn: () => flatLines(qc, e, p, query, maxRuns, eyeOn),
-    enabled: !groupBy,
+    queryKey: keys.lines(e, p, { mode: "runs", query, maxRuns, eyeOn: extraOn, known: known?.map((r) => r.id) }),
+    queryFn: () => flatLines(e, p, query, maxRuns, maxRuns > PAGE ? null : known, extraOn),
+    enabled: fetchFlat && (maxRuns > PAGE || known !== null),
     placeholderData: keepPreviousData,
   });
   const grouped = useQuery({
@@ -96,12 +104,13 @@ export function useChartLines(args: {
 
   const result = useMemo((): ChartLines => {
     if (!groupBy) {
-      const d = flat.data;
+      // While the extra runs load, the first N stay drawn.
+      const d = (fetchFlat && flat.data) || (known ? { first: known, extra: [] } : undefined);
       if (!d) return { lines: [], ready: false, firstIds: null, text: "" };
       const runs = [...d.first.filter((r) => prefs.eye[r.id] !== false), ...d.extra].slice(0, MAX_LINES);
       return {
         lines: runs.map((r) => ({ id: r.id, name: r.name || r.id, color: colorOf(e, p, r.id) })),
-        ready: !flat.isPlaceholderData,
+        ready: fetchFlat ? !!flat.data && !flat.isPlaceholderData : !page0.isPlaceholderData,
         firstIds: new Set(d.first.map((r) => r.id)),
         text: `${runs.length} of ${total ?? "?"} visualised`,
       };
@@ -125,7 +134,7 @@ export function useChartLines(args: {
     const s = all.length === 1 ? "" : "s";
     const text = `${lines.length} of ${all.length} group${s} visualised`;
     return { lines, ready: !grouped.isPlaceholderData, firstIds: null, text };
-  }, [groupBy, flat.data, flat.isPlaceholderData, grouped.data, grouped.isPlaceholderData, prefs, groups, drawnGroups, total, e, p, groupPref]);
+  }, [groupBy, fetchFlat, known, page0.isPlaceholderData, flat.data, flat.isPlaceholderData, grouped.data, grouped.isPlaceholderData, prefs, groups, drawnGroups, total, e, p, groupPref]);
 
   // The drawn lines get distinct colours while the palette lasts.
   const ids = result.lines.map((l) => l.id).join("\n");

@@ -1,7 +1,11 @@
-// Pieces of the runs table's rows: the eye (drawn on charts or not) with the
-// run's colour, and a group's header row.
+// The runs table's rows: a run (checkbox, eye with the run's colour, cells) and a
+// group's header.
 
+import { flexRender, type Column, type Row } from "@tanstack/react-table";
+import { memo } from "react";
 import type { Group, Run } from "../api/endpoints";
+import { fmtValue } from "../lib/format";
+import type { RunColumn } from "./columns";
 import type { RowHooks } from "./RunsTable";
 
 export function EyeIcon() {
@@ -19,31 +23,76 @@ function Dot({ on, color }: { on: boolean; color: string }) {
   return <span className="dot" style={{ background: on ? color : "transparent", borderColor: color }} />;
 }
 
-export function RunEye({ run, inGroup, hooks }: { run: Run; inGroup: boolean; hooks: RowHooks }) {
-  const on = hooks.isVisible(run);
-  const color = hooks.colorOf(run.id);
-  const tip = inGroup
-    ? on
-      ? "Leave out of the group's line"
-      : "Count in the group's line"
-    : on
-      ? "Hide from charts"
-      : "Show on charts";
-  return (
-    <>
-      <button className={`eye${on ? " on" : ""}`} title={tip} aria-pressed={on} onClick={() => hooks.toggleVisible(run)}>
-        <Dot on={on} color={color} />
-      </button>
-      <input
-        type="color"
-        className="color-pick"
-        value={color}
-        title="Run colour"
-        onChange={(e) => hooks.setColor(run, e.target.value)}
-      />
-    </>
-  );
+/** What a run row does; stable across renders (it reads the page's latest state). */
+export interface RowActions {
+  toggleVisible: (r: Run) => void;
+  setColor: (r: Run, color: string) => void;
+  select: (r: Run, on: boolean) => void;
 }
+
+interface RunRowProps {
+  row: Row<Run>;
+  /** The visible columns, in order (TanStack Table keeps their identity while unchanged). */
+  cols: unknown;
+  top: number;
+  inGroup: boolean;
+  selected: boolean;
+  visible: boolean;
+  color: string;
+  pinStyle: (c: Column<Run>) => React.CSSProperties;
+  actions: RowActions;
+}
+
+/** One run: checkbox, eye and colour, then its cells. Re-rendered only when what it
+ * shows changes, so a workspace update does not redraw every cell of the table. */
+export const RunRow = memo(
+  function RunRow({ row, top, inGroup, selected, visible, color, pinStyle, actions }: RunRowProps) {
+    const r = row.original;
+    const tip = inGroup
+      ? visible
+        ? "Leave out of the group's line"
+        : "Count in the group's line"
+      : visible
+        ? "Hide from charts"
+        : "Show on charts";
+    return (
+      <div className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}`} style={{ top }} data-run-id={r.id}>
+        <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }}>
+          <input type="checkbox" checked={selected} onChange={(e) => actions.select(r, e.target.checked)} />
+        </div>
+        <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }}>
+          <button className={`eye${visible ? " on" : ""}`} title={tip} aria-pressed={visible} onClick={() => actions.toggleVisible(r)}>
+            <Dot on={visible} color={color} />
+          </button>
+          <input type="color" className="color-pick" value={color} title="Run colour" onChange={(e) => actions.setColor(r, e.target.value)} />
+        </div>
+        {row.getVisibleCells().map((cell) => {
+          const m = (cell.column.columnDef as RunColumn).meta;
+          const pin = cell.column.getIsPinned() === "left";
+          const raw = m.value(r);
+          return (
+            <div
+              key={cell.id}
+              className={`rt-cell rt-${m.group}${pin ? " rt-pin rt-pin-last" : ""}`}
+              style={pinStyle(cell.column)}
+              title={typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined}
+            >
+              {flexRender(cell.column.columnDef.cell, cell.getContext())}
+            </div>
+          );
+        })}
+      </div>
+    );
+  },
+  (a, b) =>
+    a.row.original === b.row.original &&
+    a.cols === b.cols &&
+    a.top === b.top &&
+    a.inGroup === b.inGroup &&
+    a.selected === b.selected &&
+    a.visible === b.visible &&
+    a.color === b.color,
+);
 
 export function GroupRow({
   top,
