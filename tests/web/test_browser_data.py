@@ -46,3 +46,26 @@ def test_logs_tab_fetches_only_new_lines_as_the_run_prints(page, server, store_d
     assert starts[0] == 0 and starts[-1] == 3 and starts.count(0) == 1, tails
     shot(page, "17-logs-tail")
     w.finish(0)
+
+
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'"
+
+
+def test_app_runs_under_a_strict_content_security_policy(page):
+    # No inline <script> or <style>: the pages work with only the app's own files.
+    def with_csp(route):
+        resp = route.fetch()
+        route.fulfill(response=resp, headers={**resp.headers, "content-security-policy": CSP})
+
+    page.route(lambda url: "/api/" not in url and "/assets/" not in url, with_csp)
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    open_workspace(page, "?sort=name")
+    wait_panels_drawn(page, 3)
+    page.locator(".rt-row[data-run-id='r03'] .run-link").click()
+    page.wait_for_selector(".overview-fields")
+    page.locator(".tab[data-tab='charts']").click()
+    page.wait_for_selector(".panel[data-key='train/loss'][data-state='drawn']")
+    assert page.evaluate("window.__csp") == []

@@ -44,6 +44,9 @@ function fitTicks(u: uPlot, values: string[] | null, axisIdx: number, cycleNum: 
   return Math.ceil(size) + 2;
 }
 
+/** Tick steps for an x axis of whole numbers (steps): never 0.5 of a step. */
+const WHOLE_INCRS = Array.from({ length: 13 }, (_, k) => [1, 2, 5].map((m) => m * 10 ** k)).flat();
+
 export interface PlotHooks {
   onSelect: (u: uPlot) => void;
   onCursor: (u: uPlot) => void;
@@ -93,6 +96,7 @@ export function plotOptions(
         labelSize: 20,
         labelGap: 2,
         size: 28,
+        incrs: s.x === "_step" ? WHOLE_INCRS : undefined,
         values: timeX ? undefined : s.x === "_runtime" ? (_u, v) => v.map((t) => fmtDuration(t)) : (_u, v) => v.map(fmtTick),
       },
       {
