@@ -65,12 +65,22 @@ export const api = {
       client.POST("/api/v1/projects/{entity}/{project}/runs/delete", { params: { path: path(e, p) }, body: { ids } }),
     ),
   run: (e: string, p: string, id: string, o: Opt = {}) =>
-    unwrap<Run>(client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}", { params: { path: runP(e, p, id) }, ...o })),
+    unwrap<Run>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}", { params: { path: runP(e, p, id) }, ...o }),
+    ),
   updateRun: (e: string, p: string, id: string, patch: RunPatch) =>
     unwrap<Run>(
-      client.PATCH("/api/v1/projects/{entity}/{project}/runs/{run_id}", { params: { path: runP(e, p, id) }, body: patch }),
+      client.PATCH("/api/v1/projects/{entity}/{project}/runs/{run_id}", {
+        params: { path: runP(e, p, id) },
+        body: patch,
+      }),
     ),
-  series: (e: string, p: string, q: { key: string; runs: string[]; x: string; buckets: number; xMin?: number; xMax?: number }, o: Opt = {}) =>
+  series: (
+    e: string,
+    p: string,
+    q: { key: string; runs: string[]; x: string; buckets: number; xMin?: number; xMax?: number },
+    o: Opt = {},
+  ) =>
     unwrap<SeriesSet>(
       client.GET("/api/v1/projects/{entity}/{project}/series", {
         params: {
@@ -82,11 +92,17 @@ export const api = {
     ),
   runMetrics: (e: string, p: string, id: string, o: Opt = {}) =>
     unwrap<Typed<Ok<`${R}/metrics`, "get">, Fallback.Metrics>>(
-      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/metrics", { params: { path: runP(e, p, id) }, ...o }),
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/metrics", {
+        params: { path: runP(e, p, id) },
+        ...o,
+      }),
     ),
   system: (e: string, p: string, id: string, o: Opt = {}) =>
     unwrap<SystemData>(
-      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/system", { params: { path: runP(e, p, id) }, ...o }),
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/system", {
+        params: { path: runP(e, p, id) },
+        ...o,
+      }),
     ),
   logsTail: (e: string, p: string, id: string, start: number, search: string, o: Opt = {}) =>
     unwrap<LogTail>(

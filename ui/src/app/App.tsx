@@ -75,7 +75,9 @@ function workspaceLoader({ params, request }: LoaderFunctionArgs): null {
 }
 
 function runLoader({ params }: LoaderFunctionArgs): null {
-  void client.prefetchQuery(runQuery({ entity: params.entity ?? "", project: params.project ?? "", runId: params.runId ?? "" }));
+  void client.prefetchQuery(
+    runQuery({ entity: params.entity ?? "", project: params.project ?? "", runId: params.runId ?? "" }),
+  );
   return null;
 }
 

@@ -28,7 +28,8 @@ export function PageHeader({ crumbs, children }: { crumbs: Crumb[]; children?: R
 export function ErrorBox({ error }: { error: unknown }) {
   const status = error instanceof ApiError ? error.status : 0;
   const msg = error instanceof Error ? error.message : String(error);
-  const title = status === 404 ? "Not found" : status === 400 || status === 422 ? "Bad request" : "Something went wrong";
+  const title =
+    status === 404 ? "Not found" : status === 400 || status === 422 ? "Bad request" : "Something went wrong";
   return (
     <div className="error-box" role="alert">
       <strong>{title}</strong>

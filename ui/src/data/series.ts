@@ -9,7 +9,11 @@ import { keys } from "./keys";
 export const MAX_RUNS_PER_REQUEST = 100;
 
 export interface SeriesSource {
-  query(key: string, x: string, range: [number, number] | null): UseQueryOptions<unknown, Error, Series[], readonly unknown[]>;
+  query(
+    key: string,
+    x: string,
+    range: [number, number] | null,
+  ): UseQueryOptions<unknown, Error, Series[], readonly unknown[]>;
 }
 
 /** Runs of a project, through /series (chunks of 100 runs in parallel). */
@@ -22,8 +26,11 @@ export function projectSeries(entity: string, project: string, runIds: string[],
         enabled: runIds.length > 0,
         queryFn: async ({ signal }) => {
           const chunks: string[][] = [];
-          for (let i = 0; i < runIds.length; i += MAX_RUNS_PER_REQUEST) chunks.push(runIds.slice(i, i + MAX_RUNS_PER_REQUEST));
-          const res = await Promise.all(chunks.map((runs) => api.series(entity, project, { ...params, runs }, { signal })));
+          for (let i = 0; i < runIds.length; i += MAX_RUNS_PER_REQUEST)
+            chunks.push(runIds.slice(i, i + MAX_RUNS_PER_REQUEST));
+          const res = await Promise.all(
+            chunks.map((runs) => api.series(entity, project, { ...params, runs }, { signal })),
+          );
           return res.flatMap((r) => r.series);
         },
       };

@@ -4,9 +4,27 @@
 
 export const PALETTE = [
   // Tableau 10, the colours people know from matplotlib and W&B...
-  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
   // ...then ten more, each picked as far as it gets from every colour before it.
-  "#0000ff", "#ff22ff", "#224400", "#4411aa", "#ff0077", "#886600", "#77bb88", "#770055", "#0077ff", "#ff8888",
+  "#0000ff",
+  "#ff22ff",
+  "#224400",
+  "#4411aa",
+  "#ff0077",
+  "#886600",
+  "#77bb88",
+  "#770055",
+  "#0077ff",
+  "#ff8888",
 ];
 
 export function withAlpha(hex: string, alpha: number): string {

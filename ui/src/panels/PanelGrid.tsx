@@ -89,7 +89,12 @@ export const PanelGrid = memo(function PanelGrid({
       setChanged((c) => ({ x: xRef.current, map: { ...(c.x === xRef.current ? c.map : {}), [id]: n } })),
     [],
   );
-  if (specs.length === 0) return <div className={`chart-grid ${className}`}><div className="empty">{emptyText}</div></div>;
+  if (specs.length === 0)
+    return (
+      <div className={`chart-grid ${className}`}>
+        <div className="empty">{emptyText}</div>
+      </div>
+    );
   const toggle = (name: string) =>
     setCollapsed((c) => {
       const n = new Set(c);
@@ -111,9 +116,7 @@ export const PanelGrid = memo(function PanelGrid({
               {list.map((s) => {
                 const mine = mineById[s.id];
                 const spec = mine ? { ...s, ranges: mine.ranges } : s;
-                return (
-                  <PanelSlot key={s.id} spec={spec} ctx={ctx} onChange={change} />
-                );
+                return <PanelSlot key={s.id} spec={spec} ctx={ctx} onChange={change} />;
               })}
             </div>
           )}

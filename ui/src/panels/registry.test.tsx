@@ -10,7 +10,14 @@ import { panelKind, panelKinds, type PanelContext } from "./registry";
 
 afterEach(cleanup);
 
-const spec: LineSpec = { id: "loss", kind: "line", keys: ["train/loss"], x: "_step", ranges: { x: [10, 20] }, options: { smoothing: 0.5, logY: false } };
+const spec: LineSpec = {
+  id: "loss",
+  kind: "line",
+  keys: ["train/loss"],
+  x: "_step",
+  ranges: { x: [10, 20] },
+  options: { smoothing: 0.5, logY: false },
+};
 const noData: PanelContext = {
   lines: [],
   linesReady: true,
@@ -40,7 +47,8 @@ describe("panel registry", () => {
 });
 
 describe("legend", () => {
-  const lines = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, name: `run-${i}`, color: "#1f77b4" }));
+  const lines = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ id: `r${i}`, name: `run-${i}`, color: "#1f77b4" }));
 
   it("lists a few lines in full", () => {
     const { container } = render(<Legend lines={lines(3)} />);

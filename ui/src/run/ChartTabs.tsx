@@ -16,7 +16,9 @@ import { SmoothingInput, XSelect } from "../workspace/Toolbars";
 import type { RunRef } from "./RunPage";
 
 const specsFor = (metrics: string[], x: string, smoothing: number): LineSpec[] =>
-  metrics.filter((m) => m !== x).map((key) => ({ id: key, kind: "line", keys: [key], x, options: { smoothing, logY: false } }));
+  metrics
+    .filter((m) => m !== x)
+    .map((key) => ({ id: key, kind: "line", keys: [key], x, options: { smoothing, logY: false } }));
 
 export function ChartsTab({ entity, project, runId, run }: RunRef & { run: Run }) {
   const [x, setX] = useState("_step");

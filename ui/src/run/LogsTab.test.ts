@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { appendTail } from "./LogsTab";
 
-const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ t: 0, stream: "stdout", line: `l${from + i}` }));
+const lines = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => ({ t: 0, stream: "stdout", line: `l${from + i}` }));
 
 describe("log tail", () => {
   it("appends new lines and moves the cursor", () => {

@@ -21,7 +21,10 @@ export interface LogState {
 }
 
 /** Add a tail answer to what is shown. */
-export function appendTail(prev: LogState | undefined, tail: { end: number; matched: number; lines: LogLine[] }): LogState {
+export function appendTail(
+  prev: LogState | undefined,
+  tail: { end: number; matched: number; lines: LogLine[] },
+): LogState {
   const lines = [...(prev?.lines ?? []), ...tail.lines];
   return { end: tail.end, matched: (prev?.matched ?? 0) + tail.matched, lines: lines.slice(-KEEP) };
 }
@@ -45,12 +48,20 @@ export function LogsTab({ entity, project, runId }: RunRef) {
     if (el && follow && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [q.data, follow]);
   const d = q.data;
-  const info = !d ? "" : d.matched > d.lines.length ? `last ${d.lines.length} of ${d.matched} lines` : `${d.matched} lines`;
+  const info = !d
+    ? ""
+    : d.matched > d.lines.length
+      ? `last ${d.lines.length} of ${d.matched} lines`
+      : `${d.matched} lines`;
   return (
     <>
       <div className="toolbar">
         <SearchBox value={search} onChange={setSearch} className="log-search" placeholder="Search logs" />
-        <a className="button" href={`${apiPath(runPath(entity, project, runId))}/logs.txt`} download={`${runId}-output.log`}>
+        <a
+          className="button"
+          href={`${apiPath(runPath(entity, project, runId))}/logs.txt`}
+          download={`${runId}-output.log`}
+        >
           Download
         </a>
         <label>

@@ -86,7 +86,13 @@ function KvTable({ title, values }: { title: string; values: Record<string, unkn
     <section className={`kv kv-${title.toLowerCase()}`}>
       <div className="kv-head">
         <h2>{title}</h2>
-        <input type="search" className="kv-search" placeholder={`Search ${title.toLowerCase()}`} value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          type="search"
+          className="kv-search"
+          placeholder={`Search ${title.toLowerCase()}`}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
       </div>
       <table className="data-table">
         <thead>

@@ -50,13 +50,20 @@ export function RunPage({ entity, project, runId, tab }: RunRef & { tab: RunTab 
   else body = <FilesTab {...ref} />;
   return (
     <>
-      <PageHeader crumbs={[{ label: entity }, { label: project, href: projectPath(entity, project) }, { label: "runs" }]}>
+      <PageHeader
+        crumbs={[{ label: entity }, { label: project, href: projectPath(entity, project) }, { label: "runs" }]}
+      >
         <span className="run-title">{run ? run.name || run.id : ""}</span>
         <span className="run-state">{run && <StateBadge state={run.state} />}</span>
       </PageHeader>
       <nav className="tabs">
         {RUN_TABS.map((t) => (
-          <Link key={t} to={runPath(entity, project, runId, t)} className={`tab${t === tab ? " active" : ""}`} data-tab={t}>
+          <Link
+            key={t}
+            to={runPath(entity, project, runId, t)}
+            className={`tab${t === tab ? " active" : ""}`}
+            data-tab={t}
+          >
             {TAB_LABELS[t]}
           </Link>
         ))}

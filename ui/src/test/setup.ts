@@ -18,7 +18,10 @@ if (typeof window !== "undefined" && !("IntersectionObserver" in window)) {
   class Always {
     constructor(private cb: IntersectionObserverCallback) {}
     observe(el: Element) {
-      this.cb([{ isIntersecting: true, target: el } as IntersectionObserverEntry], this as unknown as IntersectionObserver);
+      this.cb(
+        [{ isIntersecting: true, target: el } as IntersectionObserverEntry],
+        this as unknown as IntersectionObserver,
+      );
     }
     unobserve() {}
     disconnect() {}

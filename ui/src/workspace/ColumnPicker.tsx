@@ -51,7 +51,13 @@ export function ColumnPicker({
   return (
     <div className="popover column-picker" onKeyDown={(e) => e.key === "Escape" && onClose()}>
       <div className="col-actions">
-        <input ref={search} className="col-search" placeholder="Search columns" value={q} onChange={(e) => setQ(e.target.value)} />
+        <input
+          ref={search}
+          className="col-search"
+          placeholder="Search columns"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
         <button onClick={() => setAll(true)}>Show all</button>
         <button onClick={() => setAll(false)}>Hide all</button>
       </div>

@@ -10,7 +10,9 @@ afterEach(cleanup);
 describe("filter bar", () => {
   it("applies a new row only once it is edited", () => {
     const onChange = vi.fn();
-    const { container, getByText } = render(<FilterBar state={{ rows: [], any: false }} fields={["state"]} onChange={onChange} />);
+    const { container, getByText } = render(
+      <FilterBar state={{ rows: [], any: false }} fields={["state"]} onChange={onChange} />,
+    );
     fireEvent.click(getByText("+ Filter"));
     expect(container.querySelectorAll(".filter-row")).toHaveLength(1);
     expect(onChange).not.toHaveBeenCalled();
@@ -39,7 +41,9 @@ describe("column picker", () => {
 
   it("hides a column and moves one, keeping Name pinned first", () => {
     const onChange = vi.fn();
-    const { container } = render(<ColumnPicker all={all} layout={{ order: [], hidden: [] }} onChange={onChange} onClose={() => {}} />);
+    const { container } = render(
+      <ColumnPicker all={all} layout={{ order: [], hidden: [] }} onChange={onChange} onClose={() => {}} />,
+    );
     fireEvent.click(container.querySelector(".col-item[data-col='config.lr'] input")!);
     expect(onChange).toHaveBeenLastCalledWith({ order: [], hidden: ["config.lr"] });
     fireEvent.click(container.querySelector(".col-item[data-col='runtime'] .up")!);

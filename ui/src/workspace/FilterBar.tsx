@@ -36,7 +36,13 @@ function Row({
           <option value="or">or</option>
         </select>
       )}
-      <input ref={field} className="f-field" list="filter-fields" defaultValue={row.field} placeholder="field, e.g. config.lr" />
+      <input
+        ref={field}
+        className="f-field"
+        list="filter-fields"
+        defaultValue={row.field}
+        placeholder="field, e.g. config.lr"
+      />
       <select className="f-op" value={row.op} onChange={(e) => onRow({ ...row, op: e.target.value })}>
         {OPS.map(([v, label]) => (
           <option key={v} value={v}>

@@ -7,13 +7,14 @@
 import { useQueries, useQueryClient } from "@tanstack/react-query";
 import { getCoreRowModel, useReactTable, type Column } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { Group, Run, RunQuery, RunsPage } from "../api/endpoints";
 import { keys } from "../data/keys";
 import type { ColumnLayout } from "../data/prefs";
 import { PAGE, runsPageQuery } from "../data/runs";
 import { columnTitle, groupKey, groupLabel, orderedColumns, type RunColumn } from "./columns";
-import { EyeIcon, GroupRow, RunRow, type RowActions } from "./rows";
+import { GroupRow, RunRow, type RowActions } from "./rows";
+import { TableHeader } from "./TableHeader";
 
 export const ROW_H = 30;
 /** Checkbox and eye columns: with Name they stay on the left when scrolling sideways. */
@@ -83,6 +84,64 @@ export interface RunsTableProps {
   hooks: RowHooks;
 }
 
+/** The runs of the pages the rows on screen need, fetched a page (100 rows) at a time. */
+function useRunPages(entity: string, project: string, query: RunQuery, flats: number[]) {
+  const pages = [...new Set(flats.map((f) => Math.floor(f / PAGE)))];
+  const results = useQueries({ queries: pages.map((p) => runsPageQuery(entity, project, query, p)) });
+  const byPage = new Map<number, RunsPage>();
+  pages.forEach((p, i) => results[i].data && byPage.set(p, results[i].data!));
+  return (flat: number): Run | undefined => byPage.get(Math.floor(flat / PAGE))?.runs[flat % PAGE];
+}
+
+/** TanStack Table over the rows on screen: column order, visibility and the pinned Name. */
+function useRunTable(all: RunColumn[], layout: ColumnLayout, rows: Run[]) {
+  const columnOrder = useMemo(() => orderedColumns(all, layout).map((c) => c.id), [all, layout]);
+  const columnVisibility = useMemo(
+    () => Object.fromEntries(layout.hidden.filter((id) => id !== "name").map((id) => [id, false])),
+    [layout],
+  );
+  return useReactTable({
+    // The data must keep its identity while the rows stay the same.
+    data: useStable(rows),
+    columns: all,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => r.id,
+    state: { columnOrder, columnVisibility, columnPinning: { left: ["name"] } },
+    manualSorting: true,
+    manualPagination: true,
+    autoResetAll: false,
+  });
+}
+
+/** Row handlers with a stable identity (rows are memoised) that act on the latest state. */
+function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: Set<string>) => void): RowActions {
+  const latest = useRef({ hooks, selected, onSelected });
+  latest.current = { hooks, selected, onSelected };
+  return useMemo(
+    (): RowActions => ({
+      toggleVisible: (r) => latest.current.hooks.toggleVisible(r),
+      setColor: (r, c) => latest.current.hooks.setColor(r, c),
+      select: (r, on) => {
+        const n = new Set(latest.current.selected);
+        if (on) n.add(r.id);
+        else n.delete(r.id);
+        latest.current.onSelected(n);
+      },
+    }),
+    [],
+  );
+}
+
+const pinStyle = (c: Column<Run>): React.CSSProperties =>
+  c.getIsPinned() === "left" ? { width: c.getSize(), left: PIN_NAME + c.getStart("left") } : { width: c.getSize() };
+
+function toggled(set: Set<string>, key: string): Set<string> {
+  const n = new Set(set);
+  if (n.has(key)) n.delete(key);
+  else n.add(key);
+  return n;
+}
+
 export function RunsTable(props: RunsTableProps) {
   const { entity, project, query, groupBy, groups, total, selected, hooks } = props;
   const qc = useQueryClient();
@@ -104,64 +163,25 @@ export function RunsTable(props: RunsTableProps) {
     estimateSize: () => ROW_H,
     overscan: 10,
   });
-  const virtual = virtualizer.getVirtualItems();
-  const items = virtual.map((v) => ({ v, item: itemAt(v.index, grouped ? groups : null, starts) }));
-  const pages = [...new Set(items.flatMap(({ item }) => (item && "flat" in item ? [Math.floor(item.flat / PAGE)] : [])))];
-  const results = useQueries({ queries: pages.map((p) => runsPageQuery(entity, project, query, p)) });
-  const byPage = new Map<number, RunsPage>();
-  pages.forEach((p, i) => results[i].data && byPage.set(p, results[i].data!));
-  const runAt = (flat: number) => byPage.get(Math.floor(flat / PAGE))?.runs[flat % PAGE];
-  const fresh = items.flatMap(({ item }) => (item && "flat" in item && runAt(item.flat) ? [runAt(item.flat)!] : []));
-  // The table's data must keep its identity while the rows stay the same.
-  const inView = useStable(fresh);
-
-  const columnOrder = useMemo(() => orderedColumns(props.all, props.layout).map((c) => c.id), [props.all, props.layout]);
-  const columnVisibility = useMemo(
-    () => Object.fromEntries(props.layout.hidden.filter((id) => id !== "name").map((id) => [id, false])),
-    [props.layout],
+  const items = virtualizer
+    .getVirtualItems()
+    .map((v) => ({ index: v.index, item: itemAt(v.index, grouped ? groups : null, starts) }));
+  const flats = items.flatMap(({ item }) => (item && "flat" in item ? [item.flat] : []));
+  const runAt = useRunPages(entity, project, query, flats);
+  const table = useRunTable(
+    props.all,
+    props.layout,
+    flats.map(runAt).filter((r): r is Run => r !== undefined),
   );
-  const table = useReactTable({
-    data: inView,
-    columns: props.all,
-    getCoreRowModel: getCoreRowModel(),
-    getRowId: (r) => r.id,
-    state: { columnOrder, columnVisibility, columnPinning: { left: ["name"] } },
-    manualSorting: true,
-    manualPagination: true,
-    autoResetAll: false,
-  });
+  const actions = useRowActions(hooks, selected, props.onSelected);
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
   const cols = table.getVisibleLeafColumns();
-  // Rows are memoised: their handlers reach the latest state through refs.
-  const latest = useRef({ hooks, selected, onSelected: props.onSelected });
-  latest.current = { hooks, selected, onSelected: props.onSelected };
-  const actions = useMemo(
-    (): RowActions => ({
-      toggleVisible: (r) => latest.current.hooks.toggleVisible(r),
-      setColor: (r, c) => latest.current.hooks.setColor(r, c),
-      select: (r, on) => {
-        const n = new Set(latest.current.selected);
-        if (on) n.add(r.id);
-        else n.delete(r.id);
-        latest.current.onSelected(n);
-      },
-    }),
-    [],
-  );
   const width = headers.reduce((a, h) => a + h.getSize(), 0) + PIN_NAME;
-
-  const userSort = props.sort.split(",").pop() ?? "";
-  const sortKey = userSort.replace(/^[-+]/, "");
-  const pinStyle = useCallback(
-    (c: Column<Run>) =>
-      c.getIsPinned() === "left" ? { width: c.getSize(), left: PIN_NAME + c.getStart("left") } : { width: c.getSize() },
-    [],
-  );
 
   const loadedRuns = (): Run[] =>
     qc.getQueriesData<RunsPage>({ queryKey: keys.runsPages(entity, project, query) }).flatMap(([, d]) => d?.runs ?? []);
   const loaded = grouped ? groups !== null : total !== null;
-  const ready = loaded && items.every(({ item }) => !item || "group" in item || runAt(item.flat) !== undefined);
+  const ready = loaded && flats.every((f) => runAt(f) !== undefined);
   const height = Math.max(140, Math.min(360, (count + 1) * ROW_H + 18));
 
   return (
@@ -176,66 +196,40 @@ export function RunsTable(props: RunsTableProps) {
           if (e.clientY > r.bottom - 16 && e.clientX > r.right - 16) setUserSized(true);
         }}
       >
-        <div className="rt-header" style={{ width }}>
-          <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }}>
-            <input
-              type="checkbox"
-              title="Select all loaded runs"
-              checked={selected.size > 0 && selected.size >= loadedRuns().length}
-              onChange={(e) => props.onSelected(new Set(e.target.checked ? loadedRuns().map((r) => r.id) : []))}
-            />
-          </div>
-          <div className="rt-cell rt-eye rt-pin" style={{ left: PIN_CHECK }} title="Shown on charts">
-            <EyeIcon />
-          </div>
-          {headers.map((h) => {
-            const c = h.column.columnDef as RunColumn;
-            const m = c.meta;
-            const active = m.sortKey !== null && m.sortKey === sortKey;
-            const pin = h.column.getIsPinned() === "left";
-            return (
-              <div
-                key={h.id}
-                className={`rt-cell rt-h rt-${m.group}${active ? " sorted" : ""}${m.sortKey ? " sortable" : ""}${pin ? " rt-pin rt-pin-last" : ""}`}
-                style={pinStyle(h.column)}
-                title={m.sortKey ? `${m.label} — click to sort` : m.label}
-                data-col={c.id}
-                onClick={() => m.sortKey && props.onSort(m.sortKey)}
-              >
-                {(m.group === "config" || m.group === "summary") && (
-                  <span className="col-kind">{m.group === "config" ? "c" : "s"}</span>
-                )}
-                <span className="col-label">{m.label}</span>
-                {active && <span className="sort-arrow">{userSort.startsWith("-") ? "▼" : "▲"}</span>}
-              </div>
-            );
-          })}
-        </div>
+        <TableHeader
+          headers={headers}
+          sort={props.sort}
+          width={width}
+          allSelected={selected.size > 0 && selected.size >= loadedRuns().length}
+          onSelectAll={(on) => props.onSelected(new Set(on ? loadedRuns().map((r) => r.id) : []))}
+          onSort={props.onSort}
+          pinStyle={pinStyle}
+        />
         <div className="rt-canvas" style={{ height: count * ROW_H, width }}>
           {loaded && count === 0 && <div className="rt-empty">No runs match.</div>}
-          {items.map(({ v, item }) => {
+          {items.map(({ index, item }) => {
+            const top = index * ROW_H;
             if (!item) return null;
-            const top = v.index * ROW_H;
             if ("group" in item) {
-              const label = groupBy ? columnTitle(groupBy) : "";
-              const open = expanded.has(groupKey(item.group));
-              const toggle = () =>
-                setExpanded((s) => {
-                  const n = new Set(s);
-                  const k = groupKey(item.group);
-                  if (n.has(k)) n.delete(k);
-                  else n.add(k);
-                  return n;
-                });
+              const k = groupKey(item.group);
               return (
-                <GroupRow key={`g:${groupKey(item.group)}`} top={top} group={item.group} index={item.index} open={open}
-                  field={label} label={groupLabel(item.group)} onToggle={toggle} hooks={hooks} />
+                <GroupRow
+                  key={`g:${k}`}
+                  top={top}
+                  group={item.group}
+                  index={item.index}
+                  open={expanded.has(k)}
+                  field={groupBy ? columnTitle(groupBy) : ""}
+                  label={groupLabel(item.group)}
+                  onToggle={() => setExpanded((s) => toggled(s, k))}
+                  hooks={hooks}
+                />
               );
             }
             const r = runAt(item.flat);
             if (!r) {
               return (
-                <div key={`l:${v.index}`} className="rt-row loading" style={{ top }}>
+                <div key={`l:${index}`} className="rt-row loading" style={{ top }}>
                   <div className="rt-cell">…</div>
                 </div>
               );

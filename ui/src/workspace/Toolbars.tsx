@@ -2,6 +2,8 @@
 // export, delete) and over the charts (x axis, smoothing, log y, runs drawn).
 
 import { useEffect, useRef, useState } from "react";
+import { updatePrefs, usePrefs } from "../data/prefs";
+import { ColumnPicker } from "./ColumnPicker";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
 
@@ -48,10 +50,23 @@ export function SearchBox({
   );
 }
 
-export function GroupSelect({ all, value, onChange }: { all: RunColumn[]; value: string; onChange: (v: string) => void }) {
+export function GroupSelect({
+  all,
+  value,
+  onChange,
+}: {
+  all: RunColumn[];
+  value: string;
+  onChange: (v: string) => void;
+}) {
   const opts = all.filter((c) => c.meta.sortKey && c.meta.group !== "min" && c.meta.group !== "max" && c.id !== "name");
   return (
-    <select className="group-select" title="Group rows by a column" value={value} onChange={(e) => onChange(e.target.value)}>
+    <select
+      className="group-select"
+      title="Group rows by a column"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    >
       <option value="">No grouping</option>
       {opts.map((c) => (
         <option key={c.id} value={c.id}>{`Group: ${columnTitle(c)}`}</option>
@@ -67,7 +82,15 @@ const X_BASE: [string, string][] = [
   ["_runtime", "Relative time"],
 ];
 
-export function XSelect({ metrics, value, onChange }: { metrics: string[]; value: string; onChange: (v: string) => void }) {
+export function XSelect({
+  metrics,
+  value,
+  onChange,
+}: {
+  metrics: string[];
+  value: string;
+  onChange: (v: string) => void;
+}) {
   const known = X_BASE.some(([v]) => v === value) || metrics.includes(value);
   return (
     <select className="x-select" value={value} onChange={(e) => onChange(e.target.value)}>
@@ -125,7 +148,13 @@ export function ChartToolbar({
       </label>
       <SmoothingInput value={view.smoothing} onChange={(smoothing) => setView({ smoothing })} />
       <label>
-        <input type="checkbox" className="logy" checked={view.logY} onChange={(e) => setView({ logY: e.target.checked })} /> Log y
+        <input
+          type="checkbox"
+          className="logy"
+          checked={view.logY}
+          onChange={(e) => setView({ logY: e.target.checked })}
+        />{" "}
+        Log y
       </label>
       <label title="How many runs (grouped: groups), from the top of the table, the charts draw by default">
         {grouped ? "Groups drawn " : "Runs drawn "}
@@ -140,6 +169,64 @@ export function ChartToolbar({
       </label>
       <span className="vis-count">{visText}</span>
       <span className="hint">Drag to zoom · double-click to reset</span>
+    </div>
+  );
+}
+
+/** Over the table: search, grouping, columns, CSV export, delete. */
+export function TableToolbar({
+  entity,
+  project,
+  view,
+  setView,
+  all,
+  csv,
+  selected,
+  onDelete,
+}: {
+  entity: string;
+  project: string;
+  view: View;
+  setView: (p: Partial<View>) => void;
+  all: RunColumn[];
+  csv: string;
+  selected: Set<string>;
+  onDelete: () => void;
+}) {
+  const [picker, setPicker] = useState(false);
+  const prefs = usePrefs(entity, project);
+  return (
+    <div className="toolbar">
+      <SearchBox value={view.search} onChange={(search) => setView({ search })} />
+      <GroupSelect all={all} value={view.group} onChange={(group) => setView({ group })} />
+      <div className="popover-anchor">
+        <button className="columns-btn" onClick={() => setPicker((v) => !v)}>
+          Columns
+        </button>
+        {picker && (
+          <ColumnPicker
+            all={all}
+            layout={prefs.layout}
+            onChange={(layout) => updatePrefs(entity, project, (p) => ({ ...p, layout }))}
+            onClose={() => setPicker(false)}
+          />
+        )}
+      </div>
+      <a
+        className="button export-csv"
+        href={csv}
+        download={`${project}-runs.csv`}
+        title="Download the matching rows as CSV"
+      >
+        Export CSV
+      </a>
+      <button className="danger delete-runs" disabled={selected.size === 0} onClick={onDelete}>
+        Delete
+      </button>
+      <span className="sel-count">{selected.size ? `${selected.size} selected` : ""}</span>
+      <span className="live" title="Updates as runs log">
+        ● live
+      </span>
     </div>
   );
 }

@@ -38,9 +38,7 @@ async function flatLines(e: string, p: string, q: RunQuery, n: number, known: Sl
 
 async function groupMembers(e: string, p: string, q: RunQuery, col: RunColumn, drawn: Group[]) {
   const per = Math.max(5, Math.min(MAX_LINES, Math.floor(MAX_GROUP_RUNS / Math.max(1, drawn.length))));
-  const pages = await Promise.all(
-    drawn.map((g) => api.runs(e, p, q, g.offset, Math.max(1, Math.min(g.count, per)))),
-  );
+  const pages = await Promise.all(drawn.map((g) => api.runs(e, p, q, g.offset, Math.max(1, Math.min(g.count, per)))));
   // A run logged between the two requests can shift offsets: keep only this group's runs.
   const out: Record<string, string[]> = {};
   drawn.forEach((g, j) => {
@@ -134,7 +132,23 @@ export function useChartLines(args: {
     const s = all.length === 1 ? "" : "s";
     const text = `${lines.length} of ${all.length} group${s} visualised`;
     return { lines, ready: !grouped.isPlaceholderData, firstIds: null, text };
-  }, [groupBy, fetchFlat, known, page0.isPlaceholderData, flat.data, flat.isPlaceholderData, grouped.data, grouped.isPlaceholderData, prefs, groups, drawnGroups, total, e, p, groupPref]);
+  }, [
+    groupBy,
+    fetchFlat,
+    known,
+    page0.isPlaceholderData,
+    flat.data,
+    flat.isPlaceholderData,
+    grouped.data,
+    grouped.isPlaceholderData,
+    prefs,
+    groups,
+    drawnGroups,
+    total,
+    e,
+    p,
+    groupPref,
+  ]);
 
   // The drawn lines get distinct colours while the palette lasts.
   const ids = result.lines.map((l) => l.id).join("\n");

@@ -41,24 +41,64 @@ function col(
 
 export function baseColumns(): RunColumn[] {
   return [
-    col("name", "Name", "run", "name", 200, (r) => r.name, (r) => (
-      <Link to={runPath(r.entity, r.project, r.id)} className="run-link">
-        {r.name || r.id}
-      </Link>
-    )),
-    col("state", "State", "run", "state", 90, (r) => r.state, (r) => <StateBadge state={r.state} />),
-    col("created_at", "Created", "run", "created_at", 165, (r) => r.created_at, (r) => fmtTime(r.created_at)),
-    col("runtime", "Runtime", "run", "runtime", 90, (r) => r.runtime, (r) => fmtDuration(r.runtime)),
+    col(
+      "name",
+      "Name",
+      "run",
+      "name",
+      200,
+      (r) => r.name,
+      (r) => (
+        <Link to={runPath(r.entity, r.project, r.id)} className="run-link">
+          {r.name || r.id}
+        </Link>
+      ),
+    ),
+    col(
+      "state",
+      "State",
+      "run",
+      "state",
+      90,
+      (r) => r.state,
+      (r) => <StateBadge state={r.state} />,
+    ),
+    col(
+      "created_at",
+      "Created",
+      "run",
+      "created_at",
+      165,
+      (r) => r.created_at,
+      (r) => fmtTime(r.created_at),
+    ),
+    col(
+      "runtime",
+      "Runtime",
+      "run",
+      "runtime",
+      90,
+      (r) => r.runtime,
+      (r) => fmtDuration(r.runtime),
+    ),
     col("user", "User", "run", "user", 90, (r) => r.user),
-    col("tags", "Tags", "run", null, 140, (r) => r.tags.join(" "), (r) => (
-      <span>
-        {r.tags.map((t) => (
-          <span key={t} className="tag">
-            {t}
-          </span>
-        ))}
-      </span>
-    )),
+    col(
+      "tags",
+      "Tags",
+      "run",
+      null,
+      140,
+      (r) => r.tags.join(" "),
+      (r) => (
+        <span>
+          {r.tags.map((t) => (
+            <span key={t} className="tag">
+              {t}
+            </span>
+          ))}
+        </span>
+      ),
+    ),
     col("group", "Group", "run", "group", 100, (r) => r.group),
     col("job_type", "Job type", "run", "job_type", 90, (r) => r.job_type),
     col("notes", "Notes", "run", null, 140, (r) => r.notes),

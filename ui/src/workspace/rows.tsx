@@ -56,15 +56,30 @@ export const RunRow = memo(
         ? "Hide from charts"
         : "Show on charts";
     return (
-      <div className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}`} style={{ top }} data-run-id={r.id}>
+      <div
+        className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}`}
+        style={{ top }}
+        data-run-id={r.id}
+      >
         <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }}>
           <input type="checkbox" checked={selected} onChange={(e) => actions.select(r, e.target.checked)} />
         </div>
         <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }}>
-          <button className={`eye${visible ? " on" : ""}`} title={tip} aria-pressed={visible} onClick={() => actions.toggleVisible(r)}>
+          <button
+            className={`eye${visible ? " on" : ""}`}
+            title={tip}
+            aria-pressed={visible}
+            onClick={() => actions.toggleVisible(r)}
+          >
             <Dot on={visible} color={color} />
           </button>
-          <input type="color" className="color-pick" value={color} title="Run colour" onChange={(e) => actions.setColor(r, e.target.value)} />
+          <input
+            type="color"
+            className="color-pick"
+            value={color}
+            title="Run colour"
+            onChange={(e) => actions.setColor(r, e.target.value)}
+          />
         </div>
         {row.getVisibleCells().map((cell) => {
           const m = (cell.column.columnDef as RunColumn).meta;

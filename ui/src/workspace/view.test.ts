@@ -4,7 +4,15 @@ import { DEFAULT_VIEW, nextSort, parseView, viewParams } from "./view";
 
 describe("the view in the URL", () => {
   it("round-trips and leaves defaults out", () => {
-    const v = { ...DEFAULT_VIEW, search: "a.*", sort: "name", x: "_timestamp", smoothing: 0.8, logY: true, maxRuns: 20 };
+    const v = {
+      ...DEFAULT_VIEW,
+      search: "a.*",
+      sort: "name",
+      x: "_timestamp",
+      smoothing: 0.8,
+      logY: true,
+      maxRuns: 20,
+    };
     const p = viewParams(v);
     expect(p.get("smooth")).toBe("0.8");
     expect(p.has("group")).toBe(false);

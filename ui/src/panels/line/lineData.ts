@@ -39,7 +39,8 @@ export function lineSeries(lines: PanelLine[], fetched: Series[]): Map<string, S
 /** The lines that have points, with their smoothed values. */
 export function drawnLines(lines: PanelLine[], fetched: Series[], s: LineSettings): Drawn[] {
   const series = lineSeries(lines, fetched);
-  const clean = (v: number | null): number | null => (v === null || !Number.isFinite(v) || (s.logY && v <= 0) ? null : v);
+  const clean = (v: number | null): number | null =>
+    v === null || !Number.isFinite(v) || (s.logY && v <= 0) ? null : v;
   const out: Drawn[] = [];
   for (const line of lines) {
     const d = series.get(line.id);

@@ -97,7 +97,11 @@ export function plotOptions(
         labelGap: 2,
         size: 28,
         incrs: s.x === "_step" ? WHOLE_INCRS : undefined,
-        values: timeX ? undefined : s.x === "_runtime" ? (_u, v) => v.map((t) => fmtDuration(t)) : (_u, v) => v.map(fmtTick),
+        values: timeX
+          ? undefined
+          : s.x === "_runtime"
+            ? (_u, v) => v.map((t) => fmtDuration(t))
+            : (_u, v) => v.map(fmtTick),
       },
       {
         label: s.yLabel,
