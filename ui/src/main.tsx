@@ -1,13 +1,9 @@
-// Entry point: the query client, the change feed and the router.
+// Entry point. The first page's requests start here, before the app's code (React,
+// the pages, uPlot) has loaded; the app then finds them in the query cache.
 
 import "uplot/dist/uPlot.min.css";
 import "./app/style.css";
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { App } from "./app/App";
+import { prefetchUrl } from "./data/boot";
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+prefetchUrl(new URL(location.href));
+void import("./app/App").then((app) => app.mount());

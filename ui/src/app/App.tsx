@@ -2,33 +2,18 @@
 // fresh, and the routes. Every page has its own URL; the server answers
 // index.html for each, so any of them can be reloaded and shared.
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
 import { createBrowserRouter, Link, Outlet, ScrollRestoration, useParams, type LoaderFunctionArgs } from "react-router";
 import { RouterProvider } from "react-router/dom";
-import { ApiError } from "../api/client";
 import { NotFound } from "../common/NotFound";
 import { useChangeFeed } from "../data/changeFeed";
-import { columnsQuery, projectQuery, runsPageQuery } from "../data/runs";
+import { prefetchRun, prefetchWorkspace, queryClient as client } from "../data/boot";
 import { isRunTab } from "../lib/paths";
 import { ProjectsPage } from "../projects/ProjectsPage";
-import { RunPage, runQuery } from "../run/RunPage";
-import { toMongo } from "../workspace/filters";
-import { parseView } from "../workspace/view";
+import { RunPage } from "../run/RunPage";
 import { WorkspacePage } from "../workspace/WorkspacePage";
-
-export function makeQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: {
-        // Fresh until the change feed says otherwise: no query polls on its own.
-        staleTime: Infinity,
-        refetchOnWindowFocus: false,
-        // A 4xx answer will not change by asking again.
-        retry: (n, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2,
-      },
-    },
-  });
-}
 
 function Layout() {
   return (
@@ -58,26 +43,15 @@ function Run() {
   return <RunPage key={`${entity}/${project}/${runId}`} entity={entity} project={project} runId={runId} tab={tab} />;
 }
 
-const client = makeQueryClient();
-
-// Loaders start a page's first requests while the page's code still runs (they
-// never wait for them: the page shows its own loading and error states).
+// Loaders start a page's first requests when the app navigates to it (the first
+// page's are already on their way: data/boot.ts).
 function workspaceLoader({ params, request }: LoaderFunctionArgs): null {
-  const [e, p] = [params.entity ?? "", params.project ?? ""];
-  void client.prefetchQuery(projectQuery(e, p));
-  void client.prefetchQuery(columnsQuery(e, p));
-  const view = parseView(new URL(request.url).searchParams);
-  if (!view.group) {
-    const q = { filters: toMongo(view.filters) ?? undefined, search: view.search || undefined, order: view.sort };
-    void client.prefetchQuery(runsPageQuery(e, p, q, 0));
-  }
+  prefetchWorkspace(params.entity ?? "", params.project ?? "", new URL(request.url).searchParams);
   return null;
 }
 
 function runLoader({ params }: LoaderFunctionArgs): null {
-  void client.prefetchQuery(
-    runQuery({ entity: params.entity ?? "", project: params.project ?? "", runId: params.runId ?? "" }),
-  );
+  prefetchRun(params.entity ?? "", params.project ?? "", params.runId ?? "");
   return null;
 }
 
@@ -99,11 +73,20 @@ function Feed({ client }: { client: QueryClient }) {
   return null;
 }
 
-export function App() {
+function App() {
   return (
     <QueryClientProvider client={client}>
       <Feed client={client} />
       <RouterProvider router={router} />
     </QueryClientProvider>
+  );
+}
+
+/** Render the app into ``#root`` (main.tsx loads this module after starting the first requests). */
+export function mount(): void {
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
   );
 }

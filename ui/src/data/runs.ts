@@ -26,3 +26,8 @@ export const projectQuery = (e: string, p: string) => ({
   queryKey: keys.projectInfo(e, p),
   queryFn: ({ signal }: { signal: AbortSignal }) => api.project(e, p, { signal }),
 });
+
+export const runQuery = (e: string, p: string, id: string) => ({
+  queryKey: keys.runInfo(e, p, id),
+  queryFn: ({ signal }: { signal: AbortSignal }) => api.run(e, p, id, { signal }),
+});

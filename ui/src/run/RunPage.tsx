@@ -4,10 +4,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { Link } from "react-router";
-import { api } from "../api/endpoints";
 import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { StateBadge } from "../common/StateBadge";
-import { keys } from "../data/keys";
+import { runQuery } from "../data/runs";
 import { projectPath, RUN_TABS, runPath, type RunTab } from "../lib/paths";
 import { ChartsTab, SystemTab } from "./ChartTabs";
 import { FilesTab } from "./FilesTab";
@@ -28,14 +27,9 @@ export interface RunRef {
   runId: string;
 }
 
-export const runQuery = ({ entity, project, runId }: RunRef) => ({
-  queryKey: keys.runInfo(entity, project, runId),
-  queryFn: ({ signal }: { signal: AbortSignal }) => api.run(entity, project, runId, { signal }),
-});
-
 export function RunPage({ entity, project, runId, tab }: RunRef & { tab: RunTab }) {
   const ref = { entity, project, runId };
-  const q = useQuery(runQuery(ref));
+  const q = useQuery(runQuery(entity, project, runId));
   const run = q.data;
   useEffect(() => {
     if (run) document.title = `${run.name || run.id} · ${project} · runbase`;

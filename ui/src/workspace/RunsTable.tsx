@@ -21,6 +21,8 @@ export const ROW_H = 30;
 const PIN_CHECK = 28;
 const PIN_EYE = 36;
 const PIN_NAME = PIN_CHECK + PIN_EYE;
+/** A constant: a new object each render would make the table recompute its columns. */
+const PINNING = { left: ["name"] };
 
 export interface RowHooks {
   isVisible: (r: Run) => boolean;
@@ -106,7 +108,7 @@ function useRunTable(all: RunColumn[], layout: ColumnLayout, rows: Run[]) {
     columns: all,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (r) => r.id,
-    state: { columnOrder, columnVisibility, columnPinning: { left: ["name"] } },
+    state: { columnOrder, columnVisibility, columnPinning: PINNING },
     manualSorting: true,
     manualPagination: true,
     autoResetAll: false,
