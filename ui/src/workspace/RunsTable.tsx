@@ -5,7 +5,7 @@
 // collapses it, and its runs are paged from the group's offset.
 
 import { useQueries, useQueryClient } from "@tanstack/react-query";
-import { getCoreRowModel, useReactTable, type Column } from "@tanstack/react-table";
+import { getCoreRowModel, useReactTable, type Column, type Table } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Group, Run, RunQuery, RunsPage } from "../api/endpoints";
@@ -115,6 +115,52 @@ function useRunTable(all: RunColumn[], layout: ColumnLayout, rows: Run[]) {
   });
 }
 
+/** The columns drawn: the pinned ones and, of the others, those in view (plus a
+ * few either side); spacers stand in for the rest, so a table of hundreds of
+ * config columns costs the DOM only the columns on screen. */
+export interface ColumnWindow {
+  first: number; // index of the first drawn unpinned column
+  last: number; // ...and the last (-1: none)
+  padLeft: number;
+  padRight: number;
+  width: number; // of the whole table
+}
+
+function useColumnWindow(table: Table<Run>, scroller: React.RefObject<HTMLDivElement | null>): ColumnWindow {
+  const left = table.getLeftVisibleLeafColumns();
+  const center = table.getCenterVisibleLeafColumns();
+  const leftWidth = left.reduce((a, c) => a + c.getSize(), 0);
+  const offsets = useMemo(() => {
+    const out = [0];
+    for (const c of center) out.push(out[out.length - 1] + c.getSize());
+    return out;
+  }, [center]);
+  const hv = useVirtualizer({
+    horizontal: true,
+    count: center.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => center[i]?.getSize() ?? 100,
+    overscan: 6,
+    scrollMargin: PIN_NAME + leftWidth,
+    initialRect: { width: typeof window === "undefined" ? 1400 : window.innerWidth, height: 400 },
+  });
+  useEffect(() => hv.measure(), [offsets, hv]);
+  const v = hv.getVirtualItems();
+  const first = v.length ? v[0].index : 0;
+  const last = v.length ? v[v.length - 1].index : -1;
+  const total = offsets[center.length];
+  return useMemo(
+    () => ({
+      first,
+      last,
+      padLeft: offsets[first] ?? 0,
+      padRight: total - (offsets[last + 1] ?? total),
+      width: PIN_NAME + leftWidth + total,
+    }),
+    [first, last, offsets, total, leftWidth],
+  );
+}
+
 /** Row handlers with a stable identity (rows are memoised) that act on the latest state. */
 function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: Set<string>) => void): RowActions {
   const latest = useRef({ hooks, selected, onSelected });
@@ -164,6 +210,8 @@ export function RunsTable(props: RunsTableProps) {
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_H,
     overscan: 10,
+    // Rows on the first render, before the table is measured.
+    initialRect: { width: 1400, height: 360 },
   });
   const items = virtualizer
     .getVirtualItems()
@@ -176,9 +224,8 @@ export function RunsTable(props: RunsTableProps) {
     flats.map(runAt).filter((r): r is Run => r !== undefined),
   );
   const actions = useRowActions(hooks, selected, props.onSelected);
-  const headers = table.getHeaderGroups()[0]?.headers ?? [];
-  const cols = table.getVisibleLeafColumns();
-  const width = headers.reduce((a, h) => a + h.getSize(), 0) + PIN_NAME;
+  const win = useColumnWindow(table, scroller);
+  const width = win.width;
 
   const loadedRuns = (): Run[] =>
     qc.getQueriesData<RunsPage>({ queryKey: keys.runsPages(entity, project, query) }).flatMap(([, d]) => d?.runs ?? []);
@@ -199,9 +246,10 @@ export function RunsTable(props: RunsTableProps) {
         }}
       >
         <TableHeader
-          headers={headers}
+          pinned={table.getLeftHeaderGroups()[0]?.headers ?? []}
+          center={(table.getCenterHeaderGroups()[0]?.headers ?? []).slice(win.first, win.last + 1)}
+          win={win}
           sort={props.sort}
-          width={width}
           allSelected={selected.size > 0 && selected.size >= loadedRuns().length}
           onSelectAll={(on) => props.onSelected(new Set(on ? loadedRuns().map((r) => r.id) : []))}
           onSort={props.onSort}
@@ -240,7 +288,7 @@ export function RunsTable(props: RunsTableProps) {
               <RunRow
                 key={r.id}
                 row={table.getRow(r.id)}
-                cols={cols}
+                win={win}
                 top={top}
                 inGroup={item.inGroup}
                 selected={selected.has(r.id)}

@@ -1,12 +1,12 @@
 // The runs table's rows: a run (checkbox, eye with the run's colour, cells) and a
 // group's header.
 
-import { flexRender, type Column, type Row } from "@tanstack/react-table";
+import { flexRender, type Cell, type Column, type Row } from "@tanstack/react-table";
 import { memo } from "react";
 import type { Group, Run } from "../api/endpoints";
 import { fmtValue } from "../lib/format";
 import type { RunColumn } from "./columns";
-import type { RowHooks } from "./RunsTable";
+import type { ColumnWindow, RowHooks } from "./RunsTable";
 
 export function EyeIcon() {
   return (
@@ -32,8 +32,8 @@ export interface RowActions {
 
 interface RunRowProps {
   row: Row<Run>;
-  /** The visible columns, in order (TanStack Table keeps their identity while unchanged). */
-  cols: unknown;
+  /** Which columns are drawn. */
+  win: ColumnWindow;
   top: number;
   inGroup: boolean;
   selected: boolean;
@@ -43,10 +43,10 @@ interface RunRowProps {
   actions: RowActions;
 }
 
-/** One run: checkbox, eye and colour, then its cells. Re-rendered only when what it
- * shows changes, so a workspace update does not redraw every cell of the table. */
+/** One run: checkbox, eye and colour, then its drawn cells. Re-rendered only when
+ * what it shows changes, so a workspace update does not redraw every cell. */
 export const RunRow = memo(
-  function RunRow({ row, top, inGroup, selected, visible, color, pinStyle, actions }: RunRowProps) {
+  function RunRow({ row, win, top, inGroup, selected, visible, color, pinStyle, actions }: RunRowProps) {
     const r = row.original;
     const tip = inGroup
       ? visible
@@ -55,6 +55,21 @@ export const RunRow = memo(
       : visible
         ? "Hide from charts"
         : "Show on charts";
+    const cell = (c: Cell<Run, unknown>) => {
+      const m = (c.column.columnDef as RunColumn).meta;
+      const pin = c.column.getIsPinned() === "left";
+      const raw = m.value(r);
+      return (
+        <div
+          key={c.id}
+          className={`rt-cell rt-${m.group}${pin ? " rt-pin rt-pin-last" : ""}`}
+          style={pinStyle(c.column)}
+          title={typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined}
+        >
+          {flexRender(c.column.columnDef.cell, c.getContext())}
+        </div>
+      );
+    };
     return (
       <div
         className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}`}
@@ -81,27 +96,19 @@ export const RunRow = memo(
             onChange={(e) => actions.setColor(r, e.target.value)}
           />
         </div>
-        {row.getVisibleCells().map((cell) => {
-          const m = (cell.column.columnDef as RunColumn).meta;
-          const pin = cell.column.getIsPinned() === "left";
-          const raw = m.value(r);
-          return (
-            <div
-              key={cell.id}
-              className={`rt-cell rt-${m.group}${pin ? " rt-pin rt-pin-last" : ""}`}
-              style={pinStyle(cell.column)}
-              title={typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined}
-            >
-              {flexRender(cell.column.columnDef.cell, cell.getContext())}
-            </div>
-          );
-        })}
+        {row.getLeftVisibleCells().map(cell)}
+        <div className="rt-pad" style={{ width: win.padLeft }} />
+        {row
+          .getCenterVisibleCells()
+          .slice(win.first, win.last + 1)
+          .map(cell)}
+        <div className="rt-pad" style={{ width: win.padRight }} />
       </div>
     );
   },
   (a, b) =>
     a.row.original === b.row.original &&
-    a.cols === b.cols &&
+    a.win === b.win &&
     a.top === b.top &&
     a.inGroup === b.inGroup &&
     a.selected === b.selected &&
