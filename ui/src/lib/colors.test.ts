@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { colorDistance, leastUsed, PALETTE, withAlpha } from "./colors";
+import { colorDistance, PALETTE, withAlpha } from "./colors";
 
 describe("palette", () => {
   it("has 20 different colours", () => {
@@ -12,11 +12,6 @@ describe("palette", () => {
     for (let i = 0; i < PALETTE.length; i++)
       for (let j = i + 1; j < PALETTE.length; j++) closest = Math.min(closest, colorDistance(PALETTE[i], PALETTE[j]));
     expect(closest).toBeGreaterThan(25);
-  });
-
-  it("picks the least used colour", () => {
-    expect(leastUsed([PALETTE[0], PALETTE[1]])).toBe(PALETTE[2]);
-    expect(leastUsed(PALETTE.concat([PALETTE[0]]))).toBe(PALETTE[1]);
   });
 
   it("adds transparency", () => {

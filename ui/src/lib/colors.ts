@@ -53,15 +53,3 @@ export function colorDistance(a: string, b: string): number {
   const [p, q] = [lab(a), lab(b)];
   return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
 }
-
-/** The palette colour least used in ``used``; ties go to the earliest after ``from``. */
-export function leastUsed(used: Iterable<string>, from = 0): string {
-  const count = new Map<string, number>();
-  for (const c of used) count.set(c, (count.get(c) ?? 0) + 1);
-  let best = PALETTE[from % PALETTE.length];
-  for (let i = 0; i < PALETTE.length; i++) {
-    const c = PALETTE[(from + i) % PALETTE.length];
-    if ((count.get(c) ?? 0) < (count.get(best) ?? 0)) best = c;
-  }
-  return best;
-}
