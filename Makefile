@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RUNBASE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgresql+psycopg://postgres@127.0.0.1:5432/test)
 
-.PHONY: demo test lint install ui chromium bench clean
+.PHONY: demo test lint install ui ui-test chromium bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and retry"; exit 1; }
@@ -35,6 +35,7 @@ lint: $(STAMP)
 
 test: $(STAMP) $(TORCH_STAMP) ui chromium
 	$(MAKE) lint
+	$(MAKE) ui-test
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP) ui
@@ -47,10 +48,15 @@ clean:
 	rm -rf $(VENV) build dist src/*.egg-info
 
 # The web app: built by Vite into the Python package (src/runbase/server/static).
+# Its API types are generated from the server's OpenAPI schema on every build
+# (runbase.server.openapi_dump, then openapi-typescript), never written by hand.
 # Skipped when the build is newer than its sources; without Node the server
 # still runs (API only) and the browser tests skip, so this never fails the build.
 UI_STATIC := src/runbase/server/static/index.html
-UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts ui/tsconfig.json
+UI_SCHEMA := ui/generated/openapi.json
+UI_TYPES := ui/src/api/schema.gen.d.ts
+UI_SOURCES := $(shell find ui/src -type f -not -name '*.test.*' 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts ui/tsconfig.json
+SERVER_SOURCES := $(shell find src/runbase/server src/runbase/store -name "*.py" 2>/dev/null)
 
 ui: $(UI_STATIC)
 
@@ -58,9 +64,22 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	@if command -v npm >/dev/null; then cd ui && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund); \
 	else echo "npm not found: skipping the web app build (install Node.js >= 20.19)"; fi
 
-$(UI_STATIC): ui/node_modules/.package-lock.json $(UI_SOURCES)
+$(UI_SCHEMA): $(STAMP) $(SERVER_SOURCES)
+	@mkdir -p $(dir $@)
+	$(BIN)/python -m runbase.server.openapi_dump $@
+
+$(UI_TYPES): $(UI_SCHEMA) ui/node_modules/.package-lock.json
+	@if command -v npm >/dev/null; then cd ui && npm run --silent gen:api; \
+	else echo "npm not found: the web app's API types are not generated"; fi
+
+$(UI_STATIC): ui/node_modules/.package-lock.json $(UI_TYPES) $(UI_SOURCES)
 	@if command -v npm >/dev/null; then cd ui && npm run build; \
 	else echo "npm not found: the web app is not built"; fi
+
+# The component tests (Vitest, in jsdom); skipped without npm.
+ui-test: ui/node_modules/.package-lock.json $(UI_TYPES)
+	@if command -v npm >/dev/null; then cd ui && npm test; \
+	else echo "npm not found: skipping the web app's component tests"; fi
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from runbase.server import status
 from runbase.server.api_v1 import router as api_v1_router
+from runbase.server.changes import router as changes_router
 from runbase.server.errors import install_error_handlers, install_openapi
 from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
@@ -54,6 +55,7 @@ def create_app(
     url = str(store_url_or_dir) if store_url_or_dir is not None else None
     app.state.store = StoreHolder(url, min_interval=sync_interval)
     app.include_router(api_v1_router, prefix="/api/v1")
+    app.include_router(changes_router, prefix="/api/v1")
     status.install(app)
     install_error_handlers(app)
     install_openapi(app)

@@ -1,0 +1,92 @@
+// The app: one QueryClient (the data layer), the change feed that keeps it
+// fresh, and the routes. Every page has its own URL; the server answers
+// index.html for each, so any of them can be reloaded and shared.
+
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { createBrowserRouter, Link, Outlet, ScrollRestoration, useParams, type LoaderFunctionArgs } from "react-router";
+import { RouterProvider } from "react-router/dom";
+import { NotFound } from "../common/NotFound";
+import { useChangeFeed } from "../data/changeFeed";
+import { prefetchRun, prefetchWorkspace, queryClient as client } from "../data/boot";
+import { isRunTab } from "../lib/paths";
+import { ProjectsPage } from "../projects/ProjectsPage";
+import { RunPage } from "../run/RunPage";
+import { WorkspacePage } from "../workspace/WorkspacePage";
+
+function Layout() {
+  return (
+    <>
+      <header id="topbar">
+        <Link to="/" className="brand">
+          <span className="logo" />
+          runbase
+        </Link>
+      </header>
+      <main id="app">
+        <Outlet />
+      </main>
+      <ScrollRestoration />
+    </>
+  );
+}
+
+function Workspace() {
+  const { entity = "", project = "" } = useParams();
+  return <WorkspacePage key={`${entity}/${project}`} entity={entity} project={project} />;
+}
+
+function Run() {
+  const { entity = "", project = "", runId = "", tab = "overview" } = useParams();
+  if (!isRunTab(tab)) return <NotFound />;
+  return <RunPage key={`${entity}/${project}/${runId}`} entity={entity} project={project} runId={runId} tab={tab} />;
+}
+
+// Loaders start a page's first requests when the app navigates to it (the first
+// page's are already on their way: data/boot.ts).
+function workspaceLoader({ params, request }: LoaderFunctionArgs): null {
+  prefetchWorkspace(params.entity ?? "", params.project ?? "", new URL(request.url).searchParams);
+  return null;
+}
+
+function runLoader({ params }: LoaderFunctionArgs): null {
+  prefetchRun(params.entity ?? "", params.project ?? "", params.runId ?? "");
+  return null;
+}
+
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { path: "/", element: <ProjectsPage /> },
+      { path: "/:entity/:project", element: <Workspace />, loader: workspaceLoader, shouldRevalidate: () => false },
+      { path: "/:entity/:project/runs/:runId", element: <Run />, loader: runLoader },
+      { path: "/:entity/:project/runs/:runId/:tab", element: <Run />, loader: runLoader },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+]);
+
+function Feed({ client }: { client: QueryClient }) {
+  useChangeFeed(client);
+  return null;
+}
+
+function App() {
+  return (
+    <QueryClientProvider client={client}>
+      <Feed client={client} />
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}
+
+/** Render the app into ``#root`` (main.tsx loads this module after starting the first requests). */
+export function mount(): void {
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

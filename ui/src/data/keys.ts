@@ -1,0 +1,32 @@
+// Query keys. Their shape is what the change feed invalidates by: everything
+// about a project starts with ["project", e, p], about a run with ["run", e, p, id],
+// and chart data with ["series", e, p, {runs, ...}].
+
+import type { RunQuery } from "../api/endpoints";
+
+export interface SeriesParams {
+  key: string;
+  runs: string[];
+  x: string;
+  buckets: number;
+  xMin?: number;
+  xMax?: number;
+}
+
+export const keys = {
+  projects: () => ["projects"] as const,
+  project: (e: string, p: string) => ["project", e, p] as const,
+  projectInfo: (e: string, p: string) => ["project", e, p, "info"] as const,
+  columns: (e: string, p: string) => ["project", e, p, "columns"] as const,
+  runsPage: (e: string, p: string, q: RunQuery, page: number) => ["project", e, p, "runs", q, page] as const,
+  runsPages: (e: string, p: string, q: RunQuery) => ["project", e, p, "runs", q] as const,
+  groups: (e: string, p: string, by: string, q: RunQuery) => ["project", e, p, "groups", by, q] as const,
+  lines: (e: string, p: string, what: unknown) => ["project", e, p, "lines", what] as const,
+  run: (e: string, p: string, id: string) => ["run", e, p, id] as const,
+  runInfo: (e: string, p: string, id: string) => ["run", e, p, id, "info"] as const,
+  runMetrics: (e: string, p: string, id: string) => ["run", e, p, id, "metrics"] as const,
+  system: (e: string, p: string, id: string) => ["run", e, p, id, "system"] as const,
+  logs: (e: string, p: string, id: string, search: string) => ["run", e, p, id, "logs", search] as const,
+  files: (e: string, p: string, id: string) => ["run", e, p, id, "files"] as const,
+  series: (e: string, p: string, s: SeriesParams) => ["series", e, p, s] as const,
+};

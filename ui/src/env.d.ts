@@ -1,2 +1,0 @@
-// Vite turns CSS imports into injected styles; tell TypeScript they exist.
-declare module "*.css";

@@ -1,0 +1,141 @@
+// The line chart, the first panel kind: one metric for every line of the page.
+//
+// The server sends min/max buckets plus a representative value per bucket, so a
+// million-step run arrives as ~1,000 points and spikes stay visible in the faint
+// min–max band. Dragging a range zooms and fetches finer data for it;
+// double-click goes back to the full range.
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo, useRef, useState } from "react";
+import type uPlot from "uplot";
+import { fmtNumber } from "../../lib/format";
+import type { PanelProps, PanelSpec } from "../registry";
+import { Legend } from "./Legend";
+import { drawnLines, hoverRows, plotTable, type Drawn, type HoverRow, type LineSettings } from "./lineData";
+import { PlotCanvas } from "./PlotCanvas";
+import { fmtX, plotOptions, xLabel } from "./plotOptions";
+
+export type LineSpec = PanelSpec<LineSettings>;
+
+interface Hover {
+  x: number;
+  rows: HoverRow[];
+  left: number;
+  top: number;
+  flip: boolean;
+}
+
+const fmtShort = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(3))) : fmtNumber(v));
+
+function Tooltip({ hover, x }: { hover: Hover; x: string }) {
+  return (
+    <div className={`panel-tip${hover.flip ? " flip" : ""}`} style={{ left: hover.left, top: hover.top }}>
+      <div className="tip-x">{`${xLabel(x)}: ${fmtX(x, hover.x)}`}</div>
+      {hover.rows.map((r) => (
+        <div className="tip-row" key={r.id}>
+          <span className="swatch" style={{ background: r.color }} />
+          <span className="tip-name">{r.name}</span>
+          {r.range && (
+            <span className="tip-range" title="min–max of the group's runs">
+              {`${fmtShort(r.range[0])}–${fmtShort(r.range[1])}`}
+            </span>
+          )}
+          <span className="tip-val">{r.value === null ? "–" : fmtNumber(r.value)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function LinePanel({ spec, ctx, visible, onSpecChange }: PanelProps<LineSpec>) {
+  const key = spec.keys[0];
+  const range = spec.ranges?.x ?? null;
+  const { smoothing, logY } = spec.options;
+  const base = ctx.source.query(key, spec.x, range);
+  const enabled = visible && ctx.linesReady && ctx.lines.length > 0 && base.enabled !== false;
+  const q = useQuery({ ...base, enabled, placeholderData: keepPreviousData });
+  const drawn = useMemo(
+    () => drawnLines(ctx.lines, q.data ?? [], { smoothing, logY }),
+    [ctx.lines, q.data, smoothing, logY],
+  );
+
+  const [hover, setHover] = useState<Hover | null>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  // uPlot's hooks are bound once per chart: they read the latest props here.
+  const latest = useRef({ spec, onSpecChange, drawn });
+  latest.current = { spec, onSpecChange, drawn };
+
+  const onCursor = useCallback((u: uPlot) => {
+    const idx = u.cursor.idx;
+    const left = u.cursor.left ?? -1;
+    if (idx === null || idx === undefined || left < 0) return setHover(null);
+    const x = u.data[0][idx];
+    const { drawn: d, spec: s } = latest.current;
+    const rows = hoverRows(d, x, s.options.smoothing);
+    const panel = panelRef.current;
+    if (rows.length === 0 || !panel) return setHover(null);
+    const over = u.over.getBoundingClientRect();
+    const box = panel.getBoundingClientRect();
+    const px = over.left - box.left + left;
+    const flip = px > box.width / 2;
+    setHover({ x, rows, left: flip ? px - 12 : px + 12, top: over.top - box.top + 4, flip });
+  }, []);
+
+  const onSelect = useCallback((u: uPlot) => {
+    const { left, width } = u.select;
+    if (width < 3) return;
+    const min = u.posToVal(left, "x");
+    const max = u.posToVal(left + width, "x");
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    if (!(max > min)) return;
+    // Show the range at once; the finer data replaces the chart when it arrives.
+    u.setScale("x", { min, max });
+    const { spec: s, onSpecChange: change } = latest.current;
+    change({ ...s, ranges: { ...s.ranges, x: [min, max] } });
+  }, []);
+
+  const onReset = useCallback(() => {
+    const { spec: s, onSpecChange: change } = latest.current;
+    change({ ...s, ranges: { ...s.ranges, x: null } });
+  }, []);
+
+  const make = useCallback(
+    (width: number) => ({
+      opts: plotOptions(drawn, { x: spec.x, yLabel: key, smoothing, logY }, width, { onSelect, onCursor, onReset }),
+      data: plotTable(drawn),
+    }),
+    [drawn, spec.x, key, smoothing, logY, onSelect, onCursor, onReset],
+  );
+
+  const waiting = !ctx.linesReady || (enabled && q.isPending) || q.isPlaceholderData;
+  const empty = !waiting && drawn.length === 0 && (ctx.lines.length === 0 || q.isSuccess);
+  const state = empty ? "empty" : drawn.length && !waiting ? "drawn" : "loading";
+  const grouped = ctx.lines.some((l) => l.members !== undefined);
+  return (
+    <div
+      ref={panelRef}
+      className="panel"
+      data-key={key}
+      data-state={state}
+      data-mode={grouped ? "groups" : "runs"}
+      data-runs={drawn.length}
+      data-zoomed={range ? "true" : "false"}
+      data-points={drawn.length ? Math.max(...drawn.map((d: Drawn) => d.data.x.length)) : 0}
+      onMouseLeave={() => setHover(null)}
+    >
+      <div className="panel-head">
+        <span className="panel-title" title={spec.title ?? key}>
+          {spec.title ?? key}
+        </span>
+        {q.error && <span className="panel-status error">{q.error.message}</span>}
+      </div>
+      {drawn.length > 0 ? (
+        <PlotCanvas make={make} range={range} />
+      ) : (
+        <div className="panel-empty">{empty ? "No data for the visible runs" : "Loading…"}</div>
+      )}
+      {drawn.length > 0 && <Legend lines={drawn.map((d) => d.line)} />}
+      {hover && <Tooltip hover={hover} x={spec.x} />}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+// The panel registry. A panel is a serialisable spec (what to draw: kind, keys,
+// x axis, ranges, options) plus the component its kind registers. The workspace
+// only makes specs and hands them to the grid, so a new kind of panel (media,
+// table, histogram) is a new entry here, and a saved workspace is a list of specs.
+
+import type { ComponentType } from "react";
+import type { SeriesSource } from "../data/series";
+
+export interface PanelSpec<O extends object = object> {
+  /** Unique within a workspace. */
+  id: string;
+  kind: string;
+  title?: string;
+  /** The metrics the panel draws. */
+  keys: string[];
+  /** The x axis: _step, _timestamp, _runtime or a metric key. */
+  x: string;
+  /** Zoom: the x range shown (null: everything). */
+  ranges?: { x?: [number, number] | null };
+  options: O;
+}
+
+/** One line of a chart: a run, or a group of runs drawn as their mean. */
+export interface PanelLine {
+  id: string;
+  name: string;
+  color: string;
+  /** A group line: the runs whose mean it draws. */
+  members?: string[];
+}
+
+/** What the page around a panel provides: the lines to draw and where data comes from. */
+export interface PanelContext {
+  lines: PanelLine[];
+  /** False while the page still works out which lines to draw. */
+  linesReady: boolean;
+  source: SeriesSource;
+}
+
+export interface PanelProps<S extends PanelSpec = PanelSpec> {
+  spec: S;
+  ctx: PanelContext;
+  /** The panel is on screen (or near it): only then does it fetch. */
+  visible: boolean;
+  onSpecChange: (spec: S) => void;
+}
+
+export interface PanelKind<S extends PanelSpec = PanelSpec> {
+  kind: string;
+  label: string;
+  component: ComponentType<PanelProps<S>>;
+}
+
+const kinds = new Map<string, PanelKind>();
+
+export function registerPanel<S extends PanelSpec>(k: PanelKind<S>): void {
+  kinds.set(k.kind, k as unknown as PanelKind);
+}
+
+export function panelKind(kind: string): PanelKind | undefined {
+  return kinds.get(kind);
+}
+
+export function panelKinds(): string[] {
+  return [...kinds.keys()];
+}

@@ -1,0 +1,306 @@
+// The runs table: TanStack Table for the columns (order, visibility, the pinned
+// Name column) and TanStack Virtual for the rows, over server-side paging, so
+// 10,000 runs cost the DOM only the rows on screen and sorting and filtering
+// happen in SQL. Grouped, each group gets a header row that expands and
+// collapses it, and its runs are paged from the group's offset.
+
+import { useQueries, useQueryClient } from "@tanstack/react-query";
+import { getCoreRowModel, useReactTable, type Column, type Table } from "@tanstack/react-table";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { Group, Run, RunQuery, RunsPage } from "../api/endpoints";
+import { keys } from "../data/keys";
+import type { ColumnLayout } from "../data/prefs";
+import { PAGE, runsPageQuery } from "../data/runs";
+import { columnTitle, groupKey, groupLabel, orderedColumns, type RunColumn } from "./columns";
+import { GroupRow, RunRow, type RowActions } from "./rows";
+import { TableHeader } from "./TableHeader";
+
+export const ROW_H = 30;
+/** Checkbox and eye columns: with Name they stay on the left when scrolling sideways. */
+const PIN_CHECK = 28;
+const PIN_EYE = 36;
+const PIN_NAME = PIN_CHECK + PIN_EYE;
+/** A constant: a new object each render would make the table recompute its columns. */
+const PINNING = { left: ["name"] };
+
+export interface RowHooks {
+  isVisible: (r: Run) => boolean;
+  toggleVisible: (r: Run) => void;
+  colorOf: (id: string) => string;
+  setColor: (r: Run, color: string) => void;
+  isGroupVisible: (g: Group, index: number) => boolean;
+  toggleGroupVisible: (g: Group, index: number) => void;
+  groupColor: (g: Group) => string;
+}
+
+/** A display row: a group's header, or the run at ``flat`` in the query's order. */
+type Item = { group: Group; index: number } | { flat: number; inGroup: boolean };
+
+function layoutGroups(groups: Group[], expanded: Set<string>): { starts: number[]; rows: number } {
+  let i = 0;
+  const starts = groups.map((g) => {
+    const s = i;
+    i += 1 + (expanded.has(groupKey(g)) ? g.count : 0);
+    return s;
+  });
+  return { starts, rows: i };
+}
+
+function itemAt(i: number, groups: Group[] | null, starts: number[]): Item | null {
+  if (!groups) return { flat: i, inGroup: false };
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  const g = groups[lo];
+  if (!g) return null;
+  const j = i - starts[lo];
+  return j === 0 ? { group: g, index: lo } : { flat: g.offset + j - 1, inGroup: true };
+}
+
+function useStable(runs: Run[]): Run[] {
+  const last = useRef(runs);
+  const same = last.current.length === runs.length && last.current.every((r, i) => r === runs[i]);
+  if (!same) last.current = runs;
+  return last.current;
+}
+
+export interface RunsTableProps {
+  entity: string;
+  project: string;
+  query: RunQuery;
+  all: RunColumn[];
+  layout: ColumnLayout;
+  /** The user's sort (the arrow); grouped, the query's order starts with the group key. */
+  sort: string;
+  onSort: (key: string) => void;
+  groupBy: RunColumn | null;
+  groups: Group[] | null;
+  total: number | null;
+  selected: Set<string>;
+  onSelected: (s: Set<string>) => void;
+  hooks: RowHooks;
+}
+
+/** The runs of the pages the rows on screen need, fetched a page (100 rows) at a time. */
+function useRunPages(entity: string, project: string, query: RunQuery, flats: number[]) {
+  const pages = [...new Set(flats.map((f) => Math.floor(f / PAGE)))];
+  const results = useQueries({ queries: pages.map((p) => runsPageQuery(entity, project, query, p)) });
+  const byPage = new Map<number, RunsPage>();
+  pages.forEach((p, i) => results[i].data && byPage.set(p, results[i].data!));
+  return (flat: number): Run | undefined => byPage.get(Math.floor(flat / PAGE))?.runs[flat % PAGE];
+}
+
+/** TanStack Table over the rows on screen: column order, visibility and the pinned Name. */
+function useRunTable(all: RunColumn[], layout: ColumnLayout, rows: Run[]) {
+  const columnOrder = useMemo(() => orderedColumns(all, layout).map((c) => c.id), [all, layout]);
+  const columnVisibility = useMemo(
+    () => Object.fromEntries(layout.hidden.filter((id) => id !== "name").map((id) => [id, false])),
+    [layout],
+  );
+  return useReactTable({
+    // The data must keep its identity while the rows stay the same.
+    data: useStable(rows),
+    columns: all,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => r.id,
+    state: { columnOrder, columnVisibility, columnPinning: PINNING },
+    manualSorting: true,
+    manualPagination: true,
+    autoResetAll: false,
+  });
+}
+
+/** The columns drawn: the pinned ones and, of the others, those in view (plus a
+ * few either side); spacers stand in for the rest, so a table of hundreds of
+ * config columns costs the DOM only the columns on screen. */
+export interface ColumnWindow {
+  first: number; // index of the first drawn unpinned column
+  last: number; // ...and the last (-1: none)
+  padLeft: number;
+  padRight: number;
+  width: number; // of the whole table
+}
+
+function useColumnWindow(table: Table<Run>, scroller: React.RefObject<HTMLDivElement | null>): ColumnWindow {
+  const left = table.getLeftVisibleLeafColumns();
+  const center = table.getCenterVisibleLeafColumns();
+  const leftWidth = left.reduce((a, c) => a + c.getSize(), 0);
+  const offsets = useMemo(() => {
+    const out = [0];
+    for (const c of center) out.push(out[out.length - 1] + c.getSize());
+    return out;
+  }, [center]);
+  const hv = useVirtualizer({
+    horizontal: true,
+    count: center.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => center[i]?.getSize() ?? 100,
+    overscan: 6,
+    scrollMargin: PIN_NAME + leftWidth,
+    initialRect: { width: typeof window === "undefined" ? 1400 : window.innerWidth, height: 400 },
+  });
+  useEffect(() => hv.measure(), [offsets, hv]);
+  const v = hv.getVirtualItems();
+  const first = v.length ? v[0].index : 0;
+  const last = v.length ? v[v.length - 1].index : -1;
+  const total = offsets[center.length];
+  return useMemo(
+    () => ({
+      first,
+      last,
+      padLeft: offsets[first] ?? 0,
+      padRight: total - (offsets[last + 1] ?? total),
+      width: PIN_NAME + leftWidth + total,
+    }),
+    [first, last, offsets, total, leftWidth],
+  );
+}
+
+/** Row handlers with a stable identity (rows are memoised) that act on the latest state. */
+function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: Set<string>) => void): RowActions {
+  const latest = useRef({ hooks, selected, onSelected });
+  latest.current = { hooks, selected, onSelected };
+  return useMemo(
+    (): RowActions => ({
+      toggleVisible: (r) => latest.current.hooks.toggleVisible(r),
+      setColor: (r, c) => latest.current.hooks.setColor(r, c),
+      select: (r, on) => {
+        const n = new Set(latest.current.selected);
+        if (on) n.add(r.id);
+        else n.delete(r.id);
+        latest.current.onSelected(n);
+      },
+    }),
+    [],
+  );
+}
+
+const pinStyle = (c: Column<Run>): React.CSSProperties =>
+  c.getIsPinned() === "left" ? { width: c.getSize(), left: PIN_NAME + c.getStart("left") } : { width: c.getSize() };
+
+function toggled(set: Set<string>, key: string): Set<string> {
+  const n = new Set(set);
+  if (n.has(key)) n.delete(key);
+  else n.add(key);
+  return n;
+}
+
+export function RunsTable(props: RunsTableProps) {
+  const { entity, project, query, groupBy, groups, total, selected, hooks } = props;
+  const qc = useQueryClient();
+  const scroller = useRef<HTMLDivElement>(null);
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  const [userSized, setUserSized] = useState(false);
+  const grouped = groupBy !== null;
+  const { starts, rows: groupRows } = useMemo(() => layoutGroups(groups ?? [], expanded), [groups, expanded]);
+  const count = grouped ? (groups ? groupRows : 0) : (total ?? 0);
+
+  const queryText = JSON.stringify(query);
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [queryText]);
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_H,
+    overscan: 10,
+    // Rows on the first render, before the table is measured.
+    initialRect: { width: 1400, height: 360 },
+  });
+  const items = virtualizer
+    .getVirtualItems()
+    .map((v) => ({ index: v.index, item: itemAt(v.index, grouped ? groups : null, starts) }));
+  const flats = items.flatMap(({ item }) => (item && "flat" in item ? [item.flat] : []));
+  const runAt = useRunPages(entity, project, query, flats);
+  const table = useRunTable(
+    props.all,
+    props.layout,
+    flats.map(runAt).filter((r): r is Run => r !== undefined),
+  );
+  const actions = useRowActions(hooks, selected, props.onSelected);
+  const win = useColumnWindow(table, scroller);
+  const width = win.width;
+
+  const loadedRuns = (): Run[] =>
+    qc.getQueriesData<RunsPage>({ queryKey: keys.runsPages(entity, project, query) }).flatMap(([, d]) => d?.runs ?? []);
+  const loaded = grouped ? groups !== null : total !== null;
+  const ready = loaded && flats.every((f) => runAt(f) !== undefined);
+  const height = Math.max(140, Math.min(360, (count + 1) * ROW_H + 18));
+
+  return (
+    <div className="runs-table" data-ready={ready ? "true" : "false"}>
+      <div
+        ref={scroller}
+        className="rt-scroll"
+        style={userSized ? undefined : { height }}
+        onMouseDown={(e) => {
+          // The table is resizable (CSS resize); once the user drags it, keep their height.
+          const r = e.currentTarget.getBoundingClientRect();
+          if (e.clientY > r.bottom - 16 && e.clientX > r.right - 16) setUserSized(true);
+        }}
+      >
+        <TableHeader
+          pinned={table.getLeftHeaderGroups()[0]?.headers ?? []}
+          center={(table.getCenterHeaderGroups()[0]?.headers ?? []).slice(win.first, win.last + 1)}
+          win={win}
+          sort={props.sort}
+          allSelected={selected.size > 0 && selected.size >= loadedRuns().length}
+          onSelectAll={(on) => props.onSelected(new Set(on ? loadedRuns().map((r) => r.id) : []))}
+          onSort={props.onSort}
+          pinStyle={pinStyle}
+        />
+        <div className="rt-canvas" style={{ height: count * ROW_H, width }}>
+          {loaded && count === 0 && <div className="rt-empty">No runs match.</div>}
+          {items.map(({ index, item }) => {
+            const top = index * ROW_H;
+            if (!item) return null;
+            if ("group" in item) {
+              const k = groupKey(item.group);
+              return (
+                <GroupRow
+                  key={`g:${k}`}
+                  top={top}
+                  group={item.group}
+                  index={item.index}
+                  open={expanded.has(k)}
+                  field={groupBy ? columnTitle(groupBy) : ""}
+                  label={groupLabel(item.group)}
+                  onToggle={() => setExpanded((s) => toggled(s, k))}
+                  hooks={hooks}
+                />
+              );
+            }
+            const r = runAt(item.flat);
+            if (!r) {
+              return (
+                <div key={`l:${index}`} className="rt-row loading" style={{ top }}>
+                  <div className="rt-cell">…</div>
+                </div>
+              );
+            }
+            return (
+              <RunRow
+                key={r.id}
+                row={table.getRow(r.id)}
+                win={win}
+                top={top}
+                inGroup={item.inGroup}
+                selected={selected.has(r.id)}
+                visible={hooks.isVisible(r)}
+                color={hooks.colorOf(r.id)}
+                pinStyle={pinStyle}
+                actions={actions}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

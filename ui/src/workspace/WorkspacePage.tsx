@@ -1,0 +1,114 @@
+// The project workspace: the runs table on top, the charts of the visible runs
+// below. What the view shows lives in the URL (view.ts); per-user choices
+// (columns, eye toggles, colours) live in the browser (data/prefs.ts).
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { api, runQueryParams, type Group } from "../api/endpoints";
+import { ErrorBox, PageHeader } from "../common/PageHeader";
+import { keys } from "../data/keys";
+import { usePrefs } from "../data/prefs";
+import { apiPath, projectPath } from "../lib/paths";
+import { PanelGrid } from "../panels/PanelGrid";
+import { useChartLines } from "./chartLines";
+import { groupKey } from "./columns";
+import { FilterBar } from "./FilterBar";
+import { useRowHooks } from "./rowHooks";
+import { usePanels, useWorkspaceData } from "./workspaceData";
+import { RunsTable } from "./RunsTable";
+import { ChartToolbar, TableToolbar } from "./Toolbars";
+import { nextSort, useView } from "./view";
+
+export function WorkspacePage({ entity, project }: { entity: string; project: string }) {
+  const [view, setView] = useView();
+  const prefs = usePrefs(entity, project);
+  const qc = useQueryClient();
+  useEffect(() => {
+    document.title = `${project} · runbase`;
+  }, [project]);
+
+  const { columns, all, groupBy, order, query, page0, total, groups, error } = useWorkspaceData(entity, project, view);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const queryText = JSON.stringify(query);
+  useEffect(() => setSelected(new Set()), [queryText]);
+
+  const chart = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total });
+  const groupPref = useCallback((g: Group) => `${view.group}=${groupKey(g)}`, [view.group]);
+
+  const first = useMemo(
+    () => chart.firstIds ?? new Set(page0.data?.runs.slice(0, view.maxRuns).map((r) => r.id)),
+    [chart.firstIds, page0.data, view.maxRuns],
+  );
+  const hooks = useRowHooks(entity, project, prefs, { grouped: !!groupBy, first, maxRuns: view.maxRuns, groupPref });
+
+  const deleteSelected = async () => {
+    const ids = [...selected];
+    if (!ids.length || !confirm(`Delete ${ids.length} run${ids.length === 1 ? "" : "s"}? This cannot be undone.`))
+      return;
+    try {
+      await api.deleteRuns(entity, project, ids);
+      setSelected(new Set());
+    } finally {
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: keys.project(entity, project) }),
+        qc.invalidateQueries({ queryKey: keys.projects() }),
+      ]);
+    }
+  };
+  const csv = `${apiPath(projectPath(entity, project))}/runs.csv?${new URLSearchParams(
+    Object.entries(runQueryParams(query)).filter((kv): kv is [string, string] => typeof kv[1] === "string"),
+  )}`;
+
+  const { ctx, specs } = usePanels(entity, project, view, chart, columns.metrics, !!groupBy);
+  const fields = useMemo(
+    () => [
+      "name",
+      "state",
+      "tags",
+      "group",
+      "job_type",
+      "user",
+      ...columns.config.map((k) => `config.${k}`),
+      ...columns.summary.map((k) => `summary.${k}`),
+    ],
+    [columns],
+  );
+
+  return (
+    <>
+      <PageHeader crumbs={[{ label: entity }, { label: project }]}>
+        <span className="run-count">{total === null ? "" : `${total} run${total === 1 ? "" : "s"}`}</span>
+      </PageHeader>
+      <div className="error-slot">{error && <ErrorBox error={error} />}</div>
+      <TableToolbar
+        entity={entity}
+        project={project}
+        view={view}
+        setView={setView}
+        all={all}
+        csv={csv}
+        selected={selected}
+        onDelete={deleteSelected}
+      />
+      <FilterBar state={view.filters} fields={fields} onChange={(filters) => setView({ filters })} />
+      <RunsTable
+        key={view.group}
+        entity={entity}
+        project={project}
+        query={query}
+        all={all}
+        layout={prefs.layout}
+        sort={order}
+        onSort={(k) => setView({ sort: nextSort(view.sort, k) })}
+        groupBy={groupBy}
+        groups={groups}
+        total={total}
+        selected={selected}
+        onSelected={setSelected}
+        hooks={hooks}
+      />
+      <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
+      <PanelGrid specs={specs} ctx={ctx} emptyText="No metrics logged in this project yet." />
+    </>
+  );
+}

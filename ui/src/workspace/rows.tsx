@@ -1,0 +1,170 @@
+// The runs table's rows: a run (checkbox, eye with the run's colour, cells) and a
+// group's header.
+
+import { flexRender, type Cell, type Column, type Row } from "@tanstack/react-table";
+import { memo } from "react";
+import type { Group, Run } from "../api/endpoints";
+import { fmtValue } from "../lib/format";
+import type { RunColumn } from "./columns";
+import type { ColumnWindow, RowHooks } from "./RunsTable";
+
+export function EyeIcon() {
+  return (
+    <svg viewBox="0 0 24 24" className="eye-icon">
+      <path
+        fill="currentColor"
+        d="M12 5C6.5 5 2.7 9.2 1.5 12c1.2 2.8 5 7 10.5 7s9.3-4.2 10.5-7C21.3 9.2 17.5 5 12 5zm0 11.5A4.5 4.5 0 1 1 12 7.5a4.5 4.5 0 0 1 0 9zm0-7a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"
+      />
+    </svg>
+  );
+}
+
+function Dot({ on, color }: { on: boolean; color: string }) {
+  return <span className="dot" style={{ background: on ? color : "transparent", borderColor: color }} />;
+}
+
+/** What a run row does; stable across renders (it reads the page's latest state). */
+export interface RowActions {
+  toggleVisible: (r: Run) => void;
+  setColor: (r: Run, color: string) => void;
+  select: (r: Run, on: boolean) => void;
+}
+
+interface RunRowProps {
+  row: Row<Run>;
+  /** Which columns are drawn. */
+  win: ColumnWindow;
+  top: number;
+  inGroup: boolean;
+  selected: boolean;
+  visible: boolean;
+  color: string;
+  pinStyle: (c: Column<Run>) => React.CSSProperties;
+  actions: RowActions;
+}
+
+/** One run: checkbox, eye and colour, then its drawn cells. Re-rendered only when
+ * what it shows changes, so a workspace update does not redraw every cell. */
+export const RunRow = memo(
+  function RunRow({ row, win, top, inGroup, selected, visible, color, pinStyle, actions }: RunRowProps) {
+    const r = row.original;
+    const tip = inGroup
+      ? visible
+        ? "Leave out of the group's line"
+        : "Count in the group's line"
+      : visible
+        ? "Hide from charts"
+        : "Show on charts";
+    const cell = (c: Cell<Run, unknown>) => {
+      const m = (c.column.columnDef as RunColumn).meta;
+      const pin = c.column.getIsPinned() === "left";
+      const raw = m.value(r);
+      return (
+        <div
+          key={c.id}
+          className={`rt-cell rt-${m.group}${pin ? " rt-pin rt-pin-last" : ""}`}
+          style={pinStyle(c.column)}
+          title={typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined}
+        >
+          {flexRender(c.column.columnDef.cell, c.getContext())}
+        </div>
+      );
+    };
+    return (
+      <div
+        className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}`}
+        style={{ top }}
+        data-run-id={r.id}
+      >
+        <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }}>
+          <input type="checkbox" checked={selected} onChange={(e) => actions.select(r, e.target.checked)} />
+        </div>
+        <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }}>
+          <button
+            className={`eye${visible ? " on" : ""}`}
+            title={tip}
+            aria-pressed={visible}
+            onClick={() => actions.toggleVisible(r)}
+          >
+            <Dot on={visible} color={color} />
+          </button>
+          <input
+            type="color"
+            className="color-pick"
+            value={color}
+            title="Run colour"
+            onChange={(e) => actions.setColor(r, e.target.value)}
+          />
+        </div>
+        {row.getLeftVisibleCells().map(cell)}
+        <div className="rt-pad" style={{ width: win.padLeft }} />
+        {row
+          .getCenterVisibleCells()
+          .slice(win.first, win.last + 1)
+          .map(cell)}
+        <div className="rt-pad" style={{ width: win.padRight }} />
+      </div>
+    );
+  },
+  (a, b) =>
+    a.row.original === b.row.original &&
+    a.win === b.win &&
+    a.top === b.top &&
+    a.inGroup === b.inGroup &&
+    a.selected === b.selected &&
+    a.visible === b.visible &&
+    a.color === b.color,
+);
+
+export function GroupRow({
+  top,
+  group,
+  index,
+  open,
+  field,
+  label,
+  onToggle,
+  hooks,
+}: {
+  top: number;
+  group: Group;
+  index: number;
+  open: boolean;
+  field: string;
+  label: string;
+  onToggle: () => void;
+  hooks: RowHooks;
+}) {
+  const on = hooks.isGroupVisible(group, index);
+  const color = hooks.groupColor(group);
+  return (
+    <div
+      className={`rt-row rt-group${open ? " open" : ""}`}
+      style={{ top }}
+      data-group={JSON.stringify(group.value ?? null)}
+      title={open ? "Collapse group" : "Expand group"}
+      onClick={onToggle}
+    >
+      <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }} />
+      <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }}>
+        <button
+          className={`eye group-eye${on ? " on" : ""}`}
+          title={on ? "Hide this group's line from charts" : "Show this group's line on charts"}
+          aria-pressed={on}
+          onClick={(e) => {
+            e.stopPropagation();
+            hooks.toggleGroupVisible(group, index);
+          }}
+        >
+          <Dot on={on} color={color} />
+        </button>
+      </div>
+      <div className="rt-cell rt-group-label rt-pin" style={{ left: 64 }}>
+        <span className="caret group-caret">{open ? "▾" : "▸"}</span>
+        <span className="group-field">{field}:</span>
+        <span className="group-value">{label}</span>
+        <span className="group-count">{`${group.count} run${group.count === 1 ? "" : "s"}`}</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { toMongo, parseValue } from "./filters";
+import { DEFAULT_VIEW, nextSort, parseView, viewParams } from "./view";
+
+describe("the view in the URL", () => {
+  it("round-trips and leaves defaults out", () => {
+    const v = {
+      ...DEFAULT_VIEW,
+      search: "a.*",
+      sort: "name",
+      x: "_timestamp",
+      smoothing: 0.8,
+      logY: true,
+      maxRuns: 20,
+    };
+    const p = viewParams(v);
+    expect(p.get("smooth")).toBe("0.8");
+    expect(p.has("group")).toBe(false);
+    expect(parseView(p)).toEqual(v);
+    expect(viewParams(DEFAULT_VIEW).toString()).toBe("");
+  });
+
+  it("falls back when the URL was edited by hand", () => {
+    const v = parseView(new URLSearchParams("f=%7Bbroken&runs=abc&smooth=7"));
+    expect(v.filters.rows).toEqual([]);
+    expect(v.maxRuns).toBe(10);
+    expect(v.smoothing).toBe(0.99);
+  });
+
+  it("flips a sorted column, starts others descending and names ascending", () => {
+    expect(nextSort("-created_at", "summary.loss")).toBe("-summary.loss");
+    expect(nextSort("-summary.loss", "summary.loss")).toBe("summary.loss");
+    expect(nextSort("summary.loss", "summary.loss")).toBe("-summary.loss");
+    expect(nextSort("-created_at", "name")).toBe("name");
+    expect(nextSort("name", "name")).toBe("-name");
+    expect(nextSort("-name", "name")).toBe("name");
+  });
+});
+
+describe("filters", () => {
+  it("types values", () => {
+    expect(parseValue("0.01")).toBe(0.01);
+    expect(parseValue('"3"')).toBe("3");
+    expect(parseValue("true")).toBe(true);
+    expect(parseValue("adam")).toBe("adam");
+  });
+
+  it("builds the API's filter", () => {
+    const rows = [
+      { field: "config.lr", op: ">=", value: "0.03" },
+      { field: "tags", op: "=", value: "x" },
+      { field: "", op: "=", value: "ignored" },
+    ];
+    expect(toMongo({ rows, any: true })).toEqual({
+      $or: [{ "config.lr": { $gte: 0.03 } }, { tags: { $in: ["x"] } }],
+    });
+    expect(toMongo({ rows: rows.slice(0, 1), any: false })).toEqual({ "config.lr": { $gte: 0.03 } });
+    expect(toMongo({ rows: [], any: false })).toBeNull();
+  });
+});

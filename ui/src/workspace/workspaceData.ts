@@ -1,0 +1,85 @@
+// The workspace's data: the project, its columns, the query the view makes
+// (grouping sorts by the group first), the first page or the groups, and the
+// chart panels over the drawn lines.
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { columnsQuery, groupsQuery, projectQuery, runsPageQuery } from "../data/runs";
+import { projectSeries } from "../data/series";
+import "../panels";
+import type { LineSpec } from "../panels";
+import type { PanelContext } from "../panels/registry";
+import type { ChartLines } from "./chartLines";
+import { baseColumns, keyColumns } from "./columns";
+import { toMongo } from "./filters";
+import type { View } from "./view";
+
+const NO_COLUMNS = { config: [], summary: [], metrics: [] };
+
+export function useWorkspaceData(entity: string, project: string, view: View) {
+  const projectQ = useQuery(projectQuery(entity, project));
+  const columnsQ = useQuery(columnsQuery(entity, project));
+  const columns = columnsQ.data ?? NO_COLUMNS;
+  const all = useMemo(
+    () => [...baseColumns(), ...keyColumns(columns.config, columns.summary, columns.metrics)],
+    [columns],
+  );
+  const groupBy = useMemo(() => all.find((c) => c.id === view.group && c.meta.sortKey) ?? null, [all, view.group]);
+  // Grouping sorts by the group column first, so each group's rows are adjacent.
+  const order = useMemo(() => {
+    const g = groupBy?.meta.sortKey;
+    if (!g) return view.sort;
+    return view.sort.replace(/^[-+]/, "") === g ? view.sort : `${g},${view.sort}`;
+  }, [groupBy, view.sort]);
+  const query = useMemo(
+    () => ({ filters: toMongo(view.filters) ?? undefined, search: view.search || undefined, order }),
+    [view.filters, view.search, order],
+  );
+  const page0 = useQuery({
+    ...runsPageQuery(entity, project, query, 0),
+    enabled: !groupBy,
+    placeholderData: keepPreviousData,
+  });
+  const groupsQ = useQuery({ ...groupsQuery(entity, project, groupBy?.meta.sortKey ?? "", query), enabled: !!groupBy });
+  return {
+    columns,
+    all,
+    groupBy,
+    order,
+    query,
+    page0,
+    total: (groupBy ? groupsQ.data?.total : page0.data?.total) ?? null,
+    groups: groupBy ? (groupsQ.data?.groups ?? null) : null,
+    error: projectQ.error ?? columnsQ.error ?? (groupBy ? groupsQ.error : page0.error),
+  };
+}
+
+/** One line panel per metric (less the x axis), over the drawn lines. */
+export function usePanels(
+  entity: string,
+  project: string,
+  view: View,
+  chart: ChartLines,
+  metrics: string[],
+  grouped: boolean,
+) {
+  const buckets = grouped ? 500 : 1000; // group means come from coarser buckets of many runs, as in W&B
+  const runIds = useMemo(() => chart.lines.flatMap((l) => l.members ?? [l.id]), [chart.lines]);
+  const ctx = useMemo(
+    (): PanelContext => ({
+      lines: chart.lines,
+      linesReady: chart.ready,
+      source: projectSeries(entity, project, runIds, buckets),
+    }),
+    [chart.lines, chart.ready, entity, project, runIds, buckets],
+  );
+  const { x, smoothing, logY } = view;
+  const specs = useMemo(
+    (): LineSpec[] =>
+      metrics
+        .filter((m) => m !== x)
+        .map((key) => ({ id: key, kind: "line", keys: [key], x, options: { smoothing, logY } })),
+    [metrics, x, smoothing, logY],
+  );
+  return { ctx, specs };
+}
