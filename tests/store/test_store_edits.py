@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from runbase.store import open_store
+from runbase.store import edits, open_store
 from runbase.store import queries as q
 
 
 def test_update_run_survives_a_rebuild(tmp_path, store, records, root):
     records.finished("r1", config={"lr": 0.1, "drop": 1})
     store.sync()
-    run = q.update_run(
+    run = edits.update_run(
         store,
         "me",
         "proj",
@@ -46,16 +46,16 @@ def test_update_checks_its_input(store, records):
     records.finished("r1")
     store.sync()
     with pytest.raises(ValueError, match="tags"):
-        q.update_run(store, "me", "proj", "r1", tags="notalist")
+        edits.update_run(store, "me", "proj", "r1", tags="notalist")
     with pytest.raises(q.RunNotFound):
-        q.update_run(store, "me", "proj", "nope", notes="x")
+        edits.update_run(store, "me", "proj", "nope", notes="x")
 
 
 def test_delete_runs_removes_rows_and_folder(tmp_path, store, records, root):
     records.finished("a")
     records.finished("b")
     store.sync()
-    assert q.delete_runs(store, "me", "proj", ["a", "missing"]) == 1
+    assert edits.delete_runs(store, "me", "proj", ["a", "missing"]) == 1
     assert not (root / "runs/me/proj/a").exists()
     assert [r["id"] for r in q.query_runs(store, "me", "proj")["runs"]] == ["b"]
     assert q.list_projects(store)[0]["run_count"] == 1
@@ -64,5 +64,5 @@ def test_delete_runs_removes_rows_and_folder(tmp_path, store, records, root):
     rebuilt = open_store(tmp_path / "again.db", root=root)
     rebuilt.sync()
     assert [r["id"] for r in q.query_runs(rebuilt, "me", "proj")["runs"]] == ["b"]
-    assert q.delete_runs(store, "me", "proj", ["b"]) == 1
+    assert edits.delete_runs(store, "me", "proj", ["b"]) == 1
     assert q.list_projects(store) == []

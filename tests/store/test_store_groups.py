@@ -15,7 +15,7 @@ from recordkit import Records, backend_store
 
 from runbase.records import Kind
 from runbase.store import queries as q
-from runbase.store.values import flatten
+from runbase.store.db.values import flatten
 
 # (run id, config, summary (last history values), tags, group, exit code)
 SPECS: list[tuple[str, dict[str, Any], dict[str, Any], list[str], str | None, int]] = [

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from runbase.records import Kind
 from runbase.records.appendlog import append_records
 from runbase.records.layout import edits_path
-from runbase.store import open_store
+from runbase.store import edits, open_store
 from runbase.store import queries as q
-from runbase.store.schema import hist_chunks, run_keys, runs
-from runbase.store.values import pack
+from runbase.store.db.schema import hist_chunks, run_keys, runs
+from runbase.store.db.values import pack
 
 
 def dump(store) -> bytes:
@@ -86,7 +86,7 @@ def write_in_pieces(records, root, store, rng: random.Random) -> None:
                 edits_path(root, "me", "proj", "live"),
                 [(Kind.INFO, {"tags": ["edited"]}), (Kind.CONFIG, {"set": {"bs": 8}})],
             )
-            q.update_run(store, "me", "proj", "live", notes="hello")
+            edits.update_run(store, "me", "proj", "live", notes="hello")
         store.sync()
     seg.add(Kind.EXIT, {"exit_code": 0})
     seg.close()

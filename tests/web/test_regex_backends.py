@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from runbase.store import queries, runquery
+from runbase.store import queries
+from runbase.store.queries import runs as runquery
 from tests.store.recordkit import backend_store
 
 from .fill import RunWriter

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from runbase.store import queries
-from runbase.store.values import flatten, pack
+from runbase.store import edits, queries
+from runbase.store.db.values import flatten, pack
 
 if TYPE_CHECKING:
     from runbase.api.api import Api
@@ -253,7 +253,7 @@ class Run:
         summary_del = [k for k in before if k not in current]
         if not (fields or config_set or config_del or summary_set or summary_del):
             return
-        data = queries.update_run(
+        data = edits.update_run(
             self._api._store(),
             self.entity,
             self.project,
@@ -277,7 +277,7 @@ class Run:
 
     def delete(self, delete_artifacts: bool = False) -> None:
         """Delete the run: its data and its folder of record files."""
-        queries.delete_runs(self._api._store(), self.entity, self.project, [self.id])
+        edits.delete_runs(self._api._store(), self.entity, self.project, [self.id])
 
     # ---- history, logs, files -------------------------------------------
 

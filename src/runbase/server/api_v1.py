@@ -26,7 +26,7 @@ from runbase.server.deps import fast_json, fresh_store, holder, project_or_404, 
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
 from runbase.server.filters import FilterError, runs_filter
 from runbase.server.seriescache import SeriesCache
-from runbase.store import queries
+from runbase.store import edits, queries
 
 # Every route can answer 400 (a parameter out of range, a bad filter).
 router = APIRouter(responses=BAD_INPUT)
@@ -253,7 +253,7 @@ def delete_runs(request: Request, entity: str, project: str, body: DeleteRuns) -
     hold = holder(request)
     store = hold.fresh()
     project_or_404(store, entity, project)
-    n = queries.delete_runs(store, entity, project, body.ids)
+    n = edits.delete_runs(store, entity, project, body.ids)
     hold.force_sync()
     return {"deleted": n}
 
@@ -280,7 +280,7 @@ def patch_run(
         raise HTTPException(400, "a run name cannot be empty")
     if fields:
         try:
-            queries.update_run(store, entity, project, run_id, **fields)
+            edits.update_run(store, entity, project, run_id, **fields)
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
         store = hold.force_sync()
@@ -295,7 +295,7 @@ def delete_run(request: Request, entity: str, project: str, run_id: str) -> dict
     hold = holder(request)
     store = hold.fresh()
     run_or_404(store, entity, project, run_id)
-    queries.delete_runs(store, entity, project, [run_id])
+    edits.delete_runs(store, entity, project, [run_id])
     hold.force_sync()
     return {"deleted": 1}
 

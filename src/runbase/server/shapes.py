@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from runbase.store import queries
-from runbase.store.values import flatten
+from runbase.store.db.values import flatten
 
 RUN_FIELDS = (
     "id", "entity", "project", "name", "state", "notes", "tags", "group", "job_type", "user",

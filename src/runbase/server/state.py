@@ -13,14 +13,14 @@ import threading
 import time
 from typing import Any
 
-from runbase.store import queries
+from runbase.store import open_store
 
 
 class StoreHolder:
     """One store per app; request handlers share it."""
 
     def __init__(self, url_or_path: str | None, min_interval: float = 1.0) -> None:
-        self.store: Any = queries.open_store(url_or_path)
+        self.store: Any = open_store(url_or_path)
         self.min_interval = min_interval
         self._lock = threading.Lock()
         self._last_sync = 0.0

@@ -10,10 +10,10 @@ from typing import Any
 
 from runbase.records import Frame, Kind
 from runbase.records.shapes import key_problem, plain
-from runbase.store import history
-from runbase.store.newrecords import Seg
-from runbase.store.runstate import RunState, Stamped, aggregate
-from runbase.store.values import unpack
+from runbase.store.db.values import unpack
+from runbase.store.indexing import write_history as history
+from runbase.store.indexing.runstate import RunState, Stamped, aggregate
+from runbase.store.indexing.tail import Seg
 
 log = logging.getLogger("runbase.store")
 _SCALARS = frozenset((str, int, float, bool, type(None)))

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from runbase.store.values import is_number
+from runbase.store.db.values import is_number
 
 INFO_FIELDS = ("name", "notes", "tags", "group", "job_type")
 _AGGREGATES = ("min", "max", "mean", "first", "last")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from runbase.records.layout import runbase_dir
-from runbase.store.regex import install_sqlite
+from runbase.store.db.regex import install_sqlite
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -90,7 +90,7 @@ def _sqlite_connect(dbapi_conn: Any, record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
-    install_sqlite(dbapi_conn)  # $regex in linear time (docs: store/regex.py)
+    install_sqlite(dbapi_conn)  # $regex in linear time (docs: store/db/regex.py)
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from runbase.store import filters as filter_sql
-from runbase.store.runref import find_run
-from runbase.store.schema import projects, runs
-from runbase.store.store import Store
-from runbase.store.values import safe, unpack
+from runbase.store.db.schema import projects, runs
+from runbase.store.db.values import safe, unpack
+from runbase.store.queries import filters as filter_sql
+from runbase.store.queries.runref import find_run
+
+if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
+    from runbase.store.store import Store
 
 _LIST_COLUMNS = [c for c in runs.c if c.name not in ("ix", "run_metadata", "metrics")]
 # PostgreSQL matches $regex with its own engine; this bounds a pathological pattern.
@@ -86,7 +88,7 @@ def query_runs(
 ) -> dict[str, Any]:
     """One page of a project's runs: ``{"total": n, "runs": [run dict, ...]}``.
 
-    ``filters`` is a Mongo-style document (see ``store/filters.py``); ``order`` a
+    ``filters`` is a Mongo-style document (see ``store/queries/filters.py``); ``order`` a
     field with an optional ``-`` (descending) or ``+`` prefix, or a comma list;
     runs lacking the sort value come last either way. A malformed filter or
     sort key, or a negative or huge ``limit``/``offset``, raises ValueError naming it.

@@ -6,15 +6,17 @@ Re-exported by ``runbase.store.queries``; call them from there.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from runbase.records.layout import run_dir
-from runbase.store.runref import resolve_run, run_path
-from runbase.store.schema import console_lines, run_files, system_samples
-from runbase.store.store import Store
-from runbase.store.values import safe, unpack
+from runbase.store.db.schema import console_lines, run_files, system_samples
+from runbase.store.db.values import safe, unpack
+from runbase.store.queries.runref import resolve_run, run_path
+
+if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
+    from runbase.store.store import Store
 
 
 def system_series(

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from runbase.store.schema import runs
+from runbase.store.db.schema import runs
 
 
 class RunNotFound(LookupError):

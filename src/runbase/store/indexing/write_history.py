@@ -16,14 +16,13 @@ import numpy as np
 import sqlalchemy as sa
 
 from runbase.records.shapes import key_problem, plain
-from runbase.store import chunks
-from runbase.store.chunks import Points
-from runbase.store.inserts import Inserts
-from runbase.store.runstate import exact_mean, exact_sum_add
-from runbase.store.schema import hist_chunks, run_keys
-from runbase.store.values import is_number, pack, unpack
+from runbase.store.db import chunks
+from runbase.store.db.chunks import Points
+from runbase.store.db.schema import ROW_KEYS, hist_chunks, run_keys
+from runbase.store.db.values import is_number, pack, unpack
+from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.runstate import exact_mean, exact_sum_add
 
-ROW_KEYS = ("_step", "_timestamp", "_runtime")
 _MISSING = object()
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 

@@ -13,9 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from runbase.store.history import ROW_KEYS
-from runbase.store.schema import projects, run_keys, run_values, runs
-from runbase.store.values import unpack
+from runbase.store.db.schema import ROW_KEYS, projects, run_keys, run_values, runs
+from runbase.store.db.values import unpack
 
 # (store url, entity, project) -> ((run_count, last_activity), columns)
 _columns_cache: dict[tuple[str, str, str], tuple[tuple[Any, ...], dict[str, list[str]]]] = {}

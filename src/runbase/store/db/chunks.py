@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from runbase.store.values import pack, unpack
+from runbase.store.db.values import pack, unpack
 
 CAPACITY = 1024
 _F8 = np.dtype("<f8")

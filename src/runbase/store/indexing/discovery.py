@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from runbase.records import Kind, read_segment
 from runbase.records.layout import id_problem, journal_path, name_problem, run_dir
 from runbase.records.shapes import journal_problem, segment_name_problem
-from runbase.store.newrecords import log_problems
-from runbase.store.schema import meta, runs, segments
+from runbase.store.db.schema import meta, runs, segments
+from runbase.store.indexing.tail import log_problems
 
 log = logging.getLogger("runbase.store")
 

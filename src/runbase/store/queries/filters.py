@@ -24,9 +24,9 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from runbase.store.regex import compile_pattern
-from runbase.store.schema import run_keys, run_tags, run_values, runs
-from runbase.store.values import leaf, safe
+from runbase.store.db.regex import compile_pattern
+from runbase.store.db.schema import run_keys, run_tags, run_values, runs
+from runbase.store.db.values import leaf, safe
 
 _json_decode = msgspec.json.decode
 

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from runbase.records import Kind
 from runbase.records.appendlog import append_edits
 from runbase.records.layout import run_dir
-from runbase.store.lock import index_lock
-from runbase.store.runquery import get_run
-from runbase.store.runref import RunNotFound, find_run
-from runbase.store.runwrites import delete_run_rows, refresh_project
-from runbase.store.schema import runs
+from runbase.store.db.lock import index_lock
+from runbase.store.db.schema import runs
+from runbase.store.indexing.write_run import delete_run_rows, refresh_project
+from runbase.store.queries.runref import RunNotFound, find_run
+from runbase.store.queries.runs import get_run
 from runbase.store.store import Store
 
 _UNSET: Any = object()

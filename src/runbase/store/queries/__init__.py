@@ -7,7 +7,8 @@ the strings "NaN", "Infinity", "-Infinity", and as None in chart arrays. Pass
 
 Reads do not index: call ``store.sync()`` first (the web server does it at most
 once a second, the Api before each read). Writes (``update_run``,
-``delete_runs``) go through the record files and sync themselves.
+``delete_runs``) live in ``runbase.store.edits``: they go through the record
+files and sync themselves, so the queries never import the indexer.
 
 A run is named by ``run``: ``"entity/project/run_id"``, an (entity, project,
 run_id) tuple, or a run dict from these functions.
@@ -16,16 +17,17 @@ Each group of functions lives in its own module; this one gathers them so
 callers (``runbase.Api``, the web server, the CLI) import one name.
 """
 
-from runbase.store.changes import delete_runs, update_run
-from runbase.store.environment import files, local_file, logs, system_series
-from runbase.store.historyrows import history
-from runbase.store.projectstats import (
+from runbase.store.queries.chart_series import series
+from runbase.store.queries.environment import files, local_file, logs, system_series
+from runbase.store.queries.history_rows import history
+from runbase.store.queries.projectstats import (
     history_versions,
     metric_keys,
     metric_stats,
     project_columns,
 )
-from runbase.store.runquery import (
+from runbase.store.queries.runref import RunNotFound
+from runbase.store.queries.runs import (
     filters_order,
     filters_where,
     get_run,
@@ -34,14 +36,9 @@ from runbase.store.runquery import (
     list_projects,
     query_runs,
 )
-from runbase.store.runref import RunNotFound
-from runbase.store.series import series
-from runbase.store.store import Store, open_store
 
 __all__ = [
     "RunNotFound",
-    "Store",
-    "delete_runs",
     "files",
     "filters_order",
     "filters_where",
@@ -55,10 +52,8 @@ __all__ = [
     "logs",
     "metric_keys",
     "metric_stats",
-    "open_store",
     "project_columns",
     "query_runs",
     "series",
     "system_series",
-    "update_run",
 ]

@@ -13,10 +13,7 @@ import sqlalchemy as sa
 
 from runbase.records import Frame, Kind
 from runbase.records.shapes import MAX_KEY
-from runbase.store.inserts import Inserts
-from runbase.store.liveness import REMOTE_LIVE_SECONDS, writer_alive
-from runbase.store.runstate import RunState
-from runbase.store.schema import (
+from runbase.store.db.schema import (
     PER_RUN,
     console_lines,
     projects,
@@ -27,7 +24,10 @@ from runbase.store.schema import (
     segments,
     system_samples,
 )
-from runbase.store.values import flatten, leaf, pack, unpack
+from runbase.store.db.values import flatten, leaf, pack, unpack
+from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.liveness import REMOTE_LIVE_SECONDS, writer_alive
+from runbase.store.indexing.runstate import RunState
 
 # Statements built once: building one per run costs more than running it.
 UPDATE_RUN = sa.update(runs).where(runs.c.rid == sa.bindparam("b_rid"))

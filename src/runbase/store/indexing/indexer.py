@@ -27,9 +27,11 @@ import sqlalchemy as sa
 
 from runbase.records import Frame
 from runbase.records.process import host_name
-from runbase.store import history
-from runbase.store.discovery import discover
-from runbase.store.fold import (
+from runbase.store.db.lock import index_lock
+from runbase.store.db.schema import runs, segments
+from runbase.store.indexing import write_history as history
+from runbase.store.indexing.discovery import discover
+from runbase.store.indexing.fold import (
     apply_other_info,
     check_history,
     fold_edit,
@@ -38,10 +40,9 @@ from runbase.store.fold import (
     summarize,
     warn_unplain,
 )
-from runbase.store.inserts import Inserts
-from runbase.store.lock import index_lock
-from runbase.store.newrecords import Seg, load_segments, read_edits, read_new
-from runbase.store.runwrites import (
+from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.tail import Seg, load_segments, read_edits, read_new
+from runbase.store.indexing.write_run import (
     UPDATE_RUN,
     delete_run_rows,
     derive_state,
@@ -49,7 +50,6 @@ from runbase.store.runwrites import (
     write_other,
     write_run,
 )
-from runbase.store.schema import runs, segments
 
 __all__ = ["Indexer", "SyncReport", "delete_run_rows", "refresh_project"]
 

@@ -1,8 +1,8 @@
-"""Alembic environment: runbase always passes an open connection (see store/migrate.py)."""
+"""Alembic environment: runbase always passes an open connection (see store/db/migrate.py)."""
 
 from alembic import context
 
-from runbase.store.schema import metadata
+from runbase.store.db.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

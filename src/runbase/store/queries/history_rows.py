@@ -6,18 +6,19 @@ Re-exported by ``runbase.store.queries``; call it from there.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sqlalchemy as sa
 
-from runbase.store import chunks
-from runbase.store.chunks import Points
-from runbase.store.history import ROW_KEYS
-from runbase.store.runref import resolve_run
-from runbase.store.schema import hist_chunks
-from runbase.store.store import Store
-from runbase.store.values import safe
+from runbase.store.db import chunks
+from runbase.store.db.chunks import Points
+from runbase.store.db.schema import ROW_KEYS, hist_chunks
+from runbase.store.db.values import safe
+from runbase.store.queries.runref import resolve_run
+
+if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
+    from runbase.store.store import Store
 
 
 def _load(conn: sa.Connection, rid: int, keys: Iterable[str] | None, *conds: Any) -> dict:

@@ -129,6 +129,9 @@ segments = sa.Table(
 )
 sa.Index("ix_segments_done", segments.c.done)
 
+# Keys every history row carries; each is a series of its own in hist_chunks.
+ROW_KEYS = ("_step", "_timestamp", "_runtime")
+
 hist_chunks = sa.Table(
     "hist_chunks",
     metadata,

@@ -6,16 +6,18 @@ Re-exported by ``runbase.store.queries``; call it from there.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sqlalchemy as sa
 
-from runbase.store import chunks
-from runbase.store.runref import resolve_run
-from runbase.store.schema import hist_chunks
-from runbase.store.store import Store
-from runbase.store.values import num_list
+from runbase.store.db import chunks
+from runbase.store.db.schema import hist_chunks
+from runbase.store.db.values import num_list
+from runbase.store.queries.runref import resolve_run
+
+if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
+    from runbase.store.store import Store
 
 
 def series(

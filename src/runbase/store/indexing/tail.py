@@ -21,11 +21,11 @@ from runbase.records.framing import HEADER_SIZE
 from runbase.records.layout import edits_path, segments_dir
 from runbase.records.reader import NOT_A_FILE
 from runbase.records.shapes import check_frames
-from runbase.store.liveness import REMOTE_LIVE_SECONDS, writer_alive
-from runbase.store.schema import runs, segments
+from runbase.store.db.schema import runs, segments
+from runbase.store.indexing.liveness import REMOTE_LIVE_SECONDS, writer_alive
 
 if TYPE_CHECKING:
-    from runbase.store.indexer import SyncReport
+    from runbase.store.indexing.indexer import SyncReport
 
 log = logging.getLogger("runbase.store")
 

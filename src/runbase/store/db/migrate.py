@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from runbase.errors import StoreError
-from runbase.store.access import Blocked
+from runbase.store.db.access import Blocked
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant works: it names the lock two PostgreSQL migrators take in turn.
@@ -88,7 +88,7 @@ def _new_revision(message: str) -> None:
     """Write a new migration script from the difference between schema.py and a scratch DB."""
     import tempfile
 
-    from runbase.store.engine import make_engine
+    from runbase.store.db.engine import make_engine
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/scratch.db")
@@ -104,4 +104,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "revision":
         _new_revision(sys.argv[2])
     else:
-        sys.exit("usage: python -m runbase.store.migrate revision MESSAGE")
+        sys.exit("usage: python -m runbase.store.db.migrate revision MESSAGE")
