@@ -1,4 +1,5 @@
-"""A small cache of downsampled series, keyed by the run's history version.
+"""A small LRU cache: downsampled series (keyed by the run's history version) and
+run group counts.
 
 A workspace polls every few seconds and asks again for the same lines; a
 finished run's series never changes, and a live run's key changes with each
@@ -13,8 +14,8 @@ from collections import OrderedDict
 from typing import Any
 
 
-class SeriesCache:
-    """Thread-safe LRU of series results."""
+class LruCache:
+    """Thread-safe LRU of computed answers."""
 
     def __init__(self, max_entries: int = 512) -> None:
         self.max_entries = max_entries
