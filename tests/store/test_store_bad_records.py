@@ -155,7 +155,7 @@ def test_the_store_columns_take_what_the_checks_let_through(store, records, root
     run = q.get_run(store, "me", "proj", "r1", exact=True)
     assert run["config"]["a"] == {"b\x00": "x\x00y"}  # exact in the run
     assert run["summary"]["s"] == "a\x00b" and "long" * 200 not in run["summary"]
-    assert q.logs(store, "me/proj/r1")[0]["line"] == "bin\ufffdary"
+    assert q.logs(store, "me/proj/r1")[0].line == "bin\ufffdary"
     found = q.query_runs(store, "me", "proj", filters={"config.a.b\ufffd": "x\ufffdy"})
     assert found["total"] == 1
     with store.engine.connect() as conn:

@@ -58,7 +58,7 @@ def test_delete_runs_removes_rows_and_folder(tmp_path, store, records, root):
     assert edits.delete_runs(store, "me", "proj", ["a", "missing"]) == 1
     assert not (root / "runs/me/proj/a").exists()
     assert [r["id"] for r in q.query_runs(store, "me", "proj")["runs"]] == ["b"]
-    assert q.list_projects(store)[0]["run_count"] == 1
+    assert q.list_projects(store)[0].run_count == 1
     store.sync()
     assert q.query_runs(store, "me", "proj")["total"] == 1
     rebuilt = open_store(tmp_path / "again.db", root=root)

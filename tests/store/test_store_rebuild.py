@@ -20,8 +20,8 @@ def dump(store) -> bytes:
     """Everything a reader can see, plus the stored chunks and key statistics."""
     out = {"projects": q.list_projects(store), "runs": []}
     for p in q.list_projects(store):
-        out["keys"] = q.metric_keys(store, p["entity"], p["project"])
-        page = q.query_runs(store, p["entity"], p["project"], limit=None, exact=True)
+        out["keys"] = q.metric_keys(store, p.entity, p.project)
+        page = q.query_runs(store, p.entity, p.project, limit=None, exact=True)
         for run in page["runs"]:
             path = run["path"]
             full = q.get_run(store, *path, exact=True)
@@ -30,9 +30,7 @@ def dump(store) -> bytes:
                 "history": q.history(store, path, exact=True),
                 "system": q.system_series(store, path, exact=True),
                 "logs": q.logs(store, path),
-                "files": [
-                    {k: v for k, v in f.items() if k != "local_path"} for f in q.files(store, path)
-                ],
+                "files": [(f.name, f.size, f.policy, f.time) for f in q.files(store, path)],
                 "series": {
                     k["key"]: q.series(store, path, k["key"], buckets=7) for k in out["keys"]
                 },

@@ -13,7 +13,7 @@ from runbase.api.backend import Backend, LocalBackend
 from runbase.api.run import Run
 from runbase.errors import CommError
 from runbase.records.layout import runbase_dir
-from runbase.store.queries import RunNotFound
+from runbase.store.queries import ProjectRow, RunNotFound
 
 
 class RunNotFoundError(CommError, RunNotFound):
@@ -30,13 +30,13 @@ def _default_entity() -> str:
 class Project:
     """A project with runs (``api.projects()``)."""
 
-    def __init__(self, api: Api, data: dict[str, Any]) -> None:
+    def __init__(self, api: Api, data: ProjectRow) -> None:
         self._api = api
-        self.entity: str = data["entity"]
-        self.name: str = data["project"]
-        self.run_count: int = data["run_count"]
-        self.created_at: float | None = data["created_at"]
-        self.last_activity: float | None = data["last_activity"]
+        self.entity: str = data.entity
+        self.name: str = data.project
+        self.run_count: int = data.run_count
+        self.created_at: float | None = data.created_at
+        self.last_activity: float | None = data.last_activity
 
     @property
     def path(self) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from runbase.store import Store, edits, open_store, queries
+from runbase.store.queries import LogLine, ProjectRow, RunFile, SystemSeries
 
 RunKey = tuple[str, str, str]
 
@@ -34,7 +35,7 @@ class Backend(Protocol):
         """True when edits cannot be saved (they raise ``StoreError``)."""
         ...
 
-    def projects(self, entity: str | None) -> list[dict[str, Any]]: ...
+    def projects(self, entity: str | None) -> list[ProjectRow]: ...
 
     def runs(
         self,
@@ -60,11 +61,11 @@ class Backend(Protocol):
         self, run: RunKey, keys: list[str] | None, samples: int | None
     ) -> list[dict[str, Any]]: ...
 
-    def system_series(self, run: RunKey) -> dict[str, Any]: ...
+    def system_series(self, run: RunKey) -> SystemSeries: ...
 
-    def logs(self, run: RunKey) -> list[dict[str, Any]]: ...
+    def logs(self, run: RunKey) -> list[LogLine]: ...
 
-    def files(self, run: RunKey) -> list[dict[str, Any]]: ...
+    def files(self, run: RunKey) -> list[RunFile]: ...
 
     def update_run(
         self, entity: str, project: str, run_id: str, **changes: Any
@@ -104,7 +105,7 @@ class LocalBackend:
     def read_only(self) -> bool:
         return self._fresh().read_only  # a sync is what finds a disk that filled up
 
-    def projects(self, entity: str | None) -> list[dict[str, Any]]:
+    def projects(self, entity: str | None) -> list[ProjectRow]:
         return queries.list_projects(self._fresh(), entity)
 
     def runs(
@@ -136,13 +137,13 @@ class LocalBackend:
     ) -> list[dict[str, Any]]:
         return queries.history(self._fresh(), run, keys=keys, samples=samples, exact=True)
 
-    def system_series(self, run: RunKey) -> dict[str, Any]:
+    def system_series(self, run: RunKey) -> SystemSeries:
         return queries.system_series(self._fresh(), run, exact=True)
 
-    def logs(self, run: RunKey) -> list[dict[str, Any]]:
+    def logs(self, run: RunKey) -> list[LogLine]:
         return queries.logs(self._fresh(), run)
 
-    def files(self, run: RunKey) -> list[dict[str, Any]]:
+    def files(self, run: RunKey) -> list[RunFile]:
         return queries.files(self._fresh(), run)
 
     def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runbase.store.db.values import flatten, pack
+from runbase.store.queries.results import SystemSeries, as_dicts
 
 if TYPE_CHECKING:
     from runbase.api.api import Api
@@ -196,9 +197,9 @@ class Run:
     def system_metrics(self) -> dict[str, Any]:
         """The latest system-metrics sample."""
         cols = self._api.backend.system_series(self._key)
-        if not cols["time"]:
+        if not cols.time:
             return {}
-        return {k: v[-1] for k, v in cols["metrics"].items() if v[-1] is not None}
+        return {k: v[-1] for k, v in cols.metrics.items() if v[-1] is not None}
 
     @property
     def metric_stats(self) -> dict[str, dict[str, Any]]:
@@ -335,7 +336,7 @@ class Run:
 
     def logs(self) -> list[dict[str, Any]]:
         """Console lines: ``[{"time", "stream", "line"}]``."""
-        return self._api.backend.logs(self._key)
+        return as_dicts(self._api.backend.logs(self._key))
 
     def files(self, names: list[str] | None = None, pattern: str | None = None) -> list[File]:
         """Files saved with the run (optionally only ``names``, or names matching a glob)."""
@@ -343,11 +344,11 @@ class Run:
 
         out = []
         for f in self._api.backend.files(self._key):
-            if names is not None and f["name"] not in names:
+            if names is not None and f.name not in names:
                 continue
-            if pattern is not None and not fnmatch.fnmatch(f["name"], pattern):
+            if pattern is not None and not fnmatch.fnmatch(f.name, pattern):
                 continue
-            out.append(File(self, f["name"], f["size"], f["local_path"]))
+            out.append(File(self, f.name, f.size, f.local_path))
         return out
 
     def file(self, name: str) -> File:
@@ -385,11 +386,11 @@ def _differs(a: Any, b: Any) -> bool:
     return pack(a) != pack(b)
 
 
-def _system_rows(cols: dict[str, Any]) -> list[dict[str, Any]]:
+def _system_rows(cols: SystemSeries) -> list[dict[str, Any]]:
     rows = []
-    metrics = cols["metrics"]
-    for i, t in enumerate(cols["time"]):
-        row = {"_timestamp": t, "_runtime": cols["runtime"][i]}
+    metrics = cols.metrics
+    for i, t in enumerate(cols.time):
+        row: dict[str, Any] = {"_timestamp": t, "_runtime": cols.runtime[i]}
         for key, values in metrics.items():
             if values[i] is not None:
                 row[key] = values[i]

@@ -57,7 +57,7 @@ GroupsCache = Annotated[LruCache, Depends(groups_cache)]
 def project_or_404(store: Store, entity: str, project: str) -> dict[str, Any]:
     """The project row, or a 404 when it has no runs."""
     for p in queries.list_projects(store, entity=entity):
-        if p["project"] == project and p.get("run_count"):
+        if p.project == project and p.run_count:
             return shapes.project_out(p)
     raise HTTPException(404, f"no project {entity}/{project}")
 

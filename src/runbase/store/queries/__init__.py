@@ -1,6 +1,7 @@
 """Reading the store: what the Api, the web server and the CLI show.
 
-Every function returns plain dicts and lists. By default they are JSON-ready:
+Functions return the typed results of ``results.py`` (runs and history rows
+are dicts: their keys are the user's). By default they are JSON-ready:
 non-finite floats in config, summary, metadata and history rows come back as
 the strings "NaN", "Infinity", "-Infinity", and as None in chart arrays. Pass
 ``exact=True`` (as ``runbase.Api`` does) to get the logged floats back.
@@ -26,6 +27,7 @@ from runbase.store.queries.projectstats import (
     metric_stats,
     project_columns,
 )
+from runbase.store.queries.results import LogLine, ProjectRow, RunFile, SystemSeries
 from runbase.store.queries.runref import RunNotFound
 from runbase.store.queries.runs import (
     filters_order,
@@ -38,6 +40,10 @@ from runbase.store.queries.runs import (
 )
 
 __all__ = [
+    "LogLine",
+    "ProjectRow",
+    "RunFile",
+    "SystemSeries",
     "RunNotFound",
     "files",
     "filters_order",

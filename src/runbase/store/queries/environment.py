@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from runbase.records.layout import run_dir
 from runbase.store.db.schema import console_lines, run_files, system_samples
 from runbase.store.db.values import safe, unpack
+from runbase.store.queries.results import LogLine, RunFile, SystemSeries
 from runbase.store.queries.runref import resolve_run, run_path
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
@@ -21,8 +22,8 @@ if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
 
 def system_series(
     store: Store, run: Any, keys: list[str] | None = None, exact: bool = False
-) -> dict[str, Any]:
-    """System samples, column-wise: ``{"time": [...], "runtime": [...], "metrics": {key: [...]}}``.
+) -> SystemSeries:
+    """System samples, column-wise: ``time``, ``runtime``, ``metrics: {key: [...]}``.
 
     A metric missing from a sample is None at that position.
     """
@@ -39,17 +40,17 @@ def system_series(
     data = [unpack(s.data) for s in samples]
     names = keys if keys is not None else sorted(set().union(*data)) if data else []
     fix = (lambda v: v) if exact else safe
-    return {
-        "time": [s.time for s in samples],
-        "runtime": [s.time - start for s in samples],
-        "metrics": {k: [fix(d.get(k)) for d in data] for k in names},
-    }
+    return SystemSeries(
+        time=[s.time for s in samples],
+        runtime=[s.time - start for s in samples],
+        metrics={k: [fix(d.get(k)) for d in data] for k in names},
+    )
 
 
 def logs(
     store: Store, run: Any, offset: int = 0, limit: int | None = None, last: int | None = None
-) -> list[dict[str, Any]]:
-    """Console lines in order: ``[{"time", "stream", "line"}]``; ``last`` keeps the final N."""
+) -> list[LogLine]:
+    """Console lines in order; ``last`` keeps the final N."""
     with store.engine.connect() as conn:
         row = resolve_run(conn, run)
         q = sa.select(
@@ -63,11 +64,11 @@ def logs(
             if limit is not None:
                 q = q.limit(limit)
             rows = conn.execute(q).all()
-    return [{"time": r.time, "stream": r.stream, "line": r.line} for r in rows]
+    return [LogLine(r.time, r.stream, r.line) for r in rows]
 
 
-def files(store: Store, run: Any) -> list[dict[str, Any]]:
-    """Files saved with the run: ``[{"name", "size", "policy", "time", "local_path"}]``."""
+def files(store: Store, run: Any) -> list[RunFile]:
+    """Files saved with the run, by name."""
     with store.engine.connect() as conn:
         row = resolve_run(conn, run)
         rows = conn.execute(
@@ -82,16 +83,7 @@ def files(store: Store, run: Any) -> list[dict[str, Any]]:
         ).all()
     entity, project, run_id = run_path(run)
     base = run_dir(store.root, entity, project, run_id) / "files"
-    return [
-        {
-            "name": r.path,
-            "size": r.size,
-            "policy": r.policy,
-            "time": r.time,
-            "local_path": str(base / r.path),
-        }
-        for r in rows
-    ]
+    return [RunFile(r.path, r.size, r.policy, r.time, str(base / r.path)) for r in rows]
 
 
 def local_file(store: Store, run: Any, name: str) -> Path:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from runbase.store.db.schema import projects, runs
 from runbase.store.db.values import safe, unpack
 from runbase.store.queries import filters as filter_sql
+from runbase.store.queries.results import ProjectRow
 from runbase.store.queries.runref import find_run
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
@@ -56,7 +57,7 @@ def _run_dict(row: Any, exact: bool, full: bool = False) -> dict[str, Any]:
     return out
 
 
-def list_projects(store: Store, entity: str | None = None) -> list[dict[str, Any]]:
+def list_projects(store: Store, entity: str | None = None) -> list[ProjectRow]:
     """Projects with their run count and last activity, most recently active first."""
     q = sa.select(projects).order_by(
         projects.c.last_activity.desc().nulls_last(), projects.c.entity, projects.c.project
@@ -65,13 +66,7 @@ def list_projects(store: Store, entity: str | None = None) -> list[dict[str, Any
         q = q.where(projects.c.entity == entity)
     with store.engine.connect() as conn:
         return [
-            {
-                "entity": r.entity,
-                "project": r.project,
-                "run_count": r.run_count,
-                "created_at": r.created_at,
-                "last_activity": r.last_activity,
-            }
+            ProjectRow(r.entity, r.project, r.run_count, r.created_at, r.last_activity)
             for r in conn.execute(q)
         ]
 
