@@ -232,7 +232,7 @@ def test_metric_keys(store, records):
     seg.close()
     records.finished("r2")
     store.sync()
-    keys = {k["key"]: k for k in q.metric_keys(store, "me", "proj")}
+    keys = {k.key: k for k in q.metric_keys(store, "me", "proj")}
     assert set(keys) == {"loss", "acc", "name"}
-    assert keys["loss"]["runs"] == 2 and keys["loss"]["numeric"] is True
-    assert keys["name"]["numeric"] is False
+    assert keys["loss"].runs == 2 and keys["loss"].numeric is True
+    assert keys["name"].numeric is False

@@ -31,9 +31,7 @@ def dump(store) -> bytes:
                 "system": q.system_series(store, path, exact=True),
                 "logs": q.logs(store, path),
                 "files": [(f.name, f.size, f.policy, f.time) for f in q.files(store, path)],
-                "series": {
-                    k["key"]: q.series(store, path, k["key"], buckets=7) for k in out["keys"]
-                },
+                "series": {k.key: q.series(store, path, k.key, buckets=7) for k in out["keys"]},
             }
             out["runs"].append(item)
     with store.engine.connect() as conn:

@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi.testclient import TestClient
-
 from runbase.server.app import create_app
 
 NOT_JSON = {"runs.csv", "logs.txt", "{path}"}
 
 
 def test_every_json_route_names_a_response_model(tmp_path: Path) -> None:
-    schema = (
-        TestClient(create_app(tmp_path), base_url="http://127.0.0.1")
-        .get("/api/v1/openapi.json")
-        .json()
-    )
+    schema = create_app(tmp_path).openapi()  # what /api/v1/openapi.json serves
     models = schema["components"]["schemas"]
     missing = []
     for path, ops in schema["paths"].items():
@@ -33,10 +27,6 @@ def test_every_json_route_names_a_response_model(tmp_path: Path) -> None:
 
 
 def test_a_run_is_documented_field_by_field(tmp_path: Path) -> None:
-    schema = (
-        TestClient(create_app(tmp_path), base_url="http://127.0.0.1")
-        .get("/api/v1/openapi.json")
-        .json()
-    )
+    schema = create_app(tmp_path).openapi()  # what /api/v1/openapi.json serves
     run = schema["components"]["schemas"]["RunDetail"]
     assert {"id", "state", "config", "summary", "metric_min", "metadata"} <= set(run["required"])

@@ -47,7 +47,7 @@ def test_backtracking_patterns_run_in_linear_time(store):
     assert names(store, "^(a+)+!$") == [SLOW_NAME]
     assert names(store, "^ev", "tags") == [SLOW_NAME]
     groups = queries.group_counts(store, "e", "p", "state", filters={"name": {"$regex": "^a+!"}})
-    assert groups["total"] == 1
+    assert groups.total == 1
 
 
 @pytest.mark.parametrize("pattern", ["(?=a)", "(a)\\1", "(?<!b)a", "a" * 3000])

@@ -50,15 +50,15 @@ def run_out(
     return out
 
 
-def series_out(res: dict[str, Any]) -> dict[str, Any]:
+def series_out(res: queries.Series) -> dict[str, Any]:
     """One chart line: x, a representative y (the bucket's last value) and min/max."""
     return {
-        "x": res["x"],
-        "y": res["last"],
-        "min": res["min"],
-        "max": res["max"],
-        "count": res.get("count", len(res["x"])),
-        "bucketed": res.get("bucketed", False),
+        "x": res.x,
+        "y": res.last,
+        "min": res.min,
+        "max": res.max,
+        "count": res.count,
+        "bucketed": res.bucketed,
     }
 
 

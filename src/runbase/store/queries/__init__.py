@@ -27,7 +27,17 @@ from runbase.store.queries.projectstats import (
     metric_stats,
     project_columns,
 )
-from runbase.store.queries.results import LogLine, ProjectRow, RunFile, SystemSeries
+from runbase.store.queries.results import (
+    GroupCount,
+    GroupCounts,
+    LogLine,
+    MetricKey,
+    ProjectColumns,
+    ProjectRow,
+    RunFile,
+    Series,
+    SystemSeries,
+)
 from runbase.store.queries.runref import RunNotFound
 from runbase.store.queries.runs import (
     filters_order,
@@ -40,6 +50,11 @@ from runbase.store.queries.runs import (
 )
 
 __all__ = [
+    "GroupCount",
+    "GroupCounts",
+    "MetricKey",
+    "ProjectColumns",
+    "Series",
     "LogLine",
     "ProjectRow",
     "RunFile",

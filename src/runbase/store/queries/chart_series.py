@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from runbase.store.db import chunks
 from runbase.store.db.schema import hist_chunks
 from runbase.store.db.values import num_list
+from runbase.store.queries.results import Series
 from runbase.store.queries.runref import resolve_run
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
@@ -28,7 +29,7 @@ def series(
     buckets: int = 1000,
     x_min: float | None = None,
     x_max: float | None = None,
-) -> dict[str, Any]:
+) -> Series:
     """One chart line: ``key`` against ``x``, reduced to at most ``buckets`` points.
 
     ``x`` is ``_step``, ``_timestamp``, ``_runtime`` or another history key
@@ -186,38 +187,19 @@ def _align(xs: _Numeric, y: _Numeric) -> tuple[np.ndarray, np.ndarray]:
     return xs.vals[at_c[hit]], y.vals[hit]
 
 
-def _empty(key: str, x: str) -> dict[str, Any]:
-    return {
-        "key": key,
-        "x_axis": x,
-        "count": 0,
-        "bucketed": False,
-        "x": [],
-        "min": [],
-        "max": [],
-        "last": [],
-        "x_range": None,
-    }
+def _empty(key: str, x: str) -> Series:
+    return Series(key, x, count=0, bucketed=False, x=[], min=[], max=[], last=[], x_range=None)
 
 
-def _reduce(key: str, x: str, xv: np.ndarray, yv: np.ndarray, buckets: int) -> dict[str, Any]:
+def _reduce(key: str, x: str, xv: np.ndarray, yv: np.ndarray, buckets: int) -> Series:
     n = len(xv)
     if n == 0:
         return _empty(key, x)
     lo, hi = float(xv[0]), float(xv[-1])
     if n <= buckets:
         ys = num_list(yv)
-        return {
-            "key": key,
-            "x_axis": x,
-            "count": n,
-            "bucketed": False,
-            "x": xv.tolist(),
-            "min": ys,
-            "max": ys,
-            "last": ys,
-            "x_range": [lo, hi],
-        }
+        return Series(key, x, n, bucketed=False, x=xv.tolist(), min=ys, max=ys, last=ys,
+                      x_range=[lo, hi])  # fmt: skip
     edges = np.linspace(lo, hi, buckets + 1)
     starts = np.searchsorted(xv, edges[:-1], side="left")
     starts[0] = 0
@@ -227,14 +209,14 @@ def _reduce(key: str, x: str, xv: np.ndarray, yv: np.ndarray, buckets: int) -> d
     with np.errstate(invalid="ignore"):
         mins = np.fmin.reduceat(yv, starts)
         maxs = np.fmax.reduceat(yv, starts)
-    return {
-        "key": key,
-        "x_axis": x,
-        "count": n,
-        "bucketed": True,
-        "x": xv[ends - 1].tolist(),
-        "min": num_list(mins),
-        "max": num_list(maxs),
-        "last": num_list(yv[ends - 1]),
-        "x_range": [lo, hi],
-    }
+    return Series(
+        key,
+        x,
+        n,
+        bucketed=True,
+        x=xv[ends - 1].tolist(),
+        min=num_list(mins),
+        max=num_list(maxs),
+        last=num_list(yv[ends - 1]),
+        x_range=[lo, hi],
+    )

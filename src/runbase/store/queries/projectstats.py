@@ -15,9 +15,10 @@ import sqlalchemy as sa
 
 from runbase.store.db.schema import ROW_KEYS, projects, run_keys, run_values, runs
 from runbase.store.db.values import unpack
+from runbase.store.queries.results import MetricKey, ProjectColumns
 
 # (store url, entity, project) -> ((run_count, last_activity), columns)
-_columns_cache: dict[tuple[str, str, str], tuple[tuple[Any, ...], dict[str, list[str]]]] = {}
+_columns_cache: dict[tuple[str, str, str], tuple[tuple[Any, ...], ProjectColumns]] = {}
 _columns_lock = threading.Lock()
 
 
@@ -32,7 +33,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def metric_keys(store: Any, entity: str, project: str) -> list[dict[str, Any]]:
+def metric_keys(store: Any, entity: str, project: str) -> list[MetricKey]:
     """History keys of a project's runs, with how many runs log them and whether numerically."""
     q = (
         sa.select(
@@ -47,14 +48,14 @@ def metric_keys(store: Any, entity: str, project: str) -> list[dict[str, Any]]:
     )
     with store.engine.connect() as conn:
         return [
-            {"key": r.key, "runs": r.runs, "numeric": bool(r.numeric)}
+            MetricKey(r.key, r.runs, bool(r.numeric))
             for r in conn.execute(q)
             if r.key not in ROW_KEYS
         ]
 
 
-def project_columns(store: Any, entity: str, project: str) -> dict[str, list[str]]:
-    """Keys seen in a project: ``{"config": [...], "summary": [...], "metrics": [...]}``.
+def project_columns(store: Any, entity: str, project: str) -> ProjectColumns:
+    """Keys seen in a project: ``config``, ``summary`` and ``metrics`` lists.
 
     ``config`` and ``summary`` are flat (dotted) keys, summary keys starting
     with ``_`` left out; ``metrics`` are the numeric history keys. The answer is
@@ -81,8 +82,8 @@ def project_columns(store: Any, entity: str, project: str) -> dict[str, list[str
         ).all()
     config = sorted(k for s, k in rows if s == "c")
     summary = sorted(k for s, k in rows if s == "s" and not k.startswith("_"))
-    metrics = [m["key"] for m in metric_keys(store, entity, project) if m["numeric"]]
-    out = {"config": config, "summary": summary, "metrics": metrics}
+    metrics = [m.key for m in metric_keys(store, entity, project) if m.numeric]
+    out = ProjectColumns(config, summary, metrics)
     with _columns_lock:
         _columns_cache[cache_key] = (stamp, out)
     return out

@@ -52,3 +52,51 @@ class SystemSeries(msgspec.Struct, frozen=True):
 def as_dicts(items: list[Any]) -> list[dict[str, Any]]:
     """Structs as plain dicts (for callers that promise dicts, like ``Run.logs()``)."""
     return [msgspec.structs.asdict(x) for x in items]
+
+
+class Series(msgspec.Struct, frozen=True):
+    """One chart line of ``key`` against ``x_axis``. Bucketed: per non-empty bucket
+    the x and y of its last point and the min/max of y; else the raw points (then
+    ``min``, ``max`` and ``last`` are the same list). Non-finite y is None (a gap)."""
+
+    key: str
+    x_axis: str
+    count: int
+    bucketed: bool
+    x: list[float]
+    min: list[float | None]
+    max: list[float | None]
+    last: list[float | None]
+    x_range: list[float] | None
+
+
+class GroupCount(msgspec.Struct, frozen=True):
+    """Runs sharing one value; ``offset`` is where the first sits in the runs' order."""
+
+    value: Any
+    count: int
+    offset: int
+
+
+class GroupCounts(msgspec.Struct, frozen=True):
+    by: str
+    order: str
+    total: int
+    truncated: bool
+    groups: list[GroupCount]
+
+
+class MetricKey(msgspec.Struct, frozen=True):
+    """A history key of a project: how many runs log it, and whether as a number."""
+
+    key: str
+    runs: int
+    numeric: bool
+
+
+class ProjectColumns(msgspec.Struct, frozen=True):
+    """Flat keys seen in a project's runs (summary keys starting with ``_`` left out)."""
+
+    config: list[str]
+    summary: list[str]
+    metrics: list[str]

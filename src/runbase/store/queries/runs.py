@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from runbase.store.db.schema import projects, runs
 from runbase.store.db.values import safe, unpack
 from runbase.store.queries import filters as filter_sql
-from runbase.store.queries.results import ProjectRow
+from runbase.store.queries.results import GroupCount, GroupCounts, ProjectRow
 from runbase.store.queries.runref import find_run
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
@@ -187,7 +187,7 @@ def group_counts(
     order: str | list[str] | None = None,
     limit: int | None = None,
     exact: bool = False,
-) -> dict[str, Any]:
+) -> GroupCounts:
     """The runs ``query_runs`` would list, grouped by the value of one sort key
     ``by`` (``config.<k>``, ``summary.<k>``, a run field, ...), in SQL:
     ``{"by", "order", "total", "truncated", "groups": [{"value", "count", "offset"}]}``.
@@ -234,15 +234,10 @@ def group_counts(
     groups = []
     offset = 0
     for value, row in zip(values, rows, strict=True):
-        groups.append({"value": value, "count": row[-1], "offset": offset})
+        groups.append(GroupCount(value, row[-1], offset))
         offset += row[-1]
-    return {
-        "by": by,
-        "order": order_s,
-        "total": (total or 0) if truncated else offset,
-        "truncated": truncated,
-        "groups": groups,
-    }
+    total = (total or 0) if truncated else offset
+    return GroupCounts(by, order_s, total, truncated, groups)
 
 
 def filters_where(doc: dict[str, Any] | None) -> Any:
