@@ -62,64 +62,84 @@ class Batch:
         n = len(self.rows)
         if not n:
             return {}
-        _points = self._points
         rows = np.arange(self.first_row, self.first_row + n, dtype=np.int64)
         steps = np.array(self.steps, dtype=np.int64)
-        times = np.array(self.times, dtype=np.float64)
-        start = np.empty(n, dtype=np.float64)
-        bounds = [i for i, _ in self.starts] + [n]
-        for (i, t0), j in zip(self.starts, bounds[1:], strict=True):
-            start[i:j] = t0
-        out: dict[str, Points] = {
-            "_step": Points("i8", rows, steps, steps),
-            "_timestamp": Points("f8", rows, steps, times),
-            "_runtime": Points("f8", rows, steps, times - start),
-        }
+        out = self._row_fields(rows, steps)
         keys = set(self._keys) if self._keys is not None else set().union(*self.rows)
         has_row_keys = not keys.isdisjoint(ROW_KEYS)
         keys.difference_update(ROW_KEYS)
         total = sum(map(len, self.rows))
         if keys and not has_row_keys and total == len(keys) * n:
-            # Every row has every key (the usual training loop): transpose in C.
-            ordered = sorted(keys)
-            if len(ordered) == 1:
-                key = ordered[0]
-                out[key] = _points(key, rows, steps, [d[key] for d in self.rows])
-                return out
-            got = list(map(itemgetter(*ordered), self.rows))
-            if set(map(type, chain.from_iterable(got))) == {float}:
-                flat = np.fromiter(chain.from_iterable(got), np.float64, len(got) * len(ordered))
-                table = flat.reshape(len(got), len(ordered)).T.copy()
-                for j, key in enumerate(ordered):
-                    out[key] = Points("f8", rows, steps, table[j])
-            else:
-                for key, col in zip(ordered, zip(*got, strict=True), strict=True):
-                    out[key] = _points(key, rows, steps, list(col))
+            out.update(self._full_columns(sorted(keys), rows, steps))
         elif len(keys) * n <= 4 * total:
-            # Dense enough: one pass over all rows per key is cheapest.
-            for key in keys:
-                col = [d.get(key, _MISSING) for d in self.rows]
-                if col.count(_MISSING):
-                    idx = [i for i, v in enumerate(col) if v is not _MISSING]
-                    col = [col[i] for i in idx]
-                    sel = np.array(idx, dtype=np.int64)
-                    out[key] = _points(key, rows[sel], steps[sel], col)
-                else:
-                    out[key] = _points(key, rows, steps, col)
+            out.update(self._dense_columns(keys, rows, steps))
         else:
-            # Sparse: many keys, each in few rows.
-            cols: dict[str, tuple[list[int], list[Any]]] = {}
-            for i, d in enumerate(self.rows):
-                for key, value in d.items():
-                    entry = cols.get(key)
-                    if entry is None:
-                        entry = cols[key] = ([], [])
-                    entry[0].append(i)
-                    entry[1].append(value)
-            for key in keys:
-                idx, col = cols[key]
+            out.update(self._sparse_columns(keys, rows, steps))
+        return out
+
+    def _row_fields(self, rows: np.ndarray, steps: np.ndarray) -> dict[str, Points]:
+        n = len(self.rows)
+        times = np.array(self.times, dtype=np.float64)
+        start = np.empty(n, dtype=np.float64)
+        bounds = [i for i, _ in self.starts] + [n]
+        for (i, t0), j in zip(self.starts, bounds[1:], strict=True):
+            start[i:j] = t0
+        return {
+            "_step": Points("i8", rows, steps, steps),
+            "_timestamp": Points("f8", rows, steps, times),
+            "_runtime": Points("f8", rows, steps, times - start),
+        }
+
+    def _full_columns(
+        self, ordered: list[str], rows: np.ndarray, steps: np.ndarray
+    ) -> dict[str, Points]:
+        """Every row has every key (the usual training loop): transpose in C."""
+        if len(ordered) == 1:
+            key = ordered[0]
+            return {key: self._points(key, rows, steps, [d[key] for d in self.rows])}
+        got = list(map(itemgetter(*ordered), self.rows))
+        if set(map(type, chain.from_iterable(got))) == {float}:
+            flat = np.fromiter(chain.from_iterable(got), np.float64, len(got) * len(ordered))
+            table = flat.reshape(len(got), len(ordered)).T.copy()
+            return {key: Points("f8", rows, steps, table[j]) for j, key in enumerate(ordered)}
+        return {
+            key: self._points(key, rows, steps, list(col))
+            for key, col in zip(ordered, zip(*got, strict=True), strict=True)
+        }
+
+    def _dense_columns(
+        self, keys: set[str], rows: np.ndarray, steps: np.ndarray
+    ) -> dict[str, Points]:
+        """Dense enough: one pass over all rows per key is cheapest."""
+        out = {}
+        for key in keys:
+            col = [d.get(key, _MISSING) for d in self.rows]
+            if col.count(_MISSING):
+                idx = [i for i, v in enumerate(col) if v is not _MISSING]
+                col = [col[i] for i in idx]
                 sel = np.array(idx, dtype=np.int64)
-                out[key] = _points(key, rows[sel], steps[sel], col)
+                out[key] = self._points(key, rows[sel], steps[sel], col)
+            else:
+                out[key] = self._points(key, rows, steps, col)
+        return out
+
+    def _sparse_columns(
+        self, keys: set[str], rows: np.ndarray, steps: np.ndarray
+    ) -> dict[str, Points]:
+        """Sparse: many keys, each in few rows."""
+        cols: dict[str, tuple[list[int], list[Any]]] = {}
+        for i, d in enumerate(self.rows):
+            for key, value in d.items():
+                entry = cols.get(key)
+                if entry is None:
+                    entry = cols[key] = ([], [])
+                entry[0].append(i)
+                entry[1].append(value)
+        out = {}
+        for key in keys:
+            idx, col = cols[key]
+            sel = np.array(idx, dtype=np.int64)
+            out[key] = self._points(key, rows[sel], steps[sel], col)
         return out
 
     def _points(self, key: str, rows: np.ndarray, steps: np.ndarray, values: list[Any]) -> Points:
@@ -183,20 +203,7 @@ def write_series(
     """
     if not series:
         return {}
-    keys = list(series)
-    stored = {}
-    if not fresh:
-        stored = {r.key: r for r in conn.execute(_STORED_KEYS, {"b_rid": rid, "b_keys": keys})}
-    tails = {}
-    wanted = [(k, r.chunks - 1) for k, r in stored.items() if r.chunks]
-    if wanted:
-        for r in conn.execute(
-            sa.select(hist_chunks).where(
-                hist_chunks.c.rid == rid,
-                sa.tuple_(hist_chunks.c.key, hist_chunks.c.seq).in_(wanted),
-            )
-        ):
-            tails[r.key] = r
+    stored, tails = _stored(conn, rid, list(series), fresh)
     chunk_rows: list[dict[str, Any]] = []
     stat_rows: list[dict[str, Any]] = []
     drop: list[tuple[str, int]] = []
@@ -216,56 +223,96 @@ def write_series(
         parts = chunks.split(merged, chunks.CAPACITY)
         for i, part in enumerate(parts):
             chunk_rows.append({"rid": rid, "key": key, "seq": seq + i, **chunks.encode(part)})
-        n_chunks = seq + len(parts)
-        if replaced:
-            # A value of the last row was overwritten: statistics that counted the
-            # old value must be taken again from the whole series.
-            full = _load_series(conn, rid, key)
-            full = chunks.concat(full, new) if len(full) else new
-            stats = _stats_of(full)
-            acc_source: Any = full.vals
-        else:
-            stats = _stats_of(new)
-            acc_source = new.vals
-            if old is not None:
-                stats["count"] += old.count
-                stats["numeric_count"] += old.numeric_count
-                stats["first"] = unpack(old.first)
-                for name, pick in (("vmin", min), ("vmax", max)):
-                    prev = getattr(old, name)
-                    if prev is not None:
-                        cur = stats[name]
-                        stats[name] = prev if cur is None else pick(prev, cur)
-        sum_parts = None
-        if key in mean_keys:
-            acc = _unpack_acc(old.sum_parts) if old is not None and not replaced else None
-            if acc is None:
-                # First time this key needs a mean: sum everything logged so far.
-                acc = {}
-                if old is not None and not replaced:
-                    acc_source = _values(chunks.concat(_load_series(conn, rid, key), new))
-            values = acc_source.tolist() if isinstance(acc_source, np.ndarray) else acc_source
-            exact_sum_add(acc, values)
-            stats["mean"] = exact_mean(acc)
-            sum_parts = _pack_acc(acc)
-        last = stats["last"]
-        stat_rows.append(
-            {
-                "rid": rid,
-                "key": key,
-                "count": stats["count"],
-                "numeric_count": stats["numeric_count"],
-                "vmin": stats["vmin"],
-                "vmax": stats["vmax"],
-                "first": pack(stats["first"]),
-                "last": pack(last),
-                "last_num": float(last) if is_number(last) else None,
-                "last_row": stats["last_row"],
-                "sum_parts": sum_parts,
-                "chunks": n_chunks,
-            }
-        )
+        stats, sum_parts = _key_stats(conn, rid, key, new, old, replaced, key in mean_keys)
+        stat_rows.append(_stat_row(rid, key, stats, sum_parts, seq + len(parts)))
         out[key] = stats
+    _delete_rewritten(conn, rid, drop, list(stored))
+    inserts.add(hist_chunks, chunk_rows)
+    inserts.add(run_keys, stat_rows)
+    return out
+
+
+def _stored(
+    conn: sa.Connection, rid: int, keys: list[str], fresh: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stored statistics rows of ``keys``, and each key's last chunk."""
+    if fresh:
+        return {}, {}
+    stored = {r.key: r for r in conn.execute(_STORED_KEYS, {"b_rid": rid, "b_keys": keys})}
+    tails = {}
+    wanted = [(k, r.chunks - 1) for k, r in stored.items() if r.chunks]
+    if wanted:
+        for r in conn.execute(
+            sa.select(hist_chunks).where(
+                hist_chunks.c.rid == rid,
+                sa.tuple_(hist_chunks.c.key, hist_chunks.c.seq).in_(wanted),
+            )
+        ):
+            tails[r.key] = r
+    return stored, tails
+
+
+def _key_stats(
+    conn: sa.Connection, rid: int, key: str, new: Points, old: Any, replaced: bool, mean: bool
+) -> tuple[dict[str, Any], bytes | None]:
+    """A key's statistics after ``new``, and its packed exact sum when it needs a mean."""
+    if replaced:
+        # A value of the last row was overwritten: statistics that counted the
+        # old value must be taken again from the whole series.
+        full = _load_series(conn, rid, key)
+        full = chunks.concat(full, new) if len(full) else new
+        stats = _stats_of(full)
+        acc_source: Any = full.vals
+    else:
+        stats = _stats_of(new)
+        acc_source = new.vals
+        if old is not None:
+            stats["count"] += old.count
+            stats["numeric_count"] += old.numeric_count
+            stats["first"] = unpack(old.first)
+            for name, pick in (("vmin", min), ("vmax", max)):
+                prev = getattr(old, name)
+                if prev is not None:
+                    cur = stats[name]
+                    stats[name] = prev if cur is None else pick(prev, cur)
+    if not mean:
+        return stats, None
+    acc = _unpack_acc(old.sum_parts) if old is not None and not replaced else None
+    if acc is None:
+        # First time this key needs a mean: sum everything logged so far.
+        acc = {}
+        if old is not None and not replaced:
+            acc_source = _values(chunks.concat(_load_series(conn, rid, key), new))
+    values = acc_source.tolist() if isinstance(acc_source, np.ndarray) else acc_source
+    exact_sum_add(acc, values)
+    stats["mean"] = exact_mean(acc)
+    return stats, _pack_acc(acc)
+
+
+def _stat_row(
+    rid: int, key: str, stats: dict[str, Any], sum_parts: bytes | None, n_chunks: int
+) -> dict[str, Any]:
+    last = stats["last"]
+    return {
+        "rid": rid,
+        "key": key,
+        "count": stats["count"],
+        "numeric_count": stats["numeric_count"],
+        "vmin": stats["vmin"],
+        "vmax": stats["vmax"],
+        "first": pack(stats["first"]),
+        "last": pack(last),
+        "last_num": float(last) if is_number(last) else None,
+        "last_row": stats["last_row"],
+        "sum_parts": sum_parts,
+        "chunks": n_chunks,
+    }
+
+
+def _delete_rewritten(
+    conn: sa.Connection, rid: int, drop: list[tuple[str, int]], stored: list[str]
+) -> None:
+    """Remove the tail chunks that were merged and rewritten, and the old statistics."""
     if drop:
         conn.execute(
             sa.delete(hist_chunks).where(
@@ -273,12 +320,7 @@ def write_series(
             )
         )
     if stored:
-        conn.execute(
-            sa.delete(run_keys).where(run_keys.c.rid == rid, run_keys.c.key.in_(list(stored)))
-        )
-    inserts.add(hist_chunks, chunk_rows)
-    inserts.add(run_keys, stat_rows)
-    return out
+        conn.execute(sa.delete(run_keys).where(run_keys.c.rid == rid, run_keys.c.key.in_(stored)))
 
 
 def _values(p: Points) -> Any:
