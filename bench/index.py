@@ -140,7 +140,7 @@ def bench_runs_table(tmp: Path, n_runs: int, url: str | None) -> float:
             order="-summary.score_3",
             limit=50,
         )
-        assert page["total"] > 0 and len(page["runs"]) == 50
+        assert page.total > 0 and len(page.runs) == 50
 
     latency = timed(query)
     print(

@@ -30,7 +30,7 @@ def test_update_run_survives_a_rebuild(tmp_path, store, records, root):
     assert run["group"] == "g" and run["job_type"] == "eval"
     assert run["config"] == {"lr": 0.5}
     assert run["summary"]["score"] == 3 and "acc" not in run["summary"]
-    assert q.query_runs(store, "me", "proj", {"tags": "y", "config.lr": 0.5})["total"] == 1
+    assert q.query_runs(store, "me", "proj", {"tags": "y", "config.lr": 0.5}).total == 1
     rebuilt = open_store(tmp_path / "again.db", root=root)
     rebuilt.sync()
     again = q.get_run(rebuilt, "me", "proj", "r1")
@@ -57,12 +57,12 @@ def test_delete_runs_removes_rows_and_folder(tmp_path, store, records, root):
     store.sync()
     assert edits.delete_runs(store, "me", "proj", ["a", "missing"]) == 1
     assert not (root / "runs/me/proj/a").exists()
-    assert [r["id"] for r in q.query_runs(store, "me", "proj")["runs"]] == ["b"]
+    assert [r["id"] for r in q.query_runs(store, "me", "proj").runs] == ["b"]
     assert q.list_projects(store)[0].run_count == 1
     store.sync()
-    assert q.query_runs(store, "me", "proj")["total"] == 1
+    assert q.query_runs(store, "me", "proj").total == 1
     rebuilt = open_store(tmp_path / "again.db", root=root)
     rebuilt.sync()
-    assert [r["id"] for r in q.query_runs(rebuilt, "me", "proj")["runs"]] == ["b"]
+    assert [r["id"] for r in q.query_runs(rebuilt, "me", "proj").runs] == ["b"]
     assert edits.delete_runs(store, "me", "proj", ["b"]) == 1
     assert q.list_projects(store) == []

@@ -66,7 +66,7 @@ def _value(run: dict[str, Any], by: str) -> Any:
 
 
 def _reference(store, by, filters, order) -> list[tuple[str, int, int]]:
-    runs = q.query_runs(store, "me", "proj", filters, order=order, limit=None)["runs"]
+    runs = q.query_runs(store, "me", "proj", filters, order=order, limit=None).runs
     out: list[list[Any]] = []
     for i, run in enumerate(runs):
         k = _key(_value(run, by))
@@ -83,7 +83,7 @@ def _check(store, by, filters=None, order=None) -> q.GroupCounts:
     assert got == _reference(store, by, filters, res.order)
     # One group per value: the order keeps equal values together.
     assert len({k for k, _, _ in got}) == len(got)
-    total = q.query_runs(store, "me", "proj", filters, limit=1)["total"]
+    total = q.query_runs(store, "me", "proj", filters, limit=1).total
     assert res.total == total == sum(g.count for g in res.groups)
     assert res.truncated is False and res.by == by
     return res

@@ -134,7 +134,7 @@ def test_failed_and_crashed(store, records):
     new_remote = records.start("remote_new", host="elsewhere", t=time.time())
     new_remote.close()
     store.sync()
-    states = {r["id"]: r["state"] for r in q.query_runs(store, "me", "proj")["runs"]}
+    states = {r["id"]: r["state"] for r in q.query_runs(store, "me", "proj").runs}
     assert states == {
         "ok": "finished",
         "bad": "failed",
@@ -205,13 +205,13 @@ def test_journal_finds_new_runs_without_walk(store, records, root):
     store.sync()
     records.finished("b")
     assert store.sync().runs == 1
-    assert q.query_runs(store, "me", "proj")["total"] == 2
+    assert q.query_runs(store, "me", "proj").total == 2
     # A run the journal does not list appears with a full walk.
     records.finished("c", journal=False)
     store.sync()
-    assert q.query_runs(store, "me", "proj")["total"] == 2
+    assert q.query_runs(store, "me", "proj").total == 2
     store.sync(full=True)
-    assert q.query_runs(store, "me", "proj")["total"] == 3
+    assert q.query_runs(store, "me", "proj").total == 3
 
 
 def test_projects_table(store, records):

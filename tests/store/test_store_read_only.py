@@ -23,7 +23,7 @@ from runbase.store.db.migrate import alembic_config
 
 
 def _ids(store) -> list[str]:
-    return sorted(r["id"] for r in q.query_runs(store, "me", "proj")["runs"])
+    return sorted(r["id"] for r in q.query_runs(store, "me", "proj").runs)
 
 
 def _notes(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -22,7 +22,7 @@ def dump(store) -> bytes:
     for p in q.list_projects(store):
         out["keys"] = q.metric_keys(store, p.entity, p.project)
         page = q.query_runs(store, p.entity, p.project, limit=None, exact=True)
-        for run in page["runs"]:
+        for run in page.runs:
             path = run["path"]
             full = q.get_run(store, *path, exact=True)
             item = {

@@ -89,8 +89,8 @@ class Runs:
                 offset=number * self.per_page,
                 fresh=number == 0,
             )
-            self._total = result["total"]
-            page = self._pages[number] = [Run(self._api, r) for r in result["runs"]]
+            self._total = result.total
+            page = self._pages[number] = [Run(self._api, r) for r in result.runs]
         return page
 
     def __len__(self) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from runbase.store import Store, edits, open_store, queries
-from runbase.store.queries import LogLine, ProjectRow, RunFile, SystemSeries
+from runbase.store.queries import LogLine, ProjectRow, RunFile, RunsPage, SystemSeries
 
 RunKey = tuple[str, str, str]
 
@@ -46,8 +46,8 @@ class Backend(Protocol):
         limit: int,
         offset: int,
         fresh: bool = True,
-    ) -> dict[str, Any]:
-        """``{"total", "runs"}``; ``fresh=False`` may skip looking for new records
+    ) -> RunsPage:
+        """A page of runs and the total; ``fresh=False`` may skip looking for new records
         (later pages of one listing)."""
         ...
 
@@ -117,7 +117,7 @@ class LocalBackend:
         limit: int,
         offset: int,
         fresh: bool = True,
-    ) -> dict[str, Any]:
+    ) -> RunsPage:
         store = self._fresh() if fresh else self._store()
         return queries.query_runs(
             store, entity, project, filters=filters, order=order, limit=limit, offset=offset,

@@ -77,7 +77,7 @@ def _run_detail(store: Store, entity: str, project: str, run_id: str) -> Respons
 def _query(
     store: Store, entity: str, project: str, filters: str | None, search: str | None,
     order: str, limit: int | None, offset: int,
-) -> dict[str, Any]:  # fmt: skip
+) -> queries.RunsPage:  # fmt: skip
     flt = runs_filter(filters, search)
     try:
         return queries.query_runs(
@@ -101,8 +101,8 @@ def list_runs(
     """Runs of a project, filtered, sorted and paginated on the server."""
     project_or_404(store, entity, project)
     res = _query(store, entity, project, filters, search, order, limit, offset)
-    runs = _runs_out(store, entity, project, res["runs"])
-    return fast_json({"total": res["total"], "limit": limit, "offset": offset, "runs": runs})
+    runs = _runs_out(store, entity, project, res.runs)
+    return fast_json({"total": res.total, "limit": limit, "offset": offset, "runs": runs})
 
 
 @router.get(
@@ -124,10 +124,10 @@ def export_runs(
         offset = 0
         while True:
             res = _query(store, entity, project, filters, search, order, MAX_LIMIT, offset)
-            runs = [shapes.run_out(r) for r in res["runs"]]
+            runs = [shapes.run_out(r) for r in res.runs]
             yield runs
             offset += len(runs)
-            if not runs or offset >= res["total"]:
+            if not runs or offset >= res.total:
                 return
 
     # Collect first: a filter error must be a 400, not a broken download.

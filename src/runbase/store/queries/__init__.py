@@ -35,6 +35,7 @@ from runbase.store.queries.results import (
     ProjectColumns,
     ProjectRow,
     RunFile,
+    RunsPage,
     Series,
     SystemSeries,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "GroupCounts",
     "MetricKey",
     "ProjectColumns",
+    "RunsPage",
     "Series",
     "LogLine",
     "ProjectRow",

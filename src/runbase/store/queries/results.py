@@ -100,3 +100,10 @@ class ProjectColumns(msgspec.Struct, frozen=True):
     config: list[str]
     summary: list[str]
     metrics: list[str]
+
+
+class RunsPage(msgspec.Struct, frozen=True):
+    """One page of a project's runs; ``total`` counts every match."""
+
+    total: int
+    runs: list[dict[str, Any]]

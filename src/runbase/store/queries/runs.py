@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from runbase.store.db.schema import projects, runs
 from runbase.store.db.values import safe, unpack
 from runbase.store.queries import filters as filter_sql
-from runbase.store.queries.results import GroupCount, GroupCounts, ProjectRow
+from runbase.store.queries.results import GroupCount, GroupCounts, ProjectRow, RunsPage
 from runbase.store.queries.runref import find_run
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
@@ -80,8 +80,8 @@ def query_runs(
     limit: int | None = 50,
     offset: int = 0,
     exact: bool = False,
-) -> dict[str, Any]:
-    """One page of a project's runs: ``{"total": n, "runs": [run dict, ...]}``.
+) -> RunsPage:
+    """One page of a project's runs: ``total`` matches, ``runs`` (run dicts).
 
     ``filters`` is a Mongo-style document (see ``store/queries/filters.py``); ``order`` a
     field with an optional ``-`` (descending) or ``+`` prefix, or a comma list;
@@ -108,7 +108,7 @@ def query_runs(
     with _reading(store, filters) as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
         rows = conn.execute(page).all()
-    return {"total": total or 0, "runs": [_run_dict(r, exact) for r in rows]}
+    return RunsPage(total or 0, [_run_dict(r, exact) for r in rows])
 
 
 def _check_count(name: str, value: int | None) -> None:
