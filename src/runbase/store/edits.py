@@ -51,25 +51,7 @@ def update_run(
         found = find_run(conn, entity, project, run_id)
     if found is None:
         raise RunNotFound(f"no run {entity}/{project}/{run_id}")
-    info: dict[str, Any] = {}
-    for field, value in (
-        ("name", name),
-        ("notes", notes),
-        ("tags", tags),
-        ("group", group),
-        ("job_type", job_type),
-    ):
-        if value is _UNSET:
-            continue
-        if field == "tags":
-            if value is None:
-                value = []
-            if isinstance(value, str) or not all(isinstance(t, str) for t in value):
-                raise ValueError(f"tags must be a list of strings, got {value!r}")
-            value = list(dict.fromkeys(value))
-        elif value is not None and not isinstance(value, str):
-            raise ValueError(f"{field} must be a string or None, got {value!r}")
-        info[field] = value
+    info = _info_fields(name=name, notes=notes, tags=tags, group=group, job_type=job_type)
     records: list[tuple[int, Any]] = []
     if info:
         records.append((Kind.INFO, info))
@@ -89,6 +71,25 @@ def update_run(
     if result is None:
         raise RunNotFound(f"no run {entity}/{project}/{run_id}")
     return result
+
+
+def _info_fields(**given: Any) -> dict[str, Any]:
+    """The run fields given (not ``_UNSET``), checked: tags a list of strings, the rest
+    strings or None."""
+    info: dict[str, Any] = {}
+    for field, value in given.items():
+        if value is _UNSET:
+            continue
+        if field == "tags":
+            if value is None:
+                value = []
+            if isinstance(value, str) or not all(isinstance(t, str) for t in value):
+                raise ValueError(f"tags must be a list of strings, got {value!r}")
+            value = list(dict.fromkeys(value))
+        elif value is not None and not isinstance(value, str):
+            raise ValueError(f"{field} must be a string or None, got {value!r}")
+        info[field] = value
+    return info
 
 
 def delete_runs(store: Store, entity: str, project: str, run_ids: Iterable[str]) -> int:
