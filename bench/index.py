@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -26,12 +27,15 @@ from pathlib import Path
 
 import msgspec
 
-from runbase.records import Kind, SegmentWriter
-from runbase.records.appendlog import append_records
-from runbase.records.layout import journal_path, segments_dir
-from runbase.store import open_store
-from runbase.store import queries as q
-from runbase.store.scratch import scratch_schema
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from runbase.records import Kind, SegmentWriter  # noqa: E402
+from runbase.records.appendlog import append_records  # noqa: E402
+from runbase.records.layout import journal_path, segments_dir  # noqa: E402
+from runbase.store import open_store  # noqa: E402
+from runbase.store import queries as q  # noqa: E402
+from tests.pgscratch import scratch_schema  # noqa: E402
 
 _enc = msgspec.msgpack.Encoder()
 
@@ -136,7 +140,7 @@ def bench_runs_table(tmp: Path, n_runs: int, url: str | None) -> float:
             order="-summary.score_3",
             limit=50,
         )
-        assert page["total"] > 0 and len(page["runs"]) == 50
+        assert page.total > 0 and len(page.runs) == 50
 
     latency = timed(query)
     print(

@@ -84,7 +84,7 @@ def run_child(root: Path, steps: int, capture: bool) -> dict:
 
 
 def index_rate(root: Path, points: int) -> tuple[float, int]:
-    from runbase.store.queries import open_store
+    from runbase.store import open_store
 
     store = open_store(root)
     t0 = time.perf_counter()

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from runbase.records import Kind  # noqa: E402
-from runbase.store import queries  # noqa: E402
+from runbase.store import open_store  # noqa: E402
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, STATIC_INDEX, Server  # noqa: E402
 from tests.web.fill import RunWriter  # noqa: E402
 
@@ -151,7 +151,7 @@ def main() -> None:
         fill(root, args.runs, args.steps)
         print(f"  written in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
-    store = queries.open_store(str(root))
+    store = open_store(str(root))
     store.sync()
     print(f"indexed in {time.perf_counter() - t:.1f} s")
 

@@ -22,7 +22,7 @@ from runbase.records.appendlog import append_records
 from runbase.records.layout import journal_path, segments_dir
 from runbase.records.process import host_name, process_start_ticks
 from runbase.store import open_store
-from runbase.store.scratch import scratch_schema
+from tests.pgscratch import scratch_schema
 
 _enc = msgspec.msgpack.Encoder()
 

@@ -106,7 +106,7 @@ def test_a_run_the_database_refuses_is_set_aside_and_the_others_indexed(
     with caplog.at_level(logging.ERROR, logger="runbase.store"):
         store.sync()
     page = q.query_runs(store, "me", "proj")
-    assert sorted(r["id"] for r in page["runs"]) == ["ok0", "ok1", "ok2"]
+    assert sorted(r["id"] for r in page.runs) == ["ok0", "ok1", "ok2"]
     assert any("could not index" in r.message and "bad" in r.message for r in caplog.records)
     records.finished("later")
     store.sync()  # the bad run is not retried at once; new runs are indexed
@@ -138,7 +138,7 @@ def test_a_bad_journal_entry_is_skipped(store, records, root, entry, caplog):
         store.sync()
         records.finished("after")
         store.sync()
-    ids = sorted(r["id"] for r in q.query_runs(store, "me", "proj")["runs"])
+    ids = sorted(r["id"] for r in q.query_runs(store, "me", "proj").runs)
     assert ids == ["after", "good"]
     assert any("journal entry skipped" in r.message for r in caplog.records)
 
@@ -155,9 +155,9 @@ def test_the_store_columns_take_what_the_checks_let_through(store, records, root
     run = q.get_run(store, "me", "proj", "r1", exact=True)
     assert run["config"]["a"] == {"b\x00": "x\x00y"}  # exact in the run
     assert run["summary"]["s"] == "a\x00b" and "long" * 200 not in run["summary"]
-    assert q.logs(store, "me/proj/r1")[0]["line"] == "bin\ufffdary"
+    assert q.logs(store, "me/proj/r1")[0].line == "bin\ufffdary"
     found = q.query_runs(store, "me", "proj", filters={"config.a.b\ufffd": "x\ufffdy"})
-    assert found["total"] == 1
+    assert found.total == 1
     with store.engine.connect() as conn:
         n = conn.execute(sa.text("SELECT count(*) FROM run_values WHERE key LIKE 'kkk%'")).scalar()
     assert n == 0  # longer than a column holds: kept in config, not filterable

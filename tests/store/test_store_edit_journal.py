@@ -60,5 +60,5 @@ def test_a_store_pointed_at_another_folder_reads_that_folders_journal(tmp_path, 
     store.close()
     store = open_store(db, root=second)
     store.sync()
-    names = {r["name"] for r in q.query_runs(store, entity, "moved")["runs"]}
+    names = {r["name"] for r in q.query_runs(store, entity, "moved").runs}
     assert {"b", "c", "d"} <= names

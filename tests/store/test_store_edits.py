@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from runbase.store import open_store
+from runbase.store import edits, open_store
 from runbase.store import queries as q
 
 
 def test_update_run_survives_a_rebuild(tmp_path, store, records, root):
     records.finished("r1", config={"lr": 0.1, "drop": 1})
     store.sync()
-    run = q.update_run(
+    run = edits.update_run(
         store,
         "me",
         "proj",
@@ -30,7 +30,7 @@ def test_update_run_survives_a_rebuild(tmp_path, store, records, root):
     assert run["group"] == "g" and run["job_type"] == "eval"
     assert run["config"] == {"lr": 0.5}
     assert run["summary"]["score"] == 3 and "acc" not in run["summary"]
-    assert q.query_runs(store, "me", "proj", {"tags": "y", "config.lr": 0.5})["total"] == 1
+    assert q.query_runs(store, "me", "proj", {"tags": "y", "config.lr": 0.5}).total == 1
     rebuilt = open_store(tmp_path / "again.db", root=root)
     rebuilt.sync()
     again = q.get_run(rebuilt, "me", "proj", "r1")
@@ -46,23 +46,23 @@ def test_update_checks_its_input(store, records):
     records.finished("r1")
     store.sync()
     with pytest.raises(ValueError, match="tags"):
-        q.update_run(store, "me", "proj", "r1", tags="notalist")
+        edits.update_run(store, "me", "proj", "r1", tags="notalist")
     with pytest.raises(q.RunNotFound):
-        q.update_run(store, "me", "proj", "nope", notes="x")
+        edits.update_run(store, "me", "proj", "nope", notes="x")
 
 
 def test_delete_runs_removes_rows_and_folder(tmp_path, store, records, root):
     records.finished("a")
     records.finished("b")
     store.sync()
-    assert q.delete_runs(store, "me", "proj", ["a", "missing"]) == 1
+    assert edits.delete_runs(store, "me", "proj", ["a", "missing"]) == 1
     assert not (root / "runs/me/proj/a").exists()
-    assert [r["id"] for r in q.query_runs(store, "me", "proj")["runs"]] == ["b"]
-    assert q.list_projects(store)[0]["run_count"] == 1
+    assert [r["id"] for r in q.query_runs(store, "me", "proj").runs] == ["b"]
+    assert q.list_projects(store)[0].run_count == 1
     store.sync()
-    assert q.query_runs(store, "me", "proj")["total"] == 1
+    assert q.query_runs(store, "me", "proj").total == 1
     rebuilt = open_store(tmp_path / "again.db", root=root)
     rebuilt.sync()
-    assert [r["id"] for r in q.query_runs(rebuilt, "me", "proj")["runs"]] == ["b"]
-    assert q.delete_runs(store, "me", "proj", ["b"]) == 1
+    assert [r["id"] for r in q.query_runs(rebuilt, "me", "proj").runs] == ["b"]
+    assert edits.delete_runs(store, "me", "proj", ["b"]) == 1
     assert q.list_projects(store) == []

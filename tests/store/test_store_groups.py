@@ -15,7 +15,7 @@ from recordkit import Records, backend_store
 
 from runbase.records import Kind
 from runbase.store import queries as q
-from runbase.store.values import flatten
+from runbase.store.db.values import flatten
 
 # (run id, config, summary (last history values), tags, group, exit code)
 SPECS: list[tuple[str, dict[str, Any], dict[str, Any], list[str], str | None, int]] = [
@@ -66,7 +66,7 @@ def _value(run: dict[str, Any], by: str) -> Any:
 
 
 def _reference(store, by, filters, order) -> list[tuple[str, int, int]]:
-    runs = q.query_runs(store, "me", "proj", filters, order=order, limit=None)["runs"]
+    runs = q.query_runs(store, "me", "proj", filters, order=order, limit=None).runs
     out: list[list[Any]] = []
     for i, run in enumerate(runs):
         k = _key(_value(run, by))
@@ -77,29 +77,29 @@ def _reference(store, by, filters, order) -> list[tuple[str, int, int]]:
     return [tuple(g) for g in out]
 
 
-def _check(store, by, filters=None, order=None) -> dict[str, Any]:
+def _check(store, by, filters=None, order=None) -> q.GroupCounts:
     res = q.group_counts(store, "me", "proj", by, filters=filters, order=order)
-    got = [(_key(g["value"]), g["count"], g["offset"]) for g in res["groups"]]
-    assert got == _reference(store, by, filters, res["order"])
+    got = [(_key(g.value), g.count, g.offset) for g in res.groups]
+    assert got == _reference(store, by, filters, res.order)
     # One group per value: the order keeps equal values together.
     assert len({k for k, _, _ in got}) == len(got)
-    total = q.query_runs(store, "me", "proj", filters, limit=1)["total"]
-    assert res["total"] == total == sum(g["count"] for g in res["groups"])
-    assert res["truncated"] is False and res["by"] == by
+    total = q.query_runs(store, "me", "proj", filters, limit=1).total
+    assert res.total == total == sum(g.count for g in res.groups)
+    assert res.truncated is False and res.by == by
     return res
 
 
 def _groups(res) -> list[tuple[Any, int, int]]:
-    return [(g["value"], g["count"], g["offset"]) for g in res["groups"]]
+    return [(g.value, g.count, g.offset) for g in res.groups]
 
 
 def test_config_string_key_with_missing_null_and_nested(store):
     res = _check(store, "config.opt")
-    assert res["order"] == "config.opt"
+    assert res.order == "config.opt"
     # Missing (r04), null (r03) and a dict (r08: config.opt is no leaf) sort last as one.
     assert _groups(res) == [("adam", 3, 0), ("adamw", 1, 3), ("sgd", 3, 4), (None, 3, 7)]
     res = _check(store, "config.opt", order="-config.opt,name")
-    assert res["order"] == "-config.opt,name"
+    assert res.order == "-config.opt,name"
     assert _groups(res) == [("sgd", 3, 0), ("adamw", 1, 3), ("adam", 3, 4), (None, 3, 7)]
 
 
@@ -130,7 +130,7 @@ def test_summary_key_with_nan_and_missing(store):
     res = _check(store, "summary.loss", order="-summary.loss")
     assert _groups(res) == [(0.75, 1, 0), (0.5, 3, 1), (0.25, 2, 4), ("NaN", 2, 6), (None, 2, 8)]
     exact = q.group_counts(store, "me", "proj", "summary.loss", exact=True)
-    assert math.isnan(exact["groups"][3]["value"])
+    assert math.isnan(exact.groups[3].value)
 
 
 @pytest.mark.parametrize("by", ["state", "group", "name", "job_type", "user", "tags"])
@@ -155,15 +155,15 @@ def test_with_a_filter(store):
     _check(store, "state", filters={"config.opt": {"$in": ["adam", "sgd"]}})
     _check(store, "summary.loss", filters={"tags": {"$in": ["a", "b"]}}, order="-summary.loss")
     res = _check(store, "config.opt", filters={"config.opt": "nope"})
-    assert res["groups"] == [] and res["total"] == 0
+    assert res.groups == [] and res.total == 0
 
 
 def test_limit_truncates_and_keeps_total(store):
     res = q.group_counts(store, "me", "proj", "config.lr", limit=2)
-    assert res["truncated"] is True and res["total"] == 10
+    assert res.truncated is True and res.total == 10
     assert _groups(res) == [(0.001, 1, 0), (0.01, 3, 1)]
     res = q.group_counts(store, "me", "proj", "config.lr", limit=5)
-    assert res["truncated"] is False and len(res["groups"]) == 5
+    assert res.truncated is False and len(res.groups) == 5
 
 
 def test_bad_keys_raise_value_error(store):

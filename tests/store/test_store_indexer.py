@@ -111,14 +111,14 @@ def test_config_info_metadata_and_streams(store, records):
     assert run["state"] == "finished" and run["exit_code"] == 0
     assert run["heartbeat_at"] == seg.t
     sysm = q.system_series(store, "me/proj/r1")
-    assert sysm["metrics"] == {"cpu": [50.0, 70.0], "memory_percent": [10.0, None]}
-    assert [(x["stream"], x["line"]) for x in q.logs(store, "me/proj/r1")] == [
+    assert sysm.metrics == {"cpu": [50.0, 70.0], "memory_percent": [10.0, None]}
+    assert [(x.stream, x.line) for x in q.logs(store, "me/proj/r1")] == [
         ("stdout", "hello"),
         ("stderr", "oops"),
     ]
-    assert q.logs(store, "me/proj/r1", last=1)[0]["line"] == "oops"
+    assert q.logs(store, "me/proj/r1", last=1)[0].line == "oops"
     files = q.files(store, "me/proj/r1")
-    assert [(f["name"], f["size"]) for f in files] == [("model.pt", 12)]
+    assert [(f.name, f.size) for f in files] == [("model.pt", 12)]
 
 
 def test_failed_and_crashed(store, records):
@@ -134,7 +134,7 @@ def test_failed_and_crashed(store, records):
     new_remote = records.start("remote_new", host="elsewhere", t=time.time())
     new_remote.close()
     store.sync()
-    states = {r["id"]: r["state"] for r in q.query_runs(store, "me", "proj")["runs"]}
+    states = {r["id"]: r["state"] for r in q.query_runs(store, "me", "proj").runs}
     assert states == {
         "ok": "finished",
         "bad": "failed",
@@ -205,13 +205,13 @@ def test_journal_finds_new_runs_without_walk(store, records, root):
     store.sync()
     records.finished("b")
     assert store.sync().runs == 1
-    assert q.query_runs(store, "me", "proj")["total"] == 2
+    assert q.query_runs(store, "me", "proj").total == 2
     # A run the journal does not list appears with a full walk.
     records.finished("c", journal=False)
     store.sync()
-    assert q.query_runs(store, "me", "proj")["total"] == 2
+    assert q.query_runs(store, "me", "proj").total == 2
     store.sync(full=True)
-    assert q.query_runs(store, "me", "proj")["total"] == 3
+    assert q.query_runs(store, "me", "proj").total == 3
 
 
 def test_projects_table(store, records):
@@ -219,11 +219,11 @@ def test_projects_table(store, records):
     records.finished("b", project="p1")
     records.finished("c", project="p2", entity="other")
     store.sync()
-    projects = {(p["entity"], p["project"]): p for p in q.list_projects(store)}
-    assert projects[("me", "p1")]["run_count"] == 2
-    assert projects[("other", "p2")]["run_count"] == 1
-    assert projects[("me", "p1")]["last_activity"] is not None
-    assert [p["project"] for p in q.list_projects(store, "other")] == ["p2"]
+    projects = {(p.entity, p.project): p for p in q.list_projects(store)}
+    assert projects[("me", "p1")].run_count == 2
+    assert projects[("other", "p2")].run_count == 1
+    assert projects[("me", "p1")].last_activity is not None
+    assert [p.project for p in q.list_projects(store, "other")] == ["p2"]
 
 
 def test_metric_keys(store, records):
@@ -232,7 +232,7 @@ def test_metric_keys(store, records):
     seg.close()
     records.finished("r2")
     store.sync()
-    keys = {k["key"]: k for k in q.metric_keys(store, "me", "proj")}
+    keys = {k.key: k for k in q.metric_keys(store, "me", "proj")}
     assert set(keys) == {"loss", "acc", "name"}
-    assert keys["loss"]["runs"] == 2 and keys["loss"]["numeric"] is True
-    assert keys["name"]["numeric"] is False
+    assert keys["loss"].runs == 2 and keys["loss"].numeric is True
+    assert keys["name"].numeric is False

@@ -115,7 +115,7 @@ def test_concurrent_writers_and_indexers_never_lock(root):
         assert "locked" not in err
     store = open_store(root)
     store.sync()
-    runs = q.query_runs(store, user, "live", order="+id")["runs"]
+    runs = q.query_runs(store, user, "live", order="+id").runs
     assert [(r["id"], r["state"], r["history_rows"]) for r in runs] == [
         (f"w{i}", "finished", 1500) for i in range(3)
     ]

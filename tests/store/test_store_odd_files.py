@@ -44,7 +44,7 @@ def test_a_fifo_or_folder_named_like_a_segment_is_skipped(store, records, root, 
     d = odd_entries(root, "odd", journal=how == "journal")
     with caplog.at_level(logging.WARNING, logger="runbase.store"):
         sync_within(store, full=how == "walk")
-    assert [r["id"] for r in q.query_runs(store, "me", "proj")["runs"]] == ["good"]
+    assert [r["id"] for r in q.query_runs(store, "me", "proj").runs] == ["good"]
     skipped = [r.getMessage() for r in caplog.records if "not a regular file" in r.getMessage()]
     assert len(skipped) == 2 and all(str(d) in m for m in skipped)
     # A real segment of the same run next to them is indexed.

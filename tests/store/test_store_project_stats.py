@@ -56,21 +56,17 @@ def test_project_columns_follow_new_runs(store, records):
     _run(records, "a", [{"loss": 1.0, "word": "x"}], config={"lr": 0.1, "opt": {"name": "adam"}})
     store.sync()
     cols = q.project_columns(store, "me", "proj")
-    assert cols["config"] == ["lr", "opt.name"]
-    assert "loss" in cols["summary"] and not any(k.startswith("_") for k in cols["summary"])
-    assert cols["metrics"] == ["loss"]
+    assert cols.config == ["lr", "opt.name"]
+    assert "loss" in cols.summary and not any(k.startswith("_") for k in cols.summary)
+    assert cols.metrics == ["loss"]
     assert q.project_columns(store, "me", "proj") == cols  # cached answer
 
     _run(records, "b", [{"acc": 0.5}], config={"layers": 3})
     store.sync()
     cols = q.project_columns(store, "me", "proj")
-    assert cols["config"] == ["layers", "lr", "opt.name"]
-    assert cols["metrics"] == ["acc", "loss"]
-    assert q.project_columns(store, "me", "nothing") == {
-        "config": [],
-        "summary": [],
-        "metrics": [],
-    }
+    assert cols.config == ["layers", "lr", "opt.name"]
+    assert cols.metrics == ["acc", "loss"]
+    assert q.project_columns(store, "me", "nothing") == q.ProjectColumns([], [], [])
 
 
 def test_history_versions_change_with_each_row(store, records):

@@ -17,13 +17,13 @@ from recordkit import Records, private_schema
 from rofs import fill, read_only_here, read_only_mount, small_disk
 
 from runbase.errors import StoreError
-from runbase.store import open_store
+from runbase.store import edits, open_store
 from runbase.store import queries as q
-from runbase.store.migrate import alembic_config
+from runbase.store.db.migrate import alembic_config
 
 
 def _ids(store) -> list[str]:
-    return sorted(r["id"] for r in q.query_runs(store, "me", "proj")["runs"])
+    return sorted(r["id"] for r in q.query_runs(store, "me", "proj").runs)
 
 
 def _notes(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -55,9 +55,9 @@ def _reads_but_does_not_index(store, caplog: pytest.LogCaptureFixture) -> None:
     assert [r["loss"] for r in q.history(store, "me/proj/a1")] == [1.0, 0.5, 1 / 3]
     assert q.get_run(store, "me", "proj", "a1")["state"] == "finished"
     with pytest.raises(StoreError, match="cannot edit runs, the store is read-only"):
-        q.update_run(store, "me", "proj", "a1", name="renamed")
+        edits.update_run(store, "me", "proj", "a1", name="renamed")
     with pytest.raises(StoreError, match="cannot delete runs, the store is read-only"):
-        q.delete_runs(store, "me", "proj", ["a1"])
+        edits.delete_runs(store, "me", "proj", ["a1"])
 
 
 def test_read_only_store_file(root: Path, records: Records, caplog) -> None:

@@ -10,19 +10,19 @@ import sqlalchemy as sa
 from runbase.records import Kind
 from runbase.records.appendlog import append_records
 from runbase.records.layout import edits_path
-from runbase.store import open_store
+from runbase.store import edits, open_store
 from runbase.store import queries as q
-from runbase.store.schema import hist_chunks, run_keys, runs
-from runbase.store.values import pack
+from runbase.store.db.schema import hist_chunks, run_keys, runs
+from runbase.store.db.values import pack
 
 
 def dump(store) -> bytes:
     """Everything a reader can see, plus the stored chunks and key statistics."""
     out = {"projects": q.list_projects(store), "runs": []}
     for p in q.list_projects(store):
-        out["keys"] = q.metric_keys(store, p["entity"], p["project"])
-        page = q.query_runs(store, p["entity"], p["project"], limit=None, exact=True)
-        for run in page["runs"]:
+        out["keys"] = q.metric_keys(store, p.entity, p.project)
+        page = q.query_runs(store, p.entity, p.project, limit=None, exact=True)
+        for run in page.runs:
             path = run["path"]
             full = q.get_run(store, *path, exact=True)
             item = {
@@ -30,12 +30,8 @@ def dump(store) -> bytes:
                 "history": q.history(store, path, exact=True),
                 "system": q.system_series(store, path, exact=True),
                 "logs": q.logs(store, path),
-                "files": [
-                    {k: v for k, v in f.items() if k != "local_path"} for f in q.files(store, path)
-                ],
-                "series": {
-                    k["key"]: q.series(store, path, k["key"], buckets=7) for k in out["keys"]
-                },
+                "files": [(f.name, f.size, f.policy, f.time) for f in q.files(store, path)],
+                "series": {k.key: q.series(store, path, k.key, buckets=7) for k in out["keys"]},
             }
             out["runs"].append(item)
     with store.engine.connect() as conn:
@@ -86,7 +82,7 @@ def write_in_pieces(records, root, store, rng: random.Random) -> None:
                 edits_path(root, "me", "proj", "live"),
                 [(Kind.INFO, {"tags": ["edited"]}), (Kind.CONFIG, {"set": {"bs": 8}})],
             )
-            q.update_run(store, "me", "proj", "live", notes="hello")
+            edits.update_run(store, "me", "proj", "live", notes="hello")
         store.sync()
     seg.add(Kind.EXIT, {"exit_code": 0})
     seg.close()

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from runbase.store import open_store
-from runbase.store.migrate import current_revision, head_revision
-from runbase.store.schema import metadata
+from runbase.store.db.migrate import current_revision, head_revision
+from runbase.store.db.schema import metadata
 
 
 def test_migrations_build_the_schema_in_code(store):

@@ -29,47 +29,47 @@ def long_run(store, records):
 
 def test_buckets_keep_spikes(long_run):
     s = q.series(long_run, "me/proj/r1", "y", buckets=100)
-    assert s["bucketed"] is True and s["count"] == 5000
-    assert len(s["x"]) == 100
-    assert max(v for v in s["max"] if v is not None) == 500.0
-    assert min(v for v in s["min"] if v is not None) == 1.0
-    assert s["x"][-1] == 9998.0 and s["x_range"] == [0.0, 9998.0]
-    assert s["x"] == sorted(s["x"])
+    assert s.bucketed is True and s.count == 5000
+    assert len(s.x) == 100
+    assert max(v for v in s.max if v is not None) == 500.0
+    assert min(v for v in s.min if v is not None) == 1.0
+    assert s.x[-1] == 9998.0 and s.x_range == [0.0, 9998.0]
+    assert s.x == sorted(s.x)
 
 
 def test_few_points_come_back_raw(long_run):
     s = q.series(long_run, "me/proj/r1", "sparse", buckets=1000)
-    assert s["bucketed"] is False and s["count"] == 500
-    assert s["x"][:3] == [0.0, 20.0, 40.0]
-    assert s["last"][:3] == [0.0, 10.0, 20.0] and s["min"] == s["last"]
+    assert s.bucketed is False and s.count == 500
+    assert s.x[:3] == [0.0, 20.0, 40.0]
+    assert s.last[:3] == [0.0, 10.0, 20.0] and s.min == s.last
 
 
 def test_zoom_reads_a_range_at_full_resolution(long_run):
     s = q.series(long_run, "me/proj/r1", "y", buckets=1000, x_min=2400, x_max=2500)
-    assert s["bucketed"] is False
-    assert s["x"][0] == 2400.0 and s["x"][-1] == 2500.0 and s["count"] == 51
-    assert s["max"][(2468 - 2400) // 2] == 500.0
+    assert s.bucketed is False
+    assert s.x[0] == 2400.0 and s.x[-1] == 2500.0 and s.count == 51
+    assert s.max[(2468 - 2400) // 2] == 500.0
 
 
 def test_nan_is_a_gap(long_run):
     s = q.series(long_run, "me/proj/r1", "y", buckets=10000, x_min=7990, x_max=8010)
-    assert None in s["last"]
+    assert None in s.last
 
 
 @pytest.mark.parametrize("x", ["_runtime", "_timestamp", "epoch"])
 def test_other_x_axes(long_run, x):
     s = q.series(long_run, "me/proj/r1", "y", x=x, buckets=1000)
     if x == "epoch":
-        assert s["count"] == 500  # only rows that have both
-        assert s["x"][:11] == [0.0] * 10 + [1.0]
+        assert s.count == 500  # only rows that have both
+        assert s.x[:11] == [0.0] * 10 + [1.0]
     else:
-        assert s["count"] == 5000
-        xs = np.array(s["x"])
+        assert s.count == 5000
+        xs = np.array(s.x)
         assert (np.diff(xs) >= 0).all()
-        assert max(v for v in s["max"] if v is not None) == 500.0
+        assert max(v for v in s.max if v is not None) == 500.0
     if x == "_runtime":
         zoom = q.series(long_run, "me/proj/r1", "y", x=x, x_min=1230, x_max=1240)
-        assert zoom["bucketed"] is False and 500.0 in zoom["max"] and zoom["count"] == 11
+        assert zoom.bucketed is False and 500.0 in zoom.max and zoom.count == 11
 
 
 def test_lower_steps_are_sorted_into_place(store, records):
@@ -79,12 +79,12 @@ def test_lower_steps_are_sorted_into_place(store, records):
     seg.close()
     store.sync()
     s = q.series(store, "me/proj/r1", "v")
-    assert s["x"] == [0.0, 1.0, 1.0, 2.0, 3.0]
-    assert s["last"] == [0.0, 10.0, 10.0, 20.0, 30.0]
+    assert s.x == [0.0, 1.0, 1.0, 2.0, 3.0]
+    assert s.last == [0.0, 10.0, 10.0, 20.0, 30.0]
 
 
 def test_missing_key_and_run(long_run):
-    assert q.series(long_run, "me/proj/r1", "nope")["count"] == 0
+    assert q.series(long_run, "me/proj/r1", "nope").count == 0
     with pytest.raises(q.RunNotFound):
         q.series(long_run, "me/proj/zzz", "y")
 

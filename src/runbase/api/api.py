@@ -1,19 +1,19 @@
-"""``runbase.Api``: W&B's public API (``wandb.Api``) over the local store."""
+"""``runbase.Api``: W&B's public API (``wandb.Api``) over a backend (``backend.py``):
+the local store today."""
 
 from __future__ import annotations
 
 import getpass
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from runbase.api.backend import Backend, LocalBackend
 from runbase.api.run import Run
 from runbase.errors import CommError
 from runbase.records.layout import runbase_dir
-from runbase.store import Store, open_store, queries
-from runbase.store.queries import RunNotFound
+from runbase.store.queries import ProjectRow, RunNotFound
 
 
 class RunNotFoundError(CommError, RunNotFound):
@@ -30,13 +30,13 @@ def _default_entity() -> str:
 class Project:
     """A project with runs (``api.projects()``)."""
 
-    def __init__(self, api: Api, data: dict[str, Any]) -> None:
+    def __init__(self, api: Api, data: ProjectRow) -> None:
         self._api = api
-        self.entity: str = data["entity"]
-        self.name: str = data["project"]
-        self.run_count: int = data["run_count"]
-        self.created_at: float | None = data["created_at"]
-        self.last_activity: float | None = data["last_activity"]
+        self.entity: str = data.entity
+        self.name: str = data.project
+        self.run_count: int = data.run_count
+        self.created_at: float | None = data.created_at
+        self.last_activity: float | None = data.last_activity
 
     @property
     def path(self) -> list[str]:
@@ -79,19 +79,18 @@ class Runs:
     def _page(self, number: int) -> list[Run]:
         page = self._pages.get(number)
         if page is None:
-            store = self._api._fresh() if number == 0 else self._api._store()
-            result = queries.query_runs(
-                store,
+            # Later pages read the index as it was: new runs do not shift them.
+            result = self._api.backend.runs(
                 self.entity,
                 self.project,
-                filters=self.filters,
-                order=self.order,
+                self.filters,
+                self.order,
                 limit=self.per_page,
                 offset=number * self.per_page,
-                exact=True,
+                fresh=number == 0,
             )
-            self._total = result["total"]
-            page = self._pages[number] = [Run(self._api, r) for r in result["runs"]]
+            self._total = result.total
+            page = self._pages[number] = [Run(self._api, r) for r in result.runs]
         return page
 
     def __len__(self) -> int:
@@ -133,6 +132,7 @@ class Api:
     paths) and ``store`` (a database URL; default ``<root>/store.db``).
     ``root`` is the folder of record files. A store that cannot be opened raises
     ``runbase.errors.StoreError`` (at the first read) with a message that says what to do.
+    ``backend`` replaces the local store with another source of runs (``Backend``).
     """
 
     def __init__(
@@ -141,38 +141,27 @@ class Api:
         root: str | os.PathLike[str] | None = None,
         timeout: float | None = None,
         api_key: str | None = None,
+        *,
+        backend: Backend | None = None,
     ) -> None:
         self.settings: dict[str, Any] = dict(overrides or {})
         self.root = Path(root).expanduser() if root is not None else runbase_dir()
         self.default_entity: str = self.settings.get("entity") or _default_entity()
         self.default_project: str | None = self.settings.get("project")
-        self._store_obj: Store | None = None
-        self._lock = threading.Lock()
-
-    def _store(self) -> Store:
-        with self._lock:
-            if self._store_obj is None:
-                # None: the records folder's store.db (made, with the folder, if missing).
-                self._store_obj = open_store(self.settings.get("store"), root=self.root)
-            return self._store_obj
+        self.backend: Backend = backend or LocalBackend(self.root, self.settings.get("store"))
 
     @property
     def read_only(self) -> bool:
         """True when the store cannot be written (a read-only folder or file, a full
         disk): the runs already indexed can be read, new records are not indexed and
         edits raise ``StoreError``. A warning says why the first time it matters."""
-        return self._fresh().read_only  # a sync is what finds a disk that filled up
-
-    def _fresh(self) -> Store:
-        store = self._store()
-        store.sync()
-        return store
+        return self.backend.read_only
 
     def flush(self) -> None:
         """Kept for W&B compatibility: every read already sees the latest records."""
 
     def _not_found(self, path: list[str]) -> RunNotFoundError:
-        return RunNotFoundError(f"could not find run {'/'.join(path)} in {self.root}")
+        return RunNotFoundError(f"could not find run {'/'.join(path)} in {self.backend.where}")
 
     # ---- paths ----------------------------------------------------------
 
@@ -214,7 +203,7 @@ class Api:
     def run(self, path: str) -> Run:
         """One run by ``"entity/project/run_id"`` (or ``"project/run_id"``)."""
         entity, project, run_id = self._run_path(path)
-        data = queries.get_run(self._fresh(), entity, project, run_id, exact=True)
+        data = self.backend.run(entity, project, run_id)
         if data is None:
             raise self._not_found([entity, project, run_id])
         return Run(self, data)
@@ -238,7 +227,7 @@ class Api:
 
     def projects(self, entity: str | None = None, per_page: int = 200) -> list[Project]:
         """Projects that have runs (all entities unless ``entity`` is given)."""
-        return [Project(self, p) for p in queries.list_projects(self._fresh(), entity)]
+        return [Project(self, p) for p in self.backend.projects(entity)]
 
     def project(self, name: str, entity: str | None = None) -> Project:
         """One project by name."""
@@ -246,4 +235,4 @@ class Api:
         for p in self.projects(entity):
             if p.name == name:
                 return p
-        raise ValueError(f"no project {entity}/{name} in {self.root}")
+        raise ValueError(f"no project {entity}/{name} in {self.backend.where}")

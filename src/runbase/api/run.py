@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from runbase.store import queries
-from runbase.store.values import flatten, pack
+from runbase.store.db.values import flatten, pack
+from runbase.store.queries.results import SystemSeries, as_dicts
 
 if TYPE_CHECKING:
     from runbase.api.api import Api
@@ -120,6 +120,10 @@ class Run:
         return [self.entity, self.project, self.id]
 
     @property
+    def _key(self) -> tuple[str, str, str]:
+        return (self.entity, self.project, self.id)
+
+    @property
     def url(self) -> str:
         """The run's page in the web app."""
         base = os.environ.get("RUNBASE_UI_URL") or DEFAULT_UI_URL
@@ -192,10 +196,10 @@ class Run:
     @property
     def system_metrics(self) -> dict[str, Any]:
         """The latest system-metrics sample."""
-        cols = queries.system_series(self._api._fresh(), self.path, exact=True)
-        if not cols["time"]:
+        cols = self._api.backend.system_series(self._key)
+        if not cols.time:
             return {}
-        return {k: v[-1] for k, v in cols["metrics"].items() if v[-1] is not None}
+        return {k: v[-1] for k, v in cols.metrics.items() if v[-1] is not None}
 
     @property
     def metric_stats(self) -> dict[str, dict[str, Any]]:
@@ -206,16 +210,14 @@ class Run:
         values were logged. Values are the logged floats, NaN and inf included.
         Read from the store on each access.
         """
-        found = queries.metric_stats(
-            self._api._fresh(), self.entity, self.project, [self.id], exact=True
-        )
+        found = self._api.backend.metric_stats(self.entity, self.project, [self.id])
         return found.get(self.id, {})
 
     # ---- loading and saving -------------------------------------------------
 
     def load(self, force: bool = True) -> Run:
         """Read the run again (unsaved changes are dropped)."""
-        data = queries.get_run(self._api._fresh(), self.entity, self.project, self.id, exact=True)
+        data = self._api.backend.run(self.entity, self.project, self.id)
         if data is None:
             raise self._api._not_found(self.path)
         self._load(data)
@@ -253,8 +255,7 @@ class Run:
         summary_del = [k for k in before if k not in current]
         if not (fields or config_set or config_del or summary_set or summary_del):
             return
-        data = queries.update_run(
-            self._api._store(),
+        data = self._api.backend.update_run(
             self.entity,
             self.project,
             self.id,
@@ -262,7 +263,6 @@ class Run:
             config_del=config_del,
             summary_set=summary_set,
             summary_del=summary_del,
-            exact=True,
             **fields,
         )
         keep = None
@@ -277,7 +277,7 @@ class Run:
 
     def delete(self, delete_artifacts: bool = False) -> None:
         """Delete the run: its data and its folder of record files."""
-        queries.delete_runs(self._api._store(), self.entity, self.project, [self.id])
+        self._api.backend.delete_runs(self.entity, self.project, [self.id])
 
     # ---- history, logs, files -------------------------------------------
 
@@ -298,14 +298,14 @@ class Run:
         """
         if isinstance(samples, list | tuple | str):
             samples, keys = None, samples  # history(["loss"]) reads as keys
-        store = self._api._fresh()
+        backend = self._api.backend
         if stream == "system":
-            rows = _system_rows(queries.system_series(store, self.path, exact=True))
+            rows = _system_rows(backend.system_series(self._key))
             if samples is not None and len(rows) > samples:
                 step = (len(rows) - 1) / max(samples - 1, 1)
                 rows = [rows[round(i * step)] for i in range(samples)]
         elif stream == "default":
-            rows = queries.history(store, self.path, keys=keys, samples=samples, exact=True)
+            rows = backend.history(self._key, keys=keys, samples=samples)
         else:
             raise ValueError(f"stream must be 'default' or 'system', got {stream!r}")
         if pandas:
@@ -324,7 +324,7 @@ class Run:
         max_step: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Every history row in order; with ``keys``, the rows holding all of those keys."""
-        rows = queries.history(self._api._fresh(), self.path, keys=keys, exact=True)
+        rows = self._api.backend.history(self._key, keys=keys, samples=None)
         wanted = None if keys is None else set(keys)
         for row in rows:
             step = row.get("_step")
@@ -336,19 +336,19 @@ class Run:
 
     def logs(self) -> list[dict[str, Any]]:
         """Console lines: ``[{"time", "stream", "line"}]``."""
-        return queries.logs(self._api._fresh(), self.path)
+        return as_dicts(self._api.backend.logs(self._key))
 
     def files(self, names: list[str] | None = None, pattern: str | None = None) -> list[File]:
         """Files saved with the run (optionally only ``names``, or names matching a glob)."""
         import fnmatch
 
         out = []
-        for f in queries.files(self._api._fresh(), self.path):
-            if names is not None and f["name"] not in names:
+        for f in self._api.backend.files(self._key):
+            if names is not None and f.name not in names:
                 continue
-            if pattern is not None and not fnmatch.fnmatch(f["name"], pattern):
+            if pattern is not None and not fnmatch.fnmatch(f.name, pattern):
                 continue
-            out.append(File(self, f["name"], f["size"], f["local_path"]))
+            out.append(File(self, f.name, f.size, f.local_path))
         return out
 
     def file(self, name: str) -> File:
@@ -386,11 +386,11 @@ def _differs(a: Any, b: Any) -> bool:
     return pack(a) != pack(b)
 
 
-def _system_rows(cols: dict[str, Any]) -> list[dict[str, Any]]:
+def _system_rows(cols: SystemSeries) -> list[dict[str, Any]]:
     rows = []
-    metrics = cols["metrics"]
-    for i, t in enumerate(cols["time"]):
-        row = {"_timestamp": t, "_runtime": cols["runtime"][i]}
+    metrics = cols.metrics
+    for i, t in enumerate(cols.time):
+        row: dict[str, Any] = {"_timestamp": t, "_runtime": cols.runtime[i]}
         for key, values in metrics.items():
             if values[i] is not None:
                 row[key] = values[i]

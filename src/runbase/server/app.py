@@ -19,10 +19,11 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from runbase.server import status
-from runbase.server.api_v1 import router as api_v1_router
+from runbase.server.cache import LruCache
 from runbase.server.changes import router as changes_router
 from runbase.server.errors import install_error_handlers, install_openapi
+from runbase.server.routes import api_router
+from runbase.server.routes.status import install_store_errors
 from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
 
@@ -54,9 +55,11 @@ def create_app(
     )
     url = str(store_url_or_dir) if store_url_or_dir is not None else None
     app.state.store = StoreHolder(url, min_interval=sync_interval)
-    app.include_router(api_v1_router, prefix="/api/v1")
+    app.state.series_cache = LruCache(max_entries=512)
+    app.state.groups_cache = LruCache(max_entries=64)
+    app.include_router(api_router(), prefix="/api/v1")
     app.include_router(changes_router, prefix="/api/v1")
-    status.install(app)
+    install_store_errors(app)
     install_error_handlers(app)
     install_openapi(app)
     _install_docs(app)

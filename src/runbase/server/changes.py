@@ -29,9 +29,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from runbase.server import shapes
+from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.store import queries
 
-router = APIRouter()
+router = APIRouter(responses=BAD_INPUT)
 
 MIN_SCAN_INTERVAL = 0.5  # seconds: many clients polling share one look at the store
 MAX_EVENTS = 5000  # kept events; a cursor older than these gets ``reset``
@@ -133,7 +134,7 @@ class ChangeFeed:
 
     def _scan(self, store: Any) -> None:
         now = {
-            (p["entity"], p["project"]): (p["run_count"], p["last_activity"])
+            (p.entity, p.project): (p.run_count, p.last_activity)
             for p in queries.list_projects(store)
         }
         before = self._projects
@@ -176,8 +177,8 @@ class ChangeFeed:
         res = queries.query_runs(
             store, *key, filters=flt, order="-created_at", limit=MAX_TRACKED_RUNS
         )
-        stamps = {r["id"]: _run_stamp(r) for r in res["runs"]}
-        return stamps, res["total"] <= MAX_TRACKED_RUNS
+        stamps = {r["id"]: _run_stamp(r) for r in res.runs}
+        return stamps, res.total <= MAX_TRACKED_RUNS
 
 
 def _feed(request: Request) -> ChangeFeed:
@@ -202,6 +203,7 @@ def changes(
     "/projects/{entity}/{project}/runs/{run_id}/logs/tail",
     tags=["logs"],
     response_model=LogTail,
+    responses=NOT_FOUND,
 )
 def logs_tail(
     request: Request,

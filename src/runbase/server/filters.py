@@ -4,7 +4,7 @@ Filters are Mongo-style JSON (``{"$and": [{"config.lr": {"$gt": 0.01}}]}``). A
 malformed filter must come back as a 400 with a message that says what is
 wrong, never as a stack trace. The server only parses the JSON; what a filter
 may say (fields, operators, value types, regular expressions) is the store's to
-judge (``runbase.store.filters``), so the two never disagree: its ValueError
+judge (``runbase.store.queries.filters``), so the two never disagree: its ValueError
 becomes a FilterError, a 400.
 """
 

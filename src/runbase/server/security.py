@@ -13,7 +13,7 @@
   ``Origin`` and pass.
 - **Headers on every response.** ``nosniff`` and a strict Content-Security-Policy
   (no inline script, no framing, no plugins); run files set their own sandboxing
-  policy (``api_files.py``).
+  policy (``routes/files.py``).
 
 Both middlewares are plain ASGI, so streaming responses pass through untouched.
 """

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from runbase.store import queries
-from runbase.store.values import flatten
+from runbase.store.db.values import flatten
 
 RUN_FIELDS = (
     "id", "entity", "project", "name", "state", "notes", "tags", "group", "job_type", "user",
@@ -20,14 +20,14 @@ RUN_FIELDS = (
 )  # fmt: skip
 
 
-def project_out(p: dict[str, Any]) -> dict[str, Any]:
+def project_out(p: queries.ProjectRow) -> dict[str, Any]:
     """A project row."""
     return {
-        "entity": p["entity"],
-        "project": p["project"],
-        "run_count": p.get("run_count", 0),
-        "created_at": p.get("created_at"),
-        "last_activity": p.get("last_activity"),
+        "entity": p.entity,
+        "project": p.project,
+        "run_count": p.run_count,
+        "created_at": p.created_at,
+        "last_activity": p.last_activity,
     }
 
 
@@ -50,15 +50,15 @@ def run_out(
     return out
 
 
-def series_out(res: dict[str, Any]) -> dict[str, Any]:
+def series_out(res: queries.Series) -> dict[str, Any]:
     """One chart line: x, a representative y (the bucket's last value) and min/max."""
     return {
-        "x": res["x"],
-        "y": res["last"],
-        "min": res["min"],
-        "max": res["max"],
-        "count": res.get("count", len(res["x"])),
-        "bucketed": res.get("bucketed", False),
+        "x": res.x,
+        "y": res.last,
+        "min": res.min,
+        "max": res.max,
+        "count": res.count,
+        "bucketed": res.bucketed,
     }
 
 
@@ -67,29 +67,25 @@ def _num(v: Any) -> float | None:
     return v if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
-def system_out(res: dict[str, Any]) -> dict[str, Any]:
+def system_out(res: queries.SystemSeries) -> dict[str, Any]:
     """System samples as one ``{"t", "v"}`` series per metric, numeric keys only."""
-    times = list(res.get("time") or [])
+    times = res.time
     series = {}
-    for key, values in (res.get("metrics") or {}).items():
+    for key, values in res.metrics.items():
         vals = [_num(v) for v in values]
         if any(v is not None for v in vals):
             series[key] = {"t": times, "v": vals}
     return {"keys": sorted(series), "series": series}
 
 
-def logs_out(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def logs_out(lines: list[queries.LogLine]) -> list[dict[str, Any]]:
     """Console lines as ``{"t", "stream", "line"}``."""
-    return [{"t": ln["time"], "stream": ln["stream"], "line": ln["line"]} for ln in lines]
+    return [{"t": ln.time, "stream": ln.stream, "line": ln.line} for ln in lines]
 
 
-def files_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def files_out(rows: list[queries.RunFile]) -> list[dict[str, Any]]:
     """Saved files as ``{"path", "size", "policy", "time"}``."""
-    return [
-        {"path": f["name"], "size": f.get("size") or 0, "policy": f.get("policy"),
-         "time": f.get("time")}
-        for f in rows
-    ]  # fmt: skip
+    return [{"path": f.name, "size": f.size or 0, "policy": f.policy, "time": f.time} for f in rows]
 
 
 def file_path(store: Any, run: dict[str, Any], name: str) -> Path | None:

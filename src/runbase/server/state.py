@@ -13,19 +13,19 @@ import threading
 import time
 from typing import Any
 
-from runbase.store import queries
+from runbase.store import Store, open_store
 
 
 class StoreHolder:
     """One store per app; request handlers share it."""
 
     def __init__(self, url_or_path: str | None, min_interval: float = 1.0) -> None:
-        self.store: Any = queries.open_store(url_or_path)
+        self.store: Store = open_store(url_or_path)
         self.min_interval = min_interval
         self._lock = threading.Lock()
         self._last_sync = 0.0
 
-    def fresh(self) -> Any:
+    def fresh(self) -> Store:
         """The store, synced if the last sync is older than ``min_interval``."""
         if time.monotonic() - self._last_sync >= self.min_interval:
             with self._lock:
@@ -45,7 +45,7 @@ class StoreHolder:
             "read_only_reason": store.read_only_reason,
         }
 
-    def force_sync(self) -> Any:
+    def force_sync(self) -> Store:
         """Sync now (after a write made through the store, so the next read sees it)."""
         with self._lock:
             self.store.sync()

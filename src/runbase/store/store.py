@@ -18,11 +18,11 @@ import sqlalchemy as sa
 
 from runbase.errors import StoreError
 from runbase.records.layout import runbase_dir
-from runbase.store.access import Blocked, blocked_paths, check_readable, unusable, write_problem
-from runbase.store.engine import make_engine, read_only_engine, sqlite_path, store_url
-from runbase.store.indexer import Indexer, SyncReport
-from runbase.store.lock import index_lock
-from runbase.store.migrate import migrate, require_current
+from runbase.store.db.access import Blocked, blocked_paths, check_readable, unusable, write_problem
+from runbase.store.db.engine import make_engine, read_only_engine, sqlite_path, store_url
+from runbase.store.db.lock import index_lock
+from runbase.store.db.migrate import migrate, require_current
+from runbase.store.indexing.indexer import Indexer, SyncReport
 
 log = logging.getLogger("runbase.store")
 

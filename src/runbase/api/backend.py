@@ -1,0 +1,154 @@
+"""The read side's seam: what ``runbase.Api`` and its ``Run`` ask of a store.
+
+``Backend`` is every query the public API makes, in one place; ``LocalBackend``
+answers them from the local store (``runbase.store``), indexing new records
+before each read. A team server over HTTP is the next implementation: the
+``Api`` and ``Run`` classes stay as they are.
+
+Values come back exact (NaN and inf as floats), as the public API shows them.
+A run is named by an ``(entity, project, run_id)`` tuple.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+from runbase.store import Store, edits, open_store, queries
+from runbase.store.queries import LogLine, ProjectRow, RunFile, RunsPage, SystemSeries
+
+RunKey = tuple[str, str, str]
+
+
+class Backend(Protocol):
+    """The queries behind ``runbase.Api``; a run or project that is not there
+    gives None (``run``) or an empty answer, never an exception of its own."""
+
+    @property
+    def where(self) -> str:
+        """Where the runs are, for messages (a folder, a server URL)."""
+        ...
+
+    @property
+    def read_only(self) -> bool:
+        """True when edits cannot be saved (they raise ``StoreError``)."""
+        ...
+
+    def projects(self, entity: str | None) -> list[ProjectRow]: ...
+
+    def runs(
+        self,
+        entity: str,
+        project: str,
+        filters: dict[str, Any] | None,
+        order: str | None,
+        limit: int,
+        offset: int,
+        fresh: bool = True,
+    ) -> RunsPage:
+        """A page of runs and the total; ``fresh=False`` may skip looking for new records
+        (later pages of one listing)."""
+        ...
+
+    def run(self, entity: str, project: str, run_id: str) -> dict[str, Any] | None: ...
+
+    def metric_stats(
+        self, entity: str, project: str, run_ids: list[str]
+    ) -> dict[str, dict[str, dict[str, Any]]]: ...
+
+    def history(
+        self, run: RunKey, keys: list[str] | None, samples: int | None
+    ) -> list[dict[str, Any]]: ...
+
+    def system_series(self, run: RunKey) -> SystemSeries: ...
+
+    def logs(self, run: RunKey) -> list[LogLine]: ...
+
+    def files(self, run: RunKey) -> list[RunFile]: ...
+
+    def update_run(
+        self, entity: str, project: str, run_id: str, **changes: Any
+    ) -> dict[str, Any]: ...
+
+    def delete_runs(self, entity: str, project: str, run_ids: list[str]) -> int: ...
+
+
+class LocalBackend:
+    """The local store at ``root`` (``url``: another database; default
+    ``<root>/store.db``), opened at the first read so that a store that cannot
+    be opened raises ``StoreError`` there."""
+
+    def __init__(self, root: Path, url: str | None = None) -> None:
+        self.root = root
+        self.url = url
+        self._store_obj: Store | None = None
+        self._lock = threading.Lock()
+
+    def _store(self) -> Store:
+        with self._lock:
+            if self._store_obj is None:
+                # None: the records folder's store.db (made, with the folder, if missing).
+                self._store_obj = open_store(self.url, root=self.root)
+            return self._store_obj
+
+    def _fresh(self) -> Store:
+        store = self._store()
+        store.sync()
+        return store
+
+    @property
+    def where(self) -> str:
+        return str(self.root)
+
+    @property
+    def read_only(self) -> bool:
+        return self._fresh().read_only  # a sync is what finds a disk that filled up
+
+    def projects(self, entity: str | None) -> list[ProjectRow]:
+        return queries.list_projects(self._fresh(), entity)
+
+    def runs(
+        self,
+        entity: str,
+        project: str,
+        filters: dict[str, Any] | None,
+        order: str | None,
+        limit: int,
+        offset: int,
+        fresh: bool = True,
+    ) -> RunsPage:
+        store = self._fresh() if fresh else self._store()
+        return queries.query_runs(
+            store, entity, project, filters=filters, order=order, limit=limit, offset=offset,
+            exact=True,
+        )  # fmt: skip
+
+    def run(self, entity: str, project: str, run_id: str) -> dict[str, Any] | None:
+        return queries.get_run(self._fresh(), entity, project, run_id, exact=True)
+
+    def metric_stats(
+        self, entity: str, project: str, run_ids: list[str]
+    ) -> dict[str, dict[str, dict[str, Any]]]:
+        return queries.metric_stats(self._fresh(), entity, project, run_ids, exact=True)
+
+    def history(
+        self, run: RunKey, keys: list[str] | None, samples: int | None
+    ) -> list[dict[str, Any]]:
+        return queries.history(self._fresh(), run, keys=keys, samples=samples, exact=True)
+
+    def system_series(self, run: RunKey) -> SystemSeries:
+        return queries.system_series(self._fresh(), run, exact=True)
+
+    def logs(self, run: RunKey) -> list[LogLine]:
+        return queries.logs(self._fresh(), run)
+
+    def files(self, run: RunKey) -> list[RunFile]:
+        return queries.files(self._fresh(), run)
+
+    def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> dict[str, Any]:
+        # The edit syncs the store itself, so the answer shows it.
+        return edits.update_run(self._store(), entity, project, run_id, exact=True, **changes)
+
+    def delete_runs(self, entity: str, project: str, run_ids: list[str]) -> int:
+        return edits.delete_runs(self._store(), entity, project, run_ids)

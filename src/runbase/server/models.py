@@ -1,0 +1,171 @@
+"""The API's response bodies, as the OpenAPI schema documents them.
+
+Routes send their JSON through msgspec (``deps.fast_json``) and name one of these
+as ``response_model``: the schema is complete (the web app's TypeScript types are
+generated from it), and no pydantic pass re-shapes a body on its way out (an int
+stays an int). ``tests/web/test_openapi_fuzz.py`` checks every answer against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+# A JSON number as the store gives it (ints stay ints), or a gap.
+Num = int | float
+# Config, summary, metadata and history values: anything JSON holds.
+Json = Any
+
+
+class ProjectOut(BaseModel):
+    entity: str
+    project: str
+    run_count: int
+    created_at: Num | None
+    last_activity: Num | None
+
+
+class ProjectList(BaseModel):
+    total: int
+    projects: list[ProjectOut]
+
+
+class ProjectColumns(BaseModel):
+    """Flat keys seen in the project's runs."""
+
+    config: list[str]
+    summary: list[str]
+    metrics: list[str]
+
+
+class RunOut(BaseModel):
+    """A run as the runs table shows it: flat config/summary keys, metric extremes."""
+
+    id: str
+    entity: str
+    project: str
+    name: str | None
+    state: str
+    notes: str | None
+    tags: list[str]
+    group: str | None
+    job_type: str | None
+    user: str | None
+    host: str | None
+    created_at: Num | None
+    heartbeat_at: Num | None
+    runtime: Num | None
+    exit_code: int | None
+    history_rows: int
+    last_step: int | None
+    config: dict[str, Json]
+    summary: dict[str, Json]
+    metric_min: dict[str, Json]
+    metric_max: dict[str, Json]
+
+
+class RunDetail(RunOut):
+    """One run: also its metadata and METRIC definitions."""
+
+    metadata: dict[str, Json]
+    metric_definitions: list[dict[str, Json]]
+
+
+class RunsPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    runs: list[RunOut]
+
+
+class Group(BaseModel):
+    """Runs sharing one value of ``by``; ``offset`` is where the first sits in /runs."""
+
+    value: Json
+    count: int
+    offset: int
+
+
+class GroupList(BaseModel):
+    by: str
+    order: str
+    total: int
+    truncated: bool
+    groups: list[Group]
+
+
+class Deleted(BaseModel):
+    deleted: int
+
+
+class SeriesLine(BaseModel):
+    """One chart line: per bucket the x and last y, and the bucket's min/max of y."""
+
+    run_id: str
+    x: list[Num | None]
+    y: list[Num | None]
+    min: list[Num | None]
+    max: list[Num | None]
+    count: int
+    bucketed: bool
+
+
+class ProjectSeries(BaseModel):
+    key: str
+    x_key: str
+    series: list[SeriesLine]
+
+
+class RunSeries(SeriesLine):
+    key: str
+    x_key: str
+
+
+class MetricKeys(BaseModel):
+    metrics: list[str]
+
+
+class HistoryRows(BaseModel):
+    rows: list[dict[str, Json]]
+
+
+class SystemLine(BaseModel):
+    t: list[Num | None]
+    v: list[Num | None]
+
+
+class SystemSeries(BaseModel):
+    keys: list[str]
+    series: dict[str, SystemLine]
+
+
+class LogLine(BaseModel):
+    t: Num | None
+    stream: str
+    line: str
+
+
+class LogLines(BaseModel):
+    total: int
+    lines: list[LogLine]
+
+
+class FileOut(BaseModel):
+    path: str
+    size: int
+    policy: str | None
+    time: Num | None
+
+
+class FileList(BaseModel):
+    files: list[FileOut]
+
+
+class StatusOut(BaseModel):
+    """Where the store is, and whether it indexes new records (and why not)."""
+
+    store: str
+    root: str
+    read_only: bool
+    read_only_reason: str | None

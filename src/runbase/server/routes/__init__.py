@@ -1,0 +1,23 @@
+"""The JSON API, version 1, one module per resource: what the web app reads, and
+later the team server's API.
+
+Routes are shaped for a multi-user server: everything lives under
+``/projects/{entity}/{project}``, lists are paginated with ``limit``/``offset``
+and return ``total``, and errors are ``{"detail": message}`` with 400 (bad
+input), 404 (unknown project, run or file), 409 (a read-only store) or 500
+(``errors.py``). Each route names its response model (``models.py``).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from runbase.server.routes import files, groups, logs, metrics, projects, runs, series, status
+
+
+def api_router() -> APIRouter:
+    """Every /api/v1 route."""
+    router = APIRouter()
+    for module in (status, projects, runs, groups, series, metrics, logs, files):
+        router.include_router(module.router)
+    return router

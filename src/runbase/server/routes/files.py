@@ -1,0 +1,83 @@
+"""A run's saved files: the list, and one file's bytes.
+
+A run's files are whatever the training script saved, so the server treats
+them as hostile: an SVG or HTML file opened at its URL must not run script in
+the app's origin (it could edit or delete every run through the API). Each file
+response carries ``nosniff`` and a sandboxing Content-Security-Policy, and only
+types a browser shows passively (images, plain text, JSON, audio, video) are
+served inline; everything else is an attachment.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse, Response
+
+from runbase.server import shapes
+from runbase.server.deps import FreshStore, fast_json, run_or_404
+from runbase.server.errors import BAD_INPUT, NOT_FOUND
+from runbase.server.models import FileList
+from runbase.server.security import FILE_CSP
+from runbase.store import queries
+
+router = APIRouter(responses=BAD_INPUT, tags=["files"])
+
+INLINE_TYPES = {
+    "text/plain; charset=utf-8",
+    "application/json",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+    "image/avif",
+}
+INLINE_PREFIXES = ("audio/", "video/")
+
+
+def disposition(media: str) -> str:
+    """``inline`` for types a browser only displays, else ``attachment``."""
+    if media in INLINE_TYPES or media.startswith(INLINE_PREFIXES):
+        return "inline"
+    return "attachment"
+
+
+@router.get(
+    "/projects/{entity}/{project}/runs/{run_id}/files", response_model=FileList, responses=NOT_FOUND
+)
+def run_files(store: FreshStore, entity: str, project: str, run_id: str) -> Response:
+    """Files saved with the run."""
+    run = run_or_404(store, entity, project, run_id)
+    return fast_json({"files": shapes.files_out(queries.files(store, run))})
+
+
+@router.get(
+    "/projects/{entity}/{project}/runs/{run_id}/files/{path:path}",
+    responses={
+        200: {"description": "The file's bytes", "content": {"*/*": {}}},
+        **NOT_FOUND,
+    },
+)
+def run_file(
+    store: FreshStore,
+    entity: str,
+    project: str,
+    run_id: str,
+    path: str,
+    download: bool = False,
+) -> Response:
+    """One file's bytes; ``?download=1`` asks the browser to save it. Files a browser
+    could run script in (HTML, SVG, XML, PDF, ...) always download."""
+    run = run_or_404(store, entity, project, run_id)
+    target = shapes.file_path(store, run, path)
+    if target is None:
+        raise HTTPException(404, f"no file {path!r} in run {entity}/{project}/{run_id}")
+    media = shapes.media_type(target)
+    kind = "attachment" if download else disposition(media)
+    return FileResponse(
+        target,
+        media_type=media,
+        filename=target.name,
+        content_disposition_type=kind,
+        headers={"content-security-policy": FILE_CSP},
+    )

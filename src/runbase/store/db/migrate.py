@@ -1,0 +1,107 @@
+"""Bringing a store's schema to the newest migration, from code (no alembic.ini)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from runbase.errors import StoreError
+from runbase.store.db.access import Blocked
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# Any constant works: it names the lock two PostgreSQL migrators take in turn.
+_PG_LOCK_ID = 0x72756E62
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """An Alembic config pointing at the migrations shipped inside the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str | None:
+    """The newest migration in the package."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    """The migration a database is at (None for an empty database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known_revision(engine: sa.Engine, where: str) -> str | None:
+    """The database's revision; StoreError when it is not a runbase store, or a newer one."""
+    revision = current_revision(engine)
+    if revision is None:
+        # An alembic_version table alone: a store downgraded to nothing, still ours.
+        tables = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+        if tables:
+            raise StoreError(
+                f"the database {where} holds tables ({', '.join(sorted(tables)[:3])}, ...) "
+                "but is not a runbase store: point runbase at its own store (a new file "
+                "or database)"
+            )
+        return None
+    scripts = ScriptDirectory.from_config(alembic_config())
+    if revision not in {s.revision for s in scripts.walk_revisions()}:
+        raise StoreError(
+            f"the store {where} was written by a newer runbase (schema {revision}): "
+            "upgrade runbase (pip install -U runbase) to open it"
+        )
+    return revision
+
+
+def require_current(engine: sa.Engine, where: str, blocked: Blocked) -> None:
+    """StoreError unless the schema is the newest: a store that cannot be written
+    cannot be migrated either."""
+    if _known_revision(engine, where) != head_revision():
+        raise StoreError(
+            f"the store {where} must be set up or upgraded for this runbase before it can "
+            f"be read, and it cannot be written ({blocked.why}). To upgrade it, "
+            f"{blocked.fix}, then open it again"
+        )
+
+
+def migrate(engine: sa.Engine, where: str = "the store") -> None:
+    """Apply every migration the database lacks. Callers hold the index lock."""
+    head = head_revision()
+    if _known_revision(engine, where) == head:
+        return
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several servers may open one database at once; DDL must run once.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+        command.upgrade(alembic_config(conn), "head")
+
+
+def _new_revision(message: str) -> None:
+    """Write a new migration script from the difference between schema.py and a scratch DB."""
+    import tempfile
+
+    from runbase.store.db.engine import make_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/scratch.db")
+        migrate(engine)
+        with engine.begin() as conn:
+            n = len(list((MIGRATIONS / "versions").glob("*.py"))) + 1
+            command.revision(
+                alembic_config(conn), message=message, autogenerate=True, rev_id=f"{n:04d}"
+            )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "revision":
+        _new_revision(sys.argv[2])
+    else:
+        sys.exit("usage: python -m runbase.store.db.migrate revision MESSAGE")

@@ -1,0 +1,197 @@
+"""Tables of the store: an index of the record files, rebuildable from them.
+
+History is not one SQL row per point: each (run, key) series is cut into chunks
+of packed arrays (see ``chunks.py``) with per-chunk bounds, so a chart reads a
+million points as a few hundred blobs and a zoom reads only the chunks it needs.
+Config and summary values are kept twice: whole (msgpack blobs, exact
+round-trip of NaN, ints, nesting) and flattened into ``run_values`` so filters
+and sorts on ``config.*`` / ``summary.*`` run as indexed SQL.
+
+Any change here needs a new migration in ``migrations/versions``; a test checks
+that the migrated database matches this module.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+projects = sa.Table(
+    "projects",
+    metadata,
+    sa.Column("entity", sa.String(128), primary_key=True),
+    sa.Column("project", sa.String(128), primary_key=True),
+    sa.Column("run_count", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.Double),
+    sa.Column("last_activity", sa.Double),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("entity", sa.String(128), nullable=False),
+    sa.Column("project", sa.String(128), nullable=False),
+    sa.Column("run_id", sa.String(128), nullable=False),
+    # False until a START record is indexed: a segment that has only its magic
+    # bytes is not a run anyone should see yet.
+    sa.Column("started", sa.Boolean, nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("notes", sa.Text),
+    sa.Column("run_group", sa.Text),
+    sa.Column("job_type", sa.Text),
+    sa.Column("user", sa.Text),
+    sa.Column("host", sa.Text),
+    sa.Column("tags", sa.LargeBinary),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("exit_code", sa.Integer),
+    sa.Column("created_at", sa.Double),
+    sa.Column("heartbeat_at", sa.Double),
+    sa.Column("runtime", sa.Double),
+    sa.Column("history_rows", sa.Integer, nullable=False),
+    sa.Column("last_step", sa.BigInteger),
+    sa.Column("config", sa.LargeBinary),
+    sa.Column("summary", sa.LargeBinary),
+    sa.Column("run_metadata", sa.LargeBinary),
+    sa.Column("metrics", sa.LargeBinary),
+    # The indexer's own bookkeeping (open history row, per-field edit times).
+    sa.Column("ix", sa.LargeBinary),
+    sa.Column("edits_offset", sa.BigInteger, nullable=False),
+    sa.UniqueConstraint("entity", "project", "run_id", name="uq_runs_path"),
+)
+sa.Index("ix_runs_project_created", runs.c.entity, runs.c.project, runs.c.created_at)
+sa.Index("ix_runs_state", runs.c.state)
+
+run_tags = sa.Table(
+    "run_tags",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("tag", sa.String(256), primary_key=True),
+)
+sa.Index("ix_run_tags_tag", run_tags.c.tag)
+
+# Flattened config ("c") and summary ("s") values: one row per leaf.
+# vtype: n number, f NaN, b bool, s string, z null, j anything else (JSON in vstr).
+run_values = sa.Table(
+    "run_values",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("section", sa.String(1), primary_key=True),
+    sa.Column("key", sa.String(512), primary_key=True),
+    sa.Column("vtype", sa.String(1), nullable=False),
+    sa.Column("vnum", sa.Double),
+    sa.Column("vstr", sa.Text),
+)
+sa.Index("ix_run_values_num", run_values.c.section, run_values.c.key, run_values.c.vnum)
+
+# min/max/last/count of every history key of a run ("best value" columns).
+run_keys = sa.Table(
+    "run_keys",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(512), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    sa.Column("numeric_count", sa.BigInteger, nullable=False),
+    sa.Column("vmin", sa.Double),
+    sa.Column("vmax", sa.Double),
+    sa.Column("first", sa.LargeBinary),
+    sa.Column("last", sa.LargeBinary),
+    sa.Column("last_num", sa.Double),
+    sa.Column("last_row", sa.BigInteger, nullable=False),
+    # Exact running sum (Shewchuk partials) for keys whose summary asks for a mean.
+    sa.Column("sum_parts", sa.LargeBinary),
+    sa.Column("chunks", sa.Integer, nullable=False),
+)
+sa.Index("ix_run_keys_key", run_keys.c.key)
+
+segments = sa.Table(
+    "segments",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("offset", sa.BigInteger, nullable=False),
+    # True once read with final=True after its writer died: never read again.
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("host", sa.Text),
+    sa.Column("pid", sa.Integer),
+    sa.Column("pid_start", sa.BigInteger),
+    sa.Column("start_time", sa.Double),
+    sa.Column("last_time", sa.Double),
+    sa.Column("exit_code", sa.Integer),
+)
+sa.Index("ix_segments_done", segments.c.done)
+
+# Keys every history row carries; each is a series of its own in hist_chunks.
+ROW_KEYS = ("_step", "_timestamp", "_runtime")
+
+hist_chunks = sa.Table(
+    "hist_chunks",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(512), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("row_first", sa.BigInteger, nullable=False),
+    sa.Column("row_last", sa.BigInteger, nullable=False),
+    sa.Column("step_min", sa.BigInteger, nullable=False),
+    sa.Column("step_max", sa.BigInteger, nullable=False),
+    sa.Column("vmin", sa.Double),
+    sa.Column("vmax", sa.Double),
+    # "f8", "i8" (packed little-endian arrays) or "obj" (msgpack list).
+    sa.Column("dtype", sa.String(4), nullable=False),
+    # NULL when the chunk covers consecutive rows row_first..row_last.
+    sa.Column("rows", sa.LargeBinary),
+    sa.Column("steps", sa.LargeBinary, nullable=False),
+    sa.Column("vals", sa.LargeBinary, nullable=False),
+)
+
+system_samples = sa.Table(
+    "system_samples",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rid", sa.Integer, nullable=False),
+    sa.Column("t", sa.Double, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+sa.Index("ix_system_samples_rid", system_samples.c.rid, system_samples.c.id)
+
+console_lines = sa.Table(
+    "console_lines",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rid", sa.Integer, nullable=False),
+    sa.Column("t", sa.Double, nullable=False),
+    sa.Column("stream", sa.String(16), nullable=False),
+    sa.Column("line", sa.Text, nullable=False),
+)
+sa.Index("ix_console_lines_rid", console_lines.c.rid, console_lines.c.id)
+
+run_files = sa.Table(
+    "run_files",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("path", sa.String(1024), primary_key=True),
+    sa.Column("size", sa.BigInteger),
+    sa.Column("policy", sa.String(16)),
+    sa.Column("t", sa.Double),
+)
+
+# Tables whose rows belong to one run (deleted with it, rebuilt by the indexer).
+PER_RUN = (
+    run_tags,
+    run_values,
+    run_keys,
+    segments,
+    hist_chunks,
+    system_samples,
+    console_lines,
+    run_files,
+)

@@ -1,0 +1,121 @@
+"""Changing runs: edits and deletions go through the record files, then the store follows.
+
+Re-exported by ``runbase.store.queries``; call them from there.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from runbase.records import Kind
+from runbase.records.appendlog import append_edits
+from runbase.records.layout import run_dir
+from runbase.store.db.lock import index_lock
+from runbase.store.db.schema import runs
+from runbase.store.indexing.write_run import delete_run_rows, refresh_project
+from runbase.store.queries.runref import RunNotFound, find_run
+from runbase.store.queries.runs import get_run
+from runbase.store.store import Store
+
+_UNSET: Any = object()
+
+
+def update_run(
+    store: Store,
+    entity: str,
+    project: str,
+    run_id: str,
+    *,
+    name: Any = _UNSET,
+    notes: Any = _UNSET,
+    tags: Any = _UNSET,
+    group: Any = _UNSET,
+    job_type: Any = _UNSET,
+    config_set: dict[str, Any] | None = None,
+    config_del: list[str] | None = None,
+    summary_set: dict[str, Any] | None = None,
+    summary_del: list[str] | None = None,
+    exact: bool = False,
+) -> dict[str, Any]:
+    """Change a run: appends INFO/CONFIG/SUMMARY records to its ``edits.rbr``, then syncs.
+
+    Only the arguments given change (``notes=None`` clears the notes). The
+    record files stay the source of truth, so a rebuilt store keeps the edit.
+    Returns the updated run.
+    """
+    with store.engine.connect() as conn:
+        found = find_run(conn, entity, project, run_id)
+    if found is None:
+        raise RunNotFound(f"no run {entity}/{project}/{run_id}")
+    info = _info_fields(name=name, notes=notes, tags=tags, group=group, job_type=job_type)
+    records: list[tuple[int, Any]] = []
+    if info:
+        records.append((Kind.INFO, info))
+    if config_set or config_del:
+        records.append(
+            (Kind.CONFIG, {"set": dict(config_set or {}), "del": list(config_del or [])})
+        )
+    if summary_set or summary_del:
+        records.append(
+            (Kind.SUMMARY, {"set": dict(summary_set or {}), "del": list(summary_del or [])})
+        )
+    if records:
+        with store.writing("edit runs"):
+            append_edits(store.root, entity, project, run_id, records)
+            store.indexer.sync(edits_for={found.rid})
+    result = get_run(store, entity, project, run_id, exact=exact)
+    if result is None:
+        raise RunNotFound(f"no run {entity}/{project}/{run_id}")
+    return result
+
+
+def _info_fields(**given: Any) -> dict[str, Any]:
+    """The run fields given (not ``_UNSET``), checked: tags a list of strings, the rest
+    strings or None."""
+    info: dict[str, Any] = {}
+    for field, value in given.items():
+        if value is _UNSET:
+            continue
+        if field == "tags":
+            if value is None:
+                value = []
+            if isinstance(value, str) or not all(isinstance(t, str) for t in value):
+                raise ValueError(f"tags must be a list of strings, got {value!r}")
+            value = list(dict.fromkeys(value))
+        elif value is not None and not isinstance(value, str):
+            raise ValueError(f"{field} must be a string or None, got {value!r}")
+        info[field] = value
+    return info
+
+
+def delete_runs(store: Store, entity: str, project: str, run_ids: Iterable[str]) -> int:
+    """Delete runs: their store rows and their folders (so a rebuild does not bring them back).
+
+    Returns how many runs were deleted.
+    """
+    ids = [run_ids] if isinstance(run_ids, str) else list(run_ids)
+    deleted = 0
+    with store.writing("delete runs"), index_lock(store.root):
+        with store.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(runs.c.rid, runs.c.run_id).where(
+                    runs.c.entity == entity, runs.c.project == project, runs.c.run_id.in_(ids)
+                )
+            ).all()
+            for r in rows:
+                folder = run_dir(store.root, entity, project, r.run_id)
+                if folder.exists():
+                    # Marked first: if removing the folder fails half way, the
+                    # DELETE record still keeps the run out of a rebuilt store.
+                    append_edits(
+                        store.root, entity, project, r.run_id, [(Kind.DELETE, {"deleted": True})]
+                    )
+                    shutil.rmtree(folder)
+            delete_run_rows(conn, [r.rid for r in rows])
+            deleted = len(rows)
+            refresh_project(conn, entity, project)
+    return deleted

@@ -1,0 +1,242 @@
+"""Folding a run's new records: history rows into a ``history.Batch``, the rest into ``RunState``.
+
+In memory only; ``runwrites.py`` writes the result.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from runbase.records import Frame, Kind
+from runbase.records.shapes import key_problem, plain
+from runbase.store.db.values import unpack
+from runbase.store.indexing import write_history as history
+from runbase.store.indexing.runstate import RunState, Stamped, aggregate
+from runbase.store.indexing.tail import Seg
+
+log = logging.getLogger("runbase.store")
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def fold_segment(
+    st: RunState,
+    seg: Seg,
+    batch: history.Batch,
+    other: list[Frame],
+    seg_changes: dict[str, dict[str, Any]],
+) -> None:
+    """Fold a segment's new frames: history rows into ``batch``, START and EXIT into ``st``.
+
+    Changes to the segment's own row go to ``seg_changes``, other records to ``other``.
+    """
+    changes = seg_changes.setdefault(seg.name, {})
+    start_time = seg.start_time
+    open_row = st.open_row
+    cur_step = open_row[1] if open_row and open_row[2] == seg.name else None
+    cur: dict[str, Any] | None = None
+    rows = batch.rows
+    steps = batch.steps
+    times = batch.times
+    stretch = len(rows)
+    batch.starts.append((stretch, start_time or 0.0))
+    HISTORY = Kind.HISTORY
+    last_t = None
+    for f in seg.frames:
+        kind = f.kind
+        last_t = f.time
+        if kind == HISTORY:
+            step, vals = f.payload
+            if cur is not None and step == cur_step:
+                cur.update(vals)
+                times[-1] = f.time
+                continue
+            if cur is None and step == cur_step and not rows and st.rows:
+                # Same step as the row the last pass ended on: that row goes on.
+                batch.first_row = st.rows - 1
+            cur = vals
+            cur_step = step
+            rows.append(vals)
+            steps.append(step)
+            times.append(f.time)
+            if start_time is None:
+                start_time = f.time
+                batch.starts[-1] = (stretch, f.time)
+        elif kind == Kind.START:
+            p = f.payload if isinstance(f.payload, dict) else {}
+            st.apply_start(p, f.time)
+            start_time = p.get("start_time") or f.time
+            changes.update(
+                host=p.get("host"),
+                pid=p.get("pid"),
+                pid_start=p.get("pid_start"),
+                start_time=start_time,
+                exit_code=None,
+            )
+            seg.host, seg.pid, seg.pid_start = p.get("host"), p.get("pid"), p.get("pid_start")
+            seg.exit_code = None
+            # Runtimes of the rows that follow count from this start.
+            stretch = len(rows)
+            batch.starts.append((stretch, start_time))
+            cur = None
+            cur_step = None
+        elif kind == Kind.EXIT:
+            code = f.payload.get("exit_code", 0) if isinstance(f.payload, dict) else 0
+            code = code if isinstance(code, int) else 1
+            changes["exit_code"] = code
+            seg.exit_code = code
+        else:
+            other.append(f)
+    if last_t is not None:
+        changes["last_time"] = last_t
+        seg.last_time = last_t
+        if st.heartbeat_at is None or last_t > st.heartbeat_at:
+            st.heartbeat_at = last_t
+    # Keep the (offset, start) list free of empty stretches.
+    batch.starts = _compact_starts(batch.starts)
+    if rows and cur is not None:
+        st.open_row = (batch.first_row + len(rows) - 1, cur_step, seg.name)
+
+
+def check_history(segs: list[Seg], batch: history.Batch) -> int:
+    """Drop history keys that cannot name a series, warning at each record that has one.
+
+    Returns the number of records warned about.
+    """
+    bad = batch.bad_keys()
+    if not bad:
+        return 0
+    # Before dropping: the first record of each row shares its dict with the row.
+    warned = 0
+    for seg in segs:
+        for f in seg.frames:
+            if f.kind != Kind.HISTORY or bad.isdisjoint(f.payload[1]):
+                continue
+            found = sorted(bad.intersection(f.payload[1]), key=repr)
+            for key in found[:3]:
+                log.warning(
+                    "runbase: %s at byte %d: HISTORY record: %s: dropped",
+                    seg.path,
+                    f.offset,
+                    key_problem(key),
+                )
+            warned += 1
+    batch.drop_keys(bad)
+    return warned
+
+
+def warn_unplain(segs: list[Seg], keys: set[str]) -> None:
+    """Name the records whose values under ``keys`` were not JSON-like (stored as None)."""
+    for seg in segs:
+        for f in seg.frames:
+            if f.kind != Kind.HISTORY:
+                continue
+            values = f.payload[1]
+            for key in keys.intersection(values):
+                v = values[key]
+                if type(v) not in _SCALARS and not plain(v):
+                    log.warning(
+                        "runbase: %s at byte %d: HISTORY record: the value of %r is not "
+                        "JSON-like (or is nested too deeply): stored as null",
+                        seg.path,
+                        f.offset,
+                        key,
+                    )
+
+
+def load_state(row: Any) -> RunState:
+    """A run's state as the last pass left it in its ``runs`` row."""
+    ix = unpack(row.ix, {})
+    info_vals = {
+        "name": row.name,
+        "notes": row.notes,
+        "group": row.run_group,
+        "job_type": row.job_type,
+        "tags": unpack(row.tags, []),
+    }
+    it = ix.get("it", {})
+    st = RunState(
+        info=Stamped({k: v for k, v in info_vals.items() if k in it}, it),
+        config=Stamped(unpack(row.config, {}), ix.get("ct", {})),
+        summary=Stamped(unpack(row.summary, {}), ix.get("st", {})),
+        metadata=unpack(row.run_metadata, {}),
+        metrics={m["name"]: m for m in unpack(row.metrics, [])},
+        user=row.user,
+        host=row.host,
+        created_at=row.created_at,
+        heartbeat_at=row.heartbeat_at,
+        rows=row.history_rows,
+        last_step=row.last_step,
+        deleted=bool(ix.get("deleted")),
+    )
+    if ix.get("open"):
+        r, s, name = ix["open"]
+        st.open_row = (r, s, name)
+    return st
+
+
+def _apply_change(st: RunState, f: Frame) -> bool:
+    """INFO, CONFIG and SUMMARY: the changes that segments and edits both carry."""
+    p = f.payload
+    if not isinstance(p, dict):
+        return False
+    if f.kind == Kind.INFO:
+        st.apply_info(p, f.time)
+    elif f.kind == Kind.CONFIG:
+        st.apply_config(p, f.time)
+    elif f.kind == Kind.SUMMARY:
+        st.apply_summary(p, f.time)
+    else:
+        return False
+    return True
+
+
+def fold_edit(st: RunState, f: Frame) -> None:
+    """Fold one record of ``edits.rbr``."""
+    if not _apply_change(st, f) and f.kind == Kind.DELETE:
+        st.deleted = True
+
+
+def summarize(
+    st: RunState,
+    batch: history.Batch,
+    series: dict[str, Any],
+    stats: dict[str, dict[str, Any]],
+) -> None:
+    """Set the summary from this pass's history (latest time wins against SUMMARY edits)."""
+    if not series:
+        return
+    times = batch.times
+    first = batch.first_row
+    for key, points in series.items():
+        t = times[int(points.rows[-1]) - first]
+        spec = st.summary_spec(key)
+        if spec is None:
+            last = points.vals[-1]
+            st.summary.set(key, last.item() if hasattr(last, "item") else last, t)
+        elif spec == ["none"]:
+            st.summary.delete(key, t)
+        else:
+            st.summary.set(key, aggregate(spec, stats[key]), t)
+
+
+def apply_other_info(st: RunState, other: list[Frame]) -> None:
+    """Fold the non-history records of segments that change the run's fields."""
+    for f in other:
+        p = f.payload
+        if _apply_change(st, f):
+            continue
+        if f.kind == Kind.METRIC and isinstance(p, dict):
+            st.apply_metric(p)
+        elif f.kind == Kind.METADATA and isinstance(p, dict):
+            st.metadata.update(p)
+
+
+def _compact_starts(starts: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    out: list[tuple[int, float]] = []
+    for i, t in starts:
+        if out and out[-1][0] == i:
+            out[-1] = (i, t)
+        else:
+            out.append((i, t))
+    return out or [(0, 0.0)]

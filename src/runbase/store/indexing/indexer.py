@@ -1,0 +1,264 @@
+"""Bringing the store up to date from the record files.
+
+Discovery: new segments are listed in ``journal.rbr``, read from the offset the
+last pass stopped at; a store that is new walks ``runs/`` instead. Reading: each
+segment not yet finished is read from its stored byte offset, and each run's
+``edits.rbr`` likewise. A run's new records, its offsets and everything derived
+from them are written in one transaction, so a pass that dies half way leaves
+the store as if it had not started, and indexing twice changes nothing.
+
+Every write happens under the index lock (``lock.py``): any number of
+processes may call :func:`sync` while SDK processes write records.
+
+This module runs a pass; ``discovery.py`` finds segments, ``newrecords.py``
+reads them, ``fold.py`` folds a run's records and ``runwrites.py`` writes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from runbase.records import Frame
+from runbase.records.process import host_name
+from runbase.store.db.lock import index_lock
+from runbase.store.db.schema import runs, segments
+from runbase.store.indexing import write_history as history
+from runbase.store.indexing.discovery import discover
+from runbase.store.indexing.fold import (
+    apply_other_info,
+    check_history,
+    fold_edit,
+    fold_segment,
+    load_state,
+    summarize,
+    warn_unplain,
+)
+from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.tail import Seg, load_segments, read_edits, read_new
+from runbase.store.indexing.write_run import (
+    UPDATE_RUN,
+    delete_run_rows,
+    derive_state,
+    refresh_project,
+    write_other,
+    write_run,
+)
+
+__all__ = ["Indexer", "SyncReport", "delete_run_rows", "refresh_project"]
+
+# Statements built once: building one per run costs more than running it.
+# Refresh planner statistics after about this many runs (or thousands of records).
+_ANALYZE_AFTER = 1000
+
+_RUN_BY_RID = sa.select(runs).where(runs.c.rid == sa.bindparam("b_rid"))
+_UPDATE_SEGMENT = sa.update(segments).where(
+    segments.c.rid == sa.bindparam("b_rid"), segments.c.name == sa.bindparam("b_name")
+)
+# Records (plus one per run) folded before a transaction is committed.
+_TRANSACTION_LOAD = 20_000
+# A run that could not be indexed is retried after this long (by this process).
+QUARANTINE_SECONDS = 600
+# Errors that say nothing about the run being indexed.
+_TRANSIENT = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError)
+
+log = logging.getLogger("runbase.store")
+_RunWork = tuple[int, list[Seg], tuple[list[Frame], int] | None]
+
+
+@dataclass
+class SyncReport:
+    """What one pass did (for logging, tests and benchmarks)."""
+
+    runs: int = 0
+    frames: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+
+
+class Indexer:
+    """Indexes the record files under ``root`` into the store behind ``engine``."""
+
+    def __init__(self, engine: sa.Engine, root: Path) -> None:
+        self.engine = engine
+        self.root = root
+        self._host = host_name()
+        # Runs plus thousands of records this process indexed since it last refreshed
+        # planner statistics (a rebuild or a big load crosses the threshold).
+        self._since_analyze = 0
+        # rid -> monotonic time before which a run that failed to index is skipped.
+        self._quarantine: dict[int, float] = {}
+
+    def sync(self, full: bool = False, edits_for: set[int] | None = None) -> SyncReport:
+        """Index everything new. ``full`` also walks ``runs/`` for unlisted segments."""
+        t0 = time.perf_counter()
+        report = SyncReport()
+        with index_lock(self.root):
+            edited = discover(self.engine, self.root, full)
+            segs = load_segments(self.engine, self.root)
+            by_run: dict[int, list[Seg]] = defaultdict(list)
+            for seg in segs:
+                by_run[seg.rid].append(seg)
+            edits = self._edits_to_read(set(by_run) | (edits_for or set()), edited)
+            touched: set[tuple[str, str]] = set()
+            group: list[_RunWork] = []
+            load = 0
+            now = time.monotonic()
+            for rid in sorted(set(by_run) | set(edits)):
+                if self._quarantine.get(rid, 0.0) > now:
+                    continue
+                run_segs = sorted(by_run.get(rid, []), key=lambda s: s.name)
+                for seg in run_segs:
+                    read_new(seg, self._host, report)
+                group.append((rid, run_segs, edits.get(rid)))
+                # Many small runs share a transaction (a commit costs more than
+                # indexing one); a big one gets its own.
+                load += 1 + sum(len(seg.frames) for seg in run_segs)
+                if load >= _TRANSACTION_LOAD:
+                    self._index_group(group, touched, report)
+                    group, load = [], 0
+            if group:
+                self._index_group(group, touched, report)
+            if touched:
+                with self.engine.begin() as conn:
+                    for entity, project in sorted(touched):
+                        refresh_project(conn, entity, project)
+            self._since_analyze += report.runs + report.frames // 1000
+            if self._since_analyze >= _ANALYZE_AFTER:
+                self._analyze()
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _index_group(
+        self, group: list[_RunWork], touched: set[tuple[str, str]], report: SyncReport
+    ) -> None:
+        """Index runs in one transaction; if that fails, each in its own, so a run
+        the store cannot take (a bug, a value no check foresaw) leaves the others indexed."""
+        try:
+            changed = []
+            with self.engine.begin() as conn:
+                inserts = Inserts()
+                for rid, segs, edits in group:
+                    changed.append(self._index_run(conn, rid, segs, edits, inserts))
+                inserts.flush(conn)
+        except _TRANSIENT:
+            raise  # a locked or unreachable database is no run's fault
+        except Exception as e:
+            if len(group) > 1:
+                for work in group:
+                    self._index_group([work], touched, report)
+            else:
+                self._set_aside(group[0], e)
+            return
+        finally:
+            for _, segs, _ in group:
+                for seg in segs:
+                    seg.frames = []
+        for project in changed:
+            if project is not None:
+                touched.add(project)
+                report.runs += 1
+
+    def _set_aside(self, work: _RunWork, error: Exception) -> None:
+        rid, segs, _ = work
+        self._quarantine[rid] = time.monotonic() + QUARANTINE_SECONDS
+        where = segs[0].path.parent.parent if segs else f"run #{rid}"
+        log.error(
+            "runbase: could not index %s (%s: %s); its new records are set aside for %d s, "
+            "other runs are not affected",
+            where,
+            type(error).__name__,
+            str(error).splitlines()[0][:300] if str(error) else "",
+            QUARANTINE_SECONDS,
+        )
+
+    def _analyze(self) -> None:
+        # Without table statistics the query planners pick terrible plans after a big
+        # load (PostgreSQL with autovacuum off: 7-13 s instead of 30 ms for a sorted
+        # runs page). Refresh them once enough has been indexed since the last time.
+        self._since_analyze = 0
+        statement = "PRAGMA optimize" if self.engine.dialect.name == "sqlite" else "ANALYZE"
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(statement)
+
+    def _edits_to_read(
+        self, rids: set[int], edited: set[tuple[str, str, str]] | None
+    ) -> dict[int, tuple[list[Frame], int]]:
+        """New edits of ``rids`` and of the runs the journal named (None: of every run)."""
+        if edited is None:
+            return read_edits(self.engine, self.root, None)
+        if edited:
+            with self.engine.connect() as conn:
+                named = conn.execute(
+                    sa.select(runs.c.rid).where(
+                        sa.tuple_(runs.c.entity, runs.c.project, runs.c.run_id).in_(list(edited))
+                    )
+                )
+                rids = rids | {r.rid for r in named}
+        return read_edits(self.engine, self.root, rids) if rids else {}
+
+    def _index_run(
+        self,
+        conn: sa.Connection,
+        rid: int,
+        segs: list[Seg],
+        edits: tuple[list[Frame], int] | None,
+        inserts: Inserts,
+    ) -> tuple[str, str] | None:
+        """Fold a run's new records; its (entity, project) if it changed."""
+        row = conn.execute(_RUN_BY_RID, {"b_rid": rid}).first()
+        if row is None:
+            return None
+        project = (row.entity, row.project)
+        st = load_state(row)
+        moved = [s for s in segs if s.new_offset != s.offset or s.finish or s.frames]
+        batch = history.Batch(first_row=st.rows)
+        other: list[Frame] = []
+        seg_changes: dict[str, dict[str, Any]] = {}
+        for seg in segs:
+            if seg.frames:
+                fold_segment(st, seg, batch, other, seg_changes)
+        check_history(segs, batch)
+        if edits is not None:
+            frames, offset = edits
+            for f in frames:
+                fold_edit(st, f)
+            conn.execute(UPDATE_RUN, {"b_rid": rid, "edits_offset": offset})
+        if st.deleted:
+            # The edits stream says the run was deleted (its folder may remain).
+            delete_run_rows(conn, [rid])
+            return project
+        apply_other_info(st, other)
+        write_other(conn, rid, other, inserts)
+        mean_keys = set()
+        series = batch.series()
+        if batch.unplain:
+            warn_unplain(segs, batch.unplain)
+        for key in series:
+            spec = st.summary_spec(key)
+            if spec and "mean" in spec:
+                mean_keys.add(key)
+        stats = history.write_series(
+            conn, rid, series, mean_keys, inserts, fresh=row.history_rows == 0
+        )
+        summarize(st, batch, series, stats)
+        if batch.rows:
+            st.rows = batch.first_row + len(batch.rows)
+            st.last_step = batch.steps[-1]
+        for seg in moved:
+            values = {"offset": seg.new_offset, **seg_changes.get(seg.name, {})}
+            if seg.finish:
+                values["done"] = True
+            conn.execute(_UPDATE_SEGMENT, {"b_rid": rid, "b_name": seg.name, **values})
+        state, exit_code = derive_state(conn, rid, self._host)
+        changed = bool(moved) or edits is not None or state != row.state
+        if not changed:
+            return None
+        write_run(conn, rid, row, st, state, exit_code, inserts)
+        return project

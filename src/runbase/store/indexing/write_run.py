@@ -1,0 +1,227 @@
+"""Writing a folded run to the database: its ``runs`` row, tags, values, samples, lines, files.
+
+Also deleting runs' rows and recounting a project, which ``changes.py`` shares with the indexer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import sqlalchemy as sa
+
+from runbase.records import Frame, Kind
+from runbase.records.shapes import MAX_KEY
+from runbase.store.db.schema import (
+    PER_RUN,
+    console_lines,
+    projects,
+    run_files,
+    run_tags,
+    run_values,
+    runs,
+    segments,
+    system_samples,
+)
+from runbase.store.db.values import flatten, leaf, pack, unpack
+from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.liveness import REMOTE_LIVE_SECONDS, writer_alive
+from runbase.store.indexing.runstate import RunState
+
+# Statements built once: building one per run costs more than running it.
+UPDATE_RUN = sa.update(runs).where(runs.c.rid == sa.bindparam("b_rid"))
+_LATEST_STARTED_SEGMENT = (
+    sa.select(segments)
+    .where(segments.c.rid == sa.bindparam("b_rid"), segments.c.start_time.is_not(None))
+    .order_by(segments.c.name.desc())
+    .limit(1)
+)
+_DELETE_TAGS = sa.delete(run_tags).where(run_tags.c.rid == sa.bindparam("b_rid"))
+_DELETE_VALUES = sa.delete(run_values).where(
+    run_values.c.rid == sa.bindparam("b_rid"), run_values.c.section == sa.bindparam("b_section")
+)
+log = logging.getLogger("runbase.store")
+
+
+def text(value: str) -> str:
+    """``value`` as PostgreSQL can store it in a text column: NUL becomes U+FFFD."""
+    return value.replace("\x00", "\ufffd") if "\x00" in value else value
+
+
+def write_other(conn: sa.Connection, rid: int, other: list[Frame], inserts: Inserts) -> None:
+    """Queue a run's system samples and console lines; replace the rows of files saved again."""
+    samples, lines, files = [], [], {}
+    for f in other:
+        p = f.payload
+        kind = f.kind
+        if kind == Kind.SYSTEM and isinstance(p, dict):
+            samples.append({"rid": rid, "t": f.time, "data": pack(p)})
+        elif kind == Kind.OUTPUT and isinstance(p, list):
+            for item in p:
+                try:
+                    t, stream, line = item
+                except (TypeError, ValueError):
+                    continue
+                lines.append({"rid": rid, "t": float(t), "stream": stream, "line": text(line)})
+        elif kind == Kind.FILE and isinstance(p, dict) and p.get("path"):
+            files[p["path"]] = {
+                "rid": rid,
+                "path": p["path"],
+                "size": p.get("size"),
+                "policy": p.get("policy"),
+                "t": f.time,
+            }
+    inserts.add(system_samples, samples)
+    inserts.add(console_lines, lines)
+    if files:
+        conn.execute(
+            sa.delete(run_files).where(run_files.c.rid == rid, run_files.c.path.in_(list(files)))
+        )
+        inserts.add(run_files, list(files.values()))
+
+
+def derive_state(conn: sa.Connection, rid: int, host: str) -> tuple[str, int | None]:
+    """(state, exit code) from the latest segment that has a START."""
+    rows = conn.execute(_LATEST_STARTED_SEGMENT, {"b_rid": rid}).all()
+    if not rows:
+        return "running", None
+    seg = rows[0]
+    if seg.exit_code is not None:
+        return ("finished" if seg.exit_code == 0 else "failed"), seg.exit_code
+    if seg.host == host:
+        alive = writer_alive(seg.pid, seg.pid_start) if seg.pid is not None else False
+    else:
+        alive = seg.last_time is not None and time.time() - seg.last_time < REMOTE_LIVE_SECONDS
+    return ("running" if alive else "crashed"), None
+
+
+def write_run(
+    conn: sa.Connection,
+    rid: int,
+    row: Any,
+    st: RunState,
+    state: str,
+    exit_code: int | None,
+    inserts: Inserts,
+) -> None:
+    """Write the run's row, and its tags and config/summary leaves where they changed."""
+    info = st.info.values
+    tags = list(info.get("tags") or [])
+    values = {
+        "started": st.created_at is not None,
+        "name": info.get("name"),
+        "notes": info.get("notes"),
+        "run_group": info.get("group"),
+        "job_type": info.get("job_type"),
+        "user": st.user,
+        "host": st.host,
+        "tags": pack(tags),
+        "state": state,
+        "exit_code": exit_code,
+        "created_at": st.created_at,
+        "heartbeat_at": st.heartbeat_at,
+        "runtime": (st.heartbeat_at - st.created_at)
+        if st.heartbeat_at is not None and st.created_at is not None
+        else None,
+        "history_rows": st.rows,
+        "last_step": st.last_step,
+        "config": pack(st.config.values),
+        "summary": pack(st.summary.values),
+        "run_metadata": pack(st.metadata),
+        "metrics": pack(list(st.metrics.values())),
+        "ix": pack(st.bookkeeping()),
+    }
+    conn.execute(UPDATE_RUN, {"b_rid": rid, **values})
+    old_tags = unpack(row.tags, [])
+    if old_tags != tags:
+        conn.execute(_DELETE_TAGS, {"b_rid": rid})
+        if tags:
+            inserts.add(run_tags, [{"rid": rid, "tag": str(t)} for t in dict.fromkeys(tags)])
+    for section, new, old in (
+        ("c", st.config.values, unpack(row.config, {})),
+        ("s", st.summary.values, unpack(row.summary, {})),
+    ):
+        if new == old and _same_nans(new, old):
+            continue
+        conn.execute(_DELETE_VALUES, {"b_rid": rid, "b_section": section})
+        leaves = flatten(new)
+        if leaves:
+            inserts.add(run_values, _leaf_rows(rid, section, leaves, row))
+
+
+def _leaf_rows(rid: int, section: str, leaves: dict[str, Any], row: Any) -> list[dict[str, Any]]:
+    """``run_values`` rows of flat config or summary leaves (what SQL filters and sorts on)."""
+    rows = []
+    long = []
+    seen = set()
+    for key, value in leaves.items():
+        if len(key) > MAX_KEY:
+            # Nested keys can join into more than the column holds; the value itself
+            # stays in the run's config/summary, it just cannot be filtered on.
+            long.append(key)
+            continue
+        column_key = text(key)
+        if column_key in seen:
+            continue  # "a\x00" and "a\ufffd": one row (the blob keeps both)
+        seen.add(column_key)
+        vtype, vnum, vstr = leaf(value)
+        rows.append(
+            {
+                "rid": rid,
+                "section": section,
+                "key": column_key,
+                "vtype": vtype,
+                "vnum": vnum,
+                "vstr": None if vstr is None else text(vstr),
+            }
+        )
+    if long:
+        log.warning(
+            "runbase: run %s/%s/%s: %d %s keys are longer than %d characters (%r...): "
+            "kept, but they cannot be filtered or sorted on",
+            row.entity,
+            row.project,
+            row.run_id,
+            len(long),
+            "config" if section == "c" else "summary",
+            MAX_KEY,
+            long[0][:40],
+        )
+    return rows
+
+
+def refresh_project(conn: sa.Connection, entity: str, project: str) -> None:
+    """Recount one project's runs and last activity (its row goes when it has none)."""
+    agg = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.min(runs.c.created_at),
+            sa.func.max(sa.func.coalesce(runs.c.heartbeat_at, runs.c.created_at)),
+        ).where(runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true())
+    ).one()
+    conn.execute(
+        sa.delete(projects).where(projects.c.entity == entity, projects.c.project == project)
+    )
+    if agg[0]:
+        conn.execute(
+            sa.insert(projects).values(
+                entity=entity,
+                project=project,
+                run_count=agg[0],
+                created_at=agg[1],
+                last_activity=agg[2],
+            )
+        )
+
+
+def delete_run_rows(conn: sa.Connection, rids: list[int]) -> None:
+    """Remove runs and everything indexed about them."""
+    for table in PER_RUN:
+        conn.execute(sa.delete(table).where(table.c.rid.in_(rids)))
+    conn.execute(sa.delete(runs).where(runs.c.rid.in_(rids)))
+
+
+def _same_nans(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    # NaN != NaN would make every summary holding a NaN look changed.
+    return pack(a) == pack(b)

@@ -1,0 +1,82 @@
+"""Reading the store: what the Api, the web server and the CLI show.
+
+Functions return the typed results of ``results.py`` (runs and history rows
+are dicts: their keys are the user's). By default they are JSON-ready:
+non-finite floats in config, summary, metadata and history rows come back as
+the strings "NaN", "Infinity", "-Infinity", and as None in chart arrays. Pass
+``exact=True`` (as ``runbase.Api`` does) to get the logged floats back.
+
+Reads do not index: call ``store.sync()`` first (the web server does it at most
+once a second, the Api before each read). Writes (``update_run``,
+``delete_runs``) live in ``runbase.store.edits``: they go through the record
+files and sync themselves, so the queries never import the indexer.
+
+A run is named by ``run``: ``"entity/project/run_id"``, an (entity, project,
+run_id) tuple, or a run dict from these functions.
+
+Each group of functions lives in its own module; this one gathers them so
+callers (``runbase.Api``, the web server, the CLI) import one name.
+"""
+
+from runbase.store.queries.chart_series import series
+from runbase.store.queries.environment import files, local_file, logs, system_series
+from runbase.store.queries.history_rows import history
+from runbase.store.queries.projectstats import (
+    history_versions,
+    metric_keys,
+    metric_stats,
+    project_columns,
+)
+from runbase.store.queries.results import (
+    GroupCount,
+    GroupCounts,
+    LogLine,
+    MetricKey,
+    ProjectColumns,
+    ProjectRow,
+    RunFile,
+    RunsPage,
+    Series,
+    SystemSeries,
+)
+from runbase.store.queries.runref import RunNotFound
+from runbase.store.queries.runs import (
+    filters_order,
+    filters_where,
+    get_run,
+    group_counts,
+    group_order,
+    list_projects,
+    query_runs,
+)
+
+__all__ = [
+    "GroupCount",
+    "GroupCounts",
+    "MetricKey",
+    "ProjectColumns",
+    "RunsPage",
+    "Series",
+    "LogLine",
+    "ProjectRow",
+    "RunFile",
+    "SystemSeries",
+    "RunNotFound",
+    "files",
+    "filters_order",
+    "filters_where",
+    "get_run",
+    "group_counts",
+    "group_order",
+    "history",
+    "history_versions",
+    "list_projects",
+    "local_file",
+    "logs",
+    "metric_keys",
+    "metric_stats",
+    "project_columns",
+    "query_runs",
+    "series",
+    "system_series",
+]

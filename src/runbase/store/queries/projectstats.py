@@ -1,0 +1,156 @@
+"""Statistics over a project's runs, read from ``run_keys``, ``run_values`` and ``runs``.
+
+Re-exported by ``runbase.store.queries``; call them from there. They feed the
+web app's runs table (column headers, min/max columns), its series cache (a
+run's history version) and ``runbase.Api``'s ``Run.metric_stats``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any
+
+import sqlalchemy as sa
+
+from runbase.store.db.schema import ROW_KEYS, projects, run_keys, run_values, runs
+from runbase.store.db.values import unpack
+from runbase.store.queries.results import MetricKey, ProjectColumns
+
+# (store url, entity, project) -> ((run_count, last_activity), columns)
+_columns_cache: dict[tuple[str, str, str], tuple[tuple[Any, ...], ProjectColumns]] = {}
+_columns_lock = threading.Lock()
+
+
+def _number(value: Any, exact: bool) -> Any:
+    """A statistic for output: non-finite floats as "NaN"/"Infinity"/"-Infinity" unless exact."""
+    if exact or not isinstance(value, float) or math.isfinite(value):
+        return value
+    return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def metric_keys(store: Any, entity: str, project: str) -> list[MetricKey]:
+    """History keys of a project's runs, with how many runs log them and whether numerically."""
+    q = (
+        sa.select(
+            run_keys.c.key,
+            sa.func.count().label("runs"),
+            sa.func.max(run_keys.c.numeric_count).label("numeric"),
+        )
+        .join(runs, runs.c.rid == run_keys.c.rid)
+        .where(runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true())
+        .group_by(run_keys.c.key)
+        .order_by(run_keys.c.key)
+    )
+    with store.engine.connect() as conn:
+        return [
+            MetricKey(r.key, r.runs, bool(r.numeric))
+            for r in conn.execute(q)
+            if r.key not in ROW_KEYS
+        ]
+
+
+def project_columns(store: Any, entity: str, project: str) -> ProjectColumns:
+    """Keys seen in a project: ``config``, ``summary`` and ``metrics`` lists.
+
+    ``config`` and ``summary`` are flat (dotted) keys, summary keys starting
+    with ``_`` left out; ``metrics`` are the numeric history keys. The answer is
+    cached per project until its run count or last activity changes, so a page
+    polling every few seconds does not rescan 10,000 runs.
+    """
+    cache_key = (str(store.url), entity, project)
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(projects.c.run_count, projects.c.last_activity).where(
+                projects.c.entity == entity, projects.c.project == project
+            )
+        ).first()
+        stamp = tuple(row or ())
+        with _columns_lock:
+            hit = _columns_cache.get(cache_key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        rows = conn.execute(
+            sa.select(run_values.c.section, run_values.c.key)
+            .distinct()
+            .join(runs, runs.c.rid == run_values.c.rid)
+            .where(runs.c.entity == entity, runs.c.project == project)
+        ).all()
+    config = sorted(k for s, k in rows if s == "c")
+    summary = sorted(k for s, k in rows if s == "s" and not k.startswith("_"))
+    metrics = [m.key for m in metric_keys(store, entity, project) if m.numeric]
+    out = ProjectColumns(config, summary, metrics)
+    with _columns_lock:
+        _columns_cache[cache_key] = (stamp, out)
+    return out
+
+
+def metric_stats(
+    store: Any, entity: str, project: str, run_ids: list[str], exact: bool = False
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{run_id: {key: {"min", "max", "last", "count"}}}`` for the runs' numeric history keys.
+
+    A key is numeric when at least one of its values is a number (bools are
+    not); ``_step``, ``_timestamp`` and ``_runtime`` are left out. ``min`` and
+    ``max`` ignore NaN (None when every value is NaN); ``last`` is the last
+    value logged (None when it is not a number); ``count`` is how many values
+    were logged, as ``count:<key>`` filters on. Runs without numeric keys, or
+    not found, are absent.
+    """
+    if not run_ids:
+        return {}
+    q = (
+        sa.select(
+            runs.c.run_id,
+            run_keys.c.key,
+            run_keys.c.vmin,
+            run_keys.c.vmax,
+            run_keys.c.last,
+            run_keys.c["count"].label("n"),
+        )
+        .join(runs, runs.c.rid == run_keys.c.rid)
+        .where(
+            runs.c.entity == entity,
+            runs.c.project == project,
+            runs.c.run_id.in_(list(run_ids)),
+            runs.c.started == sa.true(),
+            run_keys.c.numeric_count > 0,
+            run_keys.c.key.not_in(ROW_KEYS),
+        )
+        .order_by(runs.c.run_id, run_keys.c.key)
+    )
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    with store.engine.connect() as conn:
+        for r in conn.execute(q):
+            last = unpack(r.last)
+            out.setdefault(r.run_id, {})[r.key] = {
+                "min": _number(r.vmin, exact),
+                "max": _number(r.vmax, exact),
+                "last": _number(last, exact) if _is_number(last) else None,
+                "count": r.n,
+            }
+    return out
+
+
+def history_versions(
+    store: Any, entity: str, project: str, run_ids: list[str]
+) -> dict[str, tuple[int, int | None]]:
+    """``{run_id: (history_rows, last_step)}``; changes whenever a run logs a new row.
+
+    A cache of anything computed from a run's history (the web server's
+    downsampled series) can key on it. Unknown runs are absent.
+    """
+    if not run_ids:
+        return {}
+    q = sa.select(runs.c.run_id, runs.c.history_rows, runs.c.last_step).where(
+        runs.c.entity == entity,
+        runs.c.project == project,
+        runs.c.run_id.in_(list(run_ids)),
+        runs.c.started == sa.true(),
+    )
+    with store.engine.connect() as conn:
+        return {r.run_id: (r.history_rows, r.last_step) for r in conn.execute(q)}

@@ -1,0 +1,259 @@
+"""Reading projects and runs: the project list, a page of runs, runs grouped, one run.
+
+Re-exported by ``runbase.store.queries``; call them from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from runbase.store.db.schema import projects, runs
+from runbase.store.db.values import safe, unpack
+from runbase.store.queries import filters as filter_sql
+from runbase.store.queries.results import GroupCount, GroupCounts, ProjectRow, RunsPage
+from runbase.store.queries.runref import find_run
+
+if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
+    from runbase.store.store import Store
+
+_LIST_COLUMNS = [c for c in runs.c if c.name not in ("ix", "run_metadata", "metrics")]
+# PostgreSQL matches $regex with its own engine; this bounds a pathological pattern.
+REGEX_TIMEOUT_MS = 10_000
+# A database integer (LIMIT, OFFSET) is 64-bit.
+_MAX_INT = 2**63 - 1
+
+
+def _run_dict(row: Any, exact: bool, full: bool = False) -> dict[str, Any]:
+    fix = (lambda v: v) if exact else safe
+    out = {
+        "id": row.run_id,
+        "entity": row.entity,
+        "project": row.project,
+        "path": [row.entity, row.project, row.run_id],
+        "name": row.name,
+        "state": row.state,
+        "notes": row.notes,
+        "tags": unpack(row.tags, []),
+        "group": row.run_group,
+        "job_type": row.job_type,
+        "user": row.user,
+        "host": row.host,
+        "created_at": row.created_at,
+        "heartbeat_at": row.heartbeat_at,
+        "runtime": row.runtime,
+        "exit_code": row.exit_code,
+        "history_rows": row.history_rows,
+        "last_step": row.last_step,
+        "config": fix(unpack(row.config, {})),
+        "summary": fix(unpack(row.summary, {})),
+    }
+    if full:
+        out["metadata"] = fix(unpack(row.run_metadata, {}))
+        out["metrics"] = fix(unpack(row.metrics, []))
+    return out
+
+
+def list_projects(store: Store, entity: str | None = None) -> list[ProjectRow]:
+    """Projects with their run count and last activity, most recently active first."""
+    q = sa.select(projects).order_by(
+        projects.c.last_activity.desc().nulls_last(), projects.c.entity, projects.c.project
+    )
+    if entity is not None:
+        q = q.where(projects.c.entity == entity)
+    with store.engine.connect() as conn:
+        return [
+            ProjectRow(r.entity, r.project, r.run_count, r.created_at, r.last_activity)
+            for r in conn.execute(q)
+        ]
+
+
+def query_runs(
+    store: Store,
+    entity: str,
+    project: str,
+    filters: dict[str, Any] | None = None,
+    order: str | list[str] | None = "-created_at",
+    limit: int | None = 50,
+    offset: int = 0,
+    exact: bool = False,
+) -> RunsPage:
+    """One page of a project's runs: ``total`` matches, ``runs`` (run dicts).
+
+    ``filters`` is a Mongo-style document (see ``store/queries/filters.py``); ``order`` a
+    field with an optional ``-`` (descending) or ``+`` prefix, or a comma list;
+    runs lacking the sort value come last either way. A malformed filter or
+    sort key, or a negative or huge ``limit``/``offset``, raises ValueError naming it.
+    """
+    _check_count("limit", limit)
+    _check_count("offset", offset)
+    cond = _matching(entity, project, filters)
+    keys = filters_order(order)
+    source: Any = runs
+    order_cols = []
+    for name, desc in keys:
+        cols, join = filter_sql.sort_columns(name)
+        if join is not None:
+            source = source.outerjoin(join[0], join[1])
+        order_cols.extend(_directed(cols, desc))
+    order_cols.append(runs.c.rid.desc())
+    page = sa.select(*_LIST_COLUMNS).select_from(source).where(cond).order_by(*order_cols)
+    if limit is not None:
+        page = page.limit(limit)
+    if offset:
+        page = page.offset(offset)
+    with _reading(store, filters) as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
+        rows = conn.execute(page).all()
+    return RunsPage(total or 0, [_run_dict(r, exact) for r in rows])
+
+
+def _check_count(name: str, value: int | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_INT:
+        raise ValueError(f"{name} must be a whole number from 0 to {_MAX_INT}, got {value!r}")
+
+
+@contextmanager
+def _reading(store: Store, filters: dict[str, Any] | None) -> Iterator[sa.Connection]:
+    """A connection for one filtered read; on PostgreSQL a ``$regex`` gets a statement
+    timeout, and a pattern PostgreSQL rejects or gives up on becomes a ValueError."""
+    with store.engine.connect() as conn:
+        guard = conn.dialect.name == "postgresql" and _has_regex(filters)
+        if guard:
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {REGEX_TIMEOUT_MS}")
+        try:
+            yield conn
+        except sa.exc.DBAPIError as e:
+            code = getattr(e.orig, "sqlstate", None) if guard else None
+            if code == "57014":  # query_canceled: the statement timeout
+                raise ValueError(
+                    f"the regular expression took more than {REGEX_TIMEOUT_MS / 1000:g} s "
+                    "to match; make it simpler"
+                ) from None
+            if code == "2201B":  # invalid_regular_expression
+                diag = getattr(e.orig, "diag", None)
+                why = getattr(diag, "message_primary", None) or str(e.orig)
+                raise ValueError(f"$regex: PostgreSQL cannot use this pattern: {why}") from None
+            raise
+
+
+def _has_regex(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(k == "$regex" or _has_regex(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_has_regex(v) for v in node)
+    return False
+
+
+def _matching(entity: str, project: str, filters: dict[str, Any] | None) -> Any:
+    """The runs ``query_runs`` lists: a project's started runs passing the filter."""
+    return sa.and_(
+        runs.c.entity == entity,
+        runs.c.project == project,
+        runs.c.started == sa.true(),
+        filters_where(filters),
+    )
+
+
+def _directed(cols: list[Any], desc: bool) -> list[Any]:
+    # Missing values sort last either way.
+    return [c.desc().nulls_last() if desc else c.asc().nulls_last() for c in cols]
+
+
+def group_order(by: str, order: str | list[str] | None = None) -> str:
+    """``order`` made to start with ``by`` (ascending) if it does not, as a comma list.
+
+    The runs of ``query_runs`` with this order come group by group, in the order
+    of ``group_counts``.
+    """
+    items = order.split(",") if isinstance(order, str) else list(order or [])
+    keys = [k.strip() for k in items if k.strip()]
+    if not keys or keys[0].lstrip("+-") != by:
+        keys.insert(0, by)
+    return ",".join(keys)
+
+
+def group_counts(
+    store: Store,
+    entity: str,
+    project: str,
+    by: str,
+    filters: dict[str, Any] | None = None,
+    order: str | list[str] | None = None,
+    limit: int | None = None,
+    exact: bool = False,
+) -> GroupCounts:
+    """The runs ``query_runs`` would list, grouped by the value of one sort key
+    ``by`` (``config.<k>``, ``summary.<k>``, a run field, ...), in SQL:
+    ``{"by", "order", "total", "truncated", "groups": [{"value", "count", "offset"}]}``.
+
+    ``order`` is the runs' order; it is made to start with ``by`` (ascending) when
+    it does not (``group_order``) and comes back as ``"order"``. Groups come in
+    that order (missing values last), and ``offset`` is where a group's first run
+    sits in ``query_runs(..., filters, order=<that order>)``, so a group's runs are
+    ``offset=g["offset"], limit=g["count"]``. Runs group by their sort value:
+    null, missing and (for ``tags``) untagged runs form one group (value None), and
+    1 and 1.0 are one group. ``limit`` caps the groups returned (``truncated``
+    tells). A malformed filter, key or order raises ValueError.
+    """
+    order_s = group_order(by, order)
+    desc = filters_order(order_s)[0][1]  # validates every key, and ``by``
+    cond = _matching(entity, project, filters)
+    cols, join = filter_sql.sort_columns(by)
+    source: Any = runs if join is None else runs.outerjoin(join[0], join[1])
+    # Per run its sort values, then one row per distinct tuple: GROUP BY on plain
+    # columns of a subquery works on both backends for every kind of key
+    # (PostgreSQL refuses a correlated subquery, the first tag, in GROUP BY).
+    per_run = (
+        sa.select(*[c.label(f"k{i}") for i, c in enumerate(cols)])
+        .select_from(source)
+        .where(cond)
+        .subquery()
+    )
+    keys = list(per_run.c)
+    q = (
+        sa.select(*keys, sa.func.count().label("n"))
+        .group_by(*keys)
+        .order_by(*_directed(keys, desc))
+    )
+    if limit is not None:
+        _check_count("limit", limit)
+        q = q.limit(min(limit + 1, _MAX_INT))
+    with _reading(store, filters) as conn:
+        rows = conn.execute(q).all()
+        truncated = limit is not None and len(rows) > limit
+        if truncated:
+            rows = rows[:limit]
+            total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
+    values = filter_sql.sort_values(by, [tuple(r[:-1]) for r in rows], exact)
+    groups = []
+    offset = 0
+    for value, row in zip(values, rows, strict=True):
+        groups.append(GroupCount(value, row[-1], offset))
+        offset += row[-1]
+    total = (total or 0) if truncated else offset
+    return GroupCounts(by, order_s, total, truncated, groups)
+
+
+def filters_where(doc: dict[str, Any] | None) -> Any:
+    """The SQL condition of a filter document (validates it)."""
+    return filter_sql.where(doc)
+
+
+def filters_order(order: str | list[str] | None) -> list[tuple[str, bool]]:
+    """Validated (field, descending) sort keys."""
+    return filter_sql.order_by(order)
+
+
+def get_run(
+    store: Store, entity: str, project: str, run_id: str, exact: bool = False
+) -> dict[str, Any] | None:
+    """One run with its metadata and metric definitions, or None."""
+    with store.engine.connect() as conn:
+        row = find_run(conn, entity, project, run_id)
+    return None if row is None else _run_dict(row, exact, full=True)
