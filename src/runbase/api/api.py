@@ -3,7 +3,6 @@ the local store today."""
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,19 +11,12 @@ from typing import Any
 from runbase.api.backend import Backend, LocalBackend
 from runbase.api.run import Run
 from runbase.errors import CommError
-from runbase.records.layout import runbase_dir
+from runbase.records.layout import default_entity, runbase_dir
 from runbase.store.queries import ProjectRow, RunNotFound
 
 
 class RunNotFoundError(CommError, RunNotFound):
     """No run at the path given to ``Api.run``."""
-
-
-def _default_entity() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "local"
 
 
 class Project:
@@ -146,7 +138,12 @@ class Api:
     ) -> None:
         self.settings: dict[str, Any] = dict(overrides or {})
         self.root = Path(root).expanduser() if root is not None else runbase_dir()
-        self.default_entity: str = self.settings.get("entity") or _default_entity()
+        self.default_entity: str = (
+            self.settings.get("entity")
+            or os.environ.get("RUNBASE_ENTITY")
+            or os.environ.get("WANDB_ENTITY")
+            or default_entity()
+        )
         self.default_project: str | None = self.settings.get("project")
         self.backend: Backend = backend or LocalBackend(self.root, self.settings.get("store"))
 

@@ -28,6 +28,19 @@ def runbase_dir() -> Path:
     return Path("~/.runbase").expanduser()
 
 
+def default_entity() -> str:
+    """The entity of runs that name none: the local user name (``"user"`` when unknown).
+
+    The SDK writes runs under it and the Api looks them up under it, so both ask here.
+    """
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry and no USER/LOGNAME: containers, odd uids
+        return "user"
+
+
 def run_dir(root: Path, entity: str, project: str, run_id: str) -> Path:
     """Folder of one run."""
     return root / "runs" / entity / project / run_id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 import time
@@ -15,7 +14,14 @@ import msgspec
 from runbase.errors import UsageError
 from runbase.records import Kind, SegmentWriter, StorageError
 from runbase.records.appendlog import append_records
-from runbase.records.layout import files_dir, id_problem, journal_path, runbase_dir, segments_dir
+from runbase.records.layout import (
+    default_entity,
+    files_dir,
+    id_problem,
+    journal_path,
+    runbase_dir,
+    segments_dir,
+)
 from runbase.records.process import host_name, process_start_ticks
 from runbase.sdk import fields, process, resume
 from runbase.sdk.config import Config, as_dict
@@ -39,14 +45,6 @@ def in_notebook() -> bool:
     except Exception:
         return False
     return shell is not None and hasattr(shell, "kernel")
-
-
-def default_entity() -> str:
-    """The local user name."""
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "user"
 
 
 def _environment_settings() -> Settings:
