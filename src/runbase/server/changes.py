@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from runbase.server import shapes
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
+from runbase.server.models import LogLine
 from runbase.store import queries
 
 router = APIRouter(responses=BAD_INPUT)
@@ -56,12 +57,6 @@ class Changes(BaseModel):
     reset: bool = False
     projects: list[ProjectChange] = []
     runs: list[RunChange] = []
-
-
-class LogLine(BaseModel):
-    t: float | None
-    stream: str
-    line: str
 
 
 class LogTail(BaseModel):
