@@ -7,6 +7,10 @@ ticks since boot, field 22 of ``/proc/<pid>/stat``) names one process.
 from __future__ import annotations
 
 import socket
+import time
+
+# A writer on another host counts as alive while its last record is this recent.
+REMOTE_LIVE_SECONDS = 60.0
 
 
 def process_start_ticks(pid: int) -> int | None:
@@ -30,6 +34,38 @@ def process_alive(pid: int, start_ticks: int | None) -> bool:
     if now is None:
         return False
     return start_ticks is None or now == start_ticks
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            raw = f.read()
+    except OSError:
+        return False  # no procfs: trust process_start_ticks
+    end = raw.rfind(b")")
+    return raw[end + 2 : end + 3] in (b"Z", b"X")
+
+
+def writer_alive(
+    host: str | None,
+    pid: int | None,
+    pid_start: int | None,
+    last_time: float | None,
+    here: str | None = None,
+) -> bool:
+    """Is the process that wrote a START (``host``, ``pid``, ``pid_start``) still writing?
+
+    The one answer the SDK (may this run be resumed?) and the store (running or
+    crashed?) both use. On this host (``here``, default this machine's name): the
+    process runs and is not a zombie: a killed process whose parent has not
+    reaped it keeps its /proc entry but will never write again. On another host,
+    where its pid means nothing: its last record (``last_time``) is recent.
+    """
+    if host is not None and host != (here if here is not None else host_name()):
+        return last_time is not None and time.time() - last_time < REMOTE_LIVE_SECONDS
+    if pid is None or not process_alive(pid, pid_start):
+        return False
+    return not _zombie(pid)
 
 
 def host_name() -> str:

@@ -16,6 +16,7 @@ from runbase.records import Kind, SegmentWriter, StorageError
 from runbase.records.appendlog import append_records
 from runbase.records.layout import (
     default_entity,
+    edits_path,
     files_dir,
     id_problem,
     journal_path,
@@ -103,10 +104,9 @@ def init(
         "dir": os.fspath(dir) if dir is not None else None,
         "mode": mode,
         "reinit": reinit,
-        "resume": resume if isinstance(resume, str) or resume is None else resume,
         "allow_val_change": allow_val_change,
     }
-    s = resolve_settings(settings, {k: v for k, v in args.items() if k != "resume"})
+    s = resolve_settings(settings, args)
     if resume is not None:
         s._explicit["resume"] = resume
     _check_fields(s)
@@ -117,23 +117,9 @@ def init(
         process.set_globals(disabled)
         return disabled
 
-    policy = s.reinit if s.reinit != "default" else None
-    if policy is None:
-        policy = "return_previous" if in_notebook() else "finish_previous"
-    policy = validate_reinit(policy)
-    active = process.most_recent_active()
-    if active is not None:
-        if policy == "finish_previous":
-            process.finish_all(0)
-        elif policy == "return_previous":
-            if not s.silent:
-                print(
-                    f"runbase: init() called while run {active.name} ({active.id}) is active "
-                    "and reinit='return_previous': returning that run; the new arguments are "
-                    "ignored. Pass reinit='create_new' to start another run alongside it.",
-                    file=sys.stderr,
-                )
-            return active
+    policy, previous = _apply_reinit(s)
+    if previous is not None:
+        return previous
     run = _create_run(s, config_dict, t0)
     process.register(run, make_global=policy != "create_new")
     if not s.silent:
@@ -146,6 +132,29 @@ def init(
         )
     _attach_environment(run)
     return run
+
+
+def _apply_reinit(s: Settings) -> tuple[str, Run | None]:
+    """Act on ``reinit=`` when a run is active: (the policy, the run to return instead)."""
+    policy = s.reinit if s.reinit != "default" else None
+    if policy is None:
+        policy = "return_previous" if in_notebook() else "finish_previous"
+    policy = validate_reinit(policy)
+    active = process.most_recent_active()
+    if active is None:
+        return policy, None
+    if policy == "finish_previous":
+        process.finish_all(0)
+    elif policy == "return_previous":
+        if not s.silent:
+            print(
+                f"runbase: init() called while run {active.name} ({active.id}) is active "
+                "and reinit='return_previous': returning that run; the new arguments are "
+                "ignored. Pass reinit='create_new' to start another run alongside it.",
+                file=sys.stderr,
+            )
+        return policy, active
+    return policy, None
 
 
 def _check_fields(s: Settings) -> None:
@@ -190,72 +199,133 @@ def _resume_mode(value: Any) -> str | None:
     return str(value)
 
 
-def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
-    root = Path(s.dir).expanduser() if s.dir else runbase_dir()
-    entity = s.entity or fields.path_name("entity", default_entity())
-    project = s.project or DEFAULT_PROJECT
-    tags = fields.tags(s.tags)
-    mode = _resume_mode(s.resume)
-
+def _run_id(s: Settings, root: Path, mode: str | None) -> str:
+    """The caller's id (checked), the id resume="auto" remembered, or a new one."""
     run_id = s.id
     if run_id is None and mode == "auto":
         run_id = resume.auto_resume_id(root)
-    if run_id is not None:
-        problem = id_problem(run_id)
-        if problem:
-            raise UsageError(problem)
-    else:
-        run_id = generate_id()
+    if run_id is None:
+        return generate_id()
+    problem = id_problem(run_id)
+    if problem:
+        raise UsageError(problem)
+    return str(run_id)
 
-    seg_dir = segments_dir(root, entity, project, run_id)
-    existing = resume.load_existing(seg_dir) if s.id is not None or mode else None
-    if existing is not None:
-        if existing.live_pid is not None:
-            raise UsageError(
-                f"run {entity}/{project}/{run_id} is in use by process {existing.live_pid} on "
-                "this host; finish it there first, or choose another id."
-            )
-        if mode is None:
-            raise UsageError(
-                f"a run with id {run_id!r} already exists in {entity}/{project}. Pass "
-                "resume='allow' to continue it, or choose another id."
-            )
-        if mode == "never":
-            raise UsageError(f"resume='never' but run {entity}/{project}/{run_id} exists")
-    elif mode == "must":
-        raise UsageError(
-            f"resume='must' but there is no run {entity}/{project}/{run_id} to resume; "
-            "use resume='allow' to create it when it does not exist"
+
+def _existing(
+    s: Settings, root: Path, path: tuple[str, str, str], mode: str | None
+) -> resume.Existing | None:
+    """The run being resumed, or None for a new run; refuses what ``resume=`` does not allow."""
+    entity, project, run_id = path
+    where = f"{entity}/{project}/{run_id}"
+    existing = None
+    if s.id is not None or mode:
+        existing = resume.load_existing(
+            segments_dir(root, *path), edits_path(root, entity, project, run_id)
         )
-    resumed = existing is not None
+    if existing is None:
+        if mode == "must":
+            raise UsageError(
+                f"resume='must' but there is no run {where} to resume; "
+                "use resume='allow' to create it when it does not exist"
+            )
+        return None
+    if existing.live_pid is not None:
+        raise UsageError(
+            f"run {where} is in use by process {existing.live_pid}; "
+            "finish it there first, or choose another id."
+        )
+    if mode is None:
+        raise UsageError(
+            f"a run with id {run_id!r} already exists in {entity}/{project}. Pass "
+            "resume='allow' to continue it, or choose another id."
+        )
+    if mode == "never":
+        raise UsageError(f"resume='never' but run {where} exists")
+    return existing
 
-    project_dir = seg_dir.parent.parent
-    if existing is not None:
-        name = s.name or existing.name or run_id
-    else:
-        try:
-            number = next_run_number(project_dir)
-        except OSError as e:
-            raise _storage_error(root, e) from None
-        name = s.name or generate_name(number)
-    fdir = files_dir(root, entity, project, run_id)
-    pid = os.getpid()
-    start_ns = time.time_ns()
-    segment_name = f"{start_ns:020d}-{pid}.rbr"
+
+def _open_segment(root: Path, path: tuple[str, str, str]) -> tuple[SegmentWriter, Path, str]:
+    """A new segment for this process session of the run: (writer, files folder, file name)."""
+    seg_dir = segments_dir(root, *path)
+    fdir = files_dir(root, *path)
+    segment_name = f"{time.time_ns():020d}-{os.getpid()}.rbr"
     try:
         seg_dir.mkdir(parents=True, exist_ok=True)
         fdir.mkdir(parents=True, exist_ok=True)
-        writer = SegmentWriter(str(seg_dir / segment_name))
+        return SegmentWriter(str(seg_dir / segment_name)), fdir, segment_name
     except (OSError, StorageError) as e:
         raise _storage_error(root, e) from None
 
+
+def _run_fields(s: Settings, existing: resume.Existing | None) -> dict[str, Any]:
+    """notes, group, job_type and tags: the caller's where given, else the resumed run's."""
     info: dict[str, Any] = dict(existing.info) if existing else {}
     for key, value in (("notes", s.notes), ("group", s.group), ("job_type", s.job_type)):
         if value is not None:
             info[key] = value
     if s.tags is not None or "tags" not in info:
-        info["tags"] = list(tags)
-    run_config = dict(existing.config) if existing else {}
+        info["tags"] = list(fields.tags(s.tags))
+    return info
+
+
+def _start_record(run: Run, s: Settings, config: dict[str, Any]) -> dict[str, Any]:
+    """The START record. A new run's carries all its fields; a resumed run's only those
+    the caller passed, so it does not undo edits made since (docs/records.md)."""
+    pid = os.getpid()
+    start: dict[str, Any] = {
+        "id": run.id,
+        "project": run.project,
+        "entity": run.entity,
+        "user": default_entity(),
+        "host": host_name(),
+        "pid": pid,
+        "pid_start": process_start_ticks(pid),
+        "start_time": run.start_time,
+        "resumed": run.resumed,
+        "runbase_version": _version(),
+        "mode": s.mode,
+    }
+    info = {key: getattr(run, key) for key in ("notes", "group", "job_type")}
+    info["tags"] = list(run.tags)
+    if not run.resumed:
+        start.update(name=run.name, config=run.config.as_dict(), **info)
+        return start
+    if s.name is not None:
+        start["name"] = run.name
+    start.update({key: value for key, value in info.items() if getattr(s, key) is not None})
+    if config:
+        start["config"] = {k: v for k, v in run.config.as_dict().items() if k in config}
+    return start
+
+
+def _announce(root: Path, path: tuple[str, str, str], segment_name: str) -> None:
+    """Tell readers of the journal that the run has a new segment."""
+    entity, project, run_id = path
+    record = {"entity": entity, "project": project, "run_id": run_id, "segment": segment_name}
+    try:
+        append_records(journal_path(root), [(Kind.JOURNAL, record)])
+    except OSError as e:  # readers still find the run by walking runs/
+        warnings.warn(f"runbase: could not update the run journal: {e}", stacklevel=4)
+
+
+def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
+    root = Path(s.dir).expanduser() if s.dir else runbase_dir()
+    entity = s.entity or fields.path_name("entity", default_entity())
+    project = s.project or DEFAULT_PROJECT
+    mode = _resume_mode(s.resume)
+    run_id = _run_id(s, root, mode)
+    path = (entity, project, run_id)
+    existing = _existing(s, root, path, mode)
+    if existing is not None:
+        name = s.name or existing.name or run_id
+    else:
+        try:
+            number = next_run_number(segments_dir(root, *path).parent.parent)
+        except OSError as e:
+            raise _storage_error(root, e) from None
+        name = s.name or generate_name(number)
+    writer, fdir, segment_name = _open_segment(root, path)
     run = Run(
         settings=s,
         root=root,
@@ -267,51 +337,16 @@ def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
         files_dir=fdir,
         start_time=t0,
         step=existing.next_step if existing else 0,
-        config=run_config,
+        config=dict(existing.config) if existing else {},
         summary=existing.summary if existing else None,
-        info=info,
+        info=_run_fields(s, existing),
         allow_val_change=bool(s.allow_val_change),
-        resumed=resumed,
+        resumed=existing is not None,
     )
     if config:
-        run.config._set_many(config, True if resumed else None)
-    start = {
-        "id": run_id,
-        "name": name,
-        "project": project,
-        "entity": entity,
-        "notes": info.get("notes"),
-        "tags": info.get("tags") or [],
-        "group": info.get("group"),
-        "job_type": info.get("job_type"),
-        "config": run.config.as_dict(),
-        "user": default_entity(),
-        "host": host_name(),
-        "pid": pid,
-        "pid_start": process_start_ticks(pid),
-        "start_time": t0,
-        "resumed": resumed,
-        "runbase_version": _version(),
-        "mode": s.mode,
-    }
-    run._emit(Kind.START, start)
-    try:
-        append_records(
-            journal_path(root),
-            [
-                (
-                    Kind.JOURNAL,
-                    {
-                        "entity": entity,
-                        "project": project,
-                        "run_id": run_id,
-                        "segment": segment_name,
-                    },
-                )
-            ],
-        )
-    except OSError as e:  # readers still find the run by walking runs/
-        warnings.warn(f"runbase: could not update the run journal: {e}", stacklevel=3)
+        run.config._set_many(config, True if run.resumed else None)
+    run._emit(Kind.START, _start_record(run, s, config))
+    _announce(root, path, segment_name)
     if mode == "auto":
         resume.remember_for_auto_resume(root, run_id)
     return run

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runbase.records import Kind, read_segment
-from runbase.records.process import host_name, process_alive
+from runbase.records.fold import fold_run
 
 
 @dataclass
 class Existing:
-    """What a resumed run continues from."""
+    """What a resumed run continues from: its records folded, edits included."""
 
     name: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
@@ -26,54 +25,20 @@ class Existing:
     live_pid: int | None = None
 
 
-def load_existing(segments: Path) -> Existing | None:
-    """Fold a run's segments into the state a resumed run starts from, or None if absent."""
-    if not segments.is_dir():
+def load_existing(segments: Path, edits: Path) -> Existing | None:
+    """The state a resumed run starts from, or None when the run has no records."""
+    folded = fold_run(segments, edits)
+    if folded is None or folded.fields.deleted:
         return None
-    files = sorted(segments.glob("*.rbr"))
-    if not files:
-        return None
-    out = Existing()
-    last_step: int | None = None
-    here = host_name()
-    for path in files:
-        exited = False
-        start: dict[str, Any] = {}
-        for frame in read_segment(path, final=True).frames:
-            kind, p = frame.kind, frame.payload
-            if kind == Kind.HISTORY:
-                step, row = p
-                last_step = step if last_step is None else max(last_step, step)
-                out.summary.update(row)
-            elif kind == Kind.START:
-                start = p
-                out.name = p.get("name") or out.name
-                for k in ("notes", "tags", "group", "job_type"):
-                    if p.get(k) is not None:
-                        out.info[k] = p[k]
-                out.config.update(p.get("config") or {})
-            elif kind == Kind.CONFIG:
-                out.config.update(p["set"])
-                for k in p["del"]:
-                    out.config.pop(k, None)
-            elif kind == Kind.SUMMARY:
-                out.summary.update(p["set"])
-                for k in p["del"]:
-                    out.summary.pop(k, None)
-            elif kind == Kind.INFO:
-                if "name" in p:
-                    out.name = p["name"]
-                out.info.update({k: v for k, v in p.items() if k != "name"})
-            elif kind == Kind.EXIT:
-                exited = True
-        if (
-            not exited
-            and start.get("host") == here
-            and process_alive(start.get("pid", -1), start.get("pid_start"))
-        ):
-            out.live_pid = start["pid"]
-    out.next_step = 0 if last_step is None else last_step + 1
-    return out
+    info = dict(folded.fields.info.values)
+    return Existing(
+        name=info.pop("name", None),
+        info=info,
+        config=dict(folded.fields.config.values),
+        summary=dict(folded.fields.summary.values),
+        next_step=folded.next_step,
+        live_pid=folded.live_pid,
+    )
 
 
 def _auto_key(root: Path) -> Path:

@@ -1,6 +1,6 @@
 """Folding a run's new records: history rows into a ``history.Batch``, the rest into ``RunState``.
 
-In memory only; ``runwrites.py`` writes the result.
+In memory only; ``write_run.py`` and ``write_history.py`` write the result.
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ import logging
 from typing import Any
 
 from runbase.records import Frame, Kind
+from runbase.records.fold import Stamped
 from runbase.records.shapes import key_problem, plain
 from runbase.store.db.values import unpack
 from runbase.store.indexing import write_history as history
-from runbase.store.indexing.runstate import RunState, Stamped, aggregate
+from runbase.store.indexing.runstate import RunState, aggregate
 from runbase.store.indexing.tail import Seg
 
 log = logging.getLogger("runbase.store")
@@ -63,39 +64,45 @@ def fold_segment(
                 start_time = f.time
                 batch.starts[-1] = (stretch, f.time)
         elif kind == Kind.START:
-            p = f.payload if isinstance(f.payload, dict) else {}
-            st.apply_start(p, f.time)
-            start_time = p.get("start_time") or f.time
-            changes.update(
-                host=p.get("host"),
-                pid=p.get("pid"),
-                pid_start=p.get("pid_start"),
-                start_time=start_time,
-                exit_code=None,
-            )
-            seg.host, seg.pid, seg.pid_start = p.get("host"), p.get("pid"), p.get("pid_start")
-            seg.exit_code = None
+            start_time = _fold_start(st, seg, f, changes)
             # Runtimes of the rows that follow count from this start.
             stretch = len(rows)
             batch.starts.append((stretch, start_time))
             cur = None
             cur_step = None
         elif kind == Kind.EXIT:
-            code = f.payload.get("exit_code", 0) if isinstance(f.payload, dict) else 0
-            code = code if isinstance(code, int) else 1
-            changes["exit_code"] = code
-            seg.exit_code = code
+            changes["exit_code"] = seg.exit_code = _exit_code(f.payload)
         else:
             other.append(f)
     if last_t is not None:
-        changes["last_time"] = last_t
-        seg.last_time = last_t
-        if st.heartbeat_at is None or last_t > st.heartbeat_at:
-            st.heartbeat_at = last_t
+        changes["last_time"] = seg.last_time = last_t
+        st.heartbeat_at = max(st.heartbeat_at or last_t, last_t)
     # Keep the (offset, start) list free of empty stretches.
     batch.starts = _compact_starts(batch.starts)
     if rows and cur is not None:
         st.open_row = (batch.first_row + len(rows) - 1, cur_step, seg.name)
+
+
+def _fold_start(st: RunState, seg: Seg, f: Frame, changes: dict[str, Any]) -> float:
+    """A START: the run's fields, and the segment's writer; returns the start time."""
+    p = f.payload if isinstance(f.payload, dict) else {}
+    st.apply_start(p, f.time)
+    start_time: float = p.get("start_time") or f.time
+    changes.update(
+        host=p.get("host"),
+        pid=p.get("pid"),
+        pid_start=p.get("pid_start"),
+        start_time=start_time,
+        exit_code=None,
+    )
+    seg.host, seg.pid, seg.pid_start = p.get("host"), p.get("pid"), p.get("pid_start")
+    seg.exit_code = None
+    return start_time
+
+
+def _exit_code(payload: Any) -> int:
+    code = payload.get("exit_code", 0) if isinstance(payload, dict) else 0
+    return code if isinstance(code, int) else 1
 
 
 def check_history(segs: list[Seg], batch: history.Batch) -> int:
@@ -175,26 +182,9 @@ def load_state(row: Any) -> RunState:
     return st
 
 
-def _apply_change(st: RunState, f: Frame) -> bool:
-    """INFO, CONFIG and SUMMARY: the changes that segments and edits both carry."""
-    p = f.payload
-    if not isinstance(p, dict):
-        return False
-    if f.kind == Kind.INFO:
-        st.apply_info(p, f.time)
-    elif f.kind == Kind.CONFIG:
-        st.apply_config(p, f.time)
-    elif f.kind == Kind.SUMMARY:
-        st.apply_summary(p, f.time)
-    else:
-        return False
-    return True
-
-
 def fold_edit(st: RunState, f: Frame) -> None:
     """Fold one record of ``edits.rbr``."""
-    if not _apply_change(st, f) and f.kind == Kind.DELETE:
-        st.deleted = True
+    st.apply(f)
 
 
 def summarize(
@@ -223,13 +213,7 @@ def summarize(
 def apply_other_info(st: RunState, other: list[Frame]) -> None:
     """Fold the non-history records of segments that change the run's fields."""
     for f in other:
-        p = f.payload
-        if _apply_change(st, f):
-            continue
-        if f.kind == Kind.METRIC and isinstance(p, dict):
-            st.apply_metric(p)
-        elif f.kind == Kind.METADATA and isinstance(p, dict):
-            st.metadata.update(p)
+        st.apply(f)
 
 
 def _compact_starts(starts: list[tuple[int, float]]) -> list[tuple[int, float]]:

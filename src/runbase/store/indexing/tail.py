@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from runbase.records import Frame, FrameProblem, Kind, read_segment
 from runbase.records.framing import HEADER_SIZE
 from runbase.records.layout import edits_path, segments_dir
+from runbase.records.process import REMOTE_LIVE_SECONDS, writer_alive
 from runbase.records.reader import NOT_A_FILE
 from runbase.records.shapes import check_frames
 from runbase.store.db.schema import runs, segments
-from runbase.store.indexing.liveness import REMOTE_LIVE_SECONDS, writer_alive
 
 if TYPE_CHECKING:
     from runbase.store.indexing.indexer import SyncReport
@@ -84,9 +84,7 @@ def _writer_alive(seg: Seg, host: str) -> bool:
         except OSError:
             return False
         return age < REMOTE_LIVE_SECONDS
-    if seg.host == host:
-        return writer_alive(seg.pid, seg.pid_start)
-    return seg.last_time is not None and time.time() - seg.last_time < REMOTE_LIVE_SECONDS
+    return writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host)
 
 
 def read_new(seg: Seg, host: str, report: SyncReport) -> None:
@@ -106,7 +104,7 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
         if start is not None and start.get("host") == host:
             # First sight of this segment: now that its writer is known, a
             # dead one's torn tail can be settled in this same pass.
-            if not writer_alive(start.get("pid", -1), start.get("pid_start")):
+            if not writer_alive(host, start.get("pid"), start.get("pid_start"), None, host):
                 final = True
                 rest = read_segment(seg.path, read.next_offset, final=True)
                 more, more_problems = check_frames(rest.frames)

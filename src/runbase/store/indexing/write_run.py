@@ -6,12 +6,12 @@ Also deleting runs' rows and recounting a project, which ``changes.py`` shares w
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import sqlalchemy as sa
 
 from runbase.records import Frame, Kind
+from runbase.records.process import writer_alive
 from runbase.records.shapes import MAX_KEY
 from runbase.store.db.schema import (
     PER_RUN,
@@ -26,7 +26,6 @@ from runbase.store.db.schema import (
 )
 from runbase.store.db.values import flatten, leaf, pack, unpack
 from runbase.store.indexing.inserts import Inserts
-from runbase.store.indexing.liveness import REMOTE_LIVE_SECONDS, writer_alive
 from runbase.store.indexing.runstate import RunState
 
 # Statements built once: building one per run costs more than running it.
@@ -89,10 +88,7 @@ def derive_state(conn: sa.Connection, rid: int, host: str) -> tuple[str, int | N
     seg = rows[0]
     if seg.exit_code is not None:
         return ("finished" if seg.exit_code == 0 else "failed"), seg.exit_code
-    if seg.host == host:
-        alive = writer_alive(seg.pid, seg.pid_start) if seg.pid is not None else False
-    else:
-        alive = seg.last_time is not None and time.time() - seg.last_time < REMOTE_LIVE_SECONDS
+    alive = writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host)
     return ("running" if alive else "crashed"), None
 
 
