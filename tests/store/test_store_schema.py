@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from runbase.store import open_store
-from runbase.store.db.migrate import current_revision, head_revision
+from runbase.store.db.migrate import HEAD, current_revision, head_revision
 from runbase.store.db.schema import metadata
 
 
@@ -16,6 +19,23 @@ def test_migrations_build_the_schema_in_code(store):
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
+
+
+def test_head_names_the_newest_migration():
+    assert HEAD == head_revision()
+
+
+def test_opening_a_current_store_does_not_load_alembic(root, records):
+    """Alembic loads to create or migrate a store, not to open a current one."""
+    records.finished("r1")
+    open_store(root).close()
+    code = (
+        "import sys; from runbase.store import open_store\n"
+        f"store = open_store({str(root)!r}); store.sync()\n"
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_sqlite_store_uses_wal_and_a_busy_timeout(sqlite_store, root):
