@@ -1,24 +1,29 @@
-// One function per route the app uses. Types come from the generated schema
-// (types.ts); the request shapes are checked against it by the compiler.
+// One function per route the app uses. Request and answer types come from the
+// generated schema (types.ts), so the compiler checks both against the server.
 
 import { client, unwrap } from "./client";
-import type { Fallback, LogTail, Ok, QueryOf, RunPatch, Typed, Changes } from "./types";
+import type { LogTail, Ok, QueryOf, RunPatch, Changes } from "./types";
 
 type P = "/api/v1/projects/{entity}/{project}";
 type R = "/api/v1/projects/{entity}/{project}/runs/{run_id}";
 
-export type Project = Typed<Ok<P, "get">, Fallback.Project>;
-// TODO(api types): the UI still reads these four through its hand types; the server
-// now declares their models (RunDetail, RunsPage, SeriesLines, SystemOut): align and switch.
-export type Run = Fallback.Run;
-export type RunsPage = Fallback.RunsPage;
-export type Columns = Typed<Ok<`${P}/columns`, "get">, Fallback.Columns>;
-export type Groups = Typed<Ok<`${P}/groups`, "get">, Fallback.Groups>;
+export type Projects = Ok<"/api/v1/projects", "get">;
+export type Project = Ok<P, "get">;
+export type RunsPage = Ok<`${P}/runs`, "get">;
+/** A run as the runs table (and a chart's line names) sees it. */
+export type Run = RunsPage["runs"][number];
+/** One run's page: a table row plus its metadata and metric definitions. */
+export type RunDetail = Ok<R, "get">;
+export type Columns = Ok<`${P}/columns`, "get">;
+export type Groups = Ok<`${P}/groups`, "get">;
 export type Group = Groups["groups"][number];
-export type SeriesSet = Fallback.SeriesSet;
-export type Series = SeriesSet["series"][number];
-export type FileInfo = Typed<Ok<`${R}/files`, "get">, Fallback.Files>["files"][number];
-export type SystemData = Fallback.System;
+export type SeriesSet = Ok<`${P}/series`, "get">;
+/** One line as the server sends it; charts draw it through `chartLine` (lib/chartLine.ts). */
+export type SeriesLine = SeriesSet["series"][number];
+export type Files = Ok<`${R}/files`, "get">;
+export type FileInfo = Files["files"][number];
+export type SystemData = Ok<`${R}/system`, "get">;
+export type SystemLine = SystemData["series"][string];
 
 /** What selects and orders runs: the query string of /runs, /groups and runs.csv. */
 export interface RunQuery {
@@ -42,8 +47,7 @@ const runP = (entity: string, project: string, run_id: string) => ({ entity, pro
 export const api = {
   changes: (since: number | null, o: Opt = {}) =>
     unwrap<Changes>(client.GET("/api/v1/changes", { params: { query: { since: since ?? undefined } }, ...o })),
-  projects: (o: Opt = {}) =>
-    unwrap<Typed<Ok<"/api/v1/projects", "get">, Fallback.Projects>>(client.GET("/api/v1/projects", o)),
+  projects: (o: Opt = {}) => unwrap<Projects>(client.GET("/api/v1/projects", o)),
   project: (e: string, p: string, o: Opt = {}) =>
     unwrap<Project>(client.GET("/api/v1/projects/{entity}/{project}", { params: { path: path(e, p) }, ...o })),
   columns: (e: string, p: string, o: Opt = {}) =>
@@ -63,15 +67,15 @@ export const api = {
       }),
     ),
   deleteRuns: (e: string, p: string, ids: string[]) =>
-    unwrap<Typed<Ok<`${P}/runs/delete`, "post">, Fallback.Deleted>>(
+    unwrap<Ok<`${P}/runs/delete`, "post">>(
       client.POST("/api/v1/projects/{entity}/{project}/runs/delete", { params: { path: path(e, p) }, body: { ids } }),
     ),
   run: (e: string, p: string, id: string, o: Opt = {}) =>
-    unwrap<Run>(
+    unwrap<RunDetail>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}", { params: { path: runP(e, p, id) }, ...o }),
     ),
   updateRun: (e: string, p: string, id: string, patch: RunPatch) =>
-    unwrap<Run>(
+    unwrap<Ok<R, "patch">>(
       client.PATCH("/api/v1/projects/{entity}/{project}/runs/{run_id}", {
         params: { path: runP(e, p, id) },
         body: patch,
@@ -93,7 +97,7 @@ export const api = {
       }),
     ),
   runMetrics: (e: string, p: string, id: string, o: Opt = {}) =>
-    unwrap<Typed<Ok<`${R}/metrics`, "get">, Fallback.Metrics>>(
+    unwrap<Ok<`${R}/metrics`, "get">>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/metrics", {
         params: { path: runP(e, p, id) },
         ...o,
@@ -114,7 +118,7 @@ export const api = {
       }),
     ),
   files: (e: string, p: string, id: string, o: Opt = {}) =>
-    unwrap<Typed<Ok<`${R}/files`, "get">, Fallback.Files>>(
+    unwrap<Files>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/files", { params: { path: runP(e, p, id) }, ...o }),
     ),
 };

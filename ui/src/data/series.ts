@@ -2,7 +2,8 @@
 // metric against an x axis (and a zoom range); the source knows the endpoint.
 
 import type { UseQueryOptions } from "@tanstack/react-query";
-import { api, type Series, type SystemData } from "../api/endpoints";
+import { api, type SystemData } from "../api/endpoints";
+import { chartLine, systemLine, type ChartLine } from "../lib/chartLine";
 import { keys } from "./keys";
 
 /** Lines one series request carries at most (the server's limit). */
@@ -13,7 +14,7 @@ export interface SeriesSource {
     key: string,
     x: string,
     range: [number, number] | null,
-  ): UseQueryOptions<unknown, Error, Series[], readonly unknown[]>;
+  ): UseQueryOptions<unknown, Error, ChartLine[], readonly unknown[]>;
 }
 
 /** Runs of a project, through /series (chunks of 100 runs in parallel). */
@@ -31,23 +32,24 @@ export function projectSeries(entity: string, project: string, runIds: string[],
           const res = await Promise.all(
             chunks.map((runs) => api.series(entity, project, { ...params, runs }, { signal })),
           );
-          return res.flatMap((r) => r.series);
+          return res.flatMap((r) => r.series.map(chartLine));
         },
       };
     },
   };
 }
 
-/** A run's system samples (x: seconds since the run started), one request for every key. */
-export function systemSeries(entity: string, project: string, runId: string, t0: number): SeriesSource {
+/** A run's system samples (x: seconds since the run started, or since its first
+ * sample when the start is unknown), one request for every key. */
+export function systemSeries(entity: string, project: string, runId: string, t0: number | null): SeriesSource {
   return {
     query: (key) => ({
       queryKey: keys.system(entity, project, runId),
       queryFn: ({ signal }) => api.system(entity, project, runId, { signal }),
-      select: (d: unknown): Series[] => {
+      // The sources share one query type, so the body arrives as unknown.
+      select: (d: unknown): ChartLine[] => {
         const s = (d as SystemData).series[key];
-        if (!s) return [];
-        return [{ run_id: runId, x: s.t.map((t) => t - t0), y: s.v, min: s.v, max: s.v }];
+        return s ? [systemLine(runId, s, t0)] : [];
       },
     }),
   };

@@ -7,7 +7,7 @@
 // counts only inside its own x range, so a short run does not drag the mean
 // past its last step.
 
-import type { Series as SeriesData } from "../api/endpoints";
+import type { ChartLine } from "./chartLine";
 
 const MAX_UNION = 2000;
 const EVEN_POINTS = 1000;
@@ -17,7 +17,7 @@ interface Line {
   y: number[];
 }
 
-function finiteLine(s: SeriesData): Line {
+function finiteLine(s: ChartLine): Line {
   const x: number[] = [];
   const y: number[] = [];
   for (let i = 0; i < s.x.length; i++) {
@@ -41,7 +41,7 @@ function grid(lines: Line[]): number[] {
 }
 
 /** Mean, min and max of ``series`` (one group's runs) as one line named ``id``. */
-export function aggregate(id: string, series: SeriesData[]): SeriesData | null {
+export function aggregate(id: string, series: ChartLine[]): ChartLine | null {
   const lines = series.map(finiteLine).filter((l) => l.x.length > 0);
   if (lines.length === 0) return null;
   const xs = grid(lines);

@@ -62,7 +62,7 @@ export function SystemTab({ entity, project, runId, run }: RunRef & { run: Run }
     (): PanelContext => ({
       lines: [{ id: runId, name: run.name || runId, color }],
       linesReady: true,
-      source: systemSeries(entity, project, runId, run.created_at ?? 0),
+      source: systemSeries(entity, project, runId, run.created_at),
     }),
     [entity, project, runId, run.name, run.created_at, color],
   );

@@ -3,15 +3,15 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, type Run } from "../api/endpoints";
+import { api, type RunDetail } from "../api/endpoints";
 import { ErrorBox } from "../common/PageHeader";
 import { StateBadge } from "../common/StateBadge";
 import { keys } from "../data/keys";
 import { fmtBytes, fmtDuration, fmtTime, fmtValue } from "../lib/format";
 import type { RunRef } from "./RunPage";
 
-function meta(run: Run, ...names: string[]): unknown {
-  const m = run.metadata ?? {};
+function meta(run: RunDetail, ...names: string[]): unknown {
+  const m = run.metadata;
   for (const k of names) if (m[k] !== undefined && m[k] !== null && m[k] !== "") return m[k];
   return undefined;
 }
@@ -26,7 +26,7 @@ function gitText(git: unknown): string {
   return parts.filter(Boolean).join(" ");
 }
 
-function hardware(run: Run): string {
+function hardware(run: RunDetail): string {
   const parts: string[] = [];
   const cpu = meta(run, "cpu_count_logical", "cpu_count");
   const cpuName = meta(run, "cpu_model", "cpu");
@@ -39,9 +39,9 @@ function hardware(run: Run): string {
   return parts.join(", ");
 }
 
-function Fields({ run }: { run: Run }) {
+function Fields({ run }: { run: RunDetail }) {
   const rows: [string, React.ReactNode][] = [
-    ["Run name", run.name],
+    ["Run name", run.name ?? ""],
     ["Privacy", "Private (local store)"],
     ["Author", run.user ?? ""],
     ["State", <StateBadge state={run.state} />],
@@ -122,7 +122,7 @@ function KvTable({ title, values }: { title: string; values: Record<string, unkn
   );
 }
 
-export function OverviewTab({ entity, project, runId, run }: RunRef & { run: Run }) {
+export function OverviewTab({ entity, project, runId, run }: RunRef & { run: RunDetail }) {
   const qc = useQueryClient();
   // The text being edited is the user's: a refetched run does not overwrite it.
   const [notes, setNotes] = useState(run.notes ?? "");

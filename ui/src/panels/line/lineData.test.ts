@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
-import type { Series } from "../../api/endpoints";
+import type { SeriesLine } from "../../api/endpoints";
+import { chartLine, type ChartLine } from "../../lib/chartLine";
 import { drawnLines, floorIndex, hoverRows, plotTable } from "./lineData";
 
-const series = (id: string, x: number[], y: number[]): Series => ({ run_id: id, x, y, min: y, max: y });
+const series = (id: string, x: number[], y: number[]): ChartLine => ({ run_id: id, x, y, min: y, max: y });
 const line = (id: string, members?: string[]) => ({ id, name: id, color: "#000000", members });
 const flat = { smoothing: 0, logY: false };
 
@@ -71,5 +72,32 @@ describe("plot data", () => {
     expect(floorIndex([0, 10, 20], 15)).toBe(1);
     expect(floorIndex([0, 10, 20], -1)).toBe(-1);
     expect(floorIndex([0, 10, 20], 20)).toBe(2);
+  });
+});
+
+describe("a line from the server with points that have no x", () => {
+  // The server's model allows a null x; such a point cannot be placed on the x axis.
+  const wire: SeriesLine = {
+    run_id: "a",
+    x: [0, null, 2, 3],
+    y: [1, 99, 3, 4],
+    min: [1, 98, 2, 4],
+    max: [1, 100, 3, 4],
+    count: 4,
+    bucketed: false,
+  };
+  const drawn = drawnLines([line("a")], [chartLine(wire)], flat);
+
+  it("draws the other points, each with its own y, min and max", () => {
+    const t = plotTable(drawn);
+    expect(Array.from(t[0])).toEqual([0, 2, 3]);
+    expect(Array.from(t[1])).toEqual([1, 3, 4]); // max
+    expect(Array.from(t[2])).toEqual([1, 2, 4]); // min
+    expect(Array.from(t[3])).toEqual([1, 3, 4]); // y
+  });
+
+  it("hovers between the remaining points", () => {
+    expect(hoverRows(drawn, 1, 0)[0].value).toBe(1);
+    expect(hoverRows(drawn, 2.5, 0)[0].value).toBe(3);
   });
 });

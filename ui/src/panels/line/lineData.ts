@@ -2,7 +2,7 @@
 // what the hover box lists. Kept free of React and the DOM for the unit tests.
 
 import uPlot from "uplot";
-import type { Series } from "../../api/endpoints";
+import type { ChartLine } from "../../lib/chartLine";
 import { aggregate } from "../../lib/groupAgg";
 import { ema } from "../../lib/smoothing";
 import type { PanelLine } from "../registry";
@@ -15,21 +15,21 @@ export interface LineSettings {
 /** A drawn line: its panel line, its (aggregated) series and the smoothed y. */
 export interface Drawn {
   line: PanelLine;
-  data: Series;
+  data: ChartLine;
   smoothed: (number | null)[];
 }
 
 /** One series per line: a run's own, or a group's mean of its members. */
-export function lineSeries(lines: PanelLine[], fetched: Series[]): Map<string, Series> {
+export function lineSeries(lines: PanelLine[], fetched: ChartLine[]): Map<string, ChartLine> {
   const byRun = new Map(fetched.map((d) => [d.run_id, d]));
-  const out = new Map<string, Series>();
+  const out = new Map<string, ChartLine>();
   for (const l of lines) {
     if (l.members === undefined) {
       const d = byRun.get(l.id);
       if (d) out.set(l.id, d);
       continue;
     }
-    const parts = l.members.map((id) => byRun.get(id)).filter((d): d is Series => !!d);
+    const parts = l.members.map((id) => byRun.get(id)).filter((d): d is ChartLine => !!d);
     const g = aggregate(l.id, parts);
     if (g) out.set(l.id, g);
   }
@@ -37,7 +37,7 @@ export function lineSeries(lines: PanelLine[], fetched: Series[]): Map<string, S
 }
 
 /** The lines that have points, with their smoothed values. */
-export function drawnLines(lines: PanelLine[], fetched: Series[], s: LineSettings): Drawn[] {
+export function drawnLines(lines: PanelLine[], fetched: ChartLine[], s: LineSettings): Drawn[] {
   const series = lineSeries(lines, fetched);
   const clean = (v: number | null): number | null =>
     v === null || !Number.isFinite(v) || (s.logY && v <= 0) ? null : v;
