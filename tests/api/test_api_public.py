@@ -65,6 +65,18 @@ def test_run_fields(api, user):
     assert failed.state == "failed" and failed.exit_code == 2
 
 
+def test_a_listed_run_reads_its_metadata_when_first_asked(api):
+    (listed,) = [r for r in api.runs("api") if r.id == "main1"]
+    assert listed.metadata == api.run("api/main1").metadata
+    assert listed.metadata.get("host")
+    assert listed.metric_stats["loss"] == {
+        "min": 1.0 / 30,
+        "max": 1.0,
+        "last": 1.0 / 30,
+        "count": 30,
+    }
+
+
 def test_url_follows_runbase_ui_url(api, monkeypatch, user):
     monkeypatch.setenv("RUNBASE_UI_URL", "https://tracker.example.org/")
     assert api.run("api/main1").url == f"https://tracker.example.org/{user}/api/runs/main1"

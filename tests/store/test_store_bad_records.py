@@ -106,11 +106,11 @@ def test_a_run_the_database_refuses_is_set_aside_and_the_others_indexed(
     with caplog.at_level(logging.ERROR, logger="runbase.store"):
         store.sync()
     page = q.query_runs(store, "me", "proj")
-    assert sorted(r["id"] for r in page.runs) == ["ok0", "ok1", "ok2"]
+    assert sorted(r.id for r in page.runs) == ["ok0", "ok1", "ok2"]
     assert any("could not index" in r.message and "bad" in r.message for r in caplog.records)
     records.finished("later")
     store.sync()  # the bad run is not retried at once; new runs are indexed
-    assert q.get_run(store, "me", "proj", "later")["state"] == "finished"
+    assert q.get_run(store, "me", "proj", "later").state == "finished"
 
 
 def test_a_flipped_bit_in_a_length_field_keeps_a_finished_run_finished(store, records):
@@ -123,7 +123,7 @@ def test_a_flipped_bit_in_a_length_field_keeps_a_finished_run_finished(store, re
     seg.path.write_bytes(bytes(data))
     store.sync()
     run = q.get_run(store, "me", "proj", "r1")
-    assert run["state"] == "finished" and run["history_rows"] == 4
+    assert run.state == "finished" and run.history_rows == 4
 
 
 @pytest.mark.parametrize("entry", [{"entity": 5}, {"segment": "../../x.rbr"}, {"run_id": "a/b"}])
@@ -138,7 +138,7 @@ def test_a_bad_journal_entry_is_skipped(store, records, root, entry, caplog):
         store.sync()
         records.finished("after")
         store.sync()
-    ids = sorted(r["id"] for r in q.query_runs(store, "me", "proj").runs)
+    ids = sorted(r.id for r in q.query_runs(store, "me", "proj").runs)
     assert ids == ["after", "good"]
     assert any("journal entry skipped" in r.message for r in caplog.records)
 
@@ -153,8 +153,8 @@ def test_the_store_columns_take_what_the_checks_let_through(store, records, root
     seg.close()
     store.sync()
     run = q.get_run(store, "me", "proj", "r1", exact=True)
-    assert run["config"]["a"] == {"b\x00": "x\x00y"}  # exact in the run
-    assert run["summary"]["s"] == "a\x00b" and "long" * 200 not in run["summary"]
+    assert run.config["a"] == {"b\x00": "x\x00y"}  # exact in the run
+    assert run.summary["s"] == "a\x00b" and "long" * 200 not in run.summary
     assert q.logs(store, "me/proj/r1")[0].line == "bin\ufffdary"
     found = q.query_runs(store, "me", "proj", filters={"config.a.b\ufffd": "x\ufffdy"})
     assert found.total == 1

@@ -22,7 +22,7 @@ def test_edit_in_another_process_is_seen_by_the_next_sync(runbase_dir):
     run.finish()
     store = open_store(runbase_dir)
     store.sync()
-    assert q.get_run(store, run.entity, "j", run.id)["notes"] == "before"
+    assert q.get_run(store, run.entity, "j", run.id).notes == "before"
     code = textwrap.dedent(
         f"""
         import runbase
@@ -37,7 +37,7 @@ def test_edit_in_another_process_is_seen_by_the_next_sync(runbase_dir):
     )
     store.sync()  # no waiting: the journal names the edited run
     got = q.get_run(store, run.entity, "j", run.id)
-    assert got["notes"] == "edited elsewhere" and got["tags"] == ["x"]
+    assert got.notes == "edited elsewhere" and got.tags == ["x"]
 
 
 def test_a_store_pointed_at_another_folder_reads_that_folders_journal(tmp_path, monkeypatch):
@@ -60,5 +60,5 @@ def test_a_store_pointed_at_another_folder_reads_that_folders_journal(tmp_path, 
     store.close()
     store = open_store(db, root=second)
     store.sync()
-    names = {r["name"] for r in q.query_runs(store, entity, "moved").runs}
+    names = {r.name for r in q.query_runs(store, entity, "moved").runs}
     assert {"b", "c", "d"} <= names

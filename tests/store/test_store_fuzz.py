@@ -118,7 +118,7 @@ def web_answers(store: Any, project: str, run_id: str) -> None:
     _json.encode(q.metric_keys(store, "me", project))
     _json.encode(q.get_run(store, "me", project, run_id))
     _json.encode(q.history(store, path))
-    for key in q.get_run(store, "me", project, run_id)["summary"]:
+    for key in q.get_run(store, "me", project, run_id).summary:
         _json.encode(q.series(store, path, key))
     _json.encode(q.system_series(store, path))
     _json.encode(q.logs(store, path))

@@ -56,13 +56,14 @@ def _key(v: Any) -> str:
     return json.dumps(v, sort_keys=True)
 
 
-def _value(run: dict[str, Any], by: str) -> Any:
-    for section in ("config", "summary"):
-        if by.startswith(section + "."):
-            return flatten(run[section]).get(by[len(section) + 1 :])
+def _value(run: q.RunRow, by: str) -> Any:
+    if by.startswith("config."):
+        return flatten(run.config).get(by[len("config.") :])
+    if by.startswith("summary."):
+        return flatten(run.summary).get(by[len("summary.") :])
     if by == "tags":
-        return min(run["tags"], default=None)
-    return run[by]
+        return min(run.tags, default=None)
+    return getattr(run, by)
 
 
 def _reference(store, by, filters, order) -> list[tuple[str, int, int]]:

@@ -34,9 +34,9 @@ def test_history_rows_follow_step_changes(store, records):
         {"_step": 0, "_timestamp": 1006.0, "_runtime": 5.0, "a": 5.0},
     ]
     run = q.get_run(store, "me", "proj", "r1", exact=True)
-    assert run["history_rows"] == 3
-    assert run["summary"]["a"] == 5.0
-    assert run["summary"]["_step"] == 0
+    assert run.history_rows == 3
+    assert run.summary["a"] == 5.0
+    assert run.summary["_step"] == 0
 
 
 def test_values_round_trip_exactly(store, records):
@@ -71,7 +71,7 @@ def test_summary_rules(store, records):
     seg.add(Kind.SUMMARY, {"set": {"gone": 1}})
     seg.add(Kind.SUMMARY, {"del": ["gone"]})
     seg.close()
-    s = _run(store)["summary"]
+    s = _run(store).summary
     assert s["loss"] == {"min": 1.0, "max": 3.0, "mean": 2.0}
     assert s["val/acc"] == {"max": 0.75}
     assert "hidden" not in s
@@ -87,7 +87,7 @@ def test_later_log_overwrites_explicit_summary(store, records):
     seg.add(Kind.SUMMARY, {"set": {"x": 50}})
     seg.log(1, {"x": 2})
     seg.close()
-    assert _run(store)["summary"]["x"] == 2
+    assert _run(store).summary["x"] == 2
 
 
 def test_config_info_metadata_and_streams(store, records):
@@ -104,12 +104,12 @@ def test_config_info_metadata_and_streams(store, records):
     seg.add(Kind.EXIT, {"exit_code": 0})
     seg.close()
     run = _run(store)
-    assert run["config"] == {"opt": {"name": "adam"}, "bs": 32}
-    assert run["name"] == "renamed" and run["tags"] == ["a", "b"] and run["notes"] == "n"
-    assert run["group"] == "g" and run["job_type"] == "train"
-    assert run["metadata"] == {"host": "h", "python": "3.11", "git": {"commit": "abc"}}
-    assert run["state"] == "finished" and run["exit_code"] == 0
-    assert run["heartbeat_at"] == seg.t
+    assert run.config == {"opt": {"name": "adam"}, "bs": 32}
+    assert run.name == "renamed" and run.tags == ["a", "b"] and run.notes == "n"
+    assert run.group == "g" and run.job_type == "train"
+    assert run.metadata == {"host": "h", "python": "3.11", "git": {"commit": "abc"}}
+    assert run.state == "finished" and run.exit_code == 0
+    assert run.heartbeat_at == seg.t
     sysm = q.system_series(store, "me/proj/r1")
     assert sysm.metrics == {"cpu": [50.0, 70.0], "memory_percent": [10.0, None]}
     assert [(x.stream, x.line) for x in q.logs(store, "me/proj/r1")] == [
@@ -134,7 +134,7 @@ def test_failed_and_crashed(store, records):
     new_remote = records.start("remote_new", host="elsewhere", t=time.time())
     new_remote.close()
     store.sync()
-    states = {r["id"]: r["state"] for r in q.query_runs(store, "me", "proj").runs}
+    states = {r.id: r.state for r in q.query_runs(store, "me", "proj").runs}
     assert states == {
         "ok": "finished",
         "bad": "failed",
@@ -148,14 +148,14 @@ def test_failed_and_crashed(store, records):
 
 def test_resume_segment_starts_running_again(store, records):
     records.finished("r1", rows=2)
-    assert _run(store)["state"] == "finished"
+    assert _run(store).state == "finished"
     seg = records.start("r1", live=True, resumed=True)
     seg.log(2, {"loss": 0.1})
     run = _run(store)
-    assert run["state"] == "running" and run["history_rows"] == 3
+    assert run.state == "running" and run.history_rows == 3
     seg.add(Kind.EXIT, {"exit_code": 1})
     seg.close()
-    assert _run(store)["state"] == "failed"
+    assert _run(store).state == "failed"
 
 
 def test_torn_and_corrupt_frames_are_reported_and_skipped(sqlite_store, records, caplog):
@@ -191,13 +191,13 @@ def test_edits_latest_time_wins(store, records, root):
     seg.log(1, {"loss": 2.0}, t=1004.0)
     other.sync()
     run = q.get_run(other, "me", "proj", "r1")
-    assert run["notes"] == "edited" and run["summary"]["loss"] == 9
+    assert run.notes == "edited" and run.summary["loss"] == 9
     # ...and newer ones win.
     seg.add(Kind.INFO, {"notes": "newer"}, t=time.time() + 10)
     seg.log(2, {"loss": 3.0}, t=time.time() + 20)
     seg.close()
     run = _run(other)
-    assert run["notes"] == "newer" and run["summary"]["loss"] == 3.0
+    assert run.notes == "newer" and run.summary["loss"] == 3.0
 
 
 def test_journal_finds_new_runs_without_walk(store, records, root):

@@ -69,19 +69,19 @@ def test_sigkilled_run_turns_crashed(root):
         store = open_store(root)
         store.sync()
         run = q.get_run(store, _user(), "live", "victim")
-        assert run["state"] == "running"
-        assert run["history_rows"] == 200 and run["config"] == {"lr": 0.1}
+        assert run.state == "running"
+        assert run.history_rows == 200 and run.config == {"lr": 0.1}
         os.kill(proc.pid, signal.SIGKILL)
         deadline = time.time() + 5
         while True:
             store.sync()
             run = q.get_run(store, _user(), "live", "victim")
-            if run["state"] == "crashed" or time.time() > deadline:
+            if run.state == "crashed" or time.time() > deadline:
                 break
             time.sleep(0.05)
-        assert run["state"] == "crashed"
-        assert run["history_rows"] == 200  # nothing logged before the kill is lost
-        assert run["summary"]["loss"] == 1.0 / 200
+        assert run.state == "crashed"
+        assert run.history_rows == 200  # nothing logged before the kill is lost
+        assert run.summary["loss"] == 1.0 / 200
     finally:
         proc.kill()
         proc.wait()
@@ -116,7 +116,7 @@ def test_concurrent_writers_and_indexers_never_lock(root):
     store = open_store(root)
     store.sync()
     runs = q.query_runs(store, user, "live", order="+id").runs
-    assert [(r["id"], r["state"], r["history_rows"]) for r in runs] == [
+    assert [(r.id, r.state, r.history_rows) for r in runs] == [
         (f"w{i}", "finished", 1500) for i in range(3)
     ]
     rows = q.history(store, f"{user}/live/w1", keys=["loss"])

@@ -44,13 +44,13 @@ def test_a_fifo_or_folder_named_like_a_segment_is_skipped(store, records, root, 
     d = odd_entries(root, "odd", journal=how == "journal")
     with caplog.at_level(logging.WARNING, logger="runbase.store"):
         sync_within(store, full=how == "walk")
-    assert [r["id"] for r in q.query_runs(store, "me", "proj").runs] == ["good"]
+    assert [r.id for r in q.query_runs(store, "me", "proj").runs] == ["good"]
     skipped = [r.getMessage() for r in caplog.records if "not a regular file" in r.getMessage()]
     assert len(skipped) == 2 and all(str(d) in m for m in skipped)
     # A real segment of the same run next to them is indexed.
     records.finished("odd", rows=2)
     sync_within(store)
-    assert q.get_run(store, "me", "proj", "odd")["history_rows"] == 2
+    assert q.get_run(store, "me", "proj", "odd").history_rows == 2
 
 
 @pytest.mark.timeout(60)
@@ -60,7 +60,7 @@ def test_a_new_store_over_a_fifo_segment_opens(root, records, caplog):
     s = open_store(root)
     try:
         sync_within(s)
-        assert q.get_run(s, "me", "proj", "good")["state"] == "finished"
+        assert q.get_run(s, "me", "proj", "good").state == "finished"
     finally:
         s.close()
 
@@ -78,5 +78,5 @@ def test_a_segment_replaced_by_a_fifo_after_indexing_does_not_hang(store, record
         records.finished("r2")
         sync_within(store)
     assert sum("not a regular file" in r.getMessage() for r in caplog.records) == 1
-    assert q.get_run(store, "me", "proj", "r2")["state"] == "finished"
-    assert q.get_run(store, "me", "proj", "r1")["history_rows"] == 1
+    assert q.get_run(store, "me", "proj", "r2").state == "finished"
+    assert q.get_run(store, "me", "proj", "r1").history_rows == 1

@@ -36,18 +36,18 @@ def test_metric_stats(store, records):
     assert set(got) == {"a", "b"}  # c has no numeric key, nope does not exist
     a = got["a"]
     assert set(a) == {"loss", "n", "mixed", "up", "_hidden", "allnan"}  # no _step etc.
-    assert a["loss"] == {"min": 1.0, "max": 3.0, "last": 2.0, "count": 4}
-    assert a["n"] == {"min": 1, "max": 5, "last": 2, "count": 3}
+    assert a["loss"] == q.MetricStats(min=1.0, max=3.0, last=2.0, count=4)
+    assert a["n"] == q.MetricStats(min=1, max=5, last=2, count=3)
     # A key with strings among numbers: numbers only for min/max, last is the string.
-    assert a["mixed"] == {"min": 2.5, "max": 2.5, "last": None, "count": 3}
-    assert a["up"] == {"min": math.inf, "max": math.inf, "last": math.inf, "count": 1}
-    assert a["allnan"]["min"] is None and a["allnan"]["max"] is None
-    assert math.isnan(a["allnan"]["last"])
-    assert got["b"] == {"loss": {"min": 7.0, "max": 7.0, "last": 7.0, "count": 1}}
+    assert a["mixed"] == q.MetricStats(min=2.5, max=2.5, last=None, count=3)
+    assert a["up"] == q.MetricStats(min=math.inf, max=math.inf, last=math.inf, count=1)
+    assert a["allnan"].min is None and a["allnan"].max is None
+    assert isinstance(a["allnan"].last, float) and math.isnan(a["allnan"].last)
+    assert got["b"] == {"loss": q.MetricStats(min=7.0, max=7.0, last=7.0, count=1)}
 
     safe = q.metric_stats(store, "me", "proj", ["a"])["a"]
-    assert safe["up"] == {"min": "Infinity", "max": "Infinity", "last": "Infinity", "count": 1}
-    assert safe["allnan"]["last"] == "NaN" and safe["loss"] == a["loss"]
+    assert safe["up"] == q.MetricStats("Infinity", "Infinity", "Infinity", count=1)
+    assert safe["allnan"].last == "NaN" and safe["loss"] == a["loss"]
     assert q.metric_stats(store, "me", "proj", []) == {}
     assert q.metric_stats(store, "me", "other", ["a"]) == {}
 

@@ -53,7 +53,7 @@ def _fill(store, records):
 
 
 def ids(store, filters=None, order="-created_at", **kw):
-    return [r["id"] for r in q.query_runs(store, "me", "proj", filters, order, **kw).runs]
+    return [r.id for r in q.query_runs(store, "me", "proj", filters, order, **kw).runs]
 
 
 def test_default_order_newest_first(project):
@@ -108,7 +108,7 @@ def test_default_order_newest_first(project):
 )
 def test_filters(project, filters, expected):
     got = q.query_runs(project, "me", "proj", filters, order="+created_at", limit=None)
-    assert [r["id"] for r in got.runs] == expected
+    assert [r.id for r in got.runs] == expected
     assert got.total == len(expected)
 
 
@@ -127,15 +127,15 @@ def test_sorting_by_values_and_stats(project):
 def test_pagination(project):
     page = q.query_runs(project, "me", "proj", order="+created_at", limit=2, offset=1)
     assert page.total == 4
-    assert [r["id"] for r in page.runs] == ["r2", "r3"]
+    assert [r.id for r in page.runs] == ["r2", "r3"]
 
 
 def test_run_fields(project):
     run = q.query_runs(project, "me", "proj", {"id": "r4"}).runs[0]
-    assert run["config"] == {"lr": "auto", "opt": {"name": "adamw"}}
-    assert run["summary"]["loss"] == 0.9
-    assert run["tags"] == ["big"] and run["state"] == "finished"
-    assert run["path"] == ["me", "proj", "r4"]
+    assert run.config == {"lr": "auto", "opt": {"name": "adamw"}}
+    assert run.summary["loss"] == 0.9
+    assert run.tags == ["big"] and run.state == "finished"
+    assert run.path == ["me", "proj", "r4"]
     assert q.get_run(project, "me", "proj", "nope") is None
 
 

@@ -23,7 +23,7 @@ from runbase.store.db.migrate import alembic_config
 
 
 def _ids(store) -> list[str]:
-    return sorted(r["id"] for r in q.query_runs(store, "me", "proj").runs)
+    return sorted(r.id for r in q.query_runs(store, "me", "proj").runs)
 
 
 def _notes(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -53,7 +53,7 @@ def _reads_but_does_not_index(store, caplog: pytest.LogCaptureFixture) -> None:
     assert store.read_only_reason in notes[0]
     assert _ids(store) == ["a1"]
     assert [r["loss"] for r in q.history(store, "me/proj/a1")] == [1.0, 0.5, 1 / 3]
-    assert q.get_run(store, "me", "proj", "a1")["state"] == "finished"
+    assert q.get_run(store, "me", "proj", "a1").state == "finished"
     with pytest.raises(StoreError, match="cannot edit runs, the store is read-only"):
         edits.update_run(store, "me", "proj", "a1", name="renamed")
     with pytest.raises(StoreError, match="cannot delete runs, the store is read-only"):
@@ -75,7 +75,7 @@ def test_read_only_store_file(root: Path, records: Records, caplog) -> None:
         assert not store.read_only
         store.sync()
         assert _ids(store) == ["a1", "a2"]
-        assert q.get_run(store, "me", "proj", "a1")["name"] == "name-a1"
+        assert q.get_run(store, "me", "proj", "a1").name == "name-a1"
 
 
 def test_read_only_folder(root: Path, records: Records, caplog) -> None:

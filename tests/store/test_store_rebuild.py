@@ -23,7 +23,7 @@ def dump(store) -> bytes:
         out["keys"] = q.metric_keys(store, p.entity, p.project)
         page = q.query_runs(store, p.entity, p.project, limit=None, exact=True)
         for run in page.runs:
-            path = run["path"]
+            path = run.path
             full = q.get_run(store, *path, exact=True)
             item = {
                 "run": full,
@@ -99,8 +99,8 @@ def test_pieces_equal_one_pass_and_resync_changes_nothing(tmp_path, root, record
     rebuilt.sync()
     assert dump(rebuilt) == first
     run = q.get_run(rebuilt, "me", "proj", "live")
-    assert run["tags"] == ["edited"] and run["notes"] == "hello" and run["config"]["bs"] == 8
-    assert set(run["summary"]["loss"]) == {"min", "max", "mean", "last"}
+    assert run.tags == ["edited"] and run.notes == "hello" and run.config["bs"] == 8
+    assert set(run.summary["loss"]) == {"min", "max", "mean", "last"}
 
 
 def test_deleting_store_db_rebuilds_the_same(tmp_path, root, records):

@@ -36,7 +36,7 @@ def pg_store(tmp_path):
 
 def names(store, pattern: str, field: str = "name") -> list[str]:
     res = queries.query_runs(store, "e", "p", filters={field: {"$regex": pattern}})
-    return sorted(r["name"] for r in res.runs)
+    return sorted(r.name for r in res.runs)
 
 
 def test_backtracking_patterns_run_in_linear_time(store):

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from runbase.store import Store, edits, open_store, queries
-from runbase.store.queries import LogLine, ProjectRow, RunFile, RunsPage, SystemSeries
+from runbase.store.queries import (
+    FullRunRow,
+    HistoryRow,
+    LogLine,
+    MetricStats,
+    ProjectRow,
+    RunFile,
+    RunsPage,
+    SystemSeries,
+)
 
 RunKey = tuple[str, str, str]
 
@@ -51,15 +60,15 @@ class Backend(Protocol):
         (later pages of one listing)."""
         ...
 
-    def run(self, entity: str, project: str, run_id: str) -> dict[str, Any] | None: ...
+    def run(self, entity: str, project: str, run_id: str) -> FullRunRow | None: ...
 
     def metric_stats(
         self, entity: str, project: str, run_ids: list[str]
-    ) -> dict[str, dict[str, dict[str, Any]]]: ...
+    ) -> dict[str, dict[str, MetricStats]]: ...
 
     def history(
         self, run: RunKey, keys: list[str] | None, samples: int | None
-    ) -> list[dict[str, Any]]: ...
+    ) -> list[HistoryRow]: ...
 
     def system_series(self, run: RunKey) -> SystemSeries: ...
 
@@ -67,9 +76,7 @@ class Backend(Protocol):
 
     def files(self, run: RunKey) -> list[RunFile]: ...
 
-    def update_run(
-        self, entity: str, project: str, run_id: str, **changes: Any
-    ) -> dict[str, Any]: ...
+    def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> FullRunRow: ...
 
     def delete_runs(self, entity: str, project: str, run_ids: list[str]) -> int: ...
 
@@ -124,17 +131,15 @@ class LocalBackend:
             exact=True,
         )  # fmt: skip
 
-    def run(self, entity: str, project: str, run_id: str) -> dict[str, Any] | None:
+    def run(self, entity: str, project: str, run_id: str) -> FullRunRow | None:
         return queries.get_run(self._fresh(), entity, project, run_id, exact=True)
 
     def metric_stats(
         self, entity: str, project: str, run_ids: list[str]
-    ) -> dict[str, dict[str, dict[str, Any]]]:
+    ) -> dict[str, dict[str, MetricStats]]:
         return queries.metric_stats(self._fresh(), entity, project, run_ids, exact=True)
 
-    def history(
-        self, run: RunKey, keys: list[str] | None, samples: int | None
-    ) -> list[dict[str, Any]]:
+    def history(self, run: RunKey, keys: list[str] | None, samples: int | None) -> list[HistoryRow]:
         return queries.history(self._fresh(), run, keys=keys, samples=samples, exact=True)
 
     def system_series(self, run: RunKey) -> SystemSeries:
@@ -146,7 +151,7 @@ class LocalBackend:
     def files(self, run: RunKey) -> list[RunFile]:
         return queries.files(self._fresh(), run)
 
-    def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> dict[str, Any]:
+    def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> FullRunRow:
         # The edit syncs the store itself, so the answer shows it.
         return edits.update_run(self._store(), entity, project, run_id, exact=True, **changes)
 

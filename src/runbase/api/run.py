@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from runbase.store.db.values import flatten, pack
-from runbase.store.queries.results import SystemSeries, as_dicts
+from runbase.store.queries.results import FullRunRow, RunRow, SystemSeries, as_dicts
 
 if TYPE_CHECKING:
     from runbase.api.api import Api
@@ -36,7 +38,7 @@ class Summary(dict):
         super().__init__(values)
         self._run = run
 
-    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, *args: Any, **kwargs: Any) -> None:
         """Merge the given keys (if any) and save the summary."""
         super().update(*args, **kwargs)
         self._run._save(summary_only=True)
@@ -79,22 +81,23 @@ class Run:
     ``summary`` and call :meth:`update` to save them.
     """
 
-    def __init__(self, api: Api, data: dict[str, Any]) -> None:
+    def __init__(self, api: Api, data: RunRow) -> None:
         self._api = api
         self._load(data)
 
-    def _load(self, data: dict[str, Any]) -> None:
+    def _load(self, data: RunRow) -> None:
+        # A RunRow from a page of runs, a FullRunRow (with metadata) from Api.run().
         self._data = data
-        self.id: str = data["id"]
-        self.entity: str = data["entity"]
-        self.project: str = data["project"]
-        self.name: str | None = data["name"]
-        self.notes: str | None = data["notes"]
-        self.tags: list[str] = list(data["tags"])
-        self.group: str | None = data["group"]
-        self.job_type: str | None = data["job_type"]
-        self.config: dict[str, Any] = copy.deepcopy(data["config"])
-        self.summary: Summary = Summary(self, copy.deepcopy(data["summary"]))
+        self.id: str = data.id
+        self.entity: str = data.entity
+        self.project: str = data.project
+        self.name: str | None = data.name
+        self.notes: str | None = data.notes
+        self.tags: list[str] = list(data.tags)
+        self.group: str | None = data.group
+        self.job_type: str | None = data.job_type
+        self.config: dict[str, Any] = copy.deepcopy(data.config)
+        self.summary: Summary = Summary(self, copy.deepcopy(data.summary))
         self._saved = self._snapshot()
 
     def _snapshot(self) -> dict[str, Any]:
@@ -132,7 +135,7 @@ class Run:
     @property
     def state(self) -> str:
         """running, finished, failed or crashed (as of the last load)."""
-        return self._data["state"]
+        return self._data.state
 
     @property
     def display_name(self) -> str | None:
@@ -152,37 +155,38 @@ class Run:
 
     @property
     def user(self) -> str | None:
-        return self._data["user"]
+        return self._data.user
 
     @property
     def host(self) -> str | None:
-        return self._data["host"]
+        return self._data.host
 
     @property
     def created_at(self) -> str | None:
         """Start time, ISO 8601 in UTC."""
-        return _iso(self._data["created_at"])
+        return _iso(self._data.created_at)
 
     @property
     def heartbeat_at(self) -> str | None:
         """Time of the run's latest record, ISO 8601 in UTC."""
-        return _iso(self._data["heartbeat_at"])
+        return _iso(self._data.heartbeat_at)
 
     @property
     def runtime(self) -> float | None:
         """Seconds from start to the latest record."""
-        return self._data["runtime"]
+        return self._data.runtime
 
     @property
     def exit_code(self) -> int | None:
-        return self._data["exit_code"]
+        return self._data.exit_code
 
     @property
     def metadata(self) -> dict[str, Any]:
         """Environment captured at init (host, python, git, ...)."""
-        if "metadata" not in self._data:
+        if not isinstance(self._data, FullRunRow):
             self.load()
-        return self._data["metadata"]
+        assert isinstance(self._data, FullRunRow)  # load() reads the whole run
+        return self._data.metadata
 
     @property
     def summary_metrics(self) -> dict[str, Any]:
@@ -190,7 +194,7 @@ class Run:
 
     @property
     def lastHistoryStep(self) -> int:  # noqa: N802 - W&B's name
-        step = self._data["last_step"]
+        step = self._data.last_step
         return -1 if step is None else step
 
     @property
@@ -211,7 +215,7 @@ class Run:
         Read from the store on each access.
         """
         found = self._api.backend.metric_stats(self.entity, self.project, [self.id])
-        return found.get(self.id, {})
+        return {k: msgspec.structs.asdict(s) for k, s in found.get(self.id, {}).items()}
 
     # ---- loading and saving -------------------------------------------------
 

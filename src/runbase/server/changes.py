@@ -69,15 +69,15 @@ class LogTail(BaseModel):
 ProjectKey = tuple[str, str]
 
 
-def _run_stamp(run: dict[str, Any]) -> tuple[Any, ...]:
+def _run_stamp(run: queries.RunRow) -> tuple[Any, ...]:
     return (
-        run["state"],
-        run["history_rows"],
-        run["last_step"],
-        run["heartbeat_at"],
-        run["name"],
-        run["notes"],
-        tuple(run.get("tags") or ()),
+        run.state,
+        run.history_rows,
+        run.last_step,
+        run.heartbeat_at,
+        run.name,
+        run.notes,
+        tuple(run.tags),
     )
 
 
@@ -172,7 +172,7 @@ class ChangeFeed:
         res = queries.query_runs(
             store, *key, filters=flt, order="-created_at", limit=MAX_TRACKED_RUNS
         )
-        stamps = {r["id"]: _run_stamp(r) for r in res.runs}
+        stamps = {r.id: _run_stamp(r) for r in res.runs}
         return stamps, res.total <= MAX_TRACKED_RUNS
 
 

@@ -62,8 +62,8 @@ def project_or_404(store: Store, entity: str, project: str) -> dict[str, Any]:
     raise HTTPException(404, f"no project {entity}/{project}")
 
 
-def run_or_404(store: Store, entity: str, project: str, run_id: str) -> dict[str, Any]:
-    """The run dict, or a 404."""
+def run_or_404(store: Store, entity: str, project: str, run_id: str) -> queries.FullRunRow:
+    """The run, or a 404."""
     run = queries.get_run(store, entity, project, run_id)
     if run is None:
         raise HTTPException(404, f"no run {entity}/{project}/{run_id}")

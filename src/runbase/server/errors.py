@@ -34,9 +34,12 @@ def _doc(description: str) -> dict[str, Any]:
     return {"model": ErrorOut, "description": description}
 
 
-BAD_INPUT = {400: _doc("Bad input: a parameter, filter or body is not valid")}
-NOT_FOUND = {404: _doc("No such project, run or file")}
-WRITE = {
+# Typed as FastAPI's ``responses`` argument takes them (it also allows "default", "4XX").
+Responses = dict[int | str, dict[str, Any]]
+
+BAD_INPUT: Responses = {400: _doc("Bad input: a parameter, filter or body is not valid")}
+NOT_FOUND: Responses = {404: _doc("No such project, run or file")}
+WRITE: Responses = {
     403: _doc("A browser request from another site"),
     409: _doc("The store is read-only: it serves what is indexed and takes no edits"),
     415: _doc("A body that is not JSON"),

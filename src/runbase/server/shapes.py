@@ -11,13 +11,8 @@ import mimetypes
 from pathlib import Path
 from typing import Any
 
-from runbase.store import queries
+from runbase.store import Store, queries
 from runbase.store.db.values import flatten
-
-RUN_FIELDS = (
-    "id", "entity", "project", "name", "state", "notes", "tags", "group", "job_type", "user",
-    "host", "created_at", "heartbeat_at", "runtime", "exit_code", "history_rows", "last_step",
-)  # fmt: skip
 
 
 def project_out(p: queries.ProjectRow) -> dict[str, Any]:
@@ -32,21 +27,42 @@ def project_out(p: queries.ProjectRow) -> dict[str, Any]:
 
 
 def run_out(
-    run: dict[str, Any],
-    stats: dict[str, dict[str, Any]] | None = None,
-    full: bool = False,
+    run: queries.RunRow, stats: dict[str, queries.MetricStats] | None = None
 ) -> dict[str, Any]:
     """A run with flat config/summary keys and the min/max of its numeric metrics."""
-    out = {k: run.get(k) for k in RUN_FIELDS}
-    out["tags"] = list(run.get("tags") or [])
-    out["config"] = flatten(run.get("config") or {})
-    out["summary"] = flatten(run.get("summary") or {})
     stats = stats or {}
-    out["metric_min"] = {k: s["min"] for k, s in stats.items() if s.get("min") is not None}
-    out["metric_max"] = {k: s["max"] for k, s in stats.items() if s.get("max") is not None}
-    if full:
-        out["metadata"] = run.get("metadata") or {}
-        out["metric_definitions"] = run.get("metrics") or []
+    return {
+        "id": run.id,
+        "entity": run.entity,
+        "project": run.project,
+        "name": run.name,
+        "state": run.state,
+        "notes": run.notes,
+        "tags": list(run.tags),
+        "group": run.group,
+        "job_type": run.job_type,
+        "user": run.user,
+        "host": run.host,
+        "created_at": run.created_at,
+        "heartbeat_at": run.heartbeat_at,
+        "runtime": run.runtime,
+        "exit_code": run.exit_code,
+        "history_rows": run.history_rows,
+        "last_step": run.last_step,
+        "config": flatten(run.config),
+        "summary": flatten(run.summary),
+        "metric_min": {k: s.min for k, s in stats.items() if s.min is not None},
+        "metric_max": {k: s.max for k, s in stats.items() if s.max is not None},
+    }
+
+
+def run_detail_out(
+    run: queries.FullRunRow, stats: dict[str, queries.MetricStats] | None = None
+) -> dict[str, Any]:
+    """``run_out`` plus the run's metadata and METRIC definitions."""
+    out = run_out(run, stats)
+    out["metadata"] = run.metadata
+    out["metric_definitions"] = run.metrics
     return out
 
 
@@ -88,7 +104,7 @@ def files_out(rows: list[queries.RunFile]) -> list[dict[str, Any]]:
     return [{"path": f.name, "size": f.size or 0, "policy": f.policy, "time": f.time} for f in rows]
 
 
-def file_path(store: Any, run: dict[str, Any], name: str) -> Path | None:
+def file_path(store: Store, run: queries.RunRow, name: str) -> Path | None:
     """The file on disk, or None when it is missing or outside the run's folder."""
     try:
         path = queries.local_file(store, run, name)

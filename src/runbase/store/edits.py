@@ -17,6 +17,7 @@ from runbase.records.layout import run_dir
 from runbase.store.db.lock import index_lock
 from runbase.store.db.schema import runs
 from runbase.store.indexing.write_run import delete_run_rows, refresh_project
+from runbase.store.queries.results import FullRunRow
 from runbase.store.queries.runref import RunNotFound, find_run
 from runbase.store.queries.runs import get_run
 from runbase.store.store import Store
@@ -40,7 +41,7 @@ def update_run(
     summary_set: dict[str, Any] | None = None,
     summary_del: list[str] | None = None,
     exact: bool = False,
-) -> dict[str, Any]:
+) -> FullRunRow:
     """Change a run: appends INFO/CONFIG/SUMMARY records to its ``edits.rbr``, then syncs.
 
     Only the arguments given change (``notes=None`` clears the notes). The

@@ -54,7 +54,9 @@ class DeleteRuns(BaseModel):
     ids: list[str] = Field(min_length=1, max_length=10_000)
 
 
-def best(store: Store, entity: str, project: str, run_ids: list[str]) -> dict[str, Any]:
+def best(
+    store: Store, entity: str, project: str, run_ids: list[str]
+) -> dict[str, dict[str, queries.MetricStats]]:
     """``{run_id: {metric: stats}}``; the app shows no keys starting with ``_``."""
     found = queries.metric_stats(store, entity, project, run_ids)
     return {
@@ -63,15 +65,16 @@ def best(store: Store, entity: str, project: str, run_ids: list[str]) -> dict[st
 
 
 def _runs_out(
-    store: Store, entity: str, project: str, runs: list[dict[str, Any]], full: bool = False
+    store: Store, entity: str, project: str, runs: list[queries.RunRow]
 ) -> list[dict[str, Any]]:
-    stats = best(store, entity, project, [r["id"] for r in runs])
-    return [shapes.run_out(r, stats.get(r["id"]), full=full) for r in runs]
+    stats = best(store, entity, project, [r.id for r in runs])
+    return [shapes.run_out(r, stats.get(r.id)) for r in runs]
 
 
 def _run_detail(store: Store, entity: str, project: str, run_id: str) -> Response:
     run = run_or_404(store, entity, project, run_id)
-    return fast_json(_runs_out(store, entity, project, [run], full=True)[0])
+    stats = best(store, entity, project, [run.id]).get(run.id)
+    return fast_json(shapes.run_detail_out(run, stats))
 
 
 def _query(

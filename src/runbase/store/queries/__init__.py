@@ -1,7 +1,9 @@
 """Reading the store: what the Api, the web server and the CLI show.
 
-Functions return the typed results of ``results.py`` (runs and history rows
-are dicts: their keys are the user's). By default they are JSON-ready:
+Functions return the typed results of ``results.py``: msgspec Structs (a run
+is a ``RunRow``, or a ``FullRunRow`` from ``get_run``) in which what the user
+named stays a dict (config, summary, metadata; a history row is a
+``HistoryRow`` dict). By default they are JSON-ready:
 non-finite floats in config, summary, metadata and history rows come back as
 the strings "NaN", "Infinity", "-Infinity", and as None in chart arrays. Pass
 ``exact=True`` (as ``runbase.Api`` does) to get the logged floats back.
@@ -12,7 +14,8 @@ once a second, the Api before each read). Writes (``update_run``,
 files and sync themselves, so the queries never import the indexer.
 
 A run is named by ``run``: ``"entity/project/run_id"``, an (entity, project,
-run_id) tuple, or a run dict from these functions.
+run_id) tuple, a ``RunRow`` from these functions, or a dict with its ``entity``,
+``project`` and ``id`` (a run as the HTTP API sends it).
 
 Each group of functions lives in its own module; this one gathers them so
 callers (``runbase.Api``, the web server, the CLI) import one name.
@@ -28,18 +31,23 @@ from runbase.store.queries.projectstats import (
     project_columns,
 )
 from runbase.store.queries.results import (
+    FullRunRow,
     GroupCount,
     GroupCounts,
+    HistoryRow,
     LogLine,
     MetricKey,
+    MetricStats,
     ProjectColumns,
     ProjectRow,
     RunFile,
+    RunRow,
     RunsPage,
     Series,
+    Stat,
     SystemSeries,
 )
-from runbase.store.queries.runref import RunNotFound
+from runbase.store.queries.runref import RunNotFound, RunRef
 from runbase.store.queries.runs import (
     filters_order,
     filters_where,
@@ -51,17 +59,23 @@ from runbase.store.queries.runs import (
 )
 
 __all__ = [
+    "FullRunRow",
     "GroupCount",
     "GroupCounts",
+    "HistoryRow",
     "MetricKey",
+    "MetricStats",
     "ProjectColumns",
+    "RunRow",
     "RunsPage",
+    "Stat",
     "Series",
     "LogLine",
     "ProjectRow",
     "RunFile",
     "SystemSeries",
     "RunNotFound",
+    "RunRef",
     "files",
     "filters_order",
     "filters_where",

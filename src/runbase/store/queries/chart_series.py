@@ -6,6 +6,7 @@ Re-exported by ``runbase.store.queries``; call it from there.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from runbase.store.db import chunks
 from runbase.store.db.schema import hist_chunks
 from runbase.store.db.values import num_list
 from runbase.store.queries.results import Series
-from runbase.store.queries.runref import resolve_run
+from runbase.store.queries.runref import RunRef, resolve_run
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
     from runbase.store.store import Store
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
 
 def series(
     store: Store,
-    run: Any,
+    run: RunRef,
     key: str,
     x: str = "_step",
     buckets: int = 1000,
@@ -154,7 +155,7 @@ def _numeric_series(conn: sa.Connection, rid: int, key: str, conds: list[Any]) -
     return _Numeric(row_index, rows[0].row_first, rows[-1].row_last, steps, vals)
 
 
-def _steps(rows: list[Any]) -> np.ndarray:
+def _steps(rows: Sequence[Any]) -> np.ndarray:
     """The steps of consecutive chunks; chunks with an empty steps blob count up by one."""
     if all(not r.steps for r in rows) and all(
         a.step_max + 1 == b.step_min for a, b in zip(rows, rows[1:], strict=False)

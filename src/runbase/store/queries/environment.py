@@ -5,6 +5,7 @@ Re-exported by ``runbase.store.queries``; call them from there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,14 +15,14 @@ from runbase.records.layout import run_dir
 from runbase.store.db.schema import console_lines, run_files, system_samples
 from runbase.store.db.values import safe, unpack
 from runbase.store.queries.results import LogLine, RunFile, SystemSeries
-from runbase.store.queries.runref import resolve_run, run_path
+from runbase.store.queries.runref import RunRef, resolve_run, run_path
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
     from runbase.store.store import Store
 
 
 def system_series(
-    store: Store, run: Any, keys: list[str] | None = None, exact: bool = False
+    store: Store, run: RunRef, keys: list[str] | None = None, exact: bool = False
 ) -> SystemSeries:
     """System samples, column-wise: ``time``, ``runtime``, ``metrics: {key: [...]}``.
 
@@ -48,7 +49,7 @@ def system_series(
 
 
 def logs(
-    store: Store, run: Any, offset: int = 0, limit: int | None = None, last: int | None = None
+    store: Store, run: RunRef, offset: int = 0, limit: int | None = None, last: int | None = None
 ) -> list[LogLine]:
     """Console lines in order; ``last`` keeps the final N."""
     with store.engine.connect() as conn:
@@ -56,6 +57,7 @@ def logs(
         q = sa.select(
             console_lines.c.t.label("time"), console_lines.c.stream, console_lines.c.line
         ).where(console_lines.c.rid == row.rid)
+        rows: Sequence[Any]
         if last is not None:
             q = q.order_by(console_lines.c.id.desc()).limit(last)
             rows = list(reversed(conn.execute(q).all()))
@@ -67,7 +69,7 @@ def logs(
     return [LogLine(r.time, r.stream, r.line) for r in rows]
 
 
-def files(store: Store, run: Any) -> list[RunFile]:
+def files(store: Store, run: RunRef) -> list[RunFile]:
     """Files saved with the run, by name."""
     with store.engine.connect() as conn:
         row = resolve_run(conn, run)
@@ -86,7 +88,7 @@ def files(store: Store, run: Any) -> list[RunFile]:
     return [RunFile(r.path, r.size, r.policy, r.time, str(base / r.path)) for r in rows]
 
 
-def local_file(store: Store, run: Any, name: str) -> Path:
+def local_file(store: Store, run: RunRef, name: str) -> Path:
     """Where a run's saved file lies on disk (it may be missing)."""
     entity, project, run_id = run_path(run)
     base = (run_dir(store.root, entity, project, run_id) / "files").resolve()

@@ -15,13 +15,16 @@ from runbase.store.db import chunks
 from runbase.store.db.chunks import Points
 from runbase.store.db.schema import ROW_KEYS, hist_chunks
 from runbase.store.db.values import safe
-from runbase.store.queries.runref import resolve_run
+from runbase.store.queries.results import HistoryRow
+from runbase.store.queries.runref import RunRef, resolve_run
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
     from runbase.store.store import Store
 
 
-def _load(conn: sa.Connection, rid: int, keys: Iterable[str] | None, *conds: Any) -> dict:
+def _load(
+    conn: sa.Connection, rid: int, keys: Iterable[str] | None, *conds: Any
+) -> dict[str, Points]:
     q = sa.select(hist_chunks).where(hist_chunks.c.rid == rid, *conds)
     if keys is not None:
         q = q.where(hist_chunks.c.key.in_(list(keys)))
@@ -33,11 +36,11 @@ def _load(conn: sa.Connection, rid: int, keys: Iterable[str] | None, *conds: Any
 
 def history(
     store: Store,
-    run: Any,
+    run: RunRef,
     keys: list[str] | None = None,
     samples: int | None = None,
     exact: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[HistoryRow]:
     """History rows in order, each with ``_step``, ``_timestamp``, ``_runtime`` and its values.
 
     With ``keys``, only rows holding every one of them, with ``_step`` and those
@@ -70,7 +73,7 @@ def history(
             sel = sel[pick]
     pos = np.full(nrows, -1, dtype=np.int64)
     pos[sel] = np.arange(len(sel))
-    out: list[dict[str, Any]] = [{} for _ in range(len(sel))]
+    out: list[HistoryRow] = [{} for _ in range(len(sel))]
     ordered = [k for k in ROW_KEYS if k in series] + sorted(k for k in series if k not in ROW_KEYS)
     fix = (lambda v: v) if exact else safe
     for key in ordered:

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from runbase.store.db.schema import ROW_KEYS, projects, run_keys, run_values, runs
 from runbase.store.db.values import unpack
-from runbase.store.queries.results import MetricKey, ProjectColumns
+from runbase.store.queries.results import MetricKey, MetricStats, ProjectColumns, Stat
+
+if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
+    from runbase.store.store import Store
 
 # (store url, entity, project) -> ((run_count, last_activity), columns)
 _columns_cache: dict[tuple[str, str, str], tuple[tuple[Any, ...], ProjectColumns]] = {}
 _columns_lock = threading.Lock()
 
 
-def _number(value: Any, exact: bool) -> Any:
+def _number(value: Any, exact: bool) -> Stat:
     """A statistic for output: non-finite floats as "NaN"/"Infinity"/"-Infinity" unless exact."""
     if exact or not isinstance(value, float) or math.isfinite(value):
         return value
@@ -33,7 +36,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def metric_keys(store: Any, entity: str, project: str) -> list[MetricKey]:
+def metric_keys(store: Store, entity: str, project: str) -> list[MetricKey]:
     """History keys of a project's runs, with how many runs log them and whether numerically."""
     q = (
         sa.select(
@@ -54,7 +57,7 @@ def metric_keys(store: Any, entity: str, project: str) -> list[MetricKey]:
         ]
 
 
-def project_columns(store: Any, entity: str, project: str) -> ProjectColumns:
+def project_columns(store: Store, entity: str, project: str) -> ProjectColumns:
     """Keys seen in a project: ``config``, ``summary`` and ``metrics`` lists.
 
     ``config`` and ``summary`` are flat (dotted) keys, summary keys starting
@@ -90,9 +93,9 @@ def project_columns(store: Any, entity: str, project: str) -> ProjectColumns:
 
 
 def metric_stats(
-    store: Any, entity: str, project: str, run_ids: list[str], exact: bool = False
-) -> dict[str, dict[str, dict[str, Any]]]:
-    """``{run_id: {key: {"min", "max", "last", "count"}}}`` for the runs' numeric history keys.
+    store: Store, entity: str, project: str, run_ids: list[str], exact: bool = False
+) -> dict[str, dict[str, MetricStats]]:
+    """``{run_id: {key: MetricStats}}`` for the runs' numeric history keys.
 
     A key is numeric when at least one of its values is a number (bools are
     not); ``_step``, ``_timestamp`` and ``_runtime`` are left out. ``min`` and
@@ -123,21 +126,21 @@ def metric_stats(
         )
         .order_by(runs.c.run_id, run_keys.c.key)
     )
-    out: dict[str, dict[str, dict[str, Any]]] = {}
+    out: dict[str, dict[str, MetricStats]] = {}
     with store.engine.connect() as conn:
         for r in conn.execute(q):
             last = unpack(r.last)
-            out.setdefault(r.run_id, {})[r.key] = {
-                "min": _number(r.vmin, exact),
-                "max": _number(r.vmax, exact),
-                "last": _number(last, exact) if _is_number(last) else None,
-                "count": r.n,
-            }
+            out.setdefault(r.run_id, {})[r.key] = MetricStats(
+                min=_number(r.vmin, exact),
+                max=_number(r.vmax, exact),
+                last=_number(last, exact) if _is_number(last) else None,
+                count=r.n,
+            )
     return out
 
 
 def history_versions(
-    store: Any, entity: str, project: str, run_ids: list[str]
+    store: Store, entity: str, project: str, run_ids: list[str]
 ) -> dict[str, tuple[int, int | None]]:
     """``{run_id: (history_rows, last_step)}``; changes whenever a run logs a new row.
 

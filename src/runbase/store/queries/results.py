@@ -1,8 +1,8 @@
 """What the queries return, typed: msgspec Structs, which encode to JSON as the
 objects they stand for (``msgspec.json.encode(project)`` gives the same keys).
 
-Runs and history rows stay dicts: their keys are the user's (config, summary,
-logged metrics), so a dict is their honest type.
+What the user named stays a dict inside them: a run's config, summary and
+metadata, a history row (``HistoryRow``: its keys are the logged metrics').
 """
 
 from __future__ import annotations
@@ -102,8 +102,70 @@ class ProjectColumns(msgspec.Struct, frozen=True):
     metrics: list[str]
 
 
+class RunRow(msgspec.Struct, frozen=True):
+    """A run as a page of runs lists it; times are Unix seconds, ``runtime`` seconds.
+
+    ``config`` and ``summary`` hold the user's keys, nested as logged.
+    ``state`` is running, finished, failed or crashed; ``last_step`` is None
+    before the first history row.
+    """
+
+    id: str
+    entity: str
+    project: str
+    name: str | None
+    state: str
+    notes: str | None
+    tags: list[str]
+    group: str | None
+    job_type: str | None
+    user: str | None
+    host: str | None
+    created_at: float | None
+    heartbeat_at: float | None
+    runtime: float | None
+    exit_code: int | None
+    history_rows: int
+    last_step: int | None
+    config: dict[str, Any]
+    summary: dict[str, Any]
+
+    @property
+    def path(self) -> list[str]:
+        """[entity, project, id], as W&B names a run."""
+        return [self.entity, self.project, self.id]
+
+
+class FullRunRow(RunRow, frozen=True):
+    """One run as ``get_run`` reads it: also the environment captured at init
+    (``metadata``) and the METRIC definitions (``define_metric``) it logged."""
+
+    metadata: dict[str, Any]
+    metrics: list[dict[str, Any]]
+
+
 class RunsPage(msgspec.Struct, frozen=True):
     """One page of a project's runs; ``total`` counts every match."""
 
     total: int
-    runs: list[dict[str, Any]]
+    runs: list[RunRow]
+
+
+# A statistic of a history key: the number, or (unless ``exact``) "NaN",
+# "Infinity" or "-Infinity" for a non-finite one; None when there is none.
+Stat = int | float | str | None
+
+
+class MetricStats(msgspec.Struct, frozen=True):
+    """A run's numeric history key: ``min`` and ``max`` ignore NaN (None when every
+    value is NaN); ``last`` is the last value logged (None when not a number);
+    ``count`` is how many values were logged."""
+
+    min: Stat
+    max: Stat
+    last: Stat
+    count: int
+
+
+# One history row: ``_step``, ``_timestamp``, ``_runtime`` and the logged keys.
+HistoryRow = dict[str, Any]

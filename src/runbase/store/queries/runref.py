@@ -1,4 +1,5 @@
-"""Naming a run in the read functions: a path, an (entity, project, run_id) tuple or a run dict."""
+"""Naming a run in the read functions: a path, an (entity, project, run_id) tuple, a
+``RunRow`` or a run dict."""
 
 from __future__ import annotations
 
@@ -7,6 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from runbase.store.db.schema import runs
+from runbase.store.queries.results import RunRow
+
+# How the read functions name a run: "entity/project/run_id" (or
+# "entity/project/runs/run_id"), an (entity, project, run_id) sequence, a RunRow,
+# or a dict with "entity", "project" and "id" (a run as the HTTP API sends it).
+RunRef = str | tuple[str, str, str] | list[str] | RunRow | dict[str, Any]
 
 
 class RunNotFound(LookupError):
@@ -25,8 +32,10 @@ def find_run(conn: sa.Connection, entity: str, project: str, run_id: str) -> Any
     ).first()
 
 
-def run_path(run: Any) -> tuple[str, str, str]:
+def run_path(run: RunRef) -> tuple[str, str, str]:
     """(entity, project, run_id) of ``run``; ``entity/project/runs/id`` is accepted too."""
+    if isinstance(run, RunRow):
+        return run.entity, run.project, run.id
     if isinstance(run, dict):
         return run["entity"], run["project"], run["id"]
     if isinstance(run, str):
@@ -41,7 +50,7 @@ def run_path(run: Any) -> tuple[str, str, str]:
     raise ValueError(f"cannot name a run with {run!r}")
 
 
-def resolve_run(conn: sa.Connection, run: Any) -> Any:
+def resolve_run(conn: sa.Connection, run: RunRef) -> Any:
     """The run's rid, history_rows and created_at; RunNotFound when there is none."""
     entity, project, run_id = run_path(run)
     row = conn.execute(

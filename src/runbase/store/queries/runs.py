@@ -9,12 +9,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import sqlalchemy as sa
 
 from runbase.store.db.schema import projects, runs
 from runbase.store.db.values import safe, unpack
 from runbase.store.queries import filters as filter_sql
-from runbase.store.queries.results import GroupCount, GroupCounts, ProjectRow, RunsPage
+from runbase.store.queries.results import (
+    FullRunRow,
+    GroupCount,
+    GroupCounts,
+    ProjectRow,
+    RunRow,
+    RunsPage,
+)
 from runbase.store.queries.runref import find_run
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
@@ -27,34 +35,39 @@ REGEX_TIMEOUT_MS = 10_000
 _MAX_INT = 2**63 - 1
 
 
-def _run_dict(row: Any, exact: bool, full: bool = False) -> dict[str, Any]:
+def _run_row(row: Any, exact: bool) -> RunRow:
     fix = (lambda v: v) if exact else safe
-    out = {
-        "id": row.run_id,
-        "entity": row.entity,
-        "project": row.project,
-        "path": [row.entity, row.project, row.run_id],
-        "name": row.name,
-        "state": row.state,
-        "notes": row.notes,
-        "tags": unpack(row.tags, []),
-        "group": row.run_group,
-        "job_type": row.job_type,
-        "user": row.user,
-        "host": row.host,
-        "created_at": row.created_at,
-        "heartbeat_at": row.heartbeat_at,
-        "runtime": row.runtime,
-        "exit_code": row.exit_code,
-        "history_rows": row.history_rows,
-        "last_step": row.last_step,
-        "config": fix(unpack(row.config, {})),
-        "summary": fix(unpack(row.summary, {})),
-    }
-    if full:
-        out["metadata"] = fix(unpack(row.run_metadata, {}))
-        out["metrics"] = fix(unpack(row.metrics, []))
-    return out
+    return RunRow(
+        id=row.run_id,
+        entity=row.entity,
+        project=row.project,
+        name=row.name,
+        state=row.state,
+        notes=row.notes,
+        tags=unpack(row.tags, []),
+        group=row.run_group,
+        job_type=row.job_type,
+        user=row.user,
+        host=row.host,
+        created_at=row.created_at,
+        heartbeat_at=row.heartbeat_at,
+        runtime=row.runtime,
+        exit_code=row.exit_code,
+        history_rows=row.history_rows,
+        last_step=row.last_step,
+        config=fix(unpack(row.config, {})),
+        summary=fix(unpack(row.summary, {})),
+    )
+
+
+def _full_run_row(row: Any, exact: bool) -> FullRunRow:
+    fix = (lambda v: v) if exact else safe
+    listed = _run_row(row, exact)
+    return FullRunRow(
+        **msgspec.structs.asdict(listed),
+        metadata=fix(unpack(row.run_metadata, {})),
+        metrics=fix(unpack(row.metrics, [])),
+    )
 
 
 def list_projects(store: Store, entity: str | None = None) -> list[ProjectRow]:
@@ -81,7 +94,7 @@ def query_runs(
     offset: int = 0,
     exact: bool = False,
 ) -> RunsPage:
-    """One page of a project's runs: ``total`` matches, ``runs`` (run dicts).
+    """One page of a project's runs: ``total`` matches, ``runs`` (``RunRow``).
 
     ``filters`` is a Mongo-style document (see ``store/queries/filters.py``); ``order`` a
     field with an optional ``-`` (descending) or ``+`` prefix, or a comma list;
@@ -108,7 +121,7 @@ def query_runs(
     with _reading(store, filters) as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
         rows = conn.execute(page).all()
-    return RunsPage(total or 0, [_run_dict(r, exact) for r in rows])
+    return RunsPage(total or 0, [_run_row(r, exact) for r in rows])
 
 
 def _check_count(name: str, value: int | None) -> None:
@@ -252,8 +265,8 @@ def filters_order(order: str | list[str] | None) -> list[tuple[str, bool]]:
 
 def get_run(
     store: Store, entity: str, project: str, run_id: str, exact: bool = False
-) -> dict[str, Any] | None:
+) -> FullRunRow | None:
     """One run with its metadata and metric definitions, or None."""
     with store.engine.connect() as conn:
         row = find_run(conn, entity, project, run_id)
-    return None if row is None else _run_dict(row, exact, full=True)
+    return None if row is None else _full_run_row(row, exact)
