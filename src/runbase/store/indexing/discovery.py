@@ -88,7 +88,7 @@ def discover(engine: sa.Engine, root: Path, full: bool) -> set[tuple[str, str, s
 
 def _walk(root: Path, rejected: set[tuple[str, str, str, str]]) -> set[tuple[str, str, str, str]]:
     """Every usable segment under ``runs/``; the others are warned about, into ``rejected``."""
-    out = set()
+    out: set[tuple[str, str, str, str]] = set()
     base = root / "runs"
     for entity in _subdirs(base, "entity"):
         for project in _subdirs(entity, "project"):
@@ -156,13 +156,13 @@ def _ensure_runs(
         (r.entity, r.project, r.run_id): r.rid
         for r in conn.execute(sa.select(runs.c.rid, runs.c.entity, runs.c.project, runs.c.run_id))
     }
-    rids = {}
+    rids: dict[tuple[str, str, str], int] = {}
     for e, p, r in sorted(paths):
         rid = existing.get((e, p, r))
         if rid is None:
             if not (run_dir(root, e, p, r) / "segments").is_dir():
                 continue
-            rid = conn.execute(
+            inserted = conn.execute(
                 sa.insert(runs).values(
                     entity=e,
                     project=p,
@@ -172,7 +172,9 @@ def _ensure_runs(
                     history_rows=0,
                     edits_offset=0,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert inserted is not None  # an INSERT of one row always has a key
+            rid = inserted[0]
         rids[(e, p, r)] = rid
     return rids
 

@@ -79,7 +79,7 @@ def fold_segment(
         st.heartbeat_at = max(st.heartbeat_at or last_t, last_t)
     # Keep the (offset, start) list free of empty stretches.
     batch.starts = _compact_starts(batch.starts)
-    if rows and cur is not None:
+    if rows and cur is not None and cur_step is not None:
         st.open_row = (batch.first_row + len(rows) - 1, cur_step, seg.name)
 
 
