@@ -61,8 +61,9 @@ class RunOut(BaseModel):
     last_step: int | None
     config: dict[str, Json]
     summary: dict[str, Json]
-    metric_min: dict[str, Json]
-    metric_max: dict[str, Json]
+    # A number, or "Infinity"/"-Infinity"/"NaN" (JSON has no such numbers).
+    metric_min: dict[str, Num | str]
+    metric_max: dict[str, Num | str]
 
 
 class RunDetail(RunOut):
@@ -103,7 +104,7 @@ class SeriesLine(BaseModel):
     """One chart line: per bucket the x and last y, and the bucket's min/max of y."""
 
     run_id: str
-    x: list[Num | None]
+    x: list[Num]  # only finite x is kept
     y: list[Num | None]
     min: list[Num | None]
     max: list[Num | None]
@@ -131,7 +132,7 @@ class HistoryRows(BaseModel):
 
 
 class SystemLine(BaseModel):
-    t: list[Num | None]
+    t: list[Num]
     v: list[Num | None]
 
 

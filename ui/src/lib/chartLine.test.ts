@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SeriesLine, SystemLine } from "../api/endpoints";
 import { chartLine, systemLine } from "./chartLine";
 
-const wire = (x: (number | null)[], y: (number | null)[]): SeriesLine => ({
+const wire = (x: (number | null)[], y: (number | null)[]): Omit<SeriesLine, "x"> & { x: (number | null)[] } => ({
   run_id: "r",
   x,
   y,
@@ -31,7 +31,7 @@ describe("chart lines from the server's line model", () => {
 });
 
 describe("system metric lines", () => {
-  const s: SystemLine = { t: [1000, null, 1010, 1020], v: [1, 2, null, 4] };
+  const s: Omit<SystemLine, "t"> & { t: (number | null)[] } = { t: [1000, null, 1010, 1020], v: [1, 2, null, 4] };
 
   it("puts samples at seconds since the run started, leaving out samples without a time", () => {
     expect(systemLine("r", s, 990)).toEqual({

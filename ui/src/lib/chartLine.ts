@@ -1,14 +1,14 @@
-// A chart line as the panels draw it. The server's line model allows a null x
-// (its numbers are `int | float | None`), but uPlot's x column, the hover's
-// binary search and the group mean all need a number at every point, so a
-// point without a finite x is dropped here, once, where data enters the charts.
+// A chart line as the panels draw it. The server sends only finite x, but uPlot's
+// x column, the hover's binary search and the group mean all break on one that is
+// not (a system sample without a time, an older server), so such a point is
+// dropped here, once, where data enters the charts.
 
 import type { SeriesLine, SystemLine } from "../api/endpoints";
 
 /** One line: sorted finite x; y the bucket's last value, min/max its extremes (null: a gap). */
 export type ChartLine = Pick<SeriesLine, "run_id" | "y" | "min" | "max"> & { x: number[] };
 
-type Loose = Pick<SeriesLine, "run_id" | "x" | "y" | "min" | "max">;
+type Loose = Pick<SeriesLine, "run_id" | "y" | "min" | "max"> & { x: (number | null)[] };
 
 const hasX = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
@@ -29,7 +29,11 @@ export function chartLine(s: Loose): ChartLine {
 
 /** A system metric as a line: x is seconds since ``t0`` (the run's start, else the
  * first sample), the samples themselves are y, min and max. */
-export function systemLine(runId: string, s: SystemLine, t0: number | null): ChartLine {
+export function systemLine(
+  runId: string,
+  s: Omit<SystemLine, "t"> & { t: (number | null)[] },
+  t0: number | null,
+): ChartLine {
   const start = t0 ?? s.t.find(hasX) ?? 0;
   const x = s.t.map((t) => (hasX(t) ? t - start : null));
   return chartLine({ run_id: runId, x, y: s.v, min: s.v, max: s.v });

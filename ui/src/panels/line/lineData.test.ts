@@ -76,8 +76,9 @@ describe("plot data", () => {
 });
 
 describe("a line from the server with points that have no x", () => {
-  // The server's model allows a null x; such a point cannot be placed on the x axis.
-  const wire: SeriesLine = {
+  // A point without an x (a system sample without a time, an older server) cannot be
+  // placed on the x axis.
+  const wire: Omit<SeriesLine, "x"> & { x: (number | null)[] } = {
     run_id: "a",
     x: [0, null, 2, 3],
     y: [1, 99, 3, 4],
