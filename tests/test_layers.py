@@ -40,3 +40,16 @@ def test_a_logged_run_loads_no_database_or_web_framework(tmp_path):
 def test_the_read_api_is_still_reachable_from_the_top_level():
     loaded = _loaded_after("import runbase\nrunbase.Api")
     assert "runbase.api" in loaded
+
+
+def test_making_an_api_loads_no_database_library(tmp_path):
+    """``Api()`` is ready at once; SQLAlchemy and NumPy load at the first query."""
+    code = (
+        "import os\n"
+        f"os.environ['RUNBASE_DIR'] = {str(tmp_path)!r}\n"
+        "import runbase\n"
+        "api = runbase.Api()\n"
+    )
+    loaded = _loaded_after(code)
+    assert [m for m in loaded if m.split(".")[0] in ("sqlalchemy", "numpy", "alembic")] == []
+    assert "runbase.api.api" in loaded

@@ -19,3 +19,7 @@ class CommError(Error):
 
 class StoreError(CommError):
     """The local store cannot be opened, read or written; the message says what to do."""
+
+
+class RunNotFound(LookupError):
+    """No run at the given path (``runbase.Api`` raises its subclass ``RunNotFoundError``)."""

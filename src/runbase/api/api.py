@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runbase.api.backend import Backend, LocalBackend
 from runbase.api.run import Run
-from runbase.errors import CommError
+from runbase.errors import CommError, RunNotFound
 from runbase.records.layout import default_entity, runbase_dir
-from runbase.store.queries import ProjectRow, RunNotFound
+
+if TYPE_CHECKING:
+    from runbase.store.queries import ProjectRow
 
 
 class RunNotFoundError(CommError, RunNotFound):

@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from runbase.store import Store, edits, open_store, queries
-from runbase.store.queries import (
-    FullRunRow,
-    HistoryRow,
-    LogLine,
-    MetricStats,
-    ProjectRow,
-    RunFile,
-    RunsPage,
-    SystemSeries,
-)
+# Lazy (see runbase.store): a name loads its module at the first query.
+from runbase.store import queries
+
+if TYPE_CHECKING:
+    from runbase.store import Store
+    from runbase.store.queries import (
+        FullRunRow,
+        HistoryRow,
+        LogLine,
+        MetricStats,
+        ProjectRow,
+        RunFile,
+        RunsPage,
+        SystemSeries,
+    )
 
 RunKey = tuple[str, str, str]
 
@@ -95,6 +99,8 @@ class LocalBackend:
     def _store(self) -> Store:
         with self._lock:
             if self._store_obj is None:
+                from runbase.store import open_store
+
                 # None: the records folder's store.db (made, with the folder, if missing).
                 self._store_obj = open_store(self.url, root=self.root)
             return self._store_obj
@@ -152,8 +158,12 @@ class LocalBackend:
         return queries.files(self._fresh(), run)
 
     def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> FullRunRow:
+        from runbase.store import edits
+
         # The edit syncs the store itself, so the answer shows it.
         return edits.update_run(self._store(), entity, project, run_id, exact=True, **changes)
 
     def delete_runs(self, entity: str, project: str, run_ids: list[str]) -> int:
+        from runbase.store import edits
+
         return edits.delete_runs(self._store(), entity, project, run_ids)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-import numpy as np
+
+if TYPE_CHECKING:
+    import numpy as np  # loaded by the chart queries that call num_list; not by Api()
 
 _enc = msgspec.msgpack.Encoder()
 _dec = msgspec.msgpack.Decoder()
@@ -83,6 +85,8 @@ def safe(value: Any) -> Any:
 
 def num_list(arr: np.ndarray) -> list[float | None]:
     """Floats for a chart: non-finite values become None (a gap)."""
+    import numpy as np
+
     out = arr.tolist()
     if not np.isfinite(arr).all():
         bad = np.nonzero(~np.isfinite(arr))[0].tolist()

@@ -18,45 +18,89 @@ run_id) tuple, a ``RunRow`` from these functions, or a dict with its ``entity``,
 ``project`` and ``id`` (a run as the HTTP API sends it).
 
 Each group of functions lives in its own module; this one gathers them so
-callers (``runbase.Api``, the web server, the CLI) import one name.
+callers (``runbase.Api``, the web server, the CLI) import one name. Each name
+loads its module on first use (see ``runbase.store``).
 """
 
-from runbase.store.queries.chart_series import series
-from runbase.store.queries.environment import files, local_file, logs, system_series
-from runbase.store.queries.history_rows import history
-from runbase.store.queries.projectstats import (
-    history_versions,
-    metric_keys,
-    metric_stats,
-    project_columns,
-)
-from runbase.store.queries.results import (
-    FullRunRow,
-    GroupCount,
-    GroupCounts,
-    HistoryRow,
-    LogLine,
-    MetricKey,
-    MetricStats,
-    ProjectColumns,
-    ProjectRow,
-    RunFile,
-    RunRow,
-    RunsPage,
-    Series,
-    Stat,
-    SystemSeries,
-)
-from runbase.store.queries.runref import RunNotFound, RunRef
-from runbase.store.queries.runs import (
-    filters_order,
-    filters_where,
-    get_run,
-    group_counts,
-    group_order,
-    list_projects,
-    query_runs,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runbase.store.queries.chart_series import series
+    from runbase.store.queries.environment import files, local_file, logs, system_series
+    from runbase.store.queries.history_rows import history
+    from runbase.store.queries.projectstats import (
+        history_versions,
+        metric_keys,
+        metric_stats,
+        project_columns,
+    )
+    from runbase.store.queries.results import (
+        FullRunRow,
+        GroupCount,
+        GroupCounts,
+        HistoryRow,
+        LogLine,
+        MetricKey,
+        MetricStats,
+        ProjectColumns,
+        ProjectRow,
+        RunFile,
+        RunRow,
+        RunsPage,
+        Series,
+        Stat,
+        SystemSeries,
+    )
+    from runbase.store.queries.runref import RunNotFound, RunRef
+    from runbase.store.queries.runs import (
+        filters_order,
+        filters_where,
+        get_run,
+        group_counts,
+        group_order,
+        list_projects,
+        query_runs,
+    )
+
+_HOME = {
+    "FullRunRow": "results",
+    "GroupCount": "results",
+    "GroupCounts": "results",
+    "HistoryRow": "results",
+    "LogLine": "results",
+    "MetricKey": "results",
+    "MetricStats": "results",
+    "ProjectColumns": "results",
+    "ProjectRow": "results",
+    "RunFile": "results",
+    "RunNotFound": "runref",
+    "RunRef": "runref",
+    "RunRow": "results",
+    "RunsPage": "results",
+    "Series": "results",
+    "Stat": "results",
+    "SystemSeries": "results",
+    "files": "environment",
+    "filters_order": "runs",
+    "filters_where": "runs",
+    "get_run": "runs",
+    "group_counts": "runs",
+    "group_order": "runs",
+    "history": "history_rows",
+    "history_versions": "projectstats",
+    "list_projects": "runs",
+    "local_file": "environment",
+    "logs": "environment",
+    "metric_keys": "projectstats",
+    "metric_stats": "projectstats",
+    "project_columns": "projectstats",
+    "query_runs": "runs",
+    "series": "chart_series",
+    "system_series": "environment",
+}
 
 __all__ = [
     "FullRunRow",
@@ -94,3 +138,10 @@ __all__ = [
     "series",
     "system_series",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from runbase.errors import RunNotFound
 from runbase.store.db.schema import runs
 from runbase.store.queries.results import RunRow
 
@@ -14,10 +15,6 @@ from runbase.store.queries.results import RunRow
 # "entity/project/runs/run_id"), an (entity, project, run_id) sequence, a RunRow,
 # or a dict with "entity", "project" and "id" (a run as the HTTP API sends it).
 RunRef = str | tuple[str, str, str] | list[str] | RunRow | dict[str, Any]
-
-
-class RunNotFound(LookupError):
-    """No run at the given path."""
 
 
 def find_run(conn: sa.Connection, entity: str, project: str, run_id: str) -> Any:
