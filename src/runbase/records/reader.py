@@ -85,13 +85,19 @@ def _resync(buf: bytes, start: int) -> int | None:
 _ARRAY3_BYTE = bytes([_ARRAY3])
 
 
-def read_segment(path: str | os.PathLike[str], offset: int = 0, final: bool = False) -> SegmentRead:
+def read_segment(
+    path: str | os.PathLike[str], offset: int = 0, final: bool = False, blocks: bool = False
+) -> SegmentRead:
     """Read every complete frame of ``path`` from ``offset``.
 
     ``final`` says the writer is gone: a torn or zero-padded tail is then reported
     as a problem and skipped instead of being left for a later pass. Damage in the
     middle (a later frame verifies) is reported and skipped whether or not ``final``.
     Anything but a regular file (a FIFO, a folder) is reported, never opened for reading.
+
+    ``blocks``: stretches of HISTORY records that share one layout come back as one
+    frame each, of kind ``columns.HISTORY_BLOCK`` with a ``columns.HistoryBlock``
+    payload (arrays, not dicts; see ``columns.py``). Needs NumPy.
     """
     out = SegmentRead(next_offset=offset)
     fd, why = _open_regular(path)
@@ -116,7 +122,7 @@ def read_segment(path: str | os.PathLike[str], offset: int = 0, final: bool = Fa
     # collection (two thirds of the decode time): pause the cyclic GC while parsing.
     gc.disable()
     try:
-        pos = _parse(buf, offset, final, out)
+        pos = _parse(buf, offset, final, out, blocks)
     finally:
         if gc_was_on:
             gc.enable()
@@ -151,13 +157,16 @@ def _open_regular(path: str | os.PathLike[str]) -> tuple[int | None, str]:
     return fd, ""
 
 
-def _parse(buf: bytes, offset: int, final: bool, out: SegmentRead) -> int:
+def _parse(buf: bytes, offset: int, final: bool, out: SegmentRead, blocks: bool) -> int:
     """Append every usable frame of ``buf`` to ``out``; return where parsing stopped."""
     pos = 0
     size = len(buf)
     view = memoryview(buf)
     # Locals for the hot loop: this runs once per record, a million times per second.
     unpack, crc32, decode, append = HEADER.unpack_from, zlib.crc32, _DECODE, out.frames.append
+    new = tuple.__new__  # a Frame without the NamedTuple's Python-level __new__
+    # Blocks: none are tried before block_at (after a failed try, a growing distance on).
+    block_at, backoff = (0 if blocks else size), 1
     while pos + HEADER_SIZE <= size:
         n, crc = unpack(buf, pos)
         start = pos + HEADER_SIZE
@@ -170,7 +179,14 @@ def _parse(buf: bytes, offset: int, final: bool, out: SegmentRead) -> int:
                 except _BAD_RECORD as e:
                     out.problems.append(_not_a_record(offset + pos, offset + end, e))
                 else:
-                    append(Frame(offset + pos, offset + end, kind, t, payload))
+                    if kind == 2 and pos >= block_at and end + 4 <= size and buf[end] == buf[pos]:
+                        tried = _try_block(buf, pos, offset, kind, t, payload, out)
+                        if tried > 0:
+                            pos, backoff = tried, 1
+                            continue
+                        block_at = pos + (n + HEADER_SIZE) * (backoff - tried)
+                        backoff = min(backoff * 2, 1024)
+                    append(new(Frame, (offset + pos, offset + end, kind, t, payload)))
                 pos = end
                 continue
         # Slow path: anything but a complete, intact frame.
@@ -193,6 +209,20 @@ def _parse(buf: bytes, offset: int, final: bool, out: SegmentRead) -> int:
         out.problems.append(FrameProblem(offset + pos, nxt - pos, _damage(n, crc, end, size)))
         pos = nxt
     return pos
+
+
+def _try_block(
+    buf: bytes, pos: int, offset: int, kind: int, t: float, payload: Any, out: SegmentRead
+) -> int:
+    """Read the frames at ``pos`` as one block if enough share a layout: where the
+    block ends, or minus the number of frames looked at."""
+    from runbase.records.columns import read_block
+
+    frame, looked = read_block(buf, pos, offset, kind, t, payload)
+    if frame is None:
+        return -looked
+    out.frames.append(frame)
+    return frame.end - offset
 
 
 def _damage(n: int, crc: int, end: int, size: int) -> str:

@@ -35,6 +35,9 @@ MAX_POLICY = 16
 MAX_SEGMENT_NAME = 128
 # Nesting deeper than this is not a value anyone logs; it would only exhaust recursion.
 MAX_DEPTH = 64
+# The fields every history row has, which readers derive from the records: a value
+# logged under one of these names is not a series of its own.
+ROW_KEYS = ("_step", "_timestamp", "_runtime")
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 _TEXT_FIELDS = ("name", "notes", "group", "job_type")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from runbase.records.shapes import ROW_KEYS as ROW_KEYS
+
 metadata = sa.MetaData()
 
 meta = sa.Table(
@@ -129,8 +131,7 @@ segments = sa.Table(
 )
 sa.Index("ix_segments_done", segments.c.done)
 
-# Keys every history row carries; each is a series of its own in hist_chunks.
-ROW_KEYS = ("_step", "_timestamp", "_runtime")
+# Keys every history row carries (ROW_KEYS); each is a series of its own in hist_chunks.
 
 hist_chunks = sa.Table(
     "hist_chunks",

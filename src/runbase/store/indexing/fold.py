@@ -1,4 +1,4 @@
-"""Folding a run's new records: history rows into a ``history.Batch``, the rest into ``RunState``.
+"""Folding a run's new records: history rows into a ``Batch``, the rest into ``RunState``.
 
 In memory only; ``write_run.py`` and ``write_history.py`` write the result.
 """
@@ -6,15 +6,19 @@ In memory only; ``write_run.py`` and ``write_history.py`` write the result.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runbase.records import Frame, Kind
+from runbase.records.blocks import HISTORY_BLOCK, HistoryBlock
 from runbase.records.fold import Stamped
 from runbase.records.shapes import key_problem, plain
 from runbase.store.db.values import unpack
-from runbase.store.indexing import write_history as history
 from runbase.store.indexing.runstate import RunState, aggregate
-from runbase.store.indexing.tail import Seg
+
+if TYPE_CHECKING:
+    # Only a segment with new records makes a Batch (and loads NumPy).
+    from runbase.store.indexing.batch import Batch
+    from runbase.store.indexing.tail import Seg
 
 log = logging.getLogger("runbase.store")
 _SCALARS = frozenset((str, int, float, bool, type(None)))
@@ -23,7 +27,7 @@ _SCALARS = frozenset((str, int, float, bool, type(None)))
 def fold_segment(
     st: RunState,
     seg: Seg,
-    batch: history.Batch,
+    batch: Batch,
     other: list[Frame],
     seg_changes: dict[str, dict[str, Any]],
 ) -> None:
@@ -32,15 +36,10 @@ def fold_segment(
     Changes to the segment's own row go to ``seg_changes``, other records to ``other``.
     """
     changes = seg_changes.setdefault(seg.name, {})
-    start_time = seg.start_time
     open_row = st.open_row
-    cur_step = open_row[1] if open_row and open_row[2] == seg.name else None
-    cur: dict[str, Any] | None = None
-    rows = batch.rows
-    steps = batch.steps
-    times = batch.times
-    stretch = len(rows)
-    batch.starts.append((stretch, start_time or 0.0))
+    step = open_row[1] if open_row and open_row[2] == seg.name else None
+    rows = batch.segment_rows(st.rows, seg.start_time, step)
+    batch.starts.append((batch.n, seg.start_time or 0.0))
     HISTORY = Kind.HISTORY
     last_t = None
     for f in seg.frames:
@@ -48,28 +47,14 @@ def fold_segment(
         last_t = f.time
         if kind == HISTORY:
             step, vals = f.payload
-            if cur is not None and step == cur_step:
-                cur.update(vals)
-                times[-1] = f.time
-                continue
-            if cur is None and step == cur_step and not rows and st.rows:
-                # Same step as the row the last pass ended on: that row goes on.
-                batch.first_row = st.rows - 1
-            cur = vals
-            cur_step = step
-            rows.append(vals)
-            steps.append(step)
-            times.append(f.time)
-            if start_time is None:
-                start_time = f.time
-                batch.starts[-1] = (stretch, f.time)
+            rows.record(step, vals, f.time)
+        elif kind == HISTORY_BLOCK and type(f.payload) is HistoryBlock:
+            rows.block(f.payload)
         elif kind == Kind.START:
-            start_time = _fold_start(st, seg, f, changes)
+            rows.start_time = _fold_start(st, seg, f, changes)
             # Runtimes of the rows that follow count from this start.
-            stretch = len(rows)
-            batch.starts.append((stretch, start_time))
-            cur = None
-            cur_step = None
+            batch.starts.append((batch.n, rows.start_time))
+            rows.cur = rows.step = None
         elif kind == Kind.EXIT:
             changes["exit_code"] = seg.exit_code = _exit_code(f.payload)
         else:
@@ -79,8 +64,8 @@ def fold_segment(
         st.heartbeat_at = max(st.heartbeat_at or last_t, last_t)
     # Keep the (offset, start) list free of empty stretches.
     batch.starts = _compact_starts(batch.starts)
-    if rows and cur is not None and cur_step is not None:
-        st.open_row = (batch.first_row + len(rows) - 1, cur_step, seg.name)
+    if batch.n and rows.cur is not None and rows.step is not None:
+        st.open_row = (batch.first_row + batch.n - 1, rows.step, seg.name)
 
 
 def _fold_start(st: RunState, seg: Seg, f: Frame, changes: dict[str, Any]) -> float:
@@ -105,7 +90,7 @@ def _exit_code(payload: Any) -> int:
     return code if isinstance(code, int) else 1
 
 
-def check_history(segs: list[Seg], batch: history.Batch) -> int:
+def check_history(segs: list[Seg], batch: Batch) -> int:
     """Drop history keys that cannot name a series, warning at each record that has one.
 
     Returns the number of records warned about.
@@ -189,7 +174,7 @@ def fold_edit(st: RunState, f: Frame) -> None:
 
 def summarize(
     st: RunState,
-    batch: history.Batch,
+    batch: Batch,
     series: dict[str, Any],
     stats: dict[str, dict[str, Any]],
 ) -> None:

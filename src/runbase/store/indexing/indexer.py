@@ -21,15 +21,15 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from runbase.records import Frame
+from runbase.records.blocks import records_in
 from runbase.records.process import host_name
 from runbase.store.db.lock import index_lock
 from runbase.store.db.schema import runs, segments
-from runbase.store.indexing import write_history as history
 from runbase.store.indexing.discovery import discover
 from runbase.store.indexing.fold import (
     apply_other_info,
@@ -37,8 +37,6 @@ from runbase.store.indexing.fold import (
     fold_edit,
     fold_segment,
     load_state,
-    summarize,
-    warn_unplain,
 )
 from runbase.store.indexing.inserts import Inserts
 from runbase.store.indexing.tail import Seg, load_segments, read_edits, read_new
@@ -50,6 +48,10 @@ from runbase.store.indexing.write_run import (
     write_other,
     write_run,
 )
+
+if TYPE_CHECKING:
+    from runbase.store.indexing.batch import Batch
+    from runbase.store.indexing.runstate import RunState
 
 __all__ = ["Indexer", "SyncReport", "delete_run_rows", "refresh_project"]
 
@@ -119,7 +121,7 @@ class Indexer:
                 group.append((rid, run_segs, edits.get(rid)))
                 # Many small runs share a transaction (a commit costs more than
                 # indexing one); a big one gets its own.
-                load += 1 + sum(len(seg.frames) for seg in run_segs)
+                load += 1 + sum(records_in(seg.frames) for seg in run_segs)
                 if load >= _TRANSACTION_LOAD:
                     self._index_group(group, touched, report)
                     group, load = [], 0
@@ -218,13 +220,9 @@ class Indexer:
         project = (row.entity, row.project)
         st = load_state(row)
         moved = [s for s in segs if s.new_offset != s.offset or s.finish or s.frames]
-        batch = history.Batch(first_row=st.rows)
         other: list[Frame] = []
         seg_changes: dict[str, dict[str, Any]] = {}
-        for seg in segs:
-            if seg.frames:
-                fold_segment(st, seg, batch, other, seg_changes)
-        check_history(segs, batch)
+        batch = _fold_segments(st, segs, other, seg_changes)
         if edits is not None:
             frames, offset = edits
             for f in frames:
@@ -236,21 +234,12 @@ class Indexer:
             return project
         apply_other_info(st, other)
         write_other(conn, rid, other, inserts)
-        mean_keys = set()
-        series = batch.series()
-        if batch.unplain:
-            warn_unplain(segs, batch.unplain)
-        for key in series:
-            spec = st.summary_spec(key)
-            if spec and "mean" in spec:
-                mean_keys.add(key)
-        stats = history.write_series(
-            conn, rid, series, mean_keys, inserts, fresh=row.history_rows == 0
-        )
-        summarize(st, batch, series, stats)
-        if batch.rows:
-            st.rows = batch.first_row + len(batch.rows)
-            st.last_step = batch.steps[-1]
+        if batch is not None:
+            from runbase.store.indexing import write_history
+
+            write_history.write_batch(
+                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0
+            )
         for seg in moved:
             values = {"offset": seg.new_offset, **seg_changes.get(seg.name, {})}
             if seg.finish:
@@ -262,3 +251,21 @@ class Indexer:
             return None
         write_run(conn, rid, row, st, state, exit_code, inserts)
         return project
+
+
+def _fold_segments(
+    st: RunState, segs: list[Seg], other: list[Frame], seg_changes: dict[str, dict[str, Any]]
+) -> Batch | None:
+    """Fold the segments' new frames (see ``fold_segment``); the history rows, or None
+    when no segment has new frames."""
+    if not any(seg.frames for seg in segs):
+        return None
+    # NumPy and the history writer load here: a sync that finds nothing new needs neither.
+    from runbase.store.indexing.batch import Batch
+
+    batch = Batch(first_row=st.rows)
+    for seg in segs:
+        if seg.frames:
+            fold_segment(st, seg, batch, other, seg_changes)
+    check_history(segs, batch)
+    return batch

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from runbase.records import Frame, FrameProblem, Kind, read_segment
+from runbase.records.blocks import records_in
 from runbase.records.framing import HEADER_SIZE
 from runbase.records.layout import edits_path, segments_dir
 from runbase.records.process import REMOTE_LIVE_SECONDS, writer_alive
@@ -96,7 +97,7 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
     final = not alive and (seg.host is None or seg.host == host)
     if alive and seg.offset and _nothing_new(seg.path, seg.offset):
         return
-    read = read_segment(seg.path, seg.offset, final=final)
+    read = read_segment(seg.path, seg.offset, final=final, blocks=True)
     frames, problems = check_frames(read.frames)
     problems = read.problems + problems
     if seg.pid is None and not final:
@@ -106,7 +107,7 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
             # dead one's torn tail can be settled in this same pass.
             if not writer_alive(host, start.get("pid"), start.get("pid_start"), None, host):
                 final = True
-                rest = read_segment(seg.path, read.next_offset, final=True)
+                rest = read_segment(seg.path, read.next_offset, final=True, blocks=True)
                 more, more_problems = check_frames(rest.frames)
                 frames.extend(more)
                 problems += rest.problems + more_problems
@@ -115,7 +116,7 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
     report.problems += log_problems(seg.path, problems)
     seg.frames = frames
     seg.new_offset = read.next_offset
-    report.frames += len(frames)
+    report.frames += records_in(frames)
     if final or any(p.reason == NOT_A_FILE for p in read.problems):
         # A FIFO or folder where the segment was: warn once, then leave it be.
         seg.finish = True

@@ -1,175 +1,47 @@
-"""Turning a pass's history rows into series chunks and per-key statistics.
+"""Writing a pass's history series as chunks, and per-key statistics.
 
-The indexer collects the rows of one pass as dicts (one per row, in order);
-this module cuts them into one series per key, merges each with the tail chunk
-already stored, and keeps min/max/last/count of every key up to date.
+The indexer collects the rows of one pass in a ``batch.Batch``, which cuts them
+into one series per key; this module merges each series with the tail chunk
+already stored and keeps min/max/last/count of every key up to date.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 
-from runbase.records.shapes import key_problem, plain
 from runbase.store.db import chunks
 from runbase.store.db.chunks import Points
-from runbase.store.db.schema import ROW_KEYS, hist_chunks, run_keys
+from runbase.store.db.schema import hist_chunks, run_keys
 from runbase.store.db.values import is_number, pack, unpack
+from runbase.store.indexing.batch import Batch, stats_of
+from runbase.store.indexing.fold import summarize, warn_unplain
 from runbase.store.indexing.inserts import Inserts
-from runbase.store.indexing.runstate import exact_mean, exact_sum_add
-
-_MISSING = object()
-_SCALARS = frozenset((str, int, float, bool, type(None)))
+from runbase.store.indexing.runstate import RunState, exact_mean, exact_sum_add
+from runbase.store.indexing.tail import Seg
 
 
-@dataclass
-class Batch:
-    """History rows gathered in one pass over a run's new records."""
-
-    first_row: int
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    steps: list[int] = field(default_factory=list)
-    times: list[float] = field(default_factory=list)
-    # (index of the first row of a segment's stretch, that segment's start_time)
-    starts: list[tuple[int, float]] = field(default_factory=list)
-    # Keys whose values were not all JSON-like: such values became None.
-    unplain: set[str] = field(default_factory=set)
-    _keys: set[Any] | None = None
-
-    def bad_keys(self) -> set[Any]:
-        """Keys of the rows that cannot name a series (``records.shapes.key_problem``).
-
-        Checked here, once per distinct key, rather than per record: a pass
-        gathers the keys of all its rows anyway.
-        """
-        self._keys = keys = set().union(*self.rows)
-        return {k for k in keys if key_problem(k) is not None}
-
-    def drop_keys(self, bad: set[Any]) -> None:
-        for row in self.rows:
-            for k in bad.intersection(row):
-                del row[k]
-        if self._keys is not None:
-            self._keys -= bad
-
-    def series(self) -> dict[str, Points]:
-        """One series per key, row fields (_step, _timestamp, _runtime) included."""
-        n = len(self.rows)
-        if not n:
-            return {}
-        rows = np.arange(self.first_row, self.first_row + n, dtype=np.int64)
-        steps = np.array(self.steps, dtype=np.int64)
-        out = self._row_fields(rows, steps)
-        keys = set(self._keys) if self._keys is not None else set().union(*self.rows)
-        has_row_keys = not keys.isdisjoint(ROW_KEYS)
-        keys.difference_update(ROW_KEYS)
-        total = sum(map(len, self.rows))
-        if keys and not has_row_keys and total == len(keys) * n:
-            out.update(self._full_columns(sorted(keys), rows, steps))
-        elif len(keys) * n <= 4 * total:
-            out.update(self._dense_columns(keys, rows, steps))
-        else:
-            out.update(self._sparse_columns(keys, rows, steps))
-        return out
-
-    def _row_fields(self, rows: np.ndarray, steps: np.ndarray) -> dict[str, Points]:
-        n = len(self.rows)
-        times = np.array(self.times, dtype=np.float64)
-        start = np.empty(n, dtype=np.float64)
-        bounds = [i for i, _ in self.starts] + [n]
-        for (i, t0), j in zip(self.starts, bounds[1:], strict=True):
-            start[i:j] = t0
-        return {
-            "_step": Points("i8", rows, steps, steps),
-            "_timestamp": Points("f8", rows, steps, times),
-            "_runtime": Points("f8", rows, steps, times - start),
-        }
-
-    def _full_columns(
-        self, ordered: list[str], rows: np.ndarray, steps: np.ndarray
-    ) -> dict[str, Points]:
-        """Every row has every key (the usual training loop): transpose in C."""
-        if len(ordered) == 1:
-            key = ordered[0]
-            return {key: self._points(key, rows, steps, [d[key] for d in self.rows])}
-        got = list(map(itemgetter(*ordered), self.rows))
-        if set(map(type, chain.from_iterable(got))) == {float}:
-            flat = np.fromiter(chain.from_iterable(got), np.float64, len(got) * len(ordered))
-            table = flat.reshape(len(got), len(ordered)).T.copy()
-            return {key: Points("f8", rows, steps, table[j]) for j, key in enumerate(ordered)}
-        return {
-            key: self._points(key, rows, steps, list(col))
-            for key, col in zip(ordered, zip(*got, strict=True), strict=True)
-        }
-
-    def _dense_columns(
-        self, keys: set[str], rows: np.ndarray, steps: np.ndarray
-    ) -> dict[str, Points]:
-        """Dense enough: one pass over all rows per key is cheapest."""
-        out = {}
-        for key in keys:
-            col = [d.get(key, _MISSING) for d in self.rows]
-            if col.count(_MISSING):
-                idx = [i for i, v in enumerate(col) if v is not _MISSING]
-                col = [col[i] for i in idx]
-                sel = np.array(idx, dtype=np.int64)
-                out[key] = self._points(key, rows[sel], steps[sel], col)
-            else:
-                out[key] = self._points(key, rows, steps, col)
-        return out
-
-    def _sparse_columns(
-        self, keys: set[str], rows: np.ndarray, steps: np.ndarray
-    ) -> dict[str, Points]:
-        """Sparse: many keys, each in few rows."""
-        cols: dict[str, tuple[list[int], list[Any]]] = {}
-        for i, d in enumerate(self.rows):
-            for key, value in d.items():
-                entry = cols.get(key)
-                if entry is None:
-                    entry = cols[key] = ([], [])
-                entry[0].append(i)
-                entry[1].append(value)
-        out = {}
-        for key in keys:
-            idx, col = cols[key]
-            sel = np.array(idx, dtype=np.int64)
-            out[key] = self._points(key, rows[sel], steps[sel], col)
-        return out
-
-    def _points(self, key: str, rows: np.ndarray, steps: np.ndarray, values: list[Any]) -> Points:
-        dtype, vals = chunks.classify(values)
-        if dtype == "obj":
-            # Lists and dicts must be JSON-like all the way down (str keys, plain values),
-            # or a chart or runs page showing them could not be encoded.
-            for i, v in enumerate(vals):
-                if type(v) not in _SCALARS and not plain(v):
-                    vals[i] = None
-                    self.unplain.add(key)
-        return Points(dtype, rows, steps, vals)
-
-
-def _stats_of(p: Points) -> dict[str, Any]:
-    _, nums = chunks.numeric(p)
-    lo, hi = chunks.bounds(nums)
-    last = p.vals[-1]
-    last = last.item() if hasattr(last, "item") else last
-    first = p.vals[0]
-    first = first.item() if hasattr(first, "item") else first
-    return {
-        "count": len(p),
-        "numeric_count": len(nums),
-        "vmin": lo,
-        "vmax": hi,
-        "first": first,
-        "last": last,
-        "last_row": int(p.rows[-1]),
-    }
+def write_batch(
+    conn: sa.Connection,
+    rid: int,
+    st: RunState,
+    segs: list[Seg],
+    batch: Batch,
+    inserts: Inserts,
+    fresh: bool,
+) -> None:
+    """Write a pass's history rows and set the summary and row count they give."""
+    series = batch.series()
+    if batch.unplain:
+        warn_unplain(segs, batch.unplain)
+    mean_keys = {k for k in series if "mean" in (st.summary_spec(k) or ())}
+    stats = write_series(conn, rid, series, mean_keys, inserts, fresh)
+    summarize(st, batch, series, stats)
+    if batch.n:
+        st.rows = batch.first_row + batch.n
+        st.last_step = batch.steps[-1]
 
 
 def _load_series(conn: sa.Connection, rid: int, key: str) -> Points:
@@ -261,10 +133,10 @@ def _key_stats(
         # old value must be taken again from the whole series.
         full = _load_series(conn, rid, key)
         full = chunks.concat(full, new) if len(full) else new
-        stats = _stats_of(full)
+        stats = stats_of(full)
         acc_source: Any = full.vals
     else:
-        stats = _stats_of(new)
+        stats = stats_of(new)
         acc_source = new.vals
         if old is not None:
             stats["count"] += old.count

@@ -1,0 +1,165 @@
+"""Records read as columns (blocks, ``records/columns.py``) index exactly as records read
+one by one do: same history, same run, same chunks and key statistics, byte for byte.
+
+Two stores index the same files pass by pass, one reading blocks wherever two records
+share a layout, one never reading blocks; the records mix layouts, number encodings
+(fixints, 8- to 64-bit ints, floats, NaN), repeated steps, constants and resumes.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from recordkit import Records
+
+from runbase.records import Kind, columns
+from runbase.records.blocks import HISTORY_BLOCK
+from runbase.records.reader import read_segment
+from runbase.store import open_store
+from runbase.store import queries as q
+from runbase.store.db.schema import hist_chunks, run_keys
+
+_enc = msgspec.msgpack.Encoder()
+
+INTS = st.sampled_from(
+    [0, 1, 127, 128, 255, 256, 65535, 65536, 2**31, 2**32, 2**62, 2**63 - 1, 2**63, 2**64 - 1]
+) | st.integers(-(2**63), 2**63 - 1)
+FLOATS = st.floats() | st.sampled_from([math.nan, math.inf, -0.0, 1e300])
+NUMBERS = {"float": FLOATS, "int": INTS, "small": st.integers(-40, 140)}
+CONSTANTS = st.sampled_from(["train", None, True, [1, 2], {"a": 1}])
+STARTS = st.sampled_from([0, 5, 120, 250, 65530, 2**31 - 3, 2**63 - 40, -3])
+
+
+@st.composite
+def run_records(draw: st.DrawFn) -> tuple[list[tuple[int, dict[str, Any]]], list[int], bool]:
+    """HISTORY (step, values) records, mostly of one layout; where passes end; a resume."""
+    keys = draw(st.lists(st.sampled_from(["a", "b", "loss", "x.y"]), min_size=1, unique=True))
+    kinds = {k: draw(st.sampled_from(["float", "int", "small", "const"])) for k in keys}
+    const = {k: draw(CONSTANTS) for k in keys}
+    step = draw(STARTS)
+    out = []
+    for _ in range(draw(st.integers(1, 60))):
+        step += draw(st.sampled_from([0, 1, 1, 1, 1, 1, 1, 1, 3]))
+        values = {k: const[k] if kinds[k] == "const" else draw(NUMBERS[kinds[k]]) for k in keys}
+        change = draw(st.sampled_from([None] * 12 + ["extra", "drop", "type", "const"]))
+        if change == "extra":
+            values["extra"] = 1.5
+        elif change == "drop" and len(values) > 1:
+            values.pop(keys[0])
+        elif change == "type":
+            values[keys[0]] = draw(st.sampled_from([1, 2.5, "s", None, 2**64 - 1]))
+        elif change == "const":
+            values[keys[0]] = "other"
+        out.append((min(step, 2**63 - 1), values))
+    cuts = sorted(draw(st.lists(st.integers(0, len(out)), max_size=2)))
+    return out, cuts, draw(st.booleans())
+
+
+def snapshot(store: Any) -> bytes:
+    """Everything indexed about the run, exact (NaN, ints and floats kept apart)."""
+    run = q.get_run(store, "me", "proj", "r", exact=True)
+    history = q.history(store, "me/proj/r", exact=True)
+    with store.engine.connect() as conn:
+        chunk_rows = conn.execute(sa.select(hist_chunks).order_by("key", "seq")).all()
+        key_rows = conn.execute(sa.select(run_keys).order_by("key")).all()
+    return _enc.encode(
+        [
+            msgspec.structs.asdict(run) if run else None,
+            history,
+            [tuple(r) for r in chunk_rows],
+            [tuple(r) for r in key_rows],
+        ]
+    )
+
+
+@pytest.mark.timeout(900)
+def test_blocks_index_exactly_as_single_records(tmp_path: Path, monkeypatch):
+    case = iter(range(10**6))
+    made = []
+    read_block = columns.read_block
+
+    def counted(*args: Any) -> Any:
+        frame, looked = read_block(*args)
+        made.append(frame is not None)
+        return frame, looked
+
+    monkeypatch.setattr(columns, "read_block", counted)
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(run=run_records())
+    def check(run: tuple[list[tuple[int, dict[str, Any]]], list[int], bool]) -> None:
+        records_list, cuts, resume = run
+        root = tmp_path / f"c{next(case)}"
+        root.mkdir()
+        records = Records(root)
+        blocks = open_store(root / "blocks.db", root=root)
+        single = open_store(root / "single.db", root=root)
+        seg = records.start("r", live=True)
+        done = 0
+        for cut in [*cuts, len(records_list)]:
+            for step, values in records_list[done:cut]:
+                seg.log(step, values)
+            done = max(done, cut)
+            if resume and done == len(records_list):
+                seg.add(Kind.EXIT, {"exit_code": 0})
+                seg.close()
+                seg = records.start("r", live=True)
+                seg.log(10**6, {"a": 1.0})
+            monkeypatch.setattr(columns, "MIN_ROWS", 2)
+            blocks.sync()
+            monkeypatch.setattr(columns, "MIN_ROWS", 10**9)
+            single.sync()
+            assert snapshot(blocks) == snapshot(single)
+        seg.close()
+        blocks.close()
+        single.close()
+
+    check()
+    assert made.count(True) >= 50 and made.count(False) >= 20  # both paths were taken
+
+
+def test_a_stretch_of_one_layout_is_read_as_one_block(tmp_path: Path):
+    seg = Records(tmp_path).start("r")
+    for step in range(100):
+        seg.log(step, {"loss": 1.0 / (step + 1), "epoch": step // 10, "phase": "train"})
+    seg.close()
+    frames = read_segment(seg.path, blocks=True).frames
+    assert [f.kind for f in frames] == [Kind.START, HISTORY_BLOCK]
+    block = frames[1].payload
+    assert block.row(99) == {"loss": 0.01, "epoch": 9, "phase": "train"}
+    assert block.steps.tolist() == list(range(100))
+    # Without blocks the same file gives one frame per record.
+    assert len(read_segment(seg.path).frames) == 101
+
+
+def test_a_damaged_record_ends_a_block_and_is_skipped(tmp_path: Path):
+    seg = Records(tmp_path).start("r")
+    for step in range(100):
+        seg.log(step, {"loss": float(step)})
+    seg.close()
+    data = bytearray(seg.path.read_bytes())
+    whole = read_segment(seg.path).frames
+    data[whole[50].end - 3] ^= 0xFF  # a value byte of record 49: its checksum fails
+    seg.path.write_bytes(bytes(data))
+    read = read_segment(seg.path, blocks=True, final=True)
+    steps = []
+    for f in read.frames:
+        if f.kind == HISTORY_BLOCK:
+            steps += f.payload.steps.tolist()
+        elif f.kind == Kind.HISTORY:
+            steps.append(f.payload[0])
+    assert steps == [s for s in range(100) if s != 49]
+    assert [p.reason for p in read.problems] == ["checksum mismatch"]
