@@ -9,6 +9,7 @@ share a layout, one never reading blocks; the records mix layouts, number encodi
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from runbase.records.blocks import HISTORY_BLOCK
 from runbase.records.reader import read_segment
 from runbase.store import open_store
 from runbase.store import queries as q
-from runbase.store.db.schema import hist_chunks, run_keys
+from runbase.store.db.schema import hist_chunks, run_keys, runs
+from runbase.store.indexing import inserts
 
 _enc = msgspec.msgpack.Encoder()
 
@@ -62,26 +64,41 @@ def run_records(draw: st.DrawFn) -> tuple[list[tuple[int, dict[str, Any]]], list
     return out, cuts, draw(st.booleans())
 
 
-def snapshot(store: Any) -> bytes:
-    """Everything indexed about the run, exact (NaN, ints and floats kept apart)."""
-    run = q.get_run(store, "me", "proj", "r", exact=True)
-    history = q.history(store, "me/proj/r", exact=True)
+def answers(store: Any, run_id: str) -> bytes:
+    """What the Api reads about a run, exact (NaN, ints and floats kept apart)."""
+    run = q.get_run(store, "me", "proj", run_id, exact=True)
+    history = q.history(store, f"me/proj/{run_id}", exact=True)
+    return _enc.encode([msgspec.structs.asdict(run) if run else None, history])
+
+
+def stored_rows(store: Any, run_id: str) -> bytes:
+    """The run's history chunks and key statistics as stored (its rid left out)."""
     with store.engine.connect() as conn:
-        chunk_rows = conn.execute(sa.select(hist_chunks).order_by("key", "seq")).all()
-        key_rows = conn.execute(sa.select(run_keys).order_by("key")).all()
-    return _enc.encode(
-        [
-            msgspec.structs.asdict(run) if run else None,
-            history,
-            [tuple(r) for r in chunk_rows],
-            [tuple(r) for r in key_rows],
-        ]
-    )
+        rid = conn.execute(sa.select(runs.c.rid).where(runs.c.run_id == run_id)).scalar()
+        out = []
+        for table, order in ((hist_chunks, ("key", "seq")), (run_keys, ("key",))):
+            got = conn.execute(sa.select(table).where(table.c.rid == rid).order_by(*order))
+            out.append([r[1:] for r in got])
+    return _enc.encode(out)
 
 
-@pytest.mark.timeout(900)
-def test_blocks_index_exactly_as_single_records(tmp_path: Path, monkeypatch):
-    case = iter(range(10**6))
+@pytest.fixture
+def pg_or_none(request: pytest.FixtureRequest) -> Any:
+    if not os.environ.get("RUNBASE_TEST_POSTGRES_URL"):
+        yield None
+        return
+    yield request.getfixturevalue("pg_url")
+
+
+@pytest.mark.timeout(1200)
+def test_blocks_index_exactly_as_single_records(tmp_path: Path, monkeypatch, pg_or_none):
+    """Same files, three stores: blocks on SQLite (raw rows compared with records read one
+    by one), and blocks written to PostgreSQL by COPY (the answers compared)."""
+    records = Records(tmp_path)
+    blocks = open_store(tmp_path / "blocks.db", root=tmp_path)
+    single = open_store(tmp_path / "single.db", root=tmp_path)
+    postgres = open_store(pg_or_none, root=tmp_path) if pg_or_none else None
+    ids = iter(range(10**6))
     made = []
     read_block = columns.read_block
 
@@ -91,6 +108,11 @@ def test_blocks_index_exactly_as_single_records(tmp_path: Path, monkeypatch):
         return frame, looked
 
     monkeypatch.setattr(columns, "read_block", counted)
+    monkeypatch.setattr(inserts, "COPY_FROM", 1)
+
+    def sync(store: Any, min_rows: int) -> None:
+        monkeypatch.setattr(columns, "MIN_ROWS", min_rows)
+        store.sync()
 
     @settings(
         max_examples=60,
@@ -102,12 +124,8 @@ def test_blocks_index_exactly_as_single_records(tmp_path: Path, monkeypatch):
     @given(run=run_records())
     def check(run: tuple[list[tuple[int, dict[str, Any]]], list[int], bool]) -> None:
         records_list, cuts, resume = run
-        root = tmp_path / f"c{next(case)}"
-        root.mkdir()
-        records = Records(root)
-        blocks = open_store(root / "blocks.db", root=root)
-        single = open_store(root / "single.db", root=root)
-        seg = records.start("r", live=True)
+        run_id = f"r{next(ids)}"
+        seg = records.start(run_id, live=True)
         done = 0
         for cut in [*cuts, len(records_list)]:
             for step, values in records_list[done:cut]:
@@ -116,18 +134,23 @@ def test_blocks_index_exactly_as_single_records(tmp_path: Path, monkeypatch):
             if resume and done == len(records_list):
                 seg.add(Kind.EXIT, {"exit_code": 0})
                 seg.close()
-                seg = records.start("r", live=True)
+                seg = records.start(run_id, live=True)
                 seg.log(10**6, {"a": 1.0})
-            monkeypatch.setattr(columns, "MIN_ROWS", 2)
-            blocks.sync()
-            monkeypatch.setattr(columns, "MIN_ROWS", 10**9)
-            single.sync()
-            assert snapshot(blocks) == snapshot(single)
+            sync(blocks, 2)
+            sync(single, 10**9)
+            assert stored_rows(blocks, run_id) == stored_rows(single, run_id)
+            assert answers(blocks, run_id) == answers(single, run_id)
+            if postgres is not None:
+                sync(postgres, 2)
+                assert answers(postgres, run_id) == answers(single, run_id)
         seg.close()
-        blocks.close()
-        single.close()
 
-    check()
+    try:
+        check()
+    finally:
+        for store in (blocks, single, postgres):
+            if store is not None:
+                store.close()
     assert made.count(True) >= 50 and made.count(False) >= 20  # both paths were taken
 
 

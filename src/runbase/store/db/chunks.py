@@ -130,6 +130,57 @@ def encode(p: Points) -> dict[str, Any]:
     }
 
 
+def encode_all(p: Points) -> list[dict[str, Any]]:
+    """``encode`` of each of ``split(p, CAPACITY)``, computed for all chunks at once."""
+    if p.dtype == "obj" or not len(p):
+        return [encode(part) for part in split(p, CAPACITY)]
+    n = len(p)
+    starts = np.arange(0, n, CAPACITY)
+    lasts = np.minimum(starts + CAPACITY, n) - 1
+    rows, steps = p.rows, p.steps
+    sizes = (lasts - starts + 1).tolist()
+    row_first, row_last = rows[starts].tolist(), rows[lasts].tolist()
+    step_min = np.minimum.reduceat(steps, starts).tolist()
+    step_max = np.maximum.reduceat(steps, starts).tolist()
+    # Steps one apart within a chunk: every difference is +1 (as int64, so compared
+    # below with the exact span too: a wrapped difference cannot pass both).
+    ones = np.concatenate([[0], np.cumsum(np.diff(steps) == 1)])
+    all_ones = ((ones[lasts] - ones[starts]) == lasts - starts).tolist()
+    step_first, step_last = steps[starts].tolist(), steps[lasts].tolist()
+    vals = p.vals
+    if p.dtype == "f8":
+        lo, hi = np.fmin.reduceat(vals, starts), np.fmax.reduceat(vals, starts)
+        vmin = [None if v != v else v for v in lo.tolist()]  # all NaN: no bounds
+        vmax = [None if v != v else v for v in hi.tolist()]
+        packed = np.ascontiguousarray(vals, dtype=_F8)
+    else:
+        vmin = np.minimum.reduceat(vals, starts).astype(_F8).tolist()
+        vmax = np.maximum.reduceat(vals, starts).astype(_F8).tolist()
+        packed = np.ascontiguousarray(vals, dtype=_I8)
+    out = []
+    for i, (a, size) in enumerate(zip(starts.tolist(), sizes, strict=True)):
+        b = a + size
+        dense = row_last[i] - row_first[i] == size - 1
+        out.append(
+            {
+                "n": size,
+                "row_first": row_first[i],
+                "row_last": row_last[i],
+                "step_min": step_min[i],
+                "step_max": step_max[i],
+                "vmin": vmin[i],
+                "vmax": vmax[i],
+                "dtype": p.dtype,
+                "rows": None if dense else rows[a:b].astype(_I8).tobytes(),
+                "steps": b""
+                if all_ones[i] and step_last[i] - step_first[i] == size - 1
+                else steps[a:b].astype(_I8).tobytes(),
+                "vals": packed[a:b].tobytes(),
+            }
+        )
+    return out
+
+
 def decode(row: Any) -> Points:
     """Points of one chunk row (anything with the chunk columns as attributes)."""
     if row.rows is None:

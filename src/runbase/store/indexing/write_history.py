@@ -92,9 +92,10 @@ def write_series(
             drop.append((key, seq))
         elif old is not None:
             seq = old.chunks
-        parts = chunks.split(merged, chunks.CAPACITY)
+        parts = chunks.encode_all(merged)
         for i, part in enumerate(parts):
-            chunk_rows.append({"rid": rid, "key": key, "seq": seq + i, **chunks.encode(part)})
+            part.update(rid=rid, key=key, seq=seq + i)
+        chunk_rows += parts
         stats, sum_parts = _key_stats(conn, rid, key, new, old, replaced, key in mean_keys)
         stat_rows.append(_stat_row(rid, key, stats, sum_parts, seq + len(parts)))
         out[key] = stats
