@@ -45,6 +45,8 @@ MIN_ROWS = 32
 # Rows checked in the first window of an attempt (each next window is 4x larger):
 # an attempt that fails early costs little.
 _FIRST_WINDOW = 32
+# Frames compared at once are at most this many bytes (the comparison's temporary).
+_WINDOW_BYTES = 8 << 20
 
 # Slot families: (type byte or None for fixints, width in bytes, big-endian dtype of the data).
 _INT_FAMILIES: dict[int, tuple[int, str]] = {
@@ -143,12 +145,13 @@ def read_block(
     if tpl is None:
         return None, 1
     grid = _Grid(buf, pos, HEADER_SIZE + n, (len(buf) - pos) // (HEADER_SIZE + n))
-    fixed = _fixed_runs(tpl)
+    layout = _layout(tpl)
     good = 1
     window = _FIRST_WINDOW
+    most = max(_FIRST_WINDOW, _WINDOW_BYTES // grid.stride)
     while good < grid.rows:
         hi = min(grid.rows, good + window)
-        ok = _rows_ok(grid, good, hi, tpl, fixed)
+        ok = _rows_ok(grid, good, hi, tpl, layout)
         bad = np.flatnonzero(~ok)
         end = good + (int(bad[0]) if len(bad) else hi - good)
         end = good + _crcs_ok(grid, good, end)
@@ -156,7 +159,7 @@ def read_block(
             good = end
             break
         good = hi
-        window *= 4
+        window = min(window * 4, most)
     if good < MIN_ROWS:
         return None, good
     return _block(grid, good, tpl, base + pos), good
@@ -182,40 +185,38 @@ class _Grid:
         )
 
 
-def _fixed_runs(tpl: _Template) -> list[tuple[int, bytes]]:
-    """The stretches of a frame (header included) that must equal the template's."""
+def _layout(tpl: _Template) -> tuple[U8Array, npt.NDArray[np.bool_]]:
+    """A frame of the template (header included; its checksum bytes are zero) and the
+    bytes in which frames may differ from it (the checksum, the numbers)."""
     n = len(tpl.body)
-    varying = bytearray(HEADER_SIZE + n)
-    varying[4:HEADER_SIZE] = b"\1" * 4  # the checksum, verified on its own
+    varying = np.zeros(HEADER_SIZE + n, dtype=bool)
+    varying[4:HEADER_SIZE] = True  # the checksum, verified on its own
     for slot in (tpl.time, tpl.step, *tpl.slots):
         if slot is None:
             continue
         first = HEADER_SIZE + slot.at
         # A fixint is its own type byte; other families keep theirs fixed.
-        lo = first + (0 if slot.family in ("posfix", "negfix") else 1)
-        varying[lo : first + slot.width] = b"\1" * (first + slot.width - lo)
-    row = n.to_bytes(4, "little") + b"\0" * 4 + tpl.body
-    runs: list[tuple[int, bytes]] = []
-    at = 0
-    while at < len(row):
-        if varying[at]:
-            at += 1
-            continue
-        end = varying.find(1, at)
-        end = len(row) if end < 0 else end
-        runs.append((at, row[at:end]))
-        at = end
-    return runs
+        varying[first + (0 if slot.family in ("posfix", "negfix") else 1) : first + slot.width] = (
+            True
+        )
+    row = np.frombuffer(n.to_bytes(4, "little") + b"\0" * 4 + tpl.body, np.uint8)
+    return row, varying
 
 
 def _rows_ok(
-    grid: _Grid, lo: int, hi: int, tpl: _Template, fixed: list[tuple[int, bytes]]
+    grid: _Grid, lo: int, hi: int, tpl: _Template, layout: tuple[U8Array, npt.NDArray[np.bool_]]
 ) -> npt.NDArray[np.bool_]:
     """Which frames from ``lo`` to ``hi`` have the template's layout (checksums aside)."""
-    ok = np.ones(hi - lo, dtype=bool)
-    for at, expect in fixed:
-        # Fixed-width byte strings: compared whole (equal widths, so exactly).
-        ok &= grid.column(at, f"S{len(expect)}", lo, hi) == expect
+    row, varying = layout
+    frames = np.ndarray(
+        shape=(hi - lo, grid.stride),
+        dtype=np.uint8,
+        buffer=grid.buf,
+        offset=grid.pos + lo * grid.stride,
+    )
+    same = frames == row
+    same |= varying
+    ok: npt.NDArray[np.bool_] = same.all(axis=1)
     for slot in (tpl.step, *tpl.slots):
         if slot is None:
             continue
