@@ -20,6 +20,7 @@ from runbase.store import queries
 
 if TYPE_CHECKING:
     from runbase.store import Store
+    from runbase.store.fromfiles import FileRun
     from runbase.store.queries import (
         FullRunRow,
         HistoryRow,
@@ -87,14 +88,22 @@ class Backend(Protocol):
 
 class LocalBackend:
     """The local store at ``root`` (``url``: another database; default
-    ``<root>/store.db``), opened at the first read so that a store that cannot
-    be opened raises ``StoreError`` there."""
+    ``<root>/store.db``), opened at the first read that needs it so that a store
+    that cannot be opened raises ``StoreError`` there.
+
+    Until then, one run (``run``, ``history``) is read straight from its record
+    files when they are small (``runbase.store.fromfiles``): the same answer,
+    without importing the database layer, creating the store or indexing. The
+    first read after a script logged a run costs its files, not the store's setup.
+    """
 
     def __init__(self, root: Path, url: str | None = None) -> None:
         self.root = root
         self.url = url
         self._store_obj: Store | None = None
         self._lock = threading.Lock()
+        # The last run read from its files, while none of them can change (see _from_files).
+        self._file_run: tuple[RunKey, tuple[Any, ...], FileRun] | None = None
 
     def _store(self) -> Store:
         with self._lock:
@@ -109,6 +118,23 @@ class LocalBackend:
         store = self._store()
         store.sync()
         return store
+
+    def _from_files(self, run: RunKey) -> FileRun | None:
+        """The run read from its record files, while this process has not opened the
+        store (after that, the store answers: its setup is paid, and it is current)."""
+        if self._store_obj is not None:
+            return None
+        from runbase.store import fromfiles
+
+        cached = self._file_run
+        if cached is not None and cached[0] == run:
+            if fromfiles.unchanged(cached[1], self.root, run):
+                return cached[2]
+        found = fromfiles.read_run(self.root, *run)
+        self._file_run = None
+        if found is not None and found.signature is not None:
+            self._file_run = (run, found.signature, found)
+        return found
 
     @property
     def where(self) -> str:
@@ -138,6 +164,9 @@ class LocalBackend:
         )  # fmt: skip
 
     def run(self, entity: str, project: str, run_id: str) -> FullRunRow | None:
+        found = self._from_files((entity, project, run_id))
+        if found is not None:
+            return found.run
         return queries.get_run(self._fresh(), entity, project, run_id, exact=True)
 
     def metric_stats(
@@ -146,6 +175,9 @@ class LocalBackend:
         return queries.metric_stats(self._fresh(), entity, project, run_ids, exact=True)
 
     def history(self, run: RunKey, keys: list[str] | None, samples: int | None) -> list[HistoryRow]:
+        found = self._from_files(run)
+        if found is not None:
+            return found.history(keys, samples)
         return queries.history(self._fresh(), run, keys=keys, samples=samples, exact=True)
 
     def system_series(self, run: RunKey) -> SystemSeries:
@@ -160,10 +192,11 @@ class LocalBackend:
     def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> FullRunRow:
         from runbase.store import edits
 
-        # The edit syncs the store itself, so the answer shows it.
-        return edits.update_run(self._store(), entity, project, run_id, exact=True, **changes)
+        # Indexed first: the run may have been read from its files so far. The edit
+        # syncs the store again itself, so the answer shows it.
+        return edits.update_run(self._fresh(), entity, project, run_id, exact=True, **changes)
 
     def delete_runs(self, entity: str, project: str, run_ids: list[str]) -> int:
         from runbase.store import edits
 
-        return edits.delete_runs(self._store(), entity, project, run_ids)
+        return edits.delete_runs(self._fresh(), entity, project, run_ids)

@@ -6,7 +6,9 @@ In memory only; ``write_run.py`` and ``write_history.py`` write the result.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from runbase.records import Frame, Kind
 from runbase.records.blocks import HISTORY_BLOCK, HistoryBlock
@@ -18,15 +20,29 @@ from runbase.store.indexing.runstate import RunState, aggregate
 if TYPE_CHECKING:
     # Only a segment with new records makes a Batch (and loads NumPy).
     from runbase.store.indexing.batch import Batch
-    from runbase.store.indexing.tail import Seg
 
 log = logging.getLogger("runbase.store")
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
+class SegmentView(Protocol):
+    """A segment as the fold sees it: the indexer's ``tail.Seg`` (its stored row and the
+    frames of this pass), or ``runbase.store.fromfiles.FileSegment`` (a whole file)."""
+
+    name: str
+    path: Path
+    frames: list[Frame]
+    start_time: float | None
+    exit_code: int | None
+    host: str | None
+    pid: int | None
+    pid_start: int | None
+    last_time: float | None
+
+
 def fold_segment(
     st: RunState,
-    seg: Seg,
+    seg: SegmentView,
     batch: Batch,
     other: list[Frame],
     seg_changes: dict[str, dict[str, Any]],
@@ -68,7 +84,7 @@ def fold_segment(
         st.open_row = (batch.first_row + batch.n - 1, rows.step, seg.name)
 
 
-def _fold_start(st: RunState, seg: Seg, f: Frame, changes: dict[str, Any]) -> float:
+def _fold_start(st: RunState, seg: SegmentView, f: Frame, changes: dict[str, Any]) -> float:
     """A START: the run's fields, and the segment's writer; returns the start time."""
     p = f.payload if isinstance(f.payload, dict) else {}
     st.apply_start(p, f.time)
@@ -90,13 +106,15 @@ def _exit_code(payload: Any) -> int:
     return code if isinstance(code, int) else 1
 
 
-def check_history(segs: list[Seg], batch: Batch) -> int:
-    """Drop history keys that cannot name a series, warning at each record that has one.
+def check_history(segs: Sequence[SegmentView], batch: Batch, warn: bool = True) -> int:
+    """Drop history keys that cannot name a series, warning at each record that has one
+    (unless not ``warn``: reading a run without indexing it).
 
     Returns the number of records warned about.
     """
     bad = batch.bad_keys()
-    if not bad:
+    if not bad or not warn:
+        batch.drop_keys(bad)
         return 0
     # Before dropping: the first record of each row shares its dict with the row.
     warned = 0
@@ -117,7 +135,7 @@ def check_history(segs: list[Seg], batch: Batch) -> int:
     return warned
 
 
-def warn_unplain(segs: list[Seg], keys: set[str]) -> None:
+def warn_unplain(segs: Sequence[SegmentView], keys: set[str]) -> None:
     """Name the records whose values under ``keys`` were not JSON-like (stored as None)."""
     for seg in segs:
         for f in seg.frames:

@@ -1,0 +1,292 @@
+"""One run read straight from its record files, folded in memory by the indexer's fold.
+
+``runbase.Api`` answers ``run()`` and ``history()`` this way while its process has
+not opened the store, when the run's files are small (``MAX_BYTES``). The first
+read after a script logged a run then costs reading that run's files (msgspec and
+NumPy), not importing SQLAlchemy, creating or migrating the store and indexing
+(which the first query that needs the store still does, for every run at once).
+
+The answer is the index's: the records go through the same fold
+(``indexing/fold.py``, ``indexing/batch.py``), the same summary and statistics,
+and the values through the same msgpack round trip as the store's columns;
+``tests/api/test_api_first_read.py`` compares the two. Nothing here imports
+SQLAlchemy or writes anything.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from runbase.records import Frame, Kind, read_segment
+from runbase.records.layout import edits_path, id_problem, name_problem, segments_dir
+from runbase.records.process import host_name, writer_alive
+from runbase.records.shapes import ROW_KEYS, check_frames, segment_name_problem
+from runbase.store.db.chunks import Points
+from runbase.store.db.values import pack, unpack
+from runbase.store.indexing.batch import Batch, stats_of
+from runbase.store.indexing.fold import (
+    apply_other_info,
+    check_history,
+    fold_edit,
+    fold_segment,
+    summarize,
+)
+from runbase.store.indexing.runstate import RunState, exact_mean, exact_sum_add
+from runbase.store.queries.results import FullRunRow, HistoryRow
+
+# A run whose record files hold more bytes than this is read through the store.
+MAX_BYTES = 64 << 20
+
+
+@dataclass
+class FileSegment:
+    """One segment file of the run, as the fold sees a segment (``fold.SegmentView``)."""
+
+    name: str
+    path: Path
+    frames: list[Frame]
+    start_time: float | None = None
+    exit_code: int | None = None
+    host: str | None = None
+    pid: int | None = None
+    pid_start: int | None = None
+    last_time: float | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+    # Read to its end, no byte past the last frame: with an EXIT, nothing can follow.
+    trimmed: bool = False
+
+
+@dataclass
+class FileRun:
+    """A run folded from its files: the run as ``get_run`` gives it, and its history.
+
+    ``signature``: the files' names, sizes and times when none of them can change in
+    place any more (every segment ended with EXIT and was trimmed; the edits file only
+    grows), else None. While ``unchanged`` says so, this answer stays the files' answer.
+    """
+
+    run: FullRunRow
+    series: dict[str, Points]
+    signature: tuple[Any, ...] | None = None
+
+    def history(
+        self, keys: list[str] | None = None, samples: int | None = None
+    ) -> list[HistoryRow]:
+        """As ``queries.history(..., exact=True)`` answers from the store."""
+        return history_rows(self.series, self.run.history_rows, keys, samples)
+
+
+def segment_files(root: Path, entity: str, project: str, run_id: str) -> list[Path] | None:
+    """The run's segment files (regular files with usable names, in order), or None
+    when the run cannot be read from its files (a bad name, no folder, too big)."""
+    if id_problem(run_id) or name_problem("entity", entity) or name_problem("project", project):
+        return None
+    try:
+        entries = list(os.scandir(segments_dir(root, entity, project, run_id)))
+    except OSError:
+        return None
+    files, size = [], 0
+    for e in entries:
+        if not e.name.endswith(".rbr") or segment_name_problem(e.name) is not None:
+            continue
+        try:
+            st = e.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            files.append(Path(e.path))
+            size += st.st_size
+    if not files or size > MAX_BYTES:
+        return None
+    return sorted(files, key=lambda p: p.name)
+
+
+def read_run(root: Path, entity: str, project: str, run_id: str) -> FileRun | None:
+    """The run folded from its record files; None when it is not there to read (no
+    files, too big, no START yet, deleted): the store then answers."""
+    files = segment_files(root, entity, project, run_id)
+    if files is None:
+        return None
+    host = host_name()
+    segs = [_read(path, host) for path in files]
+    st = RunState()
+    batch = Batch(first_row=0)
+    other: list[Frame] = []
+    for seg in segs:
+        if seg.frames:
+            fold_segment(st, seg, batch, other, {seg.name: seg.changes})
+    check_history(segs, batch, warn=False)
+    edits = edits_path(root, entity, project, run_id)
+    if edits.is_file():
+        for f in check_frames(read_segment(edits, final=False).frames)[0]:
+            fold_edit(st, f)
+    if st.deleted or st.created_at is None:
+        return None
+    apply_other_info(st, other)
+    series = batch.series()
+    _summarize(st, batch, series)
+    state, exit_code = _state(segs, host)
+    row = _run_row(st, entity, project, run_id, state, exit_code)
+    closed = all(seg.trimmed and seg.exit_code is not None for seg in segs)
+    return FileRun(row, series, _signature(files, edits) if closed else None)
+
+
+def _signature(files: list[Path], edits: Path) -> tuple[Any, ...] | None:
+    out = []
+    for path in [*files, edits]:
+        try:
+            st = path.stat()
+        except OSError:
+            st = None
+        out.append((path.name, st and st.st_size, st and st.st_mtime_ns))
+    return tuple(out)
+
+
+def unchanged(signature: tuple[Any, ...], root: Path, run: tuple[str, str, str]) -> bool:
+    """True when a run's files are still those ``signature`` describes."""
+    files = segment_files(root, *run)
+    return files is not None and _signature(files, edits_path(root, *run)) == signature
+
+
+def _read(path: Path, host: str) -> FileSegment:
+    """A segment's records, its torn tail skipped once its writer is known to be gone."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = -1
+    read = read_segment(path, final=False, blocks=True)
+    frames = check_frames(read.frames)[0]
+    start = next((f.payload for f in frames if f.kind == Kind.START), None)
+    if start is None:
+        final = False  # no START: the run is not visible yet, whatever follows
+    else:
+        final = start.get("host") == host and not writer_alive(
+            host, start.get("pid"), start.get("pid_start"), None, host
+        )
+    if final and read.pending:
+        rest = read_segment(path, read.next_offset, final=True, blocks=True)
+        frames += check_frames(rest.frames)[0]
+    trimmed = not read.pending and read.next_offset == size
+    return FileSegment(path.name, path, frames, trimmed=trimmed)
+
+
+def _summarize(st: RunState, batch: Batch, series: dict[str, Points]) -> None:
+    """The summary and row count the history gives (as ``write_history.write_batch``)."""
+    stats: dict[str, dict[str, Any]] = {}
+    for key, points in series.items():
+        stats[key] = stats_of(points)
+        if "mean" in (st.summary_spec(key) or ()):
+            acc: dict[str, int] = {}
+            values = points.vals
+            exact_sum_add(acc, values.tolist() if isinstance(values, np.ndarray) else values)
+            stats[key]["mean"] = exact_mean(acc)
+    summarize(st, batch, series, stats)
+    if batch.n:
+        st.rows = batch.n
+        st.last_step = batch.steps[-1]
+
+
+def _state(segs: list[FileSegment], host: str) -> tuple[str, int | None]:
+    """(state, exit code) from the latest segment that has a START (as the indexer's
+    ``write_run.derive_state`` reads them from its ``segments`` rows)."""
+    started = [s for s in segs if s.changes.get("start_time") is not None]
+    if not started:
+        return "running", None
+    seg = started[-1]
+    if seg.exit_code is not None:
+        return ("finished" if seg.exit_code == 0 else "failed"), seg.exit_code
+    alive = writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host)
+    return ("running" if alive else "crashed"), None
+
+
+def _run_row(
+    st: RunState, entity: str, project: str, run_id: str, state: str, exit_code: int | None
+) -> FullRunRow:
+    """The run as the store's row gives it back (values through the same msgpack round trip)."""
+    info = st.info.values
+    created, beat = st.created_at, st.heartbeat_at
+    return FullRunRow(
+        id=run_id,
+        entity=entity,
+        project=project,
+        name=info.get("name"),
+        state=state,
+        notes=info.get("notes"),
+        tags=unpack(pack(list(info.get("tags") or []))),
+        group=info.get("group"),
+        job_type=info.get("job_type"),
+        user=st.user,
+        host=st.host,
+        created_at=created,
+        heartbeat_at=beat,
+        runtime=(beat - created) if beat is not None and created is not None else None,
+        exit_code=exit_code,
+        history_rows=st.rows,
+        last_step=st.last_step,
+        config=unpack(pack(st.config.values)),
+        summary=unpack(pack(st.summary.values)),
+        metadata=unpack(pack(st.metadata)),
+        metrics=unpack(pack(list(st.metrics.values()))),
+    )
+
+
+def history_rows(
+    series: dict[str, Points], nrows: int, keys: list[str] | None, samples: int | None
+) -> list[HistoryRow]:
+    """Rows in order from a run's series: ``_step``, ``_timestamp``, ``_runtime`` and the
+    logged keys; with ``keys`` only rows holding all of them (with ``_step`` and those
+    keys); with ``samples`` at most that many, evenly spaced, first and last included."""
+    if isinstance(keys, str):
+        keys = [keys]
+    if keys is not None:
+        wanted = set(keys) | {"_step"}
+        series = {k: p for k, p in series.items() if k in wanted}
+    if nrows == 0:
+        return []
+    sel = np.arange(nrows)
+    for key in keys or ():
+        p = series.get(key)
+        sel = np.intersect1d(sel, p.rows if p is not None else [], assume_unique=True)
+    if samples is not None and samples >= 0 and len(sel) > samples:
+        pick = np.unique(np.linspace(0, len(sel) - 1, samples).round().astype(np.int64))
+        sel = sel[pick] if samples else sel[:0]
+    ordered = [k for k in ROW_KEYS if k in series] + sorted(k for k in series if k not in ROW_KEYS)
+    columns = [_values(series[k], sel, nrows) for k in ordered]
+    if all(c is not None for c in columns):
+        # Every key in every row (the usual run): the rows are the columns zipped.
+        return [dict(zip(ordered, vals, strict=True)) for vals in zip(*columns, strict=True)]
+    pos = np.full(nrows, -1, dtype=np.int64)
+    pos[sel] = np.arange(len(sel))
+    out: list[HistoryRow] = [{} for _ in range(len(sel))]
+    for key in ordered:
+        p = series[key]
+        at = pos[p.rows]
+        keep = at >= 0
+        vals = p.vals[keep].tolist() if p.dtype != "obj" else _kept(p.vals, keep)
+        for i, v in zip(at[keep].tolist(), vals, strict=True):
+            out[i][key] = v
+    return out
+
+
+def _values(p: Points, sel: np.ndarray, nrows: int) -> list[Any] | None:
+    """The values of ``p`` at the rows ``sel`` when it has one at each of them, else None."""
+    if len(p) == nrows:  # a point in every row: rows 0..nrows-1
+        picked = p.vals if len(sel) == nrows else _pick(p.vals, sel)
+        return picked.tolist() if isinstance(picked, np.ndarray) else list(picked)
+    return None
+
+
+def _pick(values: Any, sel: np.ndarray) -> Any:
+    if isinstance(values, np.ndarray):
+        return values[sel]
+    return [values[i] for i in sel.tolist()]
+
+
+def _kept(values: list[Any], keep: np.ndarray) -> list[Any]:
+    return [v for v, k in zip(values, keep.tolist(), strict=True) if k]
