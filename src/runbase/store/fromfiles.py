@@ -252,7 +252,8 @@ def history_rows(
     sel = np.arange(nrows)
     for key in keys or ():
         p = series.get(key)
-        sel = np.intersect1d(sel, p.rows if p is not None else [], assume_unique=True)
+        rows = p.rows if p is not None else np.empty(0, dtype=np.int64)
+        sel = np.intersect1d(sel, rows, assume_unique=True)
     if samples is not None and samples >= 0 and len(sel) > samples:
         pick = np.unique(np.linspace(0, len(sel) - 1, samples).round().astype(np.int64))
         sel = sel[pick] if samples else sel[:0]
