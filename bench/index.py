@@ -3,7 +3,9 @@
     .venv/bin/python bench/index.py [--runs 10000] [--points 1000000] [--postgres URL]
 
 1. Indexing: one segment of 100k HISTORY records of 10 floats, into SQLite
-   (target >= 1,000,000 points/s).
+   (target >= 5,000,000 points/s; PostgreSQL within 2x of SQLite). The indexer
+   loads NumPy with the first records it indexes: that one-time import is done
+   before the clock starts.
 2. Runs table: 10,000 runs with 20 config and 10 summary keys each; one page
    sorted by a summary column and filtered by a config value (target <= 150 ms).
 3. Chart: one series of 1,000,000 points cut into 1,000 buckets, and a zoom
@@ -82,7 +84,9 @@ def timed(fn, repeat: int = 7) -> float:
     return statistics.median(samples)
 
 
-def bench_indexing(tmp: Path, url: str | None) -> float:
+def bench_indexing(tmp: Path, url: str | None, quiet: bool = False) -> float:
+    import runbase.store.indexing.write_history  # noqa: F401 - loaded lazily by the indexer
+
     root = tmp / "index"
     rng = random.Random(1)
     keys = [f"metric_{i}" for i in range(10)]
@@ -97,10 +101,13 @@ def bench_indexing(tmp: Path, url: str | None) -> float:
     report = store.sync()
     points = 100_000 * 10
     rate = points / report.seconds
-    print(
-        f"indexing: {points:,} points in {report.seconds:.3f} s = {rate:,.0f} points/s "
-        f"(target >= 1,000,000)"
-    )
+    store.close()
+    if not quiet:
+        target = "within 2x of SQLite" if url else ">= 5,000,000"
+        print(
+            f"indexing: {points:,} points in {report.seconds:.3f} s = {rate:,.0f} points/s "
+            f"(target {target})"
+        )
     return rate
 
 

@@ -2,8 +2,10 @@
 
 Opening a store that is already current is the common case (every ``Api()``,
 every ``runbase ui``), so it is decided by one query of ``alembic_version``
-against ``HEAD``; Alembic (a tenth of a second to import) loads only when a
-store has to be created, migrated or judged.
+against ``HEAD``. A new, empty database gets ``schema.py``'s tables directly and
+is stamped ``HEAD`` (the migrations build exactly that schema: a test compares
+the two). Alembic (a tenth of a second to import) loads only when a store has to
+be migrated or judged.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sqlalchemy as sa
 
 from runbase.errors import StoreError
 from runbase.store.db.access import Blocked
+from runbase.store.db.schema import metadata
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -101,17 +104,45 @@ def require_current(engine: sa.Engine, where: str, blocked: Blocked) -> None:
         )
 
 
-def migrate(engine: sa.Engine, where: str = "the store") -> None:
-    """Apply every migration the database lacks. Callers hold the index lock."""
-    if _is_current(engine) or _known_revision(engine, where) == head_revision():
+def migrate(engine: sa.Engine, where: str = "the store", alembic: bool = False) -> None:
+    """Apply every migration the database lacks (``alembic``: even to an empty one,
+    which otherwise gets the schema directly). Callers hold the index lock."""
+    if _is_current(engine) or (not alembic and _create_if_empty(engine)):
+        return
+    if _known_revision(engine, where) == head_revision():
         return
     from alembic import command
 
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Several servers may open one database at once; DDL must run once.
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+        _lock_ddl(conn)
         command.upgrade(alembic_config(conn), "head")
+
+
+def _lock_ddl(conn: sa.Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        # Several servers may open one database at once; DDL must run once.
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+
+
+# Alembic's own table, as Alembic makes it.
+_VERSION = sa.Table(
+    "alembic_version",
+    sa.MetaData(),
+    sa.Column("version_num", sa.String(32), nullable=False),
+    sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
+def _create_if_empty(engine: sa.Engine) -> bool:
+    """Create the newest schema in a database that has no tables; False if it has some."""
+    with engine.begin() as conn:
+        _lock_ddl(conn)
+        if sa.inspect(conn).get_table_names():
+            return False
+        metadata.create_all(conn)
+        _VERSION.create(conn)
+        conn.execute(_VERSION.insert().values(version_num=HEAD))
+    return True
 
 
 def _new_revision(message: str) -> None:
