@@ -15,8 +15,11 @@ SQLAlchemy or writes anything.
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,7 +82,8 @@ class FileRun:
         self, keys: list[str] | None = None, samples: int | None = None
     ) -> list[HistoryRow]:
         """As ``queries.history(..., exact=True)`` answers from the store."""
-        return history_rows(self.series, self.run.history_rows, keys, samples)
+        with _gc_paused():
+            return history_rows(self.series, self.run.history_rows, keys, samples)
 
 
 def segment_files(root: Path, entity: str, project: str, run_id: str) -> list[Path] | None:
@@ -107,12 +111,30 @@ def segment_files(root: Path, entity: str, project: str, run_id: str) -> list[Pa
     return sorted(files, key=lambda p: p.name)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic GC paused: the values and rows made here are acyclic, and tens of
+    thousands of new dicts would trigger collection after collection."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def read_run(root: Path, entity: str, project: str, run_id: str) -> FileRun | None:
     """The run folded from its record files; None when it is not there to read (no
     files, too big, no START yet, deleted): the store then answers."""
     files = segment_files(root, entity, project, run_id)
     if files is None:
         return None
+    with _gc_paused():
+        return _fold(root, entity, project, run_id, files)
+
+
+def _fold(root: Path, entity: str, project: str, run_id: str, files: list[Path]) -> FileRun | None:
     host = host_name()
     segs = [_read(path, host) for path in files]
     st = RunState()
