@@ -84,6 +84,16 @@ def layout(conn: sa.Connection) -> Any:
             sorted(str(u) for u in inspector.get_unique_constraints(table)),
             indexes,
         )
+    if conn.dialect.name == "postgresql":
+        # How each column's values are stored (compressed or not, inline or not).
+        out["storage"] = sorted(
+            conn.exec_driver_sql(
+                "SELECT c.relname, a.attname, a.attstorage FROM pg_attribute a "
+                "JOIN pg_class c ON c.oid = a.attrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND a.attnum > 0 AND c.relkind = 'r'"
+            ).all()
+        )
     if conn.dialect.name == "sqlite":
         # The CREATE statements themselves.
         out["sql"] = sorted(

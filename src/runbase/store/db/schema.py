@@ -153,6 +153,15 @@ hist_chunks = sa.Table(
     sa.Column("steps", sa.LargeBinary, nullable=False),
     sa.Column("vals", sa.LargeBinary, nullable=False),
 )
+# PostgreSQL: stored as they are, never compressed (migration 0002 says why).
+for _column in ("rows", "steps", "vals"):
+    sa.event.listen(
+        hist_chunks,
+        "after_create",
+        sa.DDL(f"ALTER TABLE hist_chunks ALTER COLUMN {_column} SET STORAGE EXTERNAL").execute_if(
+            dialect="postgresql"
+        ),
+    )
 
 system_samples = sa.Table(
     "system_samples",
