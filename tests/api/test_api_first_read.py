@@ -14,8 +14,12 @@ from typing import Any
 
 import msgspec
 
+import runbase
+from runbase.records.appendlog import append_edits
+from runbase.records.kinds import Kind
 from runbase.store import open_store
 from runbase.store import queries as q
+from tests.store.recordkit import Records
 
 LOGGER = textwrap.dedent(
     """
@@ -145,3 +149,22 @@ def test_first_read_of_a_run_still_being_written(tmp_path: Path, user: str):
     answer, _ = _read(tmp_path)
     assert answer[0] == "finished" and len(answer[-1]) == 300
     assert _exact(answer) == _exact(_indexed(tmp_path, user))
+
+
+def test_reads_from_the_files_see_later_edits_and_give_new_objects(tmp_path: Path):
+    seg = Records(tmp_path).start("r", project="p", entity="e", config={"opt": {"b": [1]}})
+    for step in range(40):
+        seg.log(step, {"loss": 1.0 / (step + 1), "shape": [step, 2]})
+    seg.add(Kind.EXIT, {"exit_code": 0})
+    seg.close()
+    api = runbase.Api(root=tmp_path)
+    run = api.run("e/p/r")
+    rows = run.history(pandas=False)
+    rows[3]["shape"].append("changed")
+    run.config["opt"]["b"].append("changed")
+    again = api.run("e/p/r")
+    assert again.history(pandas=False)[3]["shape"] == [3, 2]
+    assert again.config["opt"] == {"b": [1]}
+    append_edits(tmp_path, "e", "p", "r", [(Kind.INFO, {"name": "renamed"})])
+    assert api.run("e/p/r").name == "renamed"
+    assert not (tmp_path / "store.db").exists()  # all of it from the files

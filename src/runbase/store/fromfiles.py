@@ -69,22 +69,32 @@ class FileSegment:
 @dataclass
 class FileRun:
     """A run folded from its files: the run as ``get_run`` gives it, and its history.
+    Each call answers with new objects, as the store does (callers may change them).
 
     ``signature``: the files' names, sizes and times when none of them can change in
     place any more (every segment ended with EXIT and was trimmed; the edits file only
     grows), else None. While ``unchanged`` says so, this answer stays the files' answer.
     """
 
-    run: FullRunRow
+    packed_run: bytes
     series: dict[str, Points]
+    rows: int
     signature: tuple[Any, ...] | None = None
+
+    @property
+    def run(self) -> FullRunRow:
+        return FullRunRow(**unpack(self.packed_run))
 
     def history(
         self, keys: list[str] | None = None, samples: int | None = None
     ) -> list[HistoryRow]:
         """As ``queries.history(..., exact=True)`` answers from the store."""
+        series = {
+            k: p if p.dtype != "obj" else Points(p.dtype, p.rows, p.steps, unpack(pack(p.vals)))
+            for k, p in self.series.items()
+        }
         with _gc_paused():
-            return history_rows(self.series, self.run.history_rows, keys, samples)
+            return history_rows(series, self.rows, keys, samples)
 
 
 def segment_files(root: Path, entity: str, project: str, run_id: str) -> list[Path] | None:
@@ -157,7 +167,8 @@ def _fold(root: Path, entity: str, project: str, run_id: str, files: list[Path])
     state, exit_code = _state(segs, host)
     row = _run_row(st, entity, project, run_id, state, exit_code)
     closed = all(seg.trimmed and seg.exit_code is not None for seg in segs)
-    return FileRun(row, series, _signature(files, edits) if closed else None)
+    signature = _signature(files, edits) if closed else None
+    return FileRun(pack(row), series, row.history_rows, signature)
 
 
 def _signature(files: list[Path], edits: Path) -> tuple[Any, ...] | None:
