@@ -53,3 +53,38 @@ def test_making_an_api_loads_no_database_library(tmp_path):
     loaded = _loaded_after(code)
     assert [m for m in loaded if m.split(".")[0] in ("sqlalchemy", "numpy", "alembic")] == []
     assert "runbase.api.api" in loaded
+
+
+def test_listing_runs_of_a_current_store_loads_no_numpy_nor_the_history_writer(tmp_path):
+    """A sync that finds nothing new, and a page of runs, need neither."""
+    log = (
+        "import os\n"
+        f"os.environ['RUNBASE_DIR'] = {str(tmp_path)!r}\n"
+        "import runbase\n"
+        "run = runbase.init(project='p', settings={'silent': True, 'console': 'off'})\n"
+        "run.log({'a': 1.0})\n"
+        "run.finish()\n"
+        "assert len(runbase.Api().runs('p')) == 1\n"  # indexes it
+    )
+    subprocess.run([sys.executable, "-c", log], check=True, capture_output=True)
+    loaded = _loaded_after(
+        f"import os\nos.environ['RUNBASE_DIR'] = {str(tmp_path)!r}\n"
+        "import runbase\nassert len(runbase.Api().runs('p')) == 1\n"
+    )
+    assert "sqlalchemy" in loaded  # the store answered
+    heavy = ("numpy", "runbase.store.indexing.batch", "runbase.store.indexing.write_history")
+    assert [m for m in loaded if m.split(".")[0] == "numpy" or m in heavy] == []
+
+
+def test_reading_one_run_after_logging_loads_no_database_library(tmp_path):
+    code = (
+        "import os\n"
+        f"os.environ['RUNBASE_DIR'] = {str(tmp_path)!r}\n"
+        "import runbase\n"
+        "run = runbase.init(project='p', id='r', settings={'silent': True, 'console': 'off'})\n"
+        "run.log({'a': 1.0})\n"
+        "run.finish()\n"
+        "assert runbase.Api().run('p/r').history(pandas=False)[0]['a'] == 1.0\n"
+    )
+    loaded = _loaded_after(code)
+    assert [m for m in loaded if m.split(".")[0] in ("sqlalchemy", "alembic")] == []

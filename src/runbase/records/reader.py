@@ -20,6 +20,7 @@ from runbase.records.framing import (
     Frame,
     FrameProblem,
 )
+from runbase.records.kinds import Kind
 
 
 @dataclass(slots=True)
@@ -60,6 +61,8 @@ def _no_ext(code: int, data: memoryview) -> object:
 _RECORD = tuple[int, Annotated[float, msgspec.Meta(ge=-TIME_LIMIT, le=TIME_LIMIT)], Any]
 _DECODE = msgspec.msgpack.Decoder(_RECORD, ext_hook=_no_ext).decode
 _BAD_RECORD = (msgspec.DecodeError, ValueError, TypeError, RecursionError)
+# Only HISTORY records are read as blocks (a plain int: compared once per record).
+_HISTORY = int(Kind.HISTORY)
 # Every payload is a msgpack array of 3 ([kind, time, payload]): its first byte is 0x93.
 _ARRAY3 = 0x93
 
@@ -179,7 +182,9 @@ def _parse(buf: bytes, offset: int, final: bool, out: SegmentRead, blocks: bool)
                 except _BAD_RECORD as e:
                     out.problems.append(_not_a_record(offset + pos, offset + end, e))
                 else:
-                    if kind == 2 and pos >= block_at and end + 4 <= size and buf[end] == buf[pos]:
+                    # The next frame may have this one's length: a block may start here.
+                    alike = end + 4 <= size and buf[end] == buf[pos]
+                    if kind == _HISTORY and pos >= block_at and alike:
                         tried = _try_block(buf, pos, offset, kind, t, payload, out)
                         if tried > 0:
                             pos, backoff = tried, 1
