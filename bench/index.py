@@ -31,6 +31,7 @@ import msgspec
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "src"))  # this checkout's runbase, installed or not
 
 from runbase.records import Kind, SegmentWriter  # noqa: E402
 from runbase.records.appendlog import append_records  # noqa: E402

@@ -36,6 +36,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "src"))  # this checkout's runbase, installed or not
 sys.path.insert(0, str(REPO / "bench"))
 
 from index import bench_indexing  # noqa: E402
