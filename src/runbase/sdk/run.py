@@ -15,12 +15,13 @@ from urllib.parse import quote
 import msgspec
 
 from runbase.errors import UsageError
-from runbase.records import Kind, SegmentWriter, StorageError
+from runbase.records import Kind, StorageError
 from runbase.sdk import fields, process, resume, rows
 from runbase.sdk.backlog import Backlog
 from runbase.sdk.compat import WandbExtras
 from runbase.sdk.config import Config
 from runbase.sdk.settings import Settings
+from runbase.sdk.sink import RecordSink
 from runbase.sdk.summary import Metric, Summary, SummaryState, parse_summary
 from runbase.sdk.values import encode_problem, flatten, is_plain_flat
 
@@ -46,7 +47,7 @@ class Run(WandbExtras):
         project: str,
         run_id: str,
         name: str,
-        writer: SegmentWriter,
+        sink: RecordSink,
         files_dir: Path,
         start_time: float,
         step: int = 0,
@@ -67,18 +68,18 @@ class Run(WandbExtras):
         self._tags: tuple[str, ...] = tuple(info.get("tags") or ())
         self._group: str | None = info.get("group")
         self._job_type: str | None = info.get("job_type")
-        self._writer = writer
+        self._sink = sink  # where records go; the Run never learns which kind (sdk/sink.py)
         self._files_dir = files_dir
         self._start_time = start_time
         self._step = step
         self._resumed = resumed
         self._finished = False
         self._orphaned = False
-        self._backlog = Backlog(run_id, writer.append)
-        self._held = self._backlog.held  # truthy while the disk refuses records
+        self._backlog = Backlog(run_id, sink.append)
+        self._held = self._backlog.held  # truthy while the sink refuses records
         self._warned: set[str] = set()  # one-time warnings already shown
         self._encode = msgspec.msgpack.Encoder().encode
-        self._append = writer.append
+        self._append = sink.append  # bound once: log() calls the sink's method directly
         self._now = time.time
         self._summary_state = SummaryState()
         if summary:
@@ -191,7 +192,7 @@ class Run(WandbExtras):
     @property
     def offline(self) -> bool:
         """True in offline mode."""
-        return bool(self.settings.mode == "offline")
+        return self.settings.mode == "offline"
 
     @property
     def disabled(self) -> bool:
@@ -212,7 +213,7 @@ class Run(WandbExtras):
 
     def _emit(self, kind: int, payload: Any) -> None:
         """Append one record. Thread-safe; used by the SDK and its background helpers."""
-        if self._writer.closed:
+        if self._sink.closed:
             return  # a heartbeat racing finish(), or a forked child: nothing to write to
         try:
             body = self._encode((kind, self._now(), payload))
@@ -436,7 +437,7 @@ class Run(WandbExtras):
         lost = self._backlog.finish(exit_record)
         if lost:
             print(lost, file=sys.stderr)  # shown even when silent: data was lost
-        self._writer.close()
+        self._sink.close()
         if code == 0 and self.settings.resume in ("auto", True):
             resume.forget_auto_resume(self._root)
         process.forget(self)
@@ -445,9 +446,9 @@ class Run(WandbExtras):
             print(f"runbase: run {self._name} ({self._id}) {state}: {self.url}", file=sys.stderr)
 
     def _orphan(self) -> None:
-        """In a forked child: this run is the parent's, leave its file alone."""
+        """In a forked child: this run is the parent's, leave its sink alone."""
         self._orphaned = True
-        self._writer.abandon()
+        self._sink.abandon()
 
     def __enter__(self) -> Run:
         return self
