@@ -443,26 +443,11 @@ def _close(fd: int) -> None:
         pass
 
 
-def _start_ticks(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            raw = f.read()
-    except OSError:
-        return None
-    fields = raw[raw.rfind(b")") + 2 :].split()
-    if fields and fields[0] in (b"Z", b"X"):
-        return None  # exited, not yet reaped: it will never write again
-    try:
-        return int(fields[19])
-    except (IndexError, ValueError):
-        return None
-
-
 def _gone(pid: int, start: int | None) -> bool:
-    now = _start_ticks(pid)
-    if now is None:
-        return True
-    return start is not None and now != start
+    """The training process has exited (a zombie counts: it will never write again)."""
+    from runbase.records.process import writer_alive
+
+    return not writer_alive(None, pid, start, None)
 
 
 def main(cfg: dict[str, Any]) -> None:
