@@ -160,13 +160,13 @@ def test_a_dead_writers_segment_stays_open_while_its_lock_is_held(store, records
     assert lock is not None
     try:
         for _ in range(2):  # the pass that first sees the segment, and a later one
-            assert _run(store)["state"] == "running"
+            assert _run(store).state == "running"
         assert append_output(str(seg.path), end, [], [[5.0, "stdout", "the last words"]]) == 1
-        assert _run(store)["state"] == "running"
+        assert _run(store).state == "running"
     finally:
         os.close(lock)
     run = _run(store)
-    assert run["state"] == "crashed" and run["history_rows"] == 1
+    assert run.state == "crashed" and run.history_rows == 1
     assert [(x.stream, x.line) for x in q.logs(store, "me/proj/r1")] == [
         ("stdout", "the last words")
     ]
