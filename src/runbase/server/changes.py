@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from runbase.server import shapes
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import LogLine
+from runbase.server.routes.logs import Limit, Search, Start, Stream
 from runbase.store import queries
 
 router = APIRouter(responses=BAD_INPUT)
@@ -205,12 +206,10 @@ def logs_tail(
     entity: str,
     project: str,
     run_id: str,
-    start: Annotated[int, Query(ge=0, description="first line index to read")] = 0,
-    search: Annotated[str | None, Query(description="case-insensitive substring")] = None,
-    stream: Annotated[
-        Literal["stdout", "stderr"] | None, Query(description="only lines from this stream")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+    start: Start = 0,
+    search: Search = None,
+    stream: Stream = None,
+    limit: Limit = 10_000,
 ) -> LogTail:
     """Console lines from line ``start`` on: the last ``limit`` that match the filters."""
     store = request.app.state.store.fresh()

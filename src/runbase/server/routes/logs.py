@@ -16,16 +16,19 @@ from runbase.server import shapes
 from runbase.server.deps import FreshStore, fast_json, run_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import LogLines
+from runbase.server.routes.runs import MAX_OFFSET
 from runbase.store import Store, queries
 
 router = APIRouter(responses=BAD_INPUT, tags=["logs"])
 
-# Query parameters the logs routes share.
+# Query parameters of the logs routes (``logs/tail`` in changes.py too).
 Search = Annotated[str | None, Query(description="case-insensitive substring")]
 Stream = Annotated[
     Literal["stdout", "stderr"] | None, Query(description="only lines from this stream")
 ]
 Limit = Annotated[int, Query(ge=1, le=100_000)]
+# A database integer is 64-bit: a bigger line number is a 400, not an overflow.
+Start = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="first line index to read")]
 
 
 @router.get(
@@ -42,6 +45,7 @@ def run_logs(
         int | None,
         Query(
             ge=0,
+            le=MAX_OFFSET,
             description="first matching line to return (0: the first); without it, "
             "the last ``limit``",
         ),
