@@ -2,10 +2,11 @@
 
 A run's lines are numbered from 0 in the order they were printed (``id``
 order within the run, read through ``ix_console_lines_rid``). ``search`` is a
-case-insensitive substring: SQL ``LIKE`` for ASCII text; on SQLite, whose
-``lower()`` folds ASCII letters only, other text goes through ``runbase_lower``
-(Python's ``str.lower``, installed on every connection by ``db/engine.py``).
-PostgreSQL folds case as its database locale does.
+case-insensitive substring: ``ILIKE`` on PostgreSQL (case folded as the
+database's locale does); on SQLite ``LIKE`` (which ignores the case of ASCII
+letters) for an ASCII needle, else ``runbase_lower`` (Python's ``str.lower``,
+installed on every connection by ``db/engine.py``), as SQLite's own ``lower()``
+folds ASCII letters only.
 
 Re-exported by ``runbase.store.queries``; call them from there.
 """
@@ -107,10 +108,14 @@ def _filters(conn: sa.Connection, search: str | None, stream: str | None) -> lis
         conds.append(console_lines.c.stream == stream)
     if search:
         line = console_lines.c.line
-        if conn.dialect.name == "sqlite" and not search.isascii():
-            conds.append(sa.func.instr(sa.func.runbase_lower(line), search.lower()) > 0)
+        if conn.dialect.name != "sqlite":
+            conds.append(line.icontains(search, autoescape=True))  # ILIKE
+        elif search.isascii():
+            # SQLite's LIKE ignores the case of ASCII letters already: no lower() per
+            # line (which took half of a search's time).
+            conds.append(line.contains(search, autoescape=True))
         else:
-            conds.append(line.icontains(search, autoescape=True))
+            conds.append(sa.func.instr(sa.func.runbase_lower(line), search.lower()) > 0)
     return conds
 
 
