@@ -327,20 +327,52 @@ class Run:
         min_step: int | None = None,
         max_step: int | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every history row in order; with ``keys``, the rows holding all of those keys."""
-        rows = self._api.backend.history(self._key, keys=keys, samples=None)
-        wanted = None if keys is None else set(keys)
-        for row in rows:
-            step = row.get("_step")
-            if min_step is not None and step is not None and step < min_step:
-                continue
-            if max_step is not None and step is not None and step >= max_step:
-                continue
-            yield row if wanted is None else {k: v for k, v in row.items() if k in wanted}
+        """Every history row in order, read ``page_size`` rows at a time (memory
+        stays that of one page, however long the run).
 
-    def logs(self) -> list[dict[str, Any]]:
-        """Console lines: ``[{"time", "stream", "line"}]``."""
-        return as_dicts(self._api.backend.logs(self._key))
+        With ``keys``, only the rows holding all of them, each with only those
+        keys (add ``"_step"`` to get the step). ``min_step`` is inclusive,
+        ``max_step`` exclusive.
+        """
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        if isinstance(keys, str):
+            keys = [keys]
+        return self._scan(keys, page_size, min_step, max_step)
+
+    def _scan(
+        self, keys: list[str] | None, page_size: int, min_step: int | None, max_step: int | None
+    ) -> Iterator[dict[str, Any]]:
+        backend = self._api.backend
+        start: int | None = 0
+        fresh = True
+        while start is not None:
+            page = backend.history_page(
+                self._key, keys, start, page_size, min_step, max_step, fresh=fresh
+            )
+            fresh = False  # one look for new records per scan, not per page
+            yield from page.rows
+            start = page.next_row
+
+    def logs(
+        self,
+        search: str | None = None,
+        stream: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        last: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Console lines in order: ``[{"time", "stream", "line"}]``.
+
+        ``search`` keeps lines containing it (any case), ``stream`` those from
+        ``"stdout"`` or ``"stderr"``; of those, ``offset`` and ``limit`` take a
+        page, or ``last`` the final N. Filtering and paging happen in the store.
+        """
+        return as_dicts(
+            self._api.backend.logs(
+                self._key, offset=offset, limit=limit, last=last, search=search, stream=stream
+            )
+        )
 
     def files(self, names: list[str] | None = None, pattern: str | None = None) -> list[File]:
         """Files saved with the run (optionally only ``names``, or names matching a glob)."""

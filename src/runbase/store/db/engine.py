@@ -82,6 +82,12 @@ def _sqlite_read_connect(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+    # SQLite's lower() folds ASCII letters only: a log search for "Ошибка" uses this.
+    dbapi_conn.create_function("runbase_lower", 1, _lower, deterministic=True)
+
+
+def _lower(text: Any) -> Any:
+    return text.lower() if isinstance(text, str) else text
 
 
 def _sqlite_connect(dbapi_conn: Any, record: Any) -> None:
