@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy --strict src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/errors.py src/runbase/version.py
+	$(BIN)/mypy --strict --follow-imports=silent src/runbase/__init__.py src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/errors.py src/runbase/version.py
 	$(BIN)/mypy src/runbase/store src/runbase/api src/runbase/server
 
 test: $(STAMP) $(TORCH_STAMP) ui chromium
