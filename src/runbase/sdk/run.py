@@ -20,9 +20,11 @@ from runbase.sdk import fields, process, resume, rows
 from runbase.sdk.backlog import Backlog
 from runbase.sdk.compat import WandbExtras
 from runbase.sdk.config import Config
+from runbase.sdk.data_types.media_log import MediaLog
 from runbase.sdk.settings import Settings
 from runbase.sdk.sink import RecordSink
 from runbase.sdk.summary import Metric, Summary, SummaryState, parse_summary
+from runbase.sdk.data_types.rows import find_media
 from runbase.sdk.values import encode_problem, flatten, is_plain_flat
 
 _LARGE_ROW = rows.LARGE_ROW
@@ -92,6 +94,9 @@ class Run(WandbExtras):
         self._summary = Summary(self._summary_state, self._emit_summary)
         self._attachment: Any = None
         self._finish_lock = threading.Lock()
+        # Rows with media go through the media thread; while any waits, so does every record.
+        self._media = MediaLog(self)
+        self._queued = self._media.queue
 
     # --- identity --------------------------------------------------------------------------
 
@@ -223,6 +228,12 @@ class Run(WandbExtras):
         self._write(body)
 
     def _write(self, body: bytes) -> None:
+        if self._queued:
+            self._media.submit(body)  # behind a media row: records keep their order
+            return
+        self._write_now(body)
+
+    def _write_now(self, body: bytes) -> None:
         if len(body) > _LARGE_ROW:
             self._check_size(body)
         if self._held:
@@ -246,8 +257,10 @@ class Run(WandbExtras):
     def _emit_config(self, changes: dict[str, Any], removed: list[str]) -> None:
         self._emit_changes(Kind.CONFIG, "config", changes, removed)
 
-    def _emit_summary(self, changes: dict[str, Any], removed: list[str]) -> None:
+    def _emit_summary(self, changes: dict[str, Any], removed: list[str]) -> dict[str, Any]:
+        changes = self._media.resolve_summary(changes)  # media set in the summary: written now
         self._emit_changes(Kind.SUMMARY, "summary", changes, removed)
+        return changes
 
     def _set_info(self, field: str, value: Any) -> None:
         self._check_open(field)
@@ -285,8 +298,10 @@ class Run(WandbExtras):
             if not isinstance(data, Mapping):
                 raise TypeError(f"run.log() must be passed a dictionary, got {type(data).__name__}")
             data = dict(data)
+        media = None
         if not is_plain_flat(data):
             data = flatten(data)
+            media = find_media(data)
         if step is None:
             row = self._step
             next_step = row if commit is False else row + 1
@@ -294,13 +309,20 @@ class Run(WandbExtras):
             row, next_step = self._row_for_step(step, commit)
         if self._step_sync:
             data = self._add_step_metrics(data)
+        if media is not None:
+            data = self._media.log_row(row, data, media)  # may raise: then nothing is stored
+            self._step = next_step
+            self._update_summary(data)
+            return
         try:
             body = self._encode((2, self._now(), (row, data)))
         except _ENCODE_ERRORS as e:
             raise encode_problem(data, "log", e) from None
         if len(body) > _LARGE_ROW:
             self._check_size(body)
-        if self._held:
+        if self._queued:
+            self._media.submit(body)
+        elif self._held:
             self._backlog.hold(body)
         else:
             try:
@@ -308,6 +330,13 @@ class Run(WandbExtras):
             except StorageError as e:
                 self._backlog.hold(body, e)
         self._step = next_step
+        if self._plain_summary:
+            self._summary_state.values.update(data)
+        else:
+            self._summary_state.observe(data)
+
+    def _update_summary(self, data: dict[str, Any]) -> None:
+        """The summary after a row (the media thread calls it with the row's pointers)."""
         if self._plain_summary:
             self._summary_state.values.update(data)
         else:
@@ -426,6 +455,7 @@ class Run(WandbExtras):
                 return
             self._finished = True
         code = 0 if exit_code is None else int(exit_code)
+        self._media.drain()  # media rows still queued are recorded before EXIT
         if self._attachment is not None:
             try:
                 self._attachment.detach()

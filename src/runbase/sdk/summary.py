@@ -130,7 +130,9 @@ class SummaryState:
 class Summary:
     """Dict-like summary: ``run.summary["best"] = 0.9``, ``run.summary.update({...})``."""
 
-    def __init__(self, state: SummaryState, emit: Callable[[dict[str, Any], list[str]], None]):
+    def __init__(
+        self, state: SummaryState, emit: Callable[[dict[str, Any], list[str]], dict[str, Any] | None]
+    ):
         object.__setattr__(self, "_state", state)
         object.__setattr__(self, "_emit", emit)
 
@@ -141,8 +143,9 @@ class Summary:
         if not flat:
             return
         # Recorded first: a value the record file refuses raises and changes nothing.
-        self._emit(flat, [])
-        self._state.values.update(flat)
+        # The emitter returns the values as recorded (media replaced by their pointers).
+        recorded = self._emit(flat, [])
+        self._state.values.update(flat if recorded is None else recorded)
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.update({key: value})
