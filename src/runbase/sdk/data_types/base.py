@@ -29,7 +29,10 @@ MEDIA_EXTRA = "runbase[media]"
 class Pending(Protocol):
     """A prepared value whose files the media thread writes."""
 
-    nbytes: int  # memory it holds until written (for back-pressure)
+    @property
+    def nbytes(self) -> int:
+        """Memory it holds until written (for back-pressure)."""
+        ...
 
     def write(self, ctx: MediaContext, key: str, step: int | str) -> dict[str, Any]:
         """Write the files and return the pointer dict for the history row."""
@@ -71,6 +74,17 @@ class Batchable(Media):
     def seq_json(cls, pointers: list[dict[str, Any]], items: list[Any]) -> dict[str, Any]:
         """The pointer dict of a list of this type, from each item's pointer."""
         raise NotImplementedError
+
+
+def find_media(data: dict[str, Any]) -> list[str] | None:
+    """Keys of ``data`` holding data types (or lists of them); None when there are none."""
+    found = None
+    for k, v in data.items():
+        if isinstance(v, WBValue) or (type(v) is list and v and isinstance(v[0], WBValue)):
+            if found is None:
+                found = []
+            found.append(k)
+    return found
 
 
 def numpy() -> Any:

@@ -39,7 +39,9 @@ class Histogram(WBValue):
         else:
             self.histogram, self.bins = _compute(sequence, num_bins)
         if len(self.histogram) > self.MAX_LENGTH:
-            raise ValueError(f"Histogram: at most {self.MAX_LENGTH} bins, got {len(self.histogram)}")
+            raise ValueError(
+                f"Histogram: at most {self.MAX_LENGTH} bins, got {len(self.histogram)}"
+            )
         if len(self.histogram) + 1 != len(self.bins):
             raise ValueError("Histogram: there must be one more bin edge than bin values")
 

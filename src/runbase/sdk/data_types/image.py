@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from runbase.sdk.data_types.base import (
     Batchable,
+    Pending,
     check_file,
     check_nbytes,
     is_array,
@@ -121,7 +122,7 @@ class Image(Batchable):
 
     # --- logging ---------------------------------------------------------------------------
 
-    def _prepare(self, key: str) -> Image:
+    def _prepare(self, key: str) -> Pending:
         return self  # already checked and copied by the constructor
 
     @property
@@ -221,7 +222,9 @@ def _as_hwc(arr: Any) -> Any:
     if arr.ndim == 3 and arr.shape[-1] == 1:
         arr = arr[:, :, 0]
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (3, 4)):
-        raise ValueError(f"Image: an array of shape {tuple(arr.shape)} is not an image; {SHAPE_HINT}")
+        raise ValueError(
+            f"Image: an array of shape {tuple(arr.shape)} is not an image; {SHAPE_HINT}"
+        )
     return arr
 
 

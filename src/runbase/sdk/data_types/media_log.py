@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from runbase.records import Kind
-from runbase.sdk.data_types.rows import find_media, merge_wandb_config, prepare_row
+from runbase.sdk.data_types.base import find_media
+from runbase.sdk.data_types.rows import merge_wandb_config, prepare_row
 from runbase.sdk.data_types.writer import MediaContext, MediaWriter, RowJob
 from runbase.sdk.values import encode_problem
 
@@ -28,11 +30,11 @@ _ENCODE_ERRORS = (OverflowError, TypeError, RecursionError)
 class MediaLog:
     """The media thread of one run and the calls ``Run`` makes into it."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, queue: deque[Any]) -> None:
         self._run = run
         self._encode = msgspec.msgpack.Encoder().encode
         ctx = MediaContext(run._files_dir, self._append_now)
-        self._writer = MediaWriter(ctx, run._write_now, run.id)
+        self._writer = MediaWriter(ctx, run._write_now, run.id, queue)
         self.queue = self._writer.queue  # truthy while anything waits for the media thread
         self.submit = self._writer.submit
         self.drain = self._writer.drain
@@ -45,8 +47,8 @@ class MediaLog:
         """A FILE record from the caller's thread (queued behind waiting rows)."""
         self._run._write(self._encode((kind, time.time(), payload)))
 
-    def log_row(self, row: int, data: dict[str, Any], keys: list[str]) -> dict[str, Any]:
-        """Check and queue one row; returns what the summary gets at once (no pointers yet)."""
+    def log_row(self, row: int, next_step: int, data: dict[str, Any], keys: list[str]) -> None:
+        """``Run.log`` of a row holding data types ``keys``: check, queue, move the step on."""
         run = self._run
         t = run._now()
         plain, pending, config = prepare_row(data, keys, run._warned)
@@ -59,17 +61,23 @@ class MediaLog:
             raise encode_problem(plain, "log", e) from None
         if config:
             self._set_config(config)
-        if not pending:
+        if pending:
+            self._writer.submit(RowJob(t, row, dict(plain), pending, self._update_summary))
+        else:
             run._write(body)
-            return plain
-        self._writer.submit(RowJob(t, row, dict(plain), pending, run._update_summary))
-        return plain
+        run._step = next_step
+        self._update_summary(plain)  # the pointers follow once the media thread has them
+
+    def _update_summary(self, values: dict[str, Any]) -> None:
+        run = self._run
+        if run._plain_summary:
+            run._summary_state.values.update(values)
+        else:
+            run._summary_state.observe(values)
 
     def resolve_summary(self, changes: dict[str, Any]) -> dict[str, Any]:
         """Summary changes with their media written now and replaced by pointer dicts."""
-        keys = find_media(changes)
-        if keys is None:
-            return changes
+        keys = find_media(changes) or []
         plain, pending, config = prepare_row(changes, keys, self._run._warned)
         ctx = MediaContext(self._run._files_dir, self._append)
         for key, p in pending.items():

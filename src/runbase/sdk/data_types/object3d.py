@@ -9,9 +9,7 @@ from typing import Any, ClassVar
 from runbase.sdk.data_types.base import FileMedia, file_ext, is_array, is_tensor, tensor_to_numpy
 
 SUPPORTED_TYPES = ("obj", "gltf", "glb", "babylon", "stl", "pts.json")
-SHAPE_HINT = (
-    "pass an N x 3 (x y z), N x 4 (x y z category 1-14) or N x 6 (x y z r g b) array"
-)
+SHAPE_HINT = "pass an N x 3 (x y z), N x 4 (x y z category 1-14) or N x 6 (x y z r g b) array"
 
 
 class Object3D(FileMedia):
@@ -46,7 +44,9 @@ class Object3D(FileMedia):
                 raise ValueError(f"Object3D: an array of shape {data.shape}; {SHAPE_HINT}")
             self._set_json(data.tolist())
         else:
-            raise ValueError(f"Object3D: pass a numpy array, a lidar/beta dict or a path; {SHAPE_HINT}")
+            raise ValueError(
+                f"Object3D: pass a numpy array, a lidar/beta dict or a path; {SHAPE_HINT}"
+            )
 
     def _from_stream(self, stream: Any, file_type: Any) -> None:
         if file_type not in SUPPORTED_TYPES:

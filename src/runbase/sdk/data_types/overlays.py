@@ -31,7 +31,9 @@ def jsonable(value: Any) -> Any:
     if hasattr(value, "tolist") and type(value).__module__.split(".")[0] == "numpy":
         return value.tolist()
     if isinstance(value, dict):
-        return {k if isinstance(k, str | int | float) else str(k): jsonable(v) for k, v in value.items()}
+        return {
+            k if isinstance(k, str | int | float) else str(k): jsonable(v) for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value

@@ -27,7 +27,7 @@ def data_type_value(value: Any, key: str, what: str) -> Any:
     """What ``log()``/``summary`` keep of a value plain conversion refused."""
     if what not in ("log", "summary"):
         return NOT_A_DATA_TYPE
-    if isinstance(value, WBValue | CustomChart):
+    if isinstance(value, WBValue):
         return value
     module = module_of(value)
     if isinstance(value, types.ModuleType) and value.__name__ == "matplotlib.pyplot":
@@ -43,19 +43,6 @@ def data_type_value(value: Any, key: str, what: str) -> Any:
     return NOT_A_DATA_TYPE
 
 
-def find_media(data: dict[str, Any]) -> list[str] | None:
-    """Keys of ``data`` holding data types (or lists of them); None when there are none."""
-    found = None
-    for k, v in data.items():
-        if isinstance(v, WBValue | CustomChart) or (
-            type(v) is list and v and isinstance(v[0], WBValue)
-        ):
-            if found is None:
-                found = []
-            found.append(k)
-    return found
-
-
 class SeqPending:
     """A list of media under one key (W&B's ``images/separated`` and kin)."""
 
@@ -65,7 +52,8 @@ class SeqPending:
 
     def write(self, ctx: MediaContext, key: str, step: int | str) -> dict[str, Any]:
         pointers = [item.write(ctx, key, step) for item in self.items]
-        return type(self.items[0]).seq_json(pointers, self.items)
+        out: dict[str, Any] = type(self.items[0]).seq_json(pointers, self.items)
+        return out
 
 
 def prepare_row(
@@ -136,8 +124,10 @@ def _media_list(key: str, items: list[Any], warned: set[str]) -> list[Any]:
         items = items[: first.MAX_ITEMS]
     if first.__name__ == "Image" and len({(i.width, i.height) for i in items}) > 1:
         _warn_once(
-            warned, f"{key} sizes", f"runbase: the images of {key!r} differ in size; panels "
-            "show them at the size of the first"
+            warned,
+            f"{key} sizes",
+            f"runbase: the images of {key!r} differ in size; panels "
+            "show them at the size of the first",
         )
     return [i._prepare(key) for i in items]
 

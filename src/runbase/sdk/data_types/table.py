@@ -50,7 +50,9 @@ class Table(Media):
         log_mode: str | None = "IMMUTABLE",
     ) -> None:
         if log_mode not in LOG_MODES:
-            raise ValueError(f"Table: log_mode must be one of {', '.join(LOG_MODES)}, got {log_mode!r}")
+            raise ValueError(
+                f"Table: log_mode must be one of {', '.join(LOG_MODES)}, got {log_mode!r}"
+            )
         self.log_mode = log_mode
         self._mixed = allow_mixed_types
         self._version = 0  # bumped by every change
@@ -66,7 +68,9 @@ class Table(Media):
             data = [list(r) for r in dataframe.itertuples(index=False, name=None)]
         elif data is None:
             data = rows if rows is not None else []
-        self.columns: list[Any] = list(columns) if columns is not None else ["Input", "Output", "Expected"]
+        self.columns: list[Any] = (
+            list(columns) if columns is not None else ["Input", "Output", "Expected"]
+        )
         if not all(type(c) in (str, int) for c in self.columns):
             raise TypeError("Table: column names must be strings or ints")
         self._kinds: list[str | None] = [None] * len(self.columns)
@@ -130,7 +134,9 @@ class Table(Media):
             raise ValueError(f"Table: column name {name!r} must be a new string")
         values = list(data)
         if self.columns and len(values) != len(self.data):
-            raise ValueError(f"Table: the column has {len(values)} values; the table has {len(self.data)} rows")
+            raise ValueError(
+                f"Table: the column has {len(values)} values; the table has {len(self.data)} rows"
+            )
         if not self.columns:
             self.data = [[] for _ in values]
         self.columns.append(name)
@@ -181,8 +187,7 @@ class Table(Media):
     def _prepare(self, key: str) -> Any:
         """Snapshot the rows to store (checked cell by cell) on the caller's thread."""
         if self._logged_version is not None and (
-            self.log_mode == "IMMUTABLE"
-            or self._logged_version == self._version
+            self.log_mode == "IMMUTABLE" or self._logged_version == self._version
         ):
             return ReusePending(self)
         rows = self.data
@@ -215,7 +220,11 @@ class Table(Media):
             "nrows": len(out_rows),
             "log_mode": self.log_mode,
         }
-        extra: dict[str, Any] = {"ncols": len(self.columns), "nrows": len(rows), "log_mode": self.log_mode}
+        extra: dict[str, Any] = {
+            "ncols": len(self.columns),
+            "nrows": len(rows),
+            "log_mode": self.log_mode,
+        }
         if self.log_mode == "INCREMENTAL":
             self._increment_num += 1
             self._last_logged = len(rows)

@@ -80,9 +80,14 @@ def cell(value: Any, where: str, media: list[tuple[list[Any], int, Media]], row:
             value = value.replace(tzinfo=datetime.UTC)
         return int(value.timestamp() * 1000)
     if isinstance(value, datetime.date):
-        return int(datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.UTC).timestamp() * 1000)
-    if isinstance(value, numbers.Number) and not isinstance(value, complex):
-        return float(value) if isinstance(value, numbers.Real) else int(value)  # type: ignore[arg-type]
+        return int(
+            datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.UTC).timestamp()
+            * 1000
+        )
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
     if isinstance(value, list | tuple):
         return [_nested(v, where) for v in value]
     if isinstance(value, dict):
@@ -93,7 +98,9 @@ def cell(value: Any, where: str, media: list[tuple[list[Any], int, Media]], row:
 
 def _nested(value: Any, where: str) -> Any:
     if isinstance(value, Media):
-        raise TypeError(f"{where} holds a {type(value).__name__} inside a list or dict; {CELL_HINT}")
+        raise TypeError(
+            f"{where} holds a {type(value).__name__} inside a list or dict; {CELL_HINT}"
+        )
     return cell(value, where, [], [])
 
 
@@ -103,7 +110,9 @@ class CellContext:
     def __init__(self, ctx: MediaContext) -> None:
         self._ctx = ctx
 
-    def store(self, subdir: str, key: str, step: int | str, data: bytes, ext: str) -> dict[str, Any]:
+    def store(
+        self, subdir: str, key: str, step: int | str, data: bytes, ext: str
+    ) -> dict[str, Any]:
         import hashlib
 
         sha = hashlib.sha256(data).hexdigest()
@@ -111,7 +120,9 @@ class CellContext:
         self._ctx.store_named(rel, data)
         return {"sha256": sha, "size": len(data), "path": rel}
 
-    def store_path(self, subdir: str, key: str, step: int | str, src: str, ext: str) -> dict[str, Any]:
+    def store_path(
+        self, subdir: str, key: str, step: int | str, src: str, ext: str
+    ) -> dict[str, Any]:
         with open(src, "rb") as f:
             return self.store(subdir, key, step, f.read(), ext)
 
@@ -130,7 +141,7 @@ class TablePending:
     def write(self, ctx: MediaContext, key: str, step: int | str) -> dict[str, Any]:
         cells = CellContext(ctx)
         for row, index, value in self.media:
-            pointer = value.write(cells, key, step)  # type: ignore[arg-type]
+            pointer = value.write(cells, key, step)
             pointer.pop("size", None)  # a cell pointer has no size (as in W&B's table JSON)
             row[index] = pointer
         data = json.dumps(self.body).encode("utf-8")

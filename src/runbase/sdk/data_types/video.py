@@ -160,6 +160,8 @@ def _encode(frames: Any, fps: int, fmt: str) -> bytes:
         frames = frames.repeat(3, axis=-1)
     with tempfile.TemporaryDirectory(prefix="runbase-video-") as tmp:
         path = os.path.join(tmp, "video." + fmt)
-        imageio.mimwrite(path, list(frames[..., :3]), fps=fps, codec=_CODECS[fmt], macro_block_size=2)
+        imageio.mimwrite(
+            path, list(frames[..., :3]), fps=fps, codec=_CODECS[fmt], macro_block_size=2
+        )
         with open(path, "rb") as f:
             return f.read()

@@ -46,7 +46,9 @@ class MediaContext:
         self._append = append
         self._announced: set[str] = set()
 
-    def store(self, subdir: str, key: str, step: int | str, data: bytes, ext: str) -> dict[str, Any]:
+    def store(
+        self, subdir: str, key: str, step: int | str, data: bytes, ext: str
+    ) -> dict[str, Any]:
         """Write ``data`` as ``<subdir>/<key>_<step>_<sha256[:20]><ext>``; its pointer fields."""
         sha = hashlib.sha256(data).hexdigest()
         rel = f"{subdir}/{safe_key(key)}_{step}_{sha[:20]}{ext}"
@@ -57,7 +59,9 @@ class MediaContext:
         """Write ``data`` under a name the caller chose (content-addressed table cells)."""
         self._write(rel, data)
 
-    def store_path(self, subdir: str, key: str, step: int | str, src: str, ext: str) -> dict[str, Any]:
+    def store_path(
+        self, subdir: str, key: str, step: int | str, src: str, ext: str
+    ) -> dict[str, Any]:
         """Copy the file ``src`` in (streamed, hashed on the way); its pointer fields."""
         dst_dir = self.files_dir / subdir
         dst_dir.mkdir(parents=True, exist_ok=True)
@@ -127,8 +131,14 @@ class RowJob:
 class MediaWriter:
     """One thread per run, started at its first media row; see the module doc."""
 
-    def __init__(self, ctx: MediaContext, write_now: Callable[[bytes], None], run_id: str):
-        self.queue: deque[bytes | RowJob] = deque()  # truthy while anything waits
+    def __init__(
+        self,
+        ctx: MediaContext,
+        write_now: Callable[[bytes], None],
+        run_id: str,
+        queue: deque[bytes | RowJob],
+    ) -> None:
+        self.queue = queue  # the Run's: truthy while anything waits
         self._ctx = ctx
         self._write_now = write_now
         self._run_id = run_id

@@ -9,7 +9,12 @@ from runbase.sdk.plot.custom_chart import CustomChart, plot_table
 
 
 def line(
-    table: Any, x: str, y: str, stroke: str | None = None, title: str = "", split_table: bool = False
+    table: Any,
+    x: str,
+    y: str,
+    stroke: str | None = None,
+    title: str = "",
+    split_table: bool = False,
 ) -> CustomChart:
     """A line chart of columns ``x`` and ``y`` (one line per ``stroke`` value)."""
     return plot_table(
@@ -22,7 +27,9 @@ def scatter(table: Any, x: str, y: str, title: str = "", split_table: bool = Fal
     return plot_table("wandb/scatter/v0", table, {"x": x, "y": y}, {"title": title}, split_table)
 
 
-def bar(table: Any, label: str, value: str, title: str = "", split_table: bool = False) -> CustomChart:
+def bar(
+    table: Any, label: str, value: str, title: str = "", split_table: bool = False
+) -> CustomChart:
     """A bar chart: one bar per ``label`` of height ``value``."""
     return plot_table(
         "wandb/bar/v0", table, {"label": label, "value": value}, {"title": title}, split_table
@@ -55,7 +62,9 @@ def line_series(
     if len(names) != len(ys):
         raise ValueError(f"line_series: {len(names)} keys for {len(ys)} y-series; give one each")
     data = [
-        [x, names[i], y] for i, (xx, yy) in enumerate(zip(xs, ys, strict=False)) for x, y in zip(xx, yy, strict=False)
+        [x, names[i], y]
+        for i, (xx, yy) in enumerate(zip(xs, ys, strict=False))
+        for x, y in zip(xx, yy, strict=False)
     ]
     return plot_table(
         "wandb/lineseries/v0",

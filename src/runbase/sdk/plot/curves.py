@@ -67,7 +67,9 @@ def _inputs(y_true: Any, y_probas: Any, what: str) -> tuple[Any, Any, Any]:
         )
     classes = np.unique(y_true)
     if len(classes) > y_probas.shape[1]:
-        raise ValueError(f"{what}: {len(classes)} classes in y_true but {y_probas.shape[1]} columns")
+        raise ValueError(
+            f"{what}: {len(classes)} classes in y_true but {y_probas.shape[1]} columns"
+        )
     return y_true, y_probas, classes
 
 

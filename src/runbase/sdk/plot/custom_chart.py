@@ -6,20 +6,29 @@ Logging ``{"roc": chart}`` stores the table under ``roc_table`` and sets
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from runbase.sdk.data_types.base import WBValue
 
-@dataclass
+
 class CustomChartSpec:
     """Which built-in (or custom) Vega spec draws the table, and with which fields."""
 
-    spec_name: str
-    fields: dict[str, Any]
-    string_fields: dict[str, Any]
-    key: str = ""
-    panel_type: str = "Vega2"
-    split_table: bool = False
+    def __init__(
+        self,
+        spec_name: str,
+        fields: dict[str, Any],
+        string_fields: dict[str, Any],
+        key: str = "",
+        panel_type: str = "Vega2",
+        split_table: bool = False,
+    ) -> None:
+        self.spec_name = spec_name
+        self.fields = fields
+        self.string_fields = string_fields
+        self.key = key
+        self.panel_type = panel_type
+        self.split_table = split_table
 
     @property
     def table_key(self) -> str:
@@ -60,12 +69,12 @@ class CustomChartSpec:
         }
 
 
-@dataclass
-class CustomChart:
+class CustomChart(WBValue):
     """What ``runbase.plot.*`` return; log it like any value."""
 
-    table: Any
-    spec: CustomChartSpec
+    def __init__(self, table: Any, spec: CustomChartSpec) -> None:
+        self.table = table
+        self.spec = spec
 
     def set_key(self, key: str) -> None:
         """The key it was logged under (names its table and its config entry)."""
