@@ -7,7 +7,6 @@ file that is already encoded needs neither.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import tempfile
@@ -113,13 +112,14 @@ def _format(fmt: str | None) -> str:
 
 
 def _need_ffmpeg(fmt: str) -> None:
-    if importlib.util.find_spec("imageio") is None or (
-        importlib.util.find_spec("imageio_ffmpeg") is None
-    ):
+    try:
+        import imageio  # noqa: F401
+        import imageio_ffmpeg  # noqa: F401
+    except ImportError:
         raise ImportError(
             f"Video: encoding frames as {fmt} needs imageio and imageio-ffmpeg: "
             f"pip install '{MEDIA_EXTRA}' (or log format='gif', which needs nothing more)"
-        )
+        ) from None
 
 
 def _tile(video: Any) -> Any:
