@@ -59,7 +59,7 @@ class Summary(dict):
             raise KeyError(key)
         return nested
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         """Value of ``key`` (nested keys too), or ``default``."""
         try:
             return self[key]

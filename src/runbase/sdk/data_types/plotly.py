@@ -75,6 +75,6 @@ def _has_images(val: Any) -> bool:
 
 
 def _mpl_to_plotly(val: Any) -> Any:
-    from plotly import tools  # type: ignore[import-untyped]
+    from plotly import tools
 
     return tools.mpl_to_plotly(_figure(val))
