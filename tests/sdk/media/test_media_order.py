@@ -147,3 +147,13 @@ def test_import_runbase_loads_neither_numpy_nor_pillow():
     code = "import sys, runbase; print(sorted(m for m in ('numpy', 'PIL') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_saving_the_summary_from_the_api_keeps_pointers_whole(tmp_path):
+    logged = run_logged(tmp_path, 'run.log({"img": wandb.Image(np.zeros((2, 2), dtype=np.uint8))})')
+    before = logged.run.summary["img"]
+    logged.run.summary["note"] = "checked"
+    logged.run.summary.update()
+    again = runbase.Api(root=logged.root).run("/".join(logged.run.path))
+    assert again.summary["img"] == before and again.summary["note"] == "checked"
+    assert "img._type" not in again.summary
