@@ -43,6 +43,29 @@ class Summary(dict):
         super().update(*args, **kwargs)
         self._run._save(summary_only=True)
 
+    def __missing__(self, key: str) -> dict[str, Any]:
+        # A nested dict set in the running script is stored as dotted keys; read it
+        # back nested, as W&B's Api does (``summary["eval"]["acc"]``).
+        prefix = f"{key}."
+        nested: dict[str, Any] = {}
+        for flat, value in self.items():
+            if isinstance(flat, str) and flat.startswith(prefix):
+                *parents, leaf = flat[len(prefix) :].split(".")
+                node = nested
+                for p in parents:
+                    node = node.setdefault(p, {})
+                node[leaf] = value
+        if not nested:
+            raise KeyError(key)
+        return nested
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Value of ``key`` (nested keys too), or ``default``."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
 
 class File:
     """A file saved with a run (``run.files()``)."""
@@ -403,6 +426,7 @@ def _flat_summary(summary: dict[str, Any]) -> dict[str, Any]:
         if (
             isinstance(value, dict)
             and value
+            and "_type" not in value  # a media pointer or histogram stays whole
             and not set(value)
             <= {
                 "min",

@@ -7,9 +7,10 @@ import sys
 import threading
 import time
 import warnings
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 import msgspec
@@ -20,10 +21,14 @@ from runbase.sdk import fields, process, resume, rows
 from runbase.sdk.backlog import Backlog
 from runbase.sdk.compat import WandbExtras
 from runbase.sdk.config import Config
+from runbase.sdk.data_types.base import find_media
 from runbase.sdk.settings import Settings
 from runbase.sdk.sink import RecordSink
 from runbase.sdk.summary import Metric, Summary, SummaryState, parse_summary
 from runbase.sdk.values import encode_problem, flatten, is_plain_flat
+
+if TYPE_CHECKING:
+    from runbase.sdk.data_types.media_log import MediaLog
 
 _LARGE_ROW = rows.LARGE_ROW
 # What msgspec raises for a value it cannot encode; turned into a clear error.
@@ -92,6 +97,9 @@ class Run(WandbExtras):
         self._summary = Summary(self._summary_state, self._emit_summary)
         self._attachment: Any = None
         self._finish_lock = threading.Lock()
+        # Rows with media go through the media thread; while any waits, so does every record.
+        self._queued: deque[Any] = deque()  # its queue: truthy while rows wait
+        self._media_log: MediaLog | None = None
 
     # --- identity --------------------------------------------------------------------------
 
@@ -222,7 +230,21 @@ class Run(WandbExtras):
             raise encode_problem(payload if isinstance(payload, dict) else {}, what, e) from None
         self._write(body)
 
+    def _media(self) -> MediaLog:
+        """The run's media side (data_types/media_log.py), made at first use."""
+        if self._media_log is None:
+            from runbase.sdk.data_types.media_log import MediaLog
+
+            self._media_log = MediaLog(self, self._queued)
+        return self._media_log
+
     def _write(self, body: bytes) -> None:
+        if self._queued:
+            self._media().submit(body)  # behind a media row: records keep their order
+            return
+        self._write_now(body)
+
+    def _write_now(self, body: bytes) -> None:
         if len(body) > _LARGE_ROW:
             self._check_size(body)
         if self._held:
@@ -246,8 +268,11 @@ class Run(WandbExtras):
     def _emit_config(self, changes: dict[str, Any], removed: list[str]) -> None:
         self._emit_changes(Kind.CONFIG, "config", changes, removed)
 
-    def _emit_summary(self, changes: dict[str, Any], removed: list[str]) -> None:
+    def _emit_summary(self, changes: dict[str, Any], removed: list[str]) -> dict[str, Any]:
+        if find_media(changes):  # media set in the summary: written now
+            changes = self._media().resolve_summary(changes)
         self._emit_changes(Kind.SUMMARY, "summary", changes, removed)
+        return changes
 
     def _set_info(self, field: str, value: Any) -> None:
         self._check_open(field)
@@ -285,8 +310,10 @@ class Run(WandbExtras):
             if not isinstance(data, Mapping):
                 raise TypeError(f"run.log() must be passed a dictionary, got {type(data).__name__}")
             data = dict(data)
+        media = None
         if not is_plain_flat(data):
             data = flatten(data)
+            media = find_media(data)
         if step is None:
             row = self._step
             next_step = row if commit is False else row + 1
@@ -294,13 +321,17 @@ class Run(WandbExtras):
             row, next_step = self._row_for_step(step, commit)
         if self._step_sync:
             data = self._add_step_metrics(data)
+        if media is not None:  # may raise: then nothing is stored and the step stays
+            return self._media().log_row(row, next_step, data, media)
         try:
             body = self._encode((2, self._now(), (row, data)))
         except _ENCODE_ERRORS as e:
             raise encode_problem(data, "log", e) from None
         if len(body) > _LARGE_ROW:
             self._check_size(body)
-        if self._held:
+        if self._queued:
+            self._media().submit(body)
+        elif self._held:
             self._backlog.hold(body)
         else:
             try:
@@ -426,6 +457,8 @@ class Run(WandbExtras):
                 return
             self._finished = True
         code = 0 if exit_code is None else int(exit_code)
+        if self._media_log is not None:
+            self._media_log.drain()  # media rows still queued are recorded before EXIT
         if self._attachment is not None:
             try:
                 self._attachment.detach()
