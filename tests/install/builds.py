@@ -16,7 +16,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 STATIC = Path("src/runbase/server/static")
-# Never copied: caches, environments, outputs (node_modules is linked back in).
+# Never copied: caches, environments, outputs.
 _SKIP = {
     ".git",
     ".venv",
@@ -44,10 +44,9 @@ def copy_checkout(dest: Path, with_static: bool = True) -> Path:
             skipped.add("static")
         return skipped
 
+    # Without ui/node_modules: a copy whose app must be built runs its own `npm ci`
+    # (a link to the checkout's would let that empty the checkout's).
     shutil.copytree(REPO, dest, ignore=ignore, symlinks=True)
-    modules = REPO / "ui" / "node_modules"
-    if modules.is_dir():
-        (dest / "ui" / "node_modules").symlink_to(modules)
     return dest
 
 
@@ -91,16 +90,17 @@ def unpack(sdist: Path, dest: Path) -> Path:
     return tree
 
 
-def fresh_venv(where: Path, package: Path, env: dict[str, str]) -> Path:
-    """A new venv at ``where`` with ``package`` (a wheel or an sdist) installed; its bin/."""
+def fresh_venv(where: Path, package: Path, env: dict[str, str], compile: bool = True) -> Path:
+    """A new venv at ``where`` with ``package`` (a wheel or an sdist) installed; its bin/.
+
+    ``compile=False`` skips pip's bytecode compilation (a third of the install's time);
+    the size the README reports includes it, as a user's install does.
+    """
     run([sys.executable, "-m", "venv", "--without-pip", str(where)])
     bin_dir = where / "bin"
     # The outer venv's pip installs into the new one: no ensurepip, no pip copy to unpack.
-    run(
-        [sys.executable, "-m", "pip", "--python", str(bin_dir / "python"), "install", "-q"]
-        + [str(package)],
-        env=env,
-    )
+    pip = [sys.executable, "-m", "pip", "--python", str(bin_dir / "python"), "install", "-q"]
+    run([*pip, *([] if compile else ["--no-compile"]), str(package)], env=env)
     return bin_dir
 
 

@@ -89,7 +89,9 @@ def installed(
     def get(kind: str) -> tuple[Path, dict[str, str]]:
         if kind not in made:
             tmp = tmp_path_factory.mktemp(f"venv-{kind}")
-            venv_bin = fresh_venv(tmp / "venv", dists[kind], _bare_env(dists, tmp))
+            # The wheel's venv is measured (with bytecode, as users get it); the sdist's not.
+            bare = _bare_env(dists, tmp)
+            venv_bin = fresh_venv(tmp / "venv", dists[kind], bare, compile=kind == "wheel")
             env = {**_bare_env(dists, tmp, venv_bin), "RUNBASE_DIR": str(tmp / "store")}
             made[kind] = venv_bin, env
         return made[kind]
@@ -147,7 +149,6 @@ def test_base_install_is_lean_and_says_which_extra(
 
 def test_building_without_the_app_or_node_fails_and_says_why(tmp_path: Path) -> None:
     source = copy_checkout(tmp_path / "checkout", with_static=False)
-    (source / "ui" / "node_modules").unlink(missing_ok=True)
     env = offline_env(tmp_path / "no-wheelhouse", no_node_path(tmp_path))
     done = build("wheel", source, tmp_path / "dist", env, extra=("--no-isolation",))
     assert done.returncode != 0
