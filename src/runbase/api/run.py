@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -316,7 +317,7 @@ class Run:
         pandas: bool = True,
         stream: str = "default",
     ) -> Any:
-        """History rows: a pandas DataFrame (when pandas is installed and ``pandas``), else dicts.
+        """History rows: a pandas DataFrame (with ``pandas`` and ``runbase[pandas]``), else dicts.
 
         Unlike W&B, the full history comes back unless ``samples`` is given; with
         ``samples``, rows are evenly spaced (the same rows every call). With
@@ -339,6 +340,13 @@ class Run:
             try:
                 import pandas as pd
             except ImportError:
+                # W&B also warns and returns the rows.
+                warnings.warn(
+                    "runbase: history() returns a list of dicts because pandas is not "
+                    "installed: pip install 'runbase[pandas]' for a DataFrame, or pass "
+                    "pandas=False",
+                    stacklevel=2,
+                )
                 return rows
             return pd.DataFrame.from_records(rows)
         return rows

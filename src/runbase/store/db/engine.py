@@ -10,6 +10,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from runbase.errors import StoreError
 from runbase.records.layout import runbase_dir
 from runbase.store.db.regex import install_sqlite
 
@@ -50,7 +51,14 @@ def make_engine(url: str) -> sa.Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as e:
+        if e.name != "psycopg":  # the driver runbase[postgres] installs
+            raise
+        raise StoreError(
+            "a PostgreSQL store needs the psycopg driver: pip install 'runbase[postgres]'"
+        ) from None
 
 
 def read_only_engine(path: Path, immutable: bool = False) -> sa.Engine:
