@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RUNBASE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgresql+psycopg://postgres@127.0.0.1:5432/test)
 
-.PHONY: demo test lint install ui ui-test chromium bench clean
+.PHONY: demo test lint install ui ui-test chromium bench clean docs dist
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and retry"; exit 1; }
@@ -28,10 +28,10 @@ $(TORCH_STAMP): $(STAMP)
 	@touch $@
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench examples
-	$(BIN)/ruff format --check src tests bench examples
+	$(BIN)/ruff check src tests bench examples build_backend
+	$(BIN)/ruff format --check src tests bench examples build_backend
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy --strict src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/errors.py src/runbase/version.py
+	$(BIN)/mypy --strict --follow-imports=silent src/runbase/__init__.py src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/errors.py src/runbase/version.py build_backend
 	$(BIN)/mypy src/runbase/store src/runbase/api src/runbase/server
 
 test: $(STAMP) $(TORCH_STAMP) ui chromium
@@ -45,8 +45,16 @@ demo: $(STAMP) ui
 bench: $(STAMP)
 	$(BIN)/python bench/sdk.py
 
+# The documentation site (MkDocs, Material) from docs/ into site/; a warning fails it.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# The sdist and the wheel, with the web app built in, into dist/ (see docs/architecture.md).
+dist: $(STAMP) ui
+	$(BIN)/python -m build --outdir dist
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info
+	rm -rf $(VENV) build dist site src/*.egg-info
 
 # The web app: built by Vite into the Python package (src/runbase/server/static).
 # Its API types are generated from the server's OpenAPI schema on every build

@@ -2,7 +2,8 @@
 
 Prints import time, init(), log() latency on the caller's thread (median, p99,
 max), finish(), whole-run time, peak RSS, store size per point and the store's
-indexing rate, each against the target of the core issue.
+indexing rate, each against the target of the core issue; then the caller-thread
+cost of logging one 256x256 RGB image (media issue: at most 2 ms).
 
     .venv/bin/python bench/sdk.py [--steps N] [--no-capture]
 """
@@ -25,7 +26,51 @@ TARGETS = {
     "log_p99_us": 30.0,
     "finish_s": 0.1,
     "index_points_per_s": 1_000_000,
+    "image_log_median_ms": 2.0,
+    "image_log_p99_ms": 2.0,
 }
+
+CHILD_MEDIA = r"""
+import json, sys, time
+import numpy as np
+import runbase
+n = int(sys.argv[1])
+run = runbase.init(project="bench-media", settings=runbase.Settings(
+    silent=True, disable_system_metrics=True, console="off"))
+rng = np.random.default_rng(0)
+frames = [rng.integers(0, 256, (256, 256, 3), dtype=np.uint8) for _ in range(8)]
+pc = time.perf_counter_ns
+both, log_only, baseline = [], [], []
+for s in range(n):
+    arr = frames[s % len(frames)]
+    t0 = pc()
+    img = runbase.Image(arr)
+    t1 = pc()
+    run.log({"img": img, "loss": s * 0.1})
+    t2 = pc()
+    both.append(t2 - t0)
+    log_only.append(t2 - t1)
+    time.sleep(0.03)  # a training step: the media thread encodes meanwhile
+    t0 = pc()
+    arr.copy()
+    run.log({"loss2": s * 0.1})
+    baseline.append(pc() - t0)  # the same copy and a scalar log(): the machine's own noise
+    time.sleep(0.001)
+t0 = time.perf_counter()
+run.finish()
+t_finish = time.perf_counter() - t0
+first = both.pop(0) / 1e6  # loads the media modules once
+log_only.pop(0)
+n -= 1
+both.sort(); log_only.sort(); baseline.sort()
+print(json.dumps({
+    "image_first_call_ms": first,
+    "image_log_median_ms": both[n // 2] / 1e6, "image_log_p99_ms": both[int(n * 0.99)] / 1e6,
+    "image_log_p90_ms": both[int(n * 0.9)] / 1e6,
+    "image_log_only_median_ms": log_only[n // 2] / 1e6, "image_finish_s": t_finish,
+    "noise_copy_and_scalar_log_p99_ms": baseline[int(n * 0.99)] / 1e6,
+}))
+"""
 
 CHILD = r"""
 import json, sys, time
@@ -94,10 +139,37 @@ def index_rate(root: Path, points: int) -> tuple[float, int]:
     return points / elapsed, size
 
 
+def media_bench(images: int) -> None:
+    """Image(arr) + log() of a 256x256 RGB image, on the caller's thread."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, RUNBASE_DIR=tmp)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD_MEDIA, str(images)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"\n{images} x runbase.Image(256x256x3 uint8) + log(), one per 30 ms step")
+    print("  (percentiles leave out the first call, which loads the media modules)")
+    for key, value in r.items():
+        target = TARGETS.get(key)
+        verdict = ""
+        if target is not None:
+            verdict = f"  target <= {target:g}  {'OK' if value <= target else 'MISSED'}"
+        print(f"  {key:24s} {value:14.4f}{verdict}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--steps", type=int, default=100_000)
+    ap.add_argument("--images", type=int, default=200)
+    ap.add_argument("--media-only", action="store_true", help="only the image figure")
     args = ap.parse_args()
+    if args.media_only:
+        media_bench(args.images)
+        return
     rows = []
     for capture in (False, True):
         with tempfile.TemporaryDirectory() as tmp:
@@ -139,6 +211,7 @@ def main() -> None:
                     f"  {'OK' if ok else 'MISSED'}"
                 )
             print(f"  {key:24s} {value:14.4f}{verdict}")
+    media_bench(args.images)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ def test_api_and_run_ask_the_backend_for_everything(sdk_root: Path, tmp_path: Pa
     assert [r.id for r in runs] == ["main1", "fail2"]
     run = api.run("api/main1")
     assert [row["loss"] for row in run.history(keys=["loss"], pandas=False)][:2] == [1.0, 0.5]
+    assert [row["loss"] for row in run.scan_history(keys=["loss"], page_size=7)][:2] == [1.0, 0.5]
+    assert [ln["line"] for ln in run.logs(search="TRAINING")] == ["training done"]
     assert run.metric_stats["loss"]["count"] == 30
     assert any(ln["line"] == "training done" for ln in run.logs())
     assert "notes.txt" in {f.name for f in run.files()}
@@ -43,9 +45,16 @@ def test_api_and_run_ask_the_backend_for_everything(sdk_root: Path, tmp_path: Pa
     api.run("api/fail2").delete()
     assert [r.id for r in api.runs("api")] == ["main1"]
 
-    assert {"projects", "runs", "run", "history", "metric_stats", "logs", "files"} <= set(
-        backend.asked
-    )
+    assert {
+        "projects",
+        "runs",
+        "run",
+        "history",
+        "history_page",
+        "metric_stats",
+        "logs",
+        "files",
+    } <= set(backend.asked)
     assert {"update_run", "delete_runs"} <= set(backend.asked)
     # Nothing was read from the Api's own root: the backend is the only way in.
     assert not (tmp_path / "elsewhere").exists()

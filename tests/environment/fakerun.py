@@ -38,13 +38,13 @@ class FakeRun:
         defaults.update(settings)
         self.settings = SimpleNamespace(**defaults)
         self.segment = os.path.join(root, f"{time.time_ns():020d}-{os.getpid()}.rbr")
-        self._writer = SegmentWriter(self.segment)
+        self._sink = SegmentWriter(self.segment)
 
     def _emit(self, kind: int, payload: Any) -> None:
-        self._writer.append(_enc.encode([int(kind), time.time(), payload]))
+        self._sink.append(_enc.encode([int(kind), time.time(), payload]))
 
     def close(self) -> None:
-        self._writer.close()
+        self._sink.close()
 
 
 def records(segment: str) -> list[tuple[int, float, Any]]:

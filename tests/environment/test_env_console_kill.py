@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,82 @@ os.kill(os.getpid(), signal.SIGKILL)
         lines = [ln for k, _, p in read_run(res.root / sub) if k == Kind.OUTPUT for _, _, ln in p]
         assert lines == first + both, sub
     assert res.stdout.splitlines() == ["only a"] + both
+
+
+LAST_WORDS = """
+import os, time
+import runbase
+for _ in range(int(os.environ["RUNS"])):  # the second joins the running console helper
+    settings = runbase.Settings(console="auto")
+    run = runbase.init(project="kill", reinit="create_new", settings=settings)
+open(os.environ["PATH_FILE"], "w").write(run.path)
+print("the last words", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_a_reader_syncing_from_the_kill_on_still_gets_the_last_line(tmp_path, runbase_dir, runs):
+    # The helper appends the line a few milliseconds after the kill (it has
+    # not even loaded the code for that yet: the run is young). A reader
+    # that looks in between must not close the run's file without it.
+    api = runbase.Api()
+    api.projects()  # the store exists before the run: each sync below takes milliseconds
+    script = tmp_path / "train.py"
+    script.write_text(LAST_WORDS)
+    env = dict(os.environ, RUNBASE_SILENT="true", RUNBASE_DISABLE_SYSTEM_METRICS="true")
+    env.update(PATH_FILE=str(tmp_path / "path.txt"), RUNS=str(runs))
+    env.pop("PYTHONUNBUFFERED", None)
+    proc = subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    try:
+        assert proc.stdout.readline() == b"the last words\n"
+        path = (tmp_path / "path.txt").read_text()
+        proc.send_signal(signal.SIGKILL)
+        run = api.run(path)
+        deadline = time.monotonic() + 30
+        while run.state == "running" and time.monotonic() < deadline:
+            run = api.run(path)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    assert run.state == "crashed"
+    assert [(e["stream"], e["line"]) for e in run.logs()] == [("stdout", "the last words")]
+
+
+FORKED_WORKER = """
+import os, signal, time
+import runbase
+run = runbase.init(project="kill", settings=runbase.Settings(console="auto"))
+open(os.environ["PATH_FILE"], "w").write(run.path)
+worker = os.fork()
+if worker == 0:
+    time.sleep(60)  # outlives the training process, holding its stdout
+    os._exit(0)
+print(f"worker {worker}", flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_forked_worker_that_lives_on_does_not_keep_the_run_running(tmp_path, runbase_dir):
+    script = tmp_path / "train.py"
+    script.write_text(FORKED_WORKER)
+    env = dict(os.environ, RUNBASE_SILENT="true", RUNBASE_DISABLE_SYSTEM_METRICS="true")
+    env.update(PATH_FILE=str(tmp_path / "path.txt"))
+    proc = subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    line = proc.stdout.readline().decode()
+    worker = int(line.split()[1])
+    try:
+        proc.wait(timeout=30)
+        path = (tmp_path / "path.txt").read_text()
+        deadline = time.monotonic() + 15
+        run = runbase.Api().run(path)
+        while run.state == "running" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            run = runbase.Api().run(path)
+        assert run.state == "crashed"
+        assert [e["line"] for e in run.logs()] == [line.strip()]
+    finally:
+        os.kill(worker, signal.SIGKILL)
+        proc.stdout.close()

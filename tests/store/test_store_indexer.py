@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 
 from runbase.records import Kind, read_segment
 from runbase.records.appendlog import append_records
 from runbase.records.layout import edits_path
+from runbase.records.process import hold_segment
+from runbase.sdk.environment.postmortem import append_output
 from runbase.store import Store
 from runbase.store import queries as q
 
@@ -144,6 +147,29 @@ def test_failed_and_crashed(store, records):
         "remote_new": "running",
     }
     live.close()
+
+
+def test_a_dead_writers_segment_stays_open_while_its_lock_is_held(store, records):
+    # What the console helper does after a SIGKILL (sdk/environment/teeproc.py):
+    # it holds the segment's lock, appends the dead writer's last lines, lets go.
+    seg = records.start("r1")  # the writer pid cannot be alive
+    seg.log(0, {"x": 1})
+    end = seg.writer.size
+    seg.writer.abandon()  # killed: the file keeps its zero-filled tail
+    lock = hold_segment(str(seg.path))
+    assert lock is not None
+    try:
+        for _ in range(2):  # the pass that first sees the segment, and a later one
+            assert _run(store).state == "running"
+        assert append_output(str(seg.path), end, [], [[5.0, "stdout", "the last words"]]) == 1
+        assert _run(store).state == "running"
+    finally:
+        os.close(lock)
+    run = _run(store)
+    assert run.state == "crashed" and run.history_rows == 1
+    assert [(x.stream, x.line) for x in q.logs(store, "me/proj/r1")] == [
+        ("stdout", "the last words")
+    ]
 
 
 def test_resume_segment_starts_running_again(store, records):

@@ -53,6 +53,9 @@ def _reads_but_does_not_index(store, caplog: pytest.LogCaptureFixture) -> None:
     assert store.read_only_reason in notes[0]
     assert _ids(store) == ["a1"]
     assert [r["loss"] for r in q.history(store, "me/proj/a1")] == [1.0, 0.5, 1 / 3]
+    page = q.history_page(store, "me/proj/a1", keys=["loss"], start_row=1, limit=5)
+    assert page.rows == [{"loss": 0.5}, {"loss": 1 / 3}]
+    assert q.logs(store, "me/proj/a1", search="Ошибка") == []  # runbase_lower is there too
     assert q.get_run(store, "me", "proj", "a1").state == "finished"
     with pytest.raises(StoreError, match="cannot edit runs, the store is read-only"):
         edits.update_run(store, "me", "proj", "a1", name="renamed")

@@ -8,6 +8,8 @@ import json
 import time
 from pathlib import Path
 
+from runbase.records import Kind
+
 from .fill import RunWriter
 
 RUNS = "/api/v1/projects/team/vision/runs"
@@ -190,6 +192,48 @@ def test_logs_files_and_system(server):
     for series in sysm["series"].values():
         assert all(isinstance(t, float) for t in series["t"])
         assert len(series["t"]) == len(series["v"])
+
+
+def test_logs_route_pages_and_filters_in_the_store(server, store_dir: Path):
+    printed = [("stderr" if i % 10 == 9 else "stdout", f"step {i}") for i in range(2500)]
+    w = RunWriter(store_dir, "team", "talk", "p1", name="talker")
+    w.emit(Kind.OUTPUT, [[w.t + i, stream, line] for i, (stream, line) in enumerate(printed)])
+    w.finish(0)
+    url = "/api/v1/projects/team/talk/runs/p1/logs"
+    deadline = time.monotonic() + 15
+    while (r := server.client.get(url)).status_code != 200 or r.json()["total"] < 2500:
+        assert time.monotonic() < deadline, r.text
+        time.sleep(0.3)
+    texts = [line for _, line in printed]
+    assert [ln["line"] for ln in r.json()["lines"]] == texts  # the default limit holds them all
+    last = server.client.get(url, params={"limit": 2}).json()
+    assert last == {
+        "total": 2500,
+        "lines": [
+            {"t": w.t + 2498, "stream": "stdout", "line": "step 2498"},
+            {"t": w.t + 2499, "stream": "stderr", "line": "step 2499"},
+        ],
+    }
+    pages = [
+        server.client.get(url, params={"offset": o, "limit": 1000}).json() for o in (0, 1000, 2000)
+    ]
+    assert [p["total"] for p in pages] == [2500] * 3
+    assert [ln["line"] for p in pages for ln in p["lines"]] == texts
+    found = server.client.get(url, params={"search": "STEP 24", "offset": 1, "limit": 2}).json()
+    assert found["total"] == 111  # step 24, 240-249, 2400-2499
+    assert [ln["line"] for ln in found["lines"]] == ["step 240", "step 241"]
+    errs = server.client.get(url, params={"stream": "stderr", "limit": 3}).json()
+    assert errs["total"] == 250
+    assert [ln["line"] for ln in errs["lines"]] == ["step 2479", "step 2489", "step 2499"]
+    bad = server.client.get(url, params={"stream": "stdin"})
+    assert bad.status_code == 400 and "stream" in bad.json()["detail"]
+    tail = server.client.get(f"{url}/tail", params={"start": 2480, "stream": "stderr"}).json()
+    assert tail["end"] == 2500 and tail["matched"] == 2
+    assert [ln["line"] for ln in tail["lines"]] == ["step 2489", "step 2499"]
+    txt = server.client.get(f"{url}.txt")
+    assert txt.status_code == 200 and txt.headers["content-type"].startswith("text/plain")
+    assert txt.text == "".join(f"{line}\n" for line in texts)
+    assert server.client.get("/api/v1/projects/team/talk/runs/nope/logs.txt").status_code == 404
 
 
 def test_run_metrics_are_the_logged_keys(server):

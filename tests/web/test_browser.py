@@ -441,8 +441,9 @@ def test_live_run_charts_grow_while_watching(page, store_dir):
     w = RunWriter(store_dir, "team", "watch", "w1", name="watched", live=True)
     w.history([(s, {"loss": 1.0 / (s + 1)}) for s in range(5)])
     page.goto("/team/watch")
-    page.wait_for_selector(".rt-row[data-run-id='w1'] .state-running")
-    page.wait_for_selector(".panel[data-key='loss'][data-points='5']")
+    # The first page load also indexes the store: generous on a loaded machine.
+    page.wait_for_selector(".rt-row[data-run-id='w1'] .state-running", timeout=30_000)
+    page.wait_for_selector(".panel[data-key='loss'][data-points='5']", timeout=30_000)
     w.history([(s, {"loss": 1.0 / (s + 1)}) for s in range(5, 12)])
     # The page polls every 4 s: the new rows arrive without a reload.
     page.wait_for_selector(".panel[data-key='loss'][data-points='12']", timeout=15_000)

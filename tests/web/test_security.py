@@ -41,6 +41,8 @@ def sec(server: Server, store_dir: Path) -> Server:
         (f"{VISION}/series", {"key": "lr", "runs": "r00", "buckets": 2**64}, "buckets"),
         (f"{VISION}/runs/r00/history", {"samples": 2**63}, "samples"),
         (f"{VISION}/runs/r00/logs", {"limit": 2**70}, "limit"),
+        (f"{VISION}/runs/r00/logs", {"offset": 2**63}, "offset"),
+        (f"{VISION}/runs/r00/logs/tail", {"start": 2**63}, "start"),
         (f"{VISION}/runs/r00/series", {"key": "lr", "x_min": "inf"}, "x_min"),
         (f"{VISION}/runs/r00/series", {"key": "lr", "x_max": "1e400"}, "x_max"),
         (f"{VISION}/runs/r00/series", {"key": "lr", "x_min": -1e19}, "x_min"),

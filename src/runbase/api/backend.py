@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from runbase.store.fromfiles import FileRun
     from runbase.store.queries import (
         FullRunRow,
+        HistoryPage,
         HistoryRow,
         LogLine,
         MetricStats,
@@ -75,9 +76,34 @@ class Backend(Protocol):
         self, run: RunKey, keys: list[str] | None, samples: int | None
     ) -> list[HistoryRow]: ...
 
+    def history_page(
+        self,
+        run: RunKey,
+        keys: list[str] | None,
+        start_row: int,
+        limit: int,
+        min_step: int | None,
+        max_step: int | None,
+        fresh: bool = True,
+    ) -> HistoryPage:
+        """The rows among ``start_row .. start_row+limit-1`` that pass the filters, and
+        the row to read on from (see ``queries.history_page``); ``fresh=False`` may
+        skip looking for new records (later pages of one scan)."""
+        ...
+
     def system_series(self, run: RunKey) -> SystemSeries: ...
 
-    def logs(self, run: RunKey) -> list[LogLine]: ...
+    def logs(
+        self,
+        run: RunKey,
+        offset: int = 0,
+        limit: int | None = None,
+        last: int | None = None,
+        search: str | None = None,
+        stream: str | None = None,
+    ) -> list[LogLine]:
+        """Console lines matching ``search``/``stream``, paged (see ``queries.logs``)."""
+        ...
 
     def files(self, run: RunKey) -> list[RunFile]: ...
 
@@ -180,11 +206,38 @@ class LocalBackend:
             return found.history(keys, samples)
         return queries.history(self._fresh(), run, keys=keys, samples=samples, exact=True)
 
+    def history_page(
+        self,
+        run: RunKey,
+        keys: list[str] | None,
+        start_row: int,
+        limit: int,
+        min_step: int | None,
+        max_step: int | None,
+        fresh: bool = True,
+    ) -> HistoryPage:
+        store = self._fresh() if fresh else self._store()
+        return queries.history_page(
+            store, run, keys=keys, start_row=start_row, limit=limit, min_step=min_step,
+            max_step=max_step, exact=True,
+        )  # fmt: skip
+
     def system_series(self, run: RunKey) -> SystemSeries:
         return queries.system_series(self._fresh(), run, exact=True)
 
-    def logs(self, run: RunKey) -> list[LogLine]:
-        return queries.logs(self._fresh(), run)
+    def logs(
+        self,
+        run: RunKey,
+        offset: int = 0,
+        limit: int | None = None,
+        last: int | None = None,
+        search: str | None = None,
+        stream: str | None = None,
+    ) -> list[LogLine]:
+        return queries.logs(
+            self._fresh(), run, offset=offset, limit=limit, last=last, search=search,
+            stream=stream,
+        )  # fmt: skip
 
     def files(self, run: RunKey) -> list[RunFile]:
         return queries.files(self._fresh(), run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,29 @@ class Summary(dict):
         """Merge the given keys (if any) and save the summary."""
         super().update(*args, **kwargs)
         self._run._save(summary_only=True)
+
+    def __missing__(self, key: str) -> dict[str, Any]:
+        # A nested dict set in the running script is stored as dotted keys; read it
+        # back nested, as W&B's Api does (``summary["eval"]["acc"]``).
+        prefix = f"{key}."
+        nested: dict[str, Any] = {}
+        for flat, value in self.items():
+            if isinstance(flat, str) and flat.startswith(prefix):
+                *parents, leaf = flat[len(prefix) :].split(".")
+                node = nested
+                for p in parents:
+                    node = node.setdefault(p, {})
+                node[leaf] = value
+        if not nested:
+            raise KeyError(key)
+        return nested
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Value of ``key`` (nested keys too), or ``default``."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
 
 class File:
@@ -293,7 +317,7 @@ class Run:
         pandas: bool = True,
         stream: str = "default",
     ) -> Any:
-        """History rows: a pandas DataFrame (when pandas is installed and ``pandas``), else dicts.
+        """History rows: a pandas DataFrame (with ``pandas`` and ``runbase[pandas]``), else dicts.
 
         Unlike W&B, the full history comes back unless ``samples`` is given; with
         ``samples``, rows are evenly spaced (the same rows every call). With
@@ -316,6 +340,13 @@ class Run:
             try:
                 import pandas as pd
             except ImportError:
+                # W&B also warns and returns the rows.
+                warnings.warn(
+                    "runbase: history() returns a list of dicts because pandas is not "
+                    "installed: pip install 'runbase[pandas]' for a DataFrame, or pass "
+                    "pandas=False",
+                    stacklevel=2,
+                )
                 return rows
             return pd.DataFrame.from_records(rows)
         return rows
@@ -327,20 +358,52 @@ class Run:
         min_step: int | None = None,
         max_step: int | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every history row in order; with ``keys``, the rows holding all of those keys."""
-        rows = self._api.backend.history(self._key, keys=keys, samples=None)
-        wanted = None if keys is None else set(keys)
-        for row in rows:
-            step = row.get("_step")
-            if min_step is not None and step is not None and step < min_step:
-                continue
-            if max_step is not None and step is not None and step >= max_step:
-                continue
-            yield row if wanted is None else {k: v for k, v in row.items() if k in wanted}
+        """Every history row in order, read ``page_size`` rows at a time (memory
+        stays that of one page, however long the run).
 
-    def logs(self) -> list[dict[str, Any]]:
-        """Console lines: ``[{"time", "stream", "line"}]``."""
-        return as_dicts(self._api.backend.logs(self._key))
+        With ``keys``, only the rows holding all of them, each with only those
+        keys (add ``"_step"`` to get the step). ``min_step`` is inclusive,
+        ``max_step`` exclusive.
+        """
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        if isinstance(keys, str):
+            keys = [keys]
+        return self._scan(keys, page_size, min_step, max_step)
+
+    def _scan(
+        self, keys: list[str] | None, page_size: int, min_step: int | None, max_step: int | None
+    ) -> Iterator[dict[str, Any]]:
+        backend = self._api.backend
+        start: int | None = 0
+        fresh = True
+        while start is not None:
+            page = backend.history_page(
+                self._key, keys, start, page_size, min_step, max_step, fresh=fresh
+            )
+            fresh = False  # one look for new records per scan, not per page
+            yield from page.rows
+            start = page.next_row
+
+    def logs(
+        self,
+        search: str | None = None,
+        stream: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        last: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Console lines in order: ``[{"time", "stream", "line"}]``.
+
+        ``search`` keeps lines containing it (any case), ``stream`` those from
+        ``"stdout"`` or ``"stderr"``; of those, ``offset`` and ``limit`` take a
+        page, or ``last`` the final N. Filtering and paging happen in the store.
+        """
+        return as_dicts(
+            self._api.backend.logs(
+                self._key, offset=offset, limit=limit, last=last, search=search, stream=stream
+            )
+        )
 
     def files(self, names: list[str] | None = None, pattern: str | None = None) -> list[File]:
         """Files saved with the run (optionally only ``names``, or names matching a glob)."""
@@ -371,6 +434,7 @@ def _flat_summary(summary: dict[str, Any]) -> dict[str, Any]:
         if (
             isinstance(value, dict)
             and value
+            and "_type" not in value  # a media pointer or histogram stays whole
             and not set(value)
             <= {
                 "min",

@@ -69,5 +69,8 @@ def ui(
     if note:
         click.echo(f"runbase: {note}")
     if not (STATIC_DIR / "index.html").is_file():
-        click.echo("runbase: the web app is not built; run `make ui` (API only until then)")
+        click.echo(
+            "runbase: this source checkout has no built web app; run `make ui` in it "
+            "(API only until then)"
+        )
     uvicorn.run(app, host=host, port=port, log_level=log_level)

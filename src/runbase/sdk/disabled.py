@@ -23,7 +23,7 @@ class DisabledRun:
         self.url = ""
         self.dir = ""
         self.notes = settings.notes
-        self.tags = tuple(settings.tags or ())
+        self.tags = settings.tags or ()
         self.group = settings.group
         self.job_type = settings.job_type
         self.start_time = 0.0

@@ -6,6 +6,7 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,11 @@ from runbase.sdk.config import Config, as_dict
 from runbase.sdk.disabled import DisabledRun
 from runbase.sdk.ids import generate_id, generate_name, next_run_number
 from runbase.sdk.run import Run
-from runbase.sdk.settings import Settings, validate_reinit
+from runbase.sdk.settings import Resume, Settings
+from runbase.sdk.sink import RecordSink
 from runbase.sdk.values import encode_problem
 
 DEFAULT_PROJECT = "Uncategorized"
-_RESUME_VALUES = ("allow", "must", "never", "auto")
 
 
 def in_notebook() -> bool:
@@ -53,17 +54,23 @@ def _environment_settings() -> Settings:
 
 
 def resolve_settings(
-    settings: Settings | dict[str, Any] | None, kwargs: dict[str, Any]
+    settings: Settings | dict[str, Any] | None, kwargs: dict[str, object]
 ) -> Settings:
-    """kwarg > init(settings=) > setup() > environment > default."""
+    """kwarg > init(settings=) > setup() > environment > default, run fields checked.
+
+    ``init()``'s own run-field arguments are checked before they become Settings, so
+    a bad one is refused as ``runbase.init(group=...)`` rather than as a setting.
+    """
     if isinstance(settings, dict):
         settings = Settings(**settings)
     elif settings is not None and not isinstance(settings, Settings):
         raise TypeError(f"settings must be a runbase.Settings, got {type(settings).__name__}")
-    explicit = Settings(**{k: v for k, v in kwargs.items() if v is not None})
-    return Settings.merged(
-        _environment_settings(), process.STATE.setup_settings, settings, explicit
+    given = {k: v for k, v in kwargs.items() if v is not None}
+    given.update(_checked_run_fields(given))
+    merged = Settings.merged(
+        _environment_settings(), process.STATE.setup_settings, settings, Settings(**given)
     )
+    return Settings.merged(merged, Settings(**_checked_run_fields(merged.explicit())))
 
 
 def init(
@@ -104,12 +111,10 @@ def init(
         "dir": os.fspath(dir) if dir is not None else None,
         "mode": mode,
         "reinit": reinit,
+        "resume": resume,
         "allow_val_change": allow_val_change,
     }
     s = resolve_settings(settings, args)
-    if resume is not None:
-        s._explicit["resume"] = resume
-    _check_fields(s)
     config_dict = _checked_config(config)
 
     if s.mode == "disabled":
@@ -136,10 +141,9 @@ def init(
 
 def _apply_reinit(s: Settings) -> tuple[str, Run | None]:
     """Act on ``reinit=`` when a run is active: (the policy, the run to return instead)."""
-    policy = s.reinit if s.reinit != "default" else None
-    if policy is None:
+    policy: str = s.reinit
+    if policy == "default":
         policy = "return_previous" if in_notebook() else "finish_previous"
-    policy = validate_reinit(policy)
     active = process.most_recent_active()
     if active is None:
         return policy, None
@@ -157,21 +161,22 @@ def _apply_reinit(s: Settings) -> tuple[str, Run | None]:
     return policy, None
 
 
-def _check_fields(s: Settings) -> None:
-    """Refuse bad run fields before anything is written (see sdk/fields.py)."""
-    for arg in ("project", "entity", "id"):
-        value = getattr(s, arg)
-        if value == "" and arg != "id":  # as before: an empty project or entity is the default
-            s._explicit[arg] = None
-        elif value is not None:
-            fields.path_name(arg, value)
-    for arg in ("name", "notes", "group", "job_type"):
-        value = getattr(s, arg)
-        checked = fields.text(arg, value)
-        if checked is not value:
-            s._explicit[arg] = checked
-    if s.tags is not None:
-        s._explicit["tags"] = list(fields.tags(s.tags))
+def _checked_run_fields(values: Mapping[str, object]) -> dict[str, object]:
+    """The run fields among ``values``, checked (see sdk/fields.py) before anything is
+    written; ``""`` means not given, except for ``id``."""
+    out: dict[str, object] = {}
+    for arg, value in values.items():
+        if value is None:
+            continue
+        if arg in ("project", "entity"):  # as before: an empty project or entity is the default
+            out[arg] = None if value == "" else fields.path_name(arg, value)
+        elif arg == "id":
+            out[arg] = fields.path_name(arg, value)
+        elif arg in ("name", "notes", "group", "job_type"):
+            out[arg] = fields.text(arg, value)
+        elif arg == "tags":
+            out[arg] = fields.tags(value)
+    return out
 
 
 def _checked_config(config: Any) -> dict[str, Any]:
@@ -186,20 +191,15 @@ def _checked_config(config: Any) -> dict[str, Any]:
     return config_dict
 
 
-def _resume_mode(value: Any) -> str | None:
+def _resume_mode(value: Resume | bool | None) -> Resume | None:
     if value is True:
         return "auto"
-    if value is False or value is None:
+    if value is False:
         return None
-    if value not in _RESUME_VALUES:
-        raise ValueError(
-            f"resume={value!r} is not valid; use one of {', '.join(map(repr, _RESUME_VALUES))}, "
-            "True or False"
-        )
-    return str(value)
+    return value
 
 
-def _run_id(s: Settings, root: Path, mode: str | None) -> str:
+def _run_id(s: Settings, root: Path, mode: Resume | None) -> str:
     """The caller's id (checked), the id resume="auto" remembered, or a new one."""
     run_id = s.id
     if run_id is None and mode == "auto":
@@ -209,11 +209,11 @@ def _run_id(s: Settings, root: Path, mode: str | None) -> str:
     problem = id_problem(run_id)
     if problem:
         raise UsageError(problem)
-    return str(run_id)
+    return run_id
 
 
 def _existing(
-    s: Settings, root: Path, path: tuple[str, str, str], mode: str | None
+    s: Settings, root: Path, path: tuple[str, str, str], mode: Resume | None
 ) -> resume.Existing | None:
     """The run being resumed, or None for a new run; refuses what ``resume=`` does not allow."""
     entity, project, run_id = path
@@ -245,8 +245,11 @@ def _existing(
     return existing
 
 
-def _open_segment(root: Path, path: tuple[str, str, str]) -> tuple[SegmentWriter, Path, str]:
-    """A new segment for this process session of the run: (writer, files folder, file name)."""
+def _open_segment(root: Path, path: tuple[str, str, str]) -> tuple[RecordSink, Path, str]:
+    """A new segment for this process session of the run: (its sink, files folder, file name).
+
+    The segment file is the one sink today; ``SegmentWriter`` is a ``RecordSink`` as it is.
+    """
     seg_dir = segments_dir(root, *path)
     fdir = files_dir(root, *path)
     segment_name = f"{time.time_ns():020d}-{os.getpid()}.rbr"
@@ -286,14 +289,19 @@ def _start_record(run: Run, s: Settings, config: dict[str, Any]) -> dict[str, An
         "runbase_version": _version(),
         "mode": s.mode,
     }
-    info = {key: getattr(run, key) for key in ("notes", "group", "job_type")}
-    info["tags"] = list(run.tags)
+    info = {
+        "notes": run.notes,
+        "group": run.group,
+        "job_type": run.job_type,
+        "tags": list(run.tags),
+    }
     if not run.resumed:
         start.update(name=run.name, config=run.config.as_dict(), **info)
         return start
     if s.name is not None:
         start["name"] = run.name
-    start.update({key: value for key, value in info.items() if getattr(s, key) is not None})
+    given = {"notes": s.notes, "group": s.group, "job_type": s.job_type, "tags": s.tags}
+    start.update({key: value for key, value in info.items() if given[key] is not None})
     if config:
         start["config"] = {k: v for k, v in run.config.as_dict().items() if k in config}
     return start
@@ -325,7 +333,7 @@ def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
         except OSError as e:
             raise _storage_error(root, e) from None
         name = s.name or generate_name(number)
-    writer, fdir, segment_name = _open_segment(root, path)
+    sink, fdir, segment_name = _open_segment(root, path)
     run = Run(
         settings=s,
         root=root,
@@ -333,14 +341,14 @@ def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
         project=project,
         run_id=run_id,
         name=name,
-        writer=writer,
+        sink=sink,
         files_dir=fdir,
         start_time=t0,
         step=existing.next_step if existing else 0,
         config=dict(existing.config) if existing else {},
         summary=existing.summary if existing else None,
         info=_run_fields(s, existing),
-        allow_val_change=bool(s.allow_val_change),
+        allow_val_change=s.allow_val_change,
         resumed=existing is not None,
     )
     if config:

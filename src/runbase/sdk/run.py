@@ -7,22 +7,28 @@ import sys
 import threading
 import time
 import warnings
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 import msgspec
 
 from runbase.errors import UsageError
-from runbase.records import Kind, SegmentWriter, StorageError
+from runbase.records import Kind, StorageError
 from runbase.sdk import fields, process, resume, rows
 from runbase.sdk.backlog import Backlog
 from runbase.sdk.compat import WandbExtras
 from runbase.sdk.config import Config
+from runbase.sdk.data_types.base import find_media
 from runbase.sdk.settings import Settings
+from runbase.sdk.sink import RecordSink
 from runbase.sdk.summary import Metric, Summary, SummaryState, parse_summary
 from runbase.sdk.values import encode_problem, flatten, is_plain_flat
+
+if TYPE_CHECKING:
+    from runbase.sdk.data_types.media_log import MediaLog
 
 _LARGE_ROW = rows.LARGE_ROW
 # What msgspec raises for a value it cannot encode; turned into a clear error.
@@ -46,7 +52,7 @@ class Run(WandbExtras):
         project: str,
         run_id: str,
         name: str,
-        writer: SegmentWriter,
+        sink: RecordSink,
         files_dir: Path,
         start_time: float,
         step: int = 0,
@@ -67,18 +73,18 @@ class Run(WandbExtras):
         self._tags: tuple[str, ...] = tuple(info.get("tags") or ())
         self._group: str | None = info.get("group")
         self._job_type: str | None = info.get("job_type")
-        self._writer = writer
+        self._sink = sink  # where records go; the Run never learns which kind (sdk/sink.py)
         self._files_dir = files_dir
         self._start_time = start_time
         self._step = step
         self._resumed = resumed
         self._finished = False
         self._orphaned = False
-        self._backlog = Backlog(run_id, writer.append)
-        self._held = self._backlog.held  # truthy while the disk refuses records
+        self._backlog = Backlog(run_id, sink.append)
+        self._held = self._backlog.held  # truthy while the sink refuses records
         self._warned: set[str] = set()  # one-time warnings already shown
         self._encode = msgspec.msgpack.Encoder().encode
-        self._append = writer.append
+        self._append = sink.append  # bound once: log() calls the sink's method directly
         self._now = time.time
         self._summary_state = SummaryState()
         if summary:
@@ -91,6 +97,9 @@ class Run(WandbExtras):
         self._summary = Summary(self._summary_state, self._emit_summary)
         self._attachment: Any = None
         self._finish_lock = threading.Lock()
+        # Rows with media go through the media thread; while any waits, so does every record.
+        self._queued: deque[Any] = deque()  # its queue: truthy while rows wait
+        self._media_log: MediaLog | None = None
 
     # --- identity --------------------------------------------------------------------------
 
@@ -191,7 +200,7 @@ class Run(WandbExtras):
     @property
     def offline(self) -> bool:
         """True in offline mode."""
-        return bool(self.settings.mode == "offline")
+        return self.settings.mode == "offline"
 
     @property
     def disabled(self) -> bool:
@@ -212,7 +221,7 @@ class Run(WandbExtras):
 
     def _emit(self, kind: int, payload: Any) -> None:
         """Append one record. Thread-safe; used by the SDK and its background helpers."""
-        if self._writer.closed:
+        if self._sink.closed:
             return  # a heartbeat racing finish(), or a forked child: nothing to write to
         try:
             body = self._encode((kind, self._now(), payload))
@@ -221,7 +230,21 @@ class Run(WandbExtras):
             raise encode_problem(payload if isinstance(payload, dict) else {}, what, e) from None
         self._write(body)
 
+    def _media(self) -> MediaLog:
+        """The run's media side (data_types/media_log.py), made at first use."""
+        if self._media_log is None:
+            from runbase.sdk.data_types.media_log import MediaLog
+
+            self._media_log = MediaLog(self, self._queued)
+        return self._media_log
+
     def _write(self, body: bytes) -> None:
+        if self._queued:
+            self._media().submit(body)  # behind a media row: records keep their order
+            return
+        self._write_now(body)
+
+    def _write_now(self, body: bytes) -> None:
         if len(body) > _LARGE_ROW:
             self._check_size(body)
         if self._held:
@@ -245,8 +268,11 @@ class Run(WandbExtras):
     def _emit_config(self, changes: dict[str, Any], removed: list[str]) -> None:
         self._emit_changes(Kind.CONFIG, "config", changes, removed)
 
-    def _emit_summary(self, changes: dict[str, Any], removed: list[str]) -> None:
+    def _emit_summary(self, changes: dict[str, Any], removed: list[str]) -> dict[str, Any]:
+        if find_media(changes):  # media set in the summary: written now
+            changes = self._media().resolve_summary(changes)
         self._emit_changes(Kind.SUMMARY, "summary", changes, removed)
+        return changes
 
     def _set_info(self, field: str, value: Any) -> None:
         self._check_open(field)
@@ -284,8 +310,10 @@ class Run(WandbExtras):
             if not isinstance(data, Mapping):
                 raise TypeError(f"run.log() must be passed a dictionary, got {type(data).__name__}")
             data = dict(data)
+        media = None
         if not is_plain_flat(data):
             data = flatten(data)
+            media = find_media(data)
         if step is None:
             row = self._step
             next_step = row if commit is False else row + 1
@@ -293,13 +321,17 @@ class Run(WandbExtras):
             row, next_step = self._row_for_step(step, commit)
         if self._step_sync:
             data = self._add_step_metrics(data)
+        if media is not None:  # may raise: then nothing is stored and the step stays
+            return self._media().log_row(row, next_step, data, media)
         try:
             body = self._encode((2, self._now(), (row, data)))
         except _ENCODE_ERRORS as e:
             raise encode_problem(data, "log", e) from None
         if len(body) > _LARGE_ROW:
             self._check_size(body)
-        if self._held:
+        if self._queued:
+            self._media().submit(body)
+        elif self._held:
             self._backlog.hold(body)
         else:
             try:
@@ -425,6 +457,8 @@ class Run(WandbExtras):
                 return
             self._finished = True
         code = 0 if exit_code is None else int(exit_code)
+        if self._media_log is not None:
+            self._media_log.drain()  # media rows still queued are recorded before EXIT
         if self._attachment is not None:
             try:
                 self._attachment.detach()
@@ -436,7 +470,7 @@ class Run(WandbExtras):
         lost = self._backlog.finish(exit_record)
         if lost:
             print(lost, file=sys.stderr)  # shown even when silent: data was lost
-        self._writer.close()
+        self._sink.close()
         if code == 0 and self.settings.resume in ("auto", True):
             resume.forget_auto_resume(self._root)
         process.forget(self)
@@ -445,9 +479,9 @@ class Run(WandbExtras):
             print(f"runbase: run {self._name} ({self._id}) {state}: {self.url}", file=sys.stderr)
 
     def _orphan(self) -> None:
-        """In a forked child: this run is the parent's, leave its file alone."""
+        """In a forked child: this run is the parent's, leave its sink alone."""
         self._orphaned = True
-        self._writer.abandon()
+        self._sink.abandon()
 
     def __enter__(self) -> Run:
         return self

@@ -2,41 +2,126 @@
 
 Precedence for a run (highest first): ``init(...)`` keyword, ``init(settings=)``,
 ``setup(Settings(...))``, environment (``RUNBASE_*`` then ``WANDB_*``), default.
+
+``Settings`` is a plain class whose annotated attributes are the settings: each
+annotation is the field's type (what mypy sees when code reads ``s.project``) and
+what values are checked against at run time, and the class attribute is its
+default. The values a caller set are the only ones in the instance's ``__dict__``,
+so "set explicitly" (what precedence merges) needs no second table. Neither a
+dataclass nor a msgspec Struct fits: both need every field in every instance
+(explicitness would need a sentinel in every field's type) and neither lets
+W&B-only names through with a warning. pydantic, which W&B uses, would add
+tens of milliseconds to ``import runbase``.
+
+This module deliberately has no ``from __future__ import annotations``: the class
+annotations must be real types at import time to check values against.
 """
 
-from __future__ import annotations
-
 import os
+import types
 import warnings
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Self, Union, cast, get_args, get_origin
+
+Mode = Literal["online", "offline", "disabled"]
+Reinit = Literal["default", "create_new", "finish_previous", "return_previous"]
+Resume = Literal["allow", "must", "never", "auto"]
+Console = Literal["auto", "wrap", "redirect", "off"]
 
 REINIT_VALUES = ("create_new", "finish_previous", "return_previous")
-MODES = ("online", "offline", "disabled")
-CONSOLE_VALUES = ("auto", "wrap", "redirect", "off")
 
-_DEFAULTS: dict[str, Any] = {
-    "project": None,
-    "entity": None,
-    "name": None,
-    "id": None,
-    "notes": None,
-    "tags": None,
-    "group": None,
-    "job_type": None,
-    "dir": None,
-    "mode": "online",
-    "reinit": "default",
-    "resume": None,
-    "allow_val_change": False,
-    "system_sample_interval": 15.0,
-    "disable_system_metrics": False,
-    "console": "auto",
-    "disable_git": False,
-    "save_requirements": True,
-    "program": None,
-    "silent": False,
-    "heartbeat_interval": 15.0,
-}
+
+class Settings:
+    """Run settings, W&B style: ``Settings(reinit="create_new", mode="offline")``.
+
+    Only values given explicitly take part in precedence, so an unset field never
+    overrides a value from a lower layer; ``None`` for a field whose default is not
+    ``None`` means "not given". An unknown name is a ``TypeError`` naming the valid
+    ones, as in W&B (whose ``Settings`` refuses extra fields), except W&B's own
+    settings that runbase does not use: those warn and are ignored, so W&B scripts
+    keep running. A value of the wrong type is a ``TypeError``, one outside a
+    field's choices a ``ValueError``; both name the setting.
+    """
+
+    project: str | None = None
+    entity: str | None = None
+    name: str | None = None
+    id: str | None = None
+    notes: str | None = None
+    tags: tuple[str, ...] | None = None
+    group: str | None = None
+    job_type: str | None = None
+    dir: str | None = None
+    mode: Mode = "online"
+    reinit: Reinit = "default"
+    resume: Resume | bool | None = None
+    allow_val_change: bool = False
+    system_sample_interval: float = 15.0
+    disable_system_metrics: bool = False
+    console: Console = "auto"
+    disable_git: bool = False
+    save_requirements: bool = True
+    program: str | None = None
+    silent: bool = False
+    heartbeat_interval: float = 15.0
+
+    def __init__(self, **settings: object) -> None:
+        for key, value in settings.items():
+            if key not in FIELDS:
+                _unknown(key, "Settings")
+            elif value is not None or DEFAULTS[key] is None:
+                # check() here rather than through __setattr__: one frame less, so the
+                # stacklevel of validate_reinit's warning points at the caller either way.
+                object.__setattr__(self, key, check(key, value))
+
+    def __setattr__(self, key: str, value: object) -> None:
+        if key not in FIELDS:
+            raise AttributeError(_unknown_message(key))
+        object.__setattr__(self, key, check(key, value))
+
+    if not TYPE_CHECKING:  # at run time only, so mypy still flags a misspelt setting
+
+        def __getattr__(self, key: str) -> object:
+            raise AttributeError(_unknown_message(key))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"Settings({inner})"
+
+    def explicit(self) -> dict[str, object]:
+        """The values set explicitly on this object (by the caller or the environment)."""
+        return dict(vars(self))
+
+    @classmethod
+    def from_environment(cls) -> Self:
+        """Settings read from RUNBASE_* and WANDB_* variables (RUNBASE_* wins)."""
+        out = cls()
+        for suffix, name in _ENV.items():
+            source = "RUNBASE_" + suffix
+            raw = os.environ.get(source)
+            if raw is None:
+                source = "WANDB_" + suffix
+                raw = os.environ.get(source)
+            if raw is None:
+                continue
+            try:
+                object.__setattr__(out, name, check(name, _from_env(name, raw)))
+            except ValueError as e:
+                raise ValueError(f"environment variable {source}: {e}") from None
+        return out
+
+    @classmethod
+    def merged(cls, *layers: "Settings | None") -> Self:
+        """Later layers override earlier ones, field by field (values are already checked)."""
+        out = cls()
+        for layer in layers:
+            if layer is not None:
+                vars(out).update(vars(layer))
+        return out
+
+
+FIELDS: dict[str, Any] = dict(Settings.__annotations__)
+DEFAULTS: dict[str, object] = {name: getattr(Settings, name) for name in FIELDS}
 
 # Environment variable suffix -> setting name. Each is read as RUNBASE_<X>, then WANDB_<X>.
 _ENV = {
@@ -59,6 +144,48 @@ _ENV = {
     "SILENT": "silent",
 }
 
+# W&B settings runbase does not use (wandb.Settings' public fields, and a few older
+# ones): a W&B script that passes them keeps running, with a warning. Names starting
+# with "x_" or "_" are W&B's internal settings and are ignored without one.
+WANDB_ONLY = frozenset(
+    """
+    allow_offline_artifacts anonymous api_key app_url_override azure_account_url_to_access_key
+    base_url code_dir config_paths console_chunk_max_bytes console_chunk_max_seconds
+    console_multipart credentials_file disable_code disable_job_creation disabled docker email
+    force fork_from git_commit git_remote git_remote_url git_root heartbeat_seconds host
+    http_proxy https_proxy identity_token_file ignore_globs init_timeout insecure_disable_ssl
+    job_name job_source label_disable launch launch_config_path login_timeout magic
+    notebook_name organization problem program_abspath program_relpath quiet relogin
+    resume_from resumed root_dir run_group run_id run_job_type run_name run_notes run_tags
+    sagemaker_disable save_code settings_system show_colors show_emoji show_errors show_info
+    show_warnings start_method strict summary_errors summary_timeout summary_warnings sweep_id
+    sweep_param_path symlink sync_tensorboard system_sample_seconds system_samples
+    table_raise_on_max_row_limit_exceeded username
+    """.split()
+)
+
+
+def _unknown_message(key: str) -> str:
+    import difflib  # only on this error path: keeps it out of `import runbase`
+
+    close = difflib.get_close_matches(key, FIELDS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"runbase.Settings has no setting {key!r}{hint}. The settings are: {', '.join(FIELDS)}."
+
+
+def _unknown(key: str, where: str) -> None:
+    """A name that is not a runbase setting: ignored if W&B knows it, else an error."""
+    if key.startswith(("x_", "_")):
+        return
+    if key in WANDB_ONLY:
+        warnings.warn(
+            f"runbase.{where}: {key!r} is a W&B setting runbase does not use; it is ignored",
+            stacklevel=3,
+        )
+        return
+    raise TypeError(_unknown_message(key))
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -72,25 +199,16 @@ def _parse_bool(name: str, raw: str) -> bool:
     raise ValueError(f"setting {name}={raw!r} is not a boolean; use true or false")
 
 
-def _from_env(name: str, raw: str) -> Any:
-    default = _DEFAULTS[name]
+def _from_env(name: str, raw: str) -> object:
+    """An environment variable's text as the value the setting takes (check() does the rest)."""
     if name == "tags":
-        return [t.strip() for t in raw.split(",") if t.strip()]
+        return tuple(t.strip() for t in raw.split(",") if t.strip())
     if name == "reinit" and raw.strip().lower() in ("true", "false"):
         return raw.strip().lower() == "true"
-    if isinstance(default, bool):
-        return _parse_bool(name, raw)
-    if isinstance(default, float):
-        try:
-            return float(raw)
-        except ValueError:
-            raise ValueError(f"setting {name}={raw!r} is not a number") from None
-    if name == "mode" and raw == "dryrun":
-        return "offline"
     return raw
 
 
-def validate_reinit(value: Any) -> str:
+def validate_reinit(value: object) -> Reinit:
     """Normalise a reinit value; booleans are the deprecated spellings."""
     if value is True or value is False:
         warnings.warn(
@@ -101,98 +219,85 @@ def validate_reinit(value: Any) -> str:
         )
         return "finish_previous" if value else "return_previous"
     if value == "default" or value in REINIT_VALUES:
-        return str(value)
+        return cast(Reinit, value)
     raise ValueError(
         f"reinit={value!r} is not valid; use one of {', '.join(map(repr, REINIT_VALUES))}"
     )
 
 
-class Settings:
-    """Run settings, W&B style: ``Settings(reinit="create_new", mode="offline")``.
+def _members(tp: object) -> tuple[object, ...]:
+    """The alternatives of a field's type: ``str | None`` -> (str, NoneType)."""
+    if get_origin(tp) in (Union, types.UnionType):
+        return tuple(m for arg in get_args(tp) for m in _members(arg))
+    return (tp,)
 
-    Only values given explicitly take part in precedence, so an unset field never
-    overrides a value from a lower layer. Unknown names warn and are ignored, so
-    W&B scripts that pass W&B-only settings keep running.
-    """
 
-    def __init__(self, **kwargs: Any) -> None:
-        explicit: dict[str, Any] = {}
-        for key, value in kwargs.items():
-            if key not in _DEFAULTS:
-                if not key.startswith("x_") and not key.startswith("_"):
-                    warnings.warn(
-                        f"runbase.Settings: {key!r} is not a runbase setting and is ignored",
-                        stacklevel=2,
-                    )
-                continue
-            if value is None and _DEFAULTS[key] is not None:
-                continue
-            explicit[key] = self._check(key, value)
-        object.__setattr__(self, "_explicit", explicit)
+def _choices(members: tuple[object, ...]) -> tuple[object, ...]:
+    return tuple(c for m in members if get_origin(m) is Literal for c in get_args(m))
 
-    @staticmethod
-    def _check(key: str, value: Any) -> Any:
-        if key == "reinit":
-            return validate_reinit(value)
-        if key == "mode":
-            if value == "dryrun":
-                value = "offline"
-            if value not in MODES:
-                raise ValueError(f"mode={value!r} is not valid; use one of {', '.join(MODES)}")
-        if key == "console" and value not in CONSOLE_VALUES:
-            raise ValueError(
-                f"console={value!r} is not valid; use one of {', '.join(CONSOLE_VALUES)}"
-            )
-        if key in ("system_sample_interval", "heartbeat_interval"):
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ValueError(f"{key} must be a positive number of seconds, got {value!r}")
-            value = float(value)
+
+def _coerce(name: str, value: object, members: tuple[object, ...]) -> object:
+    """The spellings W&B (pydantic) also accepts: ``"true"`` for a bool, ``5`` for a float..."""
+    if name == "mode" and value == "dryrun":
+        return "offline"
+    if float in members and isinstance(value, int | str) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"setting {name}={value!r} is not a number") from None
+    if bool in members and not _choices(members):
+        if isinstance(value, str):
+            return _parse_bool(name, value)
+        if type(value) is int and value in (0, 1):
+            return bool(value)
+    if str in members and isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if tuple[str, ...] in members:
+        if isinstance(value, str):
+            return (value,)  # one tag, as in W&B
+        if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+            return tuple(value)
+    return value
+
+
+def _fits(value: object, member: object) -> bool:
+    if member is type(None):
+        return value is None
+    if member == tuple[str, ...]:
+        return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+    if member is float:
+        return isinstance(value, float)
+    if isinstance(member, type):
+        return isinstance(value, member)
+    return False
+
+
+def _describe(member: object) -> str:
+    if member is type(None):
+        return "None"
+    if get_origin(member) is Literal:
+        return "one of " + ", ".join(map(repr, get_args(member)))
+    if member == tuple[str, ...]:
+        return "a list of strings"
+    names: dict[object, str] = {str: "a string", bool: "True or False", float: "a number"}
+    return names.get(member, repr(member))
+
+
+def check(name: str, value: object) -> object:
+    """``value`` as setting ``name`` holds it; TypeError or ValueError naming the setting."""
+    if name == "reinit":
+        return validate_reinit(value)
+    members = _members(FIELDS[name])
+    given, value = value, _coerce(name, value, members)
+    choices = _choices(members)
+    if isinstance(value, str) and value in choices:
         return value
-
-    def __getattr__(self, name: str) -> Any:
-        if name in _DEFAULTS:
-            return self._explicit.get(name, _DEFAULTS[name])
-        raise AttributeError(f"runbase.Settings has no setting {name!r}")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name not in _DEFAULTS:
-            raise AttributeError(f"runbase.Settings has no setting {name!r}")
-        self._explicit[name] = self._check(name, value)
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self._explicit.items())
-        return f"Settings({inner})"
-
-    def explicit(self) -> dict[str, Any]:
-        """The values set explicitly on this object."""
-        return dict(self._explicit)
-
-    @classmethod
-    def from_environment(cls) -> Settings:
-        """Settings read from RUNBASE_* and WANDB_* variables (RUNBASE_* wins)."""
-        values: dict[str, Any] = {}
-        for suffix, name in _ENV.items():
-            raw = os.environ.get("RUNBASE_" + suffix)
-            source = "RUNBASE_" + suffix
-            if raw is None:
-                raw = os.environ.get("WANDB_" + suffix)
-                source = "WANDB_" + suffix
-            if raw is None:
-                continue
-            try:
-                values[name] = _from_env(name, raw)
-                cls._check(name, values[name])
-            except ValueError as e:
-                raise ValueError(f"environment variable {source}: {e}") from None
-        out = cls()
-        out._explicit.update(values)
-        return out
-
-    @classmethod
-    def merged(cls, *layers: Settings | None) -> Settings:
-        """Later layers override earlier ones, field by field."""
-        out = cls()
-        for layer in layers:
-            if layer is not None:
-                out._explicit.update(layer._explicit)
-        return out
+    if any(_fits(value, m) for m in members):
+        if isinstance(value, float) and value <= 0:  # both float settings are intervals
+            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+        return value
+    takes = " or ".join(_describe(m) for m in members)
+    if choices and any(isinstance(given, type(c)) for c in choices):
+        raise ValueError(f"{name}={given!r} is not valid; use {takes}")
+    shown = repr(given) if len(repr(given)) <= 60 else repr(given)[:57] + "..."
+    raise TypeError(f"setting {name} takes {takes}; got {type(given).__name__} {shown}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,7 +130,11 @@ class SummaryState:
 class Summary:
     """Dict-like summary: ``run.summary["best"] = 0.9``, ``run.summary.update({...})``."""
 
-    def __init__(self, state: SummaryState, emit: Callable[[dict[str, Any], list[str]], None]):
+    def __init__(
+        self,
+        state: SummaryState,
+        emit: Callable[[dict[str, Any], list[str]], dict[str, Any] | None],
+    ):
         object.__setattr__(self, "_state", state)
         object.__setattr__(self, "_emit", emit)
 
@@ -141,8 +145,9 @@ class Summary:
         if not flat:
             return
         # Recorded first: a value the record file refuses raises and changes nothing.
-        self._emit(flat, [])
-        self._state.values.update(flat)
+        # The emitter returns the values as recorded (media replaced by their pointers).
+        recorded = self._emit(flat, [])
+        self._state.values.update(flat if recorded is None else recorded)
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.update({key: value})
@@ -151,22 +156,41 @@ class Summary:
         self.update({key: value})
 
     def __getitem__(self, key: str) -> Any:
-        return self._state.values[key]
-
-    def __getattr__(self, key: str) -> Any:
         try:
             return self._state.values[key]
         except KeyError:
+            nested = self._nested(key)
+            if nested is None:
+                raise
+            return nested
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError:
             raise AttributeError(f"summary has no key {key!r}") from None
 
+    def _nested(self, key: Any) -> SummarySubDict | None:
+        """``summary["eval"]`` after ``summary["eval"] = {"acc": 1}`` (stored as ``eval.acc``)."""
+        prefix = f"{key}."
+        if any(k.startswith(prefix) for k in self._state.values):
+            return SummarySubDict(self, prefix)
+        return None
+
     def __delitem__(self, key: str) -> None:
-        if key not in self._state.values:
-            raise KeyError(key)
-        self._emit({}, [key])
-        del self._state.values[key]
+        values = self._state.values
+        if key in values:
+            gone = [key]
+        else:
+            gone = [k for k in values if k.startswith(f"{key}.")]
+            if not gone:
+                raise KeyError(key)
+        self._emit({}, gone)
+        for k in gone:
+            del values[k]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._state.values
+        return key in self._state.values or self._nested(key) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._state.values))
@@ -179,7 +203,10 @@ class Summary:
 
     def get(self, key: str, default: Any = None) -> Any:
         """Value of ``key``, or ``default``."""
-        return self._state.values.get(key, default)
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
     def keys(self) -> list[str]:
         """Summary keys."""
@@ -192,3 +219,42 @@ class Summary:
     def as_dict(self) -> dict[str, Any]:
         """A plain copy."""
         return dict(self._state.values)
+
+
+class SummarySubDict(MutableMapping[str, Any]):
+    """A nested part of the summary (W&B's ``SummarySubDict``): reads and writes go through.
+
+    The summary stores nested dicts as dotted keys (``eval.acc``); this is the view
+    ``run.summary["eval"]`` returns, so ``run.summary["eval"]["acc"] = 2`` records the change.
+    """
+
+    def __init__(self, summary: Summary, prefix: str) -> None:
+        self._summary = summary
+        self._prefix = prefix
+
+    def __getitem__(self, key: str) -> Any:
+        return self._summary[self._prefix + key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._summary[self._prefix + key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._summary[self._prefix + key]
+
+    def _names(self) -> list[str]:
+        n = len(self._prefix)
+        names = (k[n:].split(".", 1)[0] for k in self._summary.keys() if k.startswith(self._prefix))
+        return list(dict.fromkeys(names))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain nested copy."""
+        return {k: v.as_dict() if isinstance(v, SummarySubDict) else v for k, v in self.items()}
+
+    def __repr__(self) -> str:
+        return repr(self.as_dict())

@@ -88,6 +88,12 @@ def convert(value: Any, key: str, what: str = "log") -> Any:
         return _from_torch(value, key, what)
     if isinstance(value, list | tuple):
         return _convert_sequence(value, key, what, 0)
+    # Data types (runbase.Image, Table...), figures and DataFrames: kept for log() to store.
+    from runbase.sdk.data_types.rows import NOT_A_DATA_TYPE, data_type_value
+
+    kept = data_type_value(value, key, what)
+    if kept is not NOT_A_DATA_TYPE:
+        return kept
     raise TypeError(
         f"{what}: {key!r} has a value of type {t.__module__}.{t.__qualname__}, which runbase "
         "cannot store; log numbers, strings, booleans, None, lists of those, numpy values "
@@ -126,6 +132,8 @@ def _from_numpy(value: Any, key: str, what: str) -> Any:
             return convert(value.reshape(-1)[0], key, what)
         if value.size <= SMALL_ARRAY and value.dtype.kind in "biuf":
             return [convert(v, key, what) for v in value.reshape(-1)]
+        if what in ("log", "summary") and value.dtype.kind in "biuf":
+            return _histogram(value, key, what)
         raise TypeError(
             f"{what}: {key!r} is a numpy array of {value.size} elements; runbase stores arrays "
             f"of at most {SMALL_ARRAY} numbers. Log a summary of it instead (e.g. arr.mean())"
@@ -142,10 +150,19 @@ def _from_torch(value: Any, key: str, what: str) -> Any:
         return convert(value.detach().reshape(-1)[0].item(), key, what)
     if n <= SMALL_ARRAY:
         return [convert(v, key, what) for v in value.detach().cpu().reshape(-1).tolist()]
+    if what in ("log", "summary") and not value.is_complex():
+        return _histogram(value.detach().cpu().numpy(), key, what)
     raise TypeError(
         f"{what}: {key!r} is a tensor of {n} elements; runbase stores tensors of at most "
         f"{SMALL_ARRAY} numbers. Log a summary of it instead (e.g. t.mean().item())"
     )
+
+
+def _histogram(value: Any, key: str, what: str) -> Any:
+    """An array of more than SMALL_ARRAY numbers logged as a value: a 32-bin histogram (W&B)."""
+    from runbase.sdk.data_types.histogram import array_histogram
+
+    return array_histogram(value, key, what)
 
 
 def encode_problem(values: Mapping[str, Any], what: str, error: Exception) -> Exception:

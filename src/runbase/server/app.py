@@ -30,8 +30,10 @@ from runbase.server.state import StoreHolder
 STATIC_DIR = Path(__file__).parent / "static"
 
 _NO_UI = """<!doctype html><html><head><title>runbase</title></head><body><h1>runbase</h1>
-<p>The web app has not been built. Run <code>make ui</code> in the runbase checkout (it
-needs Node.js once), or use the API under <a href="/api/v1/docs">/api/v1/docs</a>.</p>
+<p>This copy of runbase has no built web app: it runs from a source checkout. Run
+<code>make ui</code> in the checkout (it needs Node.js once), or install runbase with pip
+(its wheel and sdist carry the built app). Until then the API answers under
+<a href="/api/v1/docs">/api/v1/docs</a>.</p>
 </body></html>"""
 
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from runbase.server import shapes
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import LogLine
+from runbase.server.routes.logs import Limit, Search, Start, Stream
 from runbase.store import queries
 
 router = APIRouter(responses=BAD_INPUT)
@@ -205,23 +206,20 @@ def logs_tail(
     entity: str,
     project: str,
     run_id: str,
-    start: Annotated[int, Query(ge=0, description="first line index to read")] = 0,
-    search: Annotated[str | None, Query(description="case-insensitive substring")] = None,
-    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+    start: Start = 0,
+    search: Search = None,
+    stream: Stream = None,
+    limit: Limit = 10_000,
 ) -> LogTail:
-    """Console lines from line ``start`` on: the last ``limit`` that match ``search``."""
+    """Console lines from line ``start`` on: the last ``limit`` that match the filters."""
     store = request.app.state.store.fresh()
     run = queries.get_run(store, entity, project, run_id)
     if run is None:
         raise HTTPException(404, f"no run {entity}/{project}/{run_id}")
-    new = shapes.logs_out(queries.logs(store, run, offset=start))
-    match = new
-    if search:
-        needle = search.lower()
-        match = [ln for ln in new if needle in ln["line"].lower()]
+    page = queries.log_page(store, run, start=start, limit=limit, search=search, stream=stream)
     return LogTail(
-        start=start,
-        end=start + len(new),
-        matched=len(match),
-        lines=[LogLine(**ln) for ln in match[-limit:]],
+        start=page.start,
+        end=page.end,
+        matched=page.matched,
+        lines=[LogLine(**ln) for ln in shapes.logs_out(page.lines)],
     )

@@ -64,6 +64,8 @@ class FileSegment:
     changes: dict[str, Any] = field(default_factory=dict)
     # Read to its end, no byte past the last frame: with an EXIT, nothing can follow.
     trimmed: bool = False
+    # Read with final=True: its writer is gone and nothing holds it (the index closes it).
+    final: bool = False
 
 
 @dataclass
@@ -189,7 +191,8 @@ def unchanged(signature: tuple[Any, ...], root: Path, run: tuple[str, str, str])
 
 
 def _read(path: Path, host: str) -> FileSegment:
-    """A segment's records, its torn tail skipped once its writer is known to be gone."""
+    """A segment's records, its torn tail skipped once nothing can write to it any more
+    (as the indexer's ``tail.read_new`` decides, closing the segment)."""
     try:
         size = path.stat().st_size
     except OSError:
@@ -197,17 +200,15 @@ def _read(path: Path, host: str) -> FileSegment:
     read = read_segment(path, final=False, blocks=True)
     frames = check_frames(read.frames)[0]
     start = next((f.payload for f in frames if f.kind == Kind.START), None)
-    if start is None:
-        final = False  # no START: the run is not visible yet, whatever follows
-    else:
-        final = start.get("host") == host and not writer_alive(
-            host, start.get("pid"), start.get("pid_start"), None, host
-        )
+    final = False  # no START: the run is not visible yet, whatever follows
+    if start is not None and start.get("host") == host:
+        pid, pid_start = start.get("pid"), start.get("pid_start")
+        final = not writer_alive(host, pid, pid_start, None, host, path)
     if final and read.pending:
         rest = read_segment(path, read.next_offset, final=True, blocks=True)
         frames += check_frames(rest.frames)[0]
     trimmed = not read.pending and read.next_offset == size
-    return FileSegment(path.name, path, frames, trimmed=trimmed)
+    return FileSegment(path.name, path, frames, trimmed=trimmed, final=final)
 
 
 def _summarize(st: RunState, batch: Batch, series: dict[str, Points]) -> None:
@@ -227,14 +228,17 @@ def _summarize(st: RunState, batch: Batch, series: dict[str, Points]) -> None:
 
 
 def _state(segs: list[FileSegment], host: str) -> tuple[str, int | None]:
-    """(state, exit code) from the latest segment that has a START (as the indexer's
-    ``write_run.derive_state`` reads them from its ``segments`` rows)."""
+    """(state, exit code) from the latest segment that has a START, as the indexer's
+    ``write_run.derive_state`` reads them from its ``segments`` rows: a local segment
+    is running until it would be closed (read with ``final``, or ended by EXIT)."""
     started = [s for s in segs if s.changes.get("start_time") is not None]
     if not started:
         return "running", None
     seg = started[-1]
     if seg.exit_code is not None:
         return ("finished" if seg.exit_code == 0 else "failed"), seg.exit_code
+    if not seg.final and (seg.host is None or seg.host == host):
+        return "running", None
     alive = writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host)
     return ("running" if alive else "crashed"), None
 

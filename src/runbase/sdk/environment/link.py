@@ -47,13 +47,14 @@ class RunLink:
         """The run's record file and the offset its data ends at; (None, 0) when unknown.
 
         For the console helper, which appends to the file if this process is
-        killed (see teeproc.py); it reads the writer's state, never changes it.
+        killed (see teeproc.py); it reads the run's sink (sdk/sink.py), never
+        changes it. A sink without a local file gives (None, 0).
         """
-        writer = getattr(self.run, "_writer", None)
-        path = getattr(writer, "path", None)
+        sink = getattr(self.run, "_sink", None)
+        path = getattr(sink, "path", None)
         if not isinstance(path, str):
             return None, 0
-        return os.path.abspath(path), int(getattr(writer, "size", 0) or 0)
+        return os.path.abspath(path), int(getattr(sink, "size", 0) or 0)
 
     def close(self) -> None:
         """No record is written through this link after this returns."""

@@ -16,8 +16,10 @@ from typing import Any
 
 import msgspec
 
-from runbase.records import Kind, read_segment
+# Submodules, not the package: the helper stubs runbase.records (see teeclient.py).
 from runbase.records.framing import HEADER
+from runbase.records.kinds import Kind
+from runbase.records.reader import read_segment
 
 _encode = msgspec.msgpack.Encoder().encode
 

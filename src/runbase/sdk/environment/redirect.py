@@ -78,7 +78,7 @@ class Redirect:
                 made += [r, w]
                 plan.append((fd, stream, saved, r, w, pty))
             channels = [(r, stream, saved, pty) for _, stream, saved, r, _, pty in plan]
-            self.client = TeeClient(channels, on_lost=self._lost)
+            self.client = TeeClient(channels, on_lost=self._lost, segment=link.segment()[0])
             self.client.join(sid, link, drain=False, timeout=1.0)
             for fd, _, saved, r, w, _ in plan:
                 os.dup2(w, fd)  # inheritable: child processes write into the capture too

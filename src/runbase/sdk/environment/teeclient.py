@@ -5,6 +5,10 @@ impossible), sends it commands, and runs one thread, ``runbase-console``, that
 appends the finished lines the helper sends to the runs' files and
 acknowledges them. Waits are bounded; a helper that disappears is reported to
 ``on_lost`` so the capture can give the terminal back.
+
+The first run's segment is locked here and the lock handed to the helper as
+it starts (see teeproc.py): so it is held from before the first line, even
+when this process is killed before the helper is up.
 """
 
 from __future__ import annotations
@@ -22,16 +26,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from runbase.records import Kind
-from runbase.records.process import process_start_ticks
+from runbase.records.process import hold_segment, process_start_ticks
 from runbase.sdk.environment import wire
 from runbase.sdk.environment.link import RunLink
 
 log = logging.getLogger(__name__)
 
 # Runs in a fresh interpreter: ``-I -S`` keep the user's environment, working
-# directory and site hooks out; the packages above teeproc are stubbed so their
-# __init__ (the whole SDK) is not imported. The first fork detaches the helper,
-# so it is no child of the training process (no zombie, nothing for os.wait()).
+# directory and site hooks out; the packages above teeproc, and runbase.records,
+# are stubbed so their __init__ (the whole SDK, the record writer) is not
+# imported. The first fork detaches the helper, so it is no child of the
+# training process (no zombie, nothing for os.wait()).
 _BOOT = """
 import marshal, os, sys, types
 cfg = marshal.loads(bytes.fromhex(sys.argv[1]))
@@ -56,9 +61,10 @@ START_WAIT = 10.0
 def _helper_paths() -> dict[str, Any]:
     import msgspec
 
+    import runbase.records
     import runbase.sdk.environment
 
-    pkgs = [runbase, runbase.sdk, runbase.sdk.environment]
+    pkgs = [runbase, runbase.records, runbase.sdk, runbase.sdk.environment]
     roots = [os.path.dirname(os.path.abspath(list(runbase.__path__)[0]))]
     roots.append(os.path.dirname(os.path.dirname(os.path.abspath(msgspec.__file__))))
     return {
@@ -76,12 +82,14 @@ class TeeClient:
         on_lost: Callable[[], None] | None = None,
         hand_over: bool = False,
         hold: list[int] | None = None,
+        segment: str | None = None,
     ) -> None:
         """``hand_over``: the channels' read ends are the helper's alone (closed here).
 
         ``hold``: fds the helper keeps open until it is done (closed here), so
         whoever reads the program's output sees its end only once the run's
-        console lines are complete.
+        console lines are complete. ``segment``: the record file of the run
+        that joins first, whose lock the helper gets as it starts.
         """
         self.on_lost = on_lost
         self.links: dict[int, RunLink] = {}
@@ -99,7 +107,7 @@ class TeeClient:
         self._out_r, out_w = os.pipe()
         # Started here, not on a thread: Popen holds the GIL until the exec anyway
         # (about a millisecond), and a thread would add GIL hand-offs to that.
-        proc = self._spawn(channels, ctl_r, out_w, hold or [])
+        proc = self._spawn(channels, ctl_r, out_w, hold or [], segment)
         for fd in hold or []:
             os.close(fd)
         if proc is None:
@@ -120,21 +128,24 @@ class TeeClient:
 
     @staticmethod
     def _spawn(
-        channels: Sequence[Channel], ctl_r: int, out_w: int, hold: list[int]
+        channels: Sequence[Channel], ctl_r: int, out_w: int, hold: list[int], segment: str | None
     ) -> subprocess.Popen[bytes] | None:
         if getattr(sys, "frozen", False) or not sys.executable:
             return None  # sys.executable is not an interpreter we could start
         pid = os.getpid()
+        lock = _in_hand(hold_segment(segment)) if segment else None
         cfg = {
             "pid": pid,
             "pid_start": process_start_ticks(pid),
             "channels": [list(c) for c in channels],
             "ctl": ctl_r,
             "out": out_w,
+            "locks": [] if lock is None else [[segment, lock]],
             **_helper_paths(),
         }
         tees = [c[2] for c in channels if c[2] is not None]
         fds = [ctl_r, out_w, *hold] + [c[0] for c in channels] + tees
+        fds += [] if lock is None else [lock]
         try:
             return subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _BOOT, marshal.dumps(cfg).hex()],
@@ -146,6 +157,10 @@ class TeeClient:
         except (OSError, ValueError, subprocess.SubprocessError) as e:
             log.debug("runbase: console helper could not start (%s); using a thread", e)
             return None
+        finally:
+            if lock is not None:
+                _IN_HAND.discard(lock)
+                os.close(lock)  # the helper has its own copy: the lock is its now
 
     @staticmethod
     def _run_on_thread(channels: Sequence[Channel], ctl_r: int, out_w: int) -> None:
@@ -277,3 +292,26 @@ class TeeClient:
                 if end:
                     hints[sid] = end
         self._send(wire.pack(wire.ACK, seq, hints), None)
+
+
+# A segment lock between taking it and handing it to the helper (a millisecond).
+_IN_HAND: set[int] = set()
+
+
+def _in_hand(fd: int | None) -> int | None:
+    if fd is not None:
+        _IN_HAND.add(fd)
+    return fd
+
+
+def _drop_in_hand() -> None:
+    # A child forked by another thread meanwhile would keep the run's file
+    # live for as long as it lives.
+    while _IN_HAND:
+        try:
+            os.close(_IN_HAND.pop())
+        except OSError:
+            pass
+
+
+os.register_at_fork(after_in_child=_drop_in_hand)

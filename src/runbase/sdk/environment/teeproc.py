@@ -19,6 +19,15 @@ process outlives the kill, so it:
   (``postmortem.py``), then keeps forwarding output of surviving child
   processes to the terminal.
 
+Readers must not settle a dead writer's file before that append: for as long
+as it may append to a run's segment, this process holds the segment's lock
+(``runbase.records.process.hold_segment``), which readers see as a live
+writer. The first run's lock is taken by the training process and handed over
+at start-up (``teeclient``), so it is held from before the first line; a later
+run's is taken when it joins, before ``join`` returns. They are let go once the
+run leaves, at goodbye, or after the append. Only this process ever holds
+them: a fork of the training process has none to keep.
+
 Where no helper process can be started, ``teeclient`` runs the same loop on a
 thread; it then has no death duty. Messages: ``wire.py``.
 """
@@ -77,6 +86,7 @@ class Tee:
         out: int,
         watch: int | None = None,
         parent: tuple[int, int | None] | None = None,
+        locks: dict[str, int] | None = None,
     ) -> None:
         self.channels = {c.fd: c for c in channels}
         self._tees = [c.tee for c in channels if c.tee is not None]
@@ -89,6 +99,7 @@ class Tee:
         self.done = False  # said goodbye, or the training process is gone
         self.members: list[int] = []  # the runs that get what is printed now
         self.files: dict[int, list[Any]] = {}  # sid -> [segment path, its last known end]
+        self.locks = locks or {}  # segment path -> the fd holding its lock (see the top)
         self.seq = 0
         self.unacked: dict[int, tuple[list[int], list[Any], int]] = {}
         self.waiting = 0
@@ -124,6 +135,7 @@ class Tee:
             for fd in [*self.channels, self.ctl, self.out, self.watch, *self._tees]:
                 if fd is not None:
                     _close(fd)
+            self._unlock(set())
 
     def _running(self) -> bool:
         if self.channels:
@@ -306,6 +318,7 @@ class Tee:
                 self._send_lines()
             if path:
                 self.files[sid] = [path, end]
+                self._lock(path)
             self.members.append(sid)
             self._synced(token)
         elif kind == wire.LEAVE:
@@ -318,6 +331,7 @@ class Tee:
             self.files.pop(msg[1], None)
             if msg[1] in self.members:
                 self.members.remove(msg[1])
+            self._unlock({path for path, _ in self.files.values()})
         elif kind == wire.BYE:
             self._bye()
 
@@ -339,6 +353,21 @@ class Tee:
             self.capturing = False
         self._synced(token)
 
+    def _lock(self, path: str) -> None:
+        """Hold ``path``'s lock while this process may append to it (see the top)."""
+        if self.parent is None or path in self.locks:
+            return  # on a thread: it dies with the writer, and appends nothing then
+        from runbase.records.process import hold_segment
+
+        fd = hold_segment(path)
+        if fd is not None:
+            self.locks[path] = fd
+
+    def _unlock(self, keep: set[str]) -> None:
+        """Let go of the locks of every segment but ``keep``: nothing more is appended there."""
+        for path in [p for p in self.locks if p not in keep]:
+            _close(self.locks.pop(path))
+
     def _synced(self, token: int) -> None:
         if token and self.out is not None:
             self.outbox += wire.pack(wire.SYNCED, token)
@@ -349,6 +378,7 @@ class Tee:
         self.capturing = False
         self.members.clear()
         self.files.clear()
+        self._unlock(set())
         if self.out is not None:
             try:
                 wire.write_all(self.out, bytes(self.outbox), time.monotonic() + 2.0)
@@ -413,26 +443,11 @@ def _close(fd: int) -> None:
         pass
 
 
-def _start_ticks(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            raw = f.read()
-    except OSError:
-        return None
-    fields = raw[raw.rfind(b")") + 2 :].split()
-    if fields and fields[0] in (b"Z", b"X"):
-        return None  # exited, not yet reaped: it will never write again
-    try:
-        return int(fields[19])
-    except (IndexError, ValueError):
-        return None
-
-
 def _gone(pid: int, start: int | None) -> bool:
-    now = _start_ticks(pid)
-    if now is None:
-        return True
-    return start is not None and now != start
+    """The training process has exited (a zombie counts: it will never write again)."""
+    from runbase.records.process import writer_alive
+
+    return not writer_alive(None, pid, start, None)
 
 
 def main(cfg: dict[str, Any]) -> None:
@@ -453,4 +468,5 @@ def main(cfg: dict[str, Any]) -> None:
         _close(watch)
         watch = None
     channels = [Channel(fd, stream, tee, pty) for fd, stream, tee, pty in cfg["channels"]]
-    Tee(channels, cfg["ctl"], cfg["out"], watch, (pid, start)).run()
+    locks = {path: fd for path, fd in cfg["locks"]}
+    Tee(channels, cfg["ctl"], cfg["out"], watch, (pid, start), locks).run()

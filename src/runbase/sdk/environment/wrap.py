@@ -103,7 +103,9 @@ class Wrap:
                 ours.close()
                 theirs.close()
             raise
-        self.client = TeeClient(channels, hand_over=True, hold=_dup_std_fds())
+        self.client = TeeClient(
+            channels, hand_over=True, hold=_dup_std_fds(), segment=link.segment()[0]
+        )
         self.client.join(sid, link, drain=False, timeout=1.0)
         for name, (ours, _) in pairs.items():
             copy = _Copy(ours)

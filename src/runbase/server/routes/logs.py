@@ -1,19 +1,34 @@
-"""A run's console output: the last lines as JSON, or all of it as a text file."""
+"""A run's console output: a page of lines as JSON, or all of it as a text file.
+
+Both page and filter in the store (``queries.log_page``, ``queries.log_pages``):
+a run that printed millions of lines costs one page of them, not all of them.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response, StreamingResponse
 
 from runbase.server import shapes
 from runbase.server.deps import FreshStore, fast_json, run_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import LogLines
-from runbase.store import queries
+from runbase.server.routes.runs import MAX_OFFSET
+from runbase.store import Store, queries
 
 router = APIRouter(responses=BAD_INPUT, tags=["logs"])
+
+# Query parameters of the logs routes (``logs/tail`` in changes.py too).
+Search = Annotated[str | None, Query(description="case-insensitive substring")]
+Stream = Annotated[
+    Literal["stdout", "stderr"] | None, Query(description="only lines from this stream")
+]
+Limit = Annotated[int, Query(ge=1, le=100_000)]
+# A database integer is 64-bit: a bigger line number is a 400, not an overflow.
+Start = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="first line index to read")]
 
 
 @router.get(
@@ -24,16 +39,24 @@ def run_logs(
     entity: str,
     project: str,
     run_id: str,
-    search: Annotated[str | None, Query(description="case-insensitive substring")] = None,
-    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+    search: Search = None,
+    stream: Stream = None,
+    offset: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_OFFSET,
+            description="first matching line to return (0: the first); without it, "
+            "the last ``limit``",
+        ),
+    ] = None,
+    limit: Limit = 10_000,
 ) -> Response:
-    """The last ``limit`` console lines (stdout and stderr), optionally filtered."""
+    """Console lines (stdout and stderr) matching the filters: the last ``limit``,
+    or ``limit`` from the ``offset``-th on; ``total`` counts every match."""
     run = run_or_404(store, entity, project, run_id)
-    lines = shapes.logs_out(queries.logs(store, run))
-    if search:
-        needle = search.lower()
-        lines = [ln for ln in lines if needle in ln["line"].lower()]
-    return fast_json({"total": len(lines), "lines": lines[-limit:]})
+    page = queries.log_page(store, run, offset=offset, limit=limit, search=search, stream=stream)
+    return fast_json({"total": page.matched, "lines": shapes.logs_out(page.lines)})
 
 
 @router.get(
@@ -41,9 +64,15 @@ def run_logs(
     responses={200: {"description": "The log", "content": {"text/plain": {}}}, **NOT_FOUND},
 )
 def run_logs_download(store: FreshStore, entity: str, project: str, run_id: str) -> Response:
-    """The whole console output as a text file (``output.log``)."""
+    """The whole console output as a text file (``output.log``), sent a page at a time."""
     run = run_or_404(store, entity, project, run_id)
-    text = "".join(ln["line"] + "\n" for ln in shapes.logs_out(queries.logs(store, run)))
-    return PlainTextResponse(
-        text, headers={"content-disposition": f'attachment; filename="{run_id}-output.log"'}
+    return StreamingResponse(
+        _text(store, run),
+        media_type="text/plain; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{run_id}-output.log"'},
     )
+
+
+def _text(store: Store, run: queries.RunRow) -> Iterator[str]:
+    for lines in queries.log_pages(store, run):
+        yield "".join(ln.line + "\n" for ln in lines)

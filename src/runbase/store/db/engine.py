@@ -10,6 +10,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from runbase.errors import StoreError
 from runbase.records.layout import runbase_dir
 from runbase.store.db.regex import install_sqlite
 
@@ -50,7 +51,14 @@ def make_engine(url: str) -> sa.Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as e:
+        if e.name != "psycopg":  # the driver runbase[postgres] installs
+            raise
+        raise StoreError(
+            "a PostgreSQL store needs the psycopg driver: pip install 'runbase[postgres]'"
+        ) from None
 
 
 def read_only_engine(path: Path, immutable: bool = False) -> sa.Engine:
@@ -82,6 +90,12 @@ def _sqlite_read_connect(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+    # SQLite's lower() folds ASCII letters only: a log search for "Ошибка" uses this.
+    dbapi_conn.create_function("runbase_lower", 1, _lower, deterministic=True)
+
+
+def _lower(text: Any) -> Any:
+    return text.lower() if isinstance(text, str) else text
 
 
 def _sqlite_connect(dbapi_conn: Any, record: Any) -> None:

@@ -153,7 +153,18 @@ hist_chunks = sa.Table(
     sa.Column("steps", sa.LargeBinary, nullable=False),
     sa.Column("vals", sa.LargeBinary, nullable=False),
 )
-# PostgreSQL: stored as they are, never compressed (migration 0002 says why).
+# A series' chunks by the rows they reach: a page of history (``history_page``)
+# seeks the first chunk ending at or after its first row instead of walking the
+# series from its start, and learns which chunks overlap it from the index alone.
+sa.Index(
+    "ix_hist_chunks_rows",
+    hist_chunks.c.rid,
+    hist_chunks.c.key,
+    hist_chunks.c.row_last,
+    hist_chunks.c.row_first,
+    hist_chunks.c.seq,
+)
+# PostgreSQL: stored as they are, never compressed (migration 0003 says why).
 for _column in ("rows", "steps", "vals"):
     sa.event.listen(
         hist_chunks,

@@ -1,8 +1,10 @@
 """Reading what is new in the record files: open segments and ``edits.rbr`` files.
 
 Each is read from the byte offset the last pass stopped at. A segment is closed
-(never read again) once its local writer is gone and its tail was read with
-``final=True``, or once it holds EXIT and the writer trimmed the file.
+(never read again) once nothing on this host can write to it any more (its
+writer is gone and no console helper holds its lock: ``writer_alive``) and its
+tail was read with ``final=True``, or once it holds EXIT and the writer trimmed
+the file.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def _writer_alive(seg: Seg, host: str) -> bool:
         except OSError:
             return False
         return age < REMOTE_LIVE_SECONDS
-    return writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host)
+    return writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host, seg.path)
 
 
 def read_new(seg: Seg, host: str, report: SyncReport) -> None:
@@ -105,7 +107,8 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
         if start is not None and start.get("host") == host:
             # First sight of this segment: now that its writer is known, a
             # dead one's torn tail can be settled in this same pass.
-            if not writer_alive(host, start.get("pid"), start.get("pid_start"), None, host):
+            pid, pid_start = start.get("pid"), start.get("pid_start")
+            if not writer_alive(host, pid, pid_start, None, host, seg.path):
                 final = True
                 rest = read_segment(seg.path, read.next_offset, final=True, blocks=True)
                 more, more_problems = check_frames(rest.frames)

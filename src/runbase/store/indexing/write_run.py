@@ -81,13 +81,20 @@ def write_other(conn: sa.Connection, rid: int, other: list[Frame], inserts: Inse
 
 
 def derive_state(conn: sa.Connection, rid: int, host: str) -> tuple[str, int | None]:
-    """(state, exit code) from the latest segment that has a START."""
+    """(state, exit code) from the latest segment that has a START.
+
+    Call it after this pass's segment changes: a local segment is running until
+    the pass that read its last bytes closed it (``tail.read_new``), so a run
+    turns crashed together with its last records, never before them.
+    """
     rows = conn.execute(_LATEST_STARTED_SEGMENT, {"b_rid": rid}).all()
     if not rows:
         return "running", None
     seg = rows[0]
     if seg.exit_code is not None:
         return ("finished" if seg.exit_code == 0 else "failed"), seg.exit_code
+    if not seg.done and (seg.host is None or seg.host == host):
+        return "running", None
     alive = writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host)
     return ("running" if alive else "crashed"), None
 

@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from runbase.store.queries.chart_series import series
-    from runbase.store.queries.environment import files, local_file, logs, system_series
+    from runbase.store.queries.console import log_page, log_pages, logs
+    from runbase.store.queries.environment import files, local_file, system_series
     from runbase.store.queries.history_rows import history
+    from runbase.store.queries.history_scan import history_page
     from runbase.store.queries.projectstats import (
         history_versions,
         metric_keys,
@@ -41,8 +43,10 @@ if TYPE_CHECKING:
         FullRunRow,
         GroupCount,
         GroupCounts,
+        HistoryPage,
         HistoryRow,
         LogLine,
+        LogPage,
         MetricKey,
         MetricStats,
         ProjectColumns,
@@ -69,8 +73,10 @@ _HOME = {
     "FullRunRow": "results",
     "GroupCount": "results",
     "GroupCounts": "results",
+    "HistoryPage": "results",
     "HistoryRow": "results",
     "LogLine": "results",
+    "LogPage": "results",
     "MetricKey": "results",
     "MetricStats": "results",
     "ProjectColumns": "results",
@@ -90,10 +96,13 @@ _HOME = {
     "group_counts": "runs",
     "group_order": "runs",
     "history": "history_rows",
+    "history_page": "history_scan",
     "history_versions": "projectstats",
     "list_projects": "runs",
     "local_file": "environment",
-    "logs": "environment",
+    "log_page": "console",
+    "log_pages": "console",
+    "logs": "console",
     "metric_keys": "projectstats",
     "metric_stats": "projectstats",
     "project_columns": "projectstats",
@@ -106,6 +115,7 @@ __all__ = [
     "FullRunRow",
     "GroupCount",
     "GroupCounts",
+    "HistoryPage",
     "HistoryRow",
     "MetricKey",
     "MetricStats",
@@ -115,6 +125,7 @@ __all__ = [
     "Stat",
     "Series",
     "LogLine",
+    "LogPage",
     "ProjectRow",
     "RunFile",
     "SystemSeries",
@@ -127,9 +138,12 @@ __all__ = [
     "group_counts",
     "group_order",
     "history",
+    "history_page",
     "history_versions",
     "list_projects",
     "local_file",
+    "log_page",
+    "log_pages",
     "logs",
     "metric_keys",
     "metric_stats",

@@ -1,20 +1,20 @@
-"""Reading what ``sdk/environment/`` captured for a run: system samples, console lines, files.
+"""Reading what ``sdk/environment/`` captured for a run: system samples and files
+(console lines: ``console.py``).
 
 Re-exported by ``runbase.store.queries``; call them from there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from runbase.records.layout import run_dir
-from runbase.store.db.schema import console_lines, run_files, system_samples
+from runbase.store.db.schema import run_files, system_samples
 from runbase.store.db.values import safe, unpack
-from runbase.store.queries.results import LogLine, RunFile, SystemSeries
+from runbase.store.queries.results import RunFile, SystemSeries
 from runbase.store.queries.runref import RunRef, resolve_run, run_path
 
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
@@ -46,27 +46,6 @@ def system_series(
         runtime=[s.time - start for s in samples],
         metrics={k: [fix(d.get(k)) for d in data] for k in names},
     )
-
-
-def logs(
-    store: Store, run: RunRef, offset: int = 0, limit: int | None = None, last: int | None = None
-) -> list[LogLine]:
-    """Console lines in order; ``last`` keeps the final N."""
-    with store.engine.connect() as conn:
-        row = resolve_run(conn, run)
-        q = sa.select(
-            console_lines.c.t.label("time"), console_lines.c.stream, console_lines.c.line
-        ).where(console_lines.c.rid == row.rid)
-        rows: Sequence[Any]
-        if last is not None:
-            q = q.order_by(console_lines.c.id.desc()).limit(last)
-            rows = list(reversed(conn.execute(q).all()))
-        else:
-            q = q.order_by(console_lines.c.id).offset(offset)
-            if limit is not None:
-                q = q.limit(limit)
-            rows = conn.execute(q).all()
-    return [LogLine(r.time, r.stream, r.line) for r in rows]
 
 
 def files(store: Store, run: RunRef) -> list[RunFile]:

@@ -59,11 +59,10 @@ def history(
     mask = np.ones(nrows, dtype=bool)
     if keys is not None:
         for key in keys:
-            present = np.zeros(nrows, dtype=bool)
             p = series.get(key)
-            if p is not None:
-                present[p.rows] = True
-            mask &= present
+            if p is None:
+                return []
+            mask &= present_rows(p, 0, nrows)
     sel = np.nonzero(mask)[0]
     if samples is not None and samples >= 0 and len(sel) > samples:
         if samples == 0:
@@ -71,14 +70,37 @@ def history(
         else:
             pick = np.unique(np.linspace(0, len(sel) - 1, samples).round().astype(np.int64))
             sel = sel[pick]
-    pos = np.full(nrows, -1, dtype=np.int64)
-    pos[sel] = np.arange(len(sel))
+    return build_rows(series, sel, 0, nrows, exact)
+
+
+def present_rows(p: Points, base: int, span: int) -> np.ndarray:
+    """Which of the rows ``base .. base+span-1`` hold a point of ``p`` (a bool mask)."""
+    present = np.zeros(span, dtype=bool)
+    rows = p.rows
+    inside = (rows >= base) & (rows < base + span)
+    present[rows[inside] - base] = True
+    return present
+
+
+def build_rows(
+    series: dict[str, Points], sel: np.ndarray, base: int, span: int, exact: bool
+) -> list[HistoryRow]:
+    """Rows ``sel`` (ascending row numbers within ``base .. base+span-1``), each with
+    the values ``series`` holds for it; row fields first, then keys in sorted order.
+
+    Points outside the rows asked for are ignored (a page reads whole chunks).
+    """
+    pos = np.full(span, -1, dtype=np.int64)
+    pos[sel - base] = np.arange(len(sel))
     out: list[HistoryRow] = [{} for _ in range(len(sel))]
     ordered = [k for k in ROW_KEYS if k in series] + sorted(k for k in series if k not in ROW_KEYS)
     fix = (lambda v: v) if exact else safe
     for key in ordered:
         p = series[key]
-        idx = pos[p.rows]
+        rows = p.rows
+        inside = (rows >= base) & (rows < base + span)
+        idx = np.full(len(rows), -1, dtype=np.int64)
+        idx[inside] = pos[rows[inside] - base]
         keep = idx >= 0
         at = idx[keep].tolist()
         if p.dtype == "obj":

@@ -169,3 +169,22 @@ class MetricStats(msgspec.Struct, frozen=True):
 
 # One history row: ``_step``, ``_timestamp``, ``_runtime`` and the logged keys.
 HistoryRow = dict[str, Any]
+
+
+class HistoryPage(msgspec.Struct, frozen=True):
+    """One page of a run's history (``history_page``): its rows, and the row number
+    to start the next page at (None once the history is read to its end)."""
+
+    rows: list[HistoryRow]
+    next_row: int | None
+
+
+class LogPage(msgspec.Struct, frozen=True):
+    """Console lines read from line ``start`` (counting every line) to ``end``
+    (the line count when read): ``matched`` of them pass the filters, and ``lines``
+    holds the page of those asked for."""
+
+    start: int
+    end: int
+    matched: int
+    lines: list[LogLine]

@@ -1,7 +1,7 @@
 """history chunks stored as they are on PostgreSQL
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01 02:00:00
 
 PostgreSQL tries to compress every value over 2 kB before storing it out of
@@ -13,8 +13,8 @@ Metadata only: no table is rewritten.
 
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
