@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from runbase.store import queries
+from runbase.store import Store, queries
+from runbase.store.db.engine import read_only_engine
 from runbase.store.queries import runs as runquery
 from tests.store.recordkit import backend_store
 
@@ -48,6 +49,20 @@ def test_backtracking_patterns_run_in_linear_time(store):
     assert names(store, "^ev", "tags") == [SLOW_NAME]
     groups = queries.group_counts(store, "e", "p", "state", filters={"name": {"$regex": "^a+!"}})
     assert groups.total == 1
+
+
+def test_a_read_only_sqlite_store_also_matches_in_linear_time(tmp_path):
+    """A store opened read-only (a read-only folder or file) uses the same RE2 matcher."""
+    for s in _filled("sqlite", tmp_path):
+        s.close()
+    ro = Store(read_only_engine(tmp_path / "store.db"), tmp_path)
+    try:
+        t = time.monotonic()
+        assert names(ro, "(a+)+$") == [] and names(ro, "(x+x+)+y", "notes") == []
+        assert time.monotonic() - t < 2
+        assert names(ro, "^(a+)+!$") == [SLOW_NAME]
+    finally:
+        ro.close()
 
 
 @pytest.mark.parametrize("pattern", ["(?=a)", "(a)\\1", "(?<!b)a", "a" * 3000])

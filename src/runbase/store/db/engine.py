@@ -92,6 +92,7 @@ def _sqlite_read_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
     # SQLite's lower() folds ASCII letters only: a log search for "Ошибка" uses this.
     dbapi_conn.create_function("runbase_lower", 1, _lower, deterministic=True)
+    install_sqlite(dbapi_conn)  # $regex in linear time, read-only stores too (db/regex.py)
 
 
 def _lower(text: Any) -> Any:
@@ -104,7 +105,6 @@ def _sqlite_connect(dbapi_conn: Any, record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
-    install_sqlite(dbapi_conn)  # $regex in linear time (docs: store/db/regex.py)
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
