@@ -132,3 +132,23 @@ def host_name() -> str:
     import socket  # here: the console helper imports this module and never needs it
 
     return socket.gethostname()
+
+
+def segment_state(
+    exit_code: int | None,
+    closed: bool,
+    host: str | None,
+    pid: int | None,
+    pid_start: int | None,
+    last_time: float | None,
+    here: str,
+) -> tuple[str, int | None]:
+    """(state, exit code) of a run from its latest started segment (docs/records.md):
+    EXIT decides; else a local segment not yet closed by its reader is running (so a
+    run turns crashed together with its last records), else the writer's liveness."""
+    if exit_code is not None:
+        return ("finished" if exit_code == 0 else "failed"), exit_code
+    if not closed and (host is None or host == here):
+        return "running", None
+    alive = writer_alive(host, pid, pid_start, last_time, here)
+    return ("running" if alive else "crashed"), None

@@ -28,7 +28,7 @@ import numpy as np
 
 from runbase.records import Frame, Kind, read_segment
 from runbase.records.layout import edits_path, id_problem, name_problem, segments_dir
-from runbase.records.process import host_name, writer_alive
+from runbase.records.process import host_name, segment_state, writer_alive
 from runbase.records.shapes import check_frames, segment_name_problem
 from runbase.store.db.chunks import Points
 from runbase.store.db.rows import history_rows
@@ -235,12 +235,9 @@ def _state(segs: list[FileSegment], host: str) -> tuple[str, int | None]:
     if not started:
         return "running", None
     seg = started[-1]
-    if seg.exit_code is not None:
-        return ("finished" if seg.exit_code == 0 else "failed"), seg.exit_code
-    if not seg.final and (seg.host is None or seg.host == host):
-        return "running", None
-    alive = writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host)
-    return ("running" if alive else "crashed"), None
+    return segment_state(
+        seg.exit_code, seg.final, seg.host, seg.pid, seg.pid_start, seg.last_time, host
+    )
 
 
 def _run_row(

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from runbase.records import Frame, Kind
-from runbase.records.process import writer_alive
+from runbase.records.process import segment_state
 from runbase.records.shapes import MAX_KEY
 from runbase.store.db.schema import (
     PER_RUN,
@@ -91,12 +91,9 @@ def derive_state(conn: sa.Connection, rid: int, host: str) -> tuple[str, int | N
     if not rows:
         return "running", None
     seg = rows[0]
-    if seg.exit_code is not None:
-        return ("finished" if seg.exit_code == 0 else "failed"), seg.exit_code
-    if not seg.done and (seg.host is None or seg.host == host):
-        return "running", None
-    alive = writer_alive(seg.host, seg.pid, seg.pid_start, seg.last_time, host)
-    return ("running" if alive else "crashed"), None
+    return segment_state(
+        seg.exit_code, seg.done, seg.host, seg.pid, seg.pid_start, seg.last_time, host
+    )
 
 
 def write_run(
