@@ -11,6 +11,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import shot
 from .fill import RunWriter
@@ -254,15 +255,17 @@ def test_grouping_collapses_expands_and_draws_group_means(page, server):
     # Leaving a run out of its group, and hiding a group, change the lines.
     page.mouse.move(0, 0)
     page.locator(".rt-row[data-run-id='r02'] .eye").click()
-    assert page.locator(".rt-row[data-run-id='r02'] .eye").get_attribute("aria-pressed") == "false"
+    expect(page.locator(".rt-row[data-run-id='r02'] .eye")).to_have_attribute(
+        "aria-pressed", "false"
+    )
     page.locator(".rt-group[data-group='\"sgd\"'] .group-eye").click()
     page.wait_for_function(
         "document.querySelector(\".panel[data-key='train/loss']\").dataset.runs === '2'"
     )
-    assert page.locator(".vis-count").inner_text().startswith("2 of 3 groups")
+    expect(page.locator(".vis-count")).to_contain_text("2 of 3 groups")
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     tip.wait_for(state="visible")
-    assert tip.locator(".tip-name").all_inner_texts() == ["adam (4 runs)", "adamw (3 of 4 runs)"]
+    expect(tip.locator(".tip-name")).to_have_text(["adam (4 runs)", "adamw (3 of 4 runs)"])
     # Collapse again.
     page.locator(".rt-group[data-group='\"adamw\"']").click()
     page.wait_for_function("document.querySelectorAll('.rt-row.in-group').length === 0")
