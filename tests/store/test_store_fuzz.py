@@ -82,6 +82,14 @@ def payloads(kind: int) -> st.SearchStrategy[Any]:
     if kind == Kind.HISTORY:
         step = st.one_of(st.integers(-(2**63), 2**64 - 1), VALUES)
         shaped.append(st.tuples(step, st.dictionaries(KEYS, VALUES, max_size=4)).map(list))
+    if kind == Kind.MEDIA_ROW:
+        dicts = st.dictionaries(KEYS, VALUES, max_size=4)
+        places = st.dictionaries(KEYS, st.one_of(dicts, VALUES), max_size=3)
+        row = st.tuples(st.integers(-1, 3), dicts, st.one_of(st.integers(0, 2), VALUES), places)
+        shaped.append(row.map(list))
+    if kind == Kind.MEDIA_DONE:
+        pointers = st.dictionaries(KEYS, VALUES, max_size=3)
+        shaped.append(st.tuples(st.one_of(st.integers(0, 2), VALUES), pointers).map(list))
     if kind == Kind.OUTPUT:
         shaped.append(st.lists(st.one_of(st.tuples(VALUES, VALUES, VALUES).map(list), VALUES)))
     return st.one_of(shaped)

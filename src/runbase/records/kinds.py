@@ -35,3 +35,10 @@ class Kind(IntEnum):
     # payload: {"entity", "project", "run_id", "segment"} for a new segment, or
     # {"entity", "project", "run_id", "edits": True} after edits; only in journal.rbr
     JOURNAL = 14
+    # payload: [step, {flat_key: value}, token, {flat_key: placeholder}]: a history
+    # row whose media files are still being written by the run's media thread. It is
+    # written in order, at log() time, so nothing after it waits; readers see it as a
+    # HISTORY record once the MEDIA_DONE with its token follows (see records/media_rows.py).
+    MEDIA_ROW = 15
+    # payload: [token, {flat_key: pointer dict}]: the files of a MEDIA_ROW are in place
+    MEDIA_DONE = 16

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from runbase.records import media_rows
 from runbase.records.framing import (
     FILE_MAGIC,
     HEADER,
@@ -21,6 +22,7 @@ from runbase.records.framing import (
     FrameProblem,
 )
 from runbase.records.kinds import Kind
+from runbase.records.media_rows import has_media_rows
 
 
 @dataclass(slots=True)
@@ -130,6 +132,13 @@ def read_segment(
         if gc_was_on:
             gc.enable()
     size = len(buf)
+    if has_media_rows(out.frames):
+        out.frames, hold = media_rows.resolve(out.frames, final, out.problems)
+        if hold is not None:
+            # A row whose media files are still being written: read on from it later.
+            out.next_offset = hold
+            out.pending = True
+            return out
     if pos < size:
         tail_is_zero = buf.count(0, pos) == size - pos
         if final:

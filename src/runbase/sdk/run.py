@@ -7,7 +7,6 @@ import sys
 import threading
 import time
 import warnings
-from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -98,7 +97,6 @@ class Run(WandbExtras):
         self._attachment: Any = None
         self._finish_lock = threading.Lock()
         # Rows with media go through the media thread; while any waits, so does every record.
-        self._queued: deque[Any] = deque()  # its queue: truthy while rows wait
         self._media_log: MediaLog | None = None
 
     # --- identity --------------------------------------------------------------------------
@@ -235,16 +233,10 @@ class Run(WandbExtras):
         if self._media_log is None:
             from runbase.sdk.data_types.media_log import MediaLog
 
-            self._media_log = MediaLog(self, self._queued)
+            self._media_log = MediaLog(self)
         return self._media_log
 
     def _write(self, body: bytes) -> None:
-        if self._queued:
-            self._media().submit(body)  # behind a media row: records keep their order
-            return
-        self._write_now(body)
-
-    def _write_now(self, body: bytes) -> None:
         if len(body) > _LARGE_ROW:
             self._check_size(body)
         if self._held:
@@ -329,9 +321,7 @@ class Run(WandbExtras):
             raise encode_problem(data, "log", e) from None
         if len(body) > _LARGE_ROW:
             self._check_size(body)
-        if self._queued:
-            self._media().submit(body)
-        elif self._held:
+        if self._held:
             self._backlog.hold(body)
         else:
             try:

@@ -1,5 +1,5 @@
-"""Rows with media keep their order and step; a SIGKILL never leaves a pointer to a
-missing or half-written file; bad input stores nothing of its call; limits warn."""
+"""Rows with media keep their order and step; a SIGKILL loses no row and never leaves
+a pointer to a missing or half-written file; bad input stores nothing of its call; limits warn."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_rows_keep_their_order_and_steps_around_media(tmp_path):
         run.log({"a": 1}, commit=False)
         run.log({"img": wandb.Image(big)})          # joins step 0
         for i in range(20):
-            run.log({"loss": float(i)})            # queued behind the image
+            run.log({"loss": float(i)})            # recorded while the image encodes
         run.log({"img": wandb.Image(big[::-1])}, step=30)
         run.log({"acc": 0.5}, step=30)
         run.summary["best"] = 1
@@ -37,9 +37,9 @@ def test_rows_keep_their_order_and_steps_around_media(tmp_path):
     assert logged.run.summary["best"] == 1 and logged.run.summary["loss"] == 99.0
 
 
-def test_sigkill_while_media_rows_wait_leaves_no_pointer_to_a_missing_file(tmp_path):
-    """Killed while the media thread writes: the rows kept are a prefix of what was
-    logged, each pointer's file is complete, and the rows still queued are gone whole."""
+def test_sigkill_while_media_is_encoded_loses_no_row(tmp_path):
+    """Killed while the media thread writes: every row logged is kept, in order; each
+    pointer's file is complete, and an image not yet written reads as missing."""
     logged = run_logged(
         tmp_path,
         """
@@ -59,18 +59,23 @@ def test_sigkill_while_media_rows_wait_leaves_no_pointer_to_a_missing_file(tmp_p
     )
     assert logged.proc.returncode == -signal.SIGKILL
     rows = logged.rows
-    assert rows[0]["before"] == 1  # logged before any media: written at once
     expected = [{"before"}] + [s for i in range(12) for s in ({"img", "i"}, {"after"})]
-    kept = [{k for k in r if not k.startswith("_")} for r in rows]
-    assert kept == expected[: len(kept)]
-    assert [r["_step"] for r in rows] == list(range(len(rows)))
+    assert [{k for k in r if not k.startswith("_")} for r in rows] == expected
+    assert [r["_step"] for r in rows] == list(range(25))
+    assert [r["i"] for r in rows if "i" in r] == list(range(12))
+    assert [r["after"] for r in rows if "after" in r] == list(range(12))
     images = [r["img"] for r in rows if "img" in r]
-    assert len(images) >= 1
+    written = [img for img in images if not img.get("missing")]
+    missing = [img for img in images if img.get("missing")]
+    assert len(written) >= 2 and missing, "killed mid-queue: some written, some not"
+    # Files are written in order: the written ones come first.
+    assert images == written + missing
+    assert all(img == {"_type": "image-file", "missing": True} for img in missing)
     files = logged.root / "runs"
-    for img in images:
+    for img in written:
         (path,) = list(files.rglob(img["path"]))
         assert hashlib.sha256(path.read_bytes()).hexdigest() == img["sha256"]
-    assert {img["path"] for img in images} <= {f.name for f in logged.run.files()}
+    assert {img["path"] for img in written} <= {f.name for f in logged.run.files()}
 
 
 def test_bad_input_stores_nothing_of_its_call(runbase_dir):

@@ -8,9 +8,9 @@ once, on the caller's thread, as W&B names them (``<key>_summary_<h>.png``).
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -30,21 +30,16 @@ _ENCODE_ERRORS = (OverflowError, TypeError, RecursionError)
 class MediaLog:
     """The media thread of one run and the calls ``Run`` makes into it."""
 
-    def __init__(self, run: Run, queue: deque[Any]) -> None:
+    def __init__(self, run: Run) -> None:
         self._run = run
         self._encode = msgspec.msgpack.Encoder().encode
-        ctx = MediaContext(run._files_dir, self._append_now)
-        self._writer = MediaWriter(ctx, run._write_now, run.id, queue)
-        self.queue = self._writer.queue  # truthy while anything waits for the media thread
-        self.submit = self._writer.submit
+        ctx = MediaContext(run._files_dir, self._append)
+        self._writer = MediaWriter(ctx, run._write, run.id)
         self.drain = self._writer.drain
-
-    def _append_now(self, kind: int, payload: Any) -> None:
-        """A FILE record from the media thread, ahead of the row that points to the file."""
-        self._run._write_now(self._encode((kind, time.time(), payload)))
+        self._tokens = itertools.count()
 
     def _append(self, kind: int, payload: Any) -> None:
-        """A FILE record from the caller's thread (queued behind waiting rows)."""
+        """A FILE record, ahead of the MEDIA_DONE (or SUMMARY) that points to the file."""
         self._run._write(self._encode((kind, time.time(), payload)))
 
     def log_row(self, row: int, next_step: int, data: dict[str, Any], keys: list[str]) -> None:
@@ -52,8 +47,13 @@ class MediaLog:
         run = self._run
         t = run._now()
         plain, pending, config = prepare_row(data, keys, run._warned)
+        token = next(self._tokens)
         try:
-            body = self._encode((Kind.HISTORY, t, (row, plain)))
+            if pending:
+                places = {k: {"_type": _log_type(p)} for k, p in pending.items()}
+                body = self._encode((Kind.MEDIA_ROW, t, (row, plain, token, places)))
+            else:
+                body = self._encode((Kind.HISTORY, t, (row, plain)))
         except _ENCODE_ERRORS as e:
             for p in pending.values():
                 if getattr(p, "undo", None) is not None:
@@ -61,10 +61,9 @@ class MediaLog:
             raise encode_problem(plain, "log", e) from None
         if config:
             self._set_config(config)
+        run._write(body)  # now, in order: nothing logged after it waits for the files
         if pending:
-            self._writer.submit(RowJob(t, row, dict(plain), pending, self._update_summary))
-        else:
-            run._write(body)
+            self._writer.submit(RowJob(row, token, pending, self._update_summary))
         run._step = next_step
         self._update_summary(plain)  # the pointers follow once the media thread has them
 
@@ -97,3 +96,10 @@ class MediaLog:
         if merged != config.get("_wandb"):
             self._run._emit_config({"_wandb": merged}, [])
             config._items["_wandb"] = merged
+
+
+def _log_type(pending: Any) -> str:
+    """The ``_type`` a pending value's pointer will have (for its placeholder)."""
+    items = getattr(pending, "items", None)
+    first = items[0] if isinstance(items, list) and items else pending
+    return str(getattr(first, "_log_type", "") or "file")

@@ -1,14 +1,14 @@
-"""The run's media thread: encodes, hashes and writes media files, then the rows.
+"""The run's media thread: encodes, hashes and writes media files after their row.
 
-A history row holding media cannot be recorded before its files exist, because
-its pointer dicts carry the files' sha256 and names. ``log()`` therefore hands
-such a row to this thread, and while any row waits here every later record of
-the run (plain rows, summary and config changes, heartbeats) queues behind it,
-so records keep the order of the calls that made them. For each row the thread
-writes each file to a temporary name and renames it into place, appends its
-FILE record, and only then appends the HISTORY record. A SIGKILL can so lose
-the rows still queued (the encoding time of the images ahead of them), but
-never leaves a pointer to a missing or half-written file.
+A media pointer carries its file's sha256 and name, so it exists only once the file
+does. ``log()`` therefore records a row holding media at once, as a MEDIA_ROW (its
+plain values, a token, a placeholder per media key; see ``records/media_rows.py``),
+and hands the media to this thread; nothing logged after it waits. For each row the
+thread writes each file to a temporary name and renames it into place, appends its
+FILE record, and then a MEDIA_DONE with the row's token and pointers, which readers
+fold into the row. A SIGKILL loses no row: a row whose files were not all written
+reads back with ``"missing": True`` in their place, never with a pointer to a
+missing or half-written file.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 import warnings
 from collections import deque
 from collections.abc import Callable
@@ -108,23 +109,21 @@ class MediaContext:
 
 
 class RowJob:
-    """A history row whose media the thread writes before recording it."""
+    """The media of one recorded MEDIA_ROW, written by the thread."""
 
-    __slots__ = ("data", "done", "nbytes", "pending", "row", "time")
+    __slots__ = ("done", "nbytes", "pending", "row", "token")
 
     def __init__(
         self,
-        time: float,
         row: int,
-        data: dict[str, Any],
+        token: int,
         pending: dict[str, Any],
         done: Callable[[dict[str, Any]], None],
     ) -> None:
-        self.time = time
         self.row = row
-        self.data = data
+        self.token = token
         self.pending = pending
-        self.done = done  # called with the pointers once the row is recorded
+        self.done = done  # called with the pointers once they are recorded
         self.nbytes = sum(p.nbytes for p in pending.values())
 
 
@@ -136,9 +135,8 @@ class MediaWriter:
         ctx: MediaContext,
         write_now: Callable[[bytes], None],
         run_id: str,
-        queue: deque[bytes | RowJob],
     ) -> None:
-        self.queue = queue  # the Run's: truthy while anything waits
+        self.queue: deque[RowJob] = deque()  # left in until recorded: truthy while any waits
         self._ctx = ctx
         self._write_now = write_now
         self._run_id = run_id
@@ -148,14 +146,13 @@ class MediaWriter:
         self._encode = msgspec.msgpack.Encoder().encode
         self._warned: set[str] = set()
 
-    def submit(self, item: bytes | RowJob) -> None:
-        """Queue a record body or a row; waits while too much copied data is queued."""
+    def submit(self, job: RowJob) -> None:
+        """Queue a row's media; waits while too much copied data is queued."""
         with self._cond:
-            size = item.nbytes if isinstance(item, RowJob) else 0
             while self._bytes > QUEUE_LIMIT and self.queue:
                 self._cond.wait(1.0)
-            self.queue.append(item)
-            self._bytes += size
+            self.queue.append(job)
+            self._bytes += job.nbytes
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._loop, name="runbase-media", daemon=True
@@ -174,32 +171,24 @@ class MediaWriter:
             with self._cond:
                 while not self.queue:
                     self._cond.wait()
-                item = self.queue[0]  # left in the queue until recorded: log() keeps queueing
-            size = 0
+                job = self.queue[0]
             try:
-                if isinstance(item, RowJob):
-                    size = item.nbytes
-                    self._record_row(item)
-                else:
-                    self._write_now(item)
+                self._record_row(job)
             except Exception as e:  # a thread must not die: say what was lost, go on
                 self._warn_once("record", f"a record could not be written ({e})")
             with self._cond:
                 self.queue.popleft()
-                self._bytes -= size
+                self._bytes -= job.nbytes
                 self._cond.notify_all()
 
     def _record_row(self, job: RowJob) -> None:
-        data = job.data
         pointers: dict[str, Any] = {}
         for key, pending in job.pending.items():
             try:
                 pointers[key] = pending.write(self._ctx, key, job.row)
             except Exception as e:
-                data.pop(key, None)
                 self._warn_once(key, f"{key!r} at step {job.row} was not stored ({e})")
-        data.update(pointers)
-        self._write_now(self._encode((Kind.HISTORY, job.time, (job.row, data))))
+        self._write_now(self._encode((Kind.MEDIA_DONE, time.time(), (job.token, pointers))))
         job.done(pointers)
 
     def _warn_once(self, key: str, text: str) -> None:
