@@ -3,9 +3,11 @@
 Prints import time, init(), log() latency on the caller's thread (median, p99,
 max), finish(), whole-run time, peak RSS, store size per point and the store's
 indexing rate, each against the target of the core issue; then the caller-thread
-cost of logging one 256x256 RGB image (media issue: at most 2 ms).
+cost of logging one 256x256 RGB image (media issue: at most 2 ms), and the
+many-keys shape: 5,000 prebuilt rows of 500 floats (read-side issue: log() median
+at most 60 us, the process's peak RSS at most W&B 0.31's 195 MB in the same shape).
 
-    .venv/bin/python bench/sdk.py [--steps N] [--no-capture]
+    .venv/bin/python bench/sdk.py [--steps N] [--media-only] [--many-keys-only]
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ TARGETS = {
     "index_points_per_s": 1_000_000,
     "image_log_median_ms": 2.0,
     "image_log_p99_ms": 2.0,
+    "many_log_median_us": 60.0,
+    "many_peak_rss_mb": 195.0,
 }
 
 CHILD_MEDIA = r"""
@@ -70,6 +74,30 @@ print(json.dumps({
     "image_log_only_median_ms": log_only[n // 2] / 1e6, "image_finish_s": t_finish,
     "noise_copy_and_scalar_log_p99_ms": baseline[int(n * 0.99)] / 1e6,
 }))
+"""
+
+CHILD_MANY = r"""
+import json, random, sys, time
+import runbase
+keys, steps = int(sys.argv[1]), int(sys.argv[2])
+run = runbase.init(project="bench-many", settings=runbase.Settings(
+    silent=True, disable_system_metrics=True, console="off"))
+names = [f"metric_{i}" for i in range(keys)]
+# Built before logging, as the peers' benchmark did: the rows themselves take
+# ~150 MB of the peak (measure a bare interpreter holding them to see how much).
+rows = [{k: random.random() for k in names} for _ in range(steps)]
+pc = time.perf_counter_ns
+lat = []
+for row in rows:
+    t = pc()
+    run.log(row)
+    lat.append(pc() - t)
+run.finish()
+lat.sort()
+rss = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM:")))
+print(json.dumps({"many_log_median_us": lat[len(lat) // 2] / 1000,
+                  "many_log_p99_us": lat[int(len(lat) * 0.99)] / 1000,
+                  "many_peak_rss_mb": rss / 1024}))
 """
 
 CHILD = r"""
@@ -161,14 +189,39 @@ def media_bench(images: int) -> None:
         print(f"  {key:24s} {value:14.4f}{verdict}")
 
 
+def many_keys_bench(keys: int = 500, steps: int = 5000) -> None:
+    """log() of wide rows and the logging process's peak memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, RUNBASE_DIR=tmp)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD_MANY, str(keys), str(steps)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"\n{steps} prebuilt rows x {keys} floats, one log() each")
+    for key, value in r.items():
+        target = TARGETS.get(key)
+        verdict = ""
+        if target is not None:
+            verdict = f"  target <= {target:g}  {'OK' if value <= target else 'MISSED'}"
+        print(f"  {key:24s} {value:14.4f}{verdict}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--steps", type=int, default=100_000)
     ap.add_argument("--images", type=int, default=200)
     ap.add_argument("--media-only", action="store_true", help="only the image figure")
+    ap.add_argument("--many-keys-only", action="store_true", help="only the 500-key figures")
     args = ap.parse_args()
     if args.media_only:
         media_bench(args.images)
+        return
+    if args.many_keys_only:
+        many_keys_bench()
         return
     rows = []
     for capture in (False, True):
@@ -212,6 +265,7 @@ def main() -> None:
                 )
             print(f"  {key:24s} {value:14.4f}{verdict}")
     media_bench(args.images)
+    many_keys_bench()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,12 @@ _FIRST_RESERVE = 256 << 10
 _MAX_GROWTH = 64 << 20
 _SMALL_RESERVE = 64 << 10
 _PAGE = mmap.PAGESIZE
+# Written pages further than this behind the write position are dropped from the
+# process's page tables (they stay in the page cache, dirty, so nothing is lost):
+# without it a long run's whole record file counts in the training process's RSS.
+_RELEASE_EVERY = 4 << 20
+_RELEASE_KEEP = 1 << 20
+_DONTNEED: int | None = getattr(mmap, "MADV_DONTNEED", None)
 
 
 def _round_up(n: int, unit: int) -> int:
@@ -56,6 +62,9 @@ class SegmentWriter:
         self._fd = fd
         self._pos = 0
         self._size = 0
+        self._limit = 0  # append's one check: min(_size, _release_at)
+        self._release_at = _RELEASE_EVERY
+        self._released = 0
         self._mm: mmap.mmap | None = None
         self._short = False  # the last reservation was smaller than a growth step
         try:
@@ -120,6 +129,7 @@ class SegmentWriter:
         else:
             self._mm.resize(new_size)
         self._size = new_size
+        self._limit = min(new_size, self._release_at)
 
     def append(self, body: bytes, _pack: Any = HEADER.pack_into, _crc: Any = zlib.crc32) -> None:
         """Append one encoded record. Raises StorageError when space runs out.
@@ -132,14 +142,8 @@ class SegmentWriter:
         try:
             pos = self._pos
             end = pos + HEADER_SIZE + n
-            if end > self._size:
-                # Also reached once closed (size is then 0), and for oversized records,
-                # since free space after pos never exceeds the growth step.
-                if self.closed:
-                    raise StorageError(0, f"the record file {self.path} is closed")
-                if n > MAX_FRAME:
-                    raise ValueError(f"a record of {n} bytes is over the {MAX_FRAME} byte limit")
-                self._reserve(end - self._size)
+            if end > self._limit:
+                self._make_room(end, n)
             mm = self._mm
             mm[pos + HEADER_SIZE : end] = body  # type: ignore[index]
             # Header last: a reader never trusts a frame whose header is not written.
@@ -148,13 +152,32 @@ class SegmentWriter:
         finally:
             self._release()
 
+    def _make_room(self, end: int, n: int) -> None:
+        """append's rare path: grow the file, or release pages written long ago."""
+        if end > self._size:
+            # Also reached once closed (size is then 0), and for oversized records,
+            # since free space after pos never exceeds the growth step.
+            if self.closed:
+                raise StorageError(0, f"the record file {self.path} is closed")
+            if n > MAX_FRAME:
+                raise ValueError(f"a record of {n} bytes is over the {MAX_FRAME} byte limit")
+            self._reserve(end - self._size)
+        if end > self._release_at:
+            stop = (self._pos - _RELEASE_KEEP) & ~(_PAGE - 1)
+            if stop > self._released and self._mm is not None and _DONTNEED is not None:
+                start = self._released & ~(_PAGE - 1)
+                self._mm.madvise(_DONTNEED, start, stop - start)
+                self._released = stop
+            self._release_at = end + _RELEASE_EVERY
+        self._limit = min(self._size, self._release_at)
+
     def close(self, sync: bool = True) -> None:
         """Trim the preallocated tail and release the file. Idempotent."""
         with self._lock:
             if self.closed:
                 return
             self.closed = True
-            self._size = 0
+            self._size = self._limit = 0
             try:
                 if self._mm is not None:
                     self._mm.close()
@@ -169,4 +192,4 @@ class SegmentWriter:
     def abandon(self) -> None:
         """Forget the file without touching it (a forked child must not write it)."""
         self.closed = True
-        self._size = 0
+        self._size = self._limit = 0
