@@ -167,47 +167,43 @@ def index_rate(root: Path, points: int) -> tuple[float, int]:
     return points / elapsed, size
 
 
-def media_bench(images: int) -> None:
-    """Image(arr) + log() of a 256x256 RGB image, on the caller's thread."""
+def child_figures(source: str, *args: int) -> dict:
+    """Run a benchmark child in a fresh store; the figures it prints."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, RUNBASE_DIR=tmp)
         out = subprocess.run(
-            [sys.executable, "-c", CHILD_MEDIA, str(images)],
+            [sys.executable, "-c", source, *map(str, args)],
             env=env,
             capture_output=True,
             text=True,
             check=True,
         )
-    r = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"\n{images} x runbase.Image(256x256x3 uint8) + log(), one per 30 ms step")
-    print("  (percentiles leave out the first call, which loads the media modules)")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def print_figures(r: dict) -> None:
+    """Each figure, with its target (an upper bound) where it has one."""
     for key, value in r.items():
         target = TARGETS.get(key)
         verdict = ""
         if target is not None:
             verdict = f"  target <= {target:g}  {'OK' if value <= target else 'MISSED'}"
         print(f"  {key:24s} {value:14.4f}{verdict}")
+
+
+def media_bench(images: int) -> None:
+    """Image(arr) + log() of a 256x256 RGB image, on the caller's thread."""
+    r = child_figures(CHILD_MEDIA, images)
+    print(f"\n{images} x runbase.Image(256x256x3 uint8) + log(), one per 30 ms step")
+    print("  (percentiles leave out the first call, which loads the media modules)")
+    print_figures(r)
 
 
 def many_keys_bench(keys: int = 500, steps: int = 5000) -> None:
     """log() of wide rows and the logging process's peak memory."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, RUNBASE_DIR=tmp)
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD_MANY, str(keys), str(steps)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = child_figures(CHILD_MANY, keys, steps)
     print(f"\n{steps} prebuilt rows x {keys} floats, one log() each")
-    for key, value in r.items():
-        target = TARGETS.get(key)
-        verdict = ""
-        if target is not None:
-            verdict = f"  target <= {target:g}  {'OK' if value <= target else 'MISSED'}"
-        print(f"  {key:24s} {value:14.4f}{verdict}")
+    print_figures(r)
 
 
 def main() -> None:
