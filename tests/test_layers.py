@@ -53,6 +53,21 @@ def test_making_an_api_loads_no_database_library(tmp_path):
     loaded = _loaded_after(code)
     assert [m for m in loaded if m.split(".")[0] in ("sqlalchemy", "numpy", "alembic")] == []
     assert "runbase.api.api" in loaded
+    # Nor the SDK's run machinery (init, Run, the exit hooks): a reader never logs.
+    assert [m for m in loaded if m in ("runbase.sdk.init", "runbase.sdk.run")] == []
+
+
+def test_the_sdk_names_load_on_first_use_and_are_the_real_ones():
+    code = (
+        "import runbase\n"
+        "from runbase.sdk.init import init\n"
+        "from runbase.sdk.run import Run\n"
+        "assert runbase.init is init and runbase.Run is Run\n"
+        "from runbase import Settings, finish\n"
+        "assert callable(finish) and Settings(silent=True).silent is True\n"
+    )
+    loaded = _loaded_after(code)
+    assert "runbase.sdk.init" in loaded
 
 
 def test_listing_runs_of_a_current_store_loads_no_numpy_nor_the_history_writer(tmp_path):

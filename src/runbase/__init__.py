@@ -6,14 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from runbase.errors import CommError, ConfigError, Error, UsageError
 from runbase.sdk import preinit
-from runbase.sdk.init import finish, init, setup, teardown
-from runbase.sdk.run import Run
-from runbase.sdk.settings import Settings
 from runbase.version import __version__
 
 if TYPE_CHECKING:  # loaded on first use (``__getattr__`` below); named here for type checkers
     from runbase import plot
+    from runbase.api import Api
     from runbase.sdk.data_types import Audio, Histogram, Html, Image, Object3D, Plotly, Table, Video
+    from runbase.sdk.init import finish, init, setup, teardown
+    from runbase.sdk.run import Run
+    from runbase.sdk.settings import Settings
 
 # Rebound by init() to the global run's objects, and back by finish() (see sdk/process.py).
 run: Any = None
@@ -45,22 +46,32 @@ _DATA_TYPES = frozenset(
 )
 
 
+# Where each name is loaded from at first use. A script that only reads
+# (``runbase.Api()``) never loads the SDK's run machinery, and one that only logs never
+# loads the read API; the data types and plots load when first used.
+_LAZY = {
+    "init": "runbase.sdk.init",
+    "finish": "runbase.sdk.init",
+    "setup": "runbase.sdk.init",
+    "teardown": "runbase.sdk.init",
+    "Run": "runbase.sdk.run",
+    "Settings": "runbase.sdk.settings",
+    "Api": "runbase.api",
+    **dict.fromkeys(_DATA_TYPES, "runbase.sdk.data_types"),
+}
+
+
 def __getattr__(name: str) -> Any:
-    # The read API pulls in SQLAlchemy; load it only when asked, to keep `import runbase` fast.
-    if name == "Api":
-        from runbase.api import Api
+    import importlib
 
-        return Api
-    # The data types and plots load on first use too (``runbase.Image``, ``runbase.plot``).
-    if name in _DATA_TYPES:
-        from runbase.sdk import data_types
-
-        return getattr(data_types, name)
     if name == "plot":
-        import importlib
-
         return importlib.import_module("runbase.plot")
-    raise AttributeError(f"module 'runbase' has no attribute {name!r}")
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'runbase' has no attribute {name!r}")
+    value = getattr(importlib.import_module(where), name)
+    globals()[name] = value  # looked up once; later reads are plain attribute reads
+    return value
 
 
 __all__ = [
