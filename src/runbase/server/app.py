@@ -59,6 +59,8 @@ def create_app(
     app.state.store = StoreHolder(url, min_interval=sync_interval)
     app.state.series_cache = LruCache(max_entries=512)
     app.state.groups_cache = LruCache(max_entries=64)
+    # Parsed logged tables: few, as one 100k-row table takes tens of MB.
+    app.state.table_cache = LruCache(max_entries=8)
     app.include_router(api_router(), prefix="/api/v1")
     app.include_router(changes_router, prefix="/api/v1")
     install_store_errors(app)

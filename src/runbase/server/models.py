@@ -170,3 +170,62 @@ class StatusOut(BaseModel):
     root: str
     read_only: bool
     read_only_reason: str | None
+
+
+class TableColumn(BaseModel):
+    """A column and what its cells hold: number, string, bool, image, media, other,
+    empty, or mixed."""
+
+    name: str
+    kind: str
+
+
+class TablePage(BaseModel):
+    """A page of a logged table, sorted and filtered on the server.
+
+    ``rows[i]`` is row ``index[i]`` of the table as logged. Media cells are W&B's
+    pointer dicts (``_type``, ``path``, ``width``, ``height``, ...) plus the
+    ``url`` of their file.
+    """
+
+    key: str
+    step: int
+    steps: list[int]
+    path: str
+    columns: list[TableColumn]
+    nrows: int
+    total: int
+    offset: int
+    limit: int
+    sort: str | None
+    desc: bool
+    index: list[int]
+    rows: list[list[Json]]
+
+
+class HistogramSeries(BaseModel):
+    """A logged histogram over steps: per step its bin edges and counts."""
+
+    key: str
+    count: int  # steps that logged a histogram under the key
+    sampled: bool  # True when only some of them (evenly spaced) came back
+    steps: list[int]
+    bins: list[list[Num]]  # per step, len(counts[i]) + 1 edges
+    counts: list[list[Num]]
+
+
+class ChartData(BaseModel):
+    """A ``wandb.plot.*`` chart: its panel config (``config._wandb.visualize[key]``)
+    and its table's rows."""
+
+    key: str
+    panel_type: str
+    panel_def_id: str
+    field_settings: dict[str, Json]
+    string_settings: dict[str, Json]
+    table_key: str
+    step: int
+    columns: list[str]
+    data: list[list[Json]]
+    nrows: int
+    truncated: bool

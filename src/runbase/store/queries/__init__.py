@@ -33,6 +33,16 @@ if TYPE_CHECKING:
     from runbase.store.queries.environment import files, local_file, system_series
     from runbase.store.queries.history_rows import history
     from runbase.store.queries.history_scan import history_page
+    from runbase.store.queries.logged_media import (
+        KeyValues,
+        LoggedValueError,
+        TableData,
+        is_table,
+        key_values,
+        parse_table_json,
+        read_table,
+        table_pointer,
+    )
     from runbase.store.queries.projectstats import (
         history_versions,
         metric_keys,
@@ -75,6 +85,14 @@ _HOME = {
     "GroupCounts": "results",
     "HistoryPage": "results",
     "HistoryRow": "results",
+    "KeyValues": "logged_media",
+    "LoggedValueError": "logged_media",
+    "TableData": "logged_media",
+    "is_table": "logged_media",
+    "key_values": "logged_media",
+    "parse_table_json": "logged_media",
+    "read_table": "logged_media",
+    "table_pointer": "logged_media",
     "LogLine": "results",
     "LogPage": "results",
     "MetricKey": "results",
@@ -117,6 +135,14 @@ __all__ = [
     "GroupCounts",
     "HistoryPage",
     "HistoryRow",
+    "KeyValues",
+    "LoggedValueError",
+    "TableData",
+    "is_table",
+    "key_values",
+    "parse_table_json",
+    "read_table",
+    "table_pointer",
     "MetricKey",
     "MetricStats",
     "ProjectColumns",
