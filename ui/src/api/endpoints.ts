@@ -24,6 +24,21 @@ export type Files = Ok<`${R}/files`, "get">;
 export type FileInfo = Files["files"][number];
 export type SystemData = Ok<`${R}/system`, "get">;
 export type SystemLine = SystemData["series"][string];
+export type TablePage = Ok<`${R}/table`, "get">;
+export type HistogramData = Ok<`${R}/histogram`, "get">;
+export type ChartData = Ok<`${R}/chart`, "get">;
+
+/** What a table page asks for: sorting, search, per-column filters, paging. */
+export interface TableQuery {
+  key: string;
+  step?: number;
+  sort?: string;
+  desc?: boolean;
+  search?: string;
+  filters?: Record<string, string>;
+  offset: number;
+  limit: number;
+}
 
 /** What selects and orders runs: the query string of /runs, /groups and runs.csv. */
 export interface RunQuery {
@@ -120,5 +135,38 @@ export const api = {
   files: (e: string, p: string, id: string, o: Opt = {}) =>
     unwrap<Files>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/files", { params: { path: runP(e, p, id) }, ...o }),
+    ),
+  table: (e: string, p: string, id: string, q: TableQuery, o: Opt = {}) =>
+    unwrap<TablePage>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/table", {
+        params: {
+          path: runP(e, p, id),
+          query: {
+            key: q.key,
+            step: q.step,
+            sort: q.sort,
+            desc: q.desc || undefined,
+            search: q.search || undefined,
+            filters: q.filters && Object.keys(q.filters).length ? JSON.stringify(q.filters) : undefined,
+            offset: q.offset,
+            limit: q.limit,
+          },
+        },
+        ...o,
+      }),
+    ),
+  histogram: (e: string, p: string, id: string, key: string, maxSteps: number, o: Opt = {}) =>
+    unwrap<HistogramData>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/histogram", {
+        params: { path: runP(e, p, id), query: { key, max_steps: maxSteps } },
+        ...o,
+      }),
+    ),
+  chart: (e: string, p: string, id: string, key: string, o: Opt = {}) =>
+    unwrap<ChartData>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/chart", {
+        params: { path: runP(e, p, id), query: { key } },
+        ...o,
+      }),
     ),
 };

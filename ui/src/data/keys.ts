@@ -28,5 +28,8 @@ export const keys = {
   system: (e: string, p: string, id: string) => ["run", e, p, id, "system"] as const,
   logs: (e: string, p: string, id: string, search: string) => ["run", e, p, id, "logs", search] as const,
   files: (e: string, p: string, id: string) => ["run", e, p, id, "files"] as const,
+  table: (e: string, p: string, id: string, q: unknown) => ["run", e, p, id, "table", q] as const,
+  histogram: (e: string, p: string, id: string, key: string) => ["run", e, p, id, "histogram", key] as const,
+  chart: (e: string, p: string, id: string, key: string) => ["run", e, p, id, "chart", key] as const,
   series: (e: string, p: string, s: SeriesParams) => ["series", e, p, s] as const,
 };
