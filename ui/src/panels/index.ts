@@ -1,8 +1,14 @@
 // Every panel kind the app knows. Import this module once to fill the registry.
 
+import { ChartPanel, type ChartSpec } from "./chart/ChartPanel";
+import { HistogramPanel, type HistogramSpec } from "./histogram/HistogramPanel";
 import { LinePanel, type LineSpec } from "./line/LinePanel";
 import { registerPanel } from "./registry";
+import { TablePanel, type TableSpec } from "./table/TablePanel";
 
 registerPanel<LineSpec>({ kind: "line", label: "Line plot", component: LinePanel });
+registerPanel<TableSpec>({ kind: "table", label: "Table", component: TablePanel });
+registerPanel<HistogramSpec>({ kind: "histogram", label: "Histogram", component: HistogramPanel });
+registerPanel<ChartSpec>({ kind: "chart", label: "Chart", component: ChartPanel });
 
-export type { LineSpec };
+export type { ChartSpec, HistogramSpec, LineSpec, TableSpec };
