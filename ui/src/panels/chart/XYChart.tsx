@@ -38,8 +38,10 @@ export function xyOptions(spec: XY, width: number): uPlot.Options {
           stroke: color,
           width: 1.5,
           facets: FACETS,
-          paths: points ? () => null : uPlot.paths.linear!(),
-          points: points ? { show: true, size: 5, fill: color, stroke: color, width: 1 } : { show: false },
+          // Scatter: the points builder draws each point as the series' own path.
+          paths: points ? uPlot.paths.points!() : uPlot.paths.linear!(),
+          fill: points ? color : undefined,
+          points: points ? { show: false, size: 5 } : { show: false },
         } as uPlot.Series;
       }),
     ],

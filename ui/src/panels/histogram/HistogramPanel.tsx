@@ -3,7 +3,7 @@
 // one step's histogram as bars. One tab per visible run that logged it.
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { useParams } from "react-router";
 import { api } from "../../api/endpoints";
 import { keys } from "../../data/keys";

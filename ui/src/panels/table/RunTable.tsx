@@ -105,7 +105,9 @@ export function RunTable({
     placeholderData: keepPreviousData,
   });
   // A new sort, search or step starts at the first page.
-  useEffect(() => setOffset(0), [sort?.id, sort?.desc, typed.search, typed.filters, step]);
+  useEffect(() => {
+    setOffset(0);
+  }, [sort?.id, sort?.desc, typed.search, typed.filters, step]);
   const page = res.data;
   const columns = useColumns(page);
   const table = useReactTable({
@@ -127,7 +129,9 @@ export function RunTable({
     estimateSize: () => rowH,
     overscan: 8,
   });
-  useEffect(() => scroller.current?.scrollTo({ top: 0 }), [page]);
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [page]);
   const items = v.getVirtualItems();
   const padTop = items[0]?.start ?? 0;
   const padBottom = v.getTotalSize() - (items[items.length - 1]?.end ?? 0);
