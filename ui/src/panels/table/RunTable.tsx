@@ -117,6 +117,7 @@ export function RunTable({
     onSortingChange: setSorting,
     manualSorting: true,
     enableMultiSort: false,
+    sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),
   });
   const images = page?.columns.some((c) => c.kind === "image") ?? false;
