@@ -12,12 +12,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from runbase.server.routes import files, groups, logs, metrics, projects, runs, series, status
+from runbase.server.routes import (
+    files,
+    groups,
+    logs,
+    media,
+    metrics,
+    projects,
+    runs,
+    series,
+    status,
+)
 
 
 def api_router() -> APIRouter:
     """Every /api/v1 route."""
     router = APIRouter()
-    for module in (status, projects, runs, groups, series, metrics, logs, files):
+    for module in (status, projects, runs, groups, series, metrics, logs, files, media):
         router.include_router(module.router)
     return router

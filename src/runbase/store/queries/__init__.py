@@ -33,6 +33,13 @@ if TYPE_CHECKING:
     from runbase.store.queries.environment import files, local_file, system_series
     from runbase.store.queries.history_rows import history
     from runbase.store.queries.history_scan import history_page
+    from runbase.store.queries.media import (
+        MediaItem,
+        MediaKey,
+        media_at_step,
+        media_keys_of,
+        media_steps,
+    )
     from runbase.store.queries.projectstats import (
         history_versions,
         metric_keys,
@@ -77,6 +84,8 @@ _HOME = {
     "HistoryRow": "results",
     "LogLine": "results",
     "LogPage": "results",
+    "MediaItem": "media",
+    "MediaKey": "media",
     "MetricKey": "results",
     "MetricStats": "results",
     "ProjectColumns": "results",
@@ -103,6 +112,9 @@ _HOME = {
     "log_page": "console",
     "log_pages": "console",
     "logs": "console",
+    "media_at_step": "media",
+    "media_keys_of": "media",
+    "media_steps": "media",
     "metric_keys": "projectstats",
     "metric_stats": "projectstats",
     "project_columns": "projectstats",
@@ -126,6 +138,8 @@ __all__ = [
     "Series",
     "LogLine",
     "LogPage",
+    "MediaItem",
+    "MediaKey",
     "ProjectRow",
     "RunFile",
     "SystemSeries",
@@ -145,6 +159,9 @@ __all__ = [
     "log_page",
     "log_pages",
     "logs",
+    "media_at_step",
+    "media_keys_of",
+    "media_steps",
     "metric_keys",
     "metric_stats",
     "project_columns",
