@@ -229,3 +229,85 @@ class ChartData(BaseModel):
     data: list[list[Json]]
     nrows: int
     truncated: bool
+
+
+class MediaKey(BaseModel):
+    """A media key of the runs asked about; ``runs``: how many of them logged it."""
+
+    key: str
+    # image, audio, video, html, object3D, plotly, molecule, table, histogram, or
+    # chart (a wandb.plot chart: config["_wandb"]["visualize"][key], over "<key>_table").
+    kind: str
+    runs: int
+
+
+class MediaKeys(BaseModel):
+    keys: list[MediaKey]
+
+
+class MediaRunSteps(BaseModel):
+    run_id: str
+    steps: list[int]
+
+
+class MediaSteps(BaseModel):
+    """The steps at which each run logged the key, ascending."""
+
+    key: str
+    runs: list[MediaRunSteps]
+
+
+class MediaMask(BaseModel):
+    """A segmentation mask: a PNG whose pixel values are class ids."""
+
+    name: str
+    path: str
+    url: str
+    # class id (as a string) -> label; empty when the run recorded none.
+    class_labels: dict[str, str]
+
+
+class MediaBoxes(BaseModel):
+    """A set of boxes, read from its boxes2D file (``box_data`` as W&B writes it:
+    ``position`` {minX, maxX, minY, maxY} or {middle, width, height}, ``domain``
+    "pixel" or fractions, ``class_id``, ``box_caption``, ``scores``)."""
+
+    name: str
+    path: str
+    url: str
+    box_data: list[dict[str, Json]]
+    class_labels: dict[str, str]
+
+
+class MediaFile(BaseModel):
+    """One file to show (an image of a list of images is one each)."""
+
+    path: str
+    # The file's bytes, served by the files route.
+    url: str
+    # HTML only: the URL that shows it inline in a sandboxed, opaque-origin document.
+    view_url: str | None = None
+    caption: str | None = None
+    width: int | None = None
+    height: int | None = None
+    format: str | None = None
+    size: int | None = None
+    masks: list[MediaMask] = []
+    boxes: list[MediaBoxes] = []
+
+
+class MediaItem(BaseModel):
+    """One run's value of the key at ``step``, the step actually shown for it (the
+    nearest logged step at or before the one asked for, else the first after)."""
+
+    run_id: str
+    step: int
+    kind: str
+    value: dict[str, Json]
+    files: list[MediaFile]
+
+
+class MediaAtStep(BaseModel):
+    key: str
+    step: int
+    items: list[MediaItem]

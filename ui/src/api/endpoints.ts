@@ -40,6 +40,14 @@ export interface TableQuery {
   limit: number;
 }
 
+export type MediaKeys = Ok<`${P}/media/keys`, "get">;
+export type MediaKeyInfo = MediaKeys["keys"][number];
+export type MediaSteps = Ok<`${P}/media/steps`, "get">;
+export type MediaAtStep = Ok<`${P}/media`, "get">;
+export type MediaItem = MediaAtStep["items"][number];
+export type MediaFile = MediaItem["files"][number];
+export type MediaBoxes = MediaFile["boxes"][number];
+
 /** What selects and orders runs: the query string of /runs, /groups and runs.csv. */
 export interface RunQuery {
   filters?: unknown;
@@ -129,6 +137,27 @@ export const api = {
     unwrap<LogTail>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/logs/tail", {
         params: { path: runP(e, p, id), query: { start, search: search || undefined, limit: 10_000 } },
+        ...o,
+      }),
+    ),
+  mediaKeys: (e: string, p: string, runs: string[], o: Opt = {}) =>
+    unwrap<MediaKeys>(
+      client.GET("/api/v1/projects/{entity}/{project}/media/keys", {
+        params: { path: path(e, p), query: { runs: runs.join(",") } },
+        ...o,
+      }),
+    ),
+  mediaSteps: (e: string, p: string, key: string, runs: string[], o: Opt = {}) =>
+    unwrap<MediaSteps>(
+      client.GET("/api/v1/projects/{entity}/{project}/media/steps", {
+        params: { path: path(e, p), query: { key, runs: runs.join(",") } },
+        ...o,
+      }),
+    ),
+  mediaAt: (e: string, p: string, key: string, runs: string[], step: number, o: Opt = {}) =>
+    unwrap<MediaAtStep>(
+      client.GET("/api/v1/projects/{entity}/{project}/media", {
+        params: { path: path(e, p), query: { key, runs: runs.join(","), step } },
         ...o,
       }),
     ),

@@ -17,6 +17,7 @@ from runbase.server.routes import (
     files,
     groups,
     logs,
+    media,
     metrics,
     projects,
     runs,
@@ -29,6 +30,7 @@ from runbase.server.routes import (
 def api_router() -> APIRouter:
     """Every /api/v1 route."""
     router = APIRouter()
-    for module in (status, projects, runs, groups, series, metrics, logs, files, tables, charts):
+    modules = (status, projects, runs, groups, series, metrics, logs, files, media, tables, charts)
+    for module in modules:
         router.include_router(module.router)
     return router
