@@ -72,3 +72,15 @@ def test_the_docs_example_runs(media_root, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     exec(block.group(1), {"api": runbase.Api(root=media_root)})  # noqa: S102 - our own docs
     assert list((tmp_path / "out" / "media" / "images").glob("*.png"))
+
+
+def test_the_web_docs_example_logs_what_the_panels_show(tmp_path):
+    text = (REPO / "docs" / "web.md").read_text()
+    block = re.search(r"### Tables, histograms and charts.*?```python\n(.*?)```", text, re.S)
+    assert block is not None
+    env = {**os.environ, "RUNBASE_DIR": str(tmp_path), "PYTHONPATH": str(REPO / "src")}
+    subprocess.run([sys.executable, "-c", block.group(1)], env=env, check=True, capture_output=True)
+    (run,) = runbase.Api(root=tmp_path).runs("demo")
+    assert len(run.table("preds").data) == 10
+    assert run.table("roc_table").columns == ["class", "fpr", "tpr"]
+    assert "roc" in run.config["_wandb"]["visualize"]

@@ -15,6 +15,7 @@ import pytest
 
 from .conftest import REPO, Server, shot
 
+BIG = ".table-panel[data-key=big] .run-table"
 PAGE = os.environ.get("RUNBASE_TEST_MEDIA_PAGE", "/team/media/runs/tab1/media")
 CHARTS = ["line", "scatter", "bar", "hist", "series", "pr", "roc", "cm"]
 
@@ -71,27 +72,22 @@ def test_table_sorts_searches_and_pages_100k_rows(mpage):
     assert first_cell(t, 2) == "item-000000"
     score = t.locator('th[data-col="score"] .th-sort')
     score.click()  # ascending
-    mpage.wait_for_function("() => document.querySelector('th[data-col=score]').ariaSort === 'ascending'")
+    t.locator('th[data-col="score"][aria-sort="ascending"]').wait_for()
     score.click()  # descending: the highest score first
     t.locator('th[data-col="score"][aria-sort="descending"]').wait_for()
     mpage.wait_for_function(
-        "() => document.querySelector('.table-panel[data-key=big] tbody tr[data-index] td:nth-child(4)')"
-        "?.innerText === '0.99999'"
+        "(s) => document.querySelector(s)?.innerText === '0.99999'",
+        arg=".table-panel[data-key=big] tbody tr[data-index] td:nth-child(4)",
     )
     shot(mpage, "media-table-sorted")
     t.locator(".table-search").fill("item-09999")
     mpage.locator('.table-panel[data-key="big"] .run-table[data-total="10"]').wait_for()
     assert first_cell(t, 2).startswith("item-09999")
     t.locator(".table-search").fill("")
-    mpage.wait_for_function(
-        "() => document.querySelector('.table-panel[data-key=big] .run-table').dataset.total === '100000'"
-    )
+    mpage.wait_for_function("(s) => document.querySelector(s).dataset.total === '100000'", arg=BIG)
     started = time.monotonic()
     t.locator('[data-page="last"]').click()
-    mpage.wait_for_function(
-        "() => document.querySelector('.table-panel[data-key=big] .run-table').dataset.offset === '99800'"
-        " && document.querySelector('.table-panel[data-key=big] .run-table').dataset.state === 'drawn'"
-    )
+    mpage.locator(f'{BIG}[data-offset="99800"][data-state="drawn"]').wait_for()
     assert time.monotonic() - started < 3
     shot(mpage, "media-table-last-page")
 
