@@ -11,7 +11,10 @@ function preloadApp(): Plugin {
     transformIndexHtml: {
       order: "post",
       handler(_html, ctx) {
-        const chunks = Object.values(ctx.bundle ?? {}).filter((c) => c.type === "chunk" && c.isDynamicEntry);
+        // Only the app: chunks loaded on demand (three.js for point clouds) stay unfetched.
+        const chunks = Object.values(ctx.bundle ?? {}).filter(
+          (c) => c.type === "chunk" && c.isDynamicEntry && !!c.facadeModuleId?.endsWith("/src/app/App.tsx"),
+        );
         return chunks.map((c) => ({
           tag: "link",
           attrs: { rel: "modulepreload", crossorigin: true, href: `/${c.fileName}` },

@@ -12,7 +12,7 @@ from runbase.records.appendlog import append_records
 from runbase.records.layout import edits_path
 from runbase.store import edits, open_store
 from runbase.store import queries as q
-from runbase.store.db.schema import hist_chunks, run_keys, runs
+from runbase.store.db.schema import hist_chunks, media, media_keys, run_keys, runs
 from runbase.store.db.values import pack
 
 
@@ -45,6 +45,18 @@ def dump(store) -> bytes:
             .join(runs, runs.c.rid == run_keys.c.rid)
             .order_by(runs.c.run_id, run_keys.c.key)
         ).all()
+        media_rows = conn.execute(
+            sa.select(runs.c.run_id, media)
+            .join(runs, runs.c.rid == media.c.rid)
+            .order_by(runs.c.run_id, media.c.key, media.c.row)
+        ).all()
+        media_key_rows = conn.execute(
+            sa.select(runs.c.run_id, media_keys.c.key, media_keys.c.kind)
+            .join(runs, runs.c.rid == media_keys.c.rid)
+            .order_by(runs.c.run_id, media_keys.c.key)
+        ).all()
+    out["media"] = [tuple(r)[:1] + tuple(r)[2:] for r in media_rows]
+    out["media_keys"] = [tuple(r) for r in media_key_rows]
     out["chunks"] = [tuple(r)[:1] + tuple(r)[2:] for r in chunk_rows]
     out["stats"] = [tuple(r)[:1] + tuple(r)[2:] for r in key_rows]
     return pack(out)
@@ -61,11 +73,17 @@ def write_in_pieces(records, root, store, rng: random.Random) -> None:
         for _ in range(rng.randint(0, 900)):
             kind = rng.random()
             if kind < 0.7:
-                seg.log(step, {"loss": rng.random(), "acc": rng.randint(0, 9)})
+                row = {"loss": rng.random(), "acc": rng.randint(0, 9)}
+                if step % 7 == 0:
+                    row["img"] = {"_type": "image-file", "path": f"media/images/img_{step}.png"}
+                seg.log(step, row)
                 step += 1
             elif kind < 0.8:
                 # commit=False style: a second record of the same row
-                seg.log(step - 1 if step else 0, {"extra": rng.random(), "loss": rng.random()})
+                row = {"extra": rng.random(), "loss": rng.random()}
+                if kind < 0.72:
+                    row["img"] = {"_type": "image-file", "path": f"media/images/again_{step}.png"}
+                seg.log(step - 1 if step else 0, row)
             elif kind < 0.85:
                 seg.log(max(0, step - 5), {"late": "s"})  # a lower step: its own row
             elif kind < 0.9:
@@ -76,7 +94,8 @@ def write_in_pieces(records, root, store, rng: random.Random) -> None:
                 seg.add(Kind.SUMMARY, {"set": {"manual": step}})
         if piece == 3:
             # Same step as the row the previous piece ended on, and the same key.
-            seg.log(max(step - 1, 0), {"loss": math.nan, "acc": 99})
+            img = {"_type": "image-file", "path": "media/images/later.png"}
+            seg.log(max(step - 1, 0), {"loss": math.nan, "acc": 99, "img": img})
         if piece == 6:
             append_records(
                 edits_path(root, "me", "proj", "live"),

@@ -180,3 +180,29 @@ def shot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A RUNBASE_DIR with the media runs of ``make_media.py`` (team/media: m1, m2)."""
+    root = tmp_path_factory.mktemp("runbase-media")
+    env = {
+        **os.environ,
+        "RUNBASE_DIR": str(root),
+        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+    }
+    subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("make_media.py"))],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def media_server(media_dir: Path) -> Iterator[Server]:
+    srv = Server(media_dir)
+    yield srv
+    srv.stop()

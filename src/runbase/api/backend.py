@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         RunFile,
         RunsPage,
         SystemSeries,
+        TableData,
     )
 
 RunKey = tuple[str, str, str]
@@ -106,6 +107,12 @@ class Backend(Protocol):
         ...
 
     def files(self, run: RunKey) -> list[RunFile]: ...
+
+    def logged_table(self, run: RunKey, key: str, step: int | None) -> tuple[int, TableData]:
+        """(step, rows) of the table logged under ``key`` at ``step`` (None: the latest);
+        KeyError when there is none, ``queries.LoggedValueError`` when the key holds
+        something else."""
+        ...
 
     def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> FullRunRow: ...
 
@@ -241,6 +248,11 @@ class LocalBackend:
 
     def files(self, run: RunKey) -> list[RunFile]:
         return queries.files(self._fresh(), run)
+
+    def logged_table(self, run: RunKey, key: str, step: int | None) -> tuple[int, TableData]:
+        store = self._fresh()
+        at, pointer, _steps = queries.table_pointer(store, run, key, step)
+        return at, queries.read_table(store, run, pointer)
 
     def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> FullRunRow:
         from runbase.store import edits

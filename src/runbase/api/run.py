@@ -418,6 +418,20 @@ class Run:
             out.append(File(self, f.name, f.size, f.local_path))
         return out
 
+    def table(self, key: str, step: int | None = None) -> Any:
+        """The ``runbase.Table`` logged under ``key`` at ``step`` (None: the latest);
+        ``.columns``, ``.data``, ``.get_dataframe()``. Media cells are pointer dicts:
+        ``run.file(cell["path"]).download()`` fetches the file."""
+        from runbase.api.tables import logged_table
+
+        return logged_table(self, key, step)
+
+    def use_table(self, key: str, step: int | None = None) -> Any:
+        """The table logged under ``key`` as a pandas DataFrame (``runbase[pandas]``)."""
+        from runbase.api.tables import use_table
+
+        return use_table(self, key, step)
+
     def file(self, name: str) -> File:
         """One saved file by name."""
         found = self.files(names=[name])

@@ -48,10 +48,16 @@ def groups_cache(request: Request) -> LruCache:
     return request.app.state.groups_cache
 
 
+def boxes_cache(request: Request) -> LruCache:
+    """The app's cache of parsed boxes2D files (media overlays)."""
+    return request.app.state.boxes_cache
+
+
 Holder = Annotated[StoreHolder, Depends(holder)]
 FreshStore = Annotated[Store, Depends(fresh_store)]
 SeriesCache = Annotated[LruCache, Depends(series_cache)]
 GroupsCache = Annotated[LruCache, Depends(groups_cache)]
+BoxesCache = Annotated[LruCache, Depends(boxes_cache)]
 
 
 def project_or_404(store: Store, entity: str, project: str) -> dict[str, Any]:

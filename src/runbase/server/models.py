@@ -170,3 +170,144 @@ class StatusOut(BaseModel):
     root: str
     read_only: bool
     read_only_reason: str | None
+
+
+class TableColumn(BaseModel):
+    """A column and what its cells hold: number, string, bool, image, media, other,
+    empty, or mixed."""
+
+    name: str
+    kind: str
+
+
+class TablePage(BaseModel):
+    """A page of a logged table, sorted and filtered on the server.
+
+    ``rows[i]`` is row ``index[i]`` of the table as logged. Media cells are W&B's
+    pointer dicts (``_type``, ``path``, ``width``, ``height``, ...) plus the
+    ``url`` of their file.
+    """
+
+    key: str
+    step: int
+    steps: list[int]
+    path: str
+    columns: list[TableColumn]
+    nrows: int
+    total: int
+    offset: int
+    limit: int
+    sort: str | None
+    desc: bool
+    index: list[int]
+    rows: list[list[Json]]
+
+
+class HistogramSeries(BaseModel):
+    """A logged histogram over steps: per step its bin edges and counts."""
+
+    key: str
+    count: int  # steps that logged a histogram under the key
+    sampled: bool  # True when only some of them (evenly spaced) came back
+    steps: list[int]
+    bins: list[list[Num]]  # per step, len(counts[i]) + 1 edges
+    counts: list[list[Num]]
+
+
+class ChartData(BaseModel):
+    """A ``wandb.plot.*`` chart: its panel config (``config._wandb.visualize[key]``)
+    and its table's rows."""
+
+    key: str
+    panel_type: str
+    panel_def_id: str
+    field_settings: dict[str, Json]
+    string_settings: dict[str, Json]
+    table_key: str
+    step: int
+    columns: list[str]
+    data: list[list[Json]]
+    nrows: int
+    truncated: bool
+
+
+class MediaKey(BaseModel):
+    """A media key of the runs asked about; ``runs``: how many of them logged it."""
+
+    key: str
+    # image, audio, video, html, object3D, plotly, molecule, table, histogram, or
+    # chart (a wandb.plot chart: config["_wandb"]["visualize"][key], over "<key>_table").
+    kind: str
+    runs: int
+
+
+class MediaKeys(BaseModel):
+    keys: list[MediaKey]
+
+
+class MediaRunSteps(BaseModel):
+    run_id: str
+    steps: list[int]
+
+
+class MediaSteps(BaseModel):
+    """The steps at which each run logged the key, ascending."""
+
+    key: str
+    runs: list[MediaRunSteps]
+
+
+class MediaMask(BaseModel):
+    """A segmentation mask: a PNG whose pixel values are class ids."""
+
+    name: str
+    path: str
+    url: str
+    # class id (as a string) -> label; empty when the run recorded none.
+    class_labels: dict[str, str]
+
+
+class MediaBoxes(BaseModel):
+    """A set of boxes, read from its boxes2D file (``box_data`` as W&B writes it:
+    ``position`` {minX, maxX, minY, maxY} or {middle, width, height}, ``domain``
+    "pixel" or fractions, ``class_id``, ``box_caption``, ``scores``)."""
+
+    name: str
+    path: str
+    url: str
+    box_data: list[dict[str, Json]]
+    class_labels: dict[str, str]
+
+
+class MediaFile(BaseModel):
+    """One file to show (an image of a list of images is one each)."""
+
+    path: str
+    # The file's bytes, served by the files route.
+    url: str
+    # HTML only: the URL that shows it inline in a sandboxed, opaque-origin document.
+    view_url: str | None = None
+    caption: str | None = None
+    width: int | None = None
+    height: int | None = None
+    format: str | None = None
+    size: int | None = None
+    masks: list[MediaMask] = []
+    boxes: list[MediaBoxes] = []
+
+
+class MediaItem(BaseModel):
+    """One run's value of the key at ``step``, the step actually shown for it (the
+    nearest logged step at or before the one asked for, else the first after)."""
+
+    run_id: str
+    step: int
+    kind: str
+    value: dict[str, Json]
+    files: list[MediaFile]
+
+
+class MediaAtStep(BaseModel):
+    key: str
+    step: int
+    items: list[MediaItem]

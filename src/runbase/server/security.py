@@ -42,6 +42,15 @@ APP_CSP = (
 FILE_CSP = (
     "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; frame-ancestors 'self'"
 )
+# A run's HTML shown in a media panel (``?view=1``), inside <iframe sandbox>: its
+# own inline script and styles run (charts drawn by a script), but in an opaque
+# origin (no allow-same-origin: no cookies, no reading the app) that may fetch
+# nothing (connect-src 'none') and open nothing; only the app may frame it.
+VIEW_CSP = (
+    "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
+    "style-src 'unsafe-inline'; img-src 'self' data:; media-src 'self'; font-src data:; "
+    "connect-src 'none'; form-action 'none'; frame-ancestors 'self'"
+)
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",

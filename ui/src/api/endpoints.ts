@@ -24,6 +24,29 @@ export type Files = Ok<`${R}/files`, "get">;
 export type FileInfo = Files["files"][number];
 export type SystemData = Ok<`${R}/system`, "get">;
 export type SystemLine = SystemData["series"][string];
+export type TablePage = Ok<`${R}/table`, "get">;
+export type HistogramData = Ok<`${R}/histogram`, "get">;
+export type ChartData = Ok<`${R}/chart`, "get">;
+
+/** What a table page asks for: sorting, search, per-column filters, paging. */
+export interface TableQuery {
+  key: string;
+  step?: number;
+  sort?: string;
+  desc?: boolean;
+  search?: string;
+  filters?: Record<string, string>;
+  offset: number;
+  limit: number;
+}
+
+export type MediaKeys = Ok<`${P}/media/keys`, "get">;
+export type MediaKeyInfo = MediaKeys["keys"][number];
+export type MediaSteps = Ok<`${P}/media/steps`, "get">;
+export type MediaAtStep = Ok<`${P}/media`, "get">;
+export type MediaItem = MediaAtStep["items"][number];
+export type MediaFile = MediaItem["files"][number];
+export type MediaBoxes = MediaFile["boxes"][number];
 
 /** What selects and orders runs: the query string of /runs, /groups and runs.csv. */
 export interface RunQuery {
@@ -117,8 +140,62 @@ export const api = {
         ...o,
       }),
     ),
+  mediaKeys: (e: string, p: string, runs: string[], o: Opt = {}) =>
+    unwrap<MediaKeys>(
+      client.GET("/api/v1/projects/{entity}/{project}/media/keys", {
+        params: { path: path(e, p), query: { runs: runs.join(",") } },
+        ...o,
+      }),
+    ),
+  mediaSteps: (e: string, p: string, key: string, runs: string[], o: Opt = {}) =>
+    unwrap<MediaSteps>(
+      client.GET("/api/v1/projects/{entity}/{project}/media/steps", {
+        params: { path: path(e, p), query: { key, runs: runs.join(",") } },
+        ...o,
+      }),
+    ),
+  mediaAt: (e: string, p: string, key: string, runs: string[], step: number, o: Opt = {}) =>
+    unwrap<MediaAtStep>(
+      client.GET("/api/v1/projects/{entity}/{project}/media", {
+        params: { path: path(e, p), query: { key, runs: runs.join(","), step } },
+        ...o,
+      }),
+    ),
   files: (e: string, p: string, id: string, o: Opt = {}) =>
     unwrap<Files>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/files", { params: { path: runP(e, p, id) }, ...o }),
+    ),
+  table: (e: string, p: string, id: string, q: TableQuery, o: Opt = {}) =>
+    unwrap<TablePage>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/table", {
+        params: {
+          path: runP(e, p, id),
+          query: {
+            key: q.key,
+            step: q.step,
+            sort: q.sort,
+            desc: q.desc || undefined,
+            search: q.search || undefined,
+            filters: q.filters && Object.keys(q.filters).length ? JSON.stringify(q.filters) : undefined,
+            offset: q.offset,
+            limit: q.limit,
+          },
+        },
+        ...o,
+      }),
+    ),
+  histogram: (e: string, p: string, id: string, key: string, maxSteps: number, o: Opt = {}) =>
+    unwrap<HistogramData>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/histogram", {
+        params: { path: runP(e, p, id), query: { key, max_steps: maxSteps } },
+        ...o,
+      }),
+    ),
+  chart: (e: string, p: string, id: string, key: string, o: Opt = {}) =>
+    unwrap<ChartData>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/chart", {
+        params: { path: runP(e, p, id), query: { key } },
+        ...o,
+      }),
     ),
 };

@@ -1,7 +1,7 @@
 // The one timer of the app: it asks the server what changed since the last
 // answer (GET /api/v1/changes) and invalidates only the queries a change
 // touches; pages never poll. A change to a run refetches its run page and the
-// chart series that draw it; a change to a project refetches its runs table,
+// chart series and media that show it; a change to a project refetches its runs table,
 // groups, columns and the list of projects.
 
 import type { Query, QueryClient } from "@tanstack/react-query";
@@ -24,8 +24,8 @@ export function affects(changes: Changes, queryKey: readonly unknown[]): boolean
   if (kind === "run") {
     return changes.runs.some((r) => r.entity === e && r.project === p && r.id === queryKey[3]);
   }
-  if (kind === "series") {
-    const runs = (queryKey[3] as SeriesParams).runs;
+  if (kind === "series" || kind === "media") {
+    const runs = kind === "series" ? (queryKey[3] as SeriesParams).runs : (queryKey[4] as string[]);
     return changes.runs.some((r) => r.entity === e && r.project === p && runs.includes(r.id));
   }
   return false;

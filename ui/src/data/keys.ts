@@ -28,5 +28,13 @@ export const keys = {
   system: (e: string, p: string, id: string) => ["run", e, p, id, "system"] as const,
   logs: (e: string, p: string, id: string, search: string) => ["run", e, p, id, "logs", search] as const,
   files: (e: string, p: string, id: string) => ["run", e, p, id, "files"] as const,
+  table: (e: string, p: string, id: string, q: unknown) => ["run", e, p, id, "table", q] as const,
+  histogram: (e: string, p: string, id: string, key: string) => ["run", e, p, id, "histogram", key] as const,
+  chart: (e: string, p: string, id: string, key: string) => ["run", e, p, id, "chart", key] as const,
   series: (e: string, p: string, s: SeriesParams) => ["series", e, p, s] as const,
+  // Media of some runs: the runs always at index 4 (the change feed refetches by them).
+  mediaKeys: (e: string, p: string, runs: string[]) => ["media", e, p, "keys", runs] as const,
+  mediaSteps: (e: string, p: string, key: string, runs: string[]) => ["media", e, p, "steps", runs, key] as const,
+  mediaAt: (e: string, p: string, key: string, runs: string[], step: number) =>
+    ["media", e, p, "at", runs, key, step] as const,
 };

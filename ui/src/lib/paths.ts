@@ -3,7 +3,7 @@
 
 const enc = encodeURIComponent;
 
-export const RUN_TABS = ["overview", "charts", "system", "logs", "files"] as const;
+export const RUN_TABS = ["overview", "charts", "media", "system", "logs", "files"] as const;
 export type RunTab = (typeof RUN_TABS)[number];
 
 export function isRunTab(tab: string): tab is RunTab {

@@ -35,6 +35,8 @@ export interface PanelContext {
   /** False while the page still works out which lines to draw. */
   linesReady: boolean;
   source: SeriesSource;
+  /** The project the lines' runs belong to (panels that fetch more than series: media). */
+  project?: { entity: string; project: string };
 }
 
 export interface PanelProps<S extends PanelSpec = PanelSpec> {

@@ -1,5 +1,6 @@
-// The run's Charts (its metrics) and System (system metric samples over the
-// run's time) tabs: the same panels as the workspace, for one run.
+// The run's Charts (its metrics), Media (its logged media) and System (system
+// metric samples over the run's time) tabs: the same panels as the workspace,
+// for one run.
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
@@ -10,6 +11,7 @@ import { colorOf } from "../data/prefs";
 import { projectSeries, systemSeries } from "../data/series";
 import "../panels";
 import type { LineSpec } from "../panels";
+import { MediaSection } from "../panels/media/MediaSection";
 import { PanelGrid } from "../panels/PanelGrid";
 import type { PanelContext } from "../panels/registry";
 import { SmoothingInput, XSelect } from "../workspace/Toolbars";
@@ -50,6 +52,19 @@ export function ChartsTab({ entity, project, runId, run }: RunRef & { run: Run }
       {q.data && <PanelGrid specs={specs} ctx={ctx} />}
     </>
   );
+}
+
+export function MediaTab({ entity, project, runId, run }: RunRef & { run: Run }) {
+  const color = colorOf(entity, project, runId);
+  const ctx = useMemo(
+    (): PanelContext => ({
+      lines: [{ id: runId, name: run.name || runId, color }],
+      linesReady: true,
+      source: projectSeries(entity, project, [runId], 1000),
+    }),
+    [entity, project, runId, run.name, color],
+  );
+  return <MediaSection entity={entity} project={project} ctx={ctx} emptyText="This run logged no media." />;
 }
 
 export function SystemTab({ entity, project, runId, run }: RunRef & { run: Run }) {

@@ -8,7 +8,7 @@ import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { StateBadge } from "../common/StateBadge";
 import { runQuery } from "../data/runs";
 import { projectPath, RUN_TABS, runPath, type RunTab } from "../lib/paths";
-import { ChartsTab, SystemTab } from "./ChartTabs";
+import { ChartsTab, MediaTab, SystemTab } from "./ChartTabs";
 import { FilesTab } from "./FilesTab";
 import { LogsTab } from "./LogsTab";
 import { OverviewTab } from "./OverviewTab";
@@ -16,6 +16,7 @@ import { OverviewTab } from "./OverviewTab";
 const TAB_LABELS: Record<RunTab, string> = {
   overview: "Overview",
   charts: "Charts",
+  media: "Media",
   system: "System",
   logs: "Logs",
   files: "Files",
@@ -39,6 +40,7 @@ export function RunPage({ entity, project, runId, tab }: RunRef & { tab: RunTab 
   else if (!run) body = <div className="loading">Loading…</div>;
   else if (tab === "overview") body = <OverviewTab {...ref} run={run} />;
   else if (tab === "charts") body = <ChartsTab {...ref} run={run} />;
+  else if (tab === "media") body = <MediaTab {...ref} run={run} />;
   else if (tab === "system") body = <SystemTab {...ref} run={run} />;
   else if (tab === "logs") body = <LogsTab {...ref} />;
   else body = <FilesTab {...ref} />;

@@ -9,6 +9,7 @@ import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { keys } from "../data/keys";
 import { usePrefs } from "../data/prefs";
 import { apiPath, projectPath } from "../lib/paths";
+import { MediaSection } from "../panels/media/MediaSection";
 import { PanelGrid } from "../panels/PanelGrid";
 import { useChartLines } from "./chartLines";
 import { groupKey } from "./columns";
@@ -109,6 +110,7 @@ export function WorkspacePage({ entity, project }: { entity: string; project: st
       />
       <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
       <PanelGrid specs={specs} ctx={ctx} emptyText="No metrics logged in this project yet." />
+      <MediaSection entity={entity} project={project} ctx={ctx} />
     </>
   );
 }

@@ -12,12 +12,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from runbase.server.routes import files, groups, logs, metrics, projects, runs, series, status
+from runbase.server.routes import (
+    charts,
+    files,
+    groups,
+    logs,
+    media,
+    metrics,
+    projects,
+    runs,
+    series,
+    status,
+    tables,
+)
 
 
 def api_router() -> APIRouter:
     """Every /api/v1 route."""
     router = APIRouter()
-    for module in (status, projects, runs, groups, series, metrics, logs, files):
+    modules = (status, projects, runs, groups, series, metrics, logs, files, media, tables, charts)
+    for module in modules:
         router.include_router(module.router)
     return router

@@ -17,7 +17,7 @@ from runbase.server import shapes
 from runbase.server.deps import FreshStore, fast_json, run_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import FileList
-from runbase.server.security import FILE_CSP
+from runbase.server.security import FILE_CSP, VIEW_CSP
 from runbase.store import queries
 
 router = APIRouter(responses=BAD_INPUT, tags=["files"])
@@ -33,6 +33,7 @@ INLINE_TYPES = {
     "image/avif",
 }
 INLINE_PREFIXES = ("audio/", "video/")
+HTML_SUFFIXES = (".html", ".htm")
 
 
 def disposition(media: str) -> str:
@@ -65,13 +66,24 @@ def run_file(
     run_id: str,
     path: str,
     download: bool = False,
+    view: bool = False,
 ) -> Response:
     """One file's bytes; ``?download=1`` asks the browser to save it. Files a browser
-    could run script in (HTML, SVG, XML, PDF, ...) always download."""
+    could run script in (HTML, SVG, XML, PDF, ...) always download, except that
+    ``?view=1`` shows an HTML file as a page in a sandbox of its own (an opaque
+    origin that may load nothing from the network), for an ``<iframe sandbox>``."""
     run = run_or_404(store, entity, project, run_id)
     target = shapes.file_path(store, run, path)
     if target is None:
         raise HTTPException(404, f"no file {path!r} in run {entity}/{project}/{run_id}")
+    if view and not download and target.suffix.lower() in HTML_SUFFIXES:
+        return FileResponse(
+            target,
+            media_type="text/html; charset=utf-8",
+            content_disposition_type="inline",
+            filename=target.name,
+            headers={"content-security-policy": VIEW_CSP},
+        )
     media = shapes.media_type(target)
     kind = "attachment" if download else disposition(media)
     return FileResponse(

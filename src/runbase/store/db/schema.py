@@ -205,6 +205,32 @@ run_files = sa.Table(
     sa.Column("t", sa.Double),
 )
 
+# Media logged in history (``write_media.py``): one row per (run, key, history row)
+# whose value is a media pointer (``_type`` of a media kind), the pointer kept whole,
+# so "key K of runs R1..Rn at step S" is one indexed query without reading chunks.
+media = sa.Table(
+    "media",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(512), primary_key=True),
+    sa.Column("row", sa.BigInteger, primary_key=True),
+    sa.Column("step", sa.BigInteger, nullable=False),
+    # image, audio, video, html, object3D, plotly, molecule, table, histogram
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("value", sa.LargeBinary, nullable=False),
+)
+sa.Index("ix_media_steps", media.c.rid, media.c.key, media.c.step)
+
+# The media keys of each run and the kind last logged under each: what a
+# workspace lists without scanning every media row.
+media_keys = sa.Table(
+    "media_keys",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(512), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+)
+
 # Tables whose rows belong to one run (deleted with it, rebuilt by the indexer).
 PER_RUN = (
     run_tags,
@@ -215,4 +241,6 @@ PER_RUN = (
     system_samples,
     console_lines,
     run_files,
+    media,
+    media_keys,
 )

@@ -21,6 +21,7 @@ from runbase.store.indexing.fold import summarize, warn_unplain
 from runbase.store.indexing.inserts import Inserts
 from runbase.store.indexing.runstate import RunState, exact_mean, exact_sum_add
 from runbase.store.indexing.tail import Seg
+from runbase.store.indexing.write_media import write_media
 
 
 def write_batch(
@@ -38,6 +39,7 @@ def write_batch(
         warn_unplain(segs, batch.unplain)
     mean_keys = {k for k in series if "mean" in (st.summary_spec(k) or ())}
     stats = write_series(conn, rid, series, mean_keys, inserts, fresh)
+    write_media(conn, rid, series, batch.first_row, fresh, inserts)
     summarize(st, batch, series, stats)
     if batch.n:
         st.rows = batch.first_row + batch.n

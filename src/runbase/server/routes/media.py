@@ -1,0 +1,73 @@
+"""Media logged in history, for media panels: the keys of some runs, the steps at
+which each run logged a key (a step slider), and a key of several runs at one step.
+
+A run that does not exist or never logged the key is left out, so one request
+serves every visible run of a workspace. Each run shows the nearest step it
+logged at or before the step asked for, else its first logged step after it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response
+
+from runbase.server.deps import BoxesCache, FreshStore, fast_json, project_or_404
+from runbase.server.errors import BAD_INPUT, NOT_FOUND
+from runbase.server.media_files import FileShaper
+from runbase.server.models import MediaAtStep, MediaKeys, MediaSteps
+from runbase.store import queries
+
+router = APIRouter(responses={**BAD_INPUT, **NOT_FOUND}, tags=["media"])
+
+MAX_MEDIA_RUNS = 100
+# Steps are 64-bit integers in the database.
+MAX_STEP = 2**63 - 1
+
+RunsQ = Annotated[str, Query(description="comma-separated run ids")]
+KeyQ = Annotated[str, Query(min_length=1, description="a media key, as logged")]
+StepQ = Annotated[int, Query(ge=-MAX_STEP, le=MAX_STEP, description="the step to show")]
+
+
+def _run_ids(runs: str) -> list[str]:
+    ids = list(dict.fromkeys(r for r in runs.split(",") if r))
+    if len(ids) > MAX_MEDIA_RUNS:
+        raise HTTPException(400, f"at most {MAX_MEDIA_RUNS} runs per request: ask in parts")
+    return ids
+
+
+@router.get("/projects/{entity}/{project}/media/keys", response_model=MediaKeys)
+def media_keys(store: FreshStore, entity: str, project: str, runs: RunsQ) -> Response:
+    """The media keys the runs logged, with their kind and how many of the runs logged
+    each; ``wandb.plot`` charts appear as kind ``chart`` (their tables as ``table``)."""
+    project_or_404(store, entity, project)
+    keys = queries.media_keys_of(store, entity, project, _run_ids(runs))
+    return fast_json({"keys": [{"key": k.key, "kind": k.kind, "runs": k.runs} for k in keys]})
+
+
+@router.get("/projects/{entity}/{project}/media/steps", response_model=MediaSteps)
+def media_steps(store: FreshStore, entity: str, project: str, key: KeyQ, runs: RunsQ) -> Response:
+    """The steps at which each run logged ``key``, ascending."""
+    project_or_404(store, entity, project)
+    steps = queries.media_steps(store, entity, project, key, _run_ids(runs))
+    return fast_json({"key": key, "runs": [{"run_id": r, "steps": s} for r, s in steps.items()]})
+
+
+@router.get("/projects/{entity}/{project}/media", response_model=MediaAtStep)
+def media_at_step(
+    store: FreshStore,
+    boxes: BoxesCache,
+    entity: str,
+    project: str,
+    key: KeyQ,
+    runs: RunsQ,
+    step: StepQ,
+) -> Response:
+    """``key`` of each run at ``step`` (per run the nearest logged step at or before it,
+    else the first after), with the files to show: URLs, captions, sizes, masks with
+    their class labels, and boxes read from their files."""
+    project_or_404(store, entity, project)
+    found = queries.media_at_step(store, entity, project, key, _run_ids(runs), step)
+    shaper = FileShaper(store, entity, project, key, boxes)
+    return fast_json({"key": key, "step": step, "items": [shaper.item(it) for it in found]})

@@ -1,0 +1,180 @@
+"""Media logged in history, read from the media index (``media``, ``media_keys``).
+
+What a media panel asks: the media keys of the visible runs, the steps at which
+each run logged a key (the step slider), and the pointers of a key for several
+runs at one step. Runs log media at different steps, so each run shows the
+**nearest logged step at or before the step asked for, else its first logged
+step after it** (W&B's rule): a slider never shows a run's future when its past
+has something, and never a blank when the run only started logging later.
+
+Re-exported by ``runbase.store.queries``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+import sqlalchemy as sa
+
+from runbase.store.db.schema import media, media_keys, runs
+from runbase.store.db.values import unpack
+
+if TYPE_CHECKING:
+    from runbase.store.store import Store
+
+
+class MediaKey(msgspec.Struct, frozen=True):
+    """A media key of some runs: its kind, and how many of the runs logged it."""
+
+    key: str
+    kind: str
+    runs: int
+
+
+class MediaItem(msgspec.Struct):
+    """One run's media value of a key at the step shown for it.
+
+    ``labels`` are the run's class labels of masks and boxes, as the SDK writes
+    them to ``config["_wandb"]`` (``"mask/class_labels"`` and
+    ``"bounding_box/class_labels"``, each by ``"<key>_wandb_delimeter_<name>"``).
+    """
+
+    run_id: str
+    step: int
+    kind: str
+    value: Any
+    labels: dict[str, dict[str, dict[str, str]]]
+
+
+def _rids(conn: sa.Connection, entity: str, project: str, run_ids: list[str]) -> dict[int, str]:
+    """rid -> run_id of the named runs that exist (unknown ids are left out)."""
+    if not run_ids:
+        return {}
+    q = sa.select(runs.c.rid, runs.c.run_id).where(
+        runs.c.entity == entity,
+        runs.c.project == project,
+        runs.c.run_id.in_(run_ids),
+        runs.c.started == sa.true(),
+    )
+    return {r.rid: r.run_id for r in conn.execute(q)}
+
+
+def _wandb_config(conn: sa.Connection, rids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each run's ``config["_wandb"]`` (visualize specs, class labels)."""
+    out: dict[int, dict[str, Any]] = {}
+    for rid, blob in conn.execute(sa.select(runs.c.rid, runs.c.config).where(runs.c.rid.in_(rids))):
+        config = unpack(blob, {})
+        section = config.get("_wandb") if isinstance(config, dict) else None
+        out[rid] = section if isinstance(section, dict) else {}
+    return out
+
+
+def media_keys_of(store: Store, entity: str, project: str, run_ids: list[str]) -> list[MediaKey]:
+    """The media keys the runs logged, sorted by key; plus one ``"chart"`` key per
+    ``wandb.plot`` chart (``config["_wandb"]["visualize"]``), whose ``<key>_table``
+    is listed as a table as well."""
+    with store.engine.connect() as conn:
+        rids = _rids(conn, entity, project, run_ids)
+        if not rids:
+            return []
+        q = (
+            sa.select(media_keys.c.key, media_keys.c.kind, sa.func.count().label("n"))
+            .where(media_keys.c.rid.in_(list(rids)))
+            .group_by(media_keys.c.key, media_keys.c.kind)
+        )
+        counts: dict[tuple[str, str], int] = {(r.key, r.kind): r.n for r in conn.execute(q)}
+        for section in _wandb_config(conn, list(rids)).values():
+            visualize = section.get("visualize")
+            for key in visualize if isinstance(visualize, dict) else ():
+                counts[(key, "chart")] = counts.get((key, "chart"), 0) + 1
+    return [MediaKey(k, kind, n) for (k, kind), n in sorted(counts.items())]
+
+
+def media_steps(
+    store: Store, entity: str, project: str, key: str, run_ids: list[str]
+) -> dict[str, list[int]]:
+    """run_id -> the steps at which it logged ``key``, ascending (runs that never did
+    are left out)."""
+    with store.engine.connect() as conn:
+        rids = _rids(conn, entity, project, run_ids)
+        if not rids:
+            return {}
+        q = (
+            sa.select(media.c.rid, media.c.step)
+            .where(media.c.rid.in_(list(rids)), media.c.key == key)
+            .order_by(media.c.rid, media.c.step)
+        )
+        out: dict[str, list[int]] = {}
+        for rid, step in conn.execute(q):
+            steps = out.setdefault(rids[rid], [])
+            if not steps or steps[-1] != step:
+                steps.append(step)
+    return {rid: out[rid] for rid in run_ids if rid in out}
+
+
+def _shown_steps(key: str, step: int) -> sa.Select[Any]:
+    """(rid, step shown) for the runs in ``b_rids``: the nearest step at or before
+    ``step``, else the first after. Each is one seek in ``ix_media_steps``."""
+    m = media.alias("m")
+    before = (
+        sa.select(sa.func.max(m.c.step))
+        .where(m.c.rid == runs.c.rid, m.c.key == key, m.c.step <= step)
+        .scalar_subquery()
+    )
+    after = (
+        sa.select(sa.func.min(m.c.step))
+        .where(m.c.rid == runs.c.rid, m.c.key == key, m.c.step > step)
+        .scalar_subquery()
+    )
+    return sa.select(runs.c.rid, sa.func.coalesce(before, after).label("shown")).where(
+        runs.c.rid.in_(sa.bindparam("b_rids", expanding=True))
+    )
+
+
+def media_at_step(
+    store: Store, entity: str, project: str, key: str, run_ids: list[str], step: int
+) -> list[MediaItem]:
+    """``key`` of each run at ``step`` (or the nearest step it logged: see the module
+    docstring), in the order of ``run_ids``; runs that never logged it are left out."""
+    with store.engine.connect() as conn:
+        rids = _rids(conn, entity, project, run_ids)
+        if not rids:
+            return []
+        shown = _shown_steps(key, step).subquery()
+        q = (
+            sa.select(media.c.rid, media.c.step, media.c.kind, media.c.value)
+            .join(shown, sa.and_(shown.c.rid == media.c.rid, shown.c.shown == media.c.step))
+            .where(media.c.key == key)
+            .order_by(media.c.row)
+        )
+        found: dict[int, Any] = {}
+        for r in conn.execute(q, {"b_rids": list(rids)}):
+            found[r.rid] = r  # a step logged in two rows (a rewound run): the last wins
+        sections = _wandb_config(conn, list(found)) if found else {}
+    by_id: dict[str, Any] = {rids[rid]: r for rid, r in found.items()}
+    return [
+        MediaItem(
+            run_id=run_id,
+            step=row.step,
+            kind=row.kind,
+            value=unpack(row.value),
+            labels=_labels(sections.get(row.rid, {})),
+        )
+        for run_id in run_ids
+        if (row := by_id.get(run_id)) is not None
+    ]
+
+
+def _labels(section: dict[str, Any]) -> dict[str, dict[str, dict[str, str]]]:
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for kind in ("mask/class_labels", "bounding_box/class_labels"):
+        entries = section.get(kind)
+        if not isinstance(entries, dict):
+            continue
+        out[kind] = {
+            name: {str(c): str(label) for c, label in entry["value"].items()}
+            for name, entry in entries.items()
+            if isinstance(entry, dict) and isinstance(entry.get("value"), dict)
+        }
+    return out

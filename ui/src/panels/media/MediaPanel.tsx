@@ -1,0 +1,169 @@
+// The media panel: one logged media key of every visible run, side by side at
+// one step. The slider stops at every step any run logged; each run shows its
+// nearest logged step at or before the slider's, else its first after (the
+// server picks: one request per slider move, then the files themselves).
+// Images get their masks (per-class toggles, opacity) and boxes (labels, a
+// score threshold), and open large on click.
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { lazy, Suspense, useMemo, useState } from "react";
+import { api, type MediaFile, type MediaItem } from "../../api/endpoints";
+import { keys } from "../../data/keys";
+import type { PanelLine, PanelProps } from "../registry";
+import { ImageView, type OverlayState } from "./ImageView";
+import { mediaRuns, snapIndex, unionSteps, type MediaSpec } from "./logic";
+import { OverlayControls } from "./OverlayControls";
+
+const PointCloud = lazy(() => import("./PointCloud").then((m) => ({ default: m.PointCloud })));
+
+/** The server's limit of runs per media request. */
+const MAX_RUNS = 100;
+
+function FileView({
+  kind,
+  file,
+  overlay,
+  onOpen,
+}: {
+  kind: string;
+  file: MediaFile;
+  overlay: OverlayState;
+  onOpen: () => void;
+}) {
+  if (kind === "image") return <ImageView file={file} overlay={overlay} onOpen={onOpen} />;
+  if (kind === "audio") return <audio controls preload="metadata" src={file.url} />;
+  if (kind === "video") {
+    if (file.path.toLowerCase().endsWith(".gif")) return <img className="media-gif" src={file.url} alt={file.path} />;
+    return <video controls preload="metadata" src={file.url} />;
+  }
+  if (kind === "html" && file.view_url)
+    // Its own opaque origin: its script runs, but cannot reach the app or the API.
+    return <iframe className="media-html" sandbox="allow-scripts" src={file.view_url} title={file.path} />;
+  if (kind === "object3D")
+    return (
+      <Suspense fallback={<div className="media-3d">Loading…</div>}>
+        <PointCloud url={file.url} />
+      </Suspense>
+    );
+  return (
+    <a className="media-link" href={`${file.url}?download=1`}>
+      {file.path.split("/").pop()}
+    </a>
+  );
+}
+
+function RunMedia({
+  run,
+  item,
+  overlay,
+  onOpen,
+}: {
+  run: PanelLine;
+  item: MediaItem | undefined;
+  overlay: OverlayState;
+  onOpen: (f: MediaFile) => void;
+}) {
+  return (
+    <div className="media-run" data-run={run.id} data-step={item?.step ?? ""}>
+      <div className="media-run-head">
+        <span className="swatch" style={{ background: run.color }} />
+        <span className="media-run-name" title={run.name}>
+          {run.name}
+        </span>
+        {item && <span className="media-run-step">step {item.step}</span>}
+      </div>
+      {!item && <div className="media-none">Not logged</div>}
+      {item?.files.map((f) => (
+        <figure key={f.url} className="media-file">
+          <FileView kind={item.kind} file={f} overlay={overlay} onOpen={() => onOpen(f)} />
+          {f.caption && <figcaption>{f.caption}</figcaption>}
+        </figure>
+      ))}
+    </div>
+  );
+}
+
+function useMediaData(spec: MediaSpec, lines: PanelLine[], where: { entity: string; project: string }, on: boolean) {
+  const key = spec.keys[0];
+  const runs = useMemo(() => mediaRuns(lines).slice(0, MAX_RUNS), [lines]);
+  const ids = useMemo(() => runs.map((r) => r.id), [runs]);
+  const { entity: e, project: p } = where;
+  const stepsQ = useQuery({
+    queryKey: keys.mediaSteps(e, p, key, ids),
+    queryFn: ({ signal }) => api.mediaSteps(e, p, key, ids, { signal }),
+    enabled: on && ids.length > 0,
+  });
+  const stops = useMemo(() => unionSteps(stepsQ.data?.runs ?? []), [stepsQ.data]);
+  return { key, runs, ids, stepsQ, stops };
+}
+
+export function MediaPanel({ spec, ctx, visible }: PanelProps<MediaSpec>) {
+  const where = ctx.project ?? { entity: "", project: "" };
+  const { key, runs, ids, stepsQ, stops } = useMediaData(spec, ctx.lines, where, visible && ctx.linesReady);
+  // The slider's step; null: the last step logged (and it follows a live run).
+  const [chosen, setChosen] = useState<number | null>(null);
+  const idx = chosen === null ? stops.length - 1 : snapIndex(stops, chosen);
+  const step = stops.length ? stops[idx] : null;
+  const atQ = useQuery({
+    queryKey: keys.mediaAt(where.entity, where.project, key, ids, step ?? 0),
+    queryFn: ({ signal }) => api.mediaAt(where.entity, where.project, key, ids, step ?? 0, { signal }),
+    enabled: visible && step !== null,
+    placeholderData: keepPreviousData,
+  });
+  const [overlay, setOverlay] = useState<OverlayState>({ hidden: new Set(), opacity: 0.5, threshold: 0 });
+  const [zoom, setZoom] = useState<MediaFile | null>(null);
+  const byRun = useMemo(() => new Map((atQ.data?.items ?? []).map((it) => [it.run_id, it])), [atQ.data]);
+  const files = useMemo(() => (atQ.data?.items ?? []).flatMap((it) => it.files), [atQ.data]);
+  const error = stepsQ.error ?? atQ.error;
+  const shown = runs.filter((r) => byRun.has(r.id));
+  const loading = !error && (stepsQ.isPending || (step !== null && (atQ.isPending || atQ.isPlaceholderData)));
+  const state = error ? "error" : loading ? "loading" : shown.length ? "drawn" : "empty";
+  return (
+    <div
+      className="panel media-panel"
+      data-key={key}
+      data-kind={spec.options.mediaKind}
+      data-state={state}
+      data-step={step ?? ""}
+    >
+      <div className="panel-head">
+        <span className="panel-title" title={spec.title ?? key}>
+          {spec.title ?? key}
+        </span>
+        {error && <span className="panel-status error">{error.message}</span>}
+      </div>
+      {stops.length > 1 && (
+        <label className="media-slider">
+          <span>Step</span>
+          <input
+            type="range"
+            min={0}
+            max={stops.length - 1}
+            value={idx}
+            aria-label={`${key} step`}
+            onChange={(ev) => setChosen(stops[Number(ev.target.value)])}
+          />
+          <span className="media-step">{step}</span>
+        </label>
+      )}
+      {spec.options.mediaKind === "image" && <OverlayControls files={files} state={overlay} onChange={setOverlay} />}
+      {state === "empty" || (state === "loading" && !atQ.data) ? (
+        <div className="panel-empty">{state === "empty" ? "Not logged by the visible runs" : "Loading…"}</div>
+      ) : (
+        <div className="media-runs">
+          {shown.map((r) => (
+            <RunMedia key={r.id} run={r} item={byRun.get(r.id)} overlay={overlay} onOpen={setZoom} />
+          ))}
+        </div>
+      )}
+      {zoom && (
+        <div className="media-zoom" onClick={() => setZoom(null)} role="dialog" aria-label="Zoomed image">
+          <div className="media-zoom-body">
+            <ImageView file={zoom} overlay={overlay} />
+            {zoom.caption && <div className="media-zoom-caption">{zoom.caption}</div>}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
