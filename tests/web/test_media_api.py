@@ -78,6 +78,8 @@ def test_steps_per_run(api):
 def _pixel(api: httpx.Client, url: str) -> tuple[int, int, int]:
     r = api.get(url)
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    # Named by its content's hash: the browser keeps it.
+    assert r.headers["cache-control"] == "private, max-age=31536000, immutable"
     return Image.open(io.BytesIO(r.content)).convert("RGB").getpixel((0, 0))
 
 
@@ -123,6 +125,8 @@ def test_html_is_text_unless_viewed_in_its_own_sandbox(api):
     f = page["items"][0]["files"][0]
     plain = api.get(f["url"])
     assert plain.headers["content-type"] == "text/plain; charset=utf-8"
+    other = api.get("/api/v1/projects/team/media/runs/m1/files/requirements.txt")
+    assert other.status_code == 200 and "cache-control" not in other.headers
     viewed = api.get(f["view_url"])
     assert viewed.headers["content-type"] == "text/html; charset=utf-8"
     assert viewed.headers["content-disposition"].startswith("inline")
