@@ -3,6 +3,7 @@ through a real server on loopback."""
 
 from __future__ import annotations
 
+import base64
 import io
 import threading
 import time
@@ -91,6 +92,11 @@ def test_at_step_each_run_shows_its_nearest_step_with_overlays(api):
     m1 = body["items"][0]
     (f,) = m1["files"]
     assert f["caption"] == "step 10" and (f["width"], f["height"]) == (64, 48)
+    # A small image travels inline, as the same bytes the files route serves.
+    assert (
+        f["inline"]
+        == "data:image/png;base64," + base64.b64encode(api.get(f["url"]).content).decode()
+    )
     assert _pixel(api, f["url"]) == COLOURS["m1"][10]
     (mask,) = f["masks"]
     assert mask["name"] == "truth" and mask["class_labels"] == {"0": "bg", "1": "cat", "2": "dog"}

@@ -153,7 +153,8 @@ function usePrefetchNeighbours(
       void qc.fetchQuery(atStepQuery(where, key, ids, stops[i])).then(
         (d) => {
           for (const f of d.items.flatMap((it) => (it.kind === "image" ? it.files : []))) {
-            for (const url of [f.url, ...f.masks.map((m) => m.url)]) {
+            // Small images came inline with the answer; only the others are loaded ahead.
+            for (const url of [f, ...f.masks].filter((x) => !x.inline).map((x) => x.url)) {
               const img = new Image();
               img.src = url;
               held.push(img);
