@@ -12,7 +12,7 @@ content, so the files are many but their bytes repeat). Then starts
     its steps and the images at the last step, one request after another
     (the browser sends them in parallel)                          target < 1 s
 (b) a slider move, over HTTP: one key of 20 runs at a new step,
-    then the 20 images                                            target < 150 ms
+    then those of its 20 images that did not come inline          target < 150 ms
 (c) in Chromium (when built): the workspace opened until every media panel on
     screen shows its images, and a slider move until the panel
     shows the new step's images                                   < 1 s / < 150 ms
@@ -111,7 +111,8 @@ def slider_move(c: httpx.Client, runs: str, key: str, step: int) -> tuple[float,
     route = time.perf_counter() - t
     for item in body["items"]:
         for f in item["files"]:
-            c.get(f["url"]).raise_for_status()
+            if not f["inline"]:  # small images came inside the answer
+                c.get(f["url"]).raise_for_status()
     return route, time.perf_counter() - t
 
 
