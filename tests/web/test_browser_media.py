@@ -89,7 +89,7 @@ def test_images_of_both_runs_follow_the_step_slider(mpage, tmp_path):
     # A corner of each image: outside masks and boxes, the logged colour itself.
     assert near(pixel(run_image(seg, "m1"), 0.02, 0.97), COLOURS["m1"][20])
     assert near(pixel(run_image(seg, "m2"), 0.02, 0.97), COLOURS["m2"][15])
-    before = seg.locator(".media-run[data-run='m1'] img").first.get_attribute("src")
+    before = seg.locator(".media-run[data-run='m1'] img").first.get_attribute("data-path")
     save(page, tmp_path, "media-step-20", seg)
 
     slider = seg.get_by_label("seg step")
@@ -99,7 +99,7 @@ def test_images_of_both_runs_follow_the_step_slider(mpage, tmp_path):
     wait_steps(seg, {"m1": 10, "m2": 5})
     seg.and_(page.locator("[data-state='drawn']")).wait_for()
     assert seg.locator(".media-step").inner_text() == "10"
-    after = seg.locator(".media-run[data-run='m1'] img").first.get_attribute("src")
+    after = seg.locator(".media-run[data-run='m1'] img").first.get_attribute("data-path")
     assert after != before and "seg_10_" in after
     assert near(pixel(run_image(seg, "m1"), 0.02, 0.97), COLOURS["m1"][10])
     assert near(pixel(run_image(seg, "m2"), 0.02, 0.97), COLOURS["m2"][5])

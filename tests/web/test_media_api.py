@@ -3,6 +3,7 @@ through a real server on loopback."""
 
 from __future__ import annotations
 
+import base64
 import io
 import threading
 import time
@@ -78,6 +79,8 @@ def test_steps_per_run(api):
 def _pixel(api: httpx.Client, url: str) -> tuple[int, int, int]:
     r = api.get(url)
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    # Named by its content's hash: the browser keeps it.
+    assert r.headers["cache-control"] == "private, max-age=31536000, immutable"
     return Image.open(io.BytesIO(r.content)).convert("RGB").getpixel((0, 0))
 
 
@@ -89,6 +92,11 @@ def test_at_step_each_run_shows_its_nearest_step_with_overlays(api):
     m1 = body["items"][0]
     (f,) = m1["files"]
     assert f["caption"] == "step 10" and (f["width"], f["height"]) == (64, 48)
+    # A small image travels inline, as the same bytes the files route serves.
+    assert (
+        f["inline"]
+        == "data:image/png;base64," + base64.b64encode(api.get(f["url"]).content).decode()
+    )
     assert _pixel(api, f["url"]) == COLOURS["m1"][10]
     (mask,) = f["masks"]
     assert mask["name"] == "truth" and mask["class_labels"] == {"0": "bg", "1": "cat", "2": "dog"}
@@ -123,6 +131,8 @@ def test_html_is_text_unless_viewed_in_its_own_sandbox(api):
     f = page["items"][0]["files"][0]
     plain = api.get(f["url"])
     assert plain.headers["content-type"] == "text/plain; charset=utf-8"
+    other = api.get("/api/v1/projects/team/media/runs/m1/files/requirements.txt")
+    assert other.status_code == 200 and "cache-control" not in other.headers
     viewed = api.get(f["view_url"])
     assert viewed.headers["content-type"] == "text/html; charset=utf-8"
     assert viewed.headers["content-disposition"].startswith("inline")

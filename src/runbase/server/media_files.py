@@ -7,6 +7,7 @@ so moving the step slider costs one request plus the images themselves.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +21,10 @@ MAX_BOXES_BYTES = 4 << 20
 # Lists of media: the list's key in the pointer, for each _type that holds one.
 _LISTS = {"audio": "audio", "videos": "videos", "html": "html", "object3D": "objects"}
 _INLINE_KINDS = {"histogram"}
+# Images at most this large travel inside the answer as data: URLs.
+MAX_INLINE_BYTES = 16 << 10
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
 
 
 def file_url(entity: str, project: str, run_id: str, path: str) -> str:
@@ -92,6 +97,7 @@ class FileShaper:
             "height": _int(p.get("height")),
             "format": _text(p.get("format")),
             "size": _int(p.get("size")),
+            "inline": self._inline(it.run_id, str(p["path"])) if it.kind == "image" else None,
             "masks": [],
             "boxes": [],
         }
@@ -113,8 +119,25 @@ class FileShaper:
         return out
 
     def _overlay(self, it: queries.MediaItem, name: str, p: dict[str, Any]) -> dict[str, Any]:
-        return {"name": name, "path": p["path"],
-                "url": file_url(self.entity, self.project, it.run_id, str(p["path"]))}  # fmt: skip
+        path = str(p["path"])
+        return {"name": name, "path": path, "inline": self._inline(it.run_id, path),
+                "url": file_url(self.entity, self.project, it.run_id, path)}  # fmt: skip
+
+    def _inline(self, run_id: str, path: str) -> str | None:
+        """A small image's bytes as a data: URL (never SVG: only types that cannot
+        hold script), or None."""
+        kind = _IMAGE_TYPES.get(path[path.rfind(".") :].lower()) if "." in path else None
+        if kind is None:
+            return None
+        try:
+            target = queries.local_file(self.store, (self.entity, self.project, run_id), path)
+            with target.open("rb") as f:
+                data = f.read(MAX_INLINE_BYTES + 1)
+        except (OSError, ValueError):
+            return None
+        if len(data) > MAX_INLINE_BYTES:
+            return None
+        return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
     def _box_file(self, run_id: str, path: str) -> dict[str, Any]:
         """A boxes2D file's JSON (cached: the files are content-addressed, never rewritten)."""

@@ -263,6 +263,8 @@ class MediaMask(BaseModel):
     name: str
     path: str
     url: str
+    # The bytes as a data: URL when the file is small (see MediaFile.inline).
+    inline: str | None = None
     # class id (as a string) -> label; empty when the run recorded none.
     class_labels: dict[str, str]
 
@@ -285,6 +287,9 @@ class MediaFile(BaseModel):
     path: str
     # The file's bytes, served by the files route.
     url: str
+    # A small image's bytes as a data: URL (PNG, JPEG, GIF, WebP up to 16 kB):
+    # a step of many small images is then one request.
+    inline: str | None = None
     # HTML only: the URL that shows it inline in a sandboxed, opaque-origin document.
     view_url: str | None = None
     caption: str | None = None

@@ -104,7 +104,7 @@ def files_out(rows: list[queries.RunFile]) -> list[dict[str, Any]]:
     return [{"path": f.name, "size": f.size or 0, "policy": f.policy, "time": f.time} for f in rows]
 
 
-def file_path(store: Store, run: queries.RunRow, name: str) -> Path | None:
+def file_path(store: Store, run: queries.RunRef, name: str) -> Path | None:
     """The file on disk, or None when it is missing or outside the run's folder."""
     try:
         path = queries.local_file(store, run, name)

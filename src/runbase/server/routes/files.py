@@ -10,6 +10,8 @@ served inline; everything else is an attachment.
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, Response
 
@@ -34,6 +36,11 @@ INLINE_TYPES = {
 }
 INLINE_PREFIXES = ("audio/", "video/")
 HTML_SUFFIXES = (".html", ".htm")
+# Media as the SDK names it: media/<kind>/<key>_<step>_<sha256[:20]>.<ext>. The name
+# holds a hash of the bytes, so a browser may keep the file: a step slider moved
+# back and forth loads each image once.
+_CONTENT_NAMED = re.compile(r"media/.*_[0-9a-f]{20}(\.[\w.]+)?")
+IMMUTABLE = "private, max-age=31536000, immutable"
 
 
 def disposition(media: str) -> str:
@@ -72,17 +79,21 @@ def run_file(
     could run script in (HTML, SVG, XML, PDF, ...) always download, except that
     ``?view=1`` shows an HTML file as a page in a sandbox of its own (an opaque
     origin that may load nothing from the network), for an ``<iframe sandbox>``."""
-    run = run_or_404(store, entity, project, run_id)
-    target = shapes.file_path(store, run, path)
+    # Only whether the run exists: a media panel loads dozens of files per step,
+    # and reading the whole run for each would cost more than sending the file.
+    if run_id not in queries.history_versions(store, entity, project, [run_id]):
+        raise HTTPException(404, f"no run {entity}/{project}/{run_id}")
+    target = shapes.file_path(store, (entity, project, run_id), path)
     if target is None:
         raise HTTPException(404, f"no file {path!r} in run {entity}/{project}/{run_id}")
+    headers = {"cache-control": IMMUTABLE} if _CONTENT_NAMED.fullmatch(path) else {}
     if view and not download and target.suffix.lower() in HTML_SUFFIXES:
         return FileResponse(
             target,
             media_type="text/html; charset=utf-8",
             content_disposition_type="inline",
             filename=target.name,
-            headers={"content-security-policy": VIEW_CSP},
+            headers={"content-security-policy": VIEW_CSP, **headers},
         )
     media = shapes.media_type(target)
     kind = "attachment" if download else disposition(media)
@@ -91,5 +102,5 @@ def run_file(
         media_type=media,
         filename=target.name,
         content_disposition_type=kind,
-        headers={"content-security-policy": FILE_CSP},
+        headers={"content-security-policy": FILE_CSP, **headers},
     )

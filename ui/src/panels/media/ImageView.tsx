@@ -65,9 +65,9 @@ export function ImageView({ file, overlay, onOpen }: { file: MediaFile; overlay:
       onClick={onOpen}
       title={onOpen ? "Click to zoom" : undefined}
     >
-      <img src={file.url} alt={file.caption ?? file.path} draggable={false} />
+      <img src={file.inline ?? file.url} data-path={file.path} alt={file.caption ?? file.path} draggable={false} />
       {file.masks.map((m) => (
-        <MaskCanvas key={m.url} url={m.url} set={m.name} overlay={overlay} />
+        <MaskCanvas key={m.url} url={m.inline ?? m.url} set={m.name} overlay={overlay} />
       ))}
       {file.boxes.map((set) =>
         visibleBoxes(set, overlay.hidden, overlay.threshold).map((b, i) => {

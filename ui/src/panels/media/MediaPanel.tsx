@@ -5,8 +5,8 @@
 // Images get their masks (per-class toggles, opacity) and boxes (labels, a
 // score threshold), and open large on click.
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { lazy, Suspense, useMemo, useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { api, type MediaFile, type MediaItem } from "../../api/endpoints";
 import { keys } from "../../data/keys";
 import type { PanelLine, PanelProps } from "../registry";
@@ -97,19 +97,92 @@ function useMediaData(spec: MediaSpec, lines: PanelLine[], where: { entity: stri
   return { key, runs, ids, stepsQ, stops };
 }
 
+function StepSlider(props: { label: string; stops: number[]; idx: number; onStep: (step: number) => void }) {
+  const { label, stops, idx, onStep } = props;
+  return (
+    <label className="media-slider">
+      <span>Step</span>
+      <input
+        type="range"
+        min={0}
+        max={stops.length - 1}
+        value={idx}
+        aria-label={label}
+        onChange={(ev) => onStep(stops[Number(ev.target.value)])}
+      />
+      <span className="media-step">{stops[idx]}</span>
+    </label>
+  );
+}
+
+function Zoomed({ file, overlay, onClose }: { file: MediaFile; overlay: OverlayState; onClose: () => void }) {
+  return (
+    <div className="media-zoom" onClick={onClose} role="dialog" aria-label="Zoomed image">
+      <div className="media-zoom-body">
+        <ImageView file={file} overlay={overlay} />
+        {file.caption && <div className="media-zoom-caption">{file.caption}</div>}
+      </div>
+    </div>
+  );
+}
+
+function atStepQuery(where: { entity: string; project: string }, key: string, ids: string[], step: number) {
+  return {
+    queryKey: keys.mediaAt(where.entity, where.project, key, ids, step),
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
+      api.mediaAt(where.entity, where.project, key, ids, step, { signal }),
+  };
+}
+
+/** The slider's next stops either side, fetched (with their images) before they are
+ * asked for, so stepping through a run's images shows each at once. */
+function usePrefetchNeighbours(
+  where: { entity: string; project: string },
+  key: string,
+  ids: string[],
+  stops: number[],
+  idx: number,
+  on: boolean,
+) {
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!on || stops.length < 2) return;
+    const held: HTMLImageElement[] = [];
+    for (const i of [idx - 1, idx + 1]) {
+      if (i < 0 || i >= stops.length) continue;
+      void qc.fetchQuery(atStepQuery(where, key, ids, stops[i])).then(
+        (d) => {
+          for (const f of d.items.flatMap((it) => (it.kind === "image" ? it.files : []))) {
+            // Small images came inline with the answer; only the others are loaded ahead.
+            for (const url of [f, ...f.masks].filter((x) => !x.inline).map((x) => x.url)) {
+              const img = new Image();
+              img.src = url;
+              held.push(img);
+            }
+          }
+        },
+        () => undefined,
+      ); // a prefetch that fails is just not there when asked for
+    }
+    return () => {
+      held.length = 0;
+    };
+  }, [qc, where, key, ids, stops, idx, on]);
+}
+
 export function MediaPanel({ spec, ctx, visible }: PanelProps<MediaSpec>) {
-  const where = ctx.project ?? { entity: "", project: "" };
+  const where = useMemo(() => ctx.project ?? { entity: "", project: "" }, [ctx.project]);
   const { key, runs, ids, stepsQ, stops } = useMediaData(spec, ctx.lines, where, visible && ctx.linesReady);
   // The slider's step; null: the last step logged (and it follows a live run).
   const [chosen, setChosen] = useState<number | null>(null);
   const idx = chosen === null ? stops.length - 1 : snapIndex(stops, chosen);
   const step = stops.length ? stops[idx] : null;
   const atQ = useQuery({
-    queryKey: keys.mediaAt(where.entity, where.project, key, ids, step ?? 0),
-    queryFn: ({ signal }) => api.mediaAt(where.entity, where.project, key, ids, step ?? 0, { signal }),
+    ...atStepQuery(where, key, ids, step ?? 0),
     enabled: visible && step !== null,
     placeholderData: keepPreviousData,
   });
+  usePrefetchNeighbours(where, key, ids, stops, idx, visible && atQ.isSuccess);
   const [overlay, setOverlay] = useState<OverlayState>({ hidden: new Set(), opacity: 0.5, threshold: 0 });
   const [zoom, setZoom] = useState<MediaFile | null>(null);
   const byRun = useMemo(() => new Map((atQ.data?.items ?? []).map((it) => [it.run_id, it])), [atQ.data]);
@@ -132,20 +205,7 @@ export function MediaPanel({ spec, ctx, visible }: PanelProps<MediaSpec>) {
         </span>
         {error && <span className="panel-status error">{error.message}</span>}
       </div>
-      {stops.length > 1 && (
-        <label className="media-slider">
-          <span>Step</span>
-          <input
-            type="range"
-            min={0}
-            max={stops.length - 1}
-            value={idx}
-            aria-label={`${key} step`}
-            onChange={(ev) => setChosen(stops[Number(ev.target.value)])}
-          />
-          <span className="media-step">{step}</span>
-        </label>
-      )}
+      {stops.length > 1 && <StepSlider label={`${key} step`} stops={stops} idx={idx} onStep={setChosen} />}
       {spec.options.mediaKind === "image" && <OverlayControls files={files} state={overlay} onChange={setOverlay} />}
       {state === "empty" || (state === "loading" && !atQ.data) ? (
         <div className="panel-empty">{state === "empty" ? "Not logged by the visible runs" : "Loading…"}</div>
@@ -156,14 +216,7 @@ export function MediaPanel({ spec, ctx, visible }: PanelProps<MediaSpec>) {
           ))}
         </div>
       )}
-      {zoom && (
-        <div className="media-zoom" onClick={() => setZoom(null)} role="dialog" aria-label="Zoomed image">
-          <div className="media-zoom-body">
-            <ImageView file={zoom} overlay={overlay} />
-            {zoom.caption && <div className="media-zoom-caption">{zoom.caption}</div>}
-          </div>
-        </div>
-      )}
+      {zoom && <Zoomed file={zoom} overlay={overlay} onClose={() => setZoom(null)} />}
     </div>
   );
 }

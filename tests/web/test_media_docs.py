@@ -1,0 +1,60 @@
+"""The media examples of docs/web.md and docs/store.md, run as written."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import REPO, Server
+
+WEB = (REPO / "docs" / "web.md").read_text()
+STORE = (REPO / "docs" / "store.md").read_text()
+
+
+def block(text: str, lang: str, containing: str) -> str:
+    for body in re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S):
+        if containing in body:
+            return body
+    raise AssertionError(f"no {lang} block with {containing!r}")
+
+
+def test_media_examples_run_as_documented(tmp_path: Path) -> None:
+    root = tmp_path / "rb"
+    root.mkdir()
+    env = {
+        **os.environ,
+        "RUNBASE_DIR": str(root),
+        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+    }
+    log = block(WEB, "python", "wandb.Image(")
+    subprocess.run(
+        [sys.executable, "-c", log], env=env, check=True, capture_output=True, timeout=120
+    )
+    srv = Server(root)
+    try:
+        outs = []
+        for line in block(WEB, "bash", "/media/keys").strip().splitlines():
+            cmd = line.replace("localhost:8765", f"127.0.0.1:{srv.port}")
+            out = subprocess.run(cmd, shell=True, check=True, capture_output=True, timeout=30)
+            outs.append(json.loads(out.stdout))
+    finally:
+        srv.stop()
+    keys, steps, at = outs
+    assert keys == {"keys": [{"key": "pred", "kind": "image", "runs": 2}]}
+    assert steps["runs"] == [
+        {"run_id": "r1", "steps": [0, 10, 20]},
+        {"run_id": "r2", "steps": [5, 15]},
+    ]
+    assert [(i["run_id"], i["step"]) for i in at["items"]] == [("r1", 10), ("r2", 5)]
+    f = at["items"][0]["files"][0]
+    assert f["masks"][0]["class_labels"] == {"0": "bg", "1": "cat"}
+    assert f["boxes"][0]["box_data"][0]["scores"] == {"score": 0.9}
+    queries = block(STORE, "python", "media_at_step")
+    probe = queries + "\nprint(q.media_at_step(store, 'me', 'seg', 'pred', ['r1', 'r2'], 12))"
+    out = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    assert "run_id='r1', step=10" in out.stdout and "run_id='r2', step=5" in out.stdout
