@@ -8,6 +8,8 @@ RUNBASE_DIR/
     segments/<start_ns>-<pid>.rbr      one segment per process that wrote the run
     edits.rbr                          edits made after the fact (Api, web app)
     files/                             run.dir: files saved with the run
+  blobs/sha256/<2 hex>/<64 hex>        content-addressed files (runbase.blobs); media
+                                       files under runs/ are hard links to these
 ```
 """
 
@@ -94,3 +96,8 @@ def name_problem(what: str, value: object) -> str | None:
     if value in (".", "..") or "\x00" in value or len(value) > 128:
         return f"{what} {value!r} is not allowed (at most 128 characters, not . or ..)"
     return None
+
+
+def blob_path(root: Path, sha256: str) -> Path:
+    """Where the local blob store (``runbase.blobs``, at ``root/blobs``) keeps a blob."""
+    return root / "blobs" / "sha256" / sha256[:2] / sha256

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from runbase.records import Kind
 from runbase.records.appendlog import append_edits
 from runbase.records.layout import run_dir
+from runbase.store.blobrefs import drop_unreferenced, linked_blobs
 from runbase.store.db.lock import index_lock
 from runbase.store.db.schema import runs
 from runbase.store.indexing.write_run import delete_run_rows, refresh_project
@@ -115,7 +116,9 @@ def delete_runs(store: Store, entity: str, project: str, run_ids: Iterable[str])
                     append_edits(
                         store.root, entity, project, r.run_id, [(Kind.DELETE, {"deleted": True})]
                     )
+                    blobs = linked_blobs(store.root, folder)
                     shutil.rmtree(folder)
+                    drop_unreferenced(blobs)
             delete_run_rows(conn, [r.rid for r in rows])
             deleted = len(rows)
             refresh_project(conn, entity, project)

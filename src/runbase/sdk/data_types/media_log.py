@@ -33,7 +33,7 @@ class MediaLog:
     def __init__(self, run: Run) -> None:
         self._run = run
         self._encode = msgspec.msgpack.Encoder().encode
-        ctx = MediaContext(run._files_dir, self._append)
+        ctx = MediaContext(run._files_dir, self._append, run._root)
         self._writer = MediaWriter(ctx, run._write, run.id)
         self.drain = self._writer.drain
         self._tokens = itertools.count()
@@ -78,7 +78,7 @@ class MediaLog:
         """Summary changes with their media written now and replaced by pointer dicts."""
         keys = find_media(changes) or []
         plain, pending, config = prepare_row(changes, keys, self._run._warned)
-        ctx = MediaContext(self._run._files_dir, self._append)
+        ctx = MediaContext(self._run._files_dir, self._append, self._run._root)
         for key, p in pending.items():
             plain[key] = p.write(ctx, key, "summary")
         if config:

@@ -26,6 +26,7 @@ from typing import Any
 import msgspec
 
 from runbase.records import Kind
+from runbase.sdk.data_types.dedup import link_to_blob
 
 # Bytes of copied arrays waiting to be encoded before log() waits for the thread.
 QUEUE_LIMIT = 512 << 20
@@ -42,9 +43,12 @@ def safe_key(key: str) -> str:
 class MediaContext:
     """Where a prepared value writes its files: the run's files folder."""
 
-    def __init__(self, files_dir: Path, append: Callable[[int, Any], None]) -> None:
+    def __init__(
+        self, files_dir: Path, append: Callable[[int, Any], None], root: Path | None = None
+    ) -> None:
         self.files_dir = files_dir
         self._append = append
+        self._root = root  # RUNBASE_DIR: files become links to its blobs (dedup.py)
         self._announced: set[str] = set()
 
     def store(
@@ -53,12 +57,12 @@ class MediaContext:
         """Write ``data`` as ``<subdir>/<key>_<step>_<sha256[:20]><ext>``; its pointer fields."""
         sha = hashlib.sha256(data).hexdigest()
         rel = f"{subdir}/{safe_key(key)}_{step}_{sha[:20]}{ext}"
-        self._write(rel, data)
+        self._write(rel, data, sha)
         return {"sha256": sha, "size": len(data), "path": rel}
 
     def store_named(self, rel: str, data: bytes) -> None:
         """Write ``data`` under a name the caller chose (content-addressed table cells)."""
-        self._write(rel, data)
+        self._write(rel, data, hashlib.sha256(data).hexdigest())
 
     def store_path(
         self, subdir: str, key: str, step: int | str, src: str, ext: str
@@ -79,13 +83,14 @@ class MediaContext:
             rel = f"{subdir}/{safe_key(key)}_{step}_{digest[:20]}{ext}"
             dst = self.files_dir / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, dst)
+            if self._root is None or not link_to_blob(self._root, digest, tmp, dst):
+                os.replace(tmp, dst)
         finally:
             tmp.unlink(missing_ok=True)
         self._announce(rel, size)
         return {"sha256": digest, "size": size, "path": rel}
 
-    def _write(self, rel: str, data: bytes) -> None:
+    def _write(self, rel: str, data: bytes, sha: str) -> None:
         dst = self.files_dir / rel
         try:
             same = dst.stat().st_size == len(data)  # named by content: same size, same bytes
@@ -93,6 +98,9 @@ class MediaContext:
             same = False
         if not same:
             dst.parent.mkdir(parents=True, exist_ok=True)
+            if self._root is not None and link_to_blob(self._root, sha, data, dst):
+                self._announce(rel, len(data))
+                return
             tmp = dst.with_name(f".{dst.name}.runbase-{os.getpid()}.tmp")
             try:
                 with open(tmp, "wb") as f:
