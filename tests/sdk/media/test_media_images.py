@@ -128,3 +128,15 @@ def test_every_media_file_is_listed_with_the_run(logged):
                 pointed.update(value["filenames"])
     assert pointed and pointed <= names
     assert not [p for p in logged.root.rglob("*.tmp")]
+
+
+def test_image_attribute_is_the_pil_picture_as_in_wandb(tmp_path):
+    import runbase
+
+    arr = np.zeros((6, 4, 3), dtype=np.uint8)
+    arr[0, 0] = (255, 0, 0)
+    pic = runbase.Image(arr).image
+    assert pic.size == (4, 6) and pic.getpixel((0, 0)) == (255, 0, 0)
+    pic.save(tmp_path / "p.png")
+    again = runbase.Image(str(tmp_path / "p.png")).image
+    assert again.size == (4, 6) and again.getpixel((0, 0)) == (255, 0, 0)

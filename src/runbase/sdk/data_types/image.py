@@ -71,6 +71,17 @@ class Image(Batchable):
             self._caption = str(caption)
 
     @property
+    def image(self) -> Any:
+        """The picture as a PIL image, as W&B's ``Image.image`` gives it (made on first use)."""
+        if self._pil is None:
+            if self._path is not None:
+                with pil_image().open(self._path) as im:
+                    self._pil = im.copy()
+            else:
+                self._pil = self._array_image()
+        return self._pil
+
+    @property
     def width(self) -> int:
         return int(self._width)
 
