@@ -86,3 +86,17 @@ def test_history_versions_change_with_each_row(store, records):
     store.sync()
     assert q.history_versions(store, "me", "proj", ["live"]) == {"live": (3, 2)}
     assert q.history_versions(store, "me", "proj", []) == {}
+
+
+def test_columns_leave_out_wandb_internals_and_the_fields_of_media_values(store, records):
+    """Chart specs and class labels in config["_wandb"] are no columns (as in W&B), nor
+    are the fields of a logged image."""
+    image = {"_type": "image-file", "path": "media/images/img_0_ab.png", "width": 8}
+    image["masks"] = {"pred": {"_type": "mask", "path": "media/images/mask/p.png"}}
+    config = {"lr": 0.1, "_wandb": {"visualize": {"roc": {"panel_type": "Vega2"}}}}
+    _run(records, "m", [{"loss": 1.0, "img": image}], config=config)
+    store.sync()
+    cols = q.project_columns(store, "me", "proj")
+    assert cols.config == ["lr"]
+    assert [k for k in cols.summary if k.startswith("img.")] == []
+    assert "loss" in cols.summary

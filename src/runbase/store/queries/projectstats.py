@@ -83,8 +83,12 @@ def project_columns(store: Store, entity: str, project: str) -> ProjectColumns:
             .join(runs, runs.c.rid == run_values.c.rid)
             .where(runs.c.entity == entity, runs.c.project == project)
         ).all()
-    config = sorted(k for s, k in rows if s == "c")
-    summary = sorted(k for s, k in rows if s == "s" and not k.startswith("_"))
+    # config["_wandb"] holds chart specs and class labels (W&B's own, hidden there too),
+    # and the fields of a logged image (img._type, img.path...) are no columns.
+    config = sorted(k for s, k in rows if s == "c" and not k.startswith("_wandb."))
+    summary_keys = [k for s, k in rows if s == "s" and not k.startswith("_")]
+    media = {k[: -len("._type")] for k in summary_keys if k.endswith("._type")}
+    summary = sorted(k for k in summary_keys if not _inside(k, media))
     metrics = [m.key for m in metric_keys(store, entity, project) if m.numeric]
     out = ProjectColumns(config, summary, metrics)
     with _columns_lock:
@@ -157,3 +161,13 @@ def history_versions(
     )
     with store.engine.connect() as conn:
         return {r.run_id: (r.history_rows, r.last_step) for r in conn.execute(q)}
+
+
+def _inside(key: str, prefixes: set[str]) -> bool:
+    """True when a dotted prefix of ``key`` is one of ``prefixes``."""
+    head = key
+    while "." in head:
+        head = head.rpartition(".")[0]
+        if head in prefixes:
+            return True
+    return False
