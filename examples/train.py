@@ -8,7 +8,52 @@ import math
 import random
 import time
 
+import numpy as np
+
 import runbase as wandb
+
+CLASSES = ["cat", "dog", "bird"]
+
+
+def samples(rng: random.Random, epoch: int, accuracy: float) -> list[wandb.Image]:
+    """A few 32x32 "inputs" with a mask and a box each: what a vision script logs."""
+    out = []
+    for _ in range(3):
+        label = rng.randrange(len(CLASSES))
+        pixels = np.full((32, 32, 3), 40 + 60 * label, dtype=np.uint8)
+        y, x = rng.randrange(4, 16), rng.randrange(4, 16)
+        pixels[y : y + 12, x : x + 12] = (230, 200 - 20 * epoch % 200, 80)
+        mask = np.zeros((32, 32), dtype=np.uint8)
+        mask[y : y + 12, x : x + 12] = label + 1
+        guess = label if rng.random() < accuracy else (label + 1) % len(CLASSES)
+        box = {"minX": x, "maxX": x + 12, "minY": y, "maxY": y + 12}
+        out.append(
+            wandb.Image(
+                pixels,
+                caption=f"true {CLASSES[label]}, predicted {CLASSES[guess]}",
+                masks={
+                    "prediction": {
+                        "mask_data": mask,
+                        "class_labels": dict(enumerate(["background", *CLASSES])),
+                    }
+                },
+                boxes={
+                    "prediction": {
+                        "box_data": [
+                            {
+                                "position": box,
+                                "domain": "pixel",
+                                "class_id": guess,
+                                "box_caption": CLASSES[guess],
+                                "scores": {"score": rng.random()},
+                            }
+                        ],
+                        "class_labels": dict(enumerate(CLASSES)),
+                    }
+                },
+            )
+        )
+    return out
 
 
 def main() -> None:
@@ -45,8 +90,33 @@ def main() -> None:
             if args.sleep:
                 time.sleep(args.sleep)
         val_loss = 2.3 * math.exp(-speed * (epoch + 1) / args.epochs * 3) + 0.1
-        wandb.log({"val/loss": val_loss, "val/accuracy": 1 - val_loss / 2.6, "epoch": epoch})
+        accuracy = 1 - val_loss / 2.6
+        weights = np.random.default_rng(epoch).normal(0, 1 / (epoch + 1), 1000)
+        wandb.log(
+            {
+                "val/loss": val_loss,
+                "val/accuracy": accuracy,
+                "epoch": epoch,
+                "examples": samples(rng, epoch, accuracy),
+                "weights": wandb.Histogram(weights),
+            }
+        )
         print(f"epoch {epoch}: val/loss={val_loss:.4f}")
+    truth = [rng.randrange(len(CLASSES)) for _ in range(200)]
+    preds = [t if rng.random() < accuracy else rng.randrange(len(CLASSES)) for t in truth]
+    wandb.log(
+        {
+            "confusion": wandb.plot.confusion_matrix(
+                y_true=truth, preds=preds, class_names=CLASSES
+            ),
+            "predictions": wandb.Table(
+                columns=["true", "predicted"],
+                data=[
+                    [CLASSES[t], CLASSES[p]] for t, p in zip(truth[:50], preds[:50], strict=True)
+                ],
+            ),
+        }
+    )
     run.summary["final_note"] = "done"
     run.finish()
 
