@@ -103,24 +103,30 @@ class Watcher:
         check_log(log, log_freq)
         torch, items = torch_models(models)
         every = max(log_freq, 1)
-        for i, model in enumerate(items):
+        plan = [(model, self._index_of(model, idx, i)) for i, model in enumerate(items)]
+        for model, n in plan:
+            self._check_free(model, n)  # before any hook changes: a refused call changes nothing
+        for model, n in plan:
             old = self._models.get(model)
             if old is not None:
                 self._remove(old)
-            if idx is not None:
-                n = idx + i
-            elif old is not None:
-                n = old.idx
-            else:
-                n = self._next_idx
-                self._next_idx += 1
-            self._check_free(model, n)
             watched = _Watched(n)
             self._models[model] = watched
             if log in ("parameters", "all"):
                 self._hook_parameters(torch, model, watched, every)
             if log in ("gradients", "all"):
                 self._hook_gradients(torch, model, watched, every)
+
+    def _index_of(self, model: Any, idx: int | None, i: int) -> int:
+        """W&B's ``idx``: given, else the model's earlier one, else the run's next."""
+        if idx is not None:
+            return idx + i
+        old = self._models.get(model)
+        if old is not None:
+            return old.idx
+        n = self._next_idx
+        self._next_idx += 1
+        return n
 
     def _check_free(self, model: Any, n: int) -> None:
         for other, w in list(self._models.items()):
