@@ -294,3 +294,16 @@ def test_the_docs_example_runs(run_script, runbase_dir):
     (run,) = runbase.Api(root=runbase_dir).runs("watch-demo")
     rows = run.history(pandas=False)
     assert "gradients/0.weight" in rows[99] and "parameters/0.weight" in rows[99]
+
+
+def test_the_accelerator_and_cpu_counting_paths_agree():
+    """histc (used on GPUs) and bincount (used on the CPU) put each value in the same bin."""
+    from runbase.sdk import tensor_hist
+
+    torch.manual_seed(0)
+    for x in (torch.randn(100_000), torch.randn(999, dtype=torch.float64) * 1e6, torch.rand(7)):
+        p = tensor_hist._prepare(torch, x)
+        p.lo, p.hi = x.min().item(), x.max().item()
+        histc = tensor_hist._histc(torch, p)
+        assert histc.tolist() == tensor_hist._bincount(torch, p).tolist()
+        assert histc.sum().item() == x.numel()

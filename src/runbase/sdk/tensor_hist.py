@@ -98,16 +98,31 @@ def _finite(x: float) -> bool:
 def _counts(torch: Any, spread: list[_Prepared]) -> list[list[int]]:
     if not spread:
         return []
-    rows = []
-    for p in spread:
-        chunks = p.flat.split(_EXACT) if p.flat.numel() > _EXACT else (p.flat,)
-        row = None
-        for chunk in chunks:
-            h = torch.histc(chunk, bins=NUM_BINS, min=p.lo, max=p.hi).to(torch.int64)
-            row = h if row is None else row + h
-        rows.append(row)
+    rows = [
+        _bincount(torch, p) if p.flat.device.type == "cpu" else _histc(torch, p) for p in spread
+    ]
     result: list[list[int]] = torch.stack(rows).cpu().tolist()
     return result
+
+
+def _histc(torch: Any, p: _Prepared) -> Any:
+    """On an accelerator: ``histc`` needs no sync (``bincount`` would read the max back)."""
+    chunks = p.flat.split(_EXACT) if p.flat.numel() > _EXACT else (p.flat,)
+    row = None
+    for chunk in chunks:
+        h = torch.histc(chunk, bins=NUM_BINS, min=p.lo, max=p.hi).to(torch.int64)
+        row = h if row is None else row + h
+    return row
+
+
+def _bincount(torch: Any, p: _Prepared) -> Any:
+    """On the CPU: bin indices and ``bincount`` take a quarter of ``histc``'s time.
+
+    The bins are histc's: ``floor((x - lo) * bins / (hi - lo))``, the maximum in the last.
+    """
+    scaled = (p.flat - p.lo).mul_(NUM_BINS / (p.hi - p.lo))
+    index = scaled.to(torch.int32).clamp_(0, NUM_BINS - 1)
+    return torch.bincount(index, minlength=NUM_BINS)
 
 
 def _with_zeros(p: _Prepared, counts: list[int]) -> tuple[list[int], list[float]]:
