@@ -39,7 +39,7 @@ def histograms(torch: Any, tensors: list[Any]) -> list[tuple[list[int], list[flo
     prepared = [_prepare(torch, t) for t in tensors]
     valued = [p for p in prepared if p is not None and p.flat.numel()]
     if valued:  # one transfer for every tensor's (min, max)
-        pairs = torch.stack([torch.stack(torch.aminmax(p.flat)) for p in valued]).tolist()
+        pairs = _to_host(torch, [torch.stack(torch.aminmax(p.flat)) for p in valued])
         for v, (lo, hi) in zip(valued, pairs, strict=True):
             v.lo, v.hi = lo, hi
     for q in prepared:
@@ -101,8 +101,19 @@ def _counts(torch: Any, spread: list[_Prepared]) -> list[list[int]]:
     rows = [
         _bincount(torch, p) if p.flat.device.type == "cpu" else _histc(torch, p) for p in spread
     ]
-    result: list[list[int]] = torch.stack(rows).cpu().tolist()
-    return result
+    return _to_host(torch, rows)
+
+
+def _to_host(torch: Any, rows: list[Any]) -> list[Any]:
+    """``rows`` as lists, one transfer per device (a model may be split across GPUs)."""
+    by_device: dict[Any, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_device.setdefault(row.device, []).append(i)
+    out: list[Any] = [None] * len(rows)
+    for places in by_device.values():
+        for i, values in zip(places, torch.stack([rows[i] for i in places]).tolist(), strict=True):
+            out[i] = values
+    return out
 
 
 def _histc(torch: Any, p: _Prepared) -> Any:
