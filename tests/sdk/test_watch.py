@@ -307,3 +307,32 @@ def test_the_accelerator_and_cpu_counting_paths_agree():
         histc = tensor_hist._histc(torch, p)
         assert histc.tolist() == tensor_hist._bincount(torch, p).tolist()
         assert histc.sum().item() == x.numel()
+
+
+def test_a_forked_child_trains_its_copy_without_writing_to_the_parents_run(run_script, runbase_dir):
+    proc = run_script(
+        """
+        import os, torch, runbase
+        run = runbase.init(project="fork", settings={"silent": True, "console": "off"})
+        model = torch.nn.Linear(3, 1)
+        run.watch(model, log="all", log_freq=1)
+        pid = os.fork()
+        if pid == 0:  # the hooks came along; the run is the parent's
+            model(torch.randn(2, 3)).sum().backward()
+            os._exit(0)
+        print("child exit", os.waitpid(pid, 0)[1])
+        model(torch.randn(2, 3)).sum().backward()
+        run.log({"a": 1})
+        run.finish()
+        """,
+        env={"PYTHONWARNINGS": "error"},
+    )
+    assert "child exit 0" in proc.stdout and "Warning" not in proc.stderr
+    (run,) = runbase.Api(root=runbase_dir).runs("fork")
+    (row,) = run.history(pandas=False)
+    assert watched_keys(row) == [
+        "gradients/bias",
+        "gradients/weight",
+        "parameters/bias",
+        "parameters/weight",
+    ]
