@@ -155,8 +155,10 @@ def test_common_wandb_calls_do_not_break_a_script(run_script, runbase_dir):
         import runbase as wandb
         assert wandb.login() is True
         run = wandb.init(project="compat")
-        wandb.watch(object(), log="all", log_freq=10)
-        wandb.watch(object())
+        try:
+            wandb.watch(object(), log="all", log_freq=10)  # W&B refuses a non-torch model too
+        except TypeError as e:
+            print(e)
         wandb.alert(title="loss spiked", text="loss went above 10", level="WARN")
         wandb.mark_preempting()
         wandb.unwatch()
@@ -164,7 +166,7 @@ def test_common_wandb_calls_do_not_break_a_script(run_script, runbase_dir):
         run.finish()
         """
     )
-    assert proc.stderr.count("watch() does not record gradients") == 1
+    assert "expected a PyTorch model (a torch.nn.Module" in proc.stdout
     (run,) = runbase.Api().runs("compat")
     assert run.state == "finished" and run.summary["loss"] == 1.0
     lines = [entry["line"] for entry in run.logs()]

@@ -6,11 +6,15 @@ import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from runbase.sdk.watch import Watcher
+
 
 class WandbExtras:
     """Mixed into Run so W&B scripts that call these keep running."""
 
     _warned: set[str]
+    _watcher: Watcher | None = None  # made at the first watch()
 
     if TYPE_CHECKING:
 
@@ -25,19 +29,43 @@ class WandbExtras:
         idx: int | None = None,
         log_graph: bool = False,
     ) -> None:
-        """Accepted so W&B scripts run; gradient and parameter histograms are not recorded yet."""
+        """Log histograms of a torch model's gradients and/or parameters every ``log_freq`` batches.
+
+        ``log``: "gradients" (default), "parameters", "all" or None. Histograms are named
+        ``gradients/<param>`` and ``parameters/<param>`` (``graph_<idx>`` before the name for
+        a second model) and join the next ``log()`` row. See docs/sdk.md ("watch").
+        """
         self._check_open("watch()")
-        if "watch" not in self._warned:
-            self._warned.add("watch")
+        if log_graph and "log_graph" not in self._warned:
+            self._warned.add("log_graph")
             warnings.warn(
-                "runbase: watch() does not record gradients or parameters yet; training "
-                "continues and everything you log() is recorded.",
+                "runbase: watch(log_graph=True): the model graph is not recorded; gradient "
+                "and parameter histograms are.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        if self._watcher is None:
+            from runbase.sdk.watch import Watcher
+
+            self._watcher = Watcher(self)  # type: ignore[arg-type]  # self is a Run
+        self._watcher.watch(models, log, log_freq, idx)
+
+    def unwatch(self, models: Any = None) -> None:
+        """Stop ``watch()`` for ``models`` (a model or a list), or for every model when None."""
+        self._check_open("unwatch()")
+        if self._watcher is not None:
+            self._watcher.unwatch(models)
+        elif models is not None:
+            warnings.warn(
+                "runbase: unwatch(): this run watches no model; nothing to remove",
                 RuntimeWarning,
                 stacklevel=2,
             )
 
-    def unwatch(self, models: Any = None) -> None:
-        """Counterpart of ``watch()``; nothing to undo."""
+    def _stop_watching(self) -> None:
+        """At finish(): the hooks go, so training after it does not log to a finished run."""
+        if self._watcher is not None:
+            self._watcher.close()
 
     def alert(
         self, title: str, text: str, level: str | None = None, wait_duration: Any = None

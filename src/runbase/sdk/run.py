@@ -446,6 +446,7 @@ class Run(WandbExtras):
             if self._finished or self._orphaned:
                 return
             self._finished = True
+        self._stop_watching()
         code = 0 if exit_code is None else int(exit_code)
         if self._media_log is not None:
             self._media_log.drain()  # media rows still queued are recorded before EXIT
