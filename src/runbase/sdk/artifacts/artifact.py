@@ -323,8 +323,10 @@ class Artifact:
     def new_draft(self) -> Artifact:
         """A draft with this version's files, for the next version (W&B's incremental)."""
         draft = Artifact(self._name, self.type, self.description, self.metadata)
-        draft._entries = {p: Entry(e.path, e.digest, e.size, e.sha256, e.ref, dict(e.extra))
-                          for p, e in self._entries.items()}
+        draft._entries = {
+            p: Entry(e.path, e.digest, e.size, e.sha256, e.ref, dict(e.extra))
+            for p, e in self._entries.items()
+        }
         return draft
 
     # ---- helpers ---------------------------------------------------------------------
@@ -356,5 +358,7 @@ def _entry_name(name: str | os.PathLike[str]) -> str:
     text = Path(name).as_posix().strip("/")
     parts = text.split("/")
     if not text or any(p in ("", ".", "..") for p in parts) or "\x00" in text:
-        raise ArtifactError(f"{str(name)!r} cannot name a file in an artifact: give a relative path")
+        raise ArtifactError(
+            f"{str(name)!r} cannot name a file in an artifact: give a relative path"
+        )
     return text

@@ -73,7 +73,7 @@ def trim(keep: Path | None = None, limit: int | None = None) -> int:
         entries = [e for e in os.scandir(folder) if e.is_file() and not e.name.startswith(".")]
     except FileNotFoundError:
         return 0
-    stats = sorted(((e.stat().st_mtime_ns, e.stat().st_size, e.path) for e in entries))
+    stats = sorted((e.stat().st_mtime_ns, e.stat().st_size, e.path) for e in entries)
     total = sum(s for _, s, _ in stats)
     freed = 0
     for _, size, path in stats:

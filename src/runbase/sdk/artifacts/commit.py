@@ -44,7 +44,10 @@ def commit(
         number = storage.find_digest(coll, art.digest)
         if number is None:
             art._logged_by = logged_by
-            files = {"manifest.json": manifest_json(art._entries), "version.json": stored.version_info(art)}
+            files = {
+                "manifest.json": manifest_json(art._entries),
+                "version.json": stored.version_info(art),
+            }
             number = storage.commit_version(coll, files)
         storage.set_aliases(coll, number, ["latest", *aliases])
     logged = stored.load_version(root, entity, project, coll, number)

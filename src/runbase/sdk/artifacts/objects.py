@@ -28,8 +28,9 @@ def write_object(obj: Any, name: str, folder: Path) -> tuple[str, list[str]]:
             "use add_file() or new_file() for other content"
         )
     if isinstance(obj, Table):  # a fresh copy: adding must not change the table's log state
-        obj = Table(columns=list(obj.columns), data=[list(r) for r in obj.data],
-                    allow_mixed_types=True)
+        obj = Table(
+            columns=list(obj.columns), data=[list(r) for r in obj.data], allow_mixed_types=True
+        )
     prepared = obj._prepare(name)
     log_type = getattr(obj, "_log_type", "") or "json"
     if isinstance(prepared, dict):
@@ -56,8 +57,12 @@ def _write_json(path: Path, data: Any) -> None:
 def read_object(art: Artifact, name: str) -> Any:
     """The Table (or media pointer dict, or Image) stored under ``name``; None if absent."""
     entries = art.manifest
-    main = name if name in entries else next(
-        (p for p in sorted(entries) if p.startswith(f"{name}.") and p.endswith(".json")), None
+    main = (
+        name
+        if name in entries
+        else next(
+            (p for p in sorted(entries) if p.startswith(f"{name}.") and p.endswith(".json")), None
+        )
     )
     if main is None:
         return None

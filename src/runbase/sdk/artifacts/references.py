@@ -67,8 +67,13 @@ def _file_entry(path: Path, name: str, checksum: bool) -> Entry:
         while chunk := f.read(1 << 22):
             md5.update(chunk)
             sha.update(chunk)
-    return Entry(name, base64.b64encode(md5.digest()).decode(), size, ref=uri,
-                 extra={"ref_sha256": sha.hexdigest()})
+    return Entry(
+        name,
+        base64.b64encode(md5.digest()).decode(),
+        size,
+        ref=uri,
+        extra={"ref_sha256": sha.hexdigest()},
+    )
 
 
 def _http(uri: str, name: str | None, checksum: bool) -> Entry:
@@ -80,10 +85,14 @@ def _http(uri: str, name: str | None, checksum: bool) -> Entry:
         with urllib.request.urlopen(request, timeout=HEAD_TIMEOUT) as response:
             headers = response.headers
     except urllib.error.HTTPError as e:
-        raise ArtifactReferenceError(f"reference {uri!r}: the server answered {e.code}; {_UNCHECKED}") from None
+        raise ArtifactReferenceError(
+            f"reference {uri!r}: the server answered {e.code}; {_UNCHECKED}"
+        ) from None
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", e)
-        raise ArtifactReferenceError(f"cannot reach reference {uri!r} ({reason}); {_UNCHECKED}") from None
+        raise ArtifactReferenceError(
+            f"cannot reach reference {uri!r} ({reason}); {_UNCHECKED}"
+        ) from None
     etag = (headers.get("ETag") or "").strip().removeprefix("W/").strip('"')
     length = headers.get("Content-Length")
     size = int(length) if length and length.isdigit() else None

@@ -73,8 +73,14 @@ class ArtifactMethods:
                 commit(art, self._root, self._entity, self._project, list(aliases or []), None)
         else:
             p = stored.parse(artifact_or_name)
-            art = stored.load(self._root, p.entity or self._entity, p.project or self._project,
-                              p.name, p.ref, type)
+            art = stored.load(
+                self._root,
+                p.entity or self._entity,
+                p.project or self._project,
+                p.name,
+                p.ref,
+                type,
+            )
         use = {**self._me(), "at": time.time()}
         storage.add_use(stored.version_dir(art), use)
         self._emit_lineage(Kind.ARTIFACT_USED, art)
@@ -97,12 +103,21 @@ class ArtifactMethods:
         link = artifact.new_draft()
         link._name = p.name
         link.metadata = dict(artifact.metadata, linked_from=artifact.qualified_name)
-        commit(link, self._root, p.entity or self._entity, p.project or self._project,
-               list(aliases or []), artifact._logged_by)
+        commit(
+            link,
+            self._root,
+            p.entity or self._entity,
+            p.project or self._project,
+            list(aliases or []),
+            artifact._logged_by,
+        )
         return link
 
     def log_model(
-        self, path: str | os.PathLike[str], name: str | None = None, aliases: list[str] | None = None
+        self,
+        path: str | os.PathLike[str],
+        name: str | None = None,
+        aliases: list[str] | None = None,
     ) -> Artifact:
         """Log a model file or folder as an artifact of type ``model``."""
         default = f"run-{self._id}-{Path(path).name}"
@@ -127,7 +142,7 @@ class ArtifactMethods:
         return self.link_artifact(art, f"model-registry/{registered_model_name}", aliases)
 
     def _emit_lineage(self, kind: int, art: Artifact) -> None:
-        payload = {
+        payload: dict[str, Any] = {
             "entity": art._entity,
             "project": art._project,
             "name": art._name,

@@ -26,7 +26,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,7 @@ def aliases_of(coll: Path, number: int) -> list[str]:
     return sorted(a for a, v in read_aliases(coll).items() if v == number)
 
 
-def set_aliases(coll: Path, number: int, add: list[str], remove: list[str] = ()) -> None:  # type: ignore[assignment]
+def set_aliases(coll: Path, number: int, add: Sequence[str], remove: Sequence[str] = ()) -> None:
     """Point ``add`` at version ``number`` (moving them off others); drop ``remove``. Locked."""
     aliases = read_aliases(coll)
     for a in remove:

@@ -42,7 +42,9 @@ class ArtifactPath:
 def parse(path: str) -> ArtifactPath:
     """Split an artifact path; the version or alias defaults to ``latest``."""
     if not isinstance(path, str) or not path.strip():
-        raise ArtifactError(f"an artifact path is 'name:alias' or 'entity/project/name:v3', got {path!r}")
+        raise ArtifactError(
+            f"an artifact path is 'name:alias' or 'entity/project/name:v3', got {path!r}"
+        )
     head, _, ref = path.strip().partition(":")
     parts = head.split("/")
     if len(parts) > 3 or any(not p for p in parts):
@@ -55,7 +57,15 @@ def parse(path: str) -> ArtifactPath:
     return ArtifactPath(entity, project, storage.check_name(parts[-1]), ref or "latest")
 
 
-def load(root: Path, entity: str, project: str, name: str, ref: str, type_: str | None = None) -> Artifact:
+def load(
+    root: Path,
+    entity: str,
+    project: str,
+    name: str,
+    ref: str,
+    type_: str | None = None,
+    cls: type[Artifact] | None = None,
+) -> Artifact:
     """The version ``ref`` (``vN`` or an alias) of ``entity/project/name``."""
     coll = storage.collection_dir(root, entity, project, name)
     if not (coll / "collection.json").is_file():
@@ -64,13 +74,22 @@ def load(root: Path, entity: str, project: str, name: str, ref: str, type_: str 
             "or check the name (runbase artifact ls)"
         )
     number = storage.resolve(coll, ref)
-    art = load_version(root, entity, project, coll, number)
+    art = load_version(root, entity, project, coll, number, cls)
     if type_ is not None and art.type != type_:
-        raise ArtifactNotFoundError(f"artifact {entity}/{project}/{name} has type {art.type!r}, not {type_!r}")
+        raise ArtifactNotFoundError(
+            f"artifact {entity}/{project}/{name} has type {art.type!r}, not {type_!r}"
+        )
     return art
 
 
-def load_version(root: Path, entity: str, project: str, coll: Path, number: int) -> Artifact:
+def load_version(
+    root: Path,
+    entity: str,
+    project: str,
+    coll: Path,
+    number: int,
+    cls: type[Artifact] | None = None,
+) -> Artifact:
     from runbase.sdk.artifacts.artifact import Artifact
 
     vdir = coll / f"v{number}"
@@ -78,8 +97,10 @@ def load_version(root: Path, entity: str, project: str, coll: Path, number: int)
         info = storage.read_json(vdir / "version.json")
         entries = entries_from_json(storage.read_json(vdir / "manifest.json"))
     except (OSError, ValueError) as e:
-        raise ArtifactNotFoundError(f"version {vdir} cannot be read ({e}); it may have just been deleted") from None
-    art = Artifact(coll.name, info["type"], info.get("description"), info.get("metadata"))
+        raise ArtifactNotFoundError(
+            f"version {vdir} cannot be read ({e}); it may have just been deleted"
+        ) from None
+    art = (cls or Artifact)(coll.name, info["type"], info.get("description"), info.get("metadata"))
     art._root = root
     art._entries = entries
     art._entity, art._project, art._number = entity, project, number
@@ -94,8 +115,12 @@ def load_version(root: Path, entity: str, project: str, coll: Path, number: int)
 
 def version_dir(art: Artifact) -> Path:
     if art._number is None or art._entity is None or art._project is None:
-        raise ArtifactStateError(f"artifact {art.name!r} is not logged yet: run.log_artifact() it first")
-    return storage.collection_dir(art._root, art._entity, art._project, art._name) / f"v{art._number}"
+        raise ArtifactStateError(
+            f"artifact {art.name!r} is not logged yet: run.log_artifact() it first"
+        )
+    return (
+        storage.collection_dir(art._root, art._entity, art._project, art._name) / f"v{art._number}"
+    )
 
 
 def version_info(art: Artifact) -> dict[str, Any]:
@@ -123,8 +148,11 @@ def save(art: Artifact) -> None:
         if not vdir.is_dir():
             raise ArtifactNotFoundError(f"{art.qualified_name} was deleted")
         info = storage.read_json(vdir / "version.json")
-        info.update(description=art.description, metadata=art.metadata,
-                    ttl_seconds=art.ttl.total_seconds() if art.ttl is not None else None)
+        info.update(
+            description=art.description,
+            metadata=art.metadata,
+            ttl_seconds=art.ttl.total_seconds() if art.ttl is not None else None,
+        )
         storage.write_json(vdir / "version.json", info)
         removed = [a for a in art._saved_aliases if a not in art.aliases]
         storage.set_aliases(coll, art._number, list(art.aliases), removed)
@@ -151,4 +179,6 @@ def logged_by(art: Artifact) -> RunRef | None:
 
 
 def used_by(art: Artifact) -> list[RunRef]:
-    return [RunRef(u["entity"], u["project"], u["run_id"]) for u in storage.read_uses(version_dir(art))]
+    return [
+        RunRef(u["entity"], u["project"], u["run_id"]) for u in storage.read_uses(version_dir(art))
+    ]
