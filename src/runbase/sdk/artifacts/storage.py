@@ -174,8 +174,7 @@ def commit_version(coll: Path, files: dict[str, Any]) -> int:
     staging = coll / f".staging-{uuid.uuid4().hex}"
     staging.mkdir(parents=True)
     try:
-        numbers = version_numbers(coll)
-        number = numbers[-1] + 1 if numbers else 0
+        number = _next_number(coll)
         for name, data in files.items():
             data = dict(data, version=number) if name == "version.json" else data
             write_json(staging / name, data)
@@ -183,7 +182,17 @@ def commit_version(coll: Path, files: dict[str, Any]) -> int:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    info = read_json(coll / "collection.json")
+    info["next_version"] = number + 1
+    write_json(coll / "collection.json", info)
     return number
+
+
+def _next_number(coll: Path) -> int:
+    """Never a number used before, even by a deleted version (downloads are named by it)."""
+    numbers = version_numbers(coll)
+    counted = read_json(coll / "collection.json").get("next_version", 0)
+    return max(numbers[-1] + 1 if numbers else 0, int(counted))
 
 
 def remove_version(coll: Path, number: int) -> None:

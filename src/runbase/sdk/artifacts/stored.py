@@ -154,8 +154,11 @@ def save(art: Artifact) -> None:
             ttl_seconds=art.ttl.total_seconds() if art.ttl is not None else None,
         )
         storage.write_json(vdir / "version.json", info)
+        # Only the user's changes: an alias moved on by a later version stays there.
+        added = [a for a in art.aliases if a not in art._saved_aliases]
         removed = [a for a in art._saved_aliases if a not in art.aliases]
-        storage.set_aliases(coll, art._number, list(art.aliases), removed)
+        storage.set_aliases(coll, art._number, added, removed)
+    art.aliases = storage.aliases_of(coll, art._number)
     art._saved_aliases = list(art.aliases)
 
 
