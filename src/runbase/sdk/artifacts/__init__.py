@@ -1,28 +1,45 @@
 """Artifacts: versioned sets of files stored by content, with lineage (docs/artifacts.md).
 
-``runbase.Artifact`` loads this package on first use; ``import runbase`` does not.
+Names load on first use: a run imports only ``run_methods`` (its ``log_artifact``...),
+and nothing else of artifacts loads until one is made or logged.
 """
 
-from runbase.sdk.artifacts.artifact import Artifact
-from runbase.sdk.artifacts.errors import (
-    ArtifactDownloadError,
-    ArtifactError,
-    ArtifactFileChangedError,
-    ArtifactNotFoundError,
-    ArtifactReferenceError,
-    ArtifactStateError,
-)
-from runbase.sdk.artifacts.manifest import Entry
-from runbase.sdk.artifacts.stored import RunRef
+from __future__ import annotations
 
-__all__ = [
-    "Artifact",
-    "ArtifactDownloadError",
-    "ArtifactError",
-    "ArtifactFileChangedError",
-    "ArtifactNotFoundError",
-    "ArtifactReferenceError",
-    "ArtifactStateError",
-    "Entry",
-    "RunRef",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runbase.sdk.artifacts.artifact import Artifact
+    from runbase.sdk.artifacts.errors import (
+        ArtifactDownloadError,
+        ArtifactError,
+        ArtifactFileChangedError,
+        ArtifactNotFoundError,
+        ArtifactReferenceError,
+        ArtifactStateError,
+    )
+    from runbase.sdk.artifacts.manifest import Entry
+    from runbase.sdk.artifacts.stored import RunRef
+
+_WHERE = {
+    "Artifact": "artifact",
+    "ArtifactDownloadError": "errors",
+    "ArtifactError": "errors",
+    "ArtifactFileChangedError": "errors",
+    "ArtifactNotFoundError": "errors",
+    "ArtifactReferenceError": "errors",
+    "ArtifactStateError": "errors",
+    "Entry": "manifest",
+    "RunRef": "stored",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'runbase.sdk.artifacts' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"runbase.sdk.artifacts.{module}"), name)
+
+
+__all__ = sorted(_WHERE)

@@ -29,7 +29,7 @@ from runbase.records.layout import blob_path
 from runbase.sdk.artifacts.errors import ArtifactError, ArtifactFileChangedError
 
 CHUNK = 4 << 20
-_WORKERS = min(4, (os.cpu_count() or 1) + 1)  # hashlib and file I/O release the GIL
+_WORKERS = max(2, min(8, os.cpu_count() or 1))  # hashlib and file I/O release the GIL
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +129,35 @@ def store_files(
     if len(todo) == 1:
         out[todo[0]] = store_file(root, paths[todo[0]], stats[todo[0]], link=link)
     elif todo:
+        ahead = [paths[i] for i in todo[_WORKERS:]] + [None] * _WORKERS
+
+        def job(n: int, i: int) -> Stored:
+            _will_need(ahead[n])  # the disk reads the next file while this one is hashed
+            return store_file(root, paths[i], stats[i], link=link)
+
+        for p in todo[:_WORKERS]:
+            _will_need(paths[p])
         with ThreadPoolExecutor(_WORKERS) as pool:
-            jobs = [pool.submit(store_file, root, paths[i], stats[i], link=link) for i in todo]
+            jobs = [pool.submit(job, n, i) for n, i in enumerate(todo)]
             for i, job in zip(todo, jobs, strict=True):
                 out[i] = job.result()
     if cache is not None and todo:
         cache.put_many((paths[i].absolute(), stats[i], out[i]) for i in todo)  # type: ignore[misc]
     return [s for s in out if s is not None]
+
+
+def _will_need(path: Path | None) -> None:
+    """Ask the kernel to start reading ``path`` into the page cache (no wait)."""
+    if path is None or not hasattr(os, "posix_fadvise"):
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # store_file reports it
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    finally:
+        os.close(fd)
 
 
 def store_file(root: Path, path: Path, st: os.stat_result, *, link: bool = False) -> Stored:
