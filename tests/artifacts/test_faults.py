@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from runbase.records.layout import blob_path
 from runbase.sdk.artifacts import storage
 from runbase.sdk.artifacts.manifest import entries_from_json, manifest_digest
-from runbase.records.layout import blob_path
 
 LOGGER = """
 import os, sys, runbase
@@ -41,7 +41,11 @@ def _start(tmp_path: Path, runbase_dir: Path, tag: str, count: int) -> subproces
     env = dict(os.environ, RUNBASE_DIR=str(runbase_dir))
     return subprocess.Popen(
         [sys.executable, str(script), tag, str(count)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -59,7 +63,9 @@ def _check_whole(runbase_dir: Path) -> list[int]:
 
 
 @pytest.mark.parametrize("delay", [0.4, 0.9, 1.7])
-def test_sigkill_mid_log_leaves_no_half_version(runbase_dir: Path, tmp_path: Path, delay: float) -> None:
+def test_sigkill_mid_log_leaves_no_half_version(
+    runbase_dir: Path, tmp_path: Path, delay: float
+) -> None:
     proc = _start(tmp_path, runbase_dir, "k", 1000)
     assert proc.stdout is not None
     proc.stdout.readline()  # v0 is logged: the loop is running
@@ -74,7 +80,9 @@ def test_sigkill_mid_log_leaves_no_half_version(runbase_dir: Path, tmp_path: Pat
     _check_whole(runbase_dir)
 
 
-def test_two_processes_logging_at_once_get_distinct_versions(runbase_dir: Path, tmp_path: Path) -> None:
+def test_two_processes_logging_at_once_get_distinct_versions(
+    runbase_dir: Path, tmp_path: Path
+) -> None:
     procs = [_start(tmp_path, runbase_dir, tag, 4) for tag in ("a", "b")]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
@@ -83,7 +91,9 @@ def test_two_processes_logging_at_once_get_distinct_versions(runbase_dir: Path, 
     assert _check_whole(runbase_dir) == list(range(8))
 
 
-def test_a_full_disk_during_download_leaves_nothing_partial(runbase_dir: Path, tmp_path: Path) -> None:
+def test_a_full_disk_during_download_leaves_nothing_partial(
+    runbase_dir: Path, tmp_path: Path
+) -> None:
     mount = tmp_path / "small"
     mount.mkdir()
     probe = ["unshare", "-Urm", "sh", "-c", f"mount -t tmpfs -o size=2m tmpfs {mount}"]
@@ -99,17 +109,23 @@ def test_a_full_disk_during_download_leaves_nothing_partial(runbase_dir: Path, t
         art.add_file("big.bin")
         run.log_artifact(art)
         try:
-            art.download({str(mount / 'out')!r})
+            art.download({str(mount / "out")!r})
             print(json.dumps({{"error": None}}))
         except ArtifactDownloadError as e:
-            left = os.listdir({str(mount / 'out')!r})
+            left = os.listdir({str(mount / "out")!r})
             print(json.dumps({{"error": str(e), "left": left}}))
         run.finish()
     """)
     script = f'mount -t tmpfs -o size=2m tmpfs {mount} && exec {sys.executable} -c "$0"'
     env = dict(os.environ, RUNBASE_DIR=str(runbase_dir))
-    proc = subprocess.run(["unshare", "-Urm", "sh", "-c", script, code], capture_output=True,
-                          text=True, cwd=tmp_path, env=env, timeout=120)
+    proc = subprocess.run(
+        ["unshare", "-Urm", "sh", "-c", script, code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "disk is full" in result["error"] and "big:v0" in result["error"]

@@ -23,7 +23,9 @@ def _log_versions(run, here: Path, n: int) -> list[wandb.Artifact]:
     return out
 
 
-def test_gc_keeps_what_remaining_versions_and_media_need(run, runbase_dir: Path, here: Path) -> None:
+def test_gc_keeps_what_remaining_versions_and_media_need(
+    run, runbase_dir: Path, here: Path
+) -> None:
     arts = _log_versions(run, here, 5)
     # v2's step file is also a run's media file (a hard link to the same blob)
     media = here / "media-link.bin"
@@ -38,7 +40,10 @@ def test_gc_keeps_what_remaining_versions_and_media_need(run, runbase_dir: Path,
     assert result.exit_code == 0, result.output
     # kept: v4 (latest), v3 (last 2), v1 (aliased 'best'); removed v0 and v2
     assert [a.version for a in coll.versions()] == ["v1", "v3", "v4"]
-    assert "2 versions, 1 blobs, 600 bytes freed (1 blobs kept: other files link to them)" in result.output
+    assert (
+        "2 versions, 1 blobs, 600 bytes freed (1 blobs kept: other files link to them)"
+        in result.output
+    )
     assert media.read_bytes() == (b"step 2" * 100)
     for a in coll.versions():
         a.download(here / a.version)

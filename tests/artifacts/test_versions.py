@@ -89,8 +89,15 @@ def test_lineage_records_and_files(run, runbase_dir: Path, here: Path) -> None:
                 kinds.setdefault(r.id, []).append((f.kind, f.payload))
     logged = [p for k, p in kinds[run.id] if k == Kind.ARTIFACT_LOGGED]
     assert logged == [
-        {"entity": run.entity, "project": "p", "name": "data", "version": 0, "type": "dataset",
-         "digest": used.digest, "aliases": ["latest"]}
+        {
+            "entity": run.entity,
+            "project": "p",
+            "name": "data",
+            "version": 0,
+            "type": "dataset",
+            "digest": used.digest,
+            "aliases": ["latest"],
+        }
     ]
     assert [p["name"] for k, p in kinds[reader.id] if k == Kind.ARTIFACT_USED] == ["data"]
     api = runbase.Api()
@@ -125,7 +132,10 @@ def test_collections_and_models(run, here: Path) -> None:
     (here / "w.pt").write_bytes(b"weights")
     model = run.log_model(str(here / "w.pt"), name="net")
     linked = run.link_model(str(here / "w.pt"), "resnet", name="net")
-    assert (model.type, linked.qualified_name.split("/")[1:]) == ("model", ["model-registry", "resnet:v0"])
+    assert (model.type, linked.qualified_name.split("/")[1:]) == (
+        "model",
+        ["model-registry", "resnet:v0"],
+    )
     path = run.use_model("net:latest")
     assert (Path(path) / "w.pt").read_bytes() == b"weights"
     api = wandb.Api()

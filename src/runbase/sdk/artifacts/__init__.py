@@ -10,17 +10,27 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from runbase.sdk.artifacts.artifact import Artifact
+    from runbase.sdk.artifacts.artifact import Artifact as Artifact
     from runbase.sdk.artifacts.errors import (
-        ArtifactDownloadError,
-        ArtifactError,
-        ArtifactFileChangedError,
-        ArtifactNotFoundError,
-        ArtifactReferenceError,
-        ArtifactStateError,
+        ArtifactDownloadError as ArtifactDownloadError,
     )
-    from runbase.sdk.artifacts.manifest import Entry
-    from runbase.sdk.artifacts.stored import RunRef
+    from runbase.sdk.artifacts.errors import (
+        ArtifactError as ArtifactError,
+    )
+    from runbase.sdk.artifacts.errors import (
+        ArtifactFileChangedError as ArtifactFileChangedError,
+    )
+    from runbase.sdk.artifacts.errors import (
+        ArtifactNotFoundError as ArtifactNotFoundError,
+    )
+    from runbase.sdk.artifacts.errors import (
+        ArtifactReferenceError as ArtifactReferenceError,
+    )
+    from runbase.sdk.artifacts.errors import (
+        ArtifactStateError as ArtifactStateError,
+    )
+    from runbase.sdk.artifacts.manifest import Entry as Entry
+    from runbase.sdk.artifacts.stored import RunRef as RunRef
 
 _WHERE = {
     "Artifact": "artifact",

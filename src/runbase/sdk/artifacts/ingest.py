@@ -126,24 +126,33 @@ def store_files(
             out[i] = hit
         else:
             todo.append(i)
-    if len(todo) == 1:
-        out[todo[0]] = store_file(root, paths[todo[0]], stats[todo[0]], link=link)
-    elif todo:
-        ahead = [paths[i] for i in todo[_WORKERS:]] + [None] * _WORKERS
-
-        def job(n: int, i: int) -> Stored:
-            _will_need(ahead[n])  # the disk reads the next file while this one is hashed
-            return store_file(root, paths[i], stats[i], link=link)
-
-        for p in todo[:_WORKERS]:
-            _will_need(paths[p])
-        with ThreadPoolExecutor(_WORKERS) as pool:
-            jobs = [pool.submit(job, n, i) for n, i in enumerate(todo)]
-            for i, job in zip(todo, jobs, strict=True):
-                out[i] = job.result()
+    for i, stored in zip(
+        todo,
+        _store_all(root, [paths[i] for i in todo], [stats[i] for i in todo], link),
+        strict=True,
+    ):
+        out[i] = stored
     if cache is not None and todo:
         cache.put_many((paths[i].absolute(), stats[i], out[i]) for i in todo)  # type: ignore[misc]
     return [s for s in out if s is not None]
+
+
+def _store_all(
+    root: Path, paths: list[Path], stats: list[os.stat_result], link: bool
+) -> list[Stored]:
+    """Store files in parallel, the kernel reading each one ahead of its turn."""
+    if len(paths) <= 1:
+        return [store_file(root, p, st, link=link) for p, st in zip(paths, stats, strict=True)]
+    ahead: list[Path | None] = [*paths[_WORKERS:], *([None] * _WORKERS)]
+
+    def one(n: int) -> Stored:
+        _will_need(ahead[n])  # the disk reads a later file while this one is hashed
+        return store_file(root, paths[n], stats[n], link=link)
+
+    for p in paths[:_WORKERS]:
+        _will_need(p)
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        return list(pool.map(one, range(len(paths))))
 
 
 def _will_need(path: Path | None) -> None:
