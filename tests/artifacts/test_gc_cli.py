@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import runbase as wandb
@@ -80,3 +81,25 @@ def test_cli_put_ls_get(here: Path) -> None:
     assert missing.exit_code == 1 and "no artifact" in missing.output
     ret = cli.invoke(main, ["artifact", "retention", "p/table-data", "--keep-last", "3"])
     assert ret.exit_code == 0 and "'keep_last': 3" in ret.output
+
+
+def test_deleting_a_run_keeps_blobs_an_artifact_holds(runbase_dir: Path, here: Path) -> None:
+    import runbase
+    from tests.artifacts.conftest import QUIET
+
+    pil = pytest.importorskip("PIL.Image")
+    data = here / "dot.png"
+    pil.new("RGB", (4, 4), (200, 10, 10)).save(data)
+    image = runbase.Image(str(data))
+    run = runbase.init(project="p", settings=QUIET)
+    run.log({"img": image})
+    art = runbase.Artifact("pics", "dataset")
+    art.add_file(data)
+    run.log_artifact(art)
+    run.finish()
+    sha = art.get_entry(data.name).sha256
+    assert blob_path(runbase_dir, sha).stat().st_nlink == 2  # the run's media file links to it
+    runbase.Api().run(f"p/{run.id}").delete()
+    assert blob_path(runbase_dir, sha).is_file()
+    art.download(here / "out")
+    art.verify(here / "out")
