@@ -10,12 +10,11 @@ leaves either no version or a whole one.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runbase.records.layout import blob_path
-from runbase.sdk.artifacts import storage, stored
+from runbase.sdk.artifacts import ingest, storage, stored
 from runbase.sdk.artifacts.errors import ArtifactError
 from runbase.sdk.artifacts.manifest import manifest_json
 
@@ -91,8 +90,8 @@ def _bring_blobs(art: Artifact, root: Path) -> None:
             os.link(src, dst)
         except FileExistsError:
             pass
-        except OSError:
-            shutil.copyfile(src, dst)
+        except OSError:  # another file system: a copy, named only once whole
+            ingest.store_file(root, src, src.stat())
 
 
 def _become(art: Artifact, logged: Artifact) -> None:
