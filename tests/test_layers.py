@@ -103,3 +103,20 @@ def test_reading_one_run_after_logging_loads_no_database_library(tmp_path):
     )
     loaded = _loaded_after(code)
     assert [m for m in loaded if m.split(".")[0] in ("sqlalchemy", "alembic")] == []
+
+
+def test_a_run_loads_artifacts_only_when_it_uses_them(tmp_path):
+    code = (
+        "import os\n"
+        f"os.environ['RUNBASE_DIR'] = {str(tmp_path)!r}\n"
+        "import runbase\n"
+        "run = runbase.init(project='p', settings={'silent': True, 'console': 'off'})\n"
+        "run.log({'a': 1})\n"
+        "run.finish()\n"
+    )
+    loaded = _loaded_after(code)
+    artifacts = [m for m in loaded if m.startswith("runbase.sdk.artifacts.")]
+    assert artifacts == ["runbase.sdk.artifacts.run_methods"]
+    assert [m for m in loaded if m in ("sqlite3", "obstore", "runbase.blobs")] == []
+    loaded = _loaded_after(code.replace("run.log(", "runbase.Artifact('a', 'b')\nrun.log("))
+    assert "runbase.sdk.artifacts.artifact" in loaded and "obstore" not in loaded

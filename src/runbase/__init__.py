@@ -11,6 +11,7 @@ from runbase.version import __version__
 if TYPE_CHECKING:  # loaded on first use (``__getattr__`` below); named here for type checkers
     from runbase import plot
     from runbase.api import Api
+    from runbase.sdk.artifacts import Artifact
     from runbase.sdk.data_types import Audio, Histogram, Html, Image, Object3D, Plotly, Table, Video
     from runbase.sdk.init import finish, init, setup, teardown
     from runbase.sdk.run import Run
@@ -57,6 +58,7 @@ _LAZY = {
     "Run": "runbase.sdk.run",
     "Settings": "runbase.sdk.settings",
     "Api": "runbase.api",
+    "Artifact": "runbase.sdk.artifacts",
     **dict.fromkeys(_DATA_TYPES, "runbase.sdk.data_types"),
 }
 
@@ -76,6 +78,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Api",
+    "Artifact",
     "Audio",
     "CommError",
     "ConfigError",

@@ -235,3 +235,43 @@ class Api:
             if p.name == name:
                 return p
         raise ValueError(f"no project {entity}/{name} in {self.backend.where}")
+
+    # ---- artifacts (api/artifacts.py) -------------------------------------
+
+    def artifact(self, name: str, type: str | None = None) -> Any:
+        """One version: ``"entity/project/name:v3"``, ``"project/name:alias"``..."""
+        from runbase.api import artifacts
+
+        return artifacts.artifact(self, name, type)
+
+    def artifact_exists(self, name: str, type: str | None = None) -> bool:
+        from runbase.sdk.artifacts.errors import ArtifactNotFoundError
+
+        try:
+            self.artifact(name, type)
+        except ArtifactNotFoundError:
+            return False
+        return True
+
+    def artifact_collection(self, type_name: str | None, name: str) -> Any:
+        """All versions of ``"project/name"`` (its aliases, retention policy...)."""
+        from runbase.api import artifacts
+
+        return artifacts.collection(self, type_name, name)
+
+    def artifact_collections(
+        self, project_name: str | None = None, type_name: str | None = None, per_page: int = 50
+    ) -> list[Any]:
+        """The artifact names of a project (of one type, if given)."""
+        from runbase.api import artifacts
+
+        return artifacts.collections(self, project_name, type_name)
+
+    def artifacts(
+        self, type_name: str | None, name: str, per_page: int = 50, tags: Any = None
+    ) -> list[Any]:
+        """Every version of ``"project/name"``, oldest first."""
+        return self.artifact_collection(type_name, name).versions()
+
+    def artifact_versions(self, type_name: str | None, name: str, per_page: int = 50) -> list[Any]:
+        return self.artifacts(type_name, name, per_page)

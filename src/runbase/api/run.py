@@ -432,6 +432,18 @@ class Run:
 
         return use_table(self, key, step)
 
+    def logged_artifacts(self, per_page: int = 100) -> list[Any]:
+        """The artifact versions this run logged."""
+        from runbase.api.artifacts import run_artifacts
+
+        return run_artifacts(self, used=False)
+
+    def used_artifacts(self, per_page: int = 100) -> list[Any]:
+        """The artifact versions this run used (``use_artifact``)."""
+        from runbase.api.artifacts import run_artifacts
+
+        return run_artifacts(self, used=True)
+
     def file(self, name: str) -> File:
         """One saved file by name."""
         found = self.files(names=[name])

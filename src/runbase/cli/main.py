@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from runbase import __version__
+from runbase.cli.artifact import artifact
 from runbase.cli.ui import ui
 
 
@@ -19,6 +20,7 @@ def main() -> None:
 
 
 main.add_command(ui)
+main.add_command(artifact)
 
 
 if __name__ == "__main__":  # pragma: no cover

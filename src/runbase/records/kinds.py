@@ -42,3 +42,9 @@ class Kind(IntEnum):
     MEDIA_ROW = 15
     # payload: [token, {flat_key: pointer dict}]: the files of a MEDIA_ROW are in place
     MEDIA_DONE = 16
+    # payload: {"entity", "project", "name", "version": int, "type", "digest",
+    # "aliases": [str]}: the run logged this artifact version (docs/artifacts.md)
+    ARTIFACT_LOGGED = 17
+    # payload: {"entity", "project", "name", "version": int, "type", "digest"}:
+    # the run used this artifact version as an input
+    ARTIFACT_USED = 18

@@ -10,6 +10,8 @@ RUNBASE_DIR/
     files/                             run.dir: files saved with the run
   blobs/sha256/<2 hex>/<64 hex>        content-addressed files (runbase.blobs); media
                                        files under runs/ are hard links to these
+  artifacts/<entity>/<project>/<name>/ artifact versions (docs/artifacts.md); each
+    v<N>/manifest.json                 names its blobs by sha256 (extra.sha256)
 ```
 """
 
@@ -101,3 +103,20 @@ def name_problem(what: str, value: object) -> str | None:
 def blob_path(root: Path, sha256: str) -> Path:
     """Where the local blob store (``runbase.blobs``, at ``root/blobs``) keeps a blob."""
     return root / "blobs" / "sha256" / sha256[:2] / sha256
+
+
+def artifact_blobs(root: Path) -> set[str]:
+    """The sha256 of every blob an artifact version names (docs/artifacts.md), so that
+    dropping a run's media blobs never removes bytes a version still holds."""
+    import json
+
+    out: set[str] = set()
+    for manifest in (root / "artifacts").glob("*/*/*/v*/manifest.json"):
+        try:
+            contents = json.loads(manifest.read_text(encoding="utf-8"))["contents"]
+            out.update(
+                e["extra"]["sha256"] for e in contents.values() if "sha256" in e.get("extra", {})
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # a version being deleted: its blobs are gc's to judge
+    return out

@@ -268,6 +268,24 @@ def _file(p: Any) -> Checked:
     return p, []
 
 
+def _artifact(p: Any) -> Checked:
+    """ARTIFACT_LOGGED / ARTIFACT_USED: which version of which collection."""
+    if type(p) is not dict:
+        return _not_dict(p)
+    why = name_problem("entity", p.get("entity")) or name_problem("project", p.get("project"))
+    why = why or name_problem("artifact name", p.get("name"))
+    version = p.get("version")
+    if why is None and not (type(version) is int and 0 <= version <= INT64_MAX):
+        why = f"artifact version {version!r} is not an int >= 0"
+    for field in ("type", "digest"):
+        if why is None and (bad := _text(p.get(field), MAX_TAG)) is not None:
+            why = f"artifact {field} {bad}"
+    aliases = p.get("aliases", [])
+    if why is None and (type(aliases) is not list or any(_text(a, MAX_TAG) for a in aliases)):
+        why = f"artifact aliases {_short(aliases)} are not a list of str"
+    return (DROP, [why]) if why else (p, [])
+
+
 def journal_problem(p: Any) -> str | None:
     """Why a JOURNAL payload names no usable run or segment (None: it does)."""
     if type(p) is not dict:
@@ -310,6 +328,8 @@ _CHECKS: dict[int, Callable[[Any], Checked]] = {
     Kind.OUTPUT: _output,
     Kind.FILE: _file,
     Kind.JOURNAL: _journal,
+    Kind.ARTIFACT_LOGGED: _artifact,
+    Kind.ARTIFACT_USED: _artifact,
 }
 
 

@@ -68,6 +68,22 @@ class DisabledRun:
     def mark_preempting(self) -> None:
         """Does nothing."""
 
+    def log_artifact(self, artifact_or_path: Any, *args: Any, **kwargs: Any) -> Any:
+        """Returns the artifact unlogged (a path is returned as given)."""
+        return artifact_or_path
+
+    def use_artifact(self, artifact_or_name: Any, *args: Any, **kwargs: Any) -> Any:
+        return artifact_or_name
+
+    def link_artifact(self, artifact: Any, *args: Any, **kwargs: Any) -> Any:
+        return artifact
+
+    def log_model(self, path: Any, *args: Any, **kwargs: Any) -> Any:
+        return path
+
+    def link_model(self, path: Any, *args: Any, **kwargs: Any) -> Any:
+        return path
+
     def __enter__(self) -> DisabledRun:
         return self
 

@@ -17,6 +17,7 @@ import msgspec
 from runbase.errors import UsageError
 from runbase.records import Kind, StorageError
 from runbase.sdk import fields, process, resume, rows
+from runbase.sdk.artifacts.run_methods import ArtifactMethods
 from runbase.sdk.backlog import Backlog
 from runbase.sdk.compat import WandbExtras
 from runbase.sdk.config import Config
@@ -39,7 +40,7 @@ def ui_base_url() -> str:
     return os.environ.get("RUNBASE_UI_URL", "http://127.0.0.1:8765").rstrip("/")
 
 
-class Run(WandbExtras):
+class Run(WandbExtras, ArtifactMethods):
     """One run. Use it as a context manager to finish it (and mark failures) on exit."""
 
     def __init__(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runbase.records.layout import blob_path
+from runbase.records.layout import artifact_blobs, blob_path
 
 
 def linked_blobs(root: Path, folder: Path) -> list[Path]:
@@ -49,9 +49,12 @@ def _blob_of(root: Path, path: Path, inode: int) -> Path | None:
     return None
 
 
-def drop_unreferenced(blobs: list[Path]) -> None:
-    """Remove each blob that no file links to any more."""
+def drop_unreferenced(blobs: list[Path], root: Path | None = None) -> None:
+    """Remove each blob that no file links to any more and no artifact version names."""
+    held = artifact_blobs(root) if root is not None and blobs else set()
     for blob in blobs:
+        if blob.name in held:
+            continue
         try:
             if blob.stat().st_nlink == 1:
                 blob.unlink()
