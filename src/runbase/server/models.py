@@ -316,3 +316,118 @@ class MediaAtStep(BaseModel):
     key: str
     step: int
     items: list[MediaItem]
+
+
+class RunLink(BaseModel):
+    """A run an artifact names; ``name`` and ``state`` are None when the store lacks it."""
+
+    entity: str
+    project: str
+    run_id: str
+    name: str | None
+    state: str | None
+
+
+class ArtifactVersionOut(BaseModel):
+    entity: str
+    project: str
+    name: str
+    type: str
+    version: int
+    aliases: list[str]
+    digest: str
+    size: int
+    file_count: int
+    created_at: Num | None
+    description: str | None
+    metadata: dict[str, Json]
+    ttl_seconds: Num | None
+    logged_by: RunLink | None
+    used_by_count: int
+
+
+class ArtifactVersionDetail(ArtifactVersionOut):
+    used_by: list[RunLink]
+
+
+class ArtifactCollectionOut(BaseModel):
+    entity: str
+    project: str
+    name: str
+    type: str
+    description: str | None
+    created_at: Num | None
+    version_count: int
+    size: int
+    aliases: dict[str, int]
+    latest: int | None
+
+
+class ArtifactTypeGroup(BaseModel):
+    type: str
+    collections: list[ArtifactCollectionOut]
+
+
+class ArtifactTypes(BaseModel):
+    """A project's artifact collections, grouped by type."""
+
+    types: list[ArtifactTypeGroup]
+
+
+class ArtifactVersionList(BaseModel):
+    collection: ArtifactCollectionOut
+    total: int
+    versions: list[ArtifactVersionOut]
+
+
+class ArtifactEntry(BaseModel):
+    """One row of a version's file tree: a file, or a folder with what it holds."""
+
+    path: str
+    name: str
+    kind: str
+    size: int
+    count: int
+    digest: str | None
+    ref: str | None
+
+
+class ArtifactFiles(BaseModel):
+    dir: str
+    total: int
+    entries: list[ArtifactEntry]
+
+
+class RunArtifacts(BaseModel):
+    """The versions a run logged (outputs) and used (inputs)."""
+
+    logged: list[ArtifactVersionOut]
+    used: list[ArtifactVersionOut]
+
+
+class LineageNode(BaseModel):
+    id: str
+    kind: str
+    label: str
+    entity: str
+    project: str
+    run_id: str | None
+    state: str | None
+    name: str | None
+    version: int | None
+    type: str | None
+
+
+class LineageEdge(BaseModel):
+    source: str
+    target: str
+
+
+class Lineage(BaseModel):
+    """Runs and artifact versions around ``root``: run → version (logged), version →
+    run (used). ``truncated`` when the node limit cut the walk short."""
+
+    root: str
+    nodes: list[LineageNode]
+    edges: list[LineageEdge]
+    truncated: bool

@@ -13,6 +13,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from runbase.server.routes import (
+    artifacts,
     charts,
     files,
     groups,
@@ -30,7 +31,20 @@ from runbase.server.routes import (
 def api_router() -> APIRouter:
     """Every /api/v1 route."""
     router = APIRouter()
-    modules = (status, projects, runs, groups, series, metrics, logs, files, media, tables, charts)
+    modules = (
+        status,
+        projects,
+        runs,
+        groups,
+        series,
+        metrics,
+        logs,
+        files,
+        media,
+        tables,
+        charts,
+        artifacts,
+    )
     for module in modules:
         router.include_router(module.router)
     return router
