@@ -10,6 +10,17 @@ type R = "/api/v1/projects/{entity}/{project}/runs/{run_id}";
 export type Projects = Ok<"/api/v1/projects", "get">;
 export type Project = Ok<P, "get">;
 export type RunsPage = Ok<`${P}/runs`, "get">;
+type A = "/api/v1/projects/{entity}/{project}/artifacts/{name}/versions/{version}";
+export type ArtifactTypes = Ok<`${P}/artifacts`, "get">;
+export type ArtifactCollection = ArtifactTypes["types"][number]["collections"][number];
+export type ArtifactVersions = Ok<`${P}/artifacts/{name}/versions`, "get">;
+export type ArtifactVersion = ArtifactVersions["versions"][number];
+export type ArtifactVersionDetail = Ok<A, "get">;
+export type ArtifactFiles = Ok<`${A}/files`, "get">;
+export type ArtifactEntry = ArtifactFiles["entries"][number];
+export type Lineage = Ok<`${A}/lineage`, "get">;
+export type LineageNode = Lineage["nodes"][number];
+export type RunArtifacts = Ok<`${R}/artifacts`, "get">;
 /** A run as the runs table (and a chart's line names) sees it. */
 export type Run = RunsPage["runs"][number];
 /** One run's page: a table row plus its metadata and metric definitions. */
@@ -66,6 +77,7 @@ export function runQueryParams(q: RunQuery): QueryOf<`${P}/runs`> {
 type Opt = { signal?: AbortSignal };
 const path = (entity: string, project: string) => ({ entity, project });
 const runP = (entity: string, project: string, run_id: string) => ({ entity, project, run_id });
+const artP = (entity: string, project: string, name: string, version: string) => ({ entity, project, name, version });
 
 export const api = {
   changes: (since: number | null, o: Opt = {}) =>
@@ -195,6 +207,52 @@ export const api = {
     unwrap<ChartData>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/chart", {
         params: { path: runP(e, p, id), query: { key } },
+        ...o,
+      }),
+    ),
+  artifacts: (e: string, p: string, o: Opt = {}) =>
+    unwrap<ArtifactTypes>(
+      client.GET("/api/v1/projects/{entity}/{project}/artifacts", { params: { path: path(e, p) }, ...o }),
+    ),
+  artifactVersions: (e: string, p: string, name: string, o: Opt = {}) =>
+    unwrap<ArtifactVersions>(
+      client.GET("/api/v1/projects/{entity}/{project}/artifacts/{name}/versions", {
+        params: { path: { entity: e, project: p, name }, query: { limit: 1000 } },
+        ...o,
+      }),
+    ),
+  artifactVersion: (e: string, p: string, name: string, v: string, o: Opt = {}) =>
+    unwrap<ArtifactVersionDetail>(
+      client.GET("/api/v1/projects/{entity}/{project}/artifacts/{name}/versions/{version}", {
+        params: { path: artP(e, p, name, v) },
+        ...o,
+      }),
+    ),
+  artifactFiles: (e: string, p: string, name: string, v: string, dir: string, offset: number, o: Opt = {}) =>
+    unwrap<ArtifactFiles>(
+      client.GET("/api/v1/projects/{entity}/{project}/artifacts/{name}/versions/{version}/files", {
+        params: { path: artP(e, p, name, v), query: { dir, offset, limit: 200 } },
+        ...o,
+      }),
+    ),
+  artifactLineage: (e: string, p: string, name: string, v: string, depth: number, o: Opt = {}) =>
+    unwrap<Lineage>(
+      client.GET("/api/v1/projects/{entity}/{project}/artifacts/{name}/versions/{version}/lineage", {
+        params: { path: artP(e, p, name, v), query: { depth } },
+        ...o,
+      }),
+    ),
+  runArtifacts: (e: string, p: string, id: string, o: Opt = {}) =>
+    unwrap<RunArtifacts>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/artifacts", {
+        params: { path: runP(e, p, id) },
+        ...o,
+      }),
+    ),
+  runLineage: (e: string, p: string, id: string, depth: number, o: Opt = {}) =>
+    unwrap<Lineage>(
+      client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/lineage", {
+        params: { path: runP(e, p, id), query: { depth } },
         ...o,
       }),
     ),

@@ -11,6 +11,8 @@ import { NotFound } from "../common/NotFound";
 import { useChangeFeed } from "../data/changeFeed";
 import { prefetchRun, prefetchWorkspace, queryClient as client } from "../data/boot";
 import { isRunTab } from "../lib/paths";
+import { ArtifactsPage } from "../artifacts/ArtifactsPage";
+import { VersionPage } from "../artifacts/VersionPage";
 import { ProjectsPage } from "../projects/ProjectsPage";
 import { RunPage } from "../run/RunPage";
 import { WorkspacePage } from "../workspace/WorkspacePage";
@@ -43,6 +45,21 @@ function Run() {
   return <RunPage key={`${entity}/${project}/${runId}`} entity={entity} project={project} runId={runId} tab={tab} />;
 }
 
+function Artifacts() {
+  const { entity = "", project = "", name, version } = useParams();
+  if (name && version)
+    return (
+      <VersionPage
+        key={`${entity}/${project}/${name}/${version}`}
+        entity={entity}
+        project={project}
+        name={name}
+        version={version}
+      />
+    );
+  return <ArtifactsPage entity={entity} project={project} name={name} />;
+}
+
 // Loaders start a page's first requests when the app navigates to it (the first
 // page's are already on their way: data/boot.ts).
 function workspaceLoader({ params, request }: LoaderFunctionArgs): null {
@@ -63,6 +80,9 @@ const router = createBrowserRouter([
       { path: "/:entity/:project", element: <Workspace />, loader: workspaceLoader, shouldRevalidate: () => false },
       { path: "/:entity/:project/runs/:runId", element: <Run />, loader: runLoader },
       { path: "/:entity/:project/runs/:runId/:tab", element: <Run />, loader: runLoader },
+      { path: "/:entity/:project/artifacts", element: <Artifacts /> },
+      { path: "/:entity/:project/artifacts/:name", element: <Artifacts /> },
+      { path: "/:entity/:project/artifacts/:name/:version", element: <Artifacts /> },
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -31,6 +31,16 @@ export const keys = {
   table: (e: string, p: string, id: string, q: unknown) => ["run", e, p, id, "table", q] as const,
   histogram: (e: string, p: string, id: string, key: string) => ["run", e, p, id, "histogram", key] as const,
   chart: (e: string, p: string, id: string, key: string) => ["run", e, p, id, "chart", key] as const,
+  // Artifacts change when runs log or use them: under the project's (and run's) keys.
+  artifacts: (e: string, p: string) => ["project", e, p, "artifacts"] as const,
+  artifactVersions: (e: string, p: string, name: string) => ["project", e, p, "artifacts", name] as const,
+  artifactVersion: (e: string, p: string, name: string, v: string) => ["project", e, p, "artifacts", name, v] as const,
+  artifactFiles: (e: string, p: string, name: string, v: string, dir: string) =>
+    ["project", e, p, "artifacts", name, v, "files", dir] as const,
+  artifactLineage: (e: string, p: string, name: string, v: string, depth: number) =>
+    ["project", e, p, "artifacts", name, v, "lineage", depth] as const,
+  runArtifacts: (e: string, p: string, id: string) => ["run", e, p, id, "artifacts"] as const,
+  runLineage: (e: string, p: string, id: string, depth: number) => ["run", e, p, id, "lineage", depth] as const,
   series: (e: string, p: string, s: SeriesParams) => ["series", e, p, s] as const,
   // Media of some runs: the runs always at index 4 (the change feed refetches by them).
   mediaKeys: (e: string, p: string, runs: string[]) => ["media", e, p, "keys", runs] as const,

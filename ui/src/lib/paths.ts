@@ -3,7 +3,7 @@
 
 const enc = encodeURIComponent;
 
-export const RUN_TABS = ["overview", "charts", "media", "system", "logs", "files"] as const;
+export const RUN_TABS = ["overview", "charts", "media", "system", "logs", "files", "artifacts"] as const;
 export type RunTab = (typeof RUN_TABS)[number];
 
 export function isRunTab(tab: string): tab is RunTab {
@@ -27,4 +27,18 @@ export function apiPath(pagePath: string): string {
 /** A run file's URL; the path keeps its slashes. */
 export function runFilePath(entity: string, project: string, runId: string, file: string): string {
   return `${apiPath(runPath(entity, project, runId))}/files/${file.split("/").map(enc).join("/")}`;
+}
+
+/** The project's artifacts page, a collection's versions, or one version (``v3`` or an alias). */
+export function artifactsPath(entity: string, project: string, name?: string, version?: string): string {
+  let out = `${projectPath(entity, project)}/artifacts`;
+  if (name) out += `/${enc(name)}`;
+  if (name && version) out += `/${enc(version)}`;
+  return out;
+}
+
+/** A file of an artifact version (API URL); the path keeps its slashes. */
+export function artifactFilePath(entity: string, project: string, name: string, version: string, file: string): string {
+  const v = `${apiPath(projectPath(entity, project))}/artifacts/${enc(name)}/versions/${enc(version)}`;
+  return `${v}/files/${file.split("/").map(enc).join("/")}`;
 }

@@ -1,13 +1,16 @@
 // The run's Overview: editable description and tags, its fields, and the
 // config and summary as searchable tables.
 
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { Link } from "react-router";
 import { api, type RunDetail } from "../api/endpoints";
 import { ErrorBox } from "../common/PageHeader";
 import { StateBadge } from "../common/StateBadge";
 import { keys } from "../data/keys";
 import { fmtBytes, fmtDuration, fmtTime, fmtValue } from "../lib/format";
+import { artifactsPath } from "../lib/paths";
+import { runArtifactsQuery } from "./ArtifactsTab";
 import type { RunRef } from "./RunPage";
 
 function meta(run: RunDetail, ...names: string[]): unknown {
@@ -39,6 +42,23 @@ function hardware(run: RunDetail): string {
   return parts.join(", ");
 }
 
+/** The versions the run logged or used, each a link to its page. */
+function ArtifactLinks({ run, which }: { run: RunDetail; which: "logged" | "used" }) {
+  const q = useQuery(runArtifactsQuery(run.entity, run.project, run.id));
+  const list = q.data?.[which];
+  if (!list) return <span className="muted">{q.error ? "–" : "…"}</span>;
+  if (!list.length) return <span className="muted">None</span>;
+  return (
+    <span className="artifact-links">
+      {list.map((v) => (
+        <Link key={`${v.name}:${v.version}`} to={artifactsPath(v.entity, v.project, v.name, `v${v.version}`)}>
+          {v.name}:v{v.version}
+        </Link>
+      ))}
+    </span>
+  );
+}
+
 function Fields({ run }: { run: RunDetail }) {
   const rows: [string, React.ReactNode][] = [
     ["Run name", run.name ?? ""],
@@ -58,7 +78,8 @@ function Fields({ run }: { run: RunDetail }) {
     ["CLI version", fmtValue(meta(run, "runbase_version", "cli_version"))],
     ["Group", run.group ?? ""],
     ["Job type", run.job_type ?? ""],
-    ["Artifact outputs", fmtValue(meta(run, "artifact_outputs")) || "None"],
+    ["Artifact outputs", <ArtifactLinks run={run} which="logged" />],
+    ["Artifact inputs", <ArtifactLinks run={run} which="used" />],
   ];
   return (
     <dl className="overview-fields">

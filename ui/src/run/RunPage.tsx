@@ -1,5 +1,5 @@
-// The run page (the URL runbase.init() prints): Overview, Charts, System, Logs
-// and Files tabs, each with its own URL.
+// The run page (the URL runbase.init() prints): Overview, Charts, System, Logs,
+// Files and Artifacts tabs, each with its own URL.
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
@@ -8,6 +8,7 @@ import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { StateBadge } from "../common/StateBadge";
 import { runQuery } from "../data/runs";
 import { projectPath, RUN_TABS, runPath, type RunTab } from "../lib/paths";
+import { ArtifactsTab } from "./ArtifactsTab";
 import { ChartsTab, MediaTab, SystemTab } from "./ChartTabs";
 import { FilesTab } from "./FilesTab";
 import { LogsTab } from "./LogsTab";
@@ -20,6 +21,7 @@ const TAB_LABELS: Record<RunTab, string> = {
   system: "System",
   logs: "Logs",
   files: "Files",
+  artifacts: "Artifacts",
 };
 
 export interface RunRef {
@@ -43,7 +45,8 @@ export function RunPage({ entity, project, runId, tab }: RunRef & { tab: RunTab 
   else if (tab === "media") body = <MediaTab {...ref} run={run} />;
   else if (tab === "system") body = <SystemTab {...ref} run={run} />;
   else if (tab === "logs") body = <LogsTab {...ref} />;
-  else body = <FilesTab {...ref} />;
+  else if (tab === "files") body = <FilesTab {...ref} />;
+  else body = <ArtifactsTab {...ref} />;
   return (
     <>
       <PageHeader

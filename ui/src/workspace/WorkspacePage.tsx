@@ -5,6 +5,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, runQueryParams, type Group } from "../api/endpoints";
+import { ProjectNav } from "../artifacts/ArtifactsPage";
 import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { keys } from "../data/keys";
 import { usePrefs } from "../data/prefs";
@@ -79,6 +80,7 @@ export function WorkspacePage({ entity, project }: { entity: string; project: st
     <>
       <PageHeader crumbs={[{ label: entity }, { label: project }]}>
         <span className="run-count">{total === null ? "" : `${total} run${total === 1 ? "" : "s"}`}</span>
+        <ProjectNav entity={entity} project={project} current="runs" />
       </PageHeader>
       <div className="error-slot">{error && <ErrorBox error={error} />}</div>
       <TableToolbar
