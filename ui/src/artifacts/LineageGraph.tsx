@@ -2,7 +2,7 @@
 // dagre's layout. Loaded on demand (React.lazy): React Flow stays out of the
 // app's first chunk. A click on a node opens its run or version page.
 
-import { Background, Controls, MiniMap, Position, ReactFlow, type Edge, type Node } from "@xyflow/react";
+import { Background, Controls, MarkerType, MiniMap, Position, ReactFlow, type Edge, type Node } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
 import { useNavigate } from "react-router";
@@ -38,7 +38,7 @@ export default function LineageGraph({ graph }: { graph: Lineage }) {
       targetPosition: Position.Left,
       connectable: false,
     }));
-    const edges: Edge[] = placed.edges.map((e) => ({ ...e, animated: false }));
+    const edges: Edge[] = placed.edges.map((e) => ({ ...e, markerEnd: { type: MarkerType.ArrowClosed } }));
     return { nodes, edges };
   }, [graph]);
   return (
