@@ -179,8 +179,9 @@ def test_a_project_without_artifacts_has_none(client):
 def test_a_new_version_shows_at_once_and_200_versions_page_fast(client, arts_root):
     env = {**os.environ, "RUNBASE_DIR": str(arts_root), "PYTHONPATH": str(REPO / "src")}
     code = (
-        "import runbase as wandb, pathlib\n"
-        "run = wandb.init(entity='team', project='arts', id='many', settings={'console': 'off', 'silent': True})\n"
+        "import runbase as wandb\n"
+        "run = wandb.init(entity='team', project='arts', id='many',\n"
+        "                 settings={'console': 'off', 'silent': True})\n"
         "for i in range(200):\n"
         "    a = wandb.Artifact('ckpt', type='model', metadata={'i': i})\n"
         "    with a.new_file('w.txt') as f: f.write(str(i))\n"

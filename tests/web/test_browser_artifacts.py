@@ -59,9 +59,9 @@ def test_a_version_shows_its_files_with_previews_and_its_lineage(page):
     assert "train-run" in page.inner_text("[data-field=used-by]")
     page.click("[data-path=images] .file-open")
     page.click("[data-path='images/digit0.png'] .file-open")
-    img = page.locator("img.artifact-image")
-    img.wait_for()
-    page.wait_for_function("() => document.querySelector('img.artifact-image')?.naturalWidth === 48")
+    page.locator("img.artifact-image").wait_for()
+    # Loaded from the file route and decoded: the PNG is 48 pixels wide.
+    page.wait_for_function("() => document.querySelector('img.artifact-image')?.naturalWidth == 48")
     shot(page, "artifact-image-preview")
     page.click(".dir-crumbs button >> nth=0")
     page.click("[data-path='sample.table.json'] .file-open")
