@@ -239,6 +239,8 @@ class MediaKey(BaseModel):
     # chart (a wandb.plot chart: config["_wandb"]["visualize"][key], over "<key>_table").
     kind: str
     runs: int
+    # The ids of those runs, in the order asked for.
+    run_ids: list[str] = []
 
 
 class MediaKeys(BaseModel):
@@ -310,6 +312,9 @@ class MediaItem(BaseModel):
     kind: str
     value: dict[str, Json]
     files: list[MediaFile]
+    # The run was killed after recording this step but before writing its files
+    # (the value is {"_type": ..., "missing": true}): ``files`` is empty.
+    missing: bool = False
 
 
 class MediaAtStep(BaseModel):

@@ -39,11 +39,15 @@ def _run_ids(runs: str) -> list[str]:
 
 @router.get("/projects/{entity}/{project}/media/keys", response_model=MediaKeys)
 def media_keys(store: FreshStore, entity: str, project: str, runs: RunsQ) -> Response:
-    """The media keys the runs logged, with their kind and how many of the runs logged
-    each; ``wandb.plot`` charts appear as kind ``chart`` (their tables as ``table``)."""
+    """The media keys the runs logged, with their kind, how many of the runs logged
+    each and which (``run_ids``); ``wandb.plot`` charts appear as kind ``chart``
+    (their tables as ``table``)."""
     project_or_404(store, entity, project)
     keys = queries.media_keys_of(store, entity, project, _run_ids(runs))
-    return fast_json({"keys": [{"key": k.key, "kind": k.kind, "runs": k.runs} for k in keys]})
+    return fast_json(
+        {"keys": [{"key": k.key, "kind": k.kind, "runs": k.runs, "run_ids": list(k.run_ids)}
+                  for k in keys]}
+    )  # fmt: skip
 
 
 @router.get("/projects/{entity}/{project}/media/steps", response_model=MediaSteps)
