@@ -73,6 +73,11 @@ function RunMedia({
         {item && <span className="media-run-step">step {item.step}</span>}
       </div>
       {!item && <div className="media-none">Not logged</div>}
+      {item?.missing && (
+        <div className="media-missing" role="note">
+          file missing: the run stopped before it was written
+        </div>
+      )}
       {item?.files.map((f) => (
         <figure key={f.url} className="media-file">
           <FileView kind={item.kind} file={f} overlay={overlay} onOpen={() => onOpen(f)} />
