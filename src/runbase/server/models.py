@@ -245,6 +245,8 @@ class MediaKey(BaseModel):
 
 class MediaKeys(BaseModel):
     keys: list[MediaKey]
+    # The runs asked about (those of ``first``, or ``runs`` less repeats).
+    run_ids: list[str] = []
 
 
 class MediaRunSteps(BaseModel):
@@ -253,10 +255,12 @@ class MediaRunSteps(BaseModel):
 
 
 class MediaSteps(BaseModel):
-    """The steps at which each run logged the key, ascending."""
+    """The steps at which each run logged the key, ascending (empty when ``merged``
+    was asked), and every step any of them logged, once each."""
 
     key: str
     runs: list[MediaRunSteps]
+    steps: list[int] = []
 
 
 class MediaMask(BaseModel):

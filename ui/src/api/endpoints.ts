@@ -147,10 +147,18 @@ export const api = {
         ...o,
       }),
     ),
+  /** The media keys of the first ``n`` runs of a query (and which runs those are). */
+  mediaKeysFirst: (e: string, p: string, q: RunQuery, n: number, o: Opt = {}) =>
+    unwrap<MediaKeys>(
+      client.GET("/api/v1/projects/{entity}/{project}/media/keys", {
+        params: { path: path(e, p), query: { ...runQueryParams(q), first: n } },
+        ...o,
+      }),
+    ),
   mediaSteps: (e: string, p: string, key: string, runs: string[], o: Opt = {}) =>
     unwrap<MediaSteps>(
       client.GET("/api/v1/projects/{entity}/{project}/media/steps", {
-        params: { path: path(e, p), query: { key, runs: runs.join(",") } },
+        params: { path: path(e, p), query: { key, runs: runs.join(","), merged: true } },
         ...o,
       }),
     ),

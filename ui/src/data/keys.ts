@@ -13,6 +13,9 @@ export interface SeriesParams {
   xMax?: number;
 }
 
+/** Where a project's browser preferences live in localStorage (data/prefs.ts). */
+export const prefsKey = (entity: string, project: string) => `runbase:ws:${entity}/${project}`;
+
 export const keys = {
   projects: () => ["projects"] as const,
   project: (e: string, p: string) => ["project", e, p] as const,
@@ -34,7 +37,9 @@ export const keys = {
   series: (e: string, p: string, s: SeriesParams) => ["series", e, p, s] as const,
   // Media of some runs: the runs always at index 4 (the change feed refetches by them).
   mediaKeys: (e: string, p: string, runs: string[]) => ["media", e, p, "keys", runs] as const,
-  mediaSteps: (e: string, p: string, key: string, runs: string[]) => ["media", e, p, "steps", runs, key] as const,
+  mediaKeysFirst: (e: string, p: string, q: RunQuery, n: number) => ["media", e, p, "keys-first", q, n] as const,
+  mediaSteps: (e: string, p: string, key: string, runs: string[]) =>
+    ["media", e, p, "steps", runs, key, "merged"] as const,
   mediaAt: (e: string, p: string, key: string, runs: string[], step: number) =>
     ["media", e, p, "at", runs, key, step] as const,
 };

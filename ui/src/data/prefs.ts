@@ -4,6 +4,7 @@
 
 import { useSyncExternalStore } from "react";
 import { PALETTE } from "../lib/colors";
+import { prefsKey } from "./keys";
 
 export interface ColumnLayout {
   order: string[]; // column ids in display order (ids not listed go last)
@@ -26,7 +27,7 @@ const MAX_EYE_PREFS = 500;
 
 const cache = new Map<string, Prefs>();
 const listeners = new Set<() => void>();
-const storageKey = (entity: string, project: string) => `runbase:ws:${entity}/${project}`;
+const storageKey = prefsKey;
 
 function load(key: string): Prefs {
   let p: Partial<Prefs> = {};

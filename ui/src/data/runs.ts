@@ -31,3 +31,9 @@ export const runQuery = (e: string, p: string, id: string) => ({
   queryKey: keys.runInfo(e, p, id),
   queryFn: ({ signal }: { signal: AbortSignal }) => api.run(e, p, id, { signal }),
 });
+
+/** The media keys the runs logged (the media sections' panels). */
+export const mediaKeysQuery = (e: string, p: string, ids: string[]) => ({
+  queryKey: keys.mediaKeys(e, p, ids),
+  queryFn: ({ signal }: { signal: AbortSignal }) => api.mediaKeys(e, p, ids, { signal }),
+});

@@ -17,6 +17,7 @@ from runbase.server.deps import BoxesCache, FreshStore, fast_json, project_or_40
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.media_files import FileShaper
 from runbase.server.models import MediaAtStep, MediaKeys, MediaSteps
+from runbase.server.routes.runs import FiltersQ, OrderQ, SearchQ, query_page
 from runbase.store import queries
 
 router = APIRouter(responses={**BAD_INPUT, **NOT_FOUND}, tags=["media"])
@@ -37,25 +38,66 @@ def _run_ids(runs: str) -> list[str]:
     return ids
 
 
+FirstQ = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_MEDIA_RUNS, description="instead of runs: the first N runs of the query"),
+]
+
+
 @router.get("/projects/{entity}/{project}/media/keys", response_model=MediaKeys)
-def media_keys(store: FreshStore, entity: str, project: str, runs: RunsQ) -> Response:
+def media_keys(
+    store: FreshStore,
+    entity: str,
+    project: str,
+    runs: Annotated[str | None, Query(description="comma-separated run ids")] = None,
+    first: FirstQ = None,
+    filters: FiltersQ = None,
+    search: SearchQ = None,
+    order: OrderQ = "-created_at",
+) -> Response:
     """The media keys the runs logged, with their kind, how many of the runs logged
     each and which (``run_ids``); ``wandb.plot`` charts appear as kind ``chart``
-    (their tables as ``table``)."""
+    (their tables as ``table``). The runs are ``runs``, or the ``first`` runs of
+    ``filters``, ``search`` and ``order`` as ``/runs`` reads them (so a workspace
+    asks for its media keys alongside its runs, not after them); ``run_ids`` at
+    the top level lists the runs asked about."""
     project_or_404(store, entity, project)
-    keys = queries.media_keys_of(store, entity, project, _run_ids(runs))
+    if runs is not None:
+        ids = _run_ids(runs)
+    elif first is not None:
+        page = query_page(store, entity, project, filters, search, order, first, 0)
+        ids = [r.id for r in page.runs]
+    else:
+        raise HTTPException(400, "give runs (run ids) or first (the first N runs of a query)")
+    keys = queries.media_keys_of(store, entity, project, ids)
     return fast_json(
         {"keys": [{"key": k.key, "kind": k.kind, "runs": k.runs, "run_ids": list(k.run_ids)}
-                  for k in keys]}
+                  for k in keys],
+         "run_ids": ids}
     )  # fmt: skip
 
 
+MergedQ = Annotated[
+    bool, Query(description="only the steps any run logged (a slider's stops), not each run's")
+]
+
+
 @router.get("/projects/{entity}/{project}/media/steps", response_model=MediaSteps)
-def media_steps(store: FreshStore, entity: str, project: str, key: KeyQ, runs: RunsQ) -> Response:
-    """The steps at which each run logged ``key``, ascending."""
+def media_steps(
+    store: FreshStore, entity: str, project: str, key: KeyQ, runs: RunsQ, merged: MergedQ = False
+) -> Response:
+    """The steps at which each run logged ``key``, ascending, and ``steps``: every
+    step any of them logged, once each. With ``merged``, ``runs`` is left empty:
+    a slider needs only its stops, a twentieth of the answer for 20 runs."""
     project_or_404(store, entity, project)
-    steps = queries.media_steps(store, entity, project, key, _run_ids(runs))
-    return fast_json({"key": key, "runs": [{"run_id": r, "steps": s} for r, s in steps.items()]})
+    ids = _run_ids(runs)
+    if merged:
+        union = queries.media_step_union(store, entity, project, key, ids)
+        return fast_json({"key": key, "runs": [], "steps": union})
+    per_run = queries.media_steps(store, entity, project, key, ids)
+    union = sorted({s for steps in per_run.values() for s in steps})
+    out = [{"run_id": r, "steps": s} for r, s in per_run.items()]
+    return fast_json({"key": key, "runs": out, "steps": union})
 
 
 @router.get("/projects/{entity}/{project}/media", response_model=MediaAtStep)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         MediaKey,
         media_at_step,
         media_keys_of,
+        media_step_union,
         media_steps,
     )
     from runbase.store.queries.projectstats import (
@@ -134,6 +135,7 @@ _HOME = {
     "logs": "console",
     "media_at_step": "media",
     "media_keys_of": "media",
+    "media_step_union": "media",
     "media_steps": "media",
     "metric_keys": "projectstats",
     "metric_stats": "projectstats",
@@ -190,6 +192,7 @@ __all__ = [
     "logs",
     "media_at_step",
     "media_keys_of",
+    "media_step_union",
     "media_steps",
     "metric_keys",
     "metric_stats",
