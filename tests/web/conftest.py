@@ -213,7 +213,8 @@ def killed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server over ``make_killed.py``'s run: SIGKILLed while its media were being
     written (team/killed: cut1)."""
     root = tmp_path_factory.mktemp("runbase-killed")
-    env = {**os.environ, "RUNBASE_DIR": str(root), "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
+    path = f"{REPO / 'src'}{os.pathsep}{REPO}"
+    env = {**os.environ, "RUNBASE_DIR": str(root), "PYTHONPATH": path}
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("make_killed.py"))],
         env=env,

@@ -146,10 +146,8 @@ def test_workspace_tabs_offer_only_the_runs_that_logged_the_key(mpage):
     mpage.goto("/team/media")
     weights = panel(mpage, "histogram", "weights")
     weights.locator('.run-histogram[data-state="drawn"]').wait_for()
-    assert sorted(weights.locator(".run-tab").evaluate_all("(ts) => ts.map((t) => t.dataset.run)")) == [
-        "tab1",
-        "tab2",
-    ]
+    tabs = weights.locator(".run-tab").evaluate_all("(ts) => ts.map((t) => t.dataset.run)")
+    assert sorted(tabs) == ["tab1", "tab2"]
     big = panel(mpage, "table", "big")
     big.locator('.run-table[data-state="drawn"]').wait_for()
     assert big.locator(".run-tab").count() == 0  # only tab1 logged it: no tabs to pick
