@@ -6,9 +6,7 @@ import { QueryClient } from "@tanstack/query-core";
 import { ApiError } from "../api/client";
 import { toMongo } from "../workspace/filters";
 import { parseView } from "../workspace/viewState";
-import { keys, prefsKey } from "./keys";
-import { api, type RunQuery } from "../api/endpoints";
-import { columnsQuery, mediaKeysQuery, PAGE, projectQuery, runQuery, runsPageQuery } from "./runs";
+import { askMediaKeysEarly, columnsQuery, mediaKeysQuery, PAGE, projectQuery, runQuery, runsPageQuery } from "./runs";
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -30,38 +28,7 @@ export function prefetchWorkspace(entity: string, project: string, search: URLSe
   if (view.group) return; // the order depends on the group column, known with the columns
   const q = { filters: toMongo(view.filters) ?? undefined, search: view.search || undefined, order: view.sort };
   void queryClient.prefetchQuery(runsPageQuery(entity, project, q, 0));
-  if (view.maxRuns <= PAGE) prefetchMediaKeys(entity, project, q, view.maxRuns);
-}
-
-/** The eye toggles stored for a project (data/prefs.ts), read without React. */
-function storedEyes(entity: string, project: string): Record<string, boolean> {
-  try {
-    const eye: unknown = JSON.parse(localStorage.getItem(prefsKey(entity, project)) ?? "{}")?.eye;
-    return eye && typeof eye === "object" ? (eye as Record<string, boolean>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** The media keys of the runs the charts will draw, asked for alongside the runs
- * (the server takes the same query and picks the first N itself) rather than once
- * the page has rendered them. The drawn runs are those N unless an eye toggle
- * changes them (workspace/chartLines.ts): then the media section asks itself. */
-function prefetchMediaKeys(entity: string, project: string, q: RunQuery, n: number): void {
-  const eye = storedEyes(entity, project);
-  void queryClient
-    .fetchQuery({
-      queryKey: keys.mediaKeysFirst(entity, project, q, n),
-      queryFn: ({ signal }) => api.mediaKeysFirst(entity, project, q, n, { signal }),
-    })
-    .then(
-      (found) => {
-        const ids = new Set(found.run_ids);
-        const changed = Object.entries(eye).some(([id, on]) => (on ? !ids.has(id) : ids.has(id)));
-        if (!changed) queryClient.setQueryData(mediaKeysQuery(entity, project, found.run_ids).queryKey, found);
-      },
-      () => undefined, // the media section asks again and shows the error
-    );
+  if (view.maxRuns <= PAGE) askMediaKeysEarly(entity, project, q, view.maxRuns);
 }
 
 export function prefetchRun(entity: string, project: string, runId: string, tab?: string): void {

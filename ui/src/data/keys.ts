@@ -13,9 +13,6 @@ export interface SeriesParams {
   xMax?: number;
 }
 
-/** Where a project's browser preferences live in localStorage (data/prefs.ts). */
-export const prefsKey = (entity: string, project: string) => `runbase:ws:${entity}/${project}`;
-
 export const keys = {
   projects: () => ["projects"] as const,
   project: (e: string, p: string) => ["project", e, p] as const,
@@ -37,9 +34,6 @@ export const keys = {
   series: (e: string, p: string, s: SeriesParams) => ["series", e, p, s] as const,
   // Media of some runs: the runs always at index 4 (the change feed refetches by them).
   mediaKeys: (e: string, p: string, runs: string[]) => ["media", e, p, "keys", runs] as const,
-  // A project's first runs change with the project: its scope, not the media's (by run).
-  mediaKeysFirst: (e: string, p: string, q: RunQuery, n: number) =>
-    ["project", e, p, "media-keys-first", q, n] as const,
   mediaSteps: (e: string, p: string, key: string, runs: string[]) =>
     ["media", e, p, "steps", runs, key, "merged"] as const,
   mediaAt: (e: string, p: string, key: string, runs: string[], step: number) =>

@@ -4,7 +4,6 @@
 
 import { useSyncExternalStore } from "react";
 import { PALETTE } from "../lib/colors";
-import { prefsKey } from "./keys";
 
 export interface ColumnLayout {
   order: string[]; // column ids in display order (ids not listed go last)
@@ -27,7 +26,7 @@ const MAX_EYE_PREFS = 500;
 
 const cache = new Map<string, Prefs>();
 const listeners = new Set<() => void>();
-const storageKey = prefsKey;
+const storageKey = (entity: string, project: string) => `runbase:ws:${entity}/${project}`;
 
 function load(key: string): Prefs {
   let p: Partial<Prefs> = {};

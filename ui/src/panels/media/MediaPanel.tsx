@@ -203,7 +203,8 @@ export function MediaPanel({ spec, ctx, visible }: PanelProps<MediaSpec>) {
     enabled: visible && ctx.linesReady && ids.length > 0,
     placeholderData: keepPreviousData,
   });
-  const ready = visible && atQ.isSuccess && !atQ.isPlaceholderData;
+  // While a move's step loads, its neighbours load too: stepping on finds them there.
+  const ready = visible && atQ.isSuccess;
   usePrefetchNeighbours(where, key, ids, stops, idx, ready, chosen === null ? PREFETCH_DELAY_MS : 0);
   const [overlay, setOverlay] = useState<OverlayState>({ hidden: new Set(), opacity: 0.5, threshold: 0 });
   const [zoom, setZoom] = useState<MediaFile | null>(null);
