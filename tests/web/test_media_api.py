@@ -95,6 +95,22 @@ def test_steps_per_run(api):
     assert merged.json() == {"key": "seg", "runs": [], "steps": [0, 5, 10, 15, 20]}
 
 
+def test_first_view_of_several_keys_in_one_request(api):
+    """Panels opening together ask once: each key's stops and its items at the last."""
+    r = api.get(f"{BASE}/media/first", params={"key": ["seg", "sound", "nosuch"], "runs": "m1,m2"})
+    assert r.status_code == 200, r.text
+    by_key = {k["key"]: k for k in r.json()["keys"]}
+    assert by_key["seg"]["steps"] == [0, 5, 10, 15, 20]
+    assert {it["run_id"]: it["step"] for it in by_key["seg"]["items"]} == {"m1": 20, "m2": 15}
+    assert by_key["seg"]["items"][0]["files"][0]["caption"] == "step 20"
+    assert by_key["sound"]["items"][0]["kind"] == "audio"
+    assert by_key["nosuch"] == {"key": "nosuch", "steps": [], "items": []}
+    many = api.get(
+        f"{BASE}/media/first", params={"key": [f"k{i}" for i in range(51)], "runs": "m1"}
+    )
+    assert many.status_code == 400 and "ask in parts" in many.json()["detail"]
+
+
 def test_a_step_past_every_logged_one_shows_each_runs_last(api):
     """The panel asks for the last step before it knows the slider's stops."""
     body = api.get(

@@ -321,6 +321,19 @@ class MediaItem(BaseModel):
     missing: bool = False
 
 
+class MediaFirstKey(BaseModel):
+    """A key as a media panel first shows it: its slider's stops (every step any of
+    the runs logged it) and its items at the last of them."""
+
+    key: str
+    steps: list[int]
+    items: list[MediaItem]
+
+
+class MediaFirst(BaseModel):
+    keys: list[MediaFirstKey]
+
+
 class MediaAtStep(BaseModel):
     key: str
     step: int

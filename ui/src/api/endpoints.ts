@@ -43,6 +43,8 @@ export interface TableQuery {
 export type MediaKeys = Ok<`${P}/media/keys`, "get">;
 export type MediaKeyInfo = MediaKeys["keys"][number];
 export type MediaSteps = Ok<`${P}/media/steps`, "get">;
+export type MediaFirst = Ok<`${P}/media/first`, "get">;
+export type MediaFirstKey = MediaFirst["keys"][number];
 export type MediaAtStep = Ok<`${P}/media`, "get">;
 export type MediaItem = MediaAtStep["items"][number];
 export type MediaFile = MediaItem["files"][number];
@@ -152,6 +154,13 @@ export const api = {
     unwrap<MediaKeys>(
       client.GET("/api/v1/projects/{entity}/{project}/media/keys", {
         params: { path: path(e, p), query: { ...runQueryParams(q), first: n } },
+        ...o,
+      }),
+    ),
+  mediaFirst: (e: string, p: string, keys: string[], runs: string[], o: Opt = {}) =>
+    unwrap<MediaFirst>(
+      client.GET("/api/v1/projects/{entity}/{project}/media/first", {
+        params: { path: path(e, p), query: { key: keys, runs: runs.join(",") } },
         ...o,
       }),
     ),

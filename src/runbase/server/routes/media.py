@@ -16,13 +16,14 @@ from fastapi.responses import Response
 from runbase.server.deps import BoxesCache, FreshStore, fast_json, project_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.media_files import FileShaper
-from runbase.server.models import MediaAtStep, MediaKeys, MediaSteps
+from runbase.server.models import MediaAtStep, MediaFirst, MediaKeys, MediaSteps
 from runbase.server.routes.runs import FiltersQ, OrderQ, SearchQ, query_page
 from runbase.store import queries
 
 router = APIRouter(responses={**BAD_INPUT, **NOT_FOUND}, tags=["media"])
 
 MAX_MEDIA_RUNS = 100
+MAX_FIRST_KEYS = 50
 # Steps are 64-bit integers in the database.
 MAX_STEP = 2**63 - 1
 
@@ -117,3 +118,29 @@ def media_at_step(
     found = queries.media_at_step(store, entity, project, key, _run_ids(runs), step)
     shaper = FileShaper(store, entity, project, key, boxes)
     return fast_json({"key": key, "step": step, "items": [shaper.item(it) for it in found]})
+
+
+@router.get("/projects/{entity}/{project}/media/first", response_model=MediaFirst)
+def media_first(
+    store: FreshStore,
+    boxes: BoxesCache,
+    entity: str,
+    project: str,
+    key: Annotated[list[str], Query(description="media keys (repeat the parameter)")],
+    runs: RunsQ,
+) -> Response:
+    """What the media panels of a page show when it opens, in one request: for each
+    ``key``, every step any of the runs logged it (the slider's stops) and the items
+    at the last of them (each run's last logged step)."""
+    project_or_404(store, entity, project)
+    names = list(dict.fromkeys(k for k in key if k))
+    if not names or len(names) > MAX_FIRST_KEYS:
+        raise HTTPException(400, f"give 1 to {MAX_FIRST_KEYS} keys per request: ask in parts")
+    ids = _run_ids(runs)
+    out = []
+    for name in names:
+        steps = queries.media_step_union(store, entity, project, name, ids)
+        found = queries.media_at_step(store, entity, project, name, ids, steps[-1]) if steps else []
+        shaper = FileShaper(store, entity, project, name, boxes)
+        out.append({"key": name, "steps": steps, "items": [shaper.item(it) for it in found]})
+    return fast_json({"keys": out})

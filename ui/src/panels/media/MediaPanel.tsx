@@ -12,15 +12,15 @@ import { keys } from "../../data/keys";
 import type { PanelLine, PanelProps } from "../registry";
 import { ImageView, type OverlayState } from "./ImageView";
 import { mediaRuns, snapIndex, type MediaSpec } from "./logic";
+import { firstView } from "./firstView";
 import { OverlayControls } from "./OverlayControls";
 
 const PointCloud = lazy(() => import("./PointCloud").then((m) => ({ default: m.PointCloud })));
 
 /** The server's limit of runs per media request. */
 const MAX_RUNS = 100;
-/** Asked for before the slider's stops are known: every run's last logged step is
- * its nearest at or before this one, as it is for the last stop (a step past any
- * real one; a safe JS integer, so it travels exactly). */
+/** The key of the items at the last stop before the stops are known (a step past
+ * any real one: every run's last logged step is its nearest at or before it). */
 const LATEST = Number.MAX_SAFE_INTEGER;
 const NO_STEPS: number[] = [];
 /** How long a panel just opened waits, once drawn, before fetching the slider's
@@ -104,7 +104,7 @@ function useMediaData(spec: MediaSpec, lines: PanelLine[], where: { entity: stri
   const { entity: e, project: p } = where;
   const stepsQ = useQuery({
     queryKey: keys.mediaSteps(e, p, key, ids),
-    queryFn: ({ signal }) => api.mediaSteps(e, p, key, ids, { signal }),
+    queryFn: () => firstView(e, p, key, ids).then((f) => ({ key, runs: [], steps: f.steps })),
     enabled: on && ids.length > 0,
   });
   const stops = stepsQ.data?.steps ?? NO_STEPS;
@@ -198,8 +198,14 @@ export function MediaPanel({ spec, ctx, visible }: PanelProps<MediaSpec>) {
   const step = stops.length ? stops[idx] : null;
   // The last step is asked for as LATEST, in parallel with the stops: opening a
   // panel is one round trip, not two.
+  const asked = chosen === null ? LATEST : (step ?? LATEST);
   const atQ = useQuery({
-    ...atStepQuery(where, key, ids, chosen === null ? LATEST : (step ?? LATEST)),
+    ...atStepQuery(where, key, ids, asked),
+    // The last step comes with the stops, in the batch of the panels opening now.
+    ...(asked === LATEST && {
+      queryFn: () =>
+        firstView(where.entity, where.project, key, ids).then((f) => ({ key, step: LATEST, items: f.items })),
+    }),
     enabled: visible && ctx.linesReady && ids.length > 0,
     placeholderData: keepPreviousData,
   });
