@@ -206,3 +206,22 @@ def media_server(media_dir: Path) -> Iterator[Server]:
     srv = Server(media_dir)
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="session")
+def killed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server over ``make_killed.py``'s run: SIGKILLed while its media were being
+    written (team/killed: cut1)."""
+    root = tmp_path_factory.mktemp("runbase-killed")
+    path = f"{REPO / 'src'}{os.pathsep}{REPO}"
+    env = {**os.environ, "RUNBASE_DIR": str(root), "PYTHONPATH": path}
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("make_killed.py"))],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -9, proc.stderr  # it kills itself
+    srv = Server(root)
+    yield srv
+    srv.stop()

@@ -186,3 +186,27 @@ def test_run_page_media_tab(mpage, tmp_path):
     wait_steps(seg, {"m2": 15})
     assert page.locator(".media-panel[data-key='curve_table']").count() == 0  # no table panel yet
     save(page, tmp_path, "media-run-tab", page)
+
+
+def test_a_step_whose_image_was_never_written_says_so(browser, killed_server: Server, tmp_path):
+    """The run was SIGKILLed while its images were being written (make_killed.py)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1200}, base_url=killed_server.url)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.set_default_timeout(15_000)
+    try:
+        pg.goto("/team/killed/runs/cut1/media")
+        p = drawn(pg, "img")
+        tile = p.locator(".media-run[data-run='cut1'] .media-missing")
+        tile.wait_for()  # the last step: never written
+        assert tile.inner_text() == "file missing: the run stopped before it was written"
+        assert p.locator(".media-run .media-image").count() == 0
+        save(pg, tmp_path, "media-missing", p)
+        p.locator("input[type='range']").fill("0")  # the first image was written
+        wait_steps(p, {"cut1": 0})
+        run_image(p, "cut1").wait_for()
+        assert p.locator(".media-missing").count() == 0
+    finally:
+        ctx.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"

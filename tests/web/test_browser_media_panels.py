@@ -126,3 +126,28 @@ def test_each_plot_kind_draws(mpage):
     assert p.locator(".run-chart").get_attribute("data-draw") == "matrix"
     assert p.locator("canvas").get_attribute("data-cells") == "9"
     shot(mpage, "media-charts")
+
+
+def test_charts_take_their_own_title_and_show_their_table_on_demand(mpage):
+    line = panel(mpage, "chart", "line")
+    line.locator('.run-chart[data-state="drawn"]').wait_for()
+    assert line.locator(".panel-title").inner_text() == "Sine"
+    # A chart's table is no panel of its own: the chart opens it.
+    assert mpage.locator('.panel[data-kind="table"][data-key="line_table"]').count() == 0
+    assert mpage.locator('.panel[data-kind="table"][data-key="samples"]').count() == 1
+    line.get_by_label("show data").check()
+    data = line.locator('.chart-data[data-key="line_table"] .run-table[data-state="drawn"]')
+    data.wait_for()
+    assert data.get_attribute("data-total") == "60"
+    shot(mpage, "media-chart-data")
+
+
+def test_workspace_tabs_offer_only_the_runs_that_logged_the_key(mpage):
+    mpage.goto("/team/media")
+    weights = panel(mpage, "histogram", "weights")
+    weights.locator('.run-histogram[data-state="drawn"]').wait_for()
+    tabs = weights.locator(".run-tab").evaluate_all("(ts) => ts.map((t) => t.dataset.run)")
+    assert sorted(tabs) == ["tab1", "tab2"]
+    big = panel(mpage, "table", "big")
+    big.locator('.run-table[data-state="drawn"]').wait_for()
+    assert big.locator(".run-tab").count() == 0  # only tab1 logged it: no tabs to pick

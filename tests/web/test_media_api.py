@@ -64,8 +64,24 @@ def test_keys_list_each_kind_with_run_counts(api):
         "curve_table": ("table", 2),
         "curve": ("chart", 2),
     }
+    assert {k["key"]: k["run_ids"] for k in body["keys"]}["seg"] == ["m1", "m2"]
+    assert body["run_ids"] == ["m1", "m2", "nosuch"]
     one = api.get(f"{BASE}/media/keys", params={"runs": "m2"}).json()
     assert {k["runs"] for k in one["keys"]} == {1}
+    assert {tuple(k["run_ids"]) for k in one["keys"]} == {("m2",)}
+
+
+def test_keys_of_the_first_runs_of_a_query(api):
+    """A workspace asks for its media keys alongside its runs: same query, first N."""
+    body = api.get(f"{BASE}/media/keys", params={"first": 1, "order": "-name"}).json()
+    assert body["run_ids"] == ["m2"]
+    assert {k["key"]: k["run_ids"] for k in body["keys"]}["seg"] == ["m2"]
+    both = api.get(f"{BASE}/media/keys", params={"first": 2, "search": "^m"}).json()
+    assert sorted(both["run_ids"]) == ["m1", "m2"]
+    none = api.get(f"{BASE}/media/keys")
+    assert none.status_code == 400 and "runs" in none.json()["detail"]
+    bad = api.get(f"{BASE}/media/keys", params={"first": 2, "filters": "{"})
+    assert bad.status_code == 400
 
 
 def test_steps_per_run(api):
@@ -73,7 +89,34 @@ def test_steps_per_run(api):
     assert body == {
         "key": "seg",
         "runs": [{"run_id": "m1", "steps": [0, 10, 20]}, {"run_id": "m2", "steps": [5, 15]}],
+        "steps": [0, 5, 10, 15, 20],
     }
+    merged = api.get(f"{BASE}/media/steps", params={"key": "seg", "runs": "m1,m2", "merged": 1})
+    assert merged.json() == {"key": "seg", "runs": [], "steps": [0, 5, 10, 15, 20]}
+
+
+def test_first_view_of_several_keys_in_one_request(api):
+    """Panels opening together ask once: each key's stops and its items at the last."""
+    r = api.get(f"{BASE}/media/first", params={"key": ["seg", "sound", "nosuch"], "runs": "m1,m2"})
+    assert r.status_code == 200, r.text
+    by_key = {k["key"]: k for k in r.json()["keys"]}
+    assert by_key["seg"]["steps"] == [0, 5, 10, 15, 20]
+    assert {it["run_id"]: it["step"] for it in by_key["seg"]["items"]} == {"m1": 20, "m2": 15}
+    assert by_key["seg"]["items"][0]["files"][0]["caption"] == "step 20"
+    assert by_key["sound"]["items"][0]["kind"] == "audio"
+    assert by_key["nosuch"] == {"key": "nosuch", "steps": [], "items": []}
+    many = api.get(
+        f"{BASE}/media/first", params={"key": [f"k{i}" for i in range(51)], "runs": "m1"}
+    )
+    assert many.status_code == 400 and "ask in parts" in many.json()["detail"]
+
+
+def test_a_step_past_every_logged_one_shows_each_runs_last(api):
+    """The panel asks for the last step before it knows the slider's stops."""
+    body = api.get(
+        f"{BASE}/media", params={"key": "seg", "runs": "m1,m2", "step": 2**53 - 1}
+    ).json()
+    assert {it["run_id"]: it["step"] for it in body["items"]} == {"m1": 20, "m2": 15}
 
 
 def _pixel(api: httpx.Client, url: str) -> tuple[int, int, int]:

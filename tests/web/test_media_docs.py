@@ -43,8 +43,10 @@ def test_media_examples_run_as_documented(tmp_path: Path) -> None:
             outs.append(json.loads(out.stdout))
     finally:
         srv.stop()
-    keys, steps, at = outs
-    assert keys == {"keys": [{"key": "pred", "kind": "image", "runs": 2}]}
+    keys, first, steps, at = outs
+    pred = {"key": "pred", "kind": "image", "runs": 2, "run_ids": ["r1", "r2"]}
+    assert keys == {"keys": [pred], "run_ids": ["r1", "r2"]}
+    assert first["keys"][0]["runs"] == 2 and sorted(first["run_ids"]) == ["r1", "r2"]
     assert steps["runs"] == [
         {"run_id": "r1", "steps": [0, 10, 20]},
         {"run_id": "r2", "steps": [5, 15]},

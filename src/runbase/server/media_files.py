@@ -82,9 +82,16 @@ class FileShaper:
 
     def item(self, it: queries.MediaItem) -> dict[str, Any]:
         value = it.value if isinstance(it.value, dict) else {}
-        files = [] if it.kind in _INLINE_KINDS else [self._file(it, p) for p in _pointers(value)]
+        # A row recorded before its files were written, by a run killed in between:
+        # nothing to draw, and the panel says why.
+        missing = queries.is_missing(value)
+        files = (
+            []
+            if missing or it.kind in _INLINE_KINDS
+            else [self._file(it, p) for p in _pointers(value)]
+        )
         return {"run_id": it.run_id, "step": it.step, "kind": it.kind, "value": value,
-                "files": files}  # fmt: skip
+                "files": files, "missing": missing}  # fmt: skip
 
     def _file(self, it: queries.MediaItem, p: dict[str, Any]) -> dict[str, Any]:
         url = file_url(self.entity, self.project, it.run_id, str(p["path"]))

@@ -239,10 +239,14 @@ class MediaKey(BaseModel):
     # chart (a wandb.plot chart: config["_wandb"]["visualize"][key], over "<key>_table").
     kind: str
     runs: int
+    # The ids of those runs, in the order asked for.
+    run_ids: list[str] = []
 
 
 class MediaKeys(BaseModel):
     keys: list[MediaKey]
+    # The runs asked about (those of ``first``, or ``runs`` less repeats).
+    run_ids: list[str] = []
 
 
 class MediaRunSteps(BaseModel):
@@ -251,10 +255,12 @@ class MediaRunSteps(BaseModel):
 
 
 class MediaSteps(BaseModel):
-    """The steps at which each run logged the key, ascending."""
+    """The steps at which each run logged the key, ascending (empty when ``merged``
+    was asked), and every step any of them logged, once each."""
 
     key: str
     runs: list[MediaRunSteps]
+    steps: list[int] = []
 
 
 class MediaMask(BaseModel):
@@ -310,6 +316,22 @@ class MediaItem(BaseModel):
     kind: str
     value: dict[str, Json]
     files: list[MediaFile]
+    # The run was killed after recording this step but before writing its files
+    # (the value is {"_type": ..., "missing": true}): ``files`` is empty.
+    missing: bool = False
+
+
+class MediaFirstKey(BaseModel):
+    """A key as a media panel first shows it: its slider's stops (every step any of
+    the runs logged it) and its items at the last of them."""
+
+    key: str
+    steps: list[int]
+    items: list[MediaItem]
+
+
+class MediaFirst(BaseModel):
+    keys: list[MediaFirstKey]
 
 
 class MediaAtStep(BaseModel):

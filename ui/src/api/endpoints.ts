@@ -54,6 +54,8 @@ export interface TableQuery {
 export type MediaKeys = Ok<`${P}/media/keys`, "get">;
 export type MediaKeyInfo = MediaKeys["keys"][number];
 export type MediaSteps = Ok<`${P}/media/steps`, "get">;
+export type MediaFirst = Ok<`${P}/media/first`, "get">;
+export type MediaFirstKey = MediaFirst["keys"][number];
 export type MediaAtStep = Ok<`${P}/media`, "get">;
 export type MediaItem = MediaAtStep["items"][number];
 export type MediaFile = MediaItem["files"][number];
@@ -159,10 +161,25 @@ export const api = {
         ...o,
       }),
     ),
+  /** The media keys of the first ``n`` runs of a query (and which runs those are). */
+  mediaKeysFirst: (e: string, p: string, q: RunQuery, n: number, o: Opt = {}) =>
+    unwrap<MediaKeys>(
+      client.GET("/api/v1/projects/{entity}/{project}/media/keys", {
+        params: { path: path(e, p), query: { ...runQueryParams(q), first: n } },
+        ...o,
+      }),
+    ),
+  mediaFirst: (e: string, p: string, keys: string[], runs: string[], o: Opt = {}) =>
+    unwrap<MediaFirst>(
+      client.GET("/api/v1/projects/{entity}/{project}/media/first", {
+        params: { path: path(e, p), query: { key: keys, runs: runs.join(",") } },
+        ...o,
+      }),
+    ),
   mediaSteps: (e: string, p: string, key: string, runs: string[], o: Opt = {}) =>
     unwrap<MediaSteps>(
       client.GET("/api/v1/projects/{entity}/{project}/media/steps", {
-        params: { path: path(e, p), query: { key, runs: runs.join(",") } },
+        params: { path: path(e, p), query: { key, runs: runs.join(","), merged: true } },
         ...o,
       }),
     ),

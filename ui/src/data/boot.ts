@@ -6,7 +6,7 @@ import { QueryClient } from "@tanstack/query-core";
 import { ApiError } from "../api/client";
 import { toMongo } from "../workspace/filters";
 import { parseView } from "../workspace/viewState";
-import { columnsQuery, projectQuery, runQuery, runsPageQuery } from "./runs";
+import { askMediaKeysEarly, columnsQuery, mediaKeysQuery, PAGE, projectQuery, runQuery, runsPageQuery } from "./runs";
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -28,10 +28,12 @@ export function prefetchWorkspace(entity: string, project: string, search: URLSe
   if (view.group) return; // the order depends on the group column, known with the columns
   const q = { filters: toMongo(view.filters) ?? undefined, search: view.search || undefined, order: view.sort };
   void queryClient.prefetchQuery(runsPageQuery(entity, project, q, 0));
+  if (view.maxRuns <= PAGE) askMediaKeysEarly(entity, project, q, view.maxRuns);
 }
 
-export function prefetchRun(entity: string, project: string, runId: string): void {
+export function prefetchRun(entity: string, project: string, runId: string, tab?: string): void {
   void queryClient.prefetchQuery(runQuery(entity, project, runId));
+  if (tab === "media") void queryClient.prefetchQuery(mediaKeysQuery(entity, project, [runId]));
 }
 
 /** The requests of the page at ``url`` (the same paths as the router's). */
@@ -41,5 +43,6 @@ export function prefetchUrl(url: URL): void {
     .filter((p) => p !== "")
     .map((p) => decodeURIComponent(p));
   if (parts.length === 2) prefetchWorkspace(parts[0], parts[1], url.searchParams);
-  else if ((parts.length === 4 || parts.length === 5) && parts[2] === "runs") prefetchRun(parts[0], parts[1], parts[3]);
+  else if ((parts.length === 4 || parts.length === 5) && parts[2] === "runs")
+    prefetchRun(parts[0], parts[1], parts[3], parts[4]);
 }

@@ -30,6 +30,14 @@ describe("which queries a change makes stale", () => {
     expect(affects(c, series(["r1"]))).toBe(false);
   });
 
+  it("media: the queries of the changed runs", () => {
+    const c: Changes = { ...none, runs: [{ entity: "e", project: "p", id: "r1" }] };
+    expect(affects(c, keys.mediaKeys("e", "p", ["r1", "r2"]))).toBe(true);
+    expect(affects(c, keys.mediaAt("e", "p", "img", ["r2"], 5))).toBe(false);
+    // A media key without a run list never throws (it would stop the feed): it is stale.
+    expect(affects(c, ["media", "e", "p", "odd", { runs: 1 }])).toBe(true);
+  });
+
   it("too many runs to list: every run query of that project", () => {
     const c: Changes = { ...none, projects: [{ entity: "e", project: "p", all_runs: true }] };
     expect(affects(c, keys.runInfo("e", "p", "r9"))).toBe(true);

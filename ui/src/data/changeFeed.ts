@@ -26,6 +26,8 @@ export function affects(changes: Changes, queryKey: readonly unknown[]): boolean
   }
   if (kind === "series" || kind === "media") {
     const runs = kind === "series" ? (queryKey[3] as SeriesParams).runs : (queryKey[4] as string[]);
+    // A key of another shape here must not stop the feed: it is simply stale.
+    if (!Array.isArray(runs)) return true;
     return changes.runs.some((r) => r.entity === e && r.project === p && runs.includes(r.id));
   }
   return false;

@@ -44,7 +44,8 @@ export const keys = {
   series: (e: string, p: string, s: SeriesParams) => ["series", e, p, s] as const,
   // Media of some runs: the runs always at index 4 (the change feed refetches by them).
   mediaKeys: (e: string, p: string, runs: string[]) => ["media", e, p, "keys", runs] as const,
-  mediaSteps: (e: string, p: string, key: string, runs: string[]) => ["media", e, p, "steps", runs, key] as const,
+  mediaSteps: (e: string, p: string, key: string, runs: string[]) =>
+    ["media", e, p, "steps", runs, key, "merged"] as const,
   mediaAt: (e: string, p: string, key: string, runs: string[], step: number) =>
     ["media", e, p, "at", runs, key, step] as const,
 };

@@ -138,6 +138,11 @@ class TablePending:
         self.nbytes = sum(getattr(m, "nbytes", 0) for _, _, m in media)
         self.undo: Any = None  # set by Table._prepare: forget the log if the call fails
 
+    @property
+    def _log_type(self) -> str:
+        """The pointer's ``_type``, for the row's placeholder until the file is written."""
+        return _table_type(self.table)
+
     def write(self, ctx: MediaContext, key: str, step: int | str) -> dict[str, Any]:
         cells = CellContext(ctx)
         for row, index, value in self.media:
@@ -147,7 +152,7 @@ class TablePending:
         data = json.dumps(self.body).encode("utf-8")
         table = self.table
         incremental = table.log_mode == "INCREMENTAL"
-        out: dict[str, Any] = {"_type": "incremental-table-file" if incremental else "table-file"}
+        out: dict[str, Any] = {"_type": _table_type(table)}
         out.update(ctx.store("media/table", key, step, data, ".table.json"))
         out.update(self.extra)
         if incremental:
@@ -165,8 +170,16 @@ class ReusePending:
     def __init__(self, table: Table) -> None:
         self.table = table
 
+    @property
+    def _log_type(self) -> str:
+        return _table_type(self.table)
+
     def write(self, ctx: MediaContext, key: str, step: int | str) -> dict[str, Any]:
         pointer = self.table._pointer
         if pointer is None:
             raise RuntimeError("the table's first log was not stored")
         return dict(pointer)
+
+
+def _table_type(table: Table) -> str:
+    return "incremental-table-file" if table.log_mode == "INCREMENTAL" else "table-file"

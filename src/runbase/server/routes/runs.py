@@ -77,10 +77,11 @@ def _run_detail(store: Store, entity: str, project: str, run_id: str) -> Respons
     return fast_json(shapes.run_detail_out(run, stats))
 
 
-def _query(
+def query_page(
     store: Store, entity: str, project: str, filters: str | None, search: str | None,
     order: str, limit: int | None, offset: int,
 ) -> queries.RunsPage:  # fmt: skip
+    """A page of runs as ``/runs`` reads it (a bad filter or order is a 400)."""
     flt = runs_filter(filters, search)
     try:
         return queries.query_runs(
@@ -103,7 +104,7 @@ def list_runs(
 ) -> Response:
     """Runs of a project, filtered, sorted and paginated on the server."""
     project_or_404(store, entity, project)
-    res = _query(store, entity, project, filters, search, order, limit, offset)
+    res = query_page(store, entity, project, filters, search, order, limit, offset)
     runs = _runs_out(store, entity, project, res.runs)
     return fast_json({"total": res.total, "limit": limit, "offset": offset, "runs": runs})
 
@@ -126,7 +127,7 @@ def export_runs(
     def pages() -> Iterator[list[dict[str, Any]]]:
         offset = 0
         while True:
-            res = _query(store, entity, project, filters, search, order, MAX_LIMIT, offset)
+            res = query_page(store, entity, project, filters, search, order, MAX_LIMIT, offset)
             runs = [shapes.run_out(r) for r in res.runs]
             yield runs
             offset += len(runs)

@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
     from runbase.store.store import Store
 
 TABLE_TYPES = ("table-file", "incremental-table-file")
+# Why a table whose row was recorded has no file: the SDK records a row holding
+# media at log() time and its pointers once the files are written (records/media_rows.py).
+NEVER_WRITTEN = "the table file was never written: the run was killed while writing it"
 
 
 class LoggedValueError(ValueError):
@@ -72,9 +75,19 @@ def key_values(store: Store, run: RunRef, key: str, samples: int | None = None) 
     return KeyValues(steps, values)
 
 
+def is_missing(value: Any) -> bool:
+    """True for a media pointer whose file was never written (``{"_type": ..., "missing":
+    True}``: the run was killed between ``log()`` and writing the file)."""
+    return isinstance(value, dict) and value.get("missing") is True and "path" not in value
+
+
 def is_table(value: Any) -> bool:
-    """True for the history pointer of a logged ``wandb.Table``."""
-    return isinstance(value, dict) and value.get("_type") in TABLE_TYPES and "path" in value
+    """True for the history pointer of a logged ``wandb.Table`` (written or missing)."""
+    return (
+        isinstance(value, dict)
+        and value.get("_type") in TABLE_TYPES
+        and ("path" in value or is_missing(value))
+    )
 
 
 def table_pointer(
@@ -83,7 +96,8 @@ def table_pointer(
     """(step, pointer, every step with a table) of the table logged under ``key``.
 
     ``step`` None means the latest. Raises KeyError when the key holds no table
-    (or none at ``step``), LoggedValueError when it holds something else.
+    (or none at ``step``, or its file was never written), LoggedValueError when it
+    holds something else.
     """
     kv = key_values(store, run, key)
     found = [(s, v) for s, v in zip(kv.steps, kv.values, strict=True) if is_table(v)]
@@ -92,10 +106,10 @@ def table_pointer(
             raise LoggedValueError(f"{key!r} holds {_kind(kv.values[-1])}, not a table")
         raise KeyError(f"no table logged under {key!r}")
     steps = [s for s, _ in found]
-    if step is None:
-        return found[-1][0], found[-1][1], steps
-    for s, v in found:
-        if s == step:
+    for s, v in reversed(found) if step is None else found:
+        if step is None or s == step:
+            if is_missing(v):
+                raise KeyError(f"{key!r} at step {s}: {NEVER_WRITTEN}")
             return s, v, steps
     raise KeyError(f"no table logged under {key!r} at step {step}; its steps: {_few(steps)}")
 
@@ -111,6 +125,8 @@ def table_paths(pointer: dict[str, Any]) -> list[str]:
 
 def read_table(store: Store, run: RunRef, pointer: dict[str, Any]) -> TableData:
     """The rows of the table ``pointer`` names, read from the run's files."""
+    if is_missing(pointer):
+        raise KeyError(NEVER_WRITTEN)
     columns: list[str] | None = None
     data: list[list[Any]] = []
     for name in table_paths(pointer):

@@ -25,11 +25,13 @@ if TYPE_CHECKING:
 
 
 class MediaKey(msgspec.Struct, frozen=True):
-    """A media key of some runs: its kind, and how many of the runs logged it."""
+    """A media key of some runs: its kind, how many of the runs logged it, and which
+    (in the order asked for)."""
 
     key: str
     kind: str
     runs: int
+    run_ids: tuple[str, ...] = ()
 
 
 class MediaItem(msgspec.Struct):
@@ -78,17 +80,21 @@ def media_keys_of(store: Store, entity: str, project: str, run_ids: list[str]) -
         rids = _rids(conn, entity, project, run_ids)
         if not rids:
             return []
-        q = (
-            sa.select(media_keys.c.key, media_keys.c.kind, sa.func.count().label("n"))
-            .where(media_keys.c.rid.in_(list(rids)))
-            .group_by(media_keys.c.key, media_keys.c.kind)
+        q = sa.select(media_keys.c.rid, media_keys.c.key, media_keys.c.kind).where(
+            media_keys.c.rid.in_(list(rids))
         )
-        counts: dict[tuple[str, str], int] = {(r.key, r.kind): r.n for r in conn.execute(q)}
-        for section in _wandb_config(conn, list(rids)).values():
+        found: dict[tuple[str, str], set[str]] = {}
+        for r in conn.execute(q):
+            found.setdefault((r.key, r.kind), set()).add(rids[r.rid])
+        for rid, section in _wandb_config(conn, list(rids)).items():
             visualize = section.get("visualize")
             for key in visualize if isinstance(visualize, dict) else ():
-                counts[(key, "chart")] = counts.get((key, "chart"), 0) + 1
-    return [MediaKey(k, kind, n) for (k, kind), n in sorted(counts.items())]
+                found.setdefault((key, "chart"), set()).add(rids[rid])
+    order = {r: i for i, r in enumerate(run_ids)}
+    return [
+        MediaKey(k, kind, len(ids), tuple(sorted(ids, key=order.__getitem__)))
+        for (k, kind), ids in sorted(found.items())
+    ]
 
 
 def media_steps(
@@ -111,6 +117,24 @@ def media_steps(
             if not steps or steps[-1] != step:
                 steps.append(step)
     return {rid: out[rid] for rid in run_ids if rid in out}
+
+
+def media_step_union(
+    store: Store, entity: str, project: str, key: str, run_ids: list[str]
+) -> list[int]:
+    """Every step at which any of the runs logged ``key``, ascending, once each (a
+    slider's stops: the database merges them, a twentieth of the rows for 20 runs)."""
+    with store.engine.connect() as conn:
+        rids = _rids(conn, entity, project, run_ids)
+        if not rids:
+            return []
+        q = (
+            sa.select(media.c.step)
+            .where(media.c.rid.in_(list(rids)), media.c.key == key)
+            .distinct()
+            .order_by(media.c.step)
+        )
+        return [int(s) for s in conn.execute(q).scalars()]
 
 
 def _shown_steps(key: str, step: int) -> sa.Select[Any]:

@@ -10,11 +10,12 @@ import { keys } from "../../data/keys";
 import type { PanelProps, PanelSpec } from "../registry";
 import { useWidth } from "../useWidth";
 import { panelRuns, RunTabs, useRunPick, type MediaOptions } from "../table/RunTabs";
+import { RunTable } from "../table/RunTable";
 import { chartSpec } from "./chartSpec";
 import { BarsCanvas, MatrixCanvas } from "./GridCharts";
 import { XYChart } from "./XYChart";
 
-export type ChartSpec = PanelSpec<MediaOptions>;
+export type ChartSpec = PanelSpec<MediaOptions & { tableKey?: string }>;
 
 function RunChart({
   entity,
@@ -73,13 +74,21 @@ export function ChartPanel({ spec, ctx, visible }: PanelProps<ChartSpec>) {
   const runs = panelRuns(ctx.lines, spec);
   const [run, pick] = useRunPick(runs);
   const [title, setTitle] = useState<string | null>(null);
+  const [data, setData] = useState(false);
   const shown = spec.title ?? title ?? key;
+  const tableKey = spec.options.tableKey;
   return (
     <div className="panel chart-panel" data-kind="chart" data-key={key}>
       <div className="panel-head">
         <span className="panel-title" title={shown}>
           {shown}
         </span>
+        {tableKey && run && (
+          <label className="chart-data-toggle" title={`the table ${tableKey} the chart draws`}>
+            <input type="checkbox" checked={data} onChange={(e) => setData(e.target.checked)} />
+            show data
+          </label>
+        )}
       </div>
       <RunTabs runs={runs} current={run?.id} onPick={pick} />
       {run ? (
@@ -94,6 +103,18 @@ export function ChartPanel({ spec, ctx, visible }: PanelProps<ChartSpec>) {
         />
       ) : (
         <div className="panel-empty">{ctx.linesReady ? "No visible run logged this chart" : "Loading…"}</div>
+      )}
+      {data && run && tableKey && (
+        <div className="chart-data" data-key={tableKey}>
+          <RunTable
+            key={run.id}
+            entity={entity}
+            project={project}
+            runId={run.id}
+            tableKey={tableKey}
+            visible={visible && ctx.linesReady}
+          />
+        </div>
       )}
     </div>
   );

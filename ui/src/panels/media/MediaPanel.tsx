@@ -11,13 +11,22 @@ import { api, type MediaFile, type MediaItem } from "../../api/endpoints";
 import { keys } from "../../data/keys";
 import type { PanelLine, PanelProps } from "../registry";
 import { ImageView, type OverlayState } from "./ImageView";
-import { mediaRuns, snapIndex, unionSteps, type MediaSpec } from "./logic";
+import { mediaRuns, snapIndex, type MediaSpec } from "./logic";
+import { firstView } from "./firstView";
 import { OverlayControls } from "./OverlayControls";
 
 const PointCloud = lazy(() => import("./PointCloud").then((m) => ({ default: m.PointCloud })));
 
 /** The server's limit of runs per media request. */
 const MAX_RUNS = 100;
+/** The key of the items at the last stop before the stops are known (a step past
+ * any real one: every run's last logged step is its nearest at or before it). */
+const LATEST = Number.MAX_SAFE_INTEGER;
+const NO_STEPS: number[] = [];
+/** How long a panel just opened waits, once drawn, before fetching the slider's
+ * neighbours: the first paint of the other panels goes first. Once the slider
+ * moves, they are fetched at once. */
+const PREFETCH_DELAY_MS = 300;
 
 function FileView({
   kind,
@@ -73,6 +82,11 @@ function RunMedia({
         {item && <span className="media-run-step">step {item.step}</span>}
       </div>
       {!item && <div className="media-none">Not logged</div>}
+      {item?.missing && (
+        <div className="media-missing" role="note">
+          file missing: the run stopped before it was written
+        </div>
+      )}
       {item?.files.map((f) => (
         <figure key={f.url} className="media-file">
           <FileView kind={item.kind} file={f} overlay={overlay} onOpen={() => onOpen(f)} />
@@ -90,10 +104,10 @@ function useMediaData(spec: MediaSpec, lines: PanelLine[], where: { entity: stri
   const { entity: e, project: p } = where;
   const stepsQ = useQuery({
     queryKey: keys.mediaSteps(e, p, key, ids),
-    queryFn: ({ signal }) => api.mediaSteps(e, p, key, ids, { signal }),
+    queryFn: () => firstView(e, p, key, ids).then((f) => ({ key, runs: [], steps: f.steps })),
     enabled: on && ids.length > 0,
   });
-  const stops = useMemo(() => unionSteps(stepsQ.data?.runs ?? []), [stepsQ.data]);
+  const stops = stepsQ.data?.steps ?? NO_STEPS;
   return { key, runs, ids, stepsQ, stops };
 }
 
@@ -143,31 +157,36 @@ function usePrefetchNeighbours(
   stops: number[],
   idx: number,
   on: boolean,
+  delay: number,
 ) {
   const qc = useQueryClient();
   useEffect(() => {
     if (!on || stops.length < 2) return;
     const held: HTMLImageElement[] = [];
-    for (const i of [idx - 1, idx + 1]) {
-      if (i < 0 || i >= stops.length) continue;
-      void qc.fetchQuery(atStepQuery(where, key, ids, stops[i])).then(
-        (d) => {
-          for (const f of d.items.flatMap((it) => (it.kind === "image" ? it.files : []))) {
-            // Small images came inline with the answer; only the others are loaded ahead.
-            for (const url of [f, ...f.masks].filter((x) => !x.inline).map((x) => x.url)) {
-              const img = new Image();
-              img.src = url;
-              held.push(img);
+    const fetchNeighbours = () => {
+      for (const i of [idx - 1, idx + 1]) {
+        if (i < 0 || i >= stops.length) continue;
+        void qc.fetchQuery(atStepQuery(where, key, ids, stops[i])).then(
+          (d) => {
+            for (const f of d.items.flatMap((it) => (it.kind === "image" ? it.files : []))) {
+              // Small images came inline with the answer; only the others are loaded ahead.
+              for (const url of [f, ...f.masks].filter((x) => !x.inline).map((x) => x.url)) {
+                const img = new Image();
+                img.src = url;
+                held.push(img);
+              }
             }
-          }
-        },
-        () => undefined,
-      ); // a prefetch that fails is just not there when asked for
-    }
+          },
+          () => undefined,
+        ); // a prefetch that fails is just not there when asked for
+      }
+    };
+    const timer = setTimeout(fetchNeighbours, delay);
     return () => {
+      clearTimeout(timer);
       held.length = 0;
     };
-  }, [qc, where, key, ids, stops, idx, on]);
+  }, [qc, where, key, ids, stops, idx, on, delay]);
 }
 
 export function MediaPanel({ spec, ctx, visible }: PanelProps<MediaSpec>) {
@@ -177,19 +196,29 @@ export function MediaPanel({ spec, ctx, visible }: PanelProps<MediaSpec>) {
   const [chosen, setChosen] = useState<number | null>(null);
   const idx = chosen === null ? stops.length - 1 : snapIndex(stops, chosen);
   const step = stops.length ? stops[idx] : null;
+  // The last step is asked for as LATEST, in parallel with the stops: opening a
+  // panel is one round trip, not two.
+  const asked = chosen === null ? LATEST : (step ?? LATEST);
   const atQ = useQuery({
-    ...atStepQuery(where, key, ids, step ?? 0),
-    enabled: visible && step !== null,
+    ...atStepQuery(where, key, ids, asked),
+    // The last step comes with the stops, in the batch of the panels opening now.
+    ...(asked === LATEST && {
+      queryFn: () =>
+        firstView(where.entity, where.project, key, ids).then((f) => ({ key, step: LATEST, items: f.items })),
+    }),
+    enabled: visible && ctx.linesReady && ids.length > 0,
     placeholderData: keepPreviousData,
   });
-  usePrefetchNeighbours(where, key, ids, stops, idx, visible && atQ.isSuccess);
+  // While a move's step loads, its neighbours load too: stepping on finds them there.
+  const ready = visible && atQ.isSuccess;
+  usePrefetchNeighbours(where, key, ids, stops, idx, ready, chosen === null ? PREFETCH_DELAY_MS : 0);
   const [overlay, setOverlay] = useState<OverlayState>({ hidden: new Set(), opacity: 0.5, threshold: 0 });
   const [zoom, setZoom] = useState<MediaFile | null>(null);
   const byRun = useMemo(() => new Map((atQ.data?.items ?? []).map((it) => [it.run_id, it])), [atQ.data]);
   const files = useMemo(() => (atQ.data?.items ?? []).flatMap((it) => it.files), [atQ.data]);
   const error = stepsQ.error ?? atQ.error;
   const shown = runs.filter((r) => byRun.has(r.id));
-  const loading = !error && (stepsQ.isPending || (step !== null && (atQ.isPending || atQ.isPlaceholderData)));
+  const loading = !error && (stepsQ.isPending || atQ.isPending || atQ.isPlaceholderData);
   const state = error ? "error" : loading ? "loading" : shown.length ? "drawn" : "empty";
   return (
     <div

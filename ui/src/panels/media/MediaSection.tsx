@@ -4,9 +4,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { api } from "../../api/endpoints";
 import { ErrorBox } from "../../common/PageHeader";
-import { keys } from "../../data/keys";
+import { mediaKeysQuery } from "../../data/runs";
 import { PanelGrid } from "../PanelGrid";
 import { panelKind, type PanelContext } from "../registry";
 import { mediaRuns, mediaSpecs } from "./logic";
@@ -21,11 +20,7 @@ export function useMediaSpecs(entity: string, project: string, ctx: PanelContext
         .map((r) => r.id),
     [ctx.lines],
   );
-  const q = useQuery({
-    queryKey: keys.mediaKeys(entity, project, ids),
-    queryFn: ({ signal }) => api.mediaKeys(entity, project, ids, { signal }),
-    enabled: ctx.linesReady && ids.length > 0,
-  });
+  const q = useQuery({ ...mediaKeysQuery(entity, project, ids), enabled: ctx.linesReady && ids.length > 0 });
   const specs = useMemo(() => mediaSpecs(q.data?.keys ?? []).filter((s) => panelKind(s.kind)), [q.data]);
   return { specs, error: q.error, ready: q.isSuccess || ids.length === 0 };
 }

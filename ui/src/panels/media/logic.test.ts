@@ -14,6 +14,7 @@ import {
   unionSteps,
   visibleBoxes,
 } from "./logic";
+import { panelRuns } from "../table/RunTabs";
 
 describe("steps", () => {
   it("takes the nearest logged step at or before, else the first after", () => {
@@ -36,22 +37,48 @@ describe("steps", () => {
 describe("panel specs from media keys", () => {
   it("makes one panel per key, media files in media panels, the rest in their own kinds", () => {
     const specs = mediaSpecs([
-      { key: "seg", kind: "image", runs: 2 },
-      { key: "page", kind: "html", runs: 1 },
-      { key: "roc", kind: "chart", runs: 1 },
-      { key: "roc_table", kind: "table", runs: 1 },
-      { key: "w", kind: "histogram", runs: 1 },
-      { key: "odd", kind: "bokeh", runs: 1 },
+      { key: "seg", kind: "image", runs: 2, run_ids: ["a", "b"] },
+      { key: "page", kind: "html", runs: 1, run_ids: ["a"] },
+      { key: "roc", kind: "chart", runs: 1, run_ids: ["b"] },
+      { key: "roc_table", kind: "table", runs: 1, run_ids: ["b"] },
+      { key: "preds", kind: "table", runs: 1, run_ids: ["a"] },
+      { key: "w", kind: "histogram", runs: 1, run_ids: ["b"] },
+      { key: "odd", kind: "bokeh", runs: 1, run_ids: ["a"] },
     ]);
     expect(specs.map((s) => [s.kind, s.keys[0], s.options.mediaKind])).toEqual([
       ["media", "seg", "image"],
       ["media", "page", "html"],
       ["chart", "roc", "chart"],
-      ["table", "roc_table", "table"],
+      ["table", "preds", "table"],
       ["histogram", "w", "histogram"],
     ]);
     expect(new Set(specs.map((s) => s.id)).size).toBe(specs.length);
     expect(JSON.parse(JSON.stringify(specs))).toEqual(specs);
+  });
+  it("hides a chart's table behind the chart, which shows it on demand", () => {
+    const [chart] = mediaSpecs([
+      { key: "roc", kind: "chart", runs: 1, run_ids: ["b"] },
+      { key: "roc_table", kind: "table", runs: 1, run_ids: ["b"] },
+    ]);
+    expect(chart.options.tableKey).toBe("roc_table");
+    // The chart's own title (from its answer) wins over the key.
+    expect(chart.title).toBeUndefined();
+    // A table named like a chart's, without the chart, is a panel of its own.
+    expect(mediaSpecs([{ key: "roc_table", kind: "table", runs: 1, run_ids: ["b"] }])[0].title).toBe("roc_table");
+  });
+  it("passes the runs that logged each key, so run tabs offer only those", () => {
+    const specs = mediaSpecs([
+      { key: "w", kind: "histogram", runs: 1, run_ids: ["b"] },
+      { key: "t", kind: "table", runs: 2, run_ids: ["a", "c"] },
+    ]);
+    expect(specs.map((s) => s.options.runs)).toEqual([["b"], ["a", "c"]]);
+    const lines = [
+      { id: "a", name: "A", color: "red" },
+      { id: "b", name: "B", color: "blue" },
+      { id: "g", name: "G", color: "green", members: ["c", "d"] },
+    ];
+    expect(panelRuns(lines, specs[0]).map((r) => r.id)).toEqual(["b"]);
+    expect(panelRuns(lines, specs[1]).map((r) => r.id)).toEqual(["a", "c"]);
   });
   it("shows each member of a group line as a run of its own, in the group's colour", () => {
     const runs = mediaRuns([

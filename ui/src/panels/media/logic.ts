@@ -51,22 +51,36 @@ const PANEL_OF: Record<string, string> = {
 export interface MediaOptions {
   /** The media kind as the server names it (image, audio, table, chart, ...). */
   mediaKind: string;
+  /** The runs that logged the key (the panel offers only those). */
+  runs?: string[];
+  /** A chart's backing table, shown by its "show data" toggle. */
+  tableKey?: string;
 }
 export type MediaSpec = PanelSpec<MediaOptions>;
 
 /** One panel per media key: kind "media" for files a media panel shows, and
- * "table", "histogram" or "chart" for those kinds (their own panels). */
+ * "table", "histogram" or "chart" for those kinds (their own panels). A chart's
+ * table (``<key>_table``) is no panel of its own: the chart shows it on demand.
+ * Charts carry no title, so the panel takes the chart's own (else the key). */
 export function mediaSpecs(keys: MediaKeyInfo[]): MediaSpec[] {
+  const charts = new Set(keys.filter((k) => k.kind === "chart").map((k) => k.key));
+  const backing = (k: MediaKeyInfo) => k.kind === "table" && k.key.endsWith("_table") && charts.has(k.key.slice(0, -6));
   return keys
-    .filter((k) => PANEL_OF[k.kind] !== undefined)
-    .map((k) => ({
-      id: `media:${k.kind}:${k.key}`,
-      kind: PANEL_OF[k.kind],
-      title: k.key,
-      keys: [k.key],
-      x: "_step",
-      options: { mediaKind: k.kind },
-    }));
+    .filter((k) => PANEL_OF[k.kind] !== undefined && !backing(k))
+    .map((k) => {
+      const options: MediaOptions = { mediaKind: k.kind };
+      if (k.run_ids?.length) options.runs = k.run_ids;
+      if (k.kind === "chart") options.tableKey = `${k.key}_table`;
+      const spec: MediaSpec = {
+        id: `media:${k.kind}:${k.key}`,
+        kind: PANEL_OF[k.kind],
+        keys: [k.key],
+        x: "_step",
+        options,
+      };
+      if (k.kind !== "chart") spec.title = k.key;
+      return spec;
+    });
 }
 
 /** The runs a media panel shows: each run line, and the members of group lines. */
