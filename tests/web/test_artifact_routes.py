@@ -171,9 +171,9 @@ def test_bad_paging_is_400(client):
     assert client.get(P + "/runs/train1/lineage", params={"depth": 99}).status_code == 400
 
 
-def test_a_project_without_artifacts_has_none(client):
+def test_a_project_that_does_not_exist_is_404(client):
     r = client.get("/api/v1/projects/team/none/artifacts")
-    assert r.status_code == 200 and r.json() == {"types": []}
+    assert r.status_code == 404 and r.json()["detail"] == "no project team/none"
 
 
 def test_a_new_version_shows_at_once_and_200_versions_page_fast(client, arts_root):

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, Response
 
 from runbase.server import artifact_shapes as shapes
 from runbase.server.artifact_index import ArtifactIndex, Collection, Version
-from runbase.server.deps import FreshStore, fast_json, run_or_404
+from runbase.server.deps import FreshStore, fast_json, project_or_404, run_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import (
     ArtifactFiles,
@@ -68,10 +68,15 @@ def _version(
     return c, v
 
 
-@router.get(P + "/artifacts", response_model=ArtifactTypes)
-def project_artifacts(index: Index, entity: str, project: str) -> Response:
-    """The project's artifact collections, grouped by type (empty when it has none)."""
-    return fast_json(shapes.by_type(index.project(entity, project)))
+@router.get(P + "/artifacts", response_model=ArtifactTypes, responses=NOT_FOUND)
+def project_artifacts(store: FreshStore, index: Index, entity: str, project: str) -> Response:
+    """The project's artifact collections, grouped by type (empty when it has none).
+
+    404 when the project has neither runs nor artifacts."""
+    collections = index.project(entity, project)
+    if not collections:
+        project_or_404(store, entity, project)
+    return fast_json(shapes.by_type(collections))
 
 
 @router.get(
