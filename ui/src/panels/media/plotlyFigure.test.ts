@@ -101,7 +101,8 @@ describe("bars and histograms", () => {
     expect(bars.series[1].color).toBe("#123456");
   });
   it("takes horizontal bars' categories from y", () => {
-    const bars = figureView({ data: [{ type: "bar", orientation: "h", x: [3, 4], y: ["p", "q"] }] }).parts[0] as BarsPart;
+    const bars = figureView({ data: [{ type: "bar", orientation: "h", x: [3, 4], y: ["p", "q"] }] })
+      .parts[0] as BarsPart;
     expect(bars).toMatchObject({ horizontal: true, cats: ["p", "q"] });
     expect(bars.series[0].values).toEqual([3, 4]);
   });
@@ -144,7 +145,18 @@ describe("bars and histograms", () => {
 
 describe("heatmaps and the rest", () => {
   it("reads a heat-map's cells, labels and range", () => {
-    const v = figureView({ data: [{ type: "heatmap", z: [[1, 2], [3, null]], y: ["r0", "r1"] }] });
+    const v = figureView({
+      data: [
+        {
+          type: "heatmap",
+          z: [
+            [1, 2],
+            [3, null],
+          ],
+          y: ["r0", "r1"],
+        },
+      ],
+    });
     const h = v.parts[0] as HeatPart;
     expect(h).toMatchObject({ zmin: 1, zmax: 3, x: ["0", "1"], y: ["r0", "r1"] });
     expect(v.legend).toEqual([]);

@@ -323,7 +323,9 @@ function groups(traces: Trace[], layout: Obj): Part[] {
     const bars = traces.filter(({ t }) => t.type === "bar" && (t.orientation === "h") === horizontal);
     if (bars.length) parts.push(barPart(bars, horizontal, stacked));
     const hist = traces.filter(
-      ({ t }) => t.type === "histogram" && (t.orientation === "h" || (!values(t.x).length && values(t.y).length > 0)) === horizontal,
+      ({ t }) =>
+        t.type === "histogram" &&
+        (t.orientation === "h" || (!values(t.x).length && values(t.y).length > 0)) === horizontal,
     );
     if (hist.length) parts.push(histogramPart(hist, horizontal, stacked));
   }
