@@ -184,7 +184,8 @@ def shot(page, name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A RUNBASE_DIR with the media runs of ``make_media.py`` (team/media: m1, m2)."""
+    """A RUNBASE_DIR with the media runs of ``make_media.py`` (team/media: m1, m2;
+    team/plots: pl1, when plotly is installed)."""
     root = tmp_path_factory.mktemp("runbase-media")
     env = {
         **os.environ,

@@ -3,7 +3,9 @@
 Run "m1" logs an image key "seg" (with a mask and boxes) at steps 0, 10, 20;
 run "m2" logs it at steps 5 and 15, in another colour, so a step slider shows
 each run's nearest logged step. Both log audio, video, HTML, a point cloud, a
-histogram, a table and a wandb.plot chart. Each image is one flat colour per
+histogram, a table and a wandb.plot chart. Run "pl1" (project "plots", when
+plotly is installed) logs Plotly figures: lines and markers, bars with a
+histogram, a heat-map, a pie (not drawn) and a matplotlib figure. Each image is one flat colour per
 step (its RGB is listed in ``COLOURS``), so a test can tell which step a panel
 shows from the pixels alone.
 
@@ -79,5 +81,43 @@ def main() -> None:
         run.finish()
 
 
+def plots() -> None:
+    """Plotly figures, as ``wandb.Plotly`` and as a matplotlib figure logged as a value."""
+    try:
+        import plotly.graph_objects as go
+    except ImportError:
+        return  # the browser test of Plotly figures skips
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(5)
+    x = np.arange(30)
+    lines = go.Figure(
+        [
+            go.Scatter(x=x, y=np.sqrt(x), mode="lines", name="sqrt"),
+            go.Scatter(x=x[::3], y=np.log1p(x[::3]), mode="markers", name="log1p"),
+        ]
+    )
+    lines.update_layout(title="Growth curves", xaxis_title="epoch", yaxis_title="value")
+    bars = go.Figure(
+        [go.Bar(x=["cat", "dog", "bird"], y=[5, 3, 4], name="count"),
+         go.Histogram(x=rng.normal(size=300), name="noise")]
+    )  # fmt: skip
+    bars.update_layout(title="Bars and a histogram")
+    heat = go.Figure(go.Heatmap(z=rng.random((6, 8))))
+    heat.update_layout(title="Heat")
+    pie = go.Figure(go.Pie(labels=["a", "b"], values=[1, 2]))
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2, 3], [1, 3, 2, 4], label="mpl line")
+    ax.set_title("From matplotlib")
+    run = wandb.init(entity=ENTITY, project="plots", id="pl1", name="plots-pl1")
+    run.log({"lines": wandb.Plotly(lines), "bars": wandb.Plotly(bars), "heat": wandb.Plotly(heat),
+             "pie": wandb.Plotly(pie), "mpl": fig})  # fmt: skip
+    run.finish()
+
+
 if __name__ == "__main__":
     main()
+    plots()

@@ -210,3 +210,40 @@ def test_a_step_whose_image_was_never_written_says_so(browser, killed_server: Se
     finally:
         ctx.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def ink(locator) -> int:
+    """How many colours a drawn element shows (a blank one shows one or two)."""
+    shot = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
+    return len(shot.getcolors(maxcolors=1 << 16) or [])
+
+
+def test_plotly_figures_are_drawn(mpage, tmp_path):
+    pytest.importorskip("plotly")
+    page = mpage
+    page.goto("/team/plots/runs/pl1/media")
+    figs = {}
+    for key in ("lines", "bars", "heat", "pie", "mpl"):
+        figs[key] = drawn(page, key).locator(".plotly")
+        figs[key].and_(page.locator("[data-state='drawn'], [data-state='not-drawn']")).wait_for()
+    lines = figs["lines"]
+    assert lines.get_attribute("data-state") == "drawn"
+    assert lines.locator(".plotly-title").inner_text() == "Growth curves"
+    assert lines.locator(".plotly-legend").inner_text().split() == ["sqrt", "log1p"]
+    assert ink(lines.locator("canvas").first) > 20  # two coloured traces, axes, labels
+    bars = figs["bars"]
+    assert bars.locator(".plotly-title").inner_text() == "Bars and a histogram"
+    assert bars.locator("canvas[data-part='bars']").count() == 2  # the bars, the binned histogram
+    assert all(ink(c) > 5 for c in bars.locator("canvas[data-part='bars']").all())
+    assert ink(figs["heat"].locator("canvas[data-part='heatmap']")) > 20
+    pie = figs["pie"]
+    assert pie.get_attribute("data-state") == "not-drawn"
+    assert (
+        pie.locator(".plotly-skipped").inner_text()
+        == "this Plotly trace type is not drawn here: pie"
+    )
+    assert pie.locator("a.media-link").get_attribute("href").endswith(".plotly.json?download=1")
+    assert figs["mpl"].locator(".plotly-title").inner_text() == "From matplotlib"
+    save(page, tmp_path, "media-plotly", lines)
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    save(page, tmp_path, "media-plotly-page", page)

@@ -7,7 +7,10 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 from .conftest import REPO, Server
 
@@ -60,3 +63,34 @@ def test_media_examples_run_as_documented(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True,
                          text=True, timeout=60)  # fmt: skip
     assert "run_id='r1', step=10" in out.stdout and "run_id='r2', step=5" in out.stdout
+
+
+def test_plotly_example_runs_and_its_figure_is_served_as_json(tmp_path: Path) -> None:
+    pytest.importorskip("plotly")
+    root = tmp_path / "rb"
+    root.mkdir()
+    env = {
+        **os.environ,
+        "RUNBASE_DIR": str(root),
+        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+    }
+    log = block(WEB, "python", "wandb.Plotly(")
+    subprocess.run(
+        [sys.executable, "-c", log], env=env, check=True, capture_output=True, timeout=120
+    )
+    srv = Server(root)
+    try:
+        base = f"{srv.url}/api/v1/projects/me/plots"
+        with urllib.request.urlopen(f"{base}/media/keys?first=10") as r:
+            keys = json.load(r)
+        assert [(k["key"], k["kind"]) for k in keys["keys"]] == [("fig", "plotly")]
+        runs = ",".join(keys["run_ids"])
+        with urllib.request.urlopen(f"{base}/media?key=fig&runs={runs}&step=0") as r:
+            url = json.load(r)["items"][0]["files"][0]["url"]
+        with urllib.request.urlopen(f"{srv.url}{url}") as r:
+            assert r.headers["Content-Type"].startswith("application/json")
+            fig = json.load(r)
+    finally:
+        srv.stop()
+    assert [t["type"] for t in fig["data"]] == ["scatter", "bar"]
+    assert fig["layout"]["title"]["text"] == "Two traces"

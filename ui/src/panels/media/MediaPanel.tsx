@@ -3,7 +3,7 @@
 // nearest logged step at or before the slider's, else its first after (the
 // server picks: one request per slider move, then the files themselves).
 // Images get their masks (per-class toggles, opacity) and boxes (labels, a
-// score threshold), and open large on click.
+// score threshold), and open large on click; Plotly figures are drawn (PlotlyView).
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
@@ -14,6 +14,7 @@ import { ImageView, type OverlayState } from "./ImageView";
 import { mediaRuns, snapIndex, type MediaSpec } from "./logic";
 import { firstView } from "./firstView";
 import { OverlayControls } from "./OverlayControls";
+import { PlotlyView } from "./PlotlyView";
 
 const PointCloud = lazy(() => import("./PointCloud").then((m) => ({ default: m.PointCloud })));
 
@@ -48,6 +49,7 @@ function FileView({
   if (kind === "html" && file.view_url)
     // Its own opaque origin: its script runs, but cannot reach the app or the API.
     return <iframe className="media-html" sandbox="allow-scripts" src={file.view_url} title={file.path} />;
+  if (kind === "plotly") return <PlotlyView file={file} />;
   if (kind === "object3D")
     return (
       <Suspense fallback={<div className="media-3d">Loading…</div>}>
