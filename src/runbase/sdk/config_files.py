@@ -102,9 +102,7 @@ def filtered(
 ) -> dict[str, Any]:
     """``config_include_keys`` / ``config_exclude_keys`` applied to the top-level keys."""
     if include and exclude:
-        raise UsageError(
-            "runbase.init: pass config_include_keys or config_exclude_keys, not both"
-        )
+        raise UsageError("runbase.init: pass config_include_keys or config_exclude_keys, not both")
     for what, keys in (("config_include_keys", include), ("config_exclude_keys", exclude)):
         if isinstance(keys, str | bytes | Mapping):
             raise TypeError(f"runbase.init: {what} takes a list of key names, got {keys!r}")

@@ -321,9 +321,7 @@ def _announce(root: Path, path: tuple[str, str, str], segment_name: str) -> None
         warnings.warn(f"runbase: could not update the run journal: {e}", stacklevel=4)
 
 
-def _create_run(
-    s: Settings, config: dict[str, Any], defaults: dict[str, Any], t0: float
-) -> Run:
+def _create_run(s: Settings, config: dict[str, Any], defaults: dict[str, Any], t0: float) -> Run:
     root = runbase_dir()
     entity = s.entity or fields.path_name("entity", default_entity())
     project = s.project or DEFAULT_PROJECT

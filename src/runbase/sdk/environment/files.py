@@ -17,6 +17,7 @@ import warnings
 from typing import Any
 
 from runbase.records import Kind
+from runbase.sdk import threads
 from runbase.sdk.environment.link import RunLink
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ class Watcher:
                 self._thread = threading.Thread(
                     target=self._loop, name="runbase-files", daemon=True
                 )
-                self._thread.start()
+                threads.start(self._thread)
 
     def _loop(self) -> None:
         while not self._stop.wait(POLL_EVERY):
