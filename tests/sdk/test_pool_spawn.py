@@ -65,7 +65,8 @@ if __name__ == "__main__":
     ctx = mp.get_context("spawn")
     for i in range(ITERATIONS):
         fn, end = PATTERNS[i % len(PATTERNS)]
-        run = runbase.init(project="pool", settings={{"silent": True, "disable_system_metrics": True}})
+        run = runbase.init(project="pool",
+                           settings={{"silent": True, "disable_system_metrics": True}})
         pool = ctx.Pool(2)
         done = threading.Event()
         threading.Thread(target=watchdog, args=(pool, done, i), daemon=True).start()
