@@ -16,6 +16,10 @@ import os
 
 import runbase
 
+# The old hang came about once in some 40 terminated pools: RUNBASE_POOL_STRESS=200 to
+# hunt longer (read here: the runbase_dir fixture clears RUNBASE_* variables).
+ITERATIONS = int(os.environ.get("RUNBASE_POOL_STRESS", "24"))
+
 WORKERS = """
 import os
 
@@ -83,8 +87,7 @@ if __name__ == "__main__":
 
 def test_spawn_pool_workers_never_hang_at_shutdown(run_script, tmp_path):
     (tmp_path / "workers.py").write_text(WORKERS)
-    # The old hang came about once in 40 terminated pools: RUNBASE_POOL_STRESS=200 to hunt.
-    iterations = int(os.environ.get("RUNBASE_POOL_STRESS", "24"))
+    iterations = ITERATIONS
     proc = run_script(
         STRESS.format(iterations=iterations, limit=30), check=False, timeout=iterations * 30 + 60
     )
