@@ -88,3 +88,19 @@ def test_two_runs_in_one_dir_get_their_own_folders(run_script, tmp_path):
     latest = tmp_path / "s" / "wandb" / "latest-run"
     assert latest.resolve() == Path(second["dir"]).parent.resolve()
     assert len(list(runbase.Api().runs("d"))) == 2
+
+
+def test_wandb_dir_in_the_environment_is_dir(run_script, tmp_path):
+    proc = run_script(
+        """
+        import runbase as wandb
+        run = wandb.init(project="d", settings={"silent": True, "console": "off"})
+        print(run.dir)
+        run.finish()
+        """,
+        env={"WANDB_DIR": str(tmp_path / "from-env")},
+    )
+    run_dir = Path(proc.stdout.strip().splitlines()[-1])
+    assert run_dir.parent.parent == tmp_path / "from-env" / "wandb"
+    (run,) = list(runbase.Api().runs("d"))
+    assert run.state == "finished"
