@@ -118,10 +118,7 @@ def init(
         "allow_val_change": allow_val_change,
     }
     s = resolve_settings(settings, args)
-    # Filtered before anything is written: an excluded key (a secret) never reaches a record.
-    config_dict = config_files.filtered(as_dict(config), config_include_keys, config_exclude_keys)
-    defaults = config_files.defaults()
-    _check_config({**defaults, **config_dict})
+    config_dict, defaults = _initial_config(config, config_include_keys, config_exclude_keys)
 
     if s.mode == "disabled":
         disabled = DisabledRun(s, {**defaults, **config_dict})
@@ -135,14 +132,30 @@ def init(
     process.register(run, make_global=policy != "create_new")
     if not s.silent:
         # Printed before console capture starts, so runbase's banner is not in the run's logs.
-        verb = "Resuming" if run.resumed else "Tracking"
-        print(
-            f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}\n"
-            f"runbase: View it at {run.url}  (start the web app with `runbase ui`)",
-            file=sys.stderr,
-        )
+        _print_banner(run)
     _attach_environment(run)
     return run
+
+
+def _print_banner(run: Run) -> None:
+    verb = "Resuming" if run.resumed else "Tracking"
+    print(
+        f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}\n"
+        f"runbase: View it at {run.url}  (start the web app with `runbase ui`)",
+        file=sys.stderr,
+    )
+
+
+def _initial_config(
+    config: Any, include: list[str] | None, exclude: list[str] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(``init(config=)`` filtered by the include/exclude keys, ``config-defaults.yaml``),
+    checked. Filtered before anything is written: an excluded key (a secret) never
+    reaches a record."""
+    config_dict = config_files.filtered(as_dict(config), include, exclude)
+    defaults = config_files.defaults()
+    _check_config({**defaults, **config_dict})
+    return config_dict, defaults
 
 
 def _apply_reinit(s: Settings) -> tuple[str, Run | None]:
