@@ -209,3 +209,22 @@ def test_absl_flags_become_the_config(runbase_dir, tmp_path):
     for project in ("cfg", "cfg2"):
         (run,) = list(api.runs(project))
         assert run.config["model"] == "resnet" and run.config["batch_size"] == 128
+
+
+def test_without_pyyaml_a_config_file_says_what_to_install(run_script, tmp_path):
+    (tmp_path / "config.yaml").write_text("lr: 0.1\n")
+    proc = run_script(
+        f"""
+        import sys
+        sys.modules["yaml"] = None  # as if PyYAML were not installed
+        import runbase as wandb
+        run = wandb.init(project="cfg", settings={QUIET}, config={{"lr": 0.1}})
+        run.finish()  # no YAML file named, none in the working directory: no PyYAML needed
+        try:
+            wandb.init(project="cfg", settings={QUIET}, config="config.yaml")
+        except ImportError as e:
+            print("ImportError:", e)
+        """
+    )
+    assert "ImportError: runbase reads config files with PyYAML" in proc.stdout
+    assert "pip install pyyaml" in proc.stdout
