@@ -37,8 +37,8 @@ def imports_runbase(x):
 def opens_run(x):
     import runbase
 
-    run = runbase.init(project="pool-worker", reinit="create_new",
-                       settings={"silent": True, "disable_system_metrics": True})
+    # Default settings: the system-metrics and console threads are part of the pattern.
+    run = runbase.init(project="pool-worker", reinit="create_new", settings={"silent": True})
     run.log({"x": x})
     return os.getpid()  # the run is left open: the worker's exit (or kill) ends it
 """
@@ -70,8 +70,7 @@ if __name__ == "__main__":
     ctx = mp.get_context("spawn")
     for i in range(ITERATIONS):
         fn, end = PATTERNS[i % len(PATTERNS)]
-        run = runbase.init(project="pool",
-                           settings={{"silent": True, "disable_system_metrics": True}})
+        run = runbase.init(project="pool", settings={{"silent": True}})
         pool = ctx.Pool(2)
         done = threading.Event()
         threading.Thread(target=watchdog, args=(pool, done, i), daemon=True).start()

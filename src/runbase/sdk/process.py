@@ -152,11 +152,13 @@ def _in_multiprocessing_child() -> bool:
 
     Its parent ends it with SIGTERM (``pool.terminate()``, ``Process.terminate()``) and
     then waits for it, so SIGTERM must end it at once, as its default action does. A
-    Python handler cannot promise that: it runs only when the main thread gets back to
-    Python code, and an idle Pool worker's main thread sits in a semaphore wait, while a
-    thread the handler does not run on (a library's, OpenMP's) may be the one the kernel
-    hands the signal to. So no handler here: a run such a child leaves open when it is
-    killed is read as crashed, as any killed process's run is.
+    Python handler cannot promise that: it runs only when the main thread next runs
+    Python code. An idle Pool worker's main thread waits in a semaphore that its
+    sibling holds; a SIGTERM that arrives just before that wait begins, or that the
+    kernel hands to another thread (a library's, OpenMP's), is only flagged, and once
+    the sibling has died holding the semaphore the wait never ends: the worker lived on
+    and ``pool.terminate()`` waited for it forever. So no handler here: a run such a
+    child leaves open when it is killed is read as crashed, as any killed process's is.
     """
     mp = sys.modules.get("multiprocessing")
     if mp is None:
