@@ -16,7 +16,7 @@ import runbase
 api = runbase.Api()
 out = {"runs": [r.id for r in api.runs("proj")], "count": len(api.runs("proj")),
        "filtered": len(api.runs("proj", filters={"state": "finished"})),
-       "projects": [p.name for p in api.projects()]}
+       "projects": [p.name for p in api.projects()], "read_only": api.read_only}
 try:
     api.run("proj/abc")
 except runbase.errors.RunNotFound as e:
@@ -30,7 +30,7 @@ def test_a_store_folder_that_does_not_exist_has_no_runs(run_script, runbase_dir,
     proc = run_script(READER, env={"RUNBASE_DIR": str(root)})
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["runs"] == [] and out["count"] == 0 and out["filtered"] == 0
-    assert out["projects"] == []
+    assert out["projects"] == [] and out["read_only"] is False
     assert "could not find run" in out["missing"]
     assert not (tmp_path / "not").exists(), "answering 'no runs' must not create the store"
     assert "Traceback" not in proc.stderr

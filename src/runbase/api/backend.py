@@ -180,6 +180,8 @@ class LocalBackend:
 
     @property
     def read_only(self) -> bool:
+        if self._absent():
+            return False  # nothing to read yet; the first run makes the folder
         return self._fresh().read_only  # a sync is what finds a disk that filled up
 
     def projects(self, entity: str | None) -> list[ProjectRow]:
