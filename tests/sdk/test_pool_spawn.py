@@ -9,7 +9,9 @@ forever. Now multiprocessing children keep SIGTERM's default action, and runbase
 threads block the signals Python handles.
 
 Each iteration is a fresh script, as a user runs it: the parent imports runbase at the
-top, so every spawned worker imports it too.
+top, so every spawned worker imports it too. The hang itself is a race (about one
+terminated pool in 40 to 100 hung before the fix), so each worker with a run open also
+reports whether SIGTERM still has its default action there, which the fix guarantees.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ LIMIT = 30  # seconds for one iteration; a healthy one takes one or two
 SCRIPT = """
 import multiprocessing as mp
 import os
+import signal
 import sys
 
 import runbase
@@ -43,7 +46,9 @@ def plain(x):
 def opens_run(x):
     run = runbase.init(project="pool-worker", reinit="create_new", settings={"silent": True})
     run.log({"x": x})
-    return os.getpid()  # the run is left open: the worker's exit (or kill) ends it
+    # The run is left open: the worker's exit (or kill) ends it. SIGTERM must still
+    # kill the worker at once, whatever its threads are doing.
+    return signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 if __name__ == "__main__":
@@ -55,6 +60,8 @@ if __name__ == "__main__":
     pool.join()
     run.log({"n": len(out)})
     runbase.finish()
+    if fn == "opens_run" and not all(out):
+        print("a worker with a run open handles SIGTERM itself", flush=True)
     print("done", flush=True)
 """
 
@@ -70,23 +77,27 @@ PATTERNS = [
 
 
 def _once(script: Path, env: dict[str, str], fn: str, end: str) -> tuple[int | None, str]:
-    """(exit status or None when it hung, output); a hung one is killed with its workers."""
-    proc = subprocess.Popen(
-        [sys.executable, str(script), fn, end],
-        env=env,
-        cwd=script.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group: a hung worker goes with it
-    )
-    try:
-        out, _ = proc.communicate(timeout=LIMIT)
-        return proc.returncode, out
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        return None, out
+    """(exit status or None when it hung, output); a hung one is killed with its workers.
+
+    The output goes to a file, as a batch job's does (the hang was seen that way).
+    """
+    log = script.with_suffix(".log")
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(script), fn, end],
+            env=env,
+            cwd=script.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a hung worker goes with it
+        )
+        try:
+            status: int | None = proc.wait(timeout=LIMIT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            status = None
+    return status, log.read_text()
 
 
 def test_spawn_pool_workers_never_hang_at_shutdown(runbase_dir, tmp_path):
@@ -98,6 +109,7 @@ def test_spawn_pool_workers_never_hang_at_shutdown(runbase_dir, tmp_path):
         status, out = _once(script, env, fn, end)
         assert status is not None, f"iteration {i} ({fn}, pool.{end}()) hung:\n{out[-3000:]}"
         assert status == 0 and "done" in out, f"iteration {i} ({fn}, {end}):\n{out[-3000:]}"
+        assert "handles SIGTERM itself" not in out, out[-3000:]
     api = runbase.Api()
     parents = list(api.runs("pool"))
     assert len(parents) == ITERATIONS and {r.state for r in parents} == {"finished"}
