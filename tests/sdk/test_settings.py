@@ -150,8 +150,10 @@ def test_init_applies_the_layers_in_order(runbase_dir, monkeypatch):
     assert run.settings.group == "kwarg group" and isinstance(run.settings, Settings)
 
 
-def test_a_path_for_dir_is_the_store_root(tmp_path):
-    root = tmp_path / "elsewhere"
-    run = runbase.init(project="d", dir=Path(root), settings=Settings(**QUIET))
+def test_a_path_for_dir_holds_run_dir_and_the_store_stays_put(runbase_dir, tmp_path):
+    # W&B's meaning (see test_init_dir.py): dir= is where run.dir shows, not the store.
+    local = tmp_path / "elsewhere"
+    run = runbase.init(project="d", dir=Path(local), settings=Settings(**QUIET))
     run.finish()
-    assert list(root.glob("runs/**/segments/*.rbr"))
+    assert Path(run.dir).parent.parent == local / "wandb"
+    assert list(runbase_dir.glob("runs/**/segments/*.rbr")) and not list(local.rglob("*.rbr"))

@@ -147,6 +147,11 @@ class LocalBackend:
                 self._store_obj = open_store(self.url, root=self.root)
             return self._store_obj
 
+    def _absent(self) -> bool:
+        """True while the store is the records folder's own and that folder does not exist:
+        no run was ever logged there, so every read answers "none" without creating it."""
+        return self._store_obj is None and self.url is None and not self.root.exists()
+
     def _fresh(self) -> Store:
         store = self._store()
         store.sync()
@@ -175,9 +180,13 @@ class LocalBackend:
 
     @property
     def read_only(self) -> bool:
+        if self._absent():
+            return False  # nothing to read yet; the first run makes the folder
         return self._fresh().read_only  # a sync is what finds a disk that filled up
 
     def projects(self, entity: str | None) -> list[ProjectRow]:
+        if self._absent():
+            return []
         return queries.list_projects(self._fresh(), entity)
 
     def runs(
@@ -190,6 +199,10 @@ class LocalBackend:
         offset: int,
         fresh: bool = True,
     ) -> RunsPage:
+        if self._absent():
+            from runbase.store.queries.results import RunsPage
+
+            return RunsPage(total=0, runs=[])
         store = self._fresh() if fresh else self._store()
         return queries.query_runs(
             store, entity, project, filters=filters, order=order, limit=limit, offset=offset,
@@ -197,6 +210,8 @@ class LocalBackend:
         )  # fmt: skip
 
     def run(self, entity: str, project: str, run_id: str) -> FullRunRow | None:
+        if self._absent():
+            return None
         found = self._from_files((entity, project, run_id))
         if found is not None:
             return found.run
@@ -205,6 +220,8 @@ class LocalBackend:
     def metric_stats(
         self, entity: str, project: str, run_ids: list[str]
     ) -> dict[str, dict[str, MetricStats]]:
+        if self._absent():
+            return {}
         return queries.metric_stats(self._fresh(), entity, project, run_ids, exact=True)
 
     def history(self, run: RunKey, keys: list[str] | None, samples: int | None) -> list[HistoryRow]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from runbase.errors import ConfigError
+from runbase.sdk import config_files
 from runbase.sdk.values import MAX_DEPTH, convert
 
 Emit = Callable[[dict[str, Any], list[str]], None]
@@ -37,14 +39,22 @@ def _plain(value: Any, key: str, path: tuple[int, ...] = ()) -> Any:
 
 
 def as_dict(params: Any) -> dict[str, Any]:
-    """Accept a dict, an argparse Namespace, or anything with ``__dict__`` from absl/TF flags."""
+    """A dict, an argparse Namespace, absl's ``flags.FLAGS``, or a YAML file's path, as a dict."""
     if params is None:
         return {}
     if isinstance(params, Mapping):
         return dict(params)
+    if isinstance(params, str | os.PathLike):
+        return config_files.read_config_file(params)
     if type(params).__name__ == "Namespace" or hasattr(params, "_get_kwargs"):
         return dict(vars(params))
-    raise TypeError(f"config must be a dict or an argparse Namespace, got {type(params).__name__}")
+    flags = config_files.flag_values(params)
+    if flags is not None:
+        return flags
+    raise TypeError(
+        "config must be a dict, an argparse Namespace, absl flags or the path of a YAML "
+        f"file, got {type(params).__name__}"
+    )
 
 
 class Config:

@@ -25,10 +25,11 @@ from runbase.records.layout import (
     segments_dir,
 )
 from runbase.records.process import host_name, process_start_ticks
-from runbase.sdk import fields, process, resume
+from runbase.sdk import config_files, fields, process, resume
 from runbase.sdk.config import Config, as_dict
 from runbase.sdk.disabled import DisabledRun
 from runbase.sdk.ids import generate_id, generate_name, next_run_number
+from runbase.sdk.localdir import local_files_dir
 from runbase.sdk.run import Run
 from runbase.sdk.settings import Resume, Settings
 from runbase.sdk.sink import RecordSink
@@ -89,6 +90,8 @@ def init(
     resume: bool | str | None = None,
     settings: Settings | dict[str, Any] | None = None,
     allow_val_change: bool | None = None,
+    config_exclude_keys: list[str] | None = None,
+    config_include_keys: list[str] | None = None,
     **unknown: Any,
 ) -> Run | DisabledRun:
     """Start a run (or return/finish the active one, per ``reinit``). See docs/sdk.md."""
@@ -115,28 +118,44 @@ def init(
         "allow_val_change": allow_val_change,
     }
     s = resolve_settings(settings, args)
-    config_dict = _checked_config(config)
+    config_dict, defaults = _initial_config(config, config_include_keys, config_exclude_keys)
 
     if s.mode == "disabled":
-        disabled = DisabledRun(s, config_dict)
+        disabled = DisabledRun(s, {**defaults, **config_dict})
         process.set_globals(disabled)
         return disabled
 
     policy, previous = _apply_reinit(s)
     if previous is not None:
         return previous
-    run = _create_run(s, config_dict, t0)
+    run = _create_run(s, config_dict, defaults, t0)
     process.register(run, make_global=policy != "create_new")
     if not s.silent:
         # Printed before console capture starts, so runbase's banner is not in the run's logs.
-        verb = "Resuming" if run.resumed else "Tracking"
-        print(
-            f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}\n"
-            f"runbase: View it at {run.url}  (start the web app with `runbase ui`)",
-            file=sys.stderr,
-        )
+        _print_banner(run)
     _attach_environment(run)
     return run
+
+
+def _print_banner(run: Run) -> None:
+    verb = "Resuming" if run.resumed else "Tracking"
+    print(
+        f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}\n"
+        f"runbase: View it at {run.url}  (start the web app with `runbase ui`)",
+        file=sys.stderr,
+    )
+
+
+def _initial_config(
+    config: Any, include: list[str] | None, exclude: list[str] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(``init(config=)`` filtered by the include/exclude keys, ``config-defaults.yaml``),
+    checked. Filtered before anything is written: an excluded key (a secret) never
+    reaches a record."""
+    config_dict = config_files.filtered(as_dict(config), include, exclude)
+    defaults = config_files.defaults()
+    _check_config({**defaults, **config_dict})
+    return config_dict, defaults
 
 
 def _apply_reinit(s: Settings) -> tuple[str, Run | None]:
@@ -179,16 +198,14 @@ def _checked_run_fields(values: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-def _checked_config(config: Any) -> dict[str, Any]:
-    """``config=`` as a dict, refused here (not half-way through init) when it cannot be stored."""
-    config_dict = as_dict(config)
+def _check_config(config_dict: dict[str, Any]) -> None:
+    """Refuse here (not half-way through init) a config that cannot be stored."""
     probe = Config()
     probe.update(config_dict, allow_val_change=True)
     try:
         msgspec.msgpack.encode(probe.as_dict())
     except (OverflowError, TypeError, RecursionError) as e:
         raise encode_problem(probe.as_dict(), "config", e) from None
-    return config_dict
 
 
 def _resume_mode(value: Resume | bool | None) -> Resume | None:
@@ -317,8 +334,8 @@ def _announce(root: Path, path: tuple[str, str, str], segment_name: str) -> None
         warnings.warn(f"runbase: could not update the run journal: {e}", stacklevel=4)
 
 
-def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
-    root = Path(s.dir).expanduser() if s.dir else runbase_dir()
+def _create_run(s: Settings, config: dict[str, Any], defaults: dict[str, Any], t0: float) -> Run:
+    root = runbase_dir()
     entity = s.entity or fields.path_name("entity", default_entity())
     project = s.project or DEFAULT_PROJECT
     mode = _resume_mode(s.resume)
@@ -334,6 +351,9 @@ def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
             raise _storage_error(root, e) from None
         name = s.name or generate_name(number)
     sink, fdir, segment_name = _open_segment(root, path)
+    # config-defaults.yaml sits under init(config=); a resumed run keeps its own values.
+    kept = existing.config if existing else {}
+    config = {**{k: v for k, v in defaults.items() if k not in kept}, **config}
     run = Run(
         settings=s,
         root=root,
@@ -342,7 +362,7 @@ def _create_run(s: Settings, config: dict[str, Any], t0: float) -> Run:
         run_id=run_id,
         name=name,
         sink=sink,
-        files_dir=fdir,
+        files_dir=local_files_dir(s.dir, run_id, fdir, t0) if s.dir else fdir,
         start_time=t0,
         step=existing.next_step if existing else 0,
         config=dict(existing.config) if existing else {},

@@ -13,6 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from runbase.sdk import threads
 from runbase.sdk.settings import Settings
 
 if TYPE_CHECKING:
@@ -138,11 +139,31 @@ def install_hooks() -> None:
 
     sys.exit = exit
     atexit.register(_at_exit)
-    if threading.current_thread() is threading.main_thread():
+    child = _in_multiprocessing_child()
+    if threading.current_thread() is threading.main_thread() and not child:
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _on_sigterm)
-    if "multiprocessing" in sys.modules:
+    if child:
         _register_multiprocessing_finalizer()
+
+
+def _in_multiprocessing_child() -> bool:
+    """True in a process that multiprocessing started (a Pool worker, a Process).
+
+    Its parent ends it with SIGTERM (``pool.terminate()``, ``Process.terminate()``) and
+    then waits for it, so SIGTERM must end it at once, as its default action does. A
+    Python handler cannot promise that: it runs only when the main thread next runs
+    Python code. An idle Pool worker's main thread waits in a semaphore that its
+    sibling holds; a SIGTERM that arrives just before that wait begins, or that the
+    kernel hands to another thread (a library's, OpenMP's), is only flagged, and once
+    the sibling has died holding the semaphore the wait never ends: the worker lived on
+    and ``pool.terminate()`` waited for it forever. So no handler here: a run such a
+    child leaves open when it is killed is read as crashed, as any killed process's is.
+    """
+    mp = sys.modules.get("multiprocessing")
+    if mp is None:
+        return False
+    return bool(mp.current_process().name != "MainProcess" or mp.parent_process() is not None)
 
 
 def _at_exit() -> None:
@@ -184,11 +205,9 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 def _register_multiprocessing_finalizer() -> None:
     # multiprocessing's fork and forkserver children leave through os._exit, which skips
     # atexit; its own finalizers still run, so hook in there as well.
-    import multiprocessing
     import multiprocessing.util
 
-    if multiprocessing.current_process().name != "MainProcess":
-        multiprocessing.util.Finalize(None, _at_multiprocessing_exit, exitpriority=100)
+    multiprocessing.util.Finalize(None, _at_multiprocessing_exit, exitpriority=100)
 
 
 def _at_multiprocessing_exit() -> None:
@@ -215,7 +234,7 @@ def _ensure_heartbeat(interval: float) -> None:
     STATE.heartbeat_stop.clear()
     t = threading.Thread(target=_beat, args=(interval,), name="runbase-heartbeat", daemon=True)
     STATE.heartbeat = t
-    t.start()
+    threads.start(t)
 
 
 def _beat(interval: float) -> None:

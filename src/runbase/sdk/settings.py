@@ -108,6 +108,10 @@ class Settings:
                 object.__setattr__(out, name, check(name, _from_env(name, raw)))
             except ValueError as e:
                 raise ValueError(f"environment variable {source}: {e}") from None
+        # W&B's WANDB_DIR is init(dir=); RUNBASE_DIR is the store, so it is not read here.
+        wandb_dir = os.environ.get("WANDB_DIR")
+        if wandb_dir:
+            object.__setattr__(out, "dir", wandb_dir)
         return out
 
     @classmethod

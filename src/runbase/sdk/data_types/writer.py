@@ -26,6 +26,7 @@ from typing import Any
 import msgspec
 
 from runbase.records import Kind
+from runbase.sdk import threads
 from runbase.sdk.data_types.dedup import link_to_blob
 
 # Bytes of copied arrays waiting to be encoded before log() waits for the thread.
@@ -165,7 +166,7 @@ class MediaWriter:
                 self._thread = threading.Thread(
                     target=self._loop, name="runbase-media", daemon=True
                 )
-                self._thread.start()
+                threads.start(self._thread)
             self._cond.notify_all()
 
     def drain(self) -> None:

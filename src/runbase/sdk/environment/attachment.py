@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from runbase.records import Kind
+from runbase.sdk import threads
 from runbase.sdk.environment.link import RunLink, setting
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class Attachment:
         self._meta_thread = threading.Thread(
             target=self._background_start, name="runbase-metadata", daemon=True
         )
-        self._meta_thread.start()
+        threads.start(self._meta_thread)
 
     @property
     def files(self) -> Any:

@@ -17,6 +17,7 @@ import warnings
 from typing import Any
 
 from runbase.records import Kind
+from runbase.sdk import threads
 from runbase.sdk.environment.link import RunLink
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,15 @@ def resolve(glob_str: str, base_path: str | None, run_dir: str) -> tuple[str, st
         base = os.getcwd()
     else:
         parent = os.path.dirname(pattern)
-        real_dir = os.path.realpath(run_dir)
-        if os.path.realpath(parent) == real_dir or parent.startswith(real_dir + os.sep):
-            base = run_dir  # a file written into run.dir keeps its place there
+        # Real paths on both sides: with init(dir=...), run.dir is a link into the store.
+        real_dir, real_parent = os.path.realpath(run_dir), os.path.realpath(parent)
+        if real_parent == real_dir or real_parent.startswith(real_dir + os.sep):
+            # A file written into run.dir keeps its place there: the base is the part of
+            # the path (as given) that names run.dir.
+            rel = os.path.relpath(real_parent, real_dir)
+            base = parent
+            for _ in range(0 if rel == os.curdir else rel.count(os.sep) + 1):
+                base = os.path.dirname(base)
         else:
             base = os.path.dirname(parent) or parent
     if os.path.commonpath([base, pattern]) != base:
@@ -152,7 +159,7 @@ class Watcher:
                 self._thread = threading.Thread(
                     target=self._loop, name="runbase-files", daemon=True
                 )
-                self._thread.start()
+                threads.start(self._thread)
 
     def _loop(self) -> None:
         while not self._stop.wait(POLL_EVERY):

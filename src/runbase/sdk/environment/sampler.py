@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from runbase.records import Kind
+from runbase.sdk import threads
 from runbase.sdk.environment import nvml
 from runbase.sdk.environment.link import RunLink
 
@@ -132,7 +133,7 @@ class _Sampler:
                 self._thread = threading.Thread(
                     target=self._loop, name="runbase-system-metrics", daemon=True
                 )
-                self._thread.start()
+                threads.start(self._thread)
             self._cond.notify_all()
         return sub
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from runbase.records import Kind
 from runbase.records.process import hold_segment, process_start_ticks
+from runbase.sdk import threads
 from runbase.sdk.environment import wire
 from runbase.sdk.environment.link import RunLink
 
@@ -122,7 +123,7 @@ class TeeClient:
         self._thread = threading.Thread(
             target=self._main, args=(proc,), name="runbase-console", daemon=True
         )
-        self._thread.start()
+        threads.start(self._thread)
 
     # -- starting the helper -----------------------------------------------------
 
@@ -173,7 +174,7 @@ class TeeClient:
             for r, stream, tee, pty in channels
         ]
         tee = Tee(own, ctl_r, out_w)
-        threading.Thread(target=tee.run, name="runbase-console-tee", daemon=True).start()
+        threads.start(threading.Thread(target=tee.run, name="runbase-console-tee", daemon=True))
 
     # -- commands ------------------------------------------------------------------
 
