@@ -120,3 +120,17 @@ def test_a_run_loads_artifacts_only_when_it_uses_them(tmp_path):
     assert [m for m in loaded if m in ("sqlite3", "obstore", "runbase.blobs")] == []
     loaded = _loaded_after(code.replace("run.log(", "runbase.Artifact('a', 'b')\nrun.log("))
     assert "runbase.sdk.artifacts.artifact" in loaded and "obstore" not in loaded
+
+
+def test_making_an_api_loads_no_record_codec(tmp_path):
+    """``Api()`` needs where runs live, not how records are encoded: msgspec and the
+    record reader load at the first answer."""
+    code = (
+        "import os\n"
+        f"os.environ['RUNBASE_DIR'] = {str(tmp_path)!r}\n"
+        "import runbase\n"
+        "api = runbase.Api()\n"
+    )
+    loaded = _loaded_after(code)
+    assert [m for m in loaded if m.split(".")[0] == "msgspec"] == []
+    assert "runbase.records.reader" not in loaded

@@ -11,13 +11,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
-from runbase.store.db.values import flatten, pack
-from runbase.store.queries.results import FullRunRow, RunRow, SystemSeries, as_dicts
-
 if TYPE_CHECKING:
     from runbase.api.api import Api
+    from runbase.store.queries.results import RunRow, SystemSeries
+
+
+# msgspec and the store's value and result modules load at the first answer, not with
+# runbase.Api: a fresh process has an Api in a few milliseconds.
+def pack(value: Any) -> bytes:
+    from runbase.store.db.values import pack as _pack
+
+    return _pack(value)
+
+
+def flatten(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    from runbase.store.db.values import flatten as _flatten
+
+    return _flatten(value, prefix)
+
 
 DEFAULT_UI_URL = "http://127.0.0.1:8765"
 
@@ -207,6 +218,8 @@ class Run:
     @property
     def metadata(self) -> dict[str, Any]:
         """Environment captured at init (host, python, git, ...)."""
+        from runbase.store.queries.results import FullRunRow
+
         if not isinstance(self._data, FullRunRow):
             self.load()
         assert isinstance(self._data, FullRunRow)  # load() reads the whole run
@@ -239,6 +252,8 @@ class Run:
         Read from the store on each access.
         """
         found = self._api.backend.metric_stats(self.entity, self.project, [self.id])
+        import msgspec
+
         return {k: msgspec.structs.asdict(s) for k, s in found.get(self.id, {}).items()}
 
     # ---- loading and saving -------------------------------------------------
@@ -399,6 +414,8 @@ class Run:
         ``"stdout"`` or ``"stderr"``; of those, ``offset`` and ``limit`` take a
         page, or ``last`` the final N. Filtering and paging happen in the store.
         """
+        from runbase.store.queries.results import as_dicts
+
         return as_dicts(
             self._api.backend.logs(
                 self._key, offset=offset, limit=limit, last=last, search=search, stream=stream
