@@ -27,6 +27,7 @@ from pathlib import Path
 
 from runbase.records.layout import blob_path
 from runbase.sdk.artifacts.errors import ArtifactError, ArtifactFileChangedError
+from runbase.sdk.data_types.dedup import place_blob
 
 CHUNK = 4 << 20
 _WORKERS = max(2, min(8, os.cpu_count() or 1))  # hashlib and file I/O release the GIL
@@ -177,12 +178,7 @@ def store_file(root: Path, path: Path, st: os.stat_result, *, link: bool = False
     try:
         stored = _hash_and_link(path, tmp) if link else _hash_and_copy(path, tmp)
         _check_unchanged(path, st, stored.size)
-        blob = blob_path(root, stored.sha256)
-        blob.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(tmp, blob)
-        except FileExistsError:
-            pass  # stored before (another version, run, or process): once is enough
+        place_blob(tmp, blob_path(root, stored.sha256))
     except OSError as e:
         if e.errno == errno.ENOSPC:
             raise ArtifactError(

@@ -39,22 +39,24 @@ def link_to_blob(root: Path, sha256: str, data: bytes | Path, dst: Path) -> bool
 
 def _put(root: Path, blob: Path, data: bytes | Path) -> None:
     """Put the blob in place whole; of two writers of the same bytes exactly one wins."""
-    blob.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, Path):  # a complete file: link it (same file system or OSError)
-        _link_new(data, blob)
+        place_blob(data, blob)
         return
     tmp_dir = root / "blobs" / "tmp"  # the blob store's own: its clean_temp sweeps it
     tmp_dir.mkdir(parents=True, exist_ok=True)
     tmp = tmp_dir / uuid.uuid4().hex
     try:
         tmp.write_bytes(data)
-        _link_new(tmp, blob)
+        place_blob(tmp, blob)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _link_new(src: Path, blob: Path) -> None:
+def place_blob(complete: Path, blob: Path) -> None:
+    """Link a complete file as ``blob`` (its bytes' blob path). A blob already there
+    stays: it holds the same bytes, put by another process, step or version."""
+    blob.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(src, blob)
+        os.link(complete, blob)
     except FileExistsError:
-        pass  # another process (or step) put the same bytes first
+        pass

@@ -4,12 +4,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { useParams } from "react-router";
 import { api } from "../../api/endpoints";
 import { keys } from "../../data/keys";
-import type { PanelProps, PanelSpec } from "../registry";
+import type { PanelLine, PanelProps, PanelSpec } from "../registry";
 import { useWidth } from "../useWidth";
-import { panelRuns, RunTabs, useRunPick, type MediaOptions } from "../table/RunTabs";
+import { RunTabsPanel, type MediaOptions } from "../table/RunTabs";
 import { RunTable } from "../table/RunTable";
 import { chartSpec } from "./chartSpec";
 import { BarsCanvas, MatrixCanvas } from "./GridCharts";
@@ -69,53 +68,52 @@ function RunChart({
 }
 
 export function ChartPanel({ spec, ctx, visible }: PanelProps<ChartSpec>) {
-  const { entity = "", project = "" } = useParams();
   const key = spec.keys[0];
-  const runs = panelRuns(ctx.lines, spec);
-  const [run, pick] = useRunPick(runs);
   const [title, setTitle] = useState<string | null>(null);
   const [data, setData] = useState(false);
-  const shown = spec.title ?? title ?? key;
   const tableKey = spec.options.tableKey;
+  const toggle = (run: PanelLine | undefined) =>
+    tableKey && run ? (
+      <label className="chart-data-toggle" title={`the table ${tableKey} the chart draws`}>
+        <input type="checkbox" checked={data} onChange={(e) => setData(e.target.checked)} />
+        show data
+      </label>
+    ) : null;
   return (
-    <div className="panel chart-panel" data-kind="chart" data-key={key}>
-      <div className="panel-head">
-        <span className="panel-title" title={shown}>
-          {shown}
-        </span>
-        {tableKey && run && (
-          <label className="chart-data-toggle" title={`the table ${tableKey} the chart draws`}>
-            <input type="checkbox" checked={data} onChange={(e) => setData(e.target.checked)} />
-            show data
-          </label>
-        )}
-      </div>
-      <RunTabs runs={runs} current={run?.id} onPick={pick} />
-      {run ? (
-        <RunChart
-          key={run.id}
-          entity={entity}
-          project={project}
-          runId={run.id}
-          ckey={key}
-          visible={visible && ctx.linesReady}
-          onTitle={setTitle}
-        />
-      ) : (
-        <div className="panel-empty">{ctx.linesReady ? "No visible run logged this chart" : "Loading…"}</div>
-      )}
-      {data && run && tableKey && (
-        <div className="chart-data" data-key={tableKey}>
-          <RunTable
-            key={run.id}
-            entity={entity}
-            project={project}
-            runId={run.id}
-            tableKey={tableKey}
-            visible={visible && ctx.linesReady}
+    <RunTabsPanel
+      kind="chart"
+      noun="chart"
+      spec={spec}
+      ctx={ctx}
+      visible={visible}
+      title={spec.title ?? title ?? key}
+      head={toggle}
+    >
+      {(v) => (
+        <>
+          <RunChart
+            key={v.run.id}
+            entity={v.entity}
+            project={v.project}
+            runId={v.run.id}
+            ckey={key}
+            visible={v.visible}
+            onTitle={setTitle}
           />
-        </div>
+          {data && tableKey && (
+            <div className="chart-data" data-key={tableKey}>
+              <RunTable
+                key={v.run.id}
+                entity={v.entity}
+                project={v.project}
+                runId={v.run.id}
+                tableKey={tableKey}
+                visible={v.visible}
+              />
+            </div>
+          )}
+        </>
       )}
-    </div>
+    </RunTabsPanel>
   );
 }

@@ -4,12 +4,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { useParams } from "react-router";
 import { api } from "../../api/endpoints";
 import { keys } from "../../data/keys";
 import type { PanelProps, PanelSpec } from "../registry";
 import { useWidth } from "../useWidth";
-import { panelRuns, RunTabs, useRunPick, type MediaOptions } from "../table/RunTabs";
+import { RunTabsPanel, type MediaOptions } from "../table/RunTabs";
 import { HeatmapCanvas, SliceCanvas } from "./HeatmapCanvas";
 import { heatGrid } from "./heatmap";
 
@@ -70,30 +69,18 @@ function RunHistogram({
 }
 
 export function HistogramPanel({ spec, ctx, visible }: PanelProps<HistogramSpec>) {
-  const { entity = "", project = "" } = useParams();
-  const key = spec.keys[0];
-  const runs = panelRuns(ctx.lines, spec);
-  const [run, pick] = useRunPick(runs);
   return (
-    <div className="panel histogram-panel" data-kind="histogram" data-key={key}>
-      <div className="panel-head">
-        <span className="panel-title" title={spec.title ?? key}>
-          {spec.title ?? key}
-        </span>
-      </div>
-      <RunTabs runs={runs} current={run?.id} onPick={pick} />
-      {run ? (
+    <RunTabsPanel kind="histogram" noun="histogram" spec={spec} ctx={ctx} visible={visible}>
+      {(v) => (
         <RunHistogram
-          key={run.id}
-          entity={entity}
-          project={project}
-          runId={run.id}
-          hkey={key}
-          visible={visible && ctx.linesReady}
+          key={v.run.id}
+          entity={v.entity}
+          project={v.project}
+          runId={v.run.id}
+          hkey={spec.keys[0]}
+          visible={v.visible}
         />
-      ) : (
-        <div className="panel-empty">{ctx.linesReady ? "No visible run logged this histogram" : "Loading…"}</div>
       )}
-    </div>
+    </RunTabsPanel>
   );
 }

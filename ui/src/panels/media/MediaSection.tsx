@@ -2,7 +2,7 @@
 // workspace's visible runs, or the run of a run page). Kinds without a
 // registered panel (a table panel not built yet) are left out.
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { ErrorBox } from "../../common/PageHeader";
 import { mediaKeysQuery } from "../../data/runs";
@@ -20,7 +20,13 @@ export function useMediaSpecs(entity: string, project: string, ctx: PanelContext
         .map((r) => r.id),
     [ctx.lines],
   );
-  const q = useQuery({ ...mediaKeysQuery(entity, project, ids), enabled: ctx.linesReady && ids.length > 0 });
+  // While the keys of a new set of runs load (an eye toggled, a run started), the
+  // panels stay as they are: dropping them would reset every slider and toggle.
+  const q = useQuery({
+    ...mediaKeysQuery(entity, project, ids),
+    enabled: ctx.linesReady && ids.length > 0,
+    placeholderData: keepPreviousData,
+  });
   const specs = useMemo(() => mediaSpecs(q.data?.keys ?? []).filter((s) => panelKind(s.kind)), [q.data]);
   return { specs, error: q.error, ready: q.isSuccess || ids.length === 0 };
 }

@@ -3,8 +3,9 @@
 // runs by switching tabs. A spec may list the runs that logged the key
 // (options.runs, from the media index); other runs are left out.
 
-import { useState } from "react";
-import type { PanelLine, PanelSpec } from "../registry";
+import { useState, type ReactNode } from "react";
+import { useParams } from "react-router";
+import type { PanelContext, PanelLine, PanelSpec } from "../registry";
 
 export interface MediaOptions {
   /** The runs that logged the key, when known. */
@@ -54,6 +55,60 @@ export function RunTabs({
           {r.name}
         </button>
       ))}
+    </div>
+  );
+}
+
+/** What a tab's body is drawn for: the run, the page's project, and whether to fetch. */
+export interface RunView {
+  run: PanelLine;
+  entity: string;
+  project: string;
+  visible: boolean;
+}
+
+/** The frame the table, histogram and chart panels share: title, run tabs, and the
+ * picked run's view (or why there is none). ``head`` adds controls to the title bar;
+ * ``children`` draws the picked run. */
+export function RunTabsPanel({
+  kind,
+  spec,
+  ctx,
+  visible,
+  noun,
+  title,
+  head,
+  children,
+}: {
+  kind: string;
+  spec: PanelSpec<MediaOptions>;
+  ctx: PanelContext;
+  visible: boolean;
+  /** What the key holds, for "No visible run logged this …". */
+  noun: string;
+  title?: string;
+  head?: (run: PanelLine | undefined) => ReactNode;
+  children: (view: RunView) => ReactNode;
+}) {
+  const { entity = "", project = "" } = useParams();
+  const key = spec.keys[0];
+  const runs = panelRuns(ctx.lines, spec);
+  const [run, pick] = useRunPick(runs);
+  const shown = title ?? spec.title ?? key;
+  return (
+    <div className={`panel ${kind}-panel`} data-kind={kind} data-key={key}>
+      <div className="panel-head">
+        <span className="panel-title" title={shown}>
+          {shown}
+        </span>
+        {head?.(run)}
+      </div>
+      <RunTabs runs={runs} current={run?.id} onPick={pick} />
+      {run ? (
+        children({ run, entity, project, visible: visible && ctx.linesReady })
+      ) : (
+        <div className="panel-empty">{ctx.linesReady ? `No visible run logged this ${noun}` : "Loading…"}</div>
+      )}
     </div>
   );
 }
