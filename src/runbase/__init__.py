@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # loaded on first use (``__getattr__`` below); named here for
     from runbase.sdk.init import finish, init, setup, teardown
     from runbase.sdk.run import Run
     from runbase.sdk.settings import Settings
+    from runbase.sweeps import agent, controller, sweep
 
 # Rebound by init() to the global run's objects, and back by finish() (see sdk/process.py).
 run: Any = None
@@ -59,6 +60,9 @@ _LAZY = {
     "Settings": "runbase.sdk.settings",
     "Api": "runbase.api",
     "Artifact": "runbase.sdk.artifacts",
+    "sweep": "runbase.sweeps",
+    "agent": "runbase.sweeps",
+    "controller": "runbase.sweeps",
     **dict.fromkeys(_DATA_TYPES, "runbase.sdk.data_types"),
 }
 
@@ -94,8 +98,10 @@ __all__ = [
     "UsageError",
     "Video",
     "__version__",
+    "agent",
     "alert",
     "config",
+    "controller",
     "define_metric",
     "finish",
     "init",
@@ -107,6 +113,7 @@ __all__ = [
     "save",
     "setup",
     "summary",
+    "sweep",
     "teardown",
     "unwatch",
     "watch",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -95,9 +96,10 @@ def layout(conn: sa.Connection) -> Any:
             ).all()
         )
     if conn.dialect.name == "sqlite":
-        # The CREATE statements themselves.
+        # The CREATE statements themselves. A table a migration rebuilt (batch mode)
+        # was renamed into place, and SQLite then quotes its name: the same table.
         out["sql"] = sorted(
-            r[0]
+            re.sub(r'^CREATE TABLE "(\w+)"', r"CREATE TABLE \1", r[0])
             for r in conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
         )
     return out

@@ -224,6 +224,18 @@ class Api:
         entity, project = self._project_path(path)
         return Runs(self, entity, project, filters, order, per_page)
 
+    def sweep(self, path: str) -> Any:
+        """A sweep by ``"entity/project/sweep_id"``, ``"project/sweep_id"`` or its id."""
+        from runbase.api.sweeps import Sweep
+        from runbase.sweeps.controller import Controller
+
+        parts = path.strip("/").split("/")
+        if len(parts) == 4 and parts[2] == "sweeps":
+            parts = [parts[0], parts[1], parts[3]]
+        entity = parts[0] if len(parts) == 3 else None
+        project = parts[-2] if len(parts) >= 2 else None
+        return Sweep(self, Controller.open(self.root, parts[-1], entity, project))
+
     def projects(self, entity: str | None = None, per_page: int = 200) -> list[Project]:
         """Projects that have runs (all entities unless ``entity`` is given)."""
         return [Project(self, p) for p in self.backend.projects(entity)]

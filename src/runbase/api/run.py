@@ -189,6 +189,12 @@ class Run:
         self.notes = value
 
     @property
+    def sweep(self) -> Any:
+        """The sweep that started this run (``Api().sweep``), or None."""
+        sweep_id = self._data.sweep
+        return self._api.sweep("/".join([*self.path[:2], sweep_id])) if sweep_id else None
+
+    @property
     def user(self) -> str | None:
         return self._data.user
 

@@ -63,6 +63,7 @@ class RunFields:
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     user: str | None = None
     host: str | None = None
+    sweep: str | None = None  # the sweep whose agent started the run (START ``sweep``)
     created_at: float | None = None
     deleted: bool = False
 
@@ -102,6 +103,7 @@ class RunFields:
             self.config.set(key, value, t)
         self.user = payload.get("user") or self.user
         self.host = payload.get("host") or self.host
+        self.sweep = payload.get("sweep") or self.sweep
 
     def apply_info(self, payload: dict[str, Any], t: float) -> None:
         for key in INFO_FIELDS:

@@ -143,7 +143,7 @@ def _start(p: Any) -> Checked:
         if why is not None:
             notes.append(f"field {key!r}: {why}: dropped")
             del out[key]
-    for key in ("user", "host", "runbase_version", "mode"):
+    for key in ("user", "host", "runbase_version", "mode", "sweep"):
         if p.get(key) is not None and (why := _text(p[key])) is not None:
             notes.append(f"field {key!r} {why}: dropped")
             del out[key]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -68,6 +69,11 @@ class Config:
         object.__setattr__(self, "_items", {})
         object.__setattr__(self, "_emit", emit)
         object.__setattr__(self, "_allow", allow_val_change)
+        # key -> who locked it ("sweep"): the script's own values for it are ignored.
+        object.__setattr__(self, "_locked", {})
+
+    def _lock(self, keys: Any, user: str) -> None:
+        self._locked.update(dict.fromkeys(keys, user))
 
     def _set_many(self, params: Any, allow_val_change: bool | None) -> None:
         raw = as_dict(params)
@@ -76,6 +82,14 @@ class Config:
         for k, v in raw.items():
             key = str(k).strip("-")  # argparse-style names
             value = _plain(v, key)
+            if key in self._locked:
+                if self._items.get(key) != value:
+                    warnings.warn(
+                        f"Config item {key!r} was locked by {self._locked[key]!r} "
+                        "(ignored update).",
+                        stacklevel=3,
+                    )
+                continue
             if key in self._items and self._items[key] != value and not allow:
                 raise ConfigError(
                     f"Attempted to change value of config key {key!r} from "

@@ -25,7 +25,7 @@ from runbase.records.layout import (
     segments_dir,
 )
 from runbase.records.process import host_name, process_start_ticks
-from runbase.sdk import config_files, fields, process, resume
+from runbase.sdk import config_files, fields, process, resume, sweeprun
 from runbase.sdk.config import Config, as_dict
 from runbase.sdk.disabled import DisabledRun
 from runbase.sdk.ids import generate_id, generate_name, next_run_number
@@ -306,6 +306,8 @@ def _start_record(run: Run, s: Settings, config: dict[str, Any]) -> dict[str, An
         "runbase_version": _version(),
         "mode": s.mode,
     }
+    if s.sweep_id:
+        start["sweep"] = s.sweep_id
     info = {
         "notes": run.notes,
         "group": run.group,
@@ -353,7 +355,9 @@ def _create_run(s: Settings, config: dict[str, Any], defaults: dict[str, Any], t
     sink, fdir, segment_name = _open_segment(root, path)
     # config-defaults.yaml sits under init(config=); a resumed run keeps its own values.
     kept = existing.config if existing else {}
-    config = {**{k: v for k, v in defaults.items() if k not in kept}, **config}
+    swept = sweeprun.params(s.sweep_param_path)
+    # The sweep's values win over the script's (W&B locks them: user "sweep").
+    config = {**{k: v for k, v in defaults.items() if k not in kept}, **config, **swept}
     run = Run(
         settings=s,
         root=root,
@@ -373,6 +377,7 @@ def _create_run(s: Settings, config: dict[str, Any], defaults: dict[str, Any], t
     )
     if config:
         run.config._set_many(config, True if run.resumed else None)
+    run.config._lock(swept, "sweep")
     run._emit(Kind.START, _start_record(run, s, config))
     _announce(root, path, segment_name)
     if mode == "auto":

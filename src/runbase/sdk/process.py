@@ -13,7 +13,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from runbase.sdk import threads
+from runbase.records.kinds import Kind
+from runbase.sdk import sweeprun, threads
 from runbase.sdk.settings import Settings
 
 if TYPE_CHECKING:
@@ -195,6 +196,16 @@ def _keep_sigint_exit() -> None:
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
+    reason = sweeprun.stop_reason()
+    if reason is not None:
+        # A sweep's agent stopped the run (Hyperband, a canceled sweep): it ends as
+        # finished, with the reason in its metadata, and the process exits 0.
+        with STATE.lock:
+            runs = list(STATE.active)
+        for run in runs:
+            run._emit(Kind.METADATA, {"sweep_stop_reason": reason})
+        finish_all(0)
+        sys.exit(0)
     # Record the ending (exit code 128+15, state failed), then die by SIGTERM as the
     # default disposition would have, so parents see the same exit status.
     finish_all(128 + signum)

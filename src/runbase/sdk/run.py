@@ -146,6 +146,11 @@ class Run(WandbExtras, ArtifactMethods):
         return self._group
 
     @property
+    def sweep_id(self) -> str | None:
+        """The id of the sweep whose agent started this run, or None."""
+        return self.settings.sweep_id
+
+    @property
     def job_type(self) -> str | None:
         """The run's job type."""
         return self._job_type

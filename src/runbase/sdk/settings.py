@@ -64,6 +64,8 @@ class Settings:
     program: str | None = None
     silent: bool = False
     heartbeat_interval: float = 15.0
+    sweep_id: str | None = None
+    sweep_param_path: str | None = None
 
     def __init__(self, **settings: object) -> None:
         for key, value in settings.items():
@@ -146,6 +148,8 @@ _ENV = {
     "DISABLE_GIT": "disable_git",
     "PROGRAM": "program",
     "SILENT": "silent",
+    "SWEEP_ID": "sweep_id",
+    "SWEEP_PARAM_PATH": "sweep_param_path",
 }
 
 # W&B settings runbase does not use (wandb.Settings' public fields, and a few older
@@ -162,8 +166,8 @@ WANDB_ONLY = frozenset(
     notebook_name organization problem program_abspath program_relpath quiet relogin
     resume_from resumed root_dir run_group run_id run_job_type run_name run_notes run_tags
     sagemaker_disable save_code settings_system show_colors show_emoji show_errors show_info
-    show_warnings start_method strict summary_errors summary_timeout summary_warnings sweep_id
-    sweep_param_path symlink sync_tensorboard system_sample_seconds system_samples
+    show_warnings start_method strict summary_errors summary_timeout summary_warnings
+    symlink sync_tensorboard system_sample_seconds system_samples
     table_raise_on_max_row_limit_exceeded username
     """.split()
 )

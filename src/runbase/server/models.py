@@ -53,6 +53,8 @@ class RunOut(BaseModel):
     job_type: str | None
     user: str | None
     host: str | None
+    # The id of the sweep whose agent started the run (filter with {"sweep": id}).
+    sweep: str | None = None
     created_at: Num | None
     heartbeat_at: Num | None
     runtime: Num | None

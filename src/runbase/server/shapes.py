@@ -43,6 +43,7 @@ def run_out(
         "job_type": run.job_type,
         "user": run.user,
         "host": run.host,
+        "sweep": run.sweep,
         "created_at": run.created_at,
         "heartbeat_at": run.heartbeat_at,
         "runtime": run.runtime,

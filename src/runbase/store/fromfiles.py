@@ -258,6 +258,7 @@ def _run_row(
         job_type=info.get("job_type"),
         user=st.user,
         host=st.host,
+        sweep=st.sweep,
         created_at=created,
         heartbeat_at=beat,
         runtime=(beat - created) if beat is not None and created is not None else None,

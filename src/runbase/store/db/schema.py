@@ -67,10 +67,13 @@ runs = sa.Table(
     # The indexer's own bookkeeping (open history row, per-field edit times).
     sa.Column("ix", sa.LargeBinary),
     sa.Column("edits_offset", sa.BigInteger, nullable=False),
+    # The sweep whose agent started the run (added by migration 0005, so last).
+    sa.Column("sweep_id", sa.String(128)),
     sa.UniqueConstraint("entity", "project", "run_id", name="uq_runs_path"),
 )
 sa.Index("ix_runs_project_created", runs.c.entity, runs.c.project, runs.c.created_at)
 sa.Index("ix_runs_state", runs.c.state)
+sa.Index("ix_runs_sweep", runs.c.entity, runs.c.project, runs.c.sweep_id)
 
 run_tags = sa.Table(
     "run_tags",

@@ -173,6 +173,7 @@ def load_state(row: Any) -> RunState:
         metrics={m["name"]: m for m in unpack(row.metrics, [])},
         user=row.user,
         host=row.host,
+        sweep=row.sweep_id,
         created_at=row.created_at,
         heartbeat_at=row.heartbeat_at,
         rows=row.history_rows,

@@ -116,6 +116,7 @@ def write_run(
         "job_type": info.get("job_type"),
         "user": st.user,
         "host": st.host,
+        "sweep_id": st.sweep,
         "tags": pack(tags),
         "state": state,
         "exit_code": exit_code,

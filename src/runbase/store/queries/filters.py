@@ -1,6 +1,6 @@
 """Mongo-style run filters and sort keys, translated to SQL.
 
-Fields: ``id name state tags group job_type user host notes created_at
+Fields: ``id name state tags group job_type user host sweep notes created_at
 heartbeat_at runtime``, ``config.<key>`` and ``summary.<key>`` (nested keys
 joined with dots), and the statistics of a history key: ``min:<key>``,
 ``max:<key>``, ``last:<key>``, ``count:<key>``. W&B's spellings are accepted too
@@ -42,6 +42,7 @@ _COLUMNS = {
     "user": "user",
     "username": "user",
     "host": "host",
+    "sweep": "sweep_id",
     "notes": "notes",
     "created_at": "created_at",
     "createdAt": "created_at",
@@ -411,6 +412,6 @@ def _target(name: str) -> _Target:
         return _Stat(name, key, _STATS[stat])
     raise ValueError(
         f"unknown filter field {name!r}; use id, name, state, tags, group, job_type, user, "
-        "host, notes, created_at, heartbeat_at, runtime, config.<key>, summary.<key>, "
+        "host, sweep, notes, created_at, heartbeat_at, runtime, config.<key>, summary.<key>, "
         "or min:/max:/last:/count:<history key>"
     )

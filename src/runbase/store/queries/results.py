@@ -129,6 +129,7 @@ class RunRow(msgspec.Struct, frozen=True):
     last_step: int | None
     config: dict[str, Any]
     summary: dict[str, Any]
+    sweep: str | None  # the id of the sweep that started the run
 
     @property
     def path(self) -> list[str]:

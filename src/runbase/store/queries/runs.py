@@ -57,6 +57,7 @@ def _run_row(row: Any, exact: bool) -> RunRow:
         last_step=row.last_step,
         config=fix(unpack(row.config, {})),
         summary=fix(unpack(row.summary, {})),
+        sweep=row.sweep_id,
     )
 
 
