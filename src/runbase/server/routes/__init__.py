@@ -24,6 +24,7 @@ from runbase.server.routes import (
     runs,
     series,
     status,
+    sweeps,
     tables,
 )
 
@@ -44,6 +45,7 @@ def api_router() -> APIRouter:
         tables,
         charts,
         artifacts,
+        sweeps,
     )
     for module in modules:
         router.include_router(module.router)
