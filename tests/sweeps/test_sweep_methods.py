@@ -1,0 +1,138 @@
+"""Grid, random and bayes sweeps run by real agents (``function=``), with ``count``
+and ``run_cap``; the runs get the sweep's parameters locked in their config, carry
+the sweep's id, and the runs query filters by it. Hyperband stops bad runs."""
+
+from __future__ import annotations
+
+import json
+
+import runbase
+from runbase.sweeps.space import nest
+
+TRAIN = """
+import json, sys, time, warnings
+import runbase as wandb
+
+def train():
+    run = wandb.init(config={"lr": 5, "epochs": 3})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run.config.update({"lr": 7})
+    assert any("was locked by 'sweep'" in str(w.message) for w in caught)
+    for i in range(run.config.epochs):
+        wandb.log({"loss": float(run.config.lr) * (3 - i) + float(run.config.get("x", 0))})
+    print("RUN", run.id, run.sweep_id, json.dumps(run.config.as_dict()), flush=True)
+"""
+
+
+def runs_printed(out: str) -> list[tuple[str, str, dict]]:
+    return [
+        (parts[1], parts[2], json.loads(" ".join(parts[3:])))
+        for line in out.splitlines()
+        if (parts := line.split(" ")) and parts[0] == "RUN"
+    ]
+
+
+def test_grid_with_count_and_run_cap_over_nested_parameters(py, runbase_dir):
+    out = py(TRAIN + """
+cfg = {"method": "grid", "run_cap": 3, "metric": {"name": "loss", "goal": "minimize"},
+       "parameters": {"lr": {"values": [0.1, 0.01]},
+                      "opt": {"parameters": {"mom": {"values": [0.5, 0.9]}}}}}
+sid = wandb.sweep(cfg, project="p")
+print("COUNTS", wandb.agent(sid, function=train, count=2), wandb.agent(sid, function=train), sid)
+""")
+    counts = next(line for line in out.splitlines() if line.startswith("COUNTS")).split()
+    assert counts[1:3] == ["2", "1"]  # count=2, then run_cap stops the second agent at 3
+    sid = counts[3]
+    printed = runs_printed(out)
+    assert [c["lr"] for _, _, c in printed] == [0.1, 0.1, 0.01]
+    assert [c["opt"] for _, _, c in printed] == [{"mom": 0.5}, {"mom": 0.9}, {"mom": 0.5}]
+    assert all(s == sid and c["epochs"] == 3 for _, s, c in printed)
+    api = runbase.Api(root=runbase_dir)
+    sweep = api.sweep(f"p/{sid}")
+    assert sweep.state == "finished" and sweep.expected_run_count == 3
+    runs = list(sweep.runs)
+    assert sorted(r.id for r in runs) == sorted(r for r, _, _ in printed)
+    assert all(r.sweep.id == sid and r.config["lr"] in (0.1, 0.01) for r in runs)
+    assert len(api.runs("p", filters={"sweep": sid})) == 3
+    assert len(api.runs("p", filters={"sweep": {"$ne": sid}})) == 0
+    best = sweep.best_run()
+    assert best.config["lr"] == 0.01 and best.summary["loss"] == min(r.summary["loss"] for r in runs)
+
+
+def test_random_stops_at_run_cap_with_values_in_range(py, runbase_dir):
+    out = py(TRAIN + """
+cfg = {"method": "random", "run_cap": 4, "metric": {"name": "loss"},
+       "parameters": {"lr": {"distribution": "log_uniform_values", "min": 1e-4, "max": 1e-1},
+                      "x": {"distribution": "q_uniform", "min": 0, "max": 10, "q": 2}}}
+sid = wandb.sweep(cfg, project="p")
+print("COUNT", wandb.agent(sid, function=train))
+""")
+    assert "COUNT 4" in out
+    printed = runs_printed(out)
+    assert len(printed) == 4
+    assert all(1e-4 <= c["lr"] <= 1e-1 and c["x"] in (0, 2, 4, 6, 8, 10) for _, _, c in printed)
+    assert len({c["lr"] for _, _, c in printed}) == 4
+
+
+def test_bayes_with_count_suggests_from_optuna_within_the_space(py, runbase_dir):
+    out = py(TRAIN + """
+cfg = {"method": "bayes", "metric": {"name": "loss", "goal": "minimize"},
+       "parameters": {"lr": {"min": 0.0, "max": 1.0}, "x": {"values": [0, 1, 2]}}}
+sid = wandb.sweep(cfg, project="p")
+print("COUNT", wandb.agent(sid, function=train, count=5), sid)
+print("MORE", wandb.agent(sid, function=train, count=2))
+""")
+    assert "COUNT 5" in out and "MORE 2" in out
+    sid = next(line for line in out.splitlines() if line.startswith("COUNT")).split()[2]
+    sweep = runbase.Api(root=runbase_dir).sweep(sid)
+    assert sweep.state == "running"  # bayes runs until stopped
+    ctl_runs = sweep.controller_runs()
+    assert len(ctl_runs) == 7 and all(r["internal"] is not None for r in ctl_runs)
+    assert all(0 <= r["params"]["lr"] <= 1 and r["params"]["x"] in (0, 1, 2) for r in ctl_runs)
+    assert all(r["state"] == "finished" and r["value"] is not None for r in ctl_runs)
+    assert sweep.best_run().summary["loss"] == min(r["value"] for r in ctl_runs)
+    assert sweep.stop() == "stopped" and sweep.state == "stopped"
+
+
+HYPERBAND = """
+import time
+import runbase as wandb
+
+def train():
+    run = wandb.init()
+    for i in range(12):
+        wandb.log({"loss": run.config.quality + 1.0 / (i + 1)})
+        time.sleep(0.15)
+
+cfg = {"method": "grid", "metric": {"name": "loss", "goal": "minimize"},
+       "early_terminate": {"type": "hyperband", "min_iter": 2, "eta": 2},
+       "parameters": {"quality": {"values": [0, 1, 5, 6, 7]}}}
+sid = wandb.sweep(cfg, project="p")
+wandb.agent(sid, function=train)
+print("SWEEP", sid)
+"""
+
+
+def test_hyperband_stops_runs_that_fall_behind_and_they_say_why(py, runbase_dir):
+    out = py(HYPERBAND)
+    sid = out.split("SWEEP ")[1].split()[0]
+    api = runbase.Api(root=runbase_dir)
+    ctl_runs = api.sweep(f"p/{sid}").controller_runs()
+    by_quality = {r["params"]["quality"]: r for r in ctl_runs}
+    assert [by_quality[q]["state"] for q in (0, 1)] == ["finished", "finished"]
+    assert len(by_quality[0]["history"]) == 12
+    for q in (5, 6, 7):
+        stopped = by_quality[q]
+        assert stopped["state"] == "stopped", stopped
+        assert stopped["stop_reason"].startswith("hyperband: loss"), stopped
+        assert len(stopped["history"]) < 12
+        run = api.run(f"p/{stopped['run_id']}")
+        # Ends as a stopped W&B run does: not failed; the reason is in its metadata.
+        assert run.state == "finished"
+        assert run.metadata["sweep_stop_reason"] == stopped["stop_reason"]
+        assert run.summary["loss"] >= 5
+
+
+def test_nest_rebuilds_dotted_names():
+    assert nest({"a.b": 1, "a.c": 2, "d": 3}) == {"a": {"b": 1, "c": 2}, "d": 3}
