@@ -28,7 +28,7 @@ def sweep_env(runbase_dir: Path) -> dict[str, str]:
 
 @pytest.fixture
 def py(sweep_env: dict[str, str], tmp_path: Path):
-    """Run Python source as a script in a child process; its stdout, or an error with both streams."""
+    """Run Python source as a script in a child process; its stdout, or an error with both streams."""  # noqa: E501
 
     def run(source: str, name: str = "main.py", timeout: float = 120) -> str:
         script = tmp_path / name

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import runbase
-from runbase.sweeps.controller import Controller
+from runbase.sweeps.control import Controller
 
 from .conftest import cli, wait_for
 
@@ -38,11 +38,15 @@ def test_ten_agents_started_together_never_get_the_same_point(
     # 12 points: ten random picks among them would repeat one 98% of the time.
     params = {"a": {"values": [0, 1, 2, 3]}, "b": {"values": [0, 10, 20]}}
     metric = {"name": "loss", "goal": "minimize"}
-    sid = py(f"""
+    sid = (
+        py(f"""
 import runbase
 print(runbase.sweep({{"method": {method!r}, "metric": {metric!r}, "parameters": {params!r}}},
                     project="p"), end="")
-""").splitlines()[-1].split()[-1]
+""")
+        .splitlines()[-1]
+        .split()[-1]
+    )
     script = tmp_path / "agent.py"
     script.write_text(textwrap.dedent(AGENT))
     procs = [
@@ -63,7 +67,8 @@ PROG = """
 import json, os, sys, time
 import runbase
 
-out = {"argv": sys.argv[1:], "env": {k: v for k, v in os.environ.items() if "SWEEP" in k or k.endswith("RUN_ID")}}
+env = {k: v for k, v in os.environ.items() if "SWEEP" in k or k.endswith("RUN_ID")}
+out = {"argv": sys.argv[1:], "env": env}
 run = runbase.init()
 out["config"] = run.config.as_dict()
 out["args_json_file"] = json.load(open(sys.argv[-2])) if len(sys.argv) > 3 else None

@@ -21,23 +21,23 @@ def problems(config) -> list[str]:
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
-        ({"method": "anneal", "parameters": {"x": {"value": 1}}}, "method: 'anneal' is not allowed; use one of grid, random, bayes"),
+        ({"method": "anneal", "parameters": {"x": {"value": 1}}}, "method: 'anneal' is not allowed; use one of grid, random, bayes"),  # noqa: E501
         ({"method": "grid"}, "parameters: a mapping"),
-        ({"method": "random", "parameters": {"x": {"distribution": "gamma", "min": 0, "max": 1}}}, "parameters.x.distribution: 'gamma' is not allowed"),
-        ({"method": "random", "parameters": {"x": {"min": 2, "max": 1}}}, "parameters.x: min (2) must be below max (1)"),
-        ({"method": "random", "parameters": {"x": {"distribution": "normal", "mu": 0, "sigma": -1}}}, "parameters.x.sigma: must be > 0"),
-        ({"method": "random", "parameters": {"x": {"values": [1, 2], "probabilities": [0.5, 0.6]}}}, "parameters.x.probabilities: must be 2 numbers >= 0 that sum to 1"),
-        ({"method": "random", "parameters": {"x": {"distribution": "log_uniform_values", "min": 0, "max": 1}}}, "parameters.x.min: log_uniform_values needs min > 0"),
-        ({"method": "random", "parameters": {"opt": {"parameters": {"lr": {"mn": 1}}}}}, "parameters.opt.lr: unknown key(s) ['mn']"),
-        ({"method": "grid", "parameters": {"x": {"min": 0.0, "max": 1.0}}}, "parameters.x: method grid needs `values`, `value` or an int_uniform range, not distribution uniform"),
-        ({"method": "bayes", "parameters": {"x": {"min": 0.0, "max": 1.0}}}, "metric: method bayes needs a metric"),
-        ({"method": "random", "metric": {"name": "loss", "goal": "lower"}, "parameters": {"x": {"value": 1}}}, "metric.goal: 'lower' is not allowed; use minimize or maximize"),
-        ({"method": "random", "metric": {"name": "loss", "impute": "zero"}, "parameters": {"x": {"value": 1}}}, "metric.impute: 'zero' is not allowed"),
-        ({"method": "random", "metric": {"name": "l"}, "early_terminate": {"type": "hyperband", "eta": 3}, "parameters": {"x": {"value": 1}}}, "early_terminate: hyperband needs `min_iter`, or `max_iter` and `s`"),
-        ({"method": "random", "early_terminate": {"type": "median"}, "parameters": {"x": {"value": 1}}}, "early_terminate.type: only `hyperband` is allowed"),
-        ({"method": "random", "run_cap": 0, "parameters": {"x": {"value": 1}}}, "run_cap: 0 is not allowed; use a whole number > 0"),
-        ({"method": "random", "command": "python train.py", "parameters": {"x": {"value": 1}}}, "command: must be a list of strings"),
-        ({"method": "random", "parameter": {}, "parameters": {"x": {"value": 1}}}, "unknown top-level key(s) ['parameter']"),
+        ({"method": "random", "parameters": {"x": {"distribution": "gamma", "min": 0, "max": 1}}}, "parameters.x.distribution: 'gamma' is not allowed"),  # noqa: E501
+        ({"method": "random", "parameters": {"x": {"min": 2, "max": 1}}}, "parameters.x: min (2) must be below max (1)"),  # noqa: E501
+        ({"method": "random", "parameters": {"x": {"distribution": "normal", "mu": 0, "sigma": -1}}}, "parameters.x.sigma: must be > 0"),  # noqa: E501
+        ({"method": "random", "parameters": {"x": {"values": [1, 2], "probabilities": [0.5, 0.6]}}}, "parameters.x.probabilities: must be 2 numbers >= 0 that sum to 1"),  # noqa: E501
+        ({"method": "random", "parameters": {"x": {"distribution": "log_uniform_values", "min": 0, "max": 1}}}, "parameters.x.min: log_uniform_values needs min > 0"),  # noqa: E501
+        ({"method": "random", "parameters": {"opt": {"parameters": {"lr": {"mn": 1}}}}}, "parameters.opt.lr: unknown key(s) ['mn']"),  # noqa: E501
+        ({"method": "grid", "parameters": {"x": {"min": 0.0, "max": 1.0}}}, "parameters.x: method grid needs `values`, `value` or an int_uniform range, not distribution uniform"),  # noqa: E501
+        ({"method": "bayes", "parameters": {"x": {"min": 0.0, "max": 1.0}}}, "metric: method bayes needs a metric"),  # noqa: E501
+        ({"method": "random", "metric": {"name": "loss", "goal": "lower"}, "parameters": {"x": {"value": 1}}}, "metric.goal: 'lower' is not allowed; use minimize or maximize"),  # noqa: E501
+        ({"method": "random", "metric": {"name": "loss", "impute": "zero"}, "parameters": {"x": {"value": 1}}}, "metric.impute: 'zero' is not allowed"),  # noqa: E501
+        ({"method": "random", "metric": {"name": "l"}, "early_terminate": {"type": "hyperband", "eta": 3}, "parameters": {"x": {"value": 1}}}, "early_terminate: hyperband needs `min_iter`, or `max_iter` and `s`"),  # noqa: E501
+        ({"method": "random", "early_terminate": {"type": "median"}, "parameters": {"x": {"value": 1}}}, "early_terminate.type: only `hyperband` is allowed"),  # noqa: E501
+        ({"method": "random", "run_cap": 0, "parameters": {"x": {"value": 1}}}, "run_cap: 0 is not allowed; use a whole number > 0"),  # noqa: E501
+        ({"method": "random", "command": "python train.py", "parameters": {"x": {"value": 1}}}, "command: must be a list of strings"),  # noqa: E501
+        ({"method": "random", "parameter": {}, "parameters": {"x": {"value": 1}}}, "unknown top-level key(s) ['parameter']"),  # noqa: E501
     ],
 )  # fmt: skip
 def test_an_invalid_config_names_the_field_and_what_is_allowed(config, expected):
@@ -107,11 +107,16 @@ def in_range(dist: str, spec: dict, v) -> bool:
 
 def test_every_distribution_is_accepted_and_drawn_with_its_meaning():
     assert set(ALL) == set(DISTRIBUTIONS)
-    cfg = check({"method": "random", "parameters": {k: {"distribution": k, **v} for k, v in ALL.items()}})
+    cfg = check(
+        {"method": "random", "parameters": {k: {"distribution": k, **v} for k, v in ALL.items()}}
+    )
     rng = np.random.default_rng(0)
     for p in cfg.params:
         values = [space.draw(p, rng) for _ in range(200)]
-        assert all(in_range(p.distribution, ALL[p.distribution], v) for v in values), (p, values[:5])
+        assert all(in_range(p.distribution, ALL[p.distribution], v) for v in values), (
+            p,
+            values[:5],
+        )
     weighted = next(p for p in cfg.params if p.distribution == "categorical_w_probabilities")
     draws = [space.draw(weighted, rng) for _ in range(2000)]
     assert 0.85 < draws.count(2) / len(draws) < 0.95
@@ -128,7 +133,9 @@ def test_distributions_are_inferred_from_their_keys_as_wandb_does():
 
 
 def test_bayes_maps_each_distribution_onto_optuna_and_back_into_range():
-    cfg = check({"method": "random", "parameters": {k: {"distribution": k, **v} for k, v in ALL.items()}})
+    cfg = check(
+        {"method": "random", "parameters": {k: {"distribution": k, **v} for k, v in ALL.items()}}
+    )
     for p in cfg.params:
         d = space.optuna_distribution(p)
         if d is None:

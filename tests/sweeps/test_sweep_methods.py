@@ -34,13 +34,16 @@ def runs_printed(out: str) -> list[tuple[str, str, dict]]:
 
 
 def test_grid_with_count_and_run_cap_over_nested_parameters(py, runbase_dir):
-    out = py(TRAIN + """
+    out = py(
+        TRAIN
+        + """
 cfg = {"method": "grid", "run_cap": 3, "metric": {"name": "loss", "goal": "minimize"},
        "parameters": {"lr": {"values": [0.1, 0.01]},
                       "opt": {"parameters": {"mom": {"values": [0.5, 0.9]}}}}}
 sid = wandb.sweep(cfg, project="p")
 print("COUNTS", wandb.agent(sid, function=train, count=2), wandb.agent(sid, function=train), sid)
-""")
+"""
+    )
     counts = next(line for line in out.splitlines() if line.startswith("COUNTS")).split()
     assert counts[1:3] == ["2", "1"]  # count=2, then run_cap stops the second agent at 3
     sid = counts[3]
@@ -57,17 +60,22 @@ print("COUNTS", wandb.agent(sid, function=train, count=2), wandb.agent(sid, func
     assert len(api.runs("p", filters={"sweep": sid})) == 3
     assert len(api.runs("p", filters={"sweep": {"$ne": sid}})) == 0
     best = sweep.best_run()
-    assert best.config["lr"] == 0.01 and best.summary["loss"] == min(r.summary["loss"] for r in runs)
+    assert best.config["lr"] == 0.01 and best.summary["loss"] == min(
+        r.summary["loss"] for r in runs
+    )
 
 
 def test_random_stops_at_run_cap_with_values_in_range(py, runbase_dir):
-    out = py(TRAIN + """
+    out = py(
+        TRAIN
+        + """
 cfg = {"method": "random", "run_cap": 4, "metric": {"name": "loss"},
        "parameters": {"lr": {"distribution": "log_uniform_values", "min": 1e-4, "max": 1e-1},
                       "x": {"distribution": "q_uniform", "min": 0, "max": 10, "q": 2}}}
 sid = wandb.sweep(cfg, project="p")
 print("COUNT", wandb.agent(sid, function=train))
-""")
+"""
+    )
     assert "COUNT 4" in out
     printed = runs_printed(out)
     assert len(printed) == 4
@@ -76,13 +84,16 @@ print("COUNT", wandb.agent(sid, function=train))
 
 
 def test_bayes_with_count_suggests_from_optuna_within_the_space(py, runbase_dir):
-    out = py(TRAIN + """
+    out = py(
+        TRAIN
+        + """
 cfg = {"method": "bayes", "metric": {"name": "loss", "goal": "minimize"},
        "parameters": {"lr": {"min": 0.0, "max": 1.0}, "x": {"values": [0, 1, 2]}}}
 sid = wandb.sweep(cfg, project="p")
 print("COUNT", wandb.agent(sid, function=train, count=5), sid)
 print("MORE", wandb.agent(sid, function=train, count=2))
-""")
+"""
+    )
     assert "COUNT 5" in out and "MORE 2" in out
     sid = next(line for line in out.splitlines() if line.startswith("COUNT")).split()[2]
     sweep = runbase.Api(root=runbase_dir).sweep(sid)

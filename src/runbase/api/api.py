@@ -227,7 +227,7 @@ class Api:
     def sweep(self, path: str) -> Any:
         """A sweep by ``"entity/project/sweep_id"``, ``"project/sweep_id"`` or its id."""
         from runbase.api.sweeps import Sweep
-        from runbase.sweeps.controller import Controller
+        from runbase.sweeps.control import Controller
 
         parts = path.strip("/").split("/")
         if len(parts) == 4 and parts[2] == "sweeps":

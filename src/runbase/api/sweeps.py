@@ -1,7 +1,7 @@
 """``Api().sweep(path)``: a sweep as W&B's public API shows it, plus its controls.
 
 The sweep's own state (config, state, which runs it handed out, their metric
-values) comes from its database (``runbase.sweeps.controller``); its runs are the
+values) comes from its database (``runbase.sweeps.control``); its runs are the
 store's runs filtered by ``{"sweep": id}``.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from runbase.sweeps.controller import Controller
+from runbase.sweeps.control import Controller
 from runbase.sweeps.space import grid_size
 
 if TYPE_CHECKING:

@@ -17,9 +17,7 @@ _ACTIONS = ("pause", "resume", "stop", "cancel")
 @click.option("--name", default=None, help="Name of the sweep (overrides the config's).")
 @click.option("--pause", "action", flag_value="pause", help="Pause the sweep ID: no new runs.")
 @click.option("--resume", "action", flag_value="resume", help="Resume the sweep ID.")
-@click.option(
-    "--stop", "action", flag_value="stop", help="Stop the sweep ID: running runs finish."
-)
+@click.option("--stop", "action", flag_value="stop", help="Stop the sweep ID: running runs finish.")
 @click.option(
     "--cancel", "action", flag_value="cancel", help="Cancel the sweep ID: running runs stop now."
 )

@@ -31,7 +31,9 @@ def params(path: str | None) -> dict[str, Any]:
         raw = yaml.safe_load(text)
     if not isinstance(raw, dict):
         raise UsageError(f"the sweep parameter file {path} does not hold a mapping")
-    return {str(k): v["value"] if isinstance(v, dict) and "value" in v else v for k, v in raw.items()}
+    return {
+        str(k): v["value"] if isinstance(v, dict) and "value" in v else v for k, v in raw.items()
+    }
 
 
 def stop_reason() -> str | None:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from runbase.store import Store, queries
 from runbase.sweeps.config import Param
-from runbase.sweeps.controller import Controller
+from runbase.sweeps.control import Controller
 
 Json = Any
 

@@ -2,8 +2,8 @@
 
 Everything is local and offline: the sweep's state is a SQLite database under
 ``RUNBASE_DIR/sweeps/`` (``db.py``), the controller is a library each agent calls
-(``controller.py``), and runs are ordinary runs that carry the sweep's id. See
-docs/sweeps.md.
+(``control.py``; ``runner.py`` is the agent's loop), and runs are ordinary runs
+that carry the sweep's id. See docs/sweeps.md.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def sweep(
     every field that is wrong and what is allowed there, and nothing is created.
     """
     from runbase.sweeps.config import check
-    from runbase.sweeps.controller import Controller
+    from runbase.sweeps.control import Controller
 
     cfg = check(sweep if sweep is not None else config)
     entity, project = _where(cfg.raw, entity, project)
@@ -65,8 +65,8 @@ def agent(
     which picks up the run's id and parameters); without, each run is the sweep's
     ``program``/``command`` in a child process. Returns the number of runs done.
     """
-    from runbase.sweeps.agent import Agent
-    from runbase.sweeps.controller import Controller
+    from runbase.sweeps.control import Controller
+    from runbase.sweeps.runner import Agent
 
     if count is not None and (type(count) is not int or count < 1):
         from runbase.errors import UsageError
@@ -78,9 +78,7 @@ def agent(
         if function is None and not (ctl.cfg.program or ctl.cfg.command):
             from runbase.errors import UsageError
 
-            raise UsageError(
-                f"sweep {ctl.id} has no program or command: pass function= to agent()"
-            )
+            raise UsageError(f"sweep {ctl.id} has no program or command: pass function= to agent()")
         return Agent(root, ctl, function).loop(count)
     finally:
         ctl.close()
@@ -88,6 +86,6 @@ def agent(
 
 def controller(sweep_id: str, entity: str | None = None, project: str | None = None) -> Any:
     """The sweep's controller (``.state``, ``.act("pause")``, ``.runs()``, ``.best()``)."""
-    from runbase.sweeps.controller import Controller
+    from runbase.sweeps.control import Controller
 
     return Controller.open(runbase_dir(), sweep_id, entity, project)

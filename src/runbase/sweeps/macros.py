@@ -40,7 +40,9 @@ def expand(cfg: SweepConfig, params: dict[str, Any], folder: Path, run_id: str) 
             out.append(sys.executable)
         elif part == "${program}":
             if not cfg.program:
-                raise UsageError("the sweep's command uses ${program} but the config has no program")
+                raise UsageError(
+                    "the sweep's command uses ${program} but the config has no program"
+                )
             out.append(cfg.program)
         elif part == "${args}":
             out += [f"--{k}={_text(v)}" for k, v in params.items()]

@@ -50,12 +50,12 @@ def bayes_point(
         if len(internal) != len(dists):
             continue  # a run from before the config changed: not comparable
         if run["state"] == "running":
-            trial = create_trial(params=internal, distributions=dists, state=TrialState.RUNNING)
+            done = create_trial(params=internal, distributions=dists, state=TrialState.RUNNING)
         elif run["value"] is None:
-            trial = create_trial(params=internal, distributions=dists, state=TrialState.FAIL)
+            done = create_trial(params=internal, distributions=dists, state=TrialState.FAIL)
         else:
-            trial = create_trial(params=internal, distributions=dists, value=run["value"])
-        study.add_trial(trial)
+            done = create_trial(params=internal, distributions=dists, value=run["value"])
+        study.add_trial(done)
     from runbase.sweeps.db import dumps
 
     for _ in range(DUPLICATE_RETRIES):
@@ -106,9 +106,7 @@ def hyperband_bands(et: dict[str, Any]) -> list[int]:
     return sorted(set(bands))
 
 
-def hyperband_stop(
-    cfg: SweepConfig, run: dict[str, Any], runs: list[dict[str, Any]]
-) -> str | None:
+def hyperband_stop(cfg: SweepConfig, run: dict[str, Any], runs: list[dict[str, Any]]) -> str | None:
     """Why ``run`` should stop now, or None.
 
     At the highest band the run has reached (a band counts logged values of the

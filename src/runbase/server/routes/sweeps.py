@@ -21,7 +21,7 @@ from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
 from runbase.server.sweep_shapes import SweepDetail, SweepOut, SweepsPage, sweep_detail, sweep_out
 from runbase.store import Store
 from runbase.sweeps import db
-from runbase.sweeps.controller import Controller
+from runbase.sweeps.control import Controller
 
 router = APIRouter(tags=["sweeps"])
 

@@ -233,9 +233,7 @@ class Controller:
                 return None
             why = search.hyperband_stop(self.cfg, _run(row), self.runs())
             if why:
-                self.conn.execute(
-                    "UPDATE runs SET stop_reason = ? WHERE run_id = ?", (why, run_id)
-                )
+                self.conn.execute("UPDATE runs SET stop_reason = ? WHERE run_id = ?", (why, run_id))
             return why
 
     def end_run(self, run_id: str, state: str, value: float | None, history: list[float]) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from runbase.sweeps import macros
-from runbase.sweeps.controller import WAIT, Claim, Controller
+from runbase.sweeps.control import WAIT, Claim, Controller
 from runbase.sweeps.metrics import MetricReader
 
 POLL_S = float(os.environ.get("RUNBASE_SWEEP_POLL_S", "2"))
