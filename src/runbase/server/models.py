@@ -54,7 +54,7 @@ class RunOut(BaseModel):
     user: str | None
     host: str | None
     # The id of the sweep whose agent started the run (filter with {"sweep": id}).
-    sweep: str | None = None
+    sweep: str | None
     created_at: Num | None
     heartbeat_at: Num | None
     runtime: Num | None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from runbase.errors import UsageError
+from runbase.records.layout import id_problem, name_problem
 from runbase.sweeps import db, search, space
 from runbase.sweeps.config import SweepConfig, check
 
@@ -81,7 +82,11 @@ class Controller:
         parts = sweep_id.split("/")
         if len(parts) == 3:
             entity, project, sweep_id = parts
-        elif len(parts) != 1:
+        if (
+            len(parts) not in (1, 3)
+            or id_problem(sweep_id)
+            or any(name_problem("name", n) for n in (entity, project) if n is not None)
+        ):
             raise UsageError(f"a sweep is named `id` or `entity/project/id`, not {sweep_id!r}")
         if entity and project:
             folder = db.sweep_dir(root, entity, project, sweep_id)

@@ -11,6 +11,7 @@ only says which runs belong to the sweep and what the controller decided.
 
 from __future__ import annotations
 
+import glob
 import json
 import sqlite3
 import time
@@ -49,7 +50,8 @@ def find(root: Path, sweep_id: str) -> list[Path]:
     base = sweeps_root(root)
     if not base.is_dir():
         return []
-    return sorted(p for p in base.glob(f"*/*/{sweep_id}") if (p / "sweep.db").is_file())
+    pattern = f"*/*/{glob.escape(sweep_id)}"
+    return sorted(p for p in base.glob(pattern) if (p / "sweep.db").is_file())
 
 
 def connect(folder: Path) -> sqlite3.Connection:

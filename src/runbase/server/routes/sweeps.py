@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from runbase.errors import UsageError
+from runbase.records.layout import id_problem, name_problem
 from runbase.server.deps import FreshStore, Holder, fast_json
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
 from runbase.server.sweep_shapes import SweepDetail, SweepOut, SweepsPage, sweep_detail, sweep_out
@@ -30,10 +31,16 @@ class SweepAction(BaseModel):
     action: Literal["pause", "resume", "stop", "cancel"]
 
 
+def _usable(entity: str, project: str, sweep_id: str = "x") -> bool:
+    """Names that are a folder of ``RUNBASE_DIR/sweeps`` (not ``..``, no separators)."""
+    bad = name_problem("entity", entity) or name_problem("project", project)
+    return not (bad or id_problem(sweep_id))
+
+
 @contextmanager
 def _opened(store: Store, entity: str, project: str, sweep_id: str) -> Iterator[Controller]:
     folder = db.sweep_dir(store.root, entity, project, sweep_id)
-    if "/" in sweep_id or not (folder / "sweep.db").is_file():
+    if not _usable(entity, project, sweep_id) or not (folder / "sweep.db").is_file():
         raise HTTPException(404, f"no sweep {sweep_id!r} in {entity}/{project}")
     ctl = Controller(folder)
     try:
@@ -47,7 +54,7 @@ def list_sweeps(store: FreshStore, entity: str, project: str) -> Response:
     """The project's sweeps, newest first."""
     base = db.sweeps_root(store.root) / entity / project
     out = []
-    folders = sorted(base.glob("*/sweep.db")) if base.is_dir() else []
+    folders = sorted(base.glob("*/sweep.db")) if _usable(entity, project) and base.is_dir() else []
     for path in folders:
         with _opened(store, entity, project, path.parent.name) as ctl:
             out.append(sweep_out(store, ctl))
