@@ -25,6 +25,7 @@ def main() -> None:
     for lr, opt in ((0.003, "sgd"), (0.01, "adam"), (0.03, "adam"), (0.1, "sgd")):
         run([str(HERE / "train.py"), "--lr", str(lr), "--optimizer", opt])
     run([str(HERE / "multiple_runs.py")])
+    run([str(HERE / "sweep.py"), "--count", "8"])  # a bayes sweep with Hyperband
     live = subprocess.Popen(
         [
             sys.executable,

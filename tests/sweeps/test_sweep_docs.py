@@ -7,7 +7,6 @@ import re
 import shlex
 import subprocess
 import sys
-from pathlib import Path
 
 import runbase
 
@@ -50,3 +49,14 @@ def test_the_shell_commands_run(sweep_env, tmp_path, runbase_dir):
     assert sweep.state == "stopped" and len(sweep.runs) == 3
     lrs = sorted((r.config["lr"], r.config["batch_size"]) for r in sweep.runs)
     assert lrs == [(0.01, 16), (0.1, 16), (0.1, 64)]
+
+
+def test_the_demo_sweep_example_runs(sweep_env, tmp_path, runbase_dir):
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "sweep.py"), "--count", "6"],
+        env=sweep_env, cwd=tmp_path, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert ": 6 runs, best " in proc.stdout
+    (sweep,) = [s for s in (runbase_dir / "sweeps").glob("*/demo-sweep/*")]
+    assert runbase.Api(root=runbase_dir).sweep(f"demo-sweep/{sweep.name}").state == "running"
