@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from runbase.sweeps import space
+from runbase.sweeps import search, space
 from runbase.sweeps.config import DISTRIBUTIONS, SweepConfigError, check
 
 
@@ -159,3 +159,33 @@ def test_a_grid_over_nested_parameters_is_finite_and_ends():
     assert len({repr(n) for n in nested}) == 12
     assert nested[0] == {"lr": 0.1, "opt": {"name": "sgd", "mom": 0.9}, "layers": 1}
     assert [space.nest(p) for p in space.iter_grid(cfg.params)] == nested
+
+
+def test_hyperband_applies_wandbs_bracket_rule():
+    cfg = check({
+        "method": "grid", "metric": {"name": "loss", "goal": "minimize"},
+        "early_terminate": {"type": "hyperband", "max_iter": 5, "eta": 2, "s": 2},
+        "parameters": {"a": {"values": [1, 2, 3]}},
+    })  # fmt: skip
+    assert search.hyperband_bands(cfg.hyperband) == [1, 2]
+    histories = {
+        "a": ("finished", [10, 9]),
+        "b": ("running", [10, 10]),  # worse than the band-1 threshold (8)
+        "c": ("running", [10, 8, 8]),  # passes band 1, not band 2 (threshold 7)
+        "d": ("running", [10, 7, 7]),
+        "e": ("finished", [10, 6, 6]),
+    }
+    runs = [{"run_id": k, "state": s, "history": h} for k, (s, h) in histories.items()]
+    stopped = {r["run_id"]: search.hyperband_stop(cfg, r, runs) for r in runs[1:4]}
+    assert stopped["d"] is None
+    assert stopped["b"] == (
+        "hyperband: loss 10 at iteration 1 is worse than the band's threshold 8 (5 runs, eta 2)"
+    )
+    assert (
+        stopped["c"].startswith("hyperband: loss 8 at iteration 2")
+        and "threshold 7" in stopped["c"]
+    )
+    maximize = check({**cfg.raw, "metric": {"name": "acc", "goal": "maximize"}})
+    flipped = [{**r, "history": [-v for v in r["history"]]} for r in runs]
+    assert search.hyperband_stop(maximize, flipped[1], flipped).startswith("hyperband: acc -10")
+    assert search.hyperband_stop(cfg, {"history": [1.0]}, runs) is None  # no band reached yet

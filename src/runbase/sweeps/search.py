@@ -91,7 +91,7 @@ def impute(cfg: SweepConfig, runs: list[dict[str, Any]]) -> None:
 
 
 def hyperband_bands(et: dict[str, Any]) -> list[int]:
-    """The iteration counts at which runs are compared (W&B's ``min_iter`` or
+    """The iteration numbers at which runs are compared (W&B's ``min_iter`` or
     ``max_iter`` + ``s`` forms, with ``eta``)."""
     eta = et["eta"]
     if "min_iter" in et:
@@ -106,35 +106,36 @@ def hyperband_bands(et: dict[str, Any]) -> list[int]:
     return sorted(set(bands))
 
 
-def hyperband_stop(cfg: SweepConfig, run: dict[str, Any], runs: list[dict[str, Any]]) -> str | None:
-    """Why ``run`` should stop now, or None.
+def hyperband_stop(
+    cfg: SweepConfig, run: dict[str, Any], runs: list[dict[str, Any]]
+) -> str | None:
+    """Why ``run`` should stop now, or None: W&B's rule.
 
-    At the highest band the run has reached (a band counts logged values of the
-    metric), its value there (best so far, or exactly the band's value when
-    ``strict``) is compared with every sweep run's value at that band: a run worse
-    than the value ranked ``int(n / eta)`` of those ``n`` is stopped.
+    Iterations count the metric's logged values from 0; a run has reached band ``b``
+    once it logged more than ``b`` values. At the highest band the run has reached,
+    the sweep's runs that reached it are ranked by their value at iteration ``b``, and
+    the threshold is the value ranked ``int(n / eta)`` of those ``n``; the run is
+    stopped when its best value so far (its value at ``b`` when ``strict``) is worse.
     """
     et, metric = cfg.hyperband, cfg.metric
     if et is None or metric is None:
         return None
     sign = 1.0 if metric["goal"] == "minimize" else -1.0
-    reached = [b for b in hyperband_bands(et) if len(run["history"]) >= b]
+
+    def signed(history: list[float]) -> list[float]:
+        return [sign * v for v in history if math.isfinite(v)]
+
+    mine = signed(run["history"])
+    reached = [b for b in hyperband_bands(et) if b < len(mine)]
     if not reached:
         return None
     band = reached[-1]
-
-    def at_band(history: list[float]) -> float:
-        values = [sign * v for v in history[:band] if math.isfinite(v)]
-        if not values:
-            return math.inf
-        return values[-1] if et["strict"] else min(values)
-
-    peers = sorted(at_band(r["history"]) for r in runs if len(r["history"]) >= band)
-    threshold = peers[min(int(len(peers) / et["eta"]), len(peers) - 1)]
-    mine = at_band(run["history"])
-    if mine > threshold:
+    peers = sorted(h[band] for r in runs if len(h := signed(r["history"])) > band)
+    threshold = peers[int(len(peers) / et["eta"])]
+    value = mine[band] if et["strict"] else min(mine)
+    if value > threshold:
         return (
-            f"hyperband: {metric['name']} {sign * mine:g} at iteration {band} is worse than "
+            f"hyperband: {metric['name']} {sign * value:g} at iteration {band} is worse than "
             f"the band's threshold {sign * threshold:g} ({len(peers)} runs, eta {et['eta']})"
         )
     return None
