@@ -147,3 +147,25 @@ def test_hyperband_stops_runs_that_fall_behind_and_they_say_why(py, runbase_dir)
 
 def test_nest_rebuilds_dotted_names():
     assert nest({"a.b": 1, "a.c": 2, "d": 3}) == {"a": {"b": 1, "c": 2}, "d": 3}
+
+
+def test_a_run_whose_function_raises_fails_and_the_agent_goes_on(py, runbase_dir):
+    out = py("""
+import runbase as wandb
+
+def train():
+    run = wandb.init()
+    wandb.log({"loss": run.config.x})
+    if run.config.x == 2:
+        raise ValueError("diverged")
+
+sid = wandb.sweep({"method": "grid", "metric": {"name": "loss"},
+                   "parameters": {"x": {"values": [1, 2, 3]}}}, project="p")
+print("COUNT", wandb.agent(sid, function=train), sid)
+""")
+    sid = out.split("COUNT 3 ")[1].split()[0]
+    api = runbase.Api(root=runbase_dir)
+    ctl_runs = api.sweep(f"p/{sid}").controller_runs()
+    assert [r["state"] for r in ctl_runs] == ["finished", "failed", "finished"]
+    assert api.run(f"p/{ctl_runs[1]['run_id']}").state == "failed"
+    assert ctl_runs[1]["value"] == 2.0  # what it logged before failing still counts
