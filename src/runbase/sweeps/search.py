@@ -106,9 +106,7 @@ def hyperband_bands(et: dict[str, Any]) -> list[int]:
     return sorted(set(bands))
 
 
-def hyperband_stop(
-    cfg: SweepConfig, run: dict[str, Any], runs: list[dict[str, Any]]
-) -> str | None:
+def hyperband_stop(cfg: SweepConfig, run: dict[str, Any], runs: list[dict[str, Any]]) -> str | None:
     """Why ``run`` should stop now, or None: W&B's rule.
 
     Iterations count the metric's logged values from 0; a run has reached band ``b``
