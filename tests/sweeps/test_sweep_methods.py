@@ -169,3 +169,18 @@ print("COUNT", wandb.agent(sid, function=train), sid)
     assert [r["state"] for r in ctl_runs] == ["finished", "failed", "finished"]
     assert api.run(f"p/{ctl_runs[1]['run_id']}").state == "failed"
     assert ctl_runs[1]["value"] == 2.0  # what it logged before failing still counts
+
+
+def test_an_agent_gives_up_after_three_quick_failures_in_a_row(py, runbase_dir):
+    out = py("""
+import runbase as wandb
+
+def train():
+    wandb.init()
+    raise RuntimeError("broken script")
+
+sid = wandb.sweep({"method": "random", "parameters": {"x": {"min": 0.0, "max": 1.0}}},
+                  project="p")
+print("COUNT", wandb.agent(sid, function=train, count=10))
+""")
+    assert "COUNT 3" in out

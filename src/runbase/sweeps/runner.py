@@ -34,6 +34,9 @@ from runbase.sweeps.metrics import MetricReader
 
 POLL_S = float(os.environ.get("RUNBASE_SWEEP_POLL_S", "2"))
 STOP_GRACE_S = 30.0
+# As W&B's agent: this many runs in a row that fail this fast end the agent.
+MAX_QUICK_FAILURES = 3
+QUICK_FAILURE_S = 60.0
 
 
 def _print(msg: str) -> None:
@@ -49,7 +52,7 @@ class Agent:
 
     def loop(self, count: int | None) -> int:
         """Run until the sweep hands out no more runs or ``count`` runs are done."""
-        done = 0
+        done = quick_failures = 0
         while count is None or done < count:
             claim = self.ctl.claim(self.agent_id)
             if claim == WAIT:
@@ -59,9 +62,17 @@ class Agent:
                 _print(f"sweep {self.ctl.id} is {self.ctl.state}: no more runs")
                 break
             _print(f"starting run {claim.run_id} with {json.dumps(claim.params)}")
+            t0 = time.monotonic()
             state, reader = self._run(claim)
             self.ctl.end_run(claim.run_id, state, reader.value(), reader.history)
             done += 1
+            quick = state == "failed" and time.monotonic() - t0 < QUICK_FAILURE_S
+            quick_failures = quick_failures + 1 if quick else 0
+            if quick_failures >= MAX_QUICK_FAILURES:
+                # A broken program or function would burn through the whole sweep.
+                _print(f"{quick_failures} runs in a row failed within {QUICK_FAILURE_S:.0f} s: "
+                       "stopping this agent; fix the program and start it again")  # fmt: skip
+                break
         return done
 
     def _env(self, claim: Claim) -> dict[str, str]:
