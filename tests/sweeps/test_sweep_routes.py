@@ -148,3 +148,13 @@ def test_the_state_route_refuses_other_sites_as_write_routes_do(client, made):
     )
     assert r.status_code == 415
     assert client.get(f"{P}/sweeps/{sid}").json()["state"] == "running"
+
+
+def test_the_csv_export_names_each_runs_sweep(client, made):
+    _, sid = made
+    r = client.get(f"{P}/runs.csv", params={"filters": json.dumps({"sweep": sid})})
+    assert r.status_code == 200
+    header, *rows = r.text.splitlines()
+    assert "sweep" in header.split(",") and len(rows) == 3
+    column = header.split(",").index("sweep")
+    assert {row.split(",")[column] for row in rows} == {sid}

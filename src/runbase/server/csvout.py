@@ -19,6 +19,7 @@ RUN_FIELDS = [
     "tags",
     "group",
     "job_type",
+    "sweep",
     "notes",
 ]
 
