@@ -21,6 +21,7 @@ const bare: RunDetail = {
   job_type: null,
   user: null,
   host: null,
+  sweep: null,
   created_at: null,
   heartbeat_at: null,
   runtime: null,
