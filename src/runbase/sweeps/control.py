@@ -148,7 +148,8 @@ class Controller:
             return None
         order = "ASC" if metric["goal"] == "minimize" else "DESC"
         row = self.conn.execute(
-            f"SELECT run_id, value FROM runs WHERE value IS NOT NULL ORDER BY value {order} LIMIT 1"
+            "SELECT run_id, value FROM runs WHERE value IS NOT NULL "
+            f"ORDER BY value {order}, seq LIMIT 1"
         ).fetchone()
         return None if row is None else {"run_id": row["run_id"], "value": row["value"]}
 
