@@ -33,6 +33,9 @@ describe("axes", () => {
     const hinted = buildAxis(runs.slice(0, 3), "config", "lr", { name: "lr", log: true });
     expect(hinted.kind).toBe("log");
     expect(hinted.at[2]).toBeCloseTo(0.5); // 0.01 sits halfway between 0.001 and 0.1
+    // The search space's bounds widen the axis beyond the values tried.
+    const space = buildAxis(runs.slice(0, 3), "config", "lr", { name: "lr", log: true, min: 1e-4, max: 1 });
+    expect(space.at[0]).toBeCloseTo(0.25);
   });
 
   it("puts text and mixed values on a categorical axis", () => {

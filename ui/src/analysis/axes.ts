@@ -32,6 +32,9 @@ export interface Axis {
 export interface ParamHint {
   name: string;
   log?: boolean;
+  /** The search space's bounds: the axis spans them, not only the values tried. */
+  min?: number | null;
+  max?: number | null;
 }
 
 /** A brush: the [low, high] fractions of an axis a run must fall in. */
@@ -55,11 +58,11 @@ const fmt = (v: number) => {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : String(Number(v.toPrecision(4)));
 };
 
-function numericAxis(key: string, source: Axis["source"], vals: unknown[], log: boolean): Axis {
+function numericAxis(key: string, source: Axis["source"], vals: unknown[], log: boolean, hint?: ParamHint): Axis {
   const nums = vals.map(num);
   const present = nums.filter((v): v is number => v !== null);
-  let lo = Math.min(...present);
-  let hi = Math.max(...present);
+  let lo = Math.min(...present, ...(typeof hint?.min === "number" ? [hint.min] : []));
+  let hi = Math.max(...present, ...(typeof hint?.max === "number" ? [hint.max] : []));
   const useLog = log && lo > 0;
   if (lo === hi) [lo, hi] = useLog ? [lo / 2, hi * 2] : [lo - 1, hi + 1];
   const s = useLog ? scaleLog().domain([lo, hi]).range([0, 1]) : scaleLinear().domain([lo, hi]).range([0, 1]).nice();
@@ -100,7 +103,7 @@ export function buildAxis(runs: AnalysisRun[], source: Axis["source"], key: stri
   const lo = Math.min(...nums);
   const hi = Math.max(...nums);
   const log = hint?.log ?? (lo > 0 && hi / lo > 1000);
-  return numericAxis(key, source, vals, log);
+  return numericAxis(key, source, vals, log, hint);
 }
 
 /** The axes: each parameter, then the metric. */

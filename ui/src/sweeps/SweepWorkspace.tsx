@@ -51,7 +51,7 @@ export function SweepWorkspace({ entity, project, sweepId }: { entity: string; p
       analysis: {
         metric: s.metric?.name,
         goal: s.metric?.goal,
-        params: s.parameters.map((p) => ({ name: p.name, log: p.log })),
+        params: s.parameters.map((p) => ({ name: p.name, log: p.log, min: p.min, max: p.max })),
       },
     };
   }, [s, entity, project]);
