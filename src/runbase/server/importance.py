@@ -22,9 +22,11 @@ from typing import Any
 
 import numpy as np
 
-# Runs a forest is fitted on: enough for a stable ranking, bounded in time.
 MIN_RUNS = 3
 TREES = 100
+# Runs each tree is grown on at most (a bootstrap sample): at thousands of runs
+# the ranking is the same as with all of them, in a fraction of the time.
+TREE_SAMPLES = 500
 INSTALL_HINT = (
     "parameter importance needs scikit-learn: pip install 'runbase[importance]' "
     "(correlations are shown without it)"
@@ -100,7 +102,13 @@ def forest_importance(columns: list[Column], y: np.ndarray) -> list[float] | Non
     except ImportError:
         return None
     x, owner = _design(columns)
-    forest = RandomForestRegressor(n_estimators=TREES, random_state=0, n_jobs=1)
+    forest = RandomForestRegressor(
+        n_estimators=TREES,
+        max_samples=min(1.0, TREE_SAMPLES / len(y)),
+        min_samples_leaf=2,
+        random_state=0,
+        n_jobs=1,
+    )
     forest.fit(x, y)
     out = [0.0] * len(columns)
     for j, share in enumerate(forest.feature_importances_):

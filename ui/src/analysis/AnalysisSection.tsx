@@ -4,7 +4,7 @@
 // starts from the sweep's. Loaded on demand (it brings d3), so the project
 // workspace's first load does not carry it.
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import type { RunQuery } from "../api/endpoints";
 import { colorOf } from "../data/prefs";
 import type { View } from "../workspace/viewState";
@@ -89,7 +89,9 @@ export default function AnalysisSection(props: AnalysisProps) {
     [],
   );
   const kept = useMemo(() => brushedIds(runs, axes, brushes), [runs, axes, brushes]);
-  useEffect(() => onBrushed(kept), [kept, onBrushed]);
+  // The brushed axis redraws at once; the runs table and the scatter follow when React has time.
+  const later = useDeferredValue(kept);
+  useEffect(() => onBrushed(later), [later, onBrushed]);
   useEffect(() => () => onBrushed(null), [onBrushed]);
   const colors = useMemo(() => runs.map((r) => colorOf(entity, project, r.id)), [runs, entity, project]);
   const color = useCallback((id: string) => colorOf(entity, project, id), [entity, project]);
@@ -130,7 +132,7 @@ export default function AnalysisSection(props: AnalysisProps) {
           shown={kept ? kept.size : runs.length}
         />
         <ImportancePanel entity={entity} project={project} query={query} metric={metric} params={params} />
-        <MetricScatter runs={runs} metric={metric} goal={goal} colorOf={color} keep={kept} />
+        <MetricScatter runs={runs} metric={metric} goal={goal} colorOf={color} keep={later} />
       </div>
     </section>
   );

@@ -1,7 +1,7 @@
 // The metric over run creation time: one point per run in its colour, and the
 // best value so far as a stepped line (uPlot, as the line panels).
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import { fmtTime } from "../lib/format";
 import { PlotCanvas } from "../panels/line/PlotCanvas";
@@ -28,6 +28,13 @@ export function MetricScatter({
   const pts = useMemo(() => overTime(runs, metric, goal), [runs, metric, goal]);
   const names = useMemo(() => new Map(runs.map((r) => [r.id, r.name])), [runs]);
   const [hover, setHover] = useState<number | null>(null);
+  // Brushing changes only the points' colours: redraw the chart, do not rebuild it.
+  const keepRef = useRef(keep);
+  const plot = useRef<uPlot | null>(null);
+  useEffect(() => {
+    keepRef.current = keep;
+    plot.current?.redraw(false);
+  }, [keep]);
   const make = useCallback(
     (width: number) => {
       const drawPoints = (u: uPlot) => {
@@ -38,7 +45,8 @@ export function MetricScatter({
           const id = pts.ids[i];
           const cx = u.valToPos(t, "x", true);
           const cy = u.valToPos(pts.y[i], "y", true);
-          ctx.fillStyle = keep && !keep.has(id) ? "rgba(160,160,160,0.35)" : colorOf(id);
+          const kept = keepRef.current;
+          ctx.fillStyle = kept && !kept.has(id) ? "rgba(160,160,160,0.35)" : colorOf(id);
           ctx.beginPath();
           ctx.arc(cx, cy, r, 0, 2 * Math.PI);
           ctx.fill();
@@ -63,11 +71,16 @@ export function MetricScatter({
             points: { show: false },
           },
         ],
-        hooks: { draw: [drawPoints], setCursor: [(u) => setHover(u.cursor.idx ?? null)] },
+        hooks: {
+          draw: [drawPoints],
+          setCursor: [(u) => setHover(u.cursor.idx ?? null)],
+          ready: [(u) => (plot.current = u)],
+          destroy: [(u) => plot.current === u && (plot.current = null)],
+        },
       };
       return { opts, data: [pts.x, pts.y, pts.best] as uPlot.AlignedData };
     },
-    [pts, metric, colorOf, keep],
+    [pts, metric, colorOf],
   );
   const best = pts.bestAt >= 0 ? pts.ids[pts.bestAt] : null;
   return (

@@ -3,7 +3,7 @@
 // and summary keys. Under the project's query keys, so the change feed refreshes it.
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { api, type RunQuery } from "../api/endpoints";
+import { api, type Run, type RunQuery } from "../api/endpoints";
 import { keys } from "../data/keys";
 import type { AnalysisRun } from "./axes";
 
@@ -16,23 +16,25 @@ export interface AnalysisData {
   total: number;
 }
 
+function toAnalysisRun(r: Run): AnalysisRun {
+  return {
+    id: r.id,
+    name: r.name ?? r.id,
+    createdAt: r.created_at ?? null,
+    config: r.config as Record<string, unknown>,
+    summary: r.summary as Record<string, unknown>,
+  };
+}
+
+/** The first page says how many runs match; the rest are asked for at once. */
 async function fetchAll(e: string, p: string, q: RunQuery, signal: AbortSignal): Promise<AnalysisData> {
-  const runs: AnalysisRun[] = [];
-  let total = 0;
-  for (let offset = 0; offset < MAX_RUNS; offset += PAGE) {
-    const page = await api.runs(e, p, { ...q, order: "-created_at" }, offset, PAGE, { signal });
-    total = page.total;
-    for (const r of page.runs)
-      runs.push({
-        id: r.id,
-        name: r.name ?? r.id,
-        createdAt: r.created_at ?? null,
-        config: r.config as Record<string, unknown>,
-        summary: r.summary as Record<string, unknown>,
-      });
-    if (page.runs.length < PAGE || runs.length >= total) break;
-  }
-  return { runs, total };
+  const query = { ...q, order: "-created_at" };
+  const first = await api.runs(e, p, query, 0, PAGE, { signal });
+  const offsets: number[] = [];
+  for (let o = PAGE; o < Math.min(first.total, MAX_RUNS); o += PAGE) offsets.push(o);
+  const rest = await Promise.all(offsets.map((o) => api.runs(e, p, query, o, PAGE, { signal })));
+  const runs = [first, ...rest].flatMap((page) => page.runs.map(toAnalysisRun));
+  return { runs, total: first.total };
 }
 
 export function useAnalysisRuns(e: string, p: string, q: RunQuery) {
