@@ -61,12 +61,29 @@ def test_parallel_coordinates_draw_every_run_and_brushing_filters(page, server):
     assert page.locator(".pc-box svg path").count() < 20  # only the brushes' handles
     shot(page, "40-parallel-coordinates")
 
+    # Hovering a line names its run and lists its values; the line is under the pointer.
+    runs = runs_by_id(server)
+    ticks_a = page.eval_on_selector_all(
+        ".pc-axis[data-axis='a'] .pc-tick", "els => els.map(e => e.textContent)"
+    )
+    assert ticks_a[0] == "0" and ticks_a[-1] == "1"  # the axis spans 0..1
+    axis = page.locator(".pc-axis[data-axis='a'] line").bounding_box()
+    target = runs["p010"]["config"]["a"]
+    py = axis["y"] + axis["height"] * (1 - target)
+    page.mouse.move(axis["x"] + 1, py)
+    tip = page.locator(".pc-tip")
+    tip.wait_for()
+    hovered = runs[tip.get_attribute("data-run-id")]
+    assert abs(hovered["config"]["a"] - target) * axis["height"] <= 8
+    assert hovered["name"] in tip.inner_text()
+    page.mouse.move(0, 0)
+    tip.wait_for(state="detached")
+
     # Brush the upper half of axis a: only runs with a large a stay coloured.
     drag(page, ".pc-brush[data-axis='a'] .overlay", 0.02, 0.5)
     panel = page.locator(".pc-panel")
     page.wait_for_function("() => document.querySelector('.pc-panel').dataset.shown !== '60'")
     shown = int(panel.get_attribute("data-shown"))
-    runs = runs_by_id(server)
     big = [rid for rid, r in runs.items() if r["config"]["a"] > 0.55]
     small = [rid for rid, r in runs.items() if r["config"]["a"] < 0.45]
     assert len(big) <= shown <= 60 - len(small), shown

@@ -6,9 +6,9 @@
 
 import { brushY, type BrushBehavior, type D3BrushEvent } from "d3-brush";
 import { select } from "d3-selection";
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { useWidth } from "../panels/useWidth";
-import { passes, type AnalysisRun, type Axis, type Brushes } from "./axes";
+import { nearestRun, passes, type AnalysisRun, type Axis, type Brushes } from "./axes";
 
 const H = 320;
 const M = { top: 40, bottom: 18, left: 48, right: 56 };
@@ -36,6 +36,7 @@ function drawLines(
   brushes: Brushes,
   colors: string[],
   lay: Layout,
+  hover: number,
 ): void {
   const dpr = window.devicePixelRatio || 1;
   canvas.width = Math.round(width * dpr);
@@ -71,6 +72,16 @@ function drawLines(
     path(i);
   }
   ctx.globalAlpha = 1;
+  if (hover >= 0) {
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = colors[hover];
+    path(hover);
+  }
+}
+
+function valueText(v: unknown): string {
+  if (typeof v === "number") return String(Number(v.toPrecision(5)));
+  return v === undefined || v === null ? "–" : typeof v === "string" ? v : JSON.stringify(v);
 }
 
 function AxisBrush({
@@ -156,9 +167,18 @@ export function ParallelCoords({
   const [box, width] = useWidth(600);
   const canvas = useRef<HTMLCanvasElement>(null);
   const lay = useMemo(() => layout(axes.length, width), [axes.length, width]);
+  const [hover, setHover] = useState<{ i: number; x: number; y: number } | null>(null);
   useEffect(() => {
-    if (canvas.current) drawLines(canvas.current, width, runs, axes, brushes, colors, lay);
-  }, [width, runs, axes, brushes, colors, lay]);
+    if (canvas.current) drawLines(canvas.current, width, runs, axes, brushes, colors, lay, hover?.i ?? -1);
+  }, [width, runs, axes, brushes, colors, lay, hover]);
+  const onMove = (e: MouseEvent<HTMLDivElement>) => {
+    if (e.buttons) return; // brushing
+    const r = e.currentTarget.getBoundingClientRect();
+    const [x, y] = [e.clientX - r.left, e.clientY - r.top];
+    const i = nearestRun(axes, lay.xs, lay.y, x, y, 6, (k) => passes(axes, brushes, k));
+    setHover((h) => (i < 0 ? null : h?.i === i && Math.abs(h.x - x) < 20 ? h : { i, x, y }));
+  };
+  const hovered = hover ? runs[hover.i] : undefined;
   const brushed = Object.keys(brushes).length > 0;
   return (
     <div
@@ -181,7 +201,7 @@ export function ParallelCoords({
           )}
         </span>
       </div>
-      <div className="pc-box" ref={box} style={{ height: H }}>
+      <div className="pc-box" ref={box} style={{ height: H }} onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
         {axes.length === 0 ? (
           <div className="panel-empty">Pick parameters and a metric above.</div>
         ) : (
@@ -195,6 +215,21 @@ export function ParallelCoords({
                 <AxisBrush key={a.id} axis={a} x={lay.xs[i]} lay={lay} range={brushes[a.id]} onBrush={onBrush} />
               ))}
             </svg>
+            {hovered && hover && (
+              <div
+                className={`panel-tip pc-tip${hover.x > width / 2 ? " flip" : ""}`}
+                style={{ left: hover.x + (hover.x > width / 2 ? -12 : 12), top: hover.y + 12 }}
+                data-run-id={hovered.id}
+              >
+                <div className="tip-x">{hovered.name}</div>
+                {axes.map((a) => (
+                  <div key={a.id} className="tip-row">
+                    <span className="tip-name">{a.key}</span>
+                    <span>{valueText((a.source === "config" ? hovered.config : hovered.summary)[a.key])}</span>
+                  </div>
+                ))}
+              </div>
+            )}
           </>
         )}
       </div>

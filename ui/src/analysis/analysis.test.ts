@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { brushedIds, buildAxes, buildAxis, defaultParams, passes, type AnalysisRun } from "./axes";
+import { brushedIds, buildAxes, buildAxis, defaultParams, nearestRun, passes, type AnalysisRun } from "./axes";
 import { guessGoal, overTime } from "./overTime";
 
 const run = (id: string, t: number | null, config: Record<string, unknown>, loss?: unknown): AnalysisRun => ({
@@ -64,6 +64,17 @@ describe("axes", () => {
     ]);
     // A run with no value on a brushed axis is out.
     expect(passes(axes, { "metric:loss": [0, 1] }, 3)).toBe(false);
+  });
+
+  it("finds the line under the pointer", () => {
+    const axes = buildAxes(runs.slice(0, 3), ["opt"], "loss");
+    const y = (f: number) => 100 * (1 - f); // 100 px tall
+    const xs = [0, 100];
+    // Halfway between the axes, at run c's height there.
+    const yc = y((axes[0].at[2] + axes[1].at[2]) / 2);
+    expect(nearestRun(axes, xs, y, 50, yc)).toBe(2);
+    expect(nearestRun(axes, xs, y, 50, yc, 6, (i) => i !== 2)).not.toBe(2);
+    expect(nearestRun(axes, xs, y, 50, -50)).toBe(-1);
   });
 
   it("picks the parameters that vary", () => {

@@ -143,3 +143,33 @@ export function defaultParams(runs: AnalysisRun[], keys: string[], max = 8): str
   }
   return out;
 }
+
+/** The run whose line passes nearest to (px, py) between two axes (at most
+ * ``within`` pixels away), given each axis's x and the y of a fraction; -1 when none. */
+export function nearestRun(
+  axes: Axis[],
+  xs: number[],
+  y: (frac: number) => number,
+  px: number,
+  py: number,
+  within = 6,
+  keep: (i: number) => boolean = () => true,
+): number {
+  let k = xs.findIndex((x, i) => i < xs.length - 1 && px >= x && px <= xs[i + 1]);
+  if (k < 0) k = px < xs[0] ? 0 : xs.length - 1;
+  const a = axes[k];
+  const b = axes[Math.min(k + 1, axes.length - 1)];
+  if (!a || !b) return -1;
+  const span = xs[Math.min(k + 1, xs.length - 1)] - xs[k];
+  const t = span > 0 ? Math.min(1, Math.max(0, (px - xs[k]) / span)) : 0;
+  let best = -1;
+  let dist = within;
+  for (let i = 0; i < a.at.length; i++) {
+    const ya = a.at[i];
+    const yb = b.at[i];
+    if (Number.isNaN(ya) || Number.isNaN(yb) || !keep(i)) continue;
+    const d = Math.abs(y(ya + (yb - ya) * t) - py);
+    if (d < dist) [best, dist] = [i, d];
+  }
+  return best;
+}

@@ -40,7 +40,7 @@ async function fetchAll(e: string, p: string, q: RunQuery, signal: AbortSignal):
 export function useAnalysisRuns(e: string, p: string, q: RunQuery) {
   const filterOnly = { filters: q.filters, search: q.search };
   return useQuery({
-    queryKey: [...keys.runsPages(e, p, filterOnly), "analysis"],
+    queryKey: [...keys.project(e, p), "analysis-runs", filterOnly],
     queryFn: ({ signal }) => fetchAll(e, p, filterOnly, signal),
     placeholderData: keepPreviousData,
   });
