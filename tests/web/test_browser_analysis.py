@@ -118,6 +118,14 @@ def test_importance_ranks_the_parameter_the_metric_follows(page, server):
     corr = {name: c for name, _, c in rows}
     assert float(corr["a"]) > 0.9 and corr["opt"] == ""
     assert page.locator(".imp-table tr[data-param='a'] .imp-bar.pos").count() == 1
+    # Sorted by the size of the correlation, then by name.
+    params = ".imp-table tr[data-param]"
+    page.locator(".imp-table th[data-sort='correlation']").click()
+    by_corr = page.eval_on_selector_all(params, "els => els.map(e => e.dataset.param)")
+    assert by_corr[0] == "a" and by_corr[-1] == "opt"  # opt has none
+    page.locator(".imp-table th[data-sort='name']").click()
+    by_name = page.eval_on_selector_all(params, "els => els.map(e => e.dataset.param)")
+    assert by_name == ["a", "b", "model.depth", "opt"]
     shot(page, "42-parameter-importance")
 
 

@@ -3,9 +3,21 @@
 // with it (Pearson's r; green when the metric rises with the parameter).
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { api, type RunQuery } from "../api/endpoints";
+import { useMemo, useState } from "react";
+import { api, type ImportanceData, type RunQuery } from "../api/endpoints";
 import { ErrorBox } from "../common/PageHeader";
 import { keys } from "../data/keys";
+
+type Row = ImportanceData["params"][number];
+type SortBy = "name" | "importance" | "correlation";
+
+/** Most important first (the server's order), by the size of the correlation, or by name. */
+export function sortRows(rows: Row[], by: SortBy): Row[] {
+  if (by === "importance") return rows;
+  if (by === "name") return [...rows].sort((a, b) => a.name.localeCompare(b.name));
+  const size = (r: Row) => (r.correlation === null ? -1 : Math.abs(r.correlation)); // none comes last
+  return [...rows].sort((a, b) => size(b) - size(a));
+}
 
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toFixed(3));
 
@@ -56,6 +68,14 @@ export function ImportancePanel({
     placeholderData: keepPreviousData,
   });
   const data = q.data;
+  const [by, setBy] = useState<SortBy>("importance");
+  const rows = useMemo(() => sortRows(data?.params ?? [], by), [data, by]);
+  const head = (key: SortBy, label: string, title: string) => (
+    <th title={title} className={`sortable${by === key ? " sorted" : ""}`} data-sort={key} onClick={() => setBy(key)}>
+      {label}
+      {by === key ? " ▼" : ""}
+    </th>
+  );
   return (
     <div
       className="panel imp-panel"
@@ -76,13 +96,13 @@ export function ImportancePanel({
             <table className="imp-table">
               <thead>
                 <tr>
-                  <th>Parameter</th>
-                  <th title="share of a random forest's importance (sums to 1)">Importance</th>
-                  <th title="Pearson's r with the metric">Correlation</th>
+                  {head("name", "Parameter", "sort by name")}
+                  {head("importance", "Importance", "share of a random forest's importance (sums to 1)")}
+                  {head("correlation", "Correlation", "Pearson's r with the metric; sorts by its size")}
                 </tr>
               </thead>
               <tbody>
-                {data.params.map((p) => (
+                {rows.map((p) => (
                   <tr
                     key={p.name}
                     data-param={p.name}
