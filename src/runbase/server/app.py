@@ -59,6 +59,7 @@ def create_app(
     app.state.store = StoreHolder(url, min_interval=sync_interval)
     app.state.series_cache = LruCache(max_entries=512)
     app.state.groups_cache = LruCache(max_entries=64)
+    app.state.importance_cache = LruCache(max_entries=32)
     # Parsed logged tables: few, as one 100k-row table takes tens of MB.
     app.state.table_cache = LruCache(max_entries=8)
     # Parsed boxes2D files of image overlays (content-addressed: never stale).

@@ -48,6 +48,11 @@ def groups_cache(request: Request) -> LruCache:
     return request.app.state.groups_cache
 
 
+def importance_cache(request: Request) -> LruCache:
+    """The app's cache of parameter importances."""
+    return request.app.state.importance_cache
+
+
 def boxes_cache(request: Request) -> LruCache:
     """The app's cache of parsed boxes2D files (media overlays)."""
     return request.app.state.boxes_cache
@@ -58,6 +63,7 @@ FreshStore = Annotated[Store, Depends(fresh_store)]
 SeriesCache = Annotated[LruCache, Depends(series_cache)]
 GroupsCache = Annotated[LruCache, Depends(groups_cache)]
 BoxesCache = Annotated[LruCache, Depends(boxes_cache)]
+ImportanceCache = Annotated[LruCache, Depends(importance_cache)]
 
 
 def project_or_404(store: Store, entity: str, project: str) -> dict[str, Any]:

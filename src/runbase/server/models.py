@@ -455,3 +455,23 @@ class Lineage(BaseModel):
     nodes: list[LineageNode]
     edges: list[LineageEdge]
     truncated: bool
+
+
+class ParamImportance(BaseModel):
+    """One parameter's importance (share of a random forest's, summing to 1 over
+    the parameters; null without scikit-learn) and Pearson correlation with the
+    metric (null for categorical or constant parameters)."""
+
+    name: str
+    kind: str
+    runs: int
+    importance: float | None
+    correlation: float | None
+
+
+class Importance(BaseModel):
+    metric: str
+    runs: int
+    truncated: bool
+    message: str | None
+    params: list[ParamImportance]

@@ -2,7 +2,7 @@
 // generated schema (types.ts), so the compiler checks both against the server.
 
 import { client, unwrap } from "./client";
-import type { LogTail, Ok, QueryOf, RunPatch, Changes } from "./types";
+import type { LogTail, Ok, QueryOf, RunPatch, Changes, Schemas } from "./types";
 
 type P = "/api/v1/projects/{entity}/{project}";
 type R = "/api/v1/projects/{entity}/{project}/runs/{run_id}";
@@ -36,6 +36,8 @@ export type FileInfo = Files["files"][number];
 export type SystemData = Ok<`${R}/system`, "get">;
 export type SystemLine = SystemData["series"][string];
 export type TablePage = Ok<`${R}/table`, "get">;
+export type ImportanceData = Ok<`${P}/importance`, "post">;
+export type ImportanceQuery = Schemas["ImportanceQuery"];
 export type HistogramData = Ok<`${R}/histogram`, "get">;
 export type ChartData = Ok<`${R}/chart`, "get">;
 
@@ -106,6 +108,10 @@ export const api = {
   deleteRuns: (e: string, p: string, ids: string[]) =>
     unwrap<Ok<`${P}/runs/delete`, "post">>(
       client.POST("/api/v1/projects/{entity}/{project}/runs/delete", { params: { path: path(e, p) }, body: { ids } }),
+    ),
+  importance: (e: string, p: string, body: ImportanceQuery, o: Opt = {}) =>
+    unwrap<ImportanceData>(
+      client.POST("/api/v1/projects/{entity}/{project}/importance", { params: { path: path(e, p) }, body, ...o }),
     ),
   run: (e: string, p: string, id: string, o: Opt = {}) =>
     unwrap<RunDetail>(

@@ -15,6 +15,8 @@ import { ArtifactsPage } from "../artifacts/ArtifactsPage";
 import { VersionPage } from "../artifacts/VersionPage";
 import { ProjectsPage } from "../projects/ProjectsPage";
 import { RunPage } from "../run/RunPage";
+import { SweepsPage } from "../sweeps/SweepsPage";
+import { SweepWorkspace } from "../sweeps/SweepWorkspace";
 import { WorkspacePage } from "../workspace/WorkspacePage";
 
 function Layout() {
@@ -60,6 +62,15 @@ function Artifacts() {
   return <ArtifactsPage entity={entity} project={project} name={name} />;
 }
 
+function Sweeps() {
+  const { entity = "", project = "", sweepId } = useParams();
+  if (sweepId)
+    return (
+      <SweepWorkspace key={`${entity}/${project}/${sweepId}`} entity={entity} project={project} sweepId={sweepId} />
+    );
+  return <SweepsPage key={`${entity}/${project}`} entity={entity} project={project} />;
+}
+
 // Loaders start a page's first requests when the app navigates to it (the first
 // page's are already on their way: data/boot.ts).
 function workspaceLoader({ params, request }: LoaderFunctionArgs): null {
@@ -83,6 +94,8 @@ const router = createBrowserRouter([
       { path: "/:entity/:project/artifacts", element: <Artifacts /> },
       { path: "/:entity/:project/artifacts/:name", element: <Artifacts /> },
       { path: "/:entity/:project/artifacts/:name/:version", element: <Artifacts /> },
+      { path: "/:entity/:project/sweeps", element: <Sweeps /> },
+      { path: "/:entity/:project/sweeps/:sweepId", element: <Sweeps /> },
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -8,7 +8,7 @@ import { api, type ArtifactTypes } from "../api/endpoints";
 import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { keys } from "../data/keys";
 import { fmtBytes } from "../lib/format";
-import { artifactsPath, projectPath } from "../lib/paths";
+import { artifactsPath, projectPath, sweepsPath } from "../lib/paths";
 import { VersionsTable } from "./VersionsTable";
 
 function Collections({
@@ -104,7 +104,7 @@ export function ArtifactsPage({ entity, project, name }: { entity: string; proje
   );
 }
 
-/** Runs | Artifacts links in a project's page headers. */
+/** Runs | Artifacts | Sweeps links in a project's page headers. */
 export function ProjectNav({
   entity,
   project,
@@ -112,7 +112,7 @@ export function ProjectNav({
 }: {
   entity: string;
   project: string;
-  current: "runs" | "artifacts";
+  current: "runs" | "artifacts" | "sweeps";
 }) {
   return (
     <nav className="project-nav">
@@ -125,6 +125,9 @@ export function ProjectNav({
         data-nav="artifacts"
       >
         Artifacts
+      </Link>
+      <Link to={sweepsPath(entity, project)} className={current === "sweeps" ? "active" : ""} data-nav="sweeps">
+        Sweeps
       </Link>
     </nav>
   );

@@ -19,6 +19,12 @@ export function runPath(entity: string, project: string, runId: string, tab?: Ru
   return tab && tab !== "overview" ? `${base}/${tab}` : base;
 }
 
+/** The project's sweeps page, or one sweep's workspace. */
+export function sweepsPath(entity: string, project: string, sweepId?: string): string {
+  const base = `${projectPath(entity, project)}/sweeps`;
+  return sweepId ? `${base}/${enc(sweepId)}` : base;
+}
+
 /** The API URL of a page path: ``apiPath(runPath(e, p, id)) + "/logs.txt"``. */
 export function apiPath(pagePath: string): string {
   return `/api/v1/projects${pagePath}`;

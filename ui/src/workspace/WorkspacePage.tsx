@@ -3,10 +3,11 @@
 // (columns, eye toggles, colours) live in the browser (data/prefs.ts).
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
+import type { AnalysisDefaults } from "../analysis/AnalysisSection";
 import { api, runQueryParams, type Group } from "../api/endpoints";
 import { ProjectNav } from "../artifacts/ArtifactsPage";
-import { ErrorBox, PageHeader } from "../common/PageHeader";
+import { ErrorBox, PageHeader, type Crumb } from "../common/PageHeader";
 import { keys } from "../data/keys";
 import { usePrefs } from "../data/prefs";
 import { apiPath, projectPath } from "../lib/paths";
@@ -14,22 +15,41 @@ import { MediaSection } from "../panels/media/MediaSection";
 import { PanelGrid } from "../panels/PanelGrid";
 import { useChartLines } from "./chartLines";
 import { groupKey } from "./columns";
+import { AnalysisSlot } from "./AnalysisSlot";
 import { FilterBar } from "./FilterBar";
+import { HighlightContext } from "./highlight";
 import { useRowHooks } from "./rowHooks";
 import { usePanels, useWorkspaceData } from "./workspaceData";
 import { RunsTable } from "./RunsTable";
 import { ChartToolbar, TableToolbar } from "./Toolbars";
 import { nextSort, useView } from "./view";
 
-export function WorkspacePage({ entity, project }: { entity: string; project: string }) {
+/** A workspace over part of a project: a sweep's runs. */
+export interface WorkspaceScope {
+  /** The runs (a filter ANDed with the user's). */
+  filter: Record<string, unknown>;
+  crumbs: Crumb[];
+  nav: "sweeps";
+  /** Shown under the header (the sweep's state and its buttons). */
+  banner: ReactNode;
+  analysis: AnalysisDefaults;
+}
+
+export function WorkspacePage({ entity, project, scope }: { entity: string; project: string; scope?: WorkspaceScope }) {
   const [view, setView] = useView();
   const prefs = usePrefs(entity, project);
   const qc = useQueryClient();
   useEffect(() => {
-    document.title = `${project} · runbase`;
-  }, [project]);
+    document.title = `${scope ? `${scope.crumbs[scope.crumbs.length - 1].label} · ` : ""}${project} · runbase`;
+  }, [project, scope]);
 
-  const { columns, all, groupBy, order, query, page0, total, groups, error } = useWorkspaceData(entity, project, view);
+  const { columns, all, groupBy, order, query, page0, total, groups, error } = useWorkspaceData(
+    entity,
+    project,
+    view,
+    scope?.filter,
+  );
+  const [brushed, setBrushed] = useState<Set<string> | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const queryText = JSON.stringify(query);
   useEffect(() => setSelected(new Set()), [queryText]);
@@ -78,10 +98,11 @@ export function WorkspacePage({ entity, project }: { entity: string; project: st
 
   return (
     <>
-      <PageHeader crumbs={[{ label: entity }, { label: project }]}>
+      <PageHeader crumbs={scope?.crumbs ?? [{ label: entity }, { label: project }]}>
         <span className="run-count">{total === null ? "" : `${total} run${total === 1 ? "" : "s"}`}</span>
-        <ProjectNav entity={entity} project={project} current="runs" />
+        <ProjectNav entity={entity} project={project} current={scope?.nav ?? "runs"} />
       </PageHeader>
+      {scope?.banner}
       <div className="error-slot">{error && <ErrorBox error={error} />}</div>
       <TableToolbar
         entity={entity}
@@ -94,21 +115,34 @@ export function WorkspacePage({ entity, project }: { entity: string; project: st
         onDelete={deleteSelected}
       />
       <FilterBar state={view.filters} fields={fields} onChange={(filters) => setView({ filters })} />
-      <RunsTable
-        key={view.group}
+      <HighlightContext.Provider value={brushed}>
+        <RunsTable
+          key={view.group}
+          entity={entity}
+          project={project}
+          query={query}
+          all={all}
+          layout={prefs.layout}
+          sort={order}
+          onSort={(k) => setView({ sort: nextSort(view.sort, k) })}
+          groupBy={groupBy}
+          groups={groups}
+          total={total}
+          selected={selected}
+          onSelected={setSelected}
+          hooks={hooks}
+        />
+      </HighlightContext.Provider>
+      <AnalysisSlot
         entity={entity}
         project={project}
         query={query}
-        all={all}
-        layout={prefs.layout}
-        sort={order}
-        onSort={(k) => setView({ sort: nextSort(view.sort, k) })}
-        groupBy={groupBy}
-        groups={groups}
-        total={total}
-        selected={selected}
-        onSelected={setSelected}
-        hooks={hooks}
+        configKeys={columns.config}
+        summaryKeys={columns.summary}
+        view={view}
+        setView={setView}
+        defaults={scope?.analysis}
+        onBrushed={setBrushed}
       />
       <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
       <PanelGrid specs={specs} ctx={ctx} emptyText="No metrics logged in this project yet." />

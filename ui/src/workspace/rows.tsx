@@ -2,10 +2,11 @@
 // group's header.
 
 import { flexRender, type Cell, type Column, type Row } from "@tanstack/react-table";
-import { memo } from "react";
+import { memo, useContext } from "react";
 import type { Group, Run } from "../api/endpoints";
 import { fmtValue } from "../lib/format";
 import type { RunColumn } from "./columns";
+import { HighlightContext } from "./highlight";
 import type { ColumnWindow, RowHooks } from "./RunsTable";
 
 export function EyeIcon() {
@@ -48,6 +49,8 @@ interface RunRowProps {
 export const RunRow = memo(
   function RunRow({ row, win, top, inGroup, selected, visible, color, pinStyle, actions }: RunRowProps) {
     const r = row.original;
+    const marked = useContext(HighlightContext);
+    const mark = marked ? (marked.has(r.id) ? " brushed" : " dimmed") : "";
     const tip = inGroup
       ? visible
         ? "Leave out of the group's line"
@@ -72,7 +75,7 @@ export const RunRow = memo(
     };
     return (
       <div
-        className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}`}
+        className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}${mark}`}
         style={{ top }}
         data-run-id={r.id}
       >

@@ -12,6 +12,10 @@ describe("the view in the URL", () => {
       smoothing: 0.8,
       logY: true,
       maxRuns: 20,
+      analysis: true,
+      aMetric: "val/loss",
+      aGoal: "minimize" as const,
+      aParams: ["lr", "model.depth"],
     };
     const p = viewParams(v);
     expect(p.get("smooth")).toBe("0.8");
@@ -25,6 +29,8 @@ describe("the view in the URL", () => {
     expect(v.filters.rows).toEqual([]);
     expect(v.maxRuns).toBe(10);
     expect(v.smoothing).toBe(0.99);
+    expect(parseView(new URLSearchParams("ap=%5Bx&ag=up")).aParams).toBeNull();
+    expect(parseView(new URLSearchParams("ag=up")).aGoal).toBe("");
   });
 
   it("flips a sorted column, starts others descending and names ascending", () => {

@@ -14,6 +14,13 @@ export interface View {
   smoothing: number;
   logY: boolean;
   maxRuns: number;
+  /** The parameter analysis section (parallel coordinates, importance, metric
+   * over time): shown, its metric and goal ("" picks one), its parameters (null
+   * picks them). */
+  analysis: boolean;
+  aMetric: string;
+  aGoal: "" | "minimize" | "maximize";
+  aParams: string[] | null;
 }
 
 /** Lines one chart draws at most (the server's limit of runs per series request). */
@@ -28,6 +35,10 @@ export const DEFAULT_VIEW: View = {
   smoothing: 0,
   logY: false,
   maxRuns: 10,
+  analysis: false,
+  aMetric: "",
+  aGoal: "",
+  aParams: null,
 };
 
 function parseFilters(text: string | null): FilterState {
@@ -41,6 +52,21 @@ function parseFilters(text: string | null): FilterState {
   return DEFAULT_VIEW.filters;
 }
 
+function parseGoal(text: string | null): View["aGoal"] {
+  return text === "minimize" || text === "maximize" ? text : "";
+}
+
+function parseList(text: string | null): string[] | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text);
+    if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string");
+  } catch {
+    /* a hand-edited URL: the default parameters */
+  }
+  return null;
+}
+
 export function parseView(p: URLSearchParams): View {
   return {
     search: p.get("q") ?? "",
@@ -51,6 +77,10 @@ export function parseView(p: URLSearchParams): View {
     smoothing: Math.min(0.99, Math.max(0, Number(p.get("smooth") ?? "0") || 0)),
     logY: p.get("logy") === "1",
     maxRuns: Math.max(1, Math.min(MAX_LINES, Number(p.get("runs") ?? "10") || 10)),
+    analysis: p.get("an") === "1",
+    aMetric: p.get("am") ?? "",
+    aGoal: parseGoal(p.get("ag")),
+    aParams: parseList(p.get("ap")),
   };
 }
 
@@ -64,6 +94,10 @@ export function viewParams(v: View): URLSearchParams {
   if (v.smoothing) p.set("smooth", String(v.smoothing));
   if (v.logY) p.set("logy", "1");
   if (v.maxRuns !== DEFAULT_VIEW.maxRuns) p.set("runs", String(v.maxRuns));
+  if (v.analysis) p.set("an", "1");
+  if (v.aMetric) p.set("am", v.aMetric);
+  if (v.aGoal) p.set("ag", v.aGoal);
+  if (v.aParams) p.set("ap", JSON.stringify(v.aParams));
   return p;
 }
 

@@ -16,7 +16,13 @@ import type { View } from "./view";
 
 const NO_COLUMNS = { config: [], summary: [], metrics: [] };
 
-export function useWorkspaceData(entity: string, project: string, view: View) {
+/** The user's filters, within ``scope`` (a sweep's runs) when there is one. */
+export function scoped(user: Record<string, unknown> | null, scope?: Record<string, unknown>) {
+  if (!scope) return user ?? undefined;
+  return user ? { $and: [scope, user] } : scope;
+}
+
+export function useWorkspaceData(entity: string, project: string, view: View, scope?: Record<string, unknown>) {
   const projectQ = useQuery(projectQuery(entity, project));
   const columnsQ = useQuery(columnsQuery(entity, project));
   const columns = columnsQ.data ?? NO_COLUMNS;
@@ -32,8 +38,8 @@ export function useWorkspaceData(entity: string, project: string, view: View) {
     return view.sort.replace(/^[-+]/, "") === g ? view.sort : `${g},${view.sort}`;
   }, [groupBy, view.sort]);
   const query = useMemo(
-    () => ({ filters: toMongo(view.filters) ?? undefined, search: view.search || undefined, order }),
-    [view.filters, view.search, order],
+    () => ({ filters: scoped(toMongo(view.filters), scope), search: view.search || undefined, order }),
+    [view.filters, view.search, order, scope],
   );
   const page0 = useQuery({
     ...runsPageQuery(entity, project, query, 0),

@@ -1,0 +1,36 @@
+"""The parameter importance example of docs/web.md, run as written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import REPO, Server
+from .test_media_docs import WEB, block
+
+
+def test_importance_example_runs_as_documented(tmp_path: Path) -> None:
+    root = tmp_path / "rb"
+    root.mkdir()
+    env = {**os.environ, "RUNBASE_DIR": str(root), "PYTHONPATH": f"{REPO / 'src'}"}
+    log = block(WEB, "python", 'project="tune"')
+    subprocess.run([sys.executable, "-c", log], env=env, check=True, capture_output=True,
+                   timeout=180)  # fmt: skip
+    srv = Server(root)
+    try:
+        outs = []
+        for line in block(WEB, "bash", "/importance").strip().splitlines():
+            cmd = line.replace("localhost:8765", f"127.0.0.1:{srv.port}")
+            out = subprocess.run(cmd, shell=True, check=True, capture_output=True, timeout=60)
+            outs.append(json.loads(out.stdout))
+    finally:
+        srv.stop()
+    every, adam = outs
+    assert every["runs"] == 30 and every["message"] is None
+    rows = {p["name"]: p for p in every["params"]}
+    assert every["params"][0]["name"] == "lr"
+    assert rows["lr"]["correlation"] > 0.9 and rows["opt"]["correlation"] is None
+    assert 0 < adam["runs"] < 30 and adam["params"][0]["correlation"] > 0.9
