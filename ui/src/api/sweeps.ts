@@ -1,45 +1,18 @@
-// The sweeps routes (issue 14). Their types are written by hand here because the
-// routes come from the sweeps backend, merged separately: once it is in, the
-// generated schema (schema.gen.d.ts) has them, and these types should become
-// `Ok<...>` aliases in endpoints.ts like every other route's (TODO after merge:
-// regenerate with `make ui` and replace the interfaces below).
+// The sweeps routes. Types come from the generated schema, so the compiler checks
+// them against the server; the calls go through plain fetch (one small helper), which
+// the page tests stub with the server's answers as fixture JSON.
 
 import { ApiError } from "./client";
+import type { Ok, Schemas } from "./types";
 
-export type SweepState = "running" | "paused" | "finished" | "stopped" | "canceled" | "pending";
-export type SweepAction = "pause" | "resume" | "stop" | "cancel";
+type S = "/api/v1/projects/{entity}/{project}/sweeps";
 
-export interface Sweep {
-  id: string;
-  name: string | null;
-  state: SweepState;
-  method: "grid" | "random" | "bayes";
-  metric: { name: string; goal: "minimize" | "maximize" } | null;
-  run_count: number;
-  run_cap: number | null;
-  best_run: { id: string; name: string | null; value: number } | null;
-  created_at: number;
-  config: Record<string, unknown>;
-}
-
-export interface SweepParameter {
-  /** Nested names flattened with dots: the runs' config keys. */
-  name: string;
-  kind: "float" | "int" | "categorical";
-  values: unknown[] | null;
-  min: number | null;
-  max: number | null;
-  log: boolean;
-}
-
-export interface SweepDetail extends Sweep {
-  parameters: SweepParameter[];
-  run_ids: string[];
-}
-
-export interface SweepList {
-  sweeps: Sweep[];
-}
+export type SweepList = Ok<S, "get">;
+export type Sweep = Schemas["SweepOut"];
+export type SweepDetail = Ok<`${S}/{sweep_id}`, "get">;
+export type SweepParameter = SweepDetail["parameters"][number];
+export type SweepState = Sweep["state"];
+export type SweepAction = Schemas["SweepAction"]["action"];
 
 /** Which buttons a sweep in a state offers (what the controller accepts). */
 export function actionsFor(state: SweepState): SweepAction[] {
