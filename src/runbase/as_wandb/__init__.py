@@ -33,6 +33,7 @@ PTH_NAME = "runbase_as_wandb.pth"
 # ``wandb.__version__`` and the ``wandb`` distribution report inside the opt-in.
 WANDB_VERSION = "0.31.0"
 
+# runbase_as_wandb.pth tests the same values itself, so an "off" value loads nothing.
 _OFF = {"", "0", "false", "no", "off"}
 
 

@@ -189,7 +189,7 @@ class RunbaseLogger(Logger):  # type: ignore[misc]  # Lightning's classes are un
             metadata = {
                 "score": score.item() if hasattr(score, "item") else score,
                 "original_filename": Path(path).name,
-                type(callback).__name__: {
+                callback.__class__.__name__: {
                     k: getattr(callback, k) for k in _CHECKPOINT_FIELDS if hasattr(callback, k)
                 },
             }

@@ -12,8 +12,8 @@ What it records, as ``report_to="wandb"`` does under W&B:
   run totals (``train_runtime``, ``train_loss``, ...) go to the summary;
 - ``log_model="checkpoint"``: each checkpoint folder as a version of the artifact
   ``model-<run id>`` (type ``model``, aliases ``epoch_<e>`` and
-  ``checkpoint_global_step_<step>``); ``"end"``: the final model (alias
-  ``final_model``). Both also log the model's architecture at the start (``base_model``).
+  ``checkpoint_global_step_<step>``); with ``"end"`` or ``"checkpoint"``, the final
+  model too (alias ``final_model``) and the architecture at the start (``base_model``).
 
 Only the main process (``state.is_world_process_zero``) logs. The run is made at
 the first training step unless one is active (or ``run=`` is given); it is left
@@ -155,7 +155,7 @@ class RunbaseCallback(TrainerCallback):  # type: ignore[misc]  # transformers is
         self._run.log_artifact(art, aliases=aliases)
 
     def on_train_end(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> None:
-        if self.log_model != "end" or not self._ready or not state.is_world_process_zero:
+        if self.log_model == "false" or not self._ready or not state.is_world_process_zero:
             return
         metadata = {**self._numeric_summary(), "final_model": True}
         art = runbase.Artifact(self._artifact_name(args), type="model", metadata=metadata)
