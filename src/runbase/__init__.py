@@ -66,7 +66,9 @@ _LAZY = {
     "Api": "runbase.api",
     "Artifact": "runbase.sdk.artifacts",
     # W&B's helpers that frameworks call on ``wandb`` (see runbase.as_wandb).
-    **dict.fromkeys(("require", "termlog", "termwarn", "termerror", "termsetup"), "runbase.sdk.term"),
+    **dict.fromkeys(
+        ("require", "termlog", "termwarn", "termerror", "termsetup"), "runbase.sdk.term"
+    ),
     "_attach": "runbase.sdk.attach",
     **dict.fromkeys(_DATA_TYPES, "runbase.sdk.data_types"),
 }

@@ -11,7 +11,6 @@ the processes the frameworks spawn, run.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import sysconfig

@@ -40,7 +40,9 @@ def run_python(
     command: list[str], env: dict[str, str], cwd: Path, timeout: float = 240
 ) -> subprocess.CompletedProcess[str]:
     """Run ``command``; fail with its output when it exits non-zero."""
-    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        command, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
     if done.returncode != 0:
         raise AssertionError(
             f"{' '.join(command)} exited with {done.returncode}\n"

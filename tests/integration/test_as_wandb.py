@@ -11,13 +11,11 @@ import hashlib
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
 import runbase
 from runbase.errors import UsageError
-
 from tests.integration.helpers import framework_env, last_json, run_python, write_script
 
 PROBE = """
@@ -203,7 +201,9 @@ print(json.dumps({{"path": run.path}}))
 def test_a_spawned_process_attaches_to_the_run_its_parent_opened(run_script, runbase_dir):
     out = last_json(run_script(ATTACHED.format()).stdout)
     run = runbase.Api().run(out["path"])
-    rows = [(r["_step"], r.get("loss"), r["trainer/global_step"]) for r in run.history(pandas=False)]
+    rows = [
+        (r["_step"], r.get("loss"), r["trainer/global_step"]) for r in run.history(pandas=False)
+    ]
     # The child continues the step count and keeps the parent's x axis (step_sync).
     assert rows == [(0, None, 7), (1, 0.5, 7), (2, 0.25, 8)]
     assert run.state == "finished"

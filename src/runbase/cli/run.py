@@ -14,9 +14,7 @@ import sys
 import click
 
 
-@click.command(
-    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False}
-)
+@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
 def run(command: tuple[str, ...]) -> None:
     """Run COMMAND with `import wandb` answered by runbase (RUNBASE_AS_WANDB=1).

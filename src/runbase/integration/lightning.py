@@ -20,8 +20,9 @@ import os
 from argparse import Namespace
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from lightning.fabric.loggers.logger import rank_zero_experiment
 from lightning.fabric.utilities.logger import (
     _add_prefix,
     _convert_json_serializable,
@@ -29,9 +30,9 @@ from lightning.fabric.utilities.logger import (
     _sanitize_callable_params,
 )
 from lightning.pytorch.callbacks import Checkpoint
-from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
+from lightning.pytorch.loggers.logger import Logger
 from lightning.pytorch.loggers.utilities import _scan_checkpoints
-from lightning.pytorch.utilities.rank_zero import rank_zero_only
+from lightning.pytorch.utilities import rank_zero_only
 
 import runbase
 
@@ -45,7 +46,7 @@ _CHECKPOINT_FIELDS = (
 )
 
 
-class RunbaseLogger(Logger):  # type: ignore[misc]  # Lightning's classes are untyped here
+class RunbaseLogger(Logger):
     """Log a Lightning ``Trainer`` to runbase; arguments as Lightning's ``WandbLogger``."""
 
     LOGGER_JOIN_CHAR = "-"
@@ -98,7 +99,7 @@ class RunbaseLogger(Logger):  # type: ignore[misc]  # Lightning's classes are un
         state["_experiment"] = None
         return state
 
-    @property  # type: ignore[misc]
+    @property
     @rank_zero_experiment
     def experiment(self) -> Any:
         """The runbase run (rank 0), made at first use."""
@@ -121,14 +122,14 @@ class RunbaseLogger(Logger):  # type: ignore[misc]  # Lightning's classes are un
         """``run.watch(model)``: gradient and/or parameter histograms."""
         self.experiment.watch(model, log=log, log_freq=log_freq, log_graph=log_graph)
 
-    @rank_zero_only  # type: ignore[misc]
+    @rank_zero_only
     def log_hyperparams(self, params: dict[str, Any] | Namespace) -> None:
         """Hyperparameters into the run's config."""
         params = _convert_json_serializable(_sanitize_callable_params(_convert_params(params)))
         self.experiment.config.update(params, allow_val_change=True)
 
-    @rank_zero_only  # type: ignore[misc]
-    def log_metrics(self, metrics: Mapping[str, float], step: int | None = None) -> None:
+    @rank_zero_only
+    def log_metrics(self, metrics: Mapping[str, Any], step: int | None = None) -> None:
         """One history row, with ``trainer/global_step`` when Lightning gives the step."""
         metrics = _add_prefix(metrics, self._prefix, self.LOGGER_JOIN_CHAR)
         if step is not None:
@@ -136,7 +137,7 @@ class RunbaseLogger(Logger):  # type: ignore[misc]  # Lightning's classes are un
         else:
             self.experiment.log(dict(metrics))
 
-    @rank_zero_only  # type: ignore[misc]
+    @rank_zero_only
     def log_table(
         self,
         key: str,
@@ -149,26 +150,31 @@ class RunbaseLogger(Logger):  # type: ignore[misc]  # Lightning's classes are un
         table = runbase.Table(columns=columns, data=data, dataframe=dataframe)
         self.log_metrics({key: table}, step)
 
-    @rank_zero_only  # type: ignore[misc]
-    def log_image(self, key: str, images: list[Any], step: int | None = None, **kwargs: Any) -> None:
+    @rank_zero_only
+    def log_image(
+        self, key: str, images: list[Any], step: int | None = None, **kwargs: Any
+    ) -> None:
         """A list of ``runbase.Image`` under ``key``; keyword lists (``caption``) go per image."""
         per_image = [{k: v[i] for k, v in kwargs.items()} for i in range(len(images))]
-        self.log_metrics({key: [runbase.Image(x, **kw) for x, kw in zip(images, per_image)]}, step)
+        self.log_metrics(
+            {key: [runbase.Image(x, **kw) for x, kw in zip(images, per_image, strict=True)]}, step
+        )
 
     @property
     def save_dir(self) -> str | None:
         """The ``dir`` given to ``runbase.init()``."""
-        return self._init.get("dir")  # type: ignore[no-any-return]
+        return cast("str | None", self._init.get("dir"))
 
     @property
     def name(self) -> str | None:
         """The project (as WandbLogger's ``name``)."""
-        return self._init.get("project")  # type: ignore[no-any-return]
+        return cast("str | None", self._init.get("project"))
 
     @property
     def version(self) -> str | None:
         """The run id."""
-        return self._experiment.id if self._experiment else self._init.get("id")  # type: ignore[no-any-return]
+        found = self._experiment.id if self._experiment else self._init.get("id")
+        return cast("str | None", found)
 
     def after_save_checkpoint(self, checkpoint_callback: Checkpoint) -> None:
         if self._log_model == "all" or (
@@ -178,7 +184,7 @@ class RunbaseLogger(Logger):  # type: ignore[misc]  # Lightning's classes are un
         elif self._log_model is True:
             self._checkpoint_callbacks[id(checkpoint_callback)] = checkpoint_callback
 
-    @rank_zero_only  # type: ignore[misc]
+    @rank_zero_only
     def finalize(self, status: str) -> None:
         if status == "success" and self._experiment is not None:
             for callback in self._checkpoint_callbacks.values():

@@ -25,22 +25,32 @@ from __future__ import annotations
 import numbers
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from transformers import TrainerCallback
-from transformers.integrations.integration_utils import rewrite_logs
+from transformers.integrations import integration_utils
 
 import runbase
 
 # Logged once per run by the Trainer: kept in the summary, as W&B keeps them.
 _RUN_TOTALS = frozenset(
-    ("train_runtime", "train_samples_per_second", "train_steps_per_second", "train_loss", "total_flos")
+    (
+        "train_runtime",
+        "train_samples_per_second",
+        "train_steps_per_second",
+        "train_loss",
+        "total_flos",
+    )
 )
 _LOG_MODEL = ("checkpoint", "end", "false")
+# transformers' own renaming (eval_loss -> eval/loss, loss -> train/loss), so the keys
+# are the ones report_to="wandb" writes.
+rewrite_logs = cast(Callable[[dict[str, Any]], dict[str, Any]], integration_utils.rewrite_logs)
 
 
-class RunbaseCallback(TrainerCallback):  # type: ignore[misc]  # transformers is untyped here
+class RunbaseCallback(TrainerCallback):
     """Log a ``Trainer``'s config, metrics and (``log_model``) checkpoints to runbase."""
 
     def __init__(
@@ -56,10 +66,15 @@ class RunbaseCallback(TrainerCallback):  # type: ignore[misc]  # transformers is
         other keywords go to ``runbase.init()``."""
         if log_model is None:
             log_model = os.environ.get("WANDB_LOG_MODEL", "false")
-        mode = {True: "checkpoint", False: "false"}.get(log_model, log_model)  # type: ignore[call-overload]
-        if str(mode).lower() not in _LOG_MODEL:
-            raise ValueError(f"RunbaseCallback: log_model={log_model!r}; use 'checkpoint', 'end' or False")
-        self.log_model = str(mode).lower()
+        if isinstance(log_model, bool):
+            mode = "checkpoint" if log_model else "false"
+        else:
+            mode = str(log_model).lower()
+        if mode not in _LOG_MODEL:
+            raise ValueError(
+                f"RunbaseCallback: log_model={log_model!r}; use 'checkpoint', 'end' or False"
+            )
+        self.log_model = mode
         self.watch = watch if watch is not None else os.environ.get("WANDB_WATCH", "false")
         self._project = project
         self._init_kwargs = init_kwargs
@@ -82,14 +97,19 @@ class RunbaseCallback(TrainerCallback):  # type: ignore[misc]  # transformers is
         config = dict(args.to_dict())
         model_config = getattr(model, "config", None)
         if model_config is not None:
-            config = {**(model_config if isinstance(model_config, dict) else model_config.to_dict()), **config}
+            config = {
+                **(model_config if isinstance(model_config, dict) else model_config.to_dict()),
+                **config,
+            }
         run.config.update(config, allow_val_change=True)
         run.define_metric("train/global_step")
         run.define_metric("*", step_metric="train/global_step", step_sync=True)
         if self.watch in ("gradients", "parameters", "all"):
             run.watch(model, log=self.watch, log_freq=max(100, state.logging_steps))
         if hasattr(model, "num_parameters"):
-            run.config.update({"model/num_parameters": model.num_parameters()}, allow_val_change=True)
+            run.config.update(
+                {"model/num_parameters": model.num_parameters()}, allow_val_change=True
+            )
         if self.log_model != "false":
             self._log_architecture(model, args)
 
@@ -126,11 +146,21 @@ class RunbaseCallback(TrainerCallback):  # type: ignore[misc]  # transformers is
             if isinstance(v, numbers.Number) and not k.startswith("_")
         }
 
-    def on_train_begin(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> None:
+    def on_train_begin(
+        self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any
+    ) -> None:
         if not self._ready:
             self.setup(args, state, model)
 
-    def on_log(self, args: Any, state: Any, control: Any, model: Any = None, logs: Any = None, **kwargs: Any) -> None:
+    def on_log(
+        self,
+        args: Any,
+        state: Any,
+        control: Any,
+        model: Any = None,
+        logs: Any = None,
+        **kwargs: Any,
+    ) -> None:
         if not self._ready:
             self.setup(args, state, model)
         if not state.is_world_process_zero or self._run is None:
@@ -154,7 +184,9 @@ class RunbaseCallback(TrainerCallback):  # type: ignore[misc]  # transformers is
         aliases = [f"epoch_{epoch}", f"checkpoint_global_step_{state.global_step}"]
         self._run.log_artifact(art, aliases=aliases)
 
-    def on_train_end(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> None:
+    def on_train_end(
+        self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any
+    ) -> None:
         if self.log_model == "false" or not self._ready or not state.is_world_process_zero:
             return
         metadata = {**self._numeric_summary(), "final_model": True}
@@ -170,7 +202,9 @@ class RunbaseCallback(TrainerCallback):  # type: ignore[misc]  # transformers is
             art.add_dir(folder)
             self._run.log_artifact(art, aliases=["final_model"])
 
-    def on_predict(self, args: Any, state: Any, control: Any, metrics: Any = None, **kwargs: Any) -> None:
+    def on_predict(
+        self, args: Any, state: Any, control: Any, metrics: Any = None, **kwargs: Any
+    ) -> None:
         if not self._ready:
             self.setup(args, state, kwargs.get("model"))
         if state.is_world_process_zero and self._run is not None:

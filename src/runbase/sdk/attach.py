@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from runbase.errors import UsageError
 from runbase.records import Kind
@@ -37,13 +37,11 @@ def attach_id(run: Run) -> str:
     return json.dumps([str(run._root), run.entity, run.project, run.id])
 
 
-def attach(
-    attach_id: str | None = None, run_id: str | None = None, *, run: Any = None
-) -> Run:
+def attach(attach_id: str | None = None, run_id: str | None = None, *, run: Any = None) -> Run:
     """Write to the run ``attach_id`` names (``run._attach_id`` in the process that
     opened it); returns the run that is already open here when it is the same one."""
     if run is not None:
-        return run  # type: ignore[no-any-return]
+        return cast(Run, run)
     try:
         root, entity, project, rid = json.loads(str(attach_id))
     except (TypeError, ValueError):

@@ -33,16 +33,12 @@ def termlog(
     _say("", string, newline, repeat, prefix)
 
 
-def termwarn(
-    string: str, newline: bool = True, repeat: bool = True, prefix: bool = True
-) -> None:
+def termwarn(string: str, newline: bool = True, repeat: bool = True, prefix: bool = True) -> None:
     """Print a warning line to stderr; ``repeat=False`` prints a message once per process."""
     _say("WARNING ", string, newline, repeat, prefix)
 
 
-def termerror(
-    string: str, newline: bool = True, repeat: bool = True, prefix: bool = True
-) -> None:
+def termerror(string: str, newline: bool = True, repeat: bool = True, prefix: bool = True) -> None:
     """Print an error line to stderr."""
     _say("ERROR ", string, newline, repeat, prefix)
 
