@@ -52,4 +52,10 @@ def opt_in_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # After runbase's own .pth files (alphabetical order): the test venv's packages.
     shared = sysconfig.get_paths()["purelib"]
     Path(purelib, "zz-test-venv.pth").write_text(f"import site; site.addsitedir({shared!r})\n")
+    # torchrun as pip would have installed it here (the docs run it), on this venv's Python.
+    torchrun = venv / "bin" / "torchrun"
+    torchrun.write_text(
+        f"#!{python}\nimport sys\nfrom torch.distributed.run import main\nsys.exit(main())\n"
+    )
+    torchrun.chmod(0o755)
     return python
