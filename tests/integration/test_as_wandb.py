@@ -161,6 +161,10 @@ def test_install_in_a_running_process_and_uninstall(runbase_dir, monkeypatch):
         wandb.log({"a": 1})
         assert wandb.run is run is runbase.run
         wandb.finish()
+        # A name runbase gains later (sweeps: wandb.sweep, wandb.agent) is a wandb name too.
+        marker = object()
+        monkeypatch.setattr(runbase, "sweep", marker, raising=False)
+        assert wandb.sweep is marker
     finally:
         as_wandb.uninstall()
     assert "wandb" not in sys.modules and not as_wandb.installed()

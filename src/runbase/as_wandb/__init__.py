@@ -83,6 +83,7 @@ def uninstall() -> None:
     for name in [n for n in sys.modules if n == "wandb" or n.startswith("wandb.")]:
         del sys.modules[name]
     os.environ.pop(ENV, None)
+    os.environ.pop(_TOLD, None)
 
 
 def install_from_environment() -> None:

@@ -21,18 +21,24 @@ installed wandb's own.
 
 from __future__ import annotations
 
+import functools
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from importlib.metadata import Distribution, DistributionFinder
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runbase.as_wandb import WANDB_VERSION
+
+if TYPE_CHECKING:
+    from importlib.metadata import Distribution
+
+# importlib.abc and importlib.metadata are not imported here: they would cost every
+# Python started with the opt-in ~20 ms. The finder and the loader are plain classes
+# with the methods the import system calls; the distribution is made at first use.
 
 _SHIM = "runbase.as_wandb.wandb"
 # W&B module paths served by runbase's own modules (longest prefix first).
@@ -55,7 +61,7 @@ def target_of(fullname: str) -> str | None:
     return _SHIM + fullname[len("wandb") :]
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader:
     """Loads ``wandb.X`` by importing its runbase module and putting that in its place."""
 
     def __init__(self, target: str) -> None:
@@ -74,28 +80,32 @@ class _AliasLoader(importlib.abc.Loader):
         sys.modules[name] = importlib.import_module(self.target)
 
 
-class _WandbDistribution(Distribution):
+@functools.cache
+def _distribution() -> Distribution:
     """The ``wandb`` distribution as ``importlib.metadata`` sees it inside the opt-in."""
+    import pathlib
+    from importlib.metadata import Distribution
 
-    def read_text(self, filename: str) -> str | None:
-        if filename in ("METADATA", "PKG-INFO"):
-            from runbase.version import __version__
+    from runbase.version import __version__
 
-            return (
-                "Metadata-Version: 2.1\n"
-                "Name: wandb\n"
-                f"Version: {WANDB_VERSION}\n"
-                f"Summary: runbase {__version__}, answering to wandb (RUNBASE_AS_WANDB)\n"
-            )
-        return None
+    metadata = (
+        "Metadata-Version: 2.1\n"
+        "Name: wandb\n"
+        f"Version: {WANDB_VERSION}\n"
+        f"Summary: runbase {__version__}, answering to wandb (RUNBASE_AS_WANDB)\n"
+    )
 
-    def locate_file(self, path: str | os.PathLike[str]) -> Any:
-        import pathlib
+    class WandbDistribution(Distribution):
+        def read_text(self, filename: str) -> str | None:
+            return metadata if filename in ("METADATA", "PKG-INFO") else None
 
-        return pathlib.Path(__file__).parent / path
+        def locate_file(self, path: str | os.PathLike[str]) -> Any:
+            return pathlib.Path(__file__).parent / path
+
+    return WandbDistribution()
 
 
-class WandbFinder(importlib.abc.MetaPathFinder):
+class WandbFinder:
     """The one finder of the opt-in (``FINDER``); see the module docstring."""
 
     def find_spec(
@@ -108,7 +118,8 @@ class WandbFinder(importlib.abc.MetaPathFinder):
         if where is None:
             return None
         if where in sys.modules or _exists(where):
-            return importlib.machinery.ModuleSpec(fullname, _AliasLoader(where))
+            loader: Any = _AliasLoader(where)  # a Loader by its methods, not by importlib.abc
+            return importlib.machinery.ModuleSpec(fullname, loader)
         raise ModuleNotFoundError(
             f"No module named {fullname!r}: RUNBASE_AS_WANDB is set, so runbase answers for "
             f"wandb, and runbase has no {fullname} (docs/switching-from-wandb.md lists what "
@@ -116,12 +127,11 @@ class WandbFinder(importlib.abc.MetaPathFinder):
             name=fullname,
         )
 
-    def find_distributions(
-        self, context: DistributionFinder.Context | None = None
-    ) -> Iterable[Distribution]:
+    def find_distributions(self, context: Any = None) -> Iterable[Distribution]:
+        """``importlib.metadata``'s question: a ``wandb`` distribution, when asked for it."""
         name = getattr(context, "name", None)
         if name is None or _normalized(name) == "wandb":
-            return iter([_WandbDistribution()])
+            return iter([_distribution()])
         return iter(())
 
     def invalidate_caches(self) -> None:
