@@ -17,10 +17,10 @@ import keras
 import wandb
 import runbase
 import runbase.integration.keras as native
-from wandb.integration.keras import WandbMetricsLogger, WandbModelCheckpoint
+from wandb.integration.keras import WandbEvalCallback, WandbMetricsLogger, WandbModelCheckpoint
 
 
-def fit(init, logger, checkpoint, project):
+def fit(init, logger, checkpoint, project, evaluate=None):
     run = init(project=project, config={"units": 4, "epochs": 2})
     keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
@@ -28,14 +28,32 @@ def fit(init, logger, checkpoint, project):
                               keras.layers.Dense(run.config["units"], activation="relu"),
                               keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse", metrics=["mae"])
+    callbacks = [logger(log_freq=2), checkpoint(f"{project}/model.keras")]
+    if evaluate is not None:
+        callbacks.append(evaluate(x[:4]))
     model.fit(x, x.sum(axis=1, keepdims=True), validation_split=0.25, batch_size=8, verbose=0,
-              epochs=run.config["epochs"],
-              callbacks=[logger(log_freq=2), checkpoint(f"{project}/model.keras")])
+              epochs=run.config["epochs"], callbacks=callbacks)
     run.finish()
     return run.path
 
 
-shim = fit(wandb.init, WandbMetricsLogger, WandbModelCheckpoint, "keras-shim")
+class Predictions(WandbEvalCallback):
+    def __init__(self, x):
+        super().__init__(["idx", "x0"], ["epoch", "idx", "x0", "pred"])
+        self.x = x
+
+    def add_ground_truth(self, logs=None):
+        for i, row in enumerate(self.x):
+            self.data_table.add_data(i, float(row[0]))
+
+    def add_model_predictions(self, epoch, logs=None):
+        preds = self.model.predict(self.x, verbose=0)
+        for i in self.data_table_ref.get_index():
+            idx, x0 = self.data_table_ref.data[i]
+            self.pred_table.add_data(epoch, idx, x0, float(preds[i][0]))
+
+
+shim = fit(wandb.init, WandbMetricsLogger, WandbModelCheckpoint, "keras-shim", Predictions)
 ours = fit(runbase.init, native.MetricsLogger, native.ModelCheckpoint, "keras-native")
 print(json.dumps({"shim": shim, "native": ours,
                   "same": WandbMetricsLogger is native.WandbMetricsLogger,
@@ -71,7 +89,28 @@ def test_metrics_and_checkpoints_as_wandb_keras_callbacks_record_them(trained, m
     assert epochs[0]["epoch/learning_rate"] == pytest.approx(0.01)
     # 3 training batches per epoch, logged every 2: batch steps 0, 2, 4, ...
     assert [r["batch/batch_step"] for r in rows if "batch/loss" in r] == [0, 2, 4, 6]
-    versions = sorted(run.logged_artifacts(), key=lambda a: a.version)
+    logged = run.logged_artifacts()
+    versions = sorted((a for a in logged if a.type == "model"), key=lambda a: a.version)
     assert [a.name for a in versions] == [f"run_{run.id}_model:v0", f"run_{run.id}_model:v1"]
     assert [sorted(a.aliases) for a in versions] == [["epoch_0"], ["epoch_1", "latest"]]
     assert [f.path for f in versions[1].files()] == ["model.keras"]
+
+
+def test_the_eval_callback_logs_the_ground_truth_once_and_predictions_each_epoch(
+    trained, monkeypatch
+):
+    store, out = trained
+    monkeypatch.setenv("RUNBASE_DIR", str(store))
+    run = runbase.Api().run(out["shim"])
+    (val,) = run.used_artifacts()
+    assert val.name == "val:v0" and val.type == "dataset"
+    assert val.get("val_data").get_column("idx") == [0, 1, 2, 3]
+    preds = sorted(
+        (a for a in run.logged_artifacts() if a.type == "evaluation"), key=lambda a: a.version
+    )
+    assert [a.name for a in preds] == [f"run_{run.id}_pred:v0", f"run_{run.id}_pred:v1"]
+    table = preds[1].get("eval_data")
+    assert table.columns == ["epoch", "idx", "x0", "pred"]
+    assert [row[:3] for row in table.data] == [
+        [1, i, val.get("val_data").data[i][1]] for i in range(4)
+    ]

@@ -15,6 +15,10 @@ callbacks need TensorFlow; these do not).
 - ``WandbMetricsLogger(log_freq="epoch"|"batch"|N)``: ``epoch/<metric>`` and
   ``epoch/learning_rate`` against ``epoch/epoch``, or ``batch/<metric>`` against
   ``batch/batch_step`` every N batches, as W&B's does.
+- ``WandbEvalCallback(data_table_columns, pred_table_columns)``: the base of a callback
+  you write (``add_ground_truth``, ``add_model_predictions``): the ground truth is
+  logged once as the artifact ``val`` (a ``runbase.Table`` named ``val_data``, used by
+  the run), the predictions each epoch as a version of ``run_<run id>_pred``.
 - ``WandbModelCheckpoint(filepath, ...)``: Keras' ``ModelCheckpoint``; each file it
   writes is logged as a version of the artifact ``run_<run id>_model`` (type
   ``model``, aliases ``latest`` and ``epoch_<e>`` or ``epoch_<e>_batch_<b>``).
@@ -31,7 +35,13 @@ import keras
 
 import runbase
 
-__all__ = ["MetricsLogger", "ModelCheckpoint", "WandbMetricsLogger", "WandbModelCheckpoint"]
+__all__ = [
+    "MetricsLogger",
+    "ModelCheckpoint",
+    "WandbEvalCallback",
+    "WandbMetricsLogger",
+    "WandbModelCheckpoint",
+]
 
 
 def _active_run(what: str) -> Any:
@@ -40,7 +50,7 @@ def _active_run(what: str) -> Any:
     return runbase.run
 
 
-class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]  # keras is untyped
+class WandbMetricsLogger(keras.callbacks.Callback):
     """Log the metrics Keras reports, and the learning rate, at each epoch or batch."""
 
     def __init__(
@@ -93,7 +103,7 @@ class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]  # ker
         self.global_batch += self.log_freq
 
 
-class WandbModelCheckpoint(keras.callbacks.ModelCheckpoint):  # type: ignore[misc]
+class WandbModelCheckpoint(keras.callbacks.ModelCheckpoint):
     """Keras' ``ModelCheckpoint`` that also logs each file it writes as an artifact."""
 
     def __init__(
@@ -135,6 +145,75 @@ class WandbModelCheckpoint(keras.callbacks.ModelCheckpoint):  # type: ignore[mis
             art.add_file(path)
         where = f"epoch_{epoch}" if batch is None else f"epoch_{epoch}_batch_{batch}"
         run.log_artifact(art, aliases=["latest", where])
+
+
+class WandbEvalCallback(keras.callbacks.Callback):
+    """Base of a callback that logs the ground truth once and model predictions per epoch
+    as tables, the way W&B's does. Implement ``add_ground_truth`` (fill
+    ``self.data_table``) and ``add_model_predictions`` (fill ``self.pred_table``, reading
+    the ground truth through ``self.data_table_ref``)."""
+
+    def __init__(
+        self,
+        data_table_columns: list[str],
+        pred_table_columns: list[str],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _active_run("WandbEvalCallback")
+        self.data_table_columns = data_table_columns
+        self.pred_table_columns = pred_table_columns
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.init_data_table(column_names=self.data_table_columns)
+        self.add_ground_truth(logs)
+        self.log_data_table()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.init_pred_table(column_names=self.pred_table_columns)
+        self.add_model_predictions(epoch, logs)
+        self.log_pred_table()
+
+    def add_ground_truth(self, logs: dict[str, Any] | None = None) -> None:
+        """Add the rows of ``self.data_table`` (once, when training begins)."""
+        raise NotImplementedError(f"{type(self).__name__}.add_ground_truth")
+
+    def add_model_predictions(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        """Add the rows of ``self.pred_table`` (at the end of each epoch)."""
+        raise NotImplementedError(f"{type(self).__name__}.add_model_predictions")
+
+    def init_data_table(self, column_names: list[str]) -> None:
+        """A new, empty ``self.data_table``."""
+        self.data_table = runbase.Table(columns=column_names, allow_mixed_types=True)
+
+    def init_pred_table(self, column_names: list[str]) -> None:
+        """A new, empty ``self.pred_table``."""
+        self.pred_table = runbase.Table(columns=column_names)
+
+    def log_data_table(
+        self,
+        name: str = "val",
+        type: str = "dataset",  # noqa: A002 - W&B's spelling
+        table_name: str = "val_data",
+    ) -> None:
+        """Log ``self.data_table`` as an artifact the run uses; ``self.data_table_ref`` reads it."""
+        art = runbase.Artifact(name, type=type)
+        art.add(self.data_table, table_name)
+        _active_run("WandbEvalCallback").use_artifact(art)
+        self.data_table_ref = art.get(table_name)
+
+    def log_pred_table(
+        self,
+        type: str = "evaluation",  # noqa: A002
+        table_name: str = "eval_data",
+        aliases: list[str] | None = None,
+    ) -> None:
+        """Log ``self.pred_table`` as a new version of ``run_<run id>_pred``."""
+        run = _active_run("WandbEvalCallback")
+        art = runbase.Artifact(f"run_{run.id}_pred", type=type)
+        art.add(self.pred_table, table_name)
+        run.log_artifact(art, aliases=aliases or ["latest"])
 
 
 def _mtime(path: str) -> int | None:
