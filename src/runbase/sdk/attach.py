@@ -7,7 +7,9 @@ through its service process). In runbase each process of a run writes its own
 segment (docs/records.md), so attaching opens a new segment of the run, as a
 resume does, but without refusing because the opener still lives. The attached
 process continues from what the run holds on disk: step, config, summary and the
-``define_metric`` definitions (so ``step_sync`` x axes keep working).
+``define_metric`` definitions (so ``step_sync`` x axes keep working). It records no
+console output and no system metrics of its own: the opening process records those
+for the machine and for the output its workers share with it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from runbase.sdk.init import (
     resolve_settings,
 )
 from runbase.sdk.run import Run
+from runbase.sdk.settings import Settings
 from runbase.sdk.summary import Metric
 
 
@@ -62,7 +65,10 @@ def attach(attach_id: str | None = None, run_id: str | None = None, *, run: Any 
 
 def _open_attached(root: Path, path: tuple[str, str, str], folded: Any) -> Run:
     entity, project, rid = path
-    s = resolve_settings(None, {"project": project, "entity": entity, "id": rid})
+    # The opener captures the console and samples the machine: a spawned worker writes to
+    # the same stdout and runs on the same host, so doing it here too would double both.
+    quiet = Settings(console="off", disable_system_metrics=True)
+    s = resolve_settings(quiet, {"project": project, "entity": entity, "id": rid})
     sink, fdir, segment_name = _open_segment(root, path)
     info = dict(folded.fields.info.values)
     name = info.pop("name", None) or rid
