@@ -1,5 +1,5 @@
-"""Lightning: ``WandbLogger(log_model=True)`` under the opt-in, DDP-spawned on 2 CPU
-processes, and runbase's own ``RunbaseLogger``.
+"""Lightning: ``WandbLogger(log_model=True)`` under the opt-in and runbase's own
+``RunbaseLogger``, each DDP-spawned on 2 CPU processes.
 
 Under ``strategy="ddp_spawn"`` Lightning pickles the logger into two fresh
 interpreters: they get runbase for ``wandb`` only through ``RUNBASE_AS_WANDB`` and
@@ -63,8 +63,9 @@ def fit(logger, **trainer_args):
 
 
 if __name__ == "__main__":
-    shim = fit(WandbLogger(project="pl-shim", log_model=True), strategy="ddp_spawn", devices=2)
-    native = fit(RunbaseLogger(project="pl-native", log_model=True), devices=1)
+    ddp = {"strategy": "ddp_spawn", "devices": 2}
+    shim = fit(WandbLogger(project="pl-shim", log_model=True), **ddp)
+    native = fit(RunbaseLogger(project="pl-native", log_model=True), **ddp)
     print(json.dumps({"shim": shim, "native": native}))
 """
 
@@ -79,7 +80,7 @@ def trained(opt_in_python, tmp_path_factory):
     return store, last_json(done.stdout)
 
 
-def _check_run(path: str, steps: int) -> None:
+def _check_run(path: str, steps: int, tmp_path) -> None:
     run = runbase.Api().run(path)
     assert run.state == "finished"
     assert run.config == {"lr": 0.1, "hidden": 4}
@@ -95,17 +96,24 @@ def _check_run(path: str, steps: int) -> None:
     assert [f.path for f in model.files()] == ["model.ckpt"]
     assert model.metadata["original_filename"] == f"epoch=1-step={steps}.ckpt"
     assert model.metadata["ModelCheckpoint"]["save_top_k"] == 1
+    # The checkpoint reads back as Lightning wrote it (WandbLogger.download_artifact's way).
+    best = runbase.Api().artifact(f"{run.project}/model-{run.id}:best", type="model")
+    root = best.download(root=str(tmp_path / run.id))
+    with open(f"{root}/model.ckpt", "rb") as f:
+        assert f.read(2) == b"PK"  # torch.save's zip format
 
 
-def test_wandb_logger_under_ddp_spawn_logs_once_from_rank_0(trained, monkeypatch):
+def test_wandb_logger_under_ddp_spawn_logs_once_from_rank_0(trained, monkeypatch, tmp_path):
     store, paths = trained
     monkeypatch.setenv("RUNBASE_DIR", str(store))
     assert paths["shim"].split("/")[1] == "pl-shim"
-    _check_run(paths["shim"], steps=4)  # 16 samples per rank, batches of 8, 2 epochs
+    _check_run(
+        paths["shim"], steps=4, tmp_path=tmp_path
+    )  # 16 samples per rank, batches of 8, 2 epochs
 
 
-def test_the_native_logger_records_the_same(trained, monkeypatch):
+def test_the_native_logger_records_the_same(trained, monkeypatch, tmp_path):
     store, paths = trained
     monkeypatch.setenv("RUNBASE_DIR", str(store))
     assert paths["native"].split("/")[1] == "pl-native"
-    _check_run(paths["native"], steps=8)
+    _check_run(paths["native"], steps=4, tmp_path=tmp_path)
