@@ -19,19 +19,21 @@ install: $(STAMP)
 
 # torch, for the tests that log tensors: the CPU wheel this machine kind keeps in
 # /opt/wheels (PyPI's default build is several GB of CUDA). Elsewhere those tests skip.
+# With torch in place, the test-torch extra (Lightning, accelerate) installs on top of it.
 TORCH_STAMP := $(VENV)/.torch
 $(TORCH_STAMP): $(STAMP)
 	@if $(BIN)/python -c "import torch" 2>/dev/null; then :; \
 	elif ls /opt/wheels/torch-2.13.0* >/dev/null 2>&1; then \
 		$(BIN)/pip install -q --find-links /opt/wheels 'torch==2.13.0'; \
 	else echo "no local CPU build of torch: the torch tests will skip"; fi
+	@if $(BIN)/python -c "import torch" 2>/dev/null; then $(BIN)/pip install -q -e '.[test-torch]'; fi
 	@touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples build_backend
 	$(BIN)/ruff format --check src tests bench examples build_backend
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy --strict --follow-imports=silent src/runbase/__init__.py src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/sweeps src/runbase/errors.py src/runbase/version.py build_backend
+	$(BIN)/mypy --strict --follow-imports=silent src/runbase/__init__.py src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/sweeps src/runbase/as_wandb src/runbase/integration src/runbase/errors.py src/runbase/version.py build_backend
 	$(BIN)/mypy src/runbase/store src/runbase/api src/runbase/server
 
 test: $(STAMP) $(TORCH_STAMP) ui chromium

@@ -12,6 +12,12 @@ makes sure that folder holds the built app:
 - missing without Node.js: the build stops and says what to do, rather than making a
   package whose ``runbase ui`` has no web app.
 
+Both the wheel and the editable wheel (``pip install -e``) also get
+``runbase_as_wandb.pth`` at their root, so it lands in site-packages: the one line
+that turns the ``RUNBASE_AS_WANDB`` opt-in on in a fresh interpreter
+(``runbase.as_wandb``). setuptools has no setting for a file outside the packages,
+so it is added to the built wheel here, with its line in the wheel's RECORD.
+
 Vite only bundles; the type check against the server's OpenAPI schema (``make ui``,
 ``make test``) is a development step that needs the whole runbase installed, which
 an isolated build environment does not have. Editable installs (``make install``)
@@ -20,17 +26,19 @@ serve ``src/`` in place, so they build nothing here: ``make ui`` does.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any, NoReturn
 
 from setuptools import build_meta as _setuptools
 from setuptools.build_meta import (  # noqa: F401  (hooks used as setuptools defines them)
-    build_editable,
     get_requires_for_build_editable,
     get_requires_for_build_sdist,
     get_requires_for_build_wheel,
@@ -43,6 +51,9 @@ STATIC = Path("src/runbase/server/static")
 UI = Path("ui")
 # What the bundle is made from (the Makefile's list; tests do not change it).
 UI_FILES = ("index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json")
+# The startup hook of the RUNBASE_AS_WANDB opt-in, kept in the package and copied to
+# the wheel's root (site-packages).
+PTH = Path("src/runbase/as_wandb/runbase_as_wandb.pth")
 
 
 def build_sdist(sdist_directory: str, config_settings: dict[str, Any] | None = None) -> str:
@@ -58,7 +69,38 @@ def build_wheel(
 ) -> str:
     """The wheel, with the built web app in it."""
     ensure_web_app()
-    return str(_setuptools.build_wheel(wheel_directory, config_settings, metadata_directory))
+    name = _setuptools.build_wheel(wheel_directory, config_settings, metadata_directory)
+    add_to_wheel_root(Path(wheel_directory) / name, PTH)
+    return str(name)
+
+
+def build_editable(
+    wheel_directory: str,
+    config_settings: dict[str, Any] | None = None,
+    metadata_directory: str | None = None,
+) -> str:
+    """setuptools' editable wheel, plus the opt-in's startup hook."""
+    name = _setuptools.build_editable(wheel_directory, config_settings, metadata_directory)
+    add_to_wheel_root(Path(wheel_directory) / name, PTH)
+    return str(name)
+
+
+def add_to_wheel_root(wheel: Path, source: Path) -> None:
+    """Put ``source`` at the root of ``wheel`` and list it in the wheel's RECORD."""
+    data = source.read_bytes()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    line = f"{source.name},sha256={digest},{len(data)}\n"
+    rewritten = wheel.with_suffix(".tmp")
+    with zipfile.ZipFile(wheel) as old, zipfile.ZipFile(rewritten, "w") as new:
+        for item in old.infolist():
+            content = old.read(item)
+            if item.filename.endswith(".dist-info/RECORD"):
+                content = content.rstrip(b"\n") + b"\n" + line.encode()
+            new.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
+        info = zipfile.ZipInfo(source.name, date_time=(2020, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        new.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    rewritten.replace(wheel)
 
 
 def ensure_web_app() -> None:

@@ -10,7 +10,22 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn", "runbase.store", "runbase.api")
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "runbase.store",
+    "runbase.api",
+    # the wandb opt-in and the framework integrations load only when asked for
+    "runbase.as_wandb",
+    "runbase.integration",
+    "transformers",
+    "lightning",
+    "keras",
+    "wandb",
+)
 
 
 def _loaded_after(code: str) -> list[str]:

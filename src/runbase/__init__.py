@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # loaded on first use (``__getattr__`` below); named here for
     from runbase.sdk.init import finish, init, setup, teardown
     from runbase.sdk.run import Run
     from runbase.sdk.settings import Settings
+    from runbase.sdk.term import require, termerror, termlog, termsetup, termwarn
     from runbase.sweeps import agent, controller, sweep
 
 # Rebound by init() to the global run's objects, and back by finish() (see sdk/process.py).
@@ -29,6 +30,11 @@ watch: Any = preinit.watch
 unwatch: Any = preinit.unwatch
 alert: Any = preinit.alert
 mark_preempting: Any = preinit.mark_preempting
+log_artifact: Any = preinit.log_artifact
+use_artifact: Any = preinit.use_artifact
+log_model: Any = preinit.log_model
+use_model: Any = preinit.use_model
+link_model: Any = preinit.link_model
 
 
 def login(
@@ -63,6 +69,11 @@ _LAZY = {
     "sweep": "runbase.sweeps",
     "agent": "runbase.sweeps",
     "controller": "runbase.sweeps",
+    # W&B's helpers that frameworks call on ``wandb`` (see runbase.as_wandb).
+    **dict.fromkeys(
+        ("require", "termlog", "termwarn", "termerror", "termsetup"), "runbase.sdk.term"
+    ),
+    "_attach": "runbase.sdk.attach",
     **dict.fromkeys(_DATA_TYPES, "runbase.sdk.data_types"),
 }
 
@@ -105,16 +116,26 @@ __all__ = [
     "define_metric",
     "finish",
     "init",
+    "link_model",
     "log",
+    "log_artifact",
+    "log_model",
     "login",
     "mark_preempting",
     "plot",
+    "require",
     "run",
     "save",
     "setup",
     "summary",
     "sweep",
     "teardown",
+    "termerror",
+    "termlog",
+    "termsetup",
+    "termwarn",
     "unwatch",
+    "use_artifact",
+    "use_model",
     "watch",
 ]

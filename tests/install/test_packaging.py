@@ -124,6 +124,25 @@ def test_installed_package_serves_the_web_app(
         assert shown.json()["metadata"]["runbase_version"] == __version__
 
 
+@pytest.mark.parametrize("kind", ["wheel", "sdist"])
+def test_installed_package_carries_the_wandb_opt_in(
+    kind: str, installed: Callable[[str], tuple[Path, dict[str, str]]], tmp_path: Path
+) -> None:
+    """pip puts runbase_as_wandb.pth in site-packages: RUNBASE_AS_WANDB=1 turns a fresh
+    Python's ``import wandb`` into runbase; without it nothing of runbase loads."""
+    venv_bin, env = installed(kind)
+    python = str(venv_bin / "python")
+    code = "import wandb, importlib.metadata as md; print(wandb.__name__, md.version('wandb'))"
+    on = run([python, "-c", code], env={**env, "RUNBASE_AS_WANDB": "1"}, cwd=tmp_path)
+    assert on.stdout.split() == ["runbase.as_wandb.wandb", "0.31.0"], on.stderr
+    probe = (
+        "import importlib.util, sys; "
+        "print(importlib.util.find_spec('wandb'), 'runbase' in sys.modules)"
+    )
+    off = run([python, "-c", probe], env=env, cwd=tmp_path)
+    assert off.stdout.split() == ["None", "False"]
+
+
 def test_base_install_is_lean_and_says_which_extra(
     installed: Callable[[str], tuple[Path, dict[str, str]]],
 ) -> None:

@@ -232,6 +232,16 @@ class Run:
         return self._data.metadata
 
     @property
+    def metric_definitions(self) -> list[dict[str, Any]]:
+        """The run's ``define_metric`` calls: each metric's x axis (``step_metric``), summary."""
+        from runbase.store.queries.results import FullRunRow
+
+        if not isinstance(self._data, FullRunRow):
+            self.load()
+        assert isinstance(self._data, FullRunRow)
+        return list(self._data.metrics)
+
+    @property
     def summary_metrics(self) -> dict[str, Any]:
         return dict(self.summary)
 

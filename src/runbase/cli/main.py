@@ -10,6 +10,7 @@ import click
 
 from runbase import __version__
 from runbase.cli.artifact import artifact
+from runbase.cli.run import run
 from runbase.cli.sweep import agent, sweep
 from runbase.cli.ui import ui
 
@@ -24,6 +25,7 @@ main.add_command(ui)
 main.add_command(artifact)
 main.add_command(sweep)
 main.add_command(agent)
+main.add_command(run)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -76,3 +76,43 @@ class WandbExtras:
 
     def mark_preempting(self) -> None:
         """Accepted for W&B scripts; state is derived from the process, so nothing to mark."""
+
+    # --- W&B private calls frameworks make --------------------------------------------
+
+    def _label(self, *args: Any, **kwargs: Any) -> None:
+        """W&B's usage label (Hugging Face's callback calls ``run._label(code=...)``)."""
+
+    @property
+    def _attach_id(self) -> str:
+        """What another process passes to ``runbase._attach()`` to write to this run."""
+        from runbase.sdk.attach import attach_id
+
+        return attach_id(self)  # type: ignore[arg-type]  # self is a Run
+
+    if not TYPE_CHECKING:  # at run time only, so mypy still flags a misspelt attribute
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for names the Run lacks: W&B Run methods runbase does not do
+            # warn once and do nothing, so a framework that calls one keeps training.
+            if name in _UNSUPPORTED_RUN_CALLS:
+                return _unsupported_call(self._warned, name)
+            raise AttributeError(f"'Run' object has no attribute {name!r}")
+
+
+# W&B Run methods runbase accepts without doing anything.
+_UNSUPPORTED_RUN_CALLS = frozenset(
+    ("log_code", "restore", "display", "to_html", "pin_config_keys", "status", "upsert_artifact")
+)
+
+
+def _unsupported_call(warned: set[str], name: str) -> Any:
+    def call(*args: Any, **kwargs: Any) -> None:
+        if f"call {name}" not in warned:
+            warned.add(f"call {name}")
+            warnings.warn(
+                f"runbase: run.{name}() is a W&B call runbase does not support; it does nothing",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    return call

@@ -84,6 +84,17 @@ class DisabledRun:
     def link_model(self, path: Any, *args: Any, **kwargs: Any) -> Any:
         return path
 
+    def use_model(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return name
+
+    def _label(self, *args: Any, **kwargs: Any) -> None:
+        """Does nothing."""
+
+    @property
+    def _attach_id(self) -> None:
+        """None: there is nothing to attach to (Lightning then makes a run of its own)."""
+        return None
+
     def __enter__(self) -> DisabledRun:
         return self
 

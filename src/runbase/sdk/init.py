@@ -96,6 +96,7 @@ def init(
 ) -> Run | DisabledRun:
     """Start a run (or return/finish the active one, per ``reinit``). See docs/sdk.md."""
     t0 = time.time()
+    unknown = {k: v for k, v in unknown.items() if v is not None}  # None: W&B's default
     if unknown:
         warnings.warn(
             "runbase.init: ignoring arguments runbase does not support: "

@@ -164,6 +164,10 @@ class Table(Media):
             return numpy.array(col)
         return col
 
+    def get_index(self) -> list[int]:
+        """The row indexes (W&B's ``get_index``, as its Keras evaluation callbacks use it)."""
+        return list(range(len(self.data)))
+
     def get_dataframe(self) -> Any:
         """The table as a pandas DataFrame."""
         import pandas

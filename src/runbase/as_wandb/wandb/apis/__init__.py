@@ -1,0 +1,1 @@
+"""``wandb.apis``: ``wandb.apis.public`` is ``runbase.api`` (``Api`` and its objects)."""

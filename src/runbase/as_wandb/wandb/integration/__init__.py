@@ -1,0 +1,1 @@
+"""``wandb.integration``: ``wandb.integration.keras`` is ``runbase.integration.keras``."""
