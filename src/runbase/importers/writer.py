@@ -1,0 +1,141 @@
+"""Write one imported run as records, with the source's own times and steps.
+
+Imports write records directly (not through ``runbase.init``): the run keeps the
+start time, row timestamps, host and exit code it had where it came from, and no
+capture threads start. The run id is derived from the source's id, so a second
+import of the same run finds it and adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from runbase.records.appendlog import append_records
+from runbase.records.kinds import Kind
+from runbase.records.layout import (
+    default_entity,
+    files_dir,
+    id_problem,
+    journal_path,
+    run_dir,
+    segments_dir,
+)
+from runbase.records.writer import SegmentWriter
+from runbase.version import __version__
+
+
+class SourceError(Exception):
+    """Bad input for an import: the message says what to do."""
+
+
+def stable_id(prefix: str, source_key: str) -> str:
+    """A run id for a source without usable ids of its own (a TensorBoard run folder)."""
+    return f"{prefix}-{hashlib.sha1(source_key.encode()).hexdigest()[:12]}"
+
+
+def usable_id(source_id: str, prefix: str) -> str:
+    """The source's id when runbase accepts it as is, else a stable one derived from it."""
+    return source_id if id_problem(source_id) is None else stable_id(prefix, source_id)
+
+
+class RunWriter:
+    """The records of one run; ``exists()`` first, then ``start`` ... ``finish``."""
+
+    def __init__(self, root: Path, project: str, run_id: str, entity: str | None = None) -> None:
+        self.root = root
+        self.entity = entity or default_entity()
+        self.project = project
+        self.run_id = run_id
+        self._sink: SegmentWriter | None = None
+        self._encode = msgspec.msgpack.Encoder().encode
+        self.last_time = 0.0
+
+    def exists(self) -> bool:
+        return run_dir(self.root, self.entity, self.project, self.run_id).exists()
+
+    @property
+    def files(self) -> Path:
+        return files_dir(self.root, self.entity, self.project, self.run_id)
+
+    def start(self, start_time: float, source: dict[str, Any], **fields: Any) -> None:
+        """Open the run. ``fields``: name, notes, tags, group, job_type, config, host, user."""
+        path = (self.entity, self.project, self.run_id)
+        seg_dir = segments_dir(self.root, *path)
+        seg_dir.mkdir(parents=True, exist_ok=True)
+        self.files.mkdir(parents=True, exist_ok=True)
+        name = f"{time.time_ns():020d}-{os.getpid()}.rbr"
+        self._sink = SegmentWriter(str(seg_dir / name))
+        payload = {
+            "id": self.run_id,
+            "project": self.project,
+            "entity": self.entity,
+            "name": fields.pop("name", None) or self.run_id,
+            "tags": list(fields.pop("tags", None) or ()),
+            "config": fields.pop("config", None) or {},
+            "user": fields.pop("user", None) or self.entity,
+            "host": fields.pop("host", None),
+            "pid": None,
+            "start_time": start_time,
+            "resumed": False,
+            "runbase_version": __version__,
+            "mode": "online",
+            **fields,
+        }
+        self.emit(Kind.START, start_time, payload)
+        self.emit(Kind.METADATA, start_time, {"imported_from": source})
+        record = {"entity": self.entity, "project": self.project, "run_id": self.run_id}
+        append_records(journal_path(self.root), [(Kind.JOURNAL, {**record, "segment": name})])
+
+    def emit(self, kind: int, t: float, payload: Any) -> None:
+        assert self._sink is not None, "start() first"
+        self._sink.append(self._encode((int(kind), t, payload)))
+        self.last_time = max(self.last_time, t)
+
+    def row(self, step: int, t: float, values: dict[str, Any]) -> None:
+        self.emit(Kind.HISTORY, t, [step, values])
+
+    def config(self, t: float, values: dict[str, Any]) -> None:
+        if values:
+            self.emit(Kind.CONFIG, t, {"set": values, "del": []})
+
+    def summary(self, t: float, values: dict[str, Any]) -> None:
+        if values:
+            self.emit(Kind.SUMMARY, t, {"set": values, "del": []})
+
+    def output(self, lines: list[tuple[float, str, str]]) -> None:
+        """Console lines: ``(unix time, "stdout" | "stderr", text)``."""
+        for i in range(0, len(lines), 1000):
+            chunk = [list(line) for line in lines[i : i + 1000]]
+            self.emit(Kind.OUTPUT, chunk[-1][0], chunk)
+
+    def copy_file(self, src: Path, rel: str, t: float) -> None:
+        dest = self.files / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        self.emit(Kind.FILE, t, {"path": rel, "size": dest.stat().st_size, "policy": "now"})
+
+    def finish(self, exit_code: int, t: float | None = None) -> None:
+        self.emit(Kind.EXIT, t or self.last_time, {"exit_code": int(exit_code)})
+        assert self._sink is not None
+        self._sink.close()
+        self._sink = None
+
+    def close_crashed(self) -> None:
+        """End a run whose source has no exit: without EXIT it reads as crashed, as there."""
+        assert self._sink is not None
+        self._sink.close()
+        self._sink = None
+
+    def abort(self) -> None:
+        """A failed import leaves no half run behind, so the next try starts clean."""
+        if self._sink is not None:
+            self._sink.close(sync=False)
+            self._sink = None
+        shutil.rmtree(run_dir(self.root, self.entity, self.project, self.run_id), True)

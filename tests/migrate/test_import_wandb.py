@@ -1,0 +1,107 @@
+"""runbase import wandb: an offline run made by the real wandb package comes along whole."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import runbase
+from runbase.cli.main import main
+
+pytest.importorskip("wandb")
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import wandb
+
+    run = wandb.init(project="legacy", config={"lr": 0.01, "model": {"depth": 3}},
+                     tags=["baseline"], notes="from W&B")
+    for step in range(4):
+        print(f"epoch {step} done")
+        run.log({"loss": 1.0 / (step + 1), "val/acc": step * 0.2})
+    print("a warning", file=sys.stderr)
+    run.summary["best_acc"] = 0.6
+    with open("weights.txt", "w") as f:
+        f.write("w=1\\n")
+    run.save("weights.txt", policy="now")
+    run.finish()
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def wandb_dir(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("wandb-project")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANDB_", "RUNBASE_"))}
+    env.update(WANDB_MODE="offline", WANDB_SILENT="true", WANDB_DIR=str(where))
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=where, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return where / "wandb"
+
+
+def _import(*args: str):
+    return CliRunner().invoke(main, ["import", "wandb", *args])
+
+
+def test_offline_run_round_trips(runbase_dir, wandb_dir):
+    got = _import(str(wandb_dir))
+    assert got.exit_code == 0, got.output
+    assert "1 imported, 0 already there" in got.output
+    (run,) = runbase.Api().runs("legacy")
+    assert run.state == "finished"
+    assert run.config == {"lr": 0.01, "model": {"depth": 3}}
+    assert run.tags == ["baseline"] and run.notes == "from W&B"
+    rows = run.history(pandas=False)
+    assert [(r["_step"], r["loss"], r["val/acc"]) for r in rows] == [
+        (0, 1.0, 0.0),
+        (1, 0.5, 0.2),
+        (2, pytest.approx(1 / 3), 0.4),
+        (3, 0.25, pytest.approx(0.6)),
+    ]
+    assert run.summary["best_acc"] == 0.6 and run.summary["loss"] == 0.25
+    lines = [(e["stream"], e["line"]) for e in run.logs()]
+    assert ("stdout", "epoch 3 done") in lines and ("stderr", "a warning") in lines
+    assert "weights.txt" in [f.name for f in run.files()]
+    with run.file("weights.txt").download(str(runbase_dir.parent)) as f:
+        assert f.read() == "w=1\n"
+
+
+def test_importing_twice_adds_nothing(runbase_dir, wandb_dir):
+    assert _import(str(wandb_dir)).exit_code == 0
+    again = _import(str(wandb_dir.parent), "--project", "legacy")
+    assert again.exit_code == 0 and "0 imported, 1 already there" in again.output
+    assert len(runbase.Api().runs("legacy")) == 1
+
+
+def test_bad_paths_say_what_to_pass(runbase_dir, tmp_path):
+    missing = _import(str(tmp_path / "nope"))
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+    (tmp_path / "empty").mkdir()
+    empty = _import(str(tmp_path / "empty"))
+    assert empty.exit_code == 1 and "holds no W&B runs" in empty.output
+    fake = tmp_path / "run-abc.wandb"
+    fake.write_bytes(b"not a log")
+    bad = _import(str(fake))
+    assert bad.exit_code == 1 and "not a W&B transaction log" in bad.output
+
+
+def test_without_wandb_installed_the_error_names_the_extra(runbase_dir, wandb_dir):
+    code = "import sys; sys.modules['wandb'] = None; from runbase.cli.main import main; main()"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "import", "wandb", str(wandb_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "pip install 'runbase[wandb-import]'" in proc.stderr
