@@ -10,6 +10,7 @@ import click
 
 from runbase import __version__
 from runbase.cli.artifact import artifact
+from runbase.cli.export import export
 from runbase.cli.migrate import import_group
 from runbase.cli.ui import ui
 
@@ -23,6 +24,7 @@ def main() -> None:
 main.add_command(ui)
 main.add_command(artifact)
 main.add_command(import_group)
+main.add_command(export)
 
 
 if __name__ == "__main__":  # pragma: no cover
