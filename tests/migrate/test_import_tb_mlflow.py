@@ -89,7 +89,11 @@ def test_mlflow_runs_come_with_steps_params_and_tags(runbase_dir, mlflow_store):
     assert base.config == {"lr": 0.01, "optimizer": "adam"}
     assert base.tags == ["team=growth"] and base.notes == "first try"
     rows = base.history(pandas=False)
-    assert [(r["_step"], r["loss"]) for r in rows] == [(0, 1.0), (10, 0.5), (20, pytest.approx(1 / 3))]
+    assert [(r["_step"], r["loss"]) for r in rows] == [
+        (0, 1.0),
+        (10, 0.5),
+        (20, pytest.approx(1 / 3)),
+    ]
     assert rows[2]["auc"] == 0.8 and base.summary["auc"] == 0.8
     again = _cli("import", "mlflow", mlflow_store)
     assert "0 imported, 2 already there" in again.output

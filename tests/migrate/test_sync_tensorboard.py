@@ -1,4 +1,4 @@
-"""init(sync_tensorboard=True) and runbase.tensorboard.patch() with torch's and tensorboardX's writers."""
+"""init(sync_tensorboard=True) and runbase.tensorboard.patch(): torch and tensorboardX writers."""
 
 from __future__ import annotations
 

@@ -25,9 +25,7 @@ def _writer_factory(project: str | None, entity: str | None) -> Any:
     from runbase.records.layout import runbase_dir
 
     root = runbase_dir()
-    return lambda source_project, run_id: RunWriter(
-        root, project or source_project, run_id, entity
-    )
+    return lambda source_project, run_id: RunWriter(root, project or source_project, run_id, entity)
 
 
 @click.group("import")

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from runbase.records.kinds import Kind
 from runbase.importers.writer import RunWriter, SourceError, usable_id
+from runbase.records.kinds import Kind
 
 _MAGIC = b":W&B"
 _HEADER = 7
@@ -147,7 +147,9 @@ class _Converter:
     def _on_metric(self, m: Any) -> None:
         if m.name and m.step_metric:
             payload = {"name": m.name, "step_metric": m.step_metric, "summary": None}
-            self.w.emit(Kind.METRIC, self.t, {**payload, "goal": None, "hidden": None, "step_sync": False})
+            self.w.emit(
+                Kind.METRIC, self.t, {**payload, "goal": None, "hidden": None, "step_sync": False}
+            )
 
     def _on_output_raw(self, o: Any) -> None:
         stream = "stderr" if o.output_type == 0 else "stdout"
@@ -196,7 +198,9 @@ def import_run(path: Path, make_writer: Any) -> RunWriter | None:
     first = next((r for r in records if r.WhichOneof("record_type") == "run"), None)
     if first is None:
         raise SourceError(f"{path} has no run record: the W&B run did not start properly")
-    writer: RunWriter = make_writer(first.run.project or "uncategorized", usable_id(first.run.run_id, "wandb"))
+    writer: RunWriter = make_writer(
+        first.run.project or "uncategorized", usable_id(first.run.run_id, "wandb")
+    )
     if writer.exists():
         return None
     try:

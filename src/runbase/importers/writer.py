@@ -112,8 +112,8 @@ class RunWriter:
     def output(self, lines: list[tuple[float, str, str]]) -> None:
         """Console lines: ``(unix time, "stdout" | "stderr", text)``."""
         for i in range(0, len(lines), 1000):
-            chunk = [list(line) for line in lines[i : i + 1000]]
-            self.emit(Kind.OUTPUT, chunk[-1][0], chunk)
+            chunk = lines[i : i + 1000]
+            self.emit(Kind.OUTPUT, chunk[-1][0], [list(line) for line in chunk])
 
     def copy_file(self, src: Path, rel: str, t: float) -> None:
         dest = self.files / rel

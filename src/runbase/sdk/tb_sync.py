@@ -68,7 +68,9 @@ def patch(
         except ImportError:
             continue
     if not found:
-        raise ImportError(f"runbase.tensorboard.patch: no TensorBoard writer found; {_INSTALL_HINT}")
+        raise ImportError(
+            f"runbase.tensorboard.patch: no TensorBoard writer found; {_INSTALL_HINT}"
+        )
     done = {cls for cls, _ in _STATE.patched}
     for cls in found:
         if cls not in done:
@@ -78,7 +80,7 @@ def patch(
 def unpatch() -> None:
     """Give the writers back their own ``add_event``."""
     for cls, original in _STATE.patched:
-        cls.add_event = original
+        cls.add_event = original  # type: ignore[attr-defined]
     _STATE.patched.clear()
     _STATE.logdirs.clear()
     _STATE.defined.clear()
