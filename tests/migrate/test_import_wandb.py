@@ -19,6 +19,8 @@ pytest.importorskip("wandb")
 SCRIPT = textwrap.dedent(
     """
     import sys
+
+    import numpy as np
     import wandb
 
     run = wandb.init(project="legacy", config={"lr": 0.01, "model": {"depth": 3}},
@@ -27,6 +29,8 @@ SCRIPT = textwrap.dedent(
         print(f"epoch {step} done")
         run.log({"loss": 1.0 / (step + 1), "val/acc": step * 0.2})
     print("a warning", file=sys.stderr)
+    pixels = np.zeros((4, 6, 3), dtype=np.uint8)
+    run.log({"sample": wandb.Image(pixels), "weights": wandb.Histogram([1, 2, 2, 3])})
     run.summary["best_acc"] = 0.6
     with open("weights.txt", "w") as f:
         f.write("w=1\\n")
@@ -62,13 +66,18 @@ def test_offline_run_round_trips(runbase_dir, wandb_dir):
     assert run.config == {"lr": 0.01, "model": {"depth": 3}}
     assert run.tags == ["baseline"] and run.notes == "from W&B"
     rows = run.history(pandas=False)
-    assert [(r["_step"], r["loss"], r["val/acc"]) for r in rows] == [
+    assert [(r["_step"], r["loss"], r["val/acc"]) for r in rows[:4]] == [
         (0, 1.0, 0.0),
         (1, 0.5, 0.2),
         (2, pytest.approx(1 / 3), 0.4),
         (3, 0.25, pytest.approx(0.6)),
     ]
     assert run.summary["best_acc"] == 0.6 and run.summary["loss"] == 0.25
+    # media and histograms come back whole, as runbase logs them, their files along
+    image, hist = rows[4]["sample"], rows[4]["weights"]
+    assert image["_type"] == "image-file" and (image["width"], image["height"]) == (6, 4)
+    assert image["path"] in [f.name for f in run.files()]
+    assert hist["_type"] == "histogram" and sum(hist["values"]) == 4
     lines = [(e["stream"], e["line"]) for e in run.logs()]
     assert ("stdout", "epoch 3 done") in lines and ("stderr", "a warning") in lines
     assert "weights.txt" in [f.name for f in run.files()]

@@ -56,6 +56,9 @@ def run_all(
             except SourceError as e:
                 out.failed.append(f"{describe(source)}: {e}")
                 continue
+            except Exception as e:  # one unreadable source must not stop the others
+                out.failed.append(f"{describe(source)}: {type(e).__name__}: {e}")
+                continue
             if writer is None:
                 out.skipped.append(describe(source))
             else:

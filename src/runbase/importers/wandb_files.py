@@ -91,16 +91,32 @@ def read_records(path: Path) -> Iterator[Any]:
 
 
 def _key(item: Any) -> str:
-    return ".".join(item.nested_key) if item.nested_key else item.key
+    nested = getattr(item, "nested_key", ())
+    return ".".join(nested) if nested else str(item.key)
 
 
 def _items(items: Any) -> dict[str, Any]:
-    out = {}
+    """Flat ``{dotted key: value}``; W&B's media and histogram dicts, which it splits
+    into one item per field (``img``/``_type``, ``img``/``path``...), put back whole."""
+    paths: dict[tuple[str, ...], Any] = {}
     for item in items:
         try:
-            out[_key(item)] = json.loads(item.value_json)
+            paths[tuple(getattr(item, "nested_key", ())) or (item.key,)] = json.loads(
+                item.value_json
+            )
         except ValueError:
             continue
+    typed = {p[:-1] for p in paths if len(p) > 1 and p[-1] == "_type"}
+    out: dict[str, Any] = {}
+    for path, value in paths.items():
+        owner = next((path[:i] for i in range(1, len(path)) if path[:i] in typed), None)
+        if owner is None:
+            out[".".join(path)] = value
+            continue
+        node = out.setdefault(".".join(owner), {})
+        for part in path[len(owner) : -1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
     return out
 
 
@@ -160,6 +176,11 @@ class _Converter:
         self.console[stream] = rest
 
     _on_output = _on_output_raw
+
+    def _on_stats(self, s: Any) -> None:
+        values = {k: v for k, v in _items(s.item).items() if isinstance(v, int | float)}
+        if values:
+            self.w.emit(Kind.SYSTEM, _ts(s.timestamp, self.t), values)
 
     def _on_exit(self, e: Any) -> None:
         self.exit_code = int(e.exit_code)
