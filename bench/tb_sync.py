@@ -42,9 +42,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["RUNBASE_DIR"] = os.path.join(tmp, "store")
-        import runbase
         import tensorboardX
         from torch.utils.tensorboard import SummaryWriter
+
+        import runbase
 
         settings = {"silent": True, "console": "off", "disable_system_metrics": True}
         print(f"{'writer':<14}{'plain us':>10}{'synced us':>11}{'added us':>10}  target < 30")
