@@ -84,3 +84,25 @@ def test_no_run_means_no_logging_and_no_error(runbase_dir, tmp_path):
     writer.add_scalar("loss", 1.0, 0)
     writer.close()
     assert list(runbase.Api().runs("tb")) == []
+
+
+def test_without_tensorboard_the_run_still_works_and_says_what_to_install(runbase_dir):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings\n"
+        "sys.modules['tensorboard'] = sys.modules['tensorboardX'] = None\n"
+        "import runbase\n"
+        "with warnings.catch_warnings(record=True) as got:\n"
+        "    warnings.simplefilter('always')\n"
+        "    run = runbase.init(project='tb', sync_tensorboard=True, settings={'silent': True})\n"
+        "run.log({'x': 1})\n"
+        "run.finish()\n"
+        "print([str(w.message) for w in got])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "pip install 'runbase[tensorboard]'" in proc.stdout
+    (run,) = runbase.Api().runs("tb")
+    assert run.summary["x"] == 1
