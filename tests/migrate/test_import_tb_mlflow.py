@@ -22,6 +22,7 @@ def _write_tb(logdir) -> None:
             writer.add_scalar("loss", 1.0 / (step + 1), step * 5)
             writer.add_scalar("lr", 0.1, step * 5)
             writer.add_histogram("w", np.arange(10.0) + step, step * 5)
+        writer.add_image("sample", np.ones((3, 4, 5), dtype=np.float32), 10)
         writer.close()
 
 
@@ -43,6 +44,9 @@ def test_tensorboard_logdir_becomes_one_run_per_folder(runbase_dir, tmp_path):
         assert rows[1]["loss"] == 0.5
         assert rows[2]["w"]["_type"] == "histogram" and sum(rows[2]["w"]["values"]) == 10
         assert run.summary["loss"] == pytest.approx(1 / 3)
+        image = rows[2]["sample"]
+        assert image["_type"] == "image-file" and (image["width"], image["height"]) == (5, 4)
+        assert image["path"] in [f.name for f in run.files()]
     again = _cli("import", "tensorboard", str(logdir), "--project", "tb-logs")
     assert "0 imported, 2 already there" in again.output
     assert len(runbase.Api().runs("tb-logs")) == 2

@@ -72,7 +72,7 @@ def import_wandb(path: Path, project: str | None, entity: str | None) -> None:
 def import_tensorboard(logdir: Path, project: str | None, entity: str | None) -> None:
     """TensorBoard event files under LOGDIR: one run per folder holding them.
 
-    Scalars and histograms come along with their steps; the project is LOGDIR's
+    Scalars, histograms and images come along with their steps; the project is LOGDIR's
     name unless --project is given. Needs tensorboard (pip install 'runbase[tensorboard]').
     """
     from runbase.importers import SourceError, run_all, tensorboard

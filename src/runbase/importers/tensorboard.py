@@ -2,7 +2,7 @@
 
 Events are read with tensorboard's own loader. The TensorBoard step becomes the
 run's step (and ``global_step``, the key ``sync_tensorboard`` writes); values of
-one step share a row. Scalars and histograms come along; images stay behind.
+one step share a row. Scalars, histograms and images come along.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def _events(run_dir: Path) -> list[Any]:
     return [event for f in files for event in loader(str(f)).Load()]
 
 
-def _rows(events: list[Any]) -> tuple[dict[int, dict[str, Any]], dict[int, float]]:
-    from runbase.sdk.tb_events import summary_values
+def _rows(events: list[Any], media: Any) -> tuple[dict[int, dict[str, Any]], dict[int, float]]:
+    from runbase.sdk.tb_events import encoded_images, summary_values
 
     rows: dict[int, dict[str, Any]] = {}
     times: dict[int, float] = {}
@@ -55,12 +55,30 @@ def _rows(events: list[Any]) -> tuple[dict[int, dict[str, Any]], dict[int, float
         if not event.HasField("summary"):
             continue
         values = summary_values(event.summary, images=False)
+        step = int(event.step)
+        for tag, data in encoded_images(event.summary):
+            values[tag] = _image_pointer(media, tag, step, data)
         if values:
-            step = int(event.step)
             row = rows.setdefault(step, {"global_step": step})
             row.update((k, v.to_json() if hasattr(v, "to_json") else v) for k, v in values.items())
             times[step] = max(times.get(step, 0.0), float(event.wall_time))
     return rows, times
+
+
+def _image_pointer(media: Any, tag: str, step: int, data: bytes) -> dict[str, Any] | None:
+    """The image's file in the run, and the pointer runbase.Image would have logged."""
+    import io
+
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as img:
+            width, height, fmt = img.width, img.height, (img.format or "png").lower()
+    except OSError:
+        return None  # not an image PIL reads: left out like other unknown values
+    ext = "jpg" if fmt == "jpeg" else fmt
+    pointer = media.store("media/images", tag, step, data, f".{ext}")
+    return {"_type": "image-file", **pointer, "width": width, "height": height, "format": ext}
 
 
 def import_run(logdir: Path, run_dir: Path, make_writer: Any) -> RunWriter | None:
@@ -71,11 +89,11 @@ def import_run(logdir: Path, run_dir: Path, make_writer: Any) -> RunWriter | Non
     events = _events(run_dir)
     if not events:
         raise SourceError(f"{run_dir}: its event files hold no events")
-    rows, times = _rows(events)
     t0 = min(float(e.wall_time) for e in events)
     source = {"source": "tensorboard", "path": str(run_dir.resolve())}
     try:
         writer.start(t0, source, name=run_name(logdir, run_dir))
+        rows, times = _rows(events, writer.media())
         last: dict[str, Any] = {}
         for step in sorted(rows):
             writer.row(step, times[step], rows[step])

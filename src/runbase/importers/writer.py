@@ -115,6 +115,14 @@ class RunWriter:
             chunk = lines[i : i + 1000]
             self.emit(Kind.OUTPUT, chunk[-1][0], [list(line) for line in chunk])
 
+    def media(self) -> Any:
+        """Where media files go, as the SDK writes them (``MediaContext.store``)."""
+        from runbase.sdk.data_types.writer import MediaContext
+
+        return MediaContext(
+            self.files, lambda kind, payload: self.emit(kind, self.last_time, payload), self.root
+        )
+
     def copy_file(self, src: Path, rel: str, t: float) -> None:
         dest = self.files / rel
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -59,6 +59,20 @@ def _from_tensor(plugin: str, tensor: Any, images: bool) -> Any:
     return None
 
 
+def encoded_images(summary: Any) -> list[tuple[str, bytes]]:
+    """``(tag, encoded image)`` for the image values of a ``Summary`` (files, not decoded)."""
+    out = []
+    for value in summary.value:
+        kind = value.WhichOneof("value")
+        if kind == "image":
+            out.append((value.tag, bytes(value.image.encoded_image_string)))
+        elif kind == "tensor" and value.metadata.plugin_data.plugin_name == "images":
+            strings = list(value.tensor.string_val)
+            if len(strings) > 2:
+                out.append((value.tag, bytes(strings[2])))
+    return out
+
+
 def histogram_from_proto(histo: Any) -> Any:
     """A ``HistogramProto`` (right bucket edges plus min/max) as a ``runbase.Histogram``."""
     counts = [float(c) for c in histo.bucket]
