@@ -49,6 +49,8 @@ def test_writers_reach_the_run_with_the_tb_step(runbase_dir, tmp_path, writer_cl
     image = next(r["sample"] for r in rows if r.get("sample") is not None)
     assert image["_type"] == "image-file" and (image["width"], image["height"]) == (6, 8)
     assert api_run.summary["loss"] == pytest.approx(1 / 3)
+    saved = [f.name for f in api_run.files()]
+    assert any(name.startswith("logs/events.out.tfevents") for name in saved), saved
 
 
 def test_several_log_dirs_prefix_keys_and_patch_is_explicit(runbase_dir, tmp_path):

@@ -30,6 +30,7 @@ class _State:
     def __init__(self) -> None:
         self.patched: list[tuple[type, Any]] = []
         self.root_logdir = ""
+        self.save = True
         self.logdirs: list[str] = []
         self.namespaces: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
         self.defined: set[str] = set()
@@ -52,12 +53,13 @@ def patch(
     """Send what TensorBoard writers write to the active run (W&B's ``tensorboard.patch``).
 
     ``pytorch``/``tensorboard_x`` pick the writers (default: both that are installed).
-    ``save`` is accepted for W&B scripts; the event files are not copied into the run.
-    Calling it again only updates ``root_logdir``.
+    With ``save`` the event files are copied into the run's files when it finishes.
+    Calling it again only updates ``save`` and ``root_logdir``.
     """
     import importlib
 
     _STATE.root_logdir = os.path.abspath(root_logdir) if root_logdir else ""
+    _STATE.save = save
     wanted = [
         name for name, on in (("pytorch", pytorch), ("tensorboard_x", tensorboard_x)) if on
     ] or list(_WRITERS)
@@ -115,14 +117,14 @@ def _forward(writer: Any, event: Any) -> None:
         values = summary_values(event.summary)
         if values:
             with _STATE.lock:
-                _log(run, _namespace(writer), int(event.step), values)
+                _log(run, _namespace(writer, run), int(event.step), values)
     except Exception as e:  # the training loop must never fail because of the sync
         if not _STATE.warned:
             _STATE.warned = True
             print(f"runbase: sync_tensorboard: an event was not logged: {e!r}", file=sys.stderr)
 
 
-def _namespace(writer: Any) -> str:
+def _namespace(writer: Any, run: Any) -> str:
     ns = _STATE.namespaces.get(writer)
     if ns is None:
         logdir = os.path.abspath(str(writer.get_logdir()))
@@ -130,6 +132,9 @@ def _namespace(writer: Any) -> str:
             _STATE.logdirs.append(logdir)
         ns = namespace_for(logdir, _STATE.logdirs, _STATE.root_logdir)
         _STATE.namespaces[writer] = ns
+        if _STATE.save:  # as W&B keeps them: <logdir's name>/events.out.tfevents...
+            pattern = os.path.join(logdir, "*tfevents*")
+            run.save(pattern, base_path=os.path.dirname(logdir), policy="end")
     return ns
 
 
