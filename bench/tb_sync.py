@@ -5,7 +5,7 @@
 A training loop writes ``--tags`` scalars per step with torch's ``SummaryWriter``
 (and then tensorboardX's), first without runbase, then inside
 ``runbase.init(sync_tensorboard=True)``. Printed: microseconds per ``add_scalar``
-for both and the difference. Target: the hook adds < 30 us per scalar (a step of a
+for both (best of three) and the difference. Target: the hook adds < 30 us per scalar (a step of a
 small model takes milliseconds; W&B's tailing thread costs the loop nothing but lags
 and can miss the end of a run).
 """
@@ -50,12 +50,16 @@ def main() -> None:
         settings = {"silent": True, "console": "off", "disable_system_metrics": True}
         print(f"{'writer':<14}{'plain us':>10}{'synced us':>11}{'added us':>10}  target < 30")
         for label, cls in (("torch", SummaryWriter), ("tensorboardX", tensorboardX.SummaryWriter)):
-            plain = loop(cls, os.path.join(tmp, f"plain-{label}"), args.steps, args.tags)
-            run = runbase.init(project="bench", sync_tensorboard=True, settings=settings)
-            synced = loop(cls, os.path.join(tmp, f"sync-{label}"), args.steps, args.tags)
-            run.finish()
-            rows = len(runbase.Api().run(run.path).history(pandas=False))
-            assert rows == args.steps, rows
+            plain = synced = float("inf")
+            for i in range(3):  # best of three: the machine may be shared
+                where = os.path.join(tmp, f"plain-{label}-{i}")
+                plain = min(plain, loop(cls, where, args.steps, args.tags))
+                run = runbase.init(project="bench", sync_tensorboard=True, settings=settings)
+                where = os.path.join(tmp, f"sync-{label}-{i}")
+                synced = min(synced, loop(cls, where, args.steps, args.tags))
+                run.finish()
+                rows = len(runbase.Api().run(run.path).history(pandas=False))
+                assert rows == args.steps, rows
             print(f"{label:<14}{plain:>10.1f}{synced:>11.1f}{synced - plain:>10.1f}")
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import weakref
 from typing import Any
+
+from runbase.sdk.tb_events import summary_values
 
 _WRITERS = {
     "pytorch": "tensorboard.summary.writer.event_file_writer",
@@ -32,7 +33,6 @@ class _State:
         self.root_logdir = ""
         self.save = True
         self.logdirs: list[str] = []
-        self.namespaces: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
         self.defined: set[str] = set()
         self.open_run: Any = None
         self.open_step = 0
@@ -106,14 +106,10 @@ def _wrap(cls: type) -> None:
 
 
 def _forward(writer: Any, event: Any) -> None:
-    import runbase
-
-    run = runbase.run
+    run = sys.modules["runbase"].run
     if run is None or getattr(run, "_finished", True):
         return
     try:
-        from runbase.sdk.tb_events import summary_values
-
         values = summary_values(event.summary)
         if values:
             with _STATE.lock:
@@ -125,13 +121,14 @@ def _forward(writer: Any, event: Any) -> None:
 
 
 def _namespace(writer: Any, run: Any) -> str:
-    ns = _STATE.namespaces.get(writer)
+    # Kept on the writer itself: an attribute read is the cheapest lookup per event.
+    ns: str | None = getattr(writer, "_runbase_namespace", None)
     if ns is None:
         logdir = os.path.abspath(str(writer.get_logdir()))
         if logdir not in _STATE.logdirs:
             _STATE.logdirs.append(logdir)
         ns = namespace_for(logdir, _STATE.logdirs, _STATE.root_logdir)
-        _STATE.namespaces[writer] = ns
+        writer._runbase_namespace = ns
         if _STATE.save:  # as W&B keeps them: <logdir's name>/events.out.tfevents...
             pattern = os.path.join(logdir, "*tfevents*")
             run.save(pattern, base_path=os.path.dirname(logdir), policy="end")
@@ -165,9 +162,11 @@ def _log(run: Any, ns: str, step: int, values: dict[str, Any]) -> None:
     if run.step == _STATE.open_row and step != _STATE.open_step:
         run.log({"global_step": _STATE.open_step})
     row = {f"{ns}/{tag}" if ns else tag: v for tag, v in values.items()}
-    for key in row.keys() - _STATE.defined:
-        run.define_metric(key, step_metric=step_key, step_sync=False)
-        _STATE.defined.add(key)
+    defined = _STATE.defined
+    for key in row:
+        if key not in defined:
+            run.define_metric(key, step_metric=step_key, step_sync=False)
+            defined.add(key)
     row["global_step"] = step
     row[step_key] = step
     run.log(row, commit=False)
