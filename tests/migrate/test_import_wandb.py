@@ -114,3 +114,22 @@ def test_without_wandb_installed_the_error_names_the_extra(runbase_dir, wandb_di
     )
     assert proc.returncode == 1
     assert "pip install 'runbase[wandb-import]'" in proc.stderr
+
+
+def test_a_run_killed_before_w_and_b_wrote_it_is_named_and_the_rest_imported(
+    runbase_dir, wandb_dir, tmp_path
+):
+    import shutil
+
+    both = tmp_path / "wandb"
+    shutil.copytree(wandb_dir, both)
+    killed = both / "offline-run-20260101_000000-killed01"
+    killed.mkdir()
+    # What W&B leaves when its process is killed within the first flush interval:
+    # the 7-byte header and nothing else.
+    (killed / "run-killed01.wandb").write_bytes(b":W&B\xe1\xbe\x00")
+    got = _import(str(both))
+    assert got.exit_code == 1
+    assert "1 imported, 0 already there, 1 failed" in got.output
+    assert "killed01" in got.output and "leaves nothing to import" in got.output
+    assert len(runbase.Api().runs("legacy")) == 1

@@ -218,7 +218,10 @@ def import_run(path: Path, make_writer: Any) -> RunWriter | None:
     records = read_records(path)
     first = next((r for r in records if r.WhichOneof("record_type") == "run"), None)
     if first is None:
-        raise SourceError(f"{path} has no run record: the W&B run did not start properly")
+        raise SourceError(
+            f"{path} holds no run yet: W&B writes a run's records every 15 s and when it "
+            "finishes, so a process killed before that leaves nothing to import"
+        )
     writer: RunWriter = make_writer(
         first.run.project or "uncategorized", usable_id(first.run.run_id, "wandb")
     )
