@@ -80,6 +80,8 @@ def mlflow_store(tmp_path, monkeypatch) -> str:
     failed = client.create_run(exp, run_name="broken")
     client.log_metric(failed.info.run_id, "loss", 9.0, step=0)
     client.set_terminated(failed.info.run_id, status="FAILED")
+    child = client.create_run(exp, run_name="fold-1", tags={"mlflow.parentRunId": rid})
+    client.set_terminated(child.info.run_id)
     return uri
 
 
@@ -87,7 +89,8 @@ def test_mlflow_runs_come_with_steps_params_and_tags(runbase_dir, mlflow_store):
     got = _cli("import", "mlflow", mlflow_store)
     assert got.exit_code == 0, got.output
     runs = {r.name: r for r in runbase.Api().runs("churn model")}
-    assert set(runs) == {"baseline", "broken"}
+    assert set(runs) == {"baseline", "broken", "fold-1"}
+    assert runs["fold-1"].group == runs["baseline"].id
     base = runs["baseline"]
     assert base.state == "finished" and runs["broken"].state == "failed"
     assert base.config == {"lr": 0.01, "optimizer": "adam"}
@@ -100,7 +103,7 @@ def test_mlflow_runs_come_with_steps_params_and_tags(runbase_dir, mlflow_store):
     ]
     assert rows[2]["auc"] == 0.8 and base.summary["auc"] == 0.8
     again = _cli("import", "mlflow", mlflow_store)
-    assert "0 imported, 2 already there" in again.output
+    assert "0 imported, 3 already there" in again.output
 
 
 def test_mlflow_unreachable_or_missing_store(runbase_dir, tmp_path):

@@ -4,7 +4,8 @@ Read through MLflow's own client (``MlflowClient``), so any store it reaches wor
 a folder, ``sqlite:///...``, or a tracking server. Each experiment becomes a
 project of its name; metrics keep their steps, params become config, tags come
 along (user tags as ``key=value`` tags, ``mlflow.runName``/``mlflow.note.content``
-as the run's name and notes, every tag in the run's metadata).
+as the run's name and notes, a nested run's parent id as its group, every tag in
+the run's metadata).
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def import_run(client: Any, run: Any, make_writer: Any) -> RunWriter | None:
             tags=[f"{k}={v}" if v else k for k, v in tags.items() if not k.startswith("mlflow.")],
             config={k: typed(v) for k, v in run.data.params.items()},
             user=tags.get("mlflow.user"),
+            group=tags.get("mlflow.parentRunId"),  # nested runs: grouped under their parent
         )
         for step in sorted(rows):
             writer.row(step, times[step], rows[step])
