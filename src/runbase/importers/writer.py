@@ -3,7 +3,9 @@
 Imports write records directly (not through ``runbase.init``): the run keeps the
 start time, row timestamps, host and exit code it had where it came from, and no
 capture threads start. The run id is derived from the source's id, so a second
-import of the same run finds it and adds nothing.
+import of the same run finds it and adds nothing. The run is written in a staging
+folder and moved into ``runs/`` whole, so an import that fails or is killed leaves
+no half run for readers (or for the next import, which would take it as done).
 """
 
 from __future__ import annotations
@@ -19,14 +21,7 @@ import msgspec
 
 from runbase.records.appendlog import append_records
 from runbase.records.kinds import Kind
-from runbase.records.layout import (
-    default_entity,
-    files_dir,
-    id_problem,
-    journal_path,
-    run_dir,
-    segments_dir,
-)
+from runbase.records.layout import default_entity, id_problem, journal_path, run_dir
 from runbase.records.writer import SegmentWriter
 from runbase.version import __version__
 
@@ -53,25 +48,28 @@ class RunWriter:
         self.entity = entity or default_entity()
         self.project = project
         self.run_id = run_id
+        self._final = run_dir(root, self.entity, project, run_id)
+        self._dir = root / "tmp" / f"import-{os.getpid()}-{time.time_ns()}"
+        self._segment = ""
         self._sink: SegmentWriter | None = None
         self._encode = msgspec.msgpack.Encoder().encode
         self.last_time = 0.0
 
     def exists(self) -> bool:
-        return run_dir(self.root, self.entity, self.project, self.run_id).exists()
+        return self._final.exists()
 
     @property
     def files(self) -> Path:
-        return files_dir(self.root, self.entity, self.project, self.run_id)
+        """The run's files folder while it is written (``files/`` once in place)."""
+        return self._dir / "files"
 
     def start(self, start_time: float, source: dict[str, Any], **fields: Any) -> None:
         """Open the run. ``fields``: name, notes, tags, group, job_type, config, host, user."""
-        path = (self.entity, self.project, self.run_id)
-        seg_dir = segments_dir(self.root, *path)
+        seg_dir = self._dir / "segments"
         seg_dir.mkdir(parents=True, exist_ok=True)
         self.files.mkdir(parents=True, exist_ok=True)
-        name = f"{time.time_ns():020d}-{os.getpid()}.rbr"
-        self._sink = SegmentWriter(str(seg_dir / name))
+        self._segment = f"{time.time_ns():020d}-{os.getpid()}.rbr"
+        self._sink = SegmentWriter(str(seg_dir / self._segment))
         payload = {
             "id": self.run_id,
             "project": self.project,
@@ -90,8 +88,6 @@ class RunWriter:
         }
         self.emit(Kind.START, start_time, payload)
         self.emit(Kind.METADATA, start_time, {"imported_from": source})
-        record = {"entity": self.entity, "project": self.project, "run_id": self.run_id}
-        append_records(journal_path(self.root), [(Kind.JOURNAL, {**record, "segment": name})])
 
     def emit(self, kind: int, t: float, payload: Any) -> None:
         assert self._sink is not None, "start() first"
@@ -131,19 +127,32 @@ class RunWriter:
 
     def finish(self, exit_code: int, t: float | None = None) -> None:
         self.emit(Kind.EXIT, t or self.last_time, {"exit_code": int(exit_code)})
-        assert self._sink is not None
-        self._sink.close()
-        self._sink = None
+        self._publish()
 
     def close_crashed(self) -> None:
         """End a run whose source has no exit: without EXIT it reads as crashed, as there."""
-        assert self._sink is not None
+        self._publish()
+
+    def _publish(self) -> None:
+        """Move the finished run into ``runs/`` and tell readers (the journal)."""
+        assert self._sink is not None, "start() first"
         self._sink.close()
         self._sink = None
+        self._final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(self._dir, self._final)
+        except OSError:
+            raise SourceError(
+                f"run {self.project}/{self.run_id} appeared while it was being imported "
+                "(another import at the same time?); it was left as it is"
+            ) from None
+        record = {"entity": self.entity, "project": self.project, "run_id": self.run_id}
+        record["segment"] = self._segment
+        append_records(journal_path(self.root), [(Kind.JOURNAL, record)])
 
     def abort(self) -> None:
-        """A failed import leaves no half run behind, so the next try starts clean."""
+        """A failed import leaves nothing behind, so the next try starts clean."""
         if self._sink is not None:
             self._sink.close(sync=False)
             self._sink = None
-        shutil.rmtree(run_dir(self.root, self.entity, self.project, self.run_id), True)
+        shutil.rmtree(self._dir, True)
