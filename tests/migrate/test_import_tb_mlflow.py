@@ -81,6 +81,8 @@ def mlflow_store(tmp_path, monkeypatch) -> str:
     client.log_metric(failed.info.run_id, "loss", 9.0, step=0)
     client.set_terminated(failed.info.run_id, status="FAILED")
     child = client.create_run(exp, run_name="fold-1", tags={"mlflow.parentRunId": rid})
+    for i, value in enumerate((0.3, 0.2, 0.1)):  # no step given: MLflow puts all at 0
+        client.log_metric(child.info.run_id, "loss", value, timestamp=1_700_000_000_000 + i)
     client.set_terminated(child.info.run_id)
     return uri
 
@@ -102,6 +104,12 @@ def test_mlflow_runs_come_with_steps_params_and_tags(runbase_dir, mlflow_store):
         (20, pytest.approx(1 / 3)),
     ]
     assert rows[2]["auc"] == 0.8 and base.summary["auc"] == 0.8
+    fold = runs["fold-1"].history(pandas=False)
+    assert [(r["_step"], r["mlflow_step"], r["loss"]) for r in fold] == [
+        (0, 0, 0.3),
+        (1, 0, 0.2),
+        (2, 0, 0.1),
+    ]
     again = _cli("import", "mlflow", mlflow_store)
     assert "0 imported, 3 already there" in again.output
 

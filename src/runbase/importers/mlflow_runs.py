@@ -91,12 +91,23 @@ def typed(value: str) -> Any:
 
 
 def _history(client: Any, run: Any) -> tuple[dict[int, dict[str, Any]], dict[int, float]]:
+    """Rows by MLflow step; when a metric was logged several times at one step (no
+    ``step=`` given, so all at 0), rows by (step, time) instead, numbered in order,
+    each with its MLflow step as ``mlflow_step``, so no value is lost."""
+    points = [
+        (int(m.step), int(m.timestamp), key, m.value)
+        for key in run.data.metrics
+        for m in client.get_metric_history(run.info.run_id, key)
+    ]
+    by_step = len({(step, key) for step, _, key, _ in points}) == len(points)
     rows: dict[int, dict[str, Any]] = {}
     times: dict[int, float] = {}
-    for key in run.data.metrics:
-        for m in client.get_metric_history(run.info.run_id, key):
-            rows.setdefault(int(m.step), {})[key] = m.value
-            times[int(m.step)] = max(times.get(int(m.step), 0.0), m.timestamp / 1000)
+    order = {} if by_step else {k: i for i, k in enumerate(sorted({p[:2] for p in points}))}
+    for step, ms, key, value in points:
+        row_id = step if by_step else order[(step, ms)]
+        row = rows.setdefault(row_id, {} if by_step else {"mlflow_step": step})
+        row[key] = value
+        times[row_id] = max(times.get(row_id, 0.0), ms / 1000)
     return rows, times
 
 
