@@ -108,3 +108,15 @@ def test_without_tensorboard_the_run_still_works_and_says_what_to_install(runbas
     assert "pip install 'runbase[tensorboard]'" in proc.stdout
     (run,) = runbase.Api().runs("tb")
     assert run.summary["x"] == 1
+
+
+def test_a_later_run_without_the_flag_gets_no_events(runbase_dir, tmp_path):
+    with runbase.init(project="tb", sync_tensorboard=True, settings=QUIET):
+        writer = tbx.SummaryWriter(str(tmp_path / "logs"))
+        writer.add_scalar("loss", 1.0, 0)
+    with runbase.init(project="plain", settings=QUIET) as later:
+        writer.add_scalar("loss", 2.0, 1)
+        later.log({"own": 1})
+    writer.close()
+    assert runbase.Api().runs("tb")[0].summary["loss"] == 1.0
+    assert list(runbase.Api().run(later.path).summary.keys() & {"loss"}) == []

@@ -52,7 +52,7 @@ def import_wandb(path: Path, project: str | None, entity: str | None) -> None:
 
     try:
         files = wandb_files.find_runs(path)
-        wandb_files._proto()
+        wandb_files.require_wandb()
     except SourceError as e:
         raise click.ClickException(str(e)) from None
     make = _writer_factory(project, entity)

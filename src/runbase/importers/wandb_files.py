@@ -45,7 +45,8 @@ def find_runs(path: Path) -> list[Path]:
     return sorted(found)
 
 
-def _proto() -> Any:
+def require_wandb() -> Any:
+    """wandb's protobuf module, or a SourceError naming the extra to install."""
     try:
         from wandb.proto import wandb_internal_pb2
     except ImportError:
@@ -70,7 +71,7 @@ def _chunks(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 def read_records(path: Path) -> Iterator[Any]:
     """The protobuf ``Record``s of a ``.wandb`` file; a torn last record ends the file."""
-    pb = _proto()
+    pb = require_wandb()
     data = path.read_bytes()
     if data[:4] != _MAGIC:
         raise SourceError(f"{path} is not a W&B transaction log (it does not start with :W&B)")

@@ -136,15 +136,15 @@ def init(
         _print_banner(run)
     _attach_environment(run)
     if sync_tensorboard:
-        _sync_tensorboard()
+        _sync_tensorboard(run)
     return run
 
 
-def _sync_tensorboard() -> None:
+def _sync_tensorboard(run: Run) -> None:
     from runbase.sdk import tb_sync
 
     try:
-        tb_sync.patch()
+        tb_sync.sync_run(run)
     except ImportError as e:  # the run still works; only the TensorBoard copy is missing
         warnings.warn(f"runbase.init(sync_tensorboard=True): {e}", stacklevel=3)
 

@@ -32,6 +32,9 @@ class _State:
         self.patched: list[tuple[type, Any]] = []
         self.root_logdir = ""
         self.save = True
+        # The run init(sync_tensorboard=True) was called for: only it gets events, so
+        # a later run started without the flag does not. None after patch(): any run.
+        self.owner: Any = None
         self.logdirs: list[str] = []
         self.defined: set[str] = set()
         self.open_run: Any = None
@@ -60,6 +63,7 @@ def patch(
 
     _STATE.root_logdir = os.path.abspath(root_logdir) if root_logdir else ""
     _STATE.save = save
+    _STATE.owner = None
     wanted = [
         name for name, on in (("pytorch", pytorch), ("tensorboard_x", tensorboard_x)) if on
     ] or list(_WRITERS)
@@ -79,6 +83,14 @@ def patch(
             _wrap(cls)
 
 
+def sync_run(run: Any) -> None:
+    """``init(sync_tensorboard=True)``: send events to ``run`` alone (a ``patch()``
+    made before, e.g. with ``root_logdir``, keeps its options)."""
+    if not _STATE.patched:
+        patch()
+    _STATE.owner = run
+
+
 def unpatch() -> None:
     """Give the writers back their own ``add_event``."""
     for cls, original in _STATE.patched:
@@ -86,7 +98,7 @@ def unpatch() -> None:
     _STATE.patched.clear()
     _STATE.logdirs.clear()
     _STATE.defined.clear()
-    _STATE.open_run = None
+    _STATE.open_run = _STATE.owner = None
 
 
 def patched() -> bool:
@@ -106,7 +118,7 @@ def _wrap(cls: type) -> None:
 
 
 def _forward(writer: Any, event: Any) -> None:
-    run = sys.modules["runbase"].run
+    run = _STATE.owner or sys.modules["runbase"].run
     if run is None or getattr(run, "_finished", True):
         return
     try:
