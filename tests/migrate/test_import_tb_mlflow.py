@@ -24,6 +24,9 @@ def _write_tb(logdir) -> None:
             writer.add_histogram("w", np.arange(10.0) + step, step * 5)
         writer.add_image("sample", np.ones((3, 4, 5), dtype=np.float32), 10)
         writer.close()
+    hp = torch_tb.SummaryWriter(str(logdir / "search"))
+    hp.add_hparams({"lr": 0.1, "optimizer": "adam"}, {"hp/acc": 0.9}, run_name="trial-1")
+    hp.close()
 
 
 def test_tensorboard_logdir_becomes_one_run_per_folder(runbase_dir, tmp_path):
@@ -31,8 +34,14 @@ def test_tensorboard_logdir_becomes_one_run_per_folder(runbase_dir, tmp_path):
     _write_tb(logdir)
     got = _cli("import", "tensorboard", str(logdir))
     assert got.exit_code == 0, got.output
+    # SummaryWriter("search") wrote an event file with no values: named, not a run
+    assert "nothing to import in search: its event files hold no values" in got.output
     runs = {r.name: r for r in runbase.Api().runs("tb-logs")}
-    assert set(runs) == {"a", "b"}
+    assert set(runs) == {"a", "b", "search/trial-1"}
+    trial = runs.pop("search/trial-1")  # add_hparams: the hyperparameters are the config
+    assert trial.config == {"lr": 0.1, "optimizer": "adam"} and trial.summary[
+        "hp/acc"
+    ] == pytest.approx(0.9)
     for run in runs.values():
         assert run.state == "finished"
         rows = run.history(pandas=False)
@@ -48,8 +57,8 @@ def test_tensorboard_logdir_becomes_one_run_per_folder(runbase_dir, tmp_path):
         assert image["_type"] == "image-file" and (image["width"], image["height"]) == (5, 4)
         assert image["path"] in [f.name for f in run.files()]
     again = _cli("import", "tensorboard", str(logdir), "--project", "tb-logs")
-    assert "0 imported, 2 already there" in again.output
-    assert len(runbase.Api().runs("tb-logs")) == 2
+    assert "0 imported, 3 already there" in again.output
+    assert len(runbase.Api().runs("tb-logs")) == 3
 
 
 def test_tensorboard_bad_logdirs(runbase_dir, tmp_path):

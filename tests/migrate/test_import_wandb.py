@@ -116,7 +116,7 @@ def test_without_wandb_installed_the_error_names_the_extra(runbase_dir, wandb_di
     assert "pip install 'runbase[wandb-import]'" in proc.stderr
 
 
-def test_a_run_killed_before_w_and_b_wrote_it_is_named_and_the_rest_imported(
+def test_a_run_killed_before_wandb_wrote_it_is_named_and_the_rest_imported(
     runbase_dir, wandb_dir, tmp_path
 ):
     import shutil
@@ -129,7 +129,7 @@ def test_a_run_killed_before_w_and_b_wrote_it_is_named_and_the_rest_imported(
     # the 7-byte header and nothing else.
     (killed / "run-killed01.wandb").write_bytes(b":W&B\xe1\xbe\x00")
     got = _import(str(both))
-    assert got.exit_code == 1
-    assert "1 imported, 0 already there, 1 failed" in got.output
+    assert got.exit_code == 0, got.output
+    assert "1 imported, 0 already there, 1 empty" in got.output
     assert "killed01" in got.output and "leaves nothing to import" in got.output
     assert len(runbase.Api().runs("legacy")) == 1

@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from runbase.importers.writer import RunWriter, SourceError
+from runbase.importers.writer import EmptySource, RunWriter, SourceError
 
 T = TypeVar("T")
 
-__all__ = ["Outcome", "RunWriter", "SourceError", "run_all"]
+__all__ = ["EmptySource", "Outcome", "RunWriter", "SourceError", "run_all"]
 
 
 @dataclass
@@ -24,13 +24,16 @@ class Outcome:
     imported: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"imported {p}" for p in self.imported]
         out += [f"already imported {p}" for p in self.skipped]
+        out += [f"nothing to import in {p}" for p in self.empty]
         out += [f"failed {p}" for p in self.failed]
         out.append(
             f"{len(self.imported)} imported, {len(self.skipped)} already there"
+            + (f", {len(self.empty)} empty" if self.empty else "")
             + (f", {len(self.failed)} failed" if self.failed else "")
         )
         return out
@@ -53,6 +56,9 @@ def run_all(
         for source in items:
             try:
                 writer = do_one(source)
+            except EmptySource as e:
+                out.empty.append(f"{describe(source)}: {e}")
+                continue
             except SourceError as e:
                 out.failed.append(f"{describe(source)}: {e}")
                 continue

@@ -2,7 +2,8 @@
 
 Events are read with tensorboard's own loader. The TensorBoard step becomes the
 run's step (and ``global_step``, the key ``sync_tensorboard`` writes); values of
-one step share a row. Scalars, histograms and images come along.
+one step share a row. Scalars, histograms and images come along, and the
+hyperparameters of ``add_hparams`` become the config.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from runbase.importers.writer import RunWriter, SourceError, stable_id
+from runbase.importers.writer import EmptySource, RunWriter, SourceError, stable_id
 
 INSTALL_HINT = "pip install 'runbase[tensorboard]'"
 _PATTERN = "*tfevents*"
@@ -65,6 +66,17 @@ def _rows(events: list[Any], media: Any) -> tuple[dict[int, dict[str, Any]], dic
     return rows, times
 
 
+def _hparams(events: list[Any]) -> dict[str, Any]:
+    """``add_hparams``' hyperparameters (torch writes them in a folder of their own)."""
+    from runbase.sdk.tb_events import hparams
+
+    out: dict[str, Any] = {}
+    for event in events:
+        if event.HasField("summary"):
+            out.update(hparams(event.summary))
+    return out
+
+
 def _image_pointer(media: Any, tag: str, step: int, data: bytes) -> dict[str, Any] | None:
     """The image's file in the run, and the pointer runbase.Image would have logged."""
     import io
@@ -87,13 +99,14 @@ def import_run(logdir: Path, run_dir: Path, make_writer: Any) -> RunWriter | Non
     if writer.exists():
         return None
     events = _events(run_dir)
-    if not events:
-        raise SourceError(f"{run_dir}: its event files hold no events")
+    if not any(e.HasField("summary") and e.summary.value for e in events):
+        raise EmptySource("its event files hold no values")
     t0 = min(float(e.wall_time) for e in events)
     source = {"source": "tensorboard", "path": str(run_dir.resolve())}
     try:
         writer.start(t0, source, name=run_name(logdir, run_dir))
         rows, times = _rows(events, writer.media())
+        writer.config(t0, _hparams(events))
         last: dict[str, Any] = {}
         for step in sorted(rows):
             writer.row(step, times[step], rows[step])

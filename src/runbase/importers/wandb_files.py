@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from runbase.importers.writer import RunWriter, SourceError, usable_id
+from runbase.importers.writer import EmptySource, RunWriter, SourceError, usable_id
 from runbase.records.kinds import Kind
 
 _MAGIC = b":W&B"
@@ -219,7 +219,7 @@ def import_run(path: Path, make_writer: Any) -> RunWriter | None:
     records = read_records(path)
     first = next((r for r in records if r.WhichOneof("record_type") == "run"), None)
     if first is None:
-        raise SourceError(
+        raise EmptySource(
             f"{path} holds no run yet: W&B writes a run's records every 15 s and when it "
             "finishes, so a process killed before that leaves nothing to import"
         )

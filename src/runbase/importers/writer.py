@@ -30,6 +30,10 @@ class SourceError(Exception):
     """Bad input for an import: the message says what to do."""
 
 
+class EmptySource(SourceError):
+    """A source run with nothing in it to import (reported, not an error)."""
+
+
 def stable_id(prefix: str, source_key: str) -> str:
     """A run id for a source without usable ids of its own (a TensorBoard run folder)."""
     return f"{prefix}-{hashlib.sha1(source_key.encode()).hexdigest()[:12]}"

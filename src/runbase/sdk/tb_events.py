@@ -73,6 +73,23 @@ def encoded_images(summary: Any) -> list[tuple[str, bytes]]:
     return out
 
 
+def hparams(summary: Any) -> dict[str, Any]:
+    """The hyperparameters of an ``add_hparams`` session-start value, else ``{}``."""
+    out: dict[str, Any] = {}
+    for value in summary.value:
+        if value.metadata.plugin_data.plugin_name != "hparams":
+            continue
+        from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+
+        data = HParamsPluginData.FromString(value.metadata.plugin_data.content)
+        if data.WhichOneof("data") == "session_start_info":
+            for name, v in data.session_start_info.hparams.items():
+                kind = v.WhichOneof("kind")
+                if kind is not None:
+                    out[name] = getattr(v, kind)
+    return out
+
+
 def histogram_from_proto(histo: Any) -> Any:
     """A ``HistogramProto`` (right bucket edges plus min/max) as a ``runbase.Histogram``."""
     counts = [float(c) for c in histo.bucket]
