@@ -28,6 +28,7 @@ def _write(writer, steps: int = 3) -> None:
     image = np.zeros((3, 8, 6), dtype=np.float32)
     image[0] = 1.0  # red
     writer.add_image("sample", image, 20)
+    writer.add_hparams({"lr": 0.01, "optimizer": "adam"}, {"hp/acc": 0.5})
     writer.close()
 
 
@@ -49,6 +50,7 @@ def test_writers_reach_the_run_with_the_tb_step(runbase_dir, tmp_path, writer_cl
     image = next(r["sample"] for r in rows if r.get("sample") is not None)
     assert image["_type"] == "image-file" and (image["width"], image["height"]) == (6, 8)
     assert api_run.summary["loss"] == pytest.approx(1 / 3)
+    assert api_run.config == {"lr": 0.01, "optimizer": "adam"}
     saved = [f.name for f in api_run.files()]
     assert any(name.startswith("logs/events.out.tfevents") for name in saved), saved
 

@@ -8,7 +8,8 @@ call. No thread tails the files, so nothing lags and nothing is missed at exit.
 Like W&B: every row carries the TensorBoard step as ``global_step`` (the x axis
 of the synced keys), values of one step share a row, and when several log
 directories are written their keys are prefixed with the directory relative to
-their common root (or to ``root_logdir``), e.g. ``train/loss``.
+their common root (or to ``root_logdir``), e.g. ``train/loss``. The
+hyperparameters of ``add_hparams`` update the run's config.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 import threading
 from typing import Any
 
-from runbase.sdk.tb_events import summary_values
+from runbase.sdk.tb_events import hparams, summary_values
 
 _WRITERS = {
     "pytorch": "tensorboard.summary.writer.event_file_writer",
@@ -126,6 +127,8 @@ def _forward(writer: Any, event: Any) -> None:
         if values:
             with _STATE.lock:
                 _log(run, _namespace(writer, run), int(event.step), values)
+        elif params := hparams(event.summary):  # add_hparams: the run's config
+            run.config.update(params, allow_val_change=True)
     except Exception as e:  # the training loop must never fail because of the sync
         if not _STATE.warned:
             _STATE.warned = True
