@@ -59,3 +59,13 @@ def test_long_layout_has_one_row_per_value(project, tmp_path):
 def test_unknown_project_is_a_clear_error(runbase_dir, tmp_path):
     got = CliRunner().invoke(main, ["export", "nothing-here", "--out", str(tmp_path)])
     assert got.exit_code == 1 and "has no runs to export" in got.output
+
+
+@pytest.mark.parametrize("missing", ["pandas", "pyarrow"])
+def test_a_missing_package_names_the_extra(project, tmp_path, monkeypatch, missing):
+    import sys
+
+    monkeypatch.setitem(sys.modules, missing, None)
+    got = CliRunner().invoke(main, ["export", project, "--out", str(tmp_path)])
+    assert got.exit_code == 1
+    assert f"export needs {missing}: pip install 'runbase[export]'" in got.output

@@ -129,3 +129,21 @@ def test_mlflow_unreachable_or_missing_store(runbase_dir, tmp_path):
     assert missing.exit_code == 1 and "does not exist" in missing.output
     down = _cli("import", "mlflow", "http://127.0.0.1:9")
     assert down.exit_code == 1 and "cannot read the MLflow tracking store" in down.output
+
+
+@pytest.mark.parametrize(
+    ("source", "module", "extra"),
+    [
+        ("tensorboard", "tensorboard.backend.event_processing.event_file_loader", "tensorboard"),
+        ("mlflow", "mlflow.tracking", "mlflow-import"),
+    ],
+)
+def test_a_missing_package_names_the_extra(
+    runbase_dir, tmp_path, monkeypatch, source, module, extra
+):
+    import sys
+
+    (tmp_path / "events.out.tfevents.1").write_bytes(b"")
+    monkeypatch.setitem(sys.modules, module, None)
+    got = _cli("import", source, str(tmp_path))
+    assert got.exit_code == 1 and f"pip install 'runbase[{extra}]'" in got.output

@@ -79,6 +79,7 @@ def import_tensorboard(logdir: Path, project: str | None, entity: str | None) ->
 
     try:
         run_dirs = tensorboard.find_runs(logdir)
+        tensorboard.require_tensorboard()
     except SourceError as e:
         raise click.ClickException(str(e)) from None
     make = _writer_factory(project or logdir.resolve().name, entity)

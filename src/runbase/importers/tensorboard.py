@@ -33,7 +33,8 @@ def run_name(logdir: Path, run_dir: Path) -> str:
     return logdir.resolve().name if rel == "." else Path(rel).as_posix()
 
 
-def _loader() -> Any:
+def require_tensorboard() -> Any:
+    """tensorboard's event file loader, or a SourceError naming the extra to install."""
     try:
         from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
     except ImportError:
@@ -42,7 +43,7 @@ def _loader() -> Any:
 
 
 def _events(run_dir: Path) -> list[Any]:
-    loader = _loader()
+    loader = require_tensorboard()
     files = sorted(p for p in run_dir.glob(_PATTERN) if p.is_file())
     return [event for f in files for event in loader(str(f)).Load()]
 
