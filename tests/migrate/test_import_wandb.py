@@ -133,3 +133,40 @@ def test_a_run_killed_before_wandb_wrote_it_is_named_and_the_rest_imported(
     assert "1 imported, 0 already there, 1 empty" in got.output
     assert "killed01" in got.output and "leaves nothing to import" in got.output
     assert len(runbase.Api().runs("legacy")) == 1
+
+
+RESUMED = textwrap.dedent(
+    """
+    import sys
+    import wandb
+
+    run = wandb.init(project="preempted", id="job42", resume="allow", config={"lr": 0.1})
+    for step in range(2):
+        run.log({"loss": float(sys.argv[1]) + step})
+    print("session", sys.argv[1])
+    run.finish()
+    """
+)
+
+
+def test_a_run_resumed_in_several_folders_is_one_run(runbase_dir, tmp_path):
+    # An offline SLURM-style job restarted with the same id: W&B writes one folder per
+    # session, each counting steps from 0 again (offline ignores resume).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANDB_", "RUNBASE_"))}
+    env.update(WANDB_MODE="offline", WANDB_SILENT="true", WANDB_DIR=str(tmp_path))
+    for start in ("0", "10"):
+        proc = subprocess.run(
+            [sys.executable, "-c", RESUMED, start], cwd=tmp_path, env=env, capture_output=True,
+            text=True, timeout=120,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+    got = _import(str(tmp_path / "wandb"))
+    assert got.exit_code == 0 and "2 imported" in got.output, got.output
+    (run,) = runbase.Api().runs("preempted")
+    rows = run.history(pandas=False)
+    assert [(r["_step"], r["loss"]) for r in rows] == [(0, 0.0), (1, 1.0), (2, 10.0), (3, 11.0)]
+    assert [e["line"] for e in run.logs()] == ["session 0", "session 10"]
+    assert run.state == "finished" and run.config == {"lr": 0.1}
+    again = _import(str(tmp_path / "wandb"))
+    assert "0 imported, 2 already there" in again.output
+    assert len(runbase.Api().runs("preempted")[0].history(pandas=False)) == 4

@@ -25,7 +25,11 @@ def _writer_factory(project: str | None, entity: str | None) -> Any:
     from runbase.records.layout import runbase_dir
 
     root = runbase_dir()
-    return lambda source_project, run_id: RunWriter(root, project or source_project, run_id, entity)
+
+    def make(source_project: str, run_id: str, session: str | None = None) -> Any:
+        return RunWriter(root, project or source_project, run_id, entity, session)
+
+    return make
 
 
 @click.group("import")

@@ -42,7 +42,9 @@ def find_runs(path: Path) -> list[Path]:
             f"{path} holds no W&B runs (no offline-run-*/run-*.wandb files): pass the "
             "wandb/ folder your W&B script wrote, or one run folder in it"
         )
-    return sorted(found)
+    # Oldest first (folders are named <mode>-<YYYYMMDD_HHMMSS>-<id>): a run resumed in
+    # several folders gets its sessions in order.
+    return sorted(found, key=lambda p: (p.parent.name.split("run-", 1)[-1], str(p)))
 
 
 def require_wandb() -> Any:
@@ -135,6 +137,10 @@ class _Converter:
         self.exit_code: int | None = None
         self.console: dict[str, str] = {}  # stream -> text not yet ended by a newline
         self.lines: list[tuple[float, str, str]] = []
+        # A later session of a run: W&B offline ignores resume and counts from 0 again,
+        # so its steps go after the run's; an online resume already continues them.
+        self.base = writer.next_step()
+        self.offset: int | None = None
 
     def record(self, r: Any) -> None:
         kind = r.WhichOneof("record_type")
@@ -145,6 +151,9 @@ class _Converter:
     def _on_history(self, h: Any) -> None:
         row = _items(h.item)
         step = int(row.get("_step", h.step.num))
+        if self.offset is None:
+            self.offset = self.base if step < self.base else 0
+        step += self.offset
         self.t = float(row.get("_timestamp") or self.t)
         values = {k: v for k, v in row.items() if k not in _DERIVED and not k.startswith("_wandb")}
         self.w.row(step, self.t, values)
@@ -223,8 +232,9 @@ def import_run(path: Path, make_writer: Any) -> RunWriter | None:
             f"{path} holds no run yet: W&B writes a run's records every 15 s and when it "
             "finishes, so a process killed before that leaves nothing to import"
         )
+    session = f"{int(_ts(first.run.start_time, 0) * 1e9):020d}-wandb"
     writer: RunWriter = make_writer(
-        first.run.project or "uncategorized", usable_id(first.run.run_id, "wandb")
+        first.run.project or "uncategorized", usable_id(first.run.run_id, "wandb"), session
     )
     if writer.exists():
         return None

@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 
 from runbase.records.appendlog import append_records
+from runbase.records.fold import fold_run
 from runbase.records.kinds import Kind
 from runbase.records.layout import default_entity, id_problem, journal_path, run_dir
 from runbase.records.writer import SegmentWriter
@@ -47,33 +48,57 @@ def usable_id(source_id: str, prefix: str) -> str:
 class RunWriter:
     """The records of one run; ``exists()`` first, then ``start`` ... ``finish``."""
 
-    def __init__(self, root: Path, project: str, run_id: str, entity: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        project: str,
+        run_id: str,
+        entity: str | None = None,
+        session: str | None = None,
+    ) -> None:
+        """``session``: a name for one source session of a run (a W&B run folder), so a
+        run resumed in several folders is imported as one run, each folder once."""
         self.root = root
         self.entity = entity or default_entity()
         self.project = project
         self.run_id = run_id
         self._final = run_dir(root, self.entity, project, run_id)
-        self._dir = root / "tmp" / f"import-{os.getpid()}-{time.time_ns()}"
-        self._segment = ""
+        self._session = session
+        self._segment = f"{session}.rbr" if session else f"{time.time_ns():020d}-import.rbr"
+        self.resuming = self._final.exists() and not self.exists()
+        self._dir = self._final if self.resuming else root / "tmp" / f"import-{time.time_ns()}"
         self._sink: SegmentWriter | None = None
         self._encode = msgspec.msgpack.Encoder().encode
         self.last_time = 0.0
 
     def exists(self) -> bool:
-        return self._final.exists()
+        """Imported before: the run (and, for a session, that session's segment) is there."""
+        if not self._final.exists():
+            return False
+        return self._session is None or (self._final / "segments" / self._segment).exists()
+
+    def next_step(self) -> int:
+        """The step after the last one of the run this session continues (0 for a new run)."""
+        if not self.resuming:
+            return 0
+        folded = fold_run(self._final / "segments", self._final / "edits.rbr")
+        return folded.next_step if folded is not None else 0
 
     @property
     def files(self) -> Path:
-        """The run's files folder while it is written (``files/`` once in place)."""
+        """The run's files folder (in the staging folder until the run is in place)."""
         return self._dir / "files"
+
+    def _partial(self) -> Path:
+        # Readers take only *.rbr files: a resumed session is written under another name.
+        name = f".{self._segment}.importing" if self.resuming else self._segment
+        return self._dir / "segments" / name
 
     def start(self, start_time: float, source: dict[str, Any], **fields: Any) -> None:
         """Open the run. ``fields``: name, notes, tags, group, job_type, config, host, user."""
-        seg_dir = self._dir / "segments"
-        seg_dir.mkdir(parents=True, exist_ok=True)
+        self._partial().parent.mkdir(parents=True, exist_ok=True)
         self.files.mkdir(parents=True, exist_ok=True)
-        self._segment = f"{time.time_ns():020d}-{os.getpid()}.rbr"
-        self._sink = SegmentWriter(str(seg_dir / self._segment))
+        self._sink = SegmentWriter(str(self._partial()))
         payload = {
             "id": self.run_id,
             "project": self.project,
@@ -85,7 +110,7 @@ class RunWriter:
             "host": fields.pop("host", None),
             "pid": None,
             "start_time": start_time,
-            "resumed": False,
+            "resumed": self.resuming,
             "runbase_version": __version__,
             "mode": "online",
             **fields,
@@ -144,7 +169,10 @@ class RunWriter:
         self._sink = None
         self._final.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.rename(self._dir, self._final)
+            if self.resuming:
+                os.rename(self._partial(), self._final / "segments" / self._segment)
+            else:
+                os.rename(self._dir, self._final)
         except OSError:
             raise SourceError(
                 f"run {self.project}/{self.run_id} appeared while it was being imported "
@@ -159,4 +187,7 @@ class RunWriter:
         if self._sink is not None:
             self._sink.close(sync=False)
             self._sink = None
-        shutil.rmtree(self._dir, True)
+        if self.resuming:  # the run was there before: only this session's file goes
+            self._partial().unlink(missing_ok=True)
+        else:
+            shutil.rmtree(self._dir, True)
