@@ -65,6 +65,7 @@ def test_offline_run_round_trips(runbase_dir, wandb_dir):
     assert run.state == "finished"
     assert run.config == {"lr": 0.01, "model": {"depth": 3}}
     assert run.tags == ["baseline"] and run.notes == "from W&B"
+    assert run.metadata["python"].startswith("CPython") and run.metadata["host"]
     rows = run.history(pandas=False)
     assert [(r["_step"], r["loss"], r["val/acc"]) for r in rows[:4]] == [
         (0, 1.0, 0.0),

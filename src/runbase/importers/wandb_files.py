@@ -23,6 +23,7 @@ _BLOCK = 32768
 _CHUNK = struct.Struct("<IHB")  # crc32c, length, type
 _FULL, _FIRST, _MIDDLE, _LAST = 1, 2, 3, 4
 _DERIVED = ("_step", "_timestamp", "_runtime")
+_NOT_METADATA = {"writer_id", "_info", "started_at"}
 INSTALL_HINT = "pip install 'runbase[wandb-import]'"
 
 
@@ -186,6 +187,15 @@ class _Converter:
         self.console[stream] = rest
 
     _on_output = _on_output_raw
+
+    def _on_environment(self, e: Any) -> None:
+        # W&B's metadata names (os, python, program, args, git, gpu...) are runbase's too.
+        from google.protobuf.json_format import MessageToDict
+
+        found = MessageToDict(e, preserving_proto_field_name=True)
+        meta = {k: v for k, v in found.items() if k not in _NOT_METADATA}
+        if meta:
+            self.w.emit(Kind.METADATA, self.t, meta)
 
     def _on_stats(self, s: Any) -> None:
         values = {k: v for k, v in _items(s.item).items() if isinstance(v, int | float)}
