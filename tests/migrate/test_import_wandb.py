@@ -93,7 +93,9 @@ def test_importing_twice_adds_nothing(runbase_dir, wandb_dir):
     assert len(runbase.Api().runs("legacy")) == 1
 
 
-def test_bad_paths_say_what_to_pass(runbase_dir, tmp_path):
+def test_bad_paths_say_what_to_pass(runbase_dir, tmp_path, wandb_dir):
+    bad_name = _import(str(wandb_dir), "--project", "a/b")
+    assert bad_name.exit_code == 2 and "names cannot contain" in bad_name.output
     missing = _import(str(tmp_path / "nope"))
     assert missing.exit_code == 1 and "does not exist" in missing.output
     (tmp_path / "empty").mkdir()

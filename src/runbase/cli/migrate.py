@@ -22,8 +22,12 @@ def _finish(outcome: Any) -> None:
 
 def _writer_factory(project: str | None, entity: str | None) -> Any:
     from runbase.importers import RunWriter
-    from runbase.records.layout import runbase_dir
+    from runbase.records.layout import name_problem, runbase_dir
 
+    for what, value in (("project", project), ("entity", entity)):
+        why = name_problem(what, value) if value is not None else None
+        if why is not None:
+            raise click.BadParameter(why, param_hint=f"--{what}")
     root = runbase_dir()
 
     def make(source_project: str, run_id: str, session: str | None = None) -> Any:
@@ -80,13 +84,14 @@ def import_tensorboard(logdir: Path, project: str | None, entity: str | None) ->
     name unless --project is given. Needs tensorboard (pip install 'runbase[tensorboard]').
     """
     from runbase.importers import SourceError, run_all, tensorboard
+    from runbase.importers.writer import project_name
 
     try:
         run_dirs = tensorboard.find_runs(logdir)
         tensorboard.require_tensorboard()
     except SourceError as e:
         raise click.ClickException(str(e)) from None
-    make = _writer_factory(project or logdir.resolve().name, entity)
+    make = _writer_factory(project or project_name(logdir.resolve().name), entity)
     outcome = run_all(
         run_dirs,
         lambda d: tensorboard.import_run(logdir, d, make),

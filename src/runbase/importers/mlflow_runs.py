@@ -11,12 +11,11 @@ the run's metadata).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from runbase.importers.writer import RunWriter, SourceError, usable_id
+from runbase.importers.writer import RunWriter, SourceError, project_name, usable_id
 
 INSTALL_HINT = "pip install 'runbase[mlflow-import]'"
 _EXIT = {"FINISHED": 0, "FAILED": 1, "KILLED": 255}
@@ -72,12 +71,6 @@ def _all_runs(client: Any, experiment_id: str, view: Any) -> list[Any]:
         token = page.token
         if not token:
             return out
-
-
-def project_name(experiment: str) -> str:
-    """An experiment name as a project name (``/Users/me/exp`` -> ``Users-me-exp``)."""
-    cleaned = re.sub(r"[/\\#?%:]+", "-", experiment).strip("- ")
-    return cleaned[:128] or "mlflow"
 
 
 def typed(value: str) -> Any:

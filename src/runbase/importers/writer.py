@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -43,6 +44,13 @@ def stable_id(prefix: str, source_key: str) -> str:
 def usable_id(source_id: str, prefix: str) -> str:
     """The source's id when runbase accepts it as is, else a stable one derived from it."""
     return source_id if id_problem(source_id) is None else stable_id(prefix, source_id)
+
+
+def project_name(name: str) -> str:
+    """A source's name (an MLflow experiment, a folder) as a project name runbase accepts:
+    ``/Users/me/exp`` -> ``Users-me-exp``."""
+    cleaned = re.sub(r"[/\\#?%:]+", "-", name).strip("- ")
+    return cleaned[:128] or "imported"
 
 
 class RunWriter:
