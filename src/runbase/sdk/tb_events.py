@@ -43,7 +43,10 @@ def _one_value(value: Any, images: bool) -> Any:
 
 
 def _from_tensor(plugin: str, tensor: Any, images: bool) -> Any:
-    from tensorboard.util.tensor_util import make_ndarray
+    try:
+        from tensorboard.util.tensor_util import make_ndarray
+    except ImportError:  # tensorboardX alone writes no tensor values but its hparams
+        return None
 
     if plugin == "scalars":
         return float(make_ndarray(tensor).reshape(-1)[0])
@@ -79,7 +82,10 @@ def hparams(summary: Any) -> dict[str, Any]:
     for value in summary.value:
         if value.metadata.plugin_data.plugin_name != "hparams":
             continue
-        from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+        try:
+            from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+        except ImportError:  # tensorboardX alone: its hparams cannot be decoded
+            return out
 
         data = HParamsPluginData.FromString(value.metadata.plugin_data.content)
         if data.WhichOneof("data") == "session_start_info":
