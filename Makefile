@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench examples build_backend
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy --strict --follow-imports=silent src/runbase/__init__.py src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/sweeps src/runbase/as_wandb src/runbase/integration src/runbase/errors.py src/runbase/version.py build_backend
-	$(BIN)/mypy src/runbase/store src/runbase/api src/runbase/server
+	$(BIN)/mypy src/runbase/store src/runbase/api src/runbase/server src/runbase/importers
 
 test: $(STAMP) $(TORCH_STAMP) ui chromium
 	$(MAKE) lint

@@ -81,8 +81,8 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     import importlib
 
-    if name == "plot":
-        return importlib.import_module("runbase.plot")
+    if name in ("plot", "tensorboard"):
+        return importlib.import_module(f"runbase.{name}")
     where = _LAZY.get(name)
     if where is None:
         raise AttributeError(f"module 'runbase' has no attribute {name!r}")

@@ -10,6 +10,8 @@ import click
 
 from runbase import __version__
 from runbase.cli.artifact import artifact
+from runbase.cli.export import export
+from runbase.cli.migrate import import_group
 from runbase.cli.run import run
 from runbase.cli.sweep import agent, sweep
 from runbase.cli.ui import ui
@@ -26,6 +28,8 @@ main.add_command(artifact)
 main.add_command(sweep)
 main.add_command(agent)
 main.add_command(run)
+main.add_command(import_group)
+main.add_command(export)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -96,6 +96,7 @@ def init(
 ) -> Run | DisabledRun:
     """Start a run (or return/finish the active one, per ``reinit``). See docs/sdk.md."""
     t0 = time.time()
+    sync_tensorboard = bool(unknown.pop("sync_tensorboard", False))
     unknown = {k: v for k, v in unknown.items() if v is not None}  # None: W&B's default
     if unknown:
         warnings.warn(
@@ -135,7 +136,18 @@ def init(
         # Printed before console capture starts, so runbase's banner is not in the run's logs.
         _print_banner(run)
     _attach_environment(run)
+    if sync_tensorboard:
+        _sync_tensorboard(run)
     return run
+
+
+def _sync_tensorboard(run: Run) -> None:
+    from runbase.sdk import tb_sync
+
+    try:
+        tb_sync.sync_run(run)
+    except ImportError as e:  # the run still works; only the TensorBoard copy is missing
+        warnings.warn(f"runbase.init(sync_tensorboard=True): {e}", stacklevel=3)
 
 
 def _print_banner(run: Run) -> None:
