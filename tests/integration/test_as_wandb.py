@@ -27,7 +27,7 @@ import runbase
 from wandb.sdk.lib.config_util import ConfigError
 from wandb.sdk.lib import RunDisabled, telemetry
 from wandb.wandb_run import Run
-import wandb.env, wandb.errors, wandb.plot
+import wandb.env, wandb.errors, wandb.plot, wandb.tensorboard
 
 out = {
     "module": wandb.__name__,
@@ -37,7 +37,9 @@ out = {
     "lightning_gate": bool(RequirementCache("wandb>=0.12.10")),
     "run_before_init": wandb.run,
     "same_classes": [Run is runbase.Run, wandb.errors.Error is runbase.Error,
-                     wandb.plot is runbase.plot, hasattr(wandb, "_attach")],
+                     wandb.plot is runbase.plot, hasattr(wandb, "_attach"),
+                     wandb.tensorboard.patch is runbase.tensorboard.patch,
+                     wandb.sweep is runbase.sweep, wandb.agent is runbase.agent],
     "require": wandb.require("service"),
 }
 out["disabled_class"] = isinstance(wandb.init(mode="disabled"), RunDisabled)
@@ -86,7 +88,7 @@ def test_a_fresh_python_with_the_variable_answers_wandb_with_runbase(
     assert out["version"] == out["dist_version"] == "0.31.0"
     assert out["find_spec"] and out["lightning_gate"]
     assert out["run_before_init"] is None and out["run_is_global"]
-    assert out["same_classes"] == [True, True, True, True]
+    assert out["same_classes"] == [True] * 7
     assert out["disabled_class"] and out["config_error_caught"]
     assert out["require"] is None
     assert out["warnings"] == [

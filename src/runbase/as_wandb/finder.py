@@ -48,6 +48,7 @@ _ALIASES = (
     ("wandb.data_types", "runbase.sdk.data_types"),
     ("wandb.errors", "runbase.errors"),
     ("wandb.plot", "runbase.plot"),
+    ("wandb.tensorboard", "runbase.tensorboard"),
 )
 
 
