@@ -47,7 +47,8 @@ _ZERO_BYTE = (_ONE >> 8) ^ _TABLE[_ONE & 0xFF]
 def _tables(columns: U32Array) -> U32Array:
     """Per byte of a register, the map's value of each of its 256 values (4 x 256)."""
     picked = np.where(_BITS[None, :, :], columns.reshape(4, 1, 8), np.uint32(0))
-    return np.bitwise_xor.reduce(picked, axis=2)
+    tables: U32Array = np.bitwise_xor.reduce(picked, axis=2)
+    return tables
 
 
 def _apply(tables: U32Array, v: U32Array) -> U32Array:
