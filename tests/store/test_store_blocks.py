@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import math
 import os
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
 import msgspec
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from recordkit import Records
 
-from runbase.records import Kind, columns
+from runbase.records import Kind, columns, crcsum
 from runbase.records.blocks import HISTORY_BLOCK
 from runbase.records.reader import read_segment
 from runbase.store import open_store
@@ -186,3 +189,64 @@ def test_a_damaged_record_ends_a_block_and_is_skipped(tmp_path: Path):
             steps.append(f.payload[0])
     assert steps == [s for s in range(100) if s != 49]
     assert [p.reason for p in read.problems] == ["checksum mismatch"]
+
+
+@pytest.mark.parametrize("damaged", [[], [1700], [300, 2998], [1000, 1512]])
+def test_long_blocks_check_every_checksum(tmp_path: Path, damaged: list[int]):
+    # Thousands of records of one layout have their checksums checked as a whole first
+    # (records/crcsum.py); any damaged record must still be found and skipped, also
+    # when two records carry the very same damage at the same place.
+    seg = Records(tmp_path).start("r")
+    for step in range(3000):
+        seg.log(step, {"loss": step * 0.5, "acc": 1.0 / (step + 1)})
+    seg.close()
+    data = bytearray(seg.path.read_bytes())
+    whole = read_segment(seg.path).frames
+    for record in damaged:
+        data[whole[record + 1].end - 3] ^= 0x10  # a value byte: the checksum no longer fits
+    seg.path.write_bytes(bytes(data))
+    read = read_segment(seg.path, blocks=True, final=True)
+    steps: list[int] = []
+    values: list[float] = []
+    for f in read.frames:
+        if f.kind == HISTORY_BLOCK:
+            steps += f.payload.steps.tolist()
+            values += f.payload.columns[f.payload.keys.index("loss")].tolist()
+        elif f.kind == Kind.HISTORY:
+            steps.append(f.payload[0])
+            values.append(f.payload[1]["loss"])
+    assert steps == [s for s in range(3000) if s not in damaged]
+    assert values == [s * 0.5 for s in steps]
+    assert [p.reason for p in read.problems] == ["checksum mismatch"] * len(damaged)
+
+
+@given(
+    st.lists(st.binary(min_size=1, max_size=40), min_size=1, max_size=300).flatmap(
+        lambda bodies: st.tuples(st.just(bodies), st.integers(0, len(bodies) - 1))
+    )
+)
+def test_checksums_checked_as_a_whole_match_one_by_one(case: tuple[list[bytes], int]):
+    bodies, which = case
+    size = max(map(len, bodies))
+    bodies = [b.ljust(size, b"\0") for b in bodies]
+    crcs = [zlib.crc32(b) for b in bodies]
+    buf = b"".join(struct.pack("<II", size, c) + b for c, b in zip(crcs, bodies, strict=True))
+    stored = np.array(crcs, dtype=np.uint32)
+    assert crcsum.stored_match(b"pad" + buf, 3, size + 8, stored)
+    stored[which] ^= 1 << (which % 32)
+    assert not crcsum.stored_match(b"pad" + buf, 3, size + 8, stored)
+
+
+def test_an_int_beyond_int64_in_the_first_record_of_a_block_is_kept_exact(tmp_path: Path):
+    seg = Records(tmp_path).start("r")
+    seg.log(0, {"a": 2**64 - 1})
+    for step in range(1, 40):
+        seg.log(step, {"a": 2**32 + step})
+    seg.close()
+    rows: list[Any] = []
+    for f in read_segment(seg.path, blocks=True).frames:
+        if f.kind == HISTORY_BLOCK:
+            rows += [f.payload.row(i)["a"] for i in range(len(f.payload))]
+        elif f.kind == Kind.HISTORY:
+            rows.append(f.payload[1]["a"])
+    assert rows == [2**64 - 1] + [2**32 + s for s in range(1, 40)]

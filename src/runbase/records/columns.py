@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from runbase.records.blocks import HISTORY_BLOCK, HistoryBlock, Same
+from runbase.records.crcsum import stored_match
 from runbase.records.framing import HEADER_SIZE, TIME_LIMIT, Frame
 from runbase.records.kinds import Kind
 from runbase.records.shapes import INT64_MAX, key_problem, plain
@@ -45,6 +46,8 @@ MIN_ROWS = 32
 # Rows checked in the first window of an attempt (each next window is 4x larger):
 # an attempt that fails early costs little.
 _FIRST_WINDOW = 32
+# From this many frames on, checksums are checked as a whole first (``crcsum.py``).
+_CRC_AT_ONCE = 256
 # Frames compared at once are at most this many bytes (the comparison's temporary).
 _WINDOW_BYTES = 8 << 20
 
@@ -84,6 +87,8 @@ def _slot(at: int, value: Any, encoded: bytes) -> _Slot | None:
         return _Slot(at, 1, "posfix")
     if first >= 0xE0:
         return _Slot(at, 1, "negfix")
+    if value > INT64_MAX:
+        return None  # a uint64 beyond int64: no column holds it (it stays template bytes)
     width, dtype = _INT_FAMILIES[first]
     return _Slot(at, width, dtype)
 
@@ -234,12 +239,21 @@ def _rows_ok(
 
 def _crcs_ok(grid: _Grid, lo: int, hi: int) -> int:
     """How many frames from ``lo`` on, up to ``hi``, have a valid checksum."""
+    stored = grid.column(4, "<u4", lo, hi)
+    first = grid.pos + lo * grid.stride
+    if hi - lo >= _CRC_AT_ONCE and stored_match(grid.buf, first, grid.stride, stored):
+        return hi - lo
+    return _first_bad_crc(grid, lo, hi, stored)
+
+
+def _first_bad_crc(grid: _Grid, lo: int, hi: int, stored: Any) -> int:
+    """The frames' checksums one by one: how many from ``lo`` on are valid."""
     view = memoryview(grid.buf)
     crc32 = zlib.crc32
     n, stride = grid.stride - HEADER_SIZE, grid.stride
     first = grid.pos + lo * stride + HEADER_SIZE
     got = [crc32(view[s : s + n]) for s in range(first, first + (hi - lo) * stride, stride)]
-    bad = np.flatnonzero(np.array(got, dtype=np.uint32) != grid.column(4, "<u4", lo, hi))
+    bad = np.flatnonzero(np.array(got, dtype=np.uint32) != stored)
     return int(bad[0]) if len(bad) else hi - lo
 
 
