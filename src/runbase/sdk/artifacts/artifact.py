@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from runbase.records.layout import runbase_dir
 from runbase.sdk.artifacts import ingest, references
+from runbase.sdk.artifacts.files import ArtifactFiles
 from runbase.sdk.artifacts.errors import ArtifactError, ArtifactStateError
 from runbase.sdk.artifacts.manifest import Entry, manifest_digest
 from runbase.sdk.artifacts.storage import check_name
@@ -250,15 +251,15 @@ class Artifact:
         entry = self._entries.get(Path(name).as_posix())
         if entry is None:
             raise KeyError(f"artifact {self.name!r} has no file {name!r}")
+        entry.artifact = self
         return entry
 
     def get_path(self, name: str) -> Entry:
         return self.get_entry(name)
 
-    def files(self, names: list[str] | None = None, per_page: int = 50) -> list[Entry]:
-        """The artifact's entries (optionally only ``names``), sorted by path."""
-        wanted = set(names) if names else None
-        return [e for p, e in sorted(self._entries.items()) if wanted is None or p in wanted]
+    def files(self, names: list[str] | None = None, per_page: int = 50) -> ArtifactFiles:
+        """The artifact's files (optionally only ``names``) by path, as W&B's ``File``s."""
+        return ArtifactFiles(self, names, per_page)
 
     def get(self, name: str) -> Any:
         """The Table (or media) added under ``name``; None when there is none."""

@@ -75,18 +75,22 @@ def entry_file(art: Artifact, entry: Entry) -> Path:
         if not local.is_file():
             raise ArtifactReferenceError(f"{art.name}: referenced file {str(local)!r} is gone")
         return local
-    return cache.fetch(f"{ref}\n{entry.digest}", lambda: _remote_chunks(ref))
+    version = entry.extra.get("versionID")
+    return cache.fetch(f"{ref}\n{entry.digest}", lambda: _remote_chunks(ref, version))
 
 
 def entry_bytes(art: Artifact, entry: Entry) -> bytes:
     return entry_file(art, entry).read_bytes()
 
 
-def _remote_chunks(ref: str) -> Iterator[bytes]:
+def _remote_chunks(ref: str, version: str | None = None) -> Iterator[bytes]:
     if ref.startswith("s3://"):
         from runbase.blobs.refs import read_object
 
-        yield from read_object(ref)
+        try:
+            yield from read_object(ref, version)
+        except Exception as e:  # obstore's errors: unreachable, gone, denied
+            raise ArtifactReferenceError(f"cannot fetch reference {ref!r}: {e}") from None
         return
     import urllib.error
     import urllib.request
