@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from runbase.sdk.artifacts.errors import ArtifactReferenceError
-
 from tests.artifacts.conftest import blob_count
 
 CREDENTIALS = {

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from runbase.errors import UsageError
+
+if TYPE_CHECKING:
+    from obstore.store import S3Store
 
 
 def _split(uri: str) -> tuple[str, str]:
@@ -17,7 +20,7 @@ def _split(uri: str) -> tuple[str, str]:
     return parts.netloc, parts.path.lstrip("/")
 
 
-def _store(bucket: str) -> object:
+def _store(bucket: str) -> S3Store:
     import os
 
     from obstore.store import S3Store
@@ -55,7 +58,7 @@ def head_object(uri: str) -> ObjectInfo | None:
 
     bucket, key = _split(uri)
     try:
-        meta = obstore.head(_store(bucket), key)  # type: ignore[arg-type]
+        meta = obstore.head(_store(bucket), key)
     except (NotFoundError, FileNotFoundError):
         return None
     return _info(bucket, {**meta, "path": key})
@@ -69,7 +72,7 @@ def list_objects(uri: str) -> list[ObjectInfo]:
     parts = urlsplit(uri)
     bucket, prefix = parts.netloc, parts.path.strip("/")
     out: list[ObjectInfo] = []
-    for batch in obstore.list(_store(bucket), prefix or None):  # type: ignore[arg-type]
+    for batch in obstore.list(_store(bucket), prefix or None):
         out += [_info(bucket, meta) for meta in batch]
     out = [o if o.version else head_object(o.uri) or o for o in out]
     return sorted(out, key=lambda o: o.uri)
@@ -81,6 +84,6 @@ def read_object(uri: str, version: str | None = None) -> Iterator[bytes]:
 
     bucket, key = _split(uri)
     options: Any = {"version": version} if version else None
-    result = obstore.get(_store(bucket), key, options=options)  # type: ignore[arg-type]
+    result = obstore.get(_store(bucket), key, options=options)
     for chunk in result.stream():
         yield bytes(chunk)

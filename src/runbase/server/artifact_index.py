@@ -239,7 +239,9 @@ def _collection_stamp(coll: str) -> tuple[Any, ...]:
         return ()
     for name in names:
         vdir = f"{coll}/{name}"
-        parts.append((name, _file_stamp(f"{vdir}/version.json"), _file_stamp(f"{vdir}/used_by.jsonl")))
+        parts.append(
+            (name, _file_stamp(f"{vdir}/version.json"), _file_stamp(f"{vdir}/used_by.jsonl"))
+        )
     return tuple(parts)
 
 

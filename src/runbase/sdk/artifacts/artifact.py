@@ -19,8 +19,8 @@ from typing import IO, Any
 
 from runbase.records.layout import runbase_dir
 from runbase.sdk.artifacts import ingest, references
-from runbase.sdk.artifacts.files import ArtifactFiles
 from runbase.sdk.artifacts.errors import ArtifactError, ArtifactStateError
+from runbase.sdk.artifacts.files import ArtifactFiles
 from runbase.sdk.artifacts.manifest import Entry, manifest_digest
 from runbase.sdk.artifacts.storage import check_name
 

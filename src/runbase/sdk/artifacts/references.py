@@ -16,10 +16,14 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from runbase.sdk.artifacts.errors import ArtifactError, ArtifactReferenceError
 from runbase.sdk.artifacts.manifest import Entry
+
+if TYPE_CHECKING:
+    from runbase.blobs.refs import ObjectInfo
 
 HEAD_TIMEOUT = 10.0
 _UNCHECKED = "pass checksum=False to record the reference without its checksum"
@@ -126,7 +130,7 @@ def _s3(uri: str, name: str | None, checksum: bool, max_objects: int | None) -> 
     return [_s3_entry(o, prefix + o.uri.removeprefix(base)) for o in found]
 
 
-def _s3_entry(obj: Any, path: str) -> Entry:
+def _s3_entry(obj: ObjectInfo, path: str) -> Entry:
     extra: dict[str, str] = {}
     if obj.etag:
         extra["etag"] = obj.etag
