@@ -294,13 +294,14 @@ class Artifact:
         download.verify(self, root)
 
     def save(self, project: str | None = None, settings: Any = None) -> None:
-        """Store changed aliases, description, metadata and ttl of a logged version."""
+        """Store changed aliases, description, metadata and ttl of a logged version. A
+        draft is logged, as W&B does: by the active run, else by a run of job type
+        ``auto`` made for it (in ``project``)."""
         from runbase.sdk.artifacts import stored
 
         if self._number is None:
-            raise ArtifactStateError(
-                "save() without a run is not supported here: log it with run.log_artifact()"
-            )
+            _log_draft(self, project, settings)
+            return
         stored.save(self)
 
     def delete(self, delete_aliases: bool = False) -> None:
@@ -345,6 +346,16 @@ class Artifact:
 
     def __repr__(self) -> str:
         return f"<Artifact {self.name} type={self.type} files={len(self._entries)}>"
+
+
+def _log_draft(art: Artifact, project: str | None, settings: Any) -> None:
+    import runbase
+
+    if runbase.run is not None:
+        runbase.run.log_artifact(art)
+        return
+    with runbase.init(project=project, job_type="auto", settings=settings) as run:
+        run.log_artifact(art)
 
 
 def _policy(policy: str | None) -> str:
