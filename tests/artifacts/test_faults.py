@@ -130,3 +130,39 @@ def test_a_full_disk_during_download_leaves_nothing_partial(
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "disk is full" in result["error"] and "big:v0" in result["error"]
     assert result["left"] == []
+
+
+def test_a_full_disk_while_adding_says_so_and_leaves_no_part(tmp_path: Path) -> None:
+    store = tmp_path / "small"
+    store.mkdir()
+    probe = ["unshare", "-Urm", "sh", "-c", f"mount -t tmpfs -o size=2m tmpfs {store}"]
+    if not shutil.which("unshare") or subprocess.run(probe, capture_output=True).returncode:
+        pytest.skip("cannot make a small disk here (unshare -Urm + mount tmpfs not allowed)")
+    code = textwrap.dedent(f"""
+        import json, os, runbase
+        from runbase.sdk.artifacts import ArtifactError
+        with open("big.bin", "wb") as f:
+            f.write(os.urandom(3 << 20))
+        art = runbase.Artifact("big", "model")
+        try:
+            art.add_file("big.bin")
+            error = None
+        except ArtifactError as e:
+            error = str(e)
+        tmp = os.path.join({str(store)!r}, "blobs", "tmp")
+        print(json.dumps({{"error": error, "left": os.listdir(tmp), "files": len(art.files())}}))
+    """)
+    script = f'mount -t tmpfs -o size=2m tmpfs {store} && exec {sys.executable} -c "$0"'
+    env = dict(os.environ, RUNBASE_DIR=str(store))
+    proc = subprocess.run(
+        ["unshare", "-Urm", "sh", "-c", script, code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "is full while adding" in result["error"] and "big.bin" in result["error"]
+    assert result["left"] == [] and result["files"] == 0

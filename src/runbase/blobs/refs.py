@@ -78,12 +78,16 @@ def list_objects(uri: str) -> list[ObjectInfo]:
     return sorted(out, key=lambda o: o.uri)
 
 
-def read_object(uri: str, version: str | None = None) -> Iterator[bytes]:
-    """The bytes of an S3 object (of one version of it, where given), streamed."""
+def read_object(uri: str, version: str | None = None, etag: str | None = None) -> Iterator[bytes]:
+    """The bytes of an S3 object (of one version of it, where given), streamed. With
+    ``etag``, an object whose ETag differs (changed since) raises ValueError."""
     import obstore
 
     bucket, key = _split(uri)
     options: Any = {"version": version} if version else None
     result = obstore.get(_store(bucket), key, options=options)
+    found = (result.meta.get("e_tag") or "").strip('"')
+    if etag and found and found != etag:
+        raise ValueError(f"its ETag is {found!r} now, not {etag!r} as when it was logged")
     for chunk in result.stream():
         yield bytes(chunk)

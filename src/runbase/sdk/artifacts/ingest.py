@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import errno
 import hashlib
+import io
 import os
 import sqlite3
 import threading
@@ -202,10 +203,20 @@ def _hash_and_copy(path: Path, tmp: Path) -> Stored:
             chunk = view[:n]
             sha.update(chunk)
             md5.update(chunk)
-            out.write(chunk)
+            _write_all(out, chunk)
             size += n
     os.chmod(tmp, 0o444)  # the blob is shared: an edit through a download must fail
     return Stored(sha.hexdigest(), base64.b64encode(md5.digest()).decode(), size)
+
+
+def _write_all(out: io.FileIO, chunk: memoryview) -> None:
+    """An unbuffered write may take only part (a disk filling up): write the rest, so
+    that a full disk raises ENOSPC instead of leaving a short blob under a whole name."""
+    while chunk:
+        written = out.write(chunk)
+        if not written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        chunk = chunk[written:]
 
 
 def _hash_and_link(path: Path, tmp: Path) -> Stored:

@@ -210,10 +210,12 @@ def remove_version(coll: Path, number: int) -> None:
 
 def add_use(version_dir: Path, user: dict[str, Any]) -> None:
     """Append a run that used the version (one short O_APPEND write: atomic)."""
-    line = json.dumps(user, sort_keys=True) + "\n"
+    line = (json.dumps(user, sort_keys=True) + "\n").encode()
     fd = os.open(version_dir / "used_by.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, line.encode())
+        if os.write(fd, line) < len(line):  # a full disk took part of it
+            os.write(fd, b"\n")  # end the torn line: the next use starts a line of its own
+            raise ArtifactError(f"the disk under {version_dir} is full: the use was not recorded")
     finally:
         os.close(fd)
 
