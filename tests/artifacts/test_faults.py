@@ -150,7 +150,30 @@ def test_a_full_disk_while_adding_says_so_and_leaves_no_part(tmp_path: Path) -> 
         except ArtifactError as e:
             error = str(e)
         tmp = os.path.join({str(store)!r}, "blobs", "tmp")
-        print(json.dumps({{"error": error, "left": os.listdir(tmp), "files": len(art.files())}}))
+        left, files = os.listdir(tmp), len(art.files())
+        # The blobs fit, then the disk fills before the version is written.
+        run = runbase.init(project="p", settings={{"silent": True, "console": "off"}})
+        with open("small.bin", "wb") as f:
+            f.write(b"s" * 1000)
+        art.add_file("small.bin")
+        filler = os.path.join({str(store)!r}, "filler")
+        with open(filler, "wb", buffering=0) as f:
+            try:
+                while f.write(b"x" * 4096):
+                    pass
+            except OSError:
+                pass
+        try:
+            run.log_artifact(art)
+            logged = None
+        except ArtifactError as e:
+            logged = str(e)
+        os.unlink(filler)
+        coll = os.path.join({str(store)!r}, "artifacts", run.entity, "p", "big")
+        versions = os.listdir(coll) if os.path.isdir(coll) else []
+        run.finish()
+        print(json.dumps({{"error": error, "left": left, "files": files, "logged": logged,
+                          "versions": [v for v in versions if v.startswith("v")]}}))
     """)
     script = f'mount -t tmpfs -o size=2m tmpfs {store} && exec {sys.executable} -c "$0"'
     env = dict(os.environ, RUNBASE_DIR=str(store))
@@ -166,3 +189,5 @@ def test_a_full_disk_while_adding_says_so_and_leaves_no_part(tmp_path: Path) -> 
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "is full while adding" in result["error"] and "big.bin" in result["error"]
     assert result["left"] == [] and result["files"] == 0
+    assert "is full writing" in result["logged"] and "nothing was changed" in result["logged"]
+    assert result["versions"] == []

@@ -19,6 +19,7 @@ renamed to ``vN`` under the collection lock, so a reader sees all of it or nothi
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -68,6 +69,13 @@ def write_json(path: Path, data: Any) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+        raise ArtifactError(
+            f"the disk under {path.parent} is full writing {path.name}: nothing was changed; "
+            "free space (runbase artifact gc) and try again"
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)
 
