@@ -31,7 +31,9 @@ from runbase.sdk.artifacts.errors import ArtifactError, ArtifactFileChangedError
 from runbase.sdk.data_types.dedup import place_blob
 
 CHUNK = 4 << 20
-_WORKERS = max(
+# hashlib and file I/O release the GIL. Twice the cores: while some threads wait on a
+# cold read, the others hash (with one thread per core, a core idled at each read).
+_WORKERS = max(4, min(8, 2 * (os.cpu_count() or 1)))
     4, min(8, 2 * (os.cpu_count() or 1))
 )  # hashlib and file I/O release the GIL; extra threads keep reads queued while others hash
 
