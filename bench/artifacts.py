@@ -163,7 +163,8 @@ def report(t: dict[str, float], mb: float, count: int) -> None:
         ("download (hard links)", "dl", f"{t['copy'] / t['dl']:.0f}x copy speed (target >= 0.8x)"),
         ("download(copy=True)", "dl_copy", f"{t['copy'] / t['dl_copy']:.0%} of copy speed"),
     ]
-    print(f"artifacts: {count} files, {mb:.0f} MiB, {os.cpu_count()} CPUs")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"artifacts: {count} files, {mb:.0f} MiB, {os.cpu_count()} CPUs, load average {load}")
     ceiling = t["hash"] * t["read"] / mb
     print(
         f"  {'sha256 + MD5 in memory, all CPUs':34s} {'':10s} {t['hash']:9.0f} MiB/s  "
