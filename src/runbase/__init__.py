@@ -28,6 +28,11 @@ watch: Any = preinit.watch
 unwatch: Any = preinit.unwatch
 alert: Any = preinit.alert
 mark_preempting: Any = preinit.mark_preempting
+log_artifact: Any = preinit.log_artifact
+use_artifact: Any = preinit.use_artifact
+log_model: Any = preinit.log_model
+use_model: Any = preinit.use_model
+link_model: Any = preinit.link_model
 
 
 def login(
@@ -99,7 +104,10 @@ __all__ = [
     "define_metric",
     "finish",
     "init",
+    "link_model",
     "log",
+    "log_artifact",
+    "log_model",
     "login",
     "mark_preempting",
     "plot",
@@ -109,5 +117,7 @@ __all__ = [
     "summary",
     "teardown",
     "unwatch",
+    "use_artifact",
+    "use_model",
     "watch",
 ]

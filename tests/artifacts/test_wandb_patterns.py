@@ -150,3 +150,17 @@ def test_incremental_lineage_tables_and_models(data: Path) -> None:
     assert {a.name for a in run_api.logged_artifacts()} >= {"my_artifact:v1", "my-model:v0"}
     assert "my_artifact:v0" in {a.name for a in run_api.used_artifacts()}
     assert api.artifact("model-registry/my-registered-model:latest", type="model").type == "model"
+
+
+def test_the_module_level_calls_after_init(data: Path) -> None:
+    with pytest.raises(wandb.Error, match=r"call runbase.init\(\) before runbase.log_artifact"):
+        wandb.log_artifact("dataset.h5", name="raw", type="dataset")
+    wandb.init(project="glob", settings=QUIET)
+    wandb.log_artifact("dataset.h5", name="raw", type="dataset")
+    assert wandb.use_artifact("raw:latest").version == "v0"
+    wandb.log_model("model.h5", name="net")
+    assert Path(wandb.use_model("net:latest"), "model.h5").read_bytes() == b"weights"
+    wandb.link_model("model.h5", "registered-net")
+    wandb.finish()
+    with pytest.raises(wandb.Error, match="before runbase.use_artifact"):
+        wandb.use_artifact("raw:latest")

@@ -49,6 +49,11 @@ _GLOBAL_NAMES = (
     "unwatch",
     "alert",
     "mark_preempting",
+    "log_artifact",
+    "use_artifact",
+    "log_model",
+    "use_model",
+    "link_model",
 )
 
 
