@@ -200,7 +200,8 @@ class Artifact:
             encoding = "utf-8"
         with open(path, mode, encoding=encoding) as f:
             yield f
-        self.add_file(path, target)
+        os.chmod(path, 0o444)  # ours and never written again: it can become the blob
+        self.add_file(path, target, policy="immutable")
         path.unlink()
 
     def add(self, obj: Any, name: str, overwrite: bool = False) -> Entry:

@@ -210,13 +210,13 @@ def _hash_and_copy(path: Path, tmp: Path, split: bool = False) -> Stored:
 
 
 def _hash_and_link(path: Path, tmp: Path, split: bool = False) -> Stored:
-    """Hash only; the file itself becomes the blob (a copy where links are refused)."""
-    stored = _one_pass(path, None, split)
+    """Hash only; the file itself becomes the blob (a copy where links are refused:
+    linked first, so that either way the bytes are read once)."""
     try:
         os.link(path, tmp)
     except OSError:
         return _hash_and_copy(path, tmp, split)
-    return stored
+    return _one_pass(path, None, split)
 
 
 def _one_pass(path: Path, out: io.FileIO | None, split: bool) -> Stored:
