@@ -163,3 +163,19 @@ def test_the_download_cache_keeps_to_its_limit(here: Path, monkeypatch: pytest.M
     third = fetch("k2")  # 300 bytes > 250: the least recently used goes
     assert sorted((here / "cache" / "artifacts").iterdir()) == sorted([first, third])
     assert not second.exists()
+
+
+def test_a_large_file_hashed_on_two_threads_has_the_same_digests(here: Path) -> None:
+    import base64
+    import hashlib
+
+    from runbase.sdk.artifacts import ingest
+
+    data = os.urandom(ingest.SPLIT_MIN + 12345)
+    (here / "big.bin").write_bytes(data)
+    split = ingest.store_file(here / "a", here / "big.bin", os.stat(here / "big.bin"), split=True)
+    plain = ingest.store_file(here / "b", here / "big.bin", os.stat(here / "big.bin"))
+    assert split == plain
+    assert split.sha256 == hashlib.sha256(data).hexdigest()
+    assert split.md5 == base64.b64encode(hashlib.md5(data).digest()).decode()
+    assert split.size == len(data)

@@ -46,3 +46,5 @@ def test_the_docs_examples_run(runbase_dir: Path, tmp_path: Path) -> None:
         assert proc.returncode == 0, f"{line}\n{proc.stdout}\n{proc.stderr}"
     assert (tmp_path / "downloaded" / "train.csv").read_text() == "x,y\n1,2\n"
     assert (tmp_path / "artifacts" / "mnist:v0" / "train.csv").is_file()
+    assert (tmp_path / "one" / "train.csv").read_text() == "x,y\n1,2\n"
+    assert any((runbase_dir / "artifacts").glob("*/demo/notes/v0"))

@@ -91,15 +91,31 @@ def test_two_processes_logging_at_once_get_distinct_versions(
     assert _check_whole(runbase_dir) == list(range(8))
 
 
-def test_a_full_disk_during_download_leaves_nothing_partial(
-    runbase_dir: Path, tmp_path: Path
-) -> None:
-    mount = tmp_path / "small"
+def _on_small_disk(tmp_path: Path, mount: Path, code: str, runbase_dir: Path) -> dict:
+    """Run ``code`` in a child with a 2 MiB tmpfs at ``mount`` (its own mount namespace);
+    its last line of output, as JSON."""
     mount.mkdir()
     probe = ["unshare", "-Urm", "sh", "-c", f"mount -t tmpfs -o size=2m tmpfs {mount}"]
     if not shutil.which("unshare") or subprocess.run(probe, capture_output=True).returncode:
         pytest.skip("cannot make a small disk here (unshare -Urm + mount tmpfs not allowed)")
-    code = textwrap.dedent(f"""
+    script = f'mount -t tmpfs -o size=2m tmpfs {mount} && exec {sys.executable} -c "$0"'
+    proc = subprocess.run(
+        ["unshare", "-Urm", "sh", "-c", script, textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=dict(os.environ, RUNBASE_DIR=str(runbase_dir)),
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_a_full_disk_during_download_leaves_nothing_partial(
+    runbase_dir: Path, tmp_path: Path
+) -> None:
+    mount = tmp_path / "small"
+    code = f"""
         import json, os, runbase
         from runbase.sdk.artifacts import ArtifactDownloadError
         run = runbase.init(project="p", settings={{"silent": True, "console": "off"}})
@@ -115,18 +131,53 @@ def test_a_full_disk_during_download_leaves_nothing_partial(
             left = os.listdir({str(mount / "out")!r})
             print(json.dumps({{"error": str(e), "left": left}}))
         run.finish()
-    """)
-    script = f'mount -t tmpfs -o size=2m tmpfs {mount} && exec {sys.executable} -c "$0"'
-    env = dict(os.environ, RUNBASE_DIR=str(runbase_dir))
-    proc = subprocess.run(
-        ["unshare", "-Urm", "sh", "-c", script, code],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    """
+    result = _on_small_disk(tmp_path, mount, code, runbase_dir)
     assert "disk is full" in result["error"] and "big:v0" in result["error"]
     assert result["left"] == []
+
+
+def test_a_full_disk_while_adding_says_so_and_leaves_no_part(tmp_path: Path) -> None:
+    store = tmp_path / "small"  # RUNBASE_DIR itself
+    code = f"""
+        import json, os, runbase
+        from runbase.sdk.artifacts import ArtifactError
+        with open("big.bin", "wb") as f:
+            f.write(os.urandom(3 << 20))
+        art = runbase.Artifact("big", "model")
+        try:
+            art.add_file("big.bin")
+            error = None
+        except ArtifactError as e:
+            error = str(e)
+        tmp = os.path.join({str(store)!r}, "blobs", "tmp")
+        left, files = os.listdir(tmp), len(art.files())
+        # The blobs fit, then the disk fills before the version is written.
+        run = runbase.init(project="p", settings={{"silent": True, "console": "off"}})
+        with open("small.bin", "wb") as f:
+            f.write(b"s" * 1000)
+        art.add_file("small.bin")
+        filler = os.path.join({str(store)!r}, "filler")
+        with open(filler, "wb", buffering=0) as f:
+            try:
+                while f.write(b"x" * 4096):
+                    pass
+            except OSError:
+                pass
+        try:
+            run.log_artifact(art)
+            logged = None
+        except ArtifactError as e:
+            logged = str(e)
+        os.unlink(filler)
+        coll = os.path.join({str(store)!r}, "artifacts", run.entity, "p", "big")
+        versions = os.listdir(coll) if os.path.isdir(coll) else []
+        run.finish()
+        print(json.dumps({{"error": error, "left": left, "files": files, "logged": logged,
+                          "versions": [v for v in versions if v.startswith("v")]}}))
+    """
+    result = _on_small_disk(tmp_path, store, code, store)
+    assert "is full while adding" in result["error"] and "big.bin" in result["error"]
+    assert result["left"] == [] and result["files"] == 0
+    assert "is full writing" in result["logged"] and "nothing was changed" in result["logged"]
+    assert result["versions"] == []

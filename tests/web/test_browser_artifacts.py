@@ -89,3 +89,22 @@ def test_the_run_page_shows_its_artifact_outputs_and_inputs(page):
     shot(page, "run-artifacts-tab")
     page.click(".react-flow__node[data-id='artifact:team/arts/mnist:v0']")
     page.wait_for_url("**/team/arts/artifacts/mnist/v0")
+
+
+def test_the_versions_table_shows_an_alias_moved_by_another_process(page, arts_server):
+    # Alias edits write no run record: the change feed finds them in the artifact files.
+    page.goto("/team/arts")
+    page.click("[data-nav=artifacts]")
+    page.click("[data-collection=classifier]")
+    row = page.locator("[data-version='classifier:v0']")
+    row.wait_for()
+    assert row.locator("[data-alias=prod]").count() == 0
+    edit = (
+        "import runbase\n"
+        "a = runbase.Api().artifact('team/arts/classifier:v0')\n"
+        "a.aliases.append('prod')\n"
+        "a.save()\n"
+    )
+    env = {**os.environ, "RUNBASE_DIR": str(arts_server.root), "PYTHONPATH": str(REPO / "src")}
+    subprocess.run([sys.executable, "-c", edit], env=env, check=True, capture_output=True)
+    row.locator("[data-alias=prod]").wait_for()  # no reload: the feed refetched the table

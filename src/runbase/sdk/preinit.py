@@ -49,27 +49,27 @@ def mark_preempting(*args: Any, **kwargs: Any) -> None:
     _fail("mark_preempting()")
 
 
-def log_artifact(*args: Any, **kwargs: Any) -> None:
+def log_artifact(*args: Any, **kwargs: Any) -> Any:
     """Placeholder for ``runbase.log_artifact``."""
     _fail("log_artifact()")
 
 
-def use_artifact(*args: Any, **kwargs: Any) -> None:
+def use_artifact(*args: Any, **kwargs: Any) -> Any:
     """Placeholder for ``runbase.use_artifact``."""
     _fail("use_artifact()")
 
 
-def log_model(*args: Any, **kwargs: Any) -> None:
+def log_model(*args: Any, **kwargs: Any) -> Any:
     """Placeholder for ``runbase.log_model``."""
     _fail("log_model()")
 
 
-def use_model(*args: Any, **kwargs: Any) -> None:
+def use_model(*args: Any, **kwargs: Any) -> Any:
     """Placeholder for ``runbase.use_model``."""
     _fail("use_model()")
 
 
-def link_model(*args: Any, **kwargs: Any) -> None:
+def link_model(*args: Any, **kwargs: Any) -> Any:
     """Placeholder for ``runbase.link_model``."""
     _fail("link_model()")
 

@@ -220,3 +220,42 @@ def _subdirs(path: Path) -> list[str]:
         return sorted(e.name for e in os.scandir(path) if e.is_dir() and not e.name.startswith("."))
     except OSError:
         return []
+
+
+def _file_stamp(path: str) -> tuple[int, int, int]:
+    """Whole-file writes are renames (a new inode); appends grow the size."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, 0, 0)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _collection_stamp(coll: str) -> tuple[Any, ...]:
+    parts: list[Any] = [_file_stamp(f"{coll}/aliases.json"), _file_stamp(f"{coll}/collection.json")]
+    try:
+        names = sorted(e.name for e in os.scandir(coll) if e.is_dir() and e.name[:1] == "v")
+    except OSError:
+        return ()
+    for name in names:
+        vdir = f"{coll}/{name}"
+        parts.append(
+            (name, _file_stamp(f"{vdir}/version.json"), _file_stamp(f"{vdir}/used_by.jsonl"))
+        )
+    return tuple(parts)
+
+
+def project_stamps(root: Path) -> dict[tuple[str, str], int]:
+    """A number per (entity, project) with artifacts that changes with any of its files
+    the pages show: versions added or removed (``gc``, ``delete``), aliases moved,
+    ``version.json`` edited, a use appended. Alias edits and ``gc`` write no run
+    record, so the change feed looks here too. Stats only: about two per version."""
+    base = storage.artifacts_root(root)
+    out: dict[tuple[str, str], int] = {}
+    for entity in _subdirs(base):
+        for project in _subdirs(base / entity):
+            folder = base / entity / project
+            out[(entity, project)] = hash(
+                tuple((c, _collection_stamp(f"{folder}/{c}")) for c in _subdirs(folder))
+            )
+    return out

@@ -14,6 +14,10 @@ without a record (it crashed) shows up as changed because it left the running
 set. Edits made by another process (``Api.update()``) show once the run or its
 project changes next; the app's own edits refetch at once in the client.
 
+Artifacts change without run records (alias edits, ``artifact gc``): each look also
+stats the artifact folders (``artifact_index.project_stamps``) and names the projects
+whose artifacts changed.
+
 ``GET .../runs/{id}/logs/tail?start=N`` returns console lines from line ``N`` on,
 so the Logs tab fetches only new lines when its run changes.
 """
@@ -28,7 +32,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
-from runbase.server import shapes
+from runbase.server import artifact_index, shapes
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import LogLine
 from runbase.server.routes.logs import Limit, Search, Start, Stream
@@ -53,11 +57,18 @@ class RunChange(BaseModel):
     id: str
 
 
+class ArtifactsChange(BaseModel):
+    entity: str
+    project: str
+
+
 class Changes(BaseModel):
     cursor: int
     reset: bool = False
     projects: list[ProjectChange] = []
     runs: list[RunChange] = []
+    # Projects whose artifact versions, aliases or uses changed (no run record says so).
+    artifacts: list[ArtifactsChange] = []
 
 
 class LogTail(BaseModel):
@@ -94,6 +105,7 @@ class ChangeFeed:
         self._projects: dict[ProjectKey, tuple[Any, ...]] | None = None
         self._stamps: dict[ProjectKey, dict[str, tuple[Any, ...]]] = {}
         self._last_scan = 0.0
+        self._artifacts: dict[ProjectKey, int] | None = None
 
     def since(self, store: Any, cursor: int | None) -> Changes:
         """Look at the store (at most every MIN_SCAN_INTERVAL) and answer from ``cursor``."""
@@ -107,11 +119,14 @@ class ChangeFeed:
                 return Changes(cursor=self.seq, reset=True)
             projects: dict[ProjectKey, bool] = {}
             runs: dict[tuple[str, str, str], None] = {}
+            artifacts: dict[ProjectKey, None] = {}
             for seq, kind, key in self._events:
                 if seq <= cursor:
                     continue
                 if kind == "project":
                     projects[key[:2]] = projects.get(key[:2], False) or key[2]
+                elif kind == "artifacts":
+                    artifacts[key] = None
                 else:
                     runs[key] = None
             return Changes(
@@ -120,6 +135,7 @@ class ChangeFeed:
                     ProjectChange(entity=e, project=p, all_runs=a) for (e, p), a in projects.items()
                 ],
                 runs=[RunChange(entity=e, project=p, id=r) for e, p, r in runs],
+                artifacts=[ArtifactsChange(entity=e, project=p) for e, p in artifacts],
             )
 
     def _emit(self, kind: str, key: tuple[Any, ...]) -> None:
@@ -128,7 +144,15 @@ class ChangeFeed:
             self._floor = self._events.popleft()[0]
         self._events.append((self.seq, kind, key))
 
+    def _scan_artifacts(self, root: Any) -> None:
+        now = artifact_index.project_stamps(root)
+        before, self._artifacts = self._artifacts, now
+        if before is not None:
+            for key in sorted(k for k in now.keys() | before.keys() if now.get(k) != before.get(k)):
+                self._emit("artifacts", key)
+
     def _scan(self, store: Any) -> None:
+        self._scan_artifacts(store.root)
         now = {
             (p.entity, p.project): (p.run_count, p.last_activity)
             for p in queries.list_projects(store)

@@ -4,7 +4,7 @@ import type { Changes } from "../api/types";
 import { affects, applyChanges } from "./changeFeed";
 import { keys } from "./keys";
 
-const none: Changes = { cursor: 1, reset: false, projects: [], runs: [] };
+const none: Changes = { cursor: 1, reset: false, projects: [], runs: [], artifacts: [] };
 const q = { filters: undefined, search: undefined, order: "-created_at" };
 const series = (runs: string[]) => keys.series("e", "p", { key: "loss", runs, x: "_step", buckets: 1000 });
 
@@ -28,6 +28,19 @@ describe("which queries a change makes stale", () => {
     expect(affects(c, keys.runsPage("e", "q", q, 0))).toBe(false);
     expect(affects(c, keys.runInfo("e", "p", "r1"))).toBe(false);
     expect(affects(c, series(["r1"]))).toBe(false);
+  });
+
+  it("a project's artifacts: its artifact pages and its runs' artifacts and lineage only", () => {
+    const c: Changes = { ...none, artifacts: [{ entity: "e", project: "p" }] };
+    expect(affects(c, keys.artifacts("e", "p"))).toBe(true);
+    expect(affects(c, keys.artifactVersions("e", "p", "model"))).toBe(true);
+    expect(affects(c, keys.artifactVersion("e", "p", "model", "latest"))).toBe(true);
+    expect(affects(c, keys.artifactLineage("e", "p", "model", "v1", 3))).toBe(true);
+    expect(affects(c, keys.runArtifacts("e", "p", "r1"))).toBe(true);
+    expect(affects(c, keys.runLineage("e", "p", "r1", 3))).toBe(true);
+    expect(affects(c, keys.artifacts("e", "other"))).toBe(false);
+    expect(affects(c, keys.runsPage("e", "p", q, 0))).toBe(false);
+    expect(affects(c, keys.runInfo("e", "p", "r1"))).toBe(false);
   });
 
   it("media: the queries of the changed runs", () => {

@@ -2,7 +2,8 @@
 // answer (GET /api/v1/changes) and invalidates only the queries a change
 // touches; pages never poll. A change to a run refetches its run page and the
 // chart series and media that show it; a change to a project refetches its runs table,
-// groups, columns and the list of projects.
+// groups, columns and the list of projects. A change to a project's artifacts (an
+// alias moved, `artifact gc`: no run record says so) refetches its artifact pages.
 
 import type { Query, QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
@@ -16,6 +17,9 @@ export const FEED_INTERVAL_MS = 2000;
 export function affects(changes: Changes, queryKey: readonly unknown[]): boolean {
   if (changes.reset) return true;
   const [kind, e, p] = queryKey as [string, string, string];
+  if (showsArtifacts(queryKey) && changes.artifacts.some((a) => a.entity === e && a.project === p)) {
+    return true;
+  }
   if (kind === "projects") return changes.projects.length > 0;
   for (const c of changes.projects) {
     if (c.entity !== e || c.project !== p) continue;
@@ -33,8 +37,15 @@ export function affects(changes: Changes, queryKey: readonly unknown[]): boolean
   return false;
 }
 
+/** A project's artifact pages and a run's artifacts tab and lineage (keys.ts). */
+function showsArtifacts(queryKey: readonly unknown[]): boolean {
+  if (queryKey[0] === "project") return queryKey[3] === "artifacts";
+  return queryKey[0] === "run" && (queryKey[4] === "artifacts" || queryKey[4] === "lineage");
+}
+
 export async function applyChanges(qc: QueryClient, changes: Changes): Promise<void> {
-  if (!changes.reset && changes.projects.length === 0 && changes.runs.length === 0) return;
+  const quiet = changes.projects.length === 0 && changes.runs.length === 0;
+  if (!changes.reset && quiet && changes.artifacts.length === 0) return;
   await qc.invalidateQueries({ predicate: (q: Query) => affects(changes, q.queryKey) });
 }
 

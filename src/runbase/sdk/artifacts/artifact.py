@@ -20,6 +20,7 @@ from typing import IO, Any
 from runbase.records.layout import runbase_dir
 from runbase.sdk.artifacts import ingest, references
 from runbase.sdk.artifacts.errors import ArtifactError, ArtifactStateError
+from runbase.sdk.artifacts.files import ArtifactFiles
 from runbase.sdk.artifacts.manifest import Entry, manifest_digest
 from runbase.sdk.artifacts.storage import check_name
 
@@ -199,7 +200,8 @@ class Artifact:
             encoding = "utf-8"
         with open(path, mode, encoding=encoding) as f:
             yield f
-        self.add_file(path, target)
+        os.chmod(path, 0o444)  # ours and never written again: it can become the blob
+        self.add_file(path, target, policy="immutable")
         path.unlink()
 
     def add(self, obj: Any, name: str, overwrite: bool = False) -> Entry:
@@ -250,15 +252,15 @@ class Artifact:
         entry = self._entries.get(Path(name).as_posix())
         if entry is None:
             raise KeyError(f"artifact {self.name!r} has no file {name!r}")
+        entry.artifact = self
         return entry
 
     def get_path(self, name: str) -> Entry:
         return self.get_entry(name)
 
-    def files(self, names: list[str] | None = None, per_page: int = 50) -> list[Entry]:
-        """The artifact's entries (optionally only ``names``), sorted by path."""
-        wanted = set(names) if names else None
-        return [e for p, e in sorted(self._entries.items()) if wanted is None or p in wanted]
+    def files(self, names: list[str] | None = None, per_page: int = 50) -> ArtifactFiles:
+        """The artifact's files (optionally only ``names``) by path, as W&B's ``File``s."""
+        return ArtifactFiles(self, names, per_page)
 
     def get(self, name: str) -> Any:
         """The Table (or media) added under ``name``; None when there is none."""
@@ -293,13 +295,14 @@ class Artifact:
         download.verify(self, root)
 
     def save(self, project: str | None = None, settings: Any = None) -> None:
-        """Store changed aliases, description, metadata and ttl of a logged version."""
+        """Store changed aliases, description, metadata and ttl of a logged version. A
+        draft is logged, as W&B does: by the active run, else by a run of job type
+        ``auto`` made for it (in ``project``)."""
         from runbase.sdk.artifacts import stored
 
         if self._number is None:
-            raise ArtifactStateError(
-                "save() without a run is not supported here: log it with run.log_artifact()"
-            )
+            _log_draft(self, project, settings)
+            return
         stored.save(self)
 
     def delete(self, delete_aliases: bool = False) -> None:
@@ -344,6 +347,16 @@ class Artifact:
 
     def __repr__(self) -> str:
         return f"<Artifact {self.name} type={self.type} files={len(self._entries)}>"
+
+
+def _log_draft(art: Artifact, project: str | None, settings: Any) -> None:
+    import runbase
+
+    if runbase.run is not None:
+        runbase.run.log_artifact(art)
+        return
+    with runbase.init(project=project, job_type="auto", settings=settings) as run:
+        run.log_artifact(art)
 
 
 def _policy(policy: str | None) -> str:

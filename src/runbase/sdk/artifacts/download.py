@@ -75,24 +75,36 @@ def entry_file(art: Artifact, entry: Entry) -> Path:
         if not local.is_file():
             raise ArtifactReferenceError(f"{art.name}: referenced file {str(local)!r} is gone")
         return local
-    return cache.fetch(f"{ref}\n{entry.digest}", lambda: _remote_chunks(ref))
+    version, etag = entry.extra.get("versionID"), entry.extra.get("etag")
+    return cache.fetch(f"{ref}\n{entry.digest}", lambda: _remote_chunks(ref, version, etag))
 
 
 def entry_bytes(art: Artifact, entry: Entry) -> bytes:
     return entry_file(art, entry).read_bytes()
 
 
-def _remote_chunks(ref: str) -> Iterator[bytes]:
+def _remote_chunks(ref: str, version: str | None, etag: str | None) -> Iterator[bytes]:
+    """The referenced object's bytes; one whose ETag moved since logging is refused
+    (a version logged once must not download other bytes later)."""
     if ref.startswith("s3://"):
         from runbase.blobs.refs import read_object
 
-        yield from read_object(ref)
+        try:
+            yield from read_object(ref, version, None if version else etag)
+        except Exception as e:  # obstore's errors: unreachable, gone, denied; a new ETag
+            raise ArtifactReferenceError(f"cannot fetch reference {ref!r}: {e}") from None
         return
     import urllib.error
     import urllib.request
 
     try:
         with urllib.request.urlopen(ref, timeout=30) as response:
+            now = (response.headers.get("ETag") or "").strip().removeprefix("W/").strip('"')
+            if etag and now and now != etag:
+                raise ArtifactReferenceError(
+                    f"reference {ref!r} changed since it was logged (ETag {now!r}, "
+                    f"logged {etag!r}); log the artifact again to record the new content"
+                )
             while chunk := response.read(1 << 20):
                 yield chunk
     except (urllib.error.URLError, OSError) as e:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 MANIFEST_VERSION = 1
@@ -28,6 +29,19 @@ class Entry:
     sha256: str | None = None
     ref: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The artifact that handed the entry out (``get_entry``), for ``download``.
+    artifact: Any = field(default=None, repr=False, compare=False)
+
+    def download(self, root: str | None = None, skip_cache: bool | None = None) -> str:
+        """Write this file under ``root`` (default: the artifact's download folder), as
+        W&B's ``ArtifactManifestEntry.download``; the written file's path."""
+        from runbase.sdk.artifacts.download import default_root, place
+
+        if self.artifact is None:
+            raise ValueError(f"entry {self.path!r}: get it with artifact.get_entry(name) first")
+        base = Path(root) if root is not None else default_root(self.artifact)
+        place(self.artifact, self, base / self.path)
+        return str(base / self.path)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"digest": self.digest}

@@ -16,10 +16,14 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from runbase.sdk.artifacts.errors import ArtifactError, ArtifactReferenceError
 from runbase.sdk.artifacts.manifest import Entry
+
+if TYPE_CHECKING:
+    from runbase.blobs.refs import ObjectInfo
 
 HEAD_TIMEOUT = 10.0
 _UNCHECKED = "pass checksum=False to record the reference without its checksum"
@@ -35,7 +39,7 @@ def resolve(uri: str, name: str | None, *, checksum: bool, max_objects: int | No
     if scheme in ("http", "https"):
         return [_http(uri, name, checksum)]
     if scheme == "s3":
-        return [_s3(uri, name, checksum)]
+        return _s3(uri, name, checksum, max_objects)
     raise ArtifactError(
         f"cannot add reference {uri!r}: use a file://, s3://, http:// or https:// URI"
     )
@@ -99,14 +103,37 @@ def _http(uri: str, name: str | None, checksum: bool) -> Entry:
     return Entry(target, etag or uri, size, ref=uri, extra={"etag": etag} if etag else {})
 
 
-def _s3(uri: str, name: str | None, checksum: bool) -> Entry:
+def _s3(uri: str, name: str | None, checksum: bool, max_objects: int | None) -> list[Entry]:
+    """One object, or (where no object has the key) every object under the prefix, as
+    W&B does; the ETag is the digest and the bucket's version id is kept for download."""
     target = name or os.path.basename(urlsplit(uri).path.rstrip("/")) or "object"
     if not checksum:
-        return Entry(target, uri, None, ref=uri)
-    from runbase.blobs.refs import head_object  # loads obstore: only for s3 references
+        return [Entry(target, uri, None, ref=uri)]
+    from runbase.blobs import refs  # loads obstore: only for s3 references
 
     try:
-        etag, size = head_object(uri)
-    except Exception as e:  # obstore's errors: unreachable, no such key, denied
+        one = refs.head_object(uri) if urlsplit(uri).path.strip("/") else None
+        found = [one] if one is not None else refs.list_objects(uri)
+    except Exception as e:  # obstore's errors: unreachable, no such bucket, denied
         raise ArtifactReferenceError(f"cannot read reference {uri!r} ({e}); {_UNCHECKED}") from None
-    return Entry(target, etag or uri, size, ref=uri, extra={"etag": etag} if etag else {})
+    if not found:
+        raise ArtifactReferenceError(f"reference {uri!r}: no object or prefix by that name")
+    limit = max_objects if max_objects is not None else 10_000_000
+    if len(found) > limit:
+        raise ArtifactError(
+            f"reference {uri!r} holds {len(found)} objects, more than max_objects={limit}"
+        )
+    if one is not None:
+        return [_s3_entry(one, target)]
+    base = uri.rstrip("/") + "/"
+    prefix = f"{name.strip('/')}/" if name else ""
+    return [_s3_entry(o, prefix + o.uri.removeprefix(base)) for o in found]
+
+
+def _s3_entry(obj: ObjectInfo, path: str) -> Entry:
+    extra: dict[str, str] = {}
+    if obj.etag:
+        extra["etag"] = obj.etag
+    if obj.version:
+        extra["versionID"] = obj.version
+    return Entry(path, obj.etag or obj.uri, obj.size, ref=obj.uri, extra=extra)

@@ -19,6 +19,7 @@ renamed to ``vN`` under the collection lock, so a reader sees all of it or nothi
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -68,6 +69,13 @@ def write_json(path: Path, data: Any) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+        raise ArtifactError(
+            f"the disk under {path.parent} is full writing {path.name}: nothing was changed; "
+            "free space (runbase artifact gc) and try again"
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -210,10 +218,12 @@ def remove_version(coll: Path, number: int) -> None:
 
 def add_use(version_dir: Path, user: dict[str, Any]) -> None:
     """Append a run that used the version (one short O_APPEND write: atomic)."""
-    line = json.dumps(user, sort_keys=True) + "\n"
+    line = (json.dumps(user, sort_keys=True) + "\n").encode()
     fd = os.open(version_dir / "used_by.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, line.encode())
+        if os.write(fd, line) < len(line):  # a full disk took part of it
+            os.write(fd, b"\n")  # end the torn line: the next use starts a line of its own
+            raise ArtifactError(f"the disk under {version_dir} is full: the use was not recorded")
     finally:
         os.close(fd)
 

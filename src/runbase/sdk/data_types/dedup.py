@@ -55,8 +55,13 @@ def _put(root: Path, blob: Path, data: bytes | Path) -> None:
 def place_blob(complete: Path, blob: Path) -> None:
     """Link a complete file as ``blob`` (its bytes' blob path). A blob already there
     stays: it holds the same bytes, put by another process, step or version."""
-    blob.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(complete, blob)
-    except FileExistsError:
-        pass
+    for first in (True, False):
+        try:
+            os.link(complete, blob)
+            return
+        except FileExistsError:
+            return
+        except FileNotFoundError:  # the folder's first blob (or ``complete`` is gone)
+            if not first:
+                raise
+            blob.parent.mkdir(parents=True, exist_ok=True)  # not made first: a syscall less
