@@ -26,13 +26,24 @@ def append_records(path: Path, records: list[tuple[int, Any]]) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            if os.fstat(fd).st_size == 0:
-                data = FILE_MAGIC + data
-            os.write(fd, data)
+            start = os.fstat(fd).st_size
+            _write_whole(fd, FILE_MAGIC + data if start == 0 else data, start)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _write_whole(fd: int, data: bytes, start: int) -> None:
+    """Write all of ``data`` or none of it: a full disk can cut a write short, and a
+    frame cut short would read as damage, so what was written is taken back."""
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError:
+        os.ftruncate(fd, start)
+        raise
 
 
 def append_edits(
