@@ -208,8 +208,6 @@ print("COUNT", wandb.agent(sid, function=train), sid)
     api = runbase.Api(root=runbase_dir)
     runs = api.sweep(f"p/{sid}").runs
     assert len(api.runs("p")) == len(runs) == 2
-    assert sorted((r.state, r.config["x"], r.config["metric"], r.summary["loss"]) for r in runs) == [
-        ("finished", 1, "loss", 10),
-        ("finished", 2, "loss", 20),
-    ]
+    seen = sorted((r.state, r.config["x"], r.config["metric"], r.summary["loss"]) for r in runs)
+    assert seen == [("finished", 1, "loss", 10), ("finished", 2, "loss", 20)]
     assert sorted(r["value"] for r in api.sweep(f"p/{sid}").controller_runs()) == [10.0, 20.0]
