@@ -107,6 +107,7 @@ def test_the_project_runs_table_links_each_sweep_run_to_its_sweep(page, server, 
         run_id: [sweep_id] for run_id in detail["run_ids"]
     }
     assert len(links) == 7  # the run outside the sweep is listed, with an empty Sweep cell
+    shot(page, "46-runs-table-sweep-column")
     page.locator(f".rt-row[data-run-id='{detail['run_ids'][0]}'] a[href='{href}']").click()
     page.locator(f".sweep-banner[data-sweep-id='{sweep_id}']").wait_for()
     assert page.url.endswith(href)
