@@ -184,3 +184,30 @@ sid = wandb.sweep({"method": "random", "parameters": {"x": {"min": 0.0, "max": 1
 print("COUNT", wandb.agent(sid, function=train, count=10))
 """)
     assert "COUNT 3" in out
+
+
+def test_a_trial_that_finishes_its_run_and_starts_it_again_stays_one_run(py, runbase_dir):
+    # Hugging Face's hyperparameter search does this in every trial (its WandbCallback
+    # finishes the agent's run and calls init() again); W&B continues the same run.
+    out = py("""
+import runbase as wandb
+
+def train():
+    run = wandb.init()
+    run.config.update({"metric": "loss"})
+    wandb.finish()
+    again = wandb.init(project="p", name=run.name)
+    assert again.id == run.id, (again.id, run.id)
+    wandb.log({"loss": again.config.x * 10})
+
+sid = wandb.sweep({"method": "grid", "metric": {"name": "loss"},
+                   "parameters": {"x": {"values": [1, 2]}}}, project="p")
+print("COUNT", wandb.agent(sid, function=train), sid)
+""")
+    sid = out.split("COUNT 2 ")[1].split()[0]
+    api = runbase.Api(root=runbase_dir)
+    runs = api.sweep(f"p/{sid}").runs
+    assert len(api.runs("p")) == len(runs) == 2
+    seen = sorted((r.state, r.config["x"], r.config["metric"], r.summary["loss"]) for r in runs)
+    assert seen == [("finished", 1, "loss", 10), ("finished", 2, "loss", 20)]
+    assert sorted(r["value"] for r in api.sweep(f"p/{sid}").controller_runs()) == [10.0, 20.0]

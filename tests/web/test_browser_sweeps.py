@@ -91,3 +91,23 @@ def test_sweep_workspace_shows_its_runs_and_the_panels_on_its_parameters(page, s
     assert scatter.get_attribute("data-best") == detail["best_run"]["id"]
     assert page.locator(f".sweep-banner[data-sweep-id='{sweep_id}']").count() == 1
     shot(page, "45-sweep-workspace")
+
+
+def test_the_project_runs_table_links_each_sweep_run_to_its_sweep(page, server, sweep_id):
+    detail = server.client.get(f"{API}/sweeps/{sweep_id}").json()
+    page.goto(f"/team/{PROJECT}")
+    href = f"/team/{PROJECT}/sweeps/{sweep_id}"
+    page.locator(f".rt-row[data-run-id='{detail['run_ids'][0]}'] a[href='{href}']").wait_for()
+    links = page.eval_on_selector_all(
+        ".rt-row[data-run-id]",
+        "rows => rows.map(r => [r.dataset.runId, [...r.querySelectorAll('a')]"
+        ".filter(a => a.pathname.includes('/sweeps/')).map(a => a.textContent)])",
+    )
+    assert {run_id: texts for run_id, texts in links if texts} == {
+        run_id: [sweep_id] for run_id in detail["run_ids"]
+    }
+    assert len(links) == 7  # the run outside the sweep is listed, with an empty Sweep cell
+    shot(page, "46-runs-table-sweep-column")
+    page.locator(f".rt-row[data-run-id='{detail['run_ids'][0]}'] a[href='{href}']").click()
+    page.locator(f".sweep-banner[data-sweep-id='{sweep_id}']").wait_for()
+    assert page.url.endswith(href)

@@ -354,6 +354,8 @@ def _create_run(s: Settings, config: dict[str, Any], defaults: dict[str, Any], t
     entity = s.entity or fields.path_name("entity", default_entity())
     project = s.project or DEFAULT_PROJECT
     mode = _resume_mode(s.resume)
+    if mode is None and sweeprun.is_agent_run(s.id, s.sweep_id):
+        mode = "allow"
     run_id = _run_id(s, root, mode)
     path = (entity, project, run_id)
     existing = _existing(s, root, path, mode)

@@ -36,6 +36,17 @@ def params(path: str | None) -> dict[str, Any]:
     }
 
 
+def is_agent_run(run_id: str | None, sweep_id: str | None) -> bool:
+    """True when ``run_id`` is the id a sweep's agent gave this process's trial.
+
+    The agent names a fresh id per trial, so a second ``init()`` with it in the same
+    trial (Hugging Face's hyperparameter search finishes the agent's run and starts
+    it again) continues that trial's run, as W&B does, rather than being refused as
+    an id already taken.
+    """
+    return bool(run_id and sweep_id and run_id == os.environ.get("RUNBASE_RUN_ID"))
+
+
 def stop_reason() -> str | None:
     """Why the sweep's agent asked this run to stop, or None when it did not."""
     path = os.environ.get("RUNBASE_SWEEP_STOP_PATH")

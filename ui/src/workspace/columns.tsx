@@ -7,7 +7,7 @@ import type { Group, Run } from "../api/endpoints";
 import { StateBadge } from "../common/StateBadge";
 import type { ColumnLayout } from "../data/prefs";
 import { fmtDuration, fmtTime, fmtValue } from "../lib/format";
-import { runPath } from "../lib/paths";
+import { runPath, sweepsPath } from "../lib/paths";
 
 export type ColGroup = "run" | "config" | "summary" | "min" | "max";
 
@@ -101,6 +101,20 @@ export function baseColumns(): RunColumn[] {
     ),
     col("group", "Group", "run", "group", 100, (r) => r.group),
     col("job_type", "Job type", "run", "job_type", 90, (r) => r.job_type),
+    col(
+      "sweep",
+      "Sweep",
+      "run",
+      "sweep",
+      90,
+      (r) => r.sweep,
+      (r) =>
+        r.sweep ? (
+          <Link to={sweepsPath(r.entity, r.project, r.sweep)} className="run-link">
+            {r.sweep}
+          </Link>
+        ) : null,
+    ),
     col("notes", "Notes", "run", null, 140, (r) => r.notes),
   ];
 }

@@ -24,9 +24,6 @@ __runbase__ = True  # lets runbase.as_wandb.install() tell this module from the 
 # W&B 0.31's public names that runbase does not implement (yet).
 _UNSUPPORTED = frozenset(
     (
-        "sweep",
-        "agent",
-        "controller",
         "restore",
         "plot_table",
         "Graph",

@@ -37,7 +37,7 @@ OrderQ = Annotated[
     str,
     Query(
         description="comma list of keys, '-' for descending: name, state, created_at, runtime, "
-        "user, group, job_type, config.<k>, summary.<k>, min:<metric>, max:<metric>"
+        "user, group, job_type, sweep, config.<k>, summary.<k>, min:<metric>, max:<metric>"
     ),
 ]
 
