@@ -169,9 +169,7 @@ def _check(name: str, state: dict[str, Any] | None) -> str:
     return name
 
 
-def _change(
-    store: Store, entity: str, project: str, fn: Callable[[ProjectViews], None]
-) -> None:
+def _change(store: Store, entity: str, project: str, fn: Callable[[ProjectViews], None]) -> None:
     path = views_path(store.root, entity, project)
     with store.writing("save views"), _locked(path):
         pv = read_views(store, entity, project)
