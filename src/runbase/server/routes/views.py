@@ -14,12 +14,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from runbase.server.deps import FreshStore, Holder, fast_json, project_or_404
-from runbase.server.errors import NOT_FOUND, WRITE
+from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
 from runbase.server.models import Deleted
 from runbase.store import Store
 from runbase.store import views as saved
 
-router = APIRouter(tags=["views"])
+router = APIRouter(responses=BAD_INPUT, tags=["views"])
 V = "/projects/{entity}/{project}/views"
 
 
@@ -68,9 +68,6 @@ class DefaultOut(BaseModel):
     view: ViewOut | None
 
 
-BAD: dict[int | str, dict[str, Any]] = {400: {"description": "Bad name, state too big, too many"}}
-
-
 def _out(v: saved.SavedView, default: str | None) -> dict[str, Any]:
     return {
         "id": v.id,
@@ -109,14 +106,12 @@ def list_views(store: FreshStore, entity: str, project: str) -> Response:
     return fast_json({"views": rows, "default": pv.default})
 
 
-@router.post(V, response_model=ViewOut, status_code=201, responses={**NOT_FOUND, **WRITE, **BAD})
+@router.post(V, response_model=ViewOut, responses={**NOT_FOUND, **WRITE})
 def create_view(hold: Holder, entity: str, project: str, body: ViewIn) -> Response:
     """Save the state as a new view."""
     store = hold.fresh()
     view = _run(store, entity, project, saved.create_view, body.name, body.state)
-    r = fast_json(_out(view, saved.read_views(store, entity, project).default))
-    r.status_code = 201
-    return r
+    return fast_json(_out(view, saved.read_views(store, entity, project).default))
 
 
 @router.get(f"{V}/default", response_model=DefaultOut, responses=NOT_FOUND)
@@ -141,7 +136,7 @@ def get_view(store: FreshStore, entity: str, project: str, view_id: str) -> Resp
     return _one(store, entity, project, view_id)
 
 
-@router.put(f"{V}/{{view_id}}", response_model=ViewOut, responses={**NOT_FOUND, **WRITE, **BAD})
+@router.put(f"{V}/{{view_id}}", response_model=ViewOut, responses={**NOT_FOUND, **WRITE})
 def put_view(hold: Holder, entity: str, project: str, view_id: str, body: ViewPatch) -> Response:
     """Rename a view and/or save a new state into it."""
     store = hold.fresh()
