@@ -61,6 +61,11 @@ def what_is_shown(page) -> dict:
         "count": page.locator(".run-count").inner_text(),
         "group": page.locator(".group-select").input_value(),
         "view": page.locator(".views-btn").inner_text(),
+        # The filter builder's inputs, whatever their kind: the filter is shown, not only applied.
+        "filter": page.eval_on_selector_all(
+            ".filter-bar input:not([type=checkbox]), .filter-bar select",
+            "els => els.map(e => e.value)",
+        ),
     }
 
 
@@ -76,6 +81,7 @@ def test_saved_view_survives_reload_and_opens_from_its_link(browser, views_serve
     shaped = what_is_shown(page)
     assert "state" not in shaped["columns"] and shaped["groups"] == ["adam", "sgd"]
     assert shaped["count"] == "5 runs"  # lr >= 0.02 leaves 5 of 6
+    assert "config.lr" in shaped["filter"] and "0.02" in shaped["filter"]
 
     page.once("dialog", lambda d: d.accept("by optimiser"))
     page.click(".views-btn")

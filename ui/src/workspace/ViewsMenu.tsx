@@ -4,7 +4,7 @@
 // copy link) with a dot when the workspace differs from the open view.
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { createContext, Fragment, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
 import { viewsApi, type SavedView } from "../api/views";
 import { updatePrefs, usePrefs } from "../data/prefs";
@@ -23,7 +23,8 @@ import type { View } from "./viewState";
 const listKey = (e: string, p: string) => ["views", e, p];
 const viewKey = (e: string, p: string, id: string | null) => ["views", e, p, "one", id];
 
-/** Show a state: its view in the URL (with the view's id), its columns and colours in prefs. */
+/** Show a state: its view in the URL (with the view's id), its columns and colours in
+ * prefs. Returns the URL's new query string. */
 function useShowState(entity: string, project: string) {
   const [, setParams] = useSearchParams();
   const qc = useQueryClient();
@@ -31,7 +32,9 @@ function useShowState(entity: string, project: string) {
     (state: SavedState, view: SavedView | null) => {
       if (view) qc.setQueryData(viewKey(entity, project, view.id), view);
       updatePrefs(entity, project, (p) => applyToPrefs(p, state));
-      setParams(stateParams(state, view?.id ?? null), { replace: true, preventScrollReset: true });
+      const params = stateParams(state, view?.id ?? null);
+      setParams(params, { replace: true, preventScrollReset: true });
+      return params.toString();
     },
     [entity, project, qc, setParams],
   );
@@ -40,10 +43,24 @@ function useShowState(entity: string, project: string) {
 /** Renders the workspace once a link's view (``?view=<id>`` alone) or, for a bare
  * project URL, the default view is shown; a URL with its own parameters (a
  * reload, an unsaved change) is shown as it is. One request either way. */
+type Show = (state: SavedState, view: SavedView | null) => void;
+const ShowContext = createContext<Show>(() => undefined);
+
 export function SavedViewGate({ entity, project, children }: { entity: string; project: string; children: ReactNode }) {
   const [params] = useSearchParams();
-  const show = useShowState(entity, project);
+  const showState = useShowState(entity, project);
   const [ready, setReady] = useState(false);
+  // A shown view remounts the workspace once the URL has it, so parts that keep
+  // a draft of their own (the filter rows) start from the view, not the old state.
+  const [want, setWant] = useState<string | null>(null);
+  const [gen, setGen] = useState(0);
+  const show = useCallback<Show>((s, v) => setWant(showState(s, v)), [showState]);
+  useEffect(() => {
+    if (want === null || params.toString() !== want) return;
+    setWant(null);
+    setGen((g) => g + 1);
+    setReady(true);
+  }, [params, want]);
   useEffect(() => {
     const names = [...params.keys()];
     const id = params.get(VIEW_PARAM);
@@ -51,15 +68,23 @@ export function SavedViewGate({ entity, project, children }: { entity: string; p
     let live = true;
     const load = id ? viewsApi.get(entity, project, id) : viewsApi.getDefault(entity, project);
     load
-      .then((v) => live && v && show(parseState(v.state), v))
-      .catch(() => undefined) // an unknown view: the menu says so; the workspace opens as it is
-      .finally(() => live && setReady(true));
+      .then((v) => {
+        if (!live) return;
+        if (v) show(parseState(v.state), v);
+        else setReady(true);
+      })
+      .catch(() => live && setReady(true)); // an unknown view: the menu says so; the workspace opens as it is
     return () => {
       live = false;
     };
     // Only when the page opens: later URL changes are the user's.
   }, [entity, project]);
-  return ready ? <>{children}</> : <div className="loading view-loading">Opening view…</div>;
+  if (!ready) return <div className="loading view-loading">Opening view…</div>;
+  return (
+    <ShowContext.Provider value={show}>
+      <Fragment key={gen}>{children}</Fragment>
+    </ShowContext.Provider>
+  );
 }
 
 async function ask<T>(run: () => Promise<T>, setNote: (s: string) => void): Promise<T | undefined> {
@@ -76,7 +101,7 @@ export function ViewsMenu({ entity, project, view }: { entity: string; project: 
   const id = params.get(VIEW_PARAM);
   const prefs = usePrefs(entity, project);
   const qc = useQueryClient();
-  const show = useShowState(entity, project);
+  const show = useContext(ShowContext);
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState("");
   const list = useQuery({ queryKey: listKey(entity, project), queryFn: () => viewsApi.list(entity, project) });
