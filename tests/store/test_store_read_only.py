@@ -17,7 +17,7 @@ from recordkit import Records, private_schema
 from rofs import fill, read_only_here, read_only_mount, small_disk
 
 from runbase.errors import StoreError
-from runbase.store import edits, open_store
+from runbase.store import edits, open_store, views
 from runbase.store import queries as q
 from runbase.store.db.migrate import alembic_config
 
@@ -61,6 +61,9 @@ def _reads_but_does_not_index(store, caplog: pytest.LogCaptureFixture) -> None:
         edits.update_run(store, "me", "proj", "a1", name="renamed")
     with pytest.raises(StoreError, match="cannot delete runs, the store is read-only"):
         edits.delete_runs(store, "me", "proj", ["a1"])
+    assert views.read_views(store, "me", "proj").views == []
+    with pytest.raises(StoreError, match="cannot save views, the store is read-only"):
+        views.create_view(store, "me", "proj", "mine", {"params": {}})
 
 
 def test_read_only_store_file(root: Path, records: Records, caplog) -> None:

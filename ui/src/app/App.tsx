@@ -17,6 +17,7 @@ import { ProjectsPage } from "../projects/ProjectsPage";
 import { RunPage } from "../run/RunPage";
 import { SweepsPage } from "../sweeps/SweepsPage";
 import { SweepWorkspace } from "../sweeps/SweepWorkspace";
+import { SavedViewGate } from "../workspace/ViewsMenu";
 import { WorkspacePage } from "../workspace/WorkspacePage";
 
 function Layout() {
@@ -38,7 +39,11 @@ function Layout() {
 
 function Workspace() {
   const { entity = "", project = "" } = useParams();
-  return <WorkspacePage key={`${entity}/${project}`} entity={entity} project={project} />;
+  return (
+    <SavedViewGate key={`${entity}/${project}`} entity={entity} project={project}>
+      <WorkspacePage entity={entity} project={project} />
+    </SavedViewGate>
+  );
 }
 
 function Run() {

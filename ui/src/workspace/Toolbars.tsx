@@ -6,6 +6,7 @@ import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
+import { ViewsMenu } from "./ViewsMenu";
 
 /** A value that follows ``value`` but commits edits after ``ms`` of quiet. */
 function useDebounced<T>(value: T, commit: (v: T) => void, ms: number): [T, (v: T) => void] {
@@ -183,6 +184,7 @@ export function TableToolbar({
   csv,
   selected,
   onDelete,
+  savedViews = false,
 }: {
   entity: string;
   project: string;
@@ -192,11 +194,14 @@ export function TableToolbar({
   csv: string;
   selected: Set<string>;
   onDelete: () => void;
+  /** Offer the saved views menu (the project's workspace, not a sweep's). */
+  savedViews?: boolean;
 }) {
   const [picker, setPicker] = useState(false);
   const prefs = usePrefs(entity, project);
   return (
     <div className="toolbar">
+      {savedViews && <ViewsMenu entity={entity} project={project} view={view} />}
       <SearchBox value={view.search} onChange={(search) => setView({ search })} />
       <GroupSelect all={all} value={view.group} onChange={(group) => setView({ group })} />
       <div className="popover-anchor">

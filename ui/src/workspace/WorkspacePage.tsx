@@ -113,6 +113,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         csv={csv}
         selected={selected}
         onDelete={deleteSelected}
+        savedViews={!scope}
       />
       <FilterBar state={view.filters} fields={fields} onChange={(filters) => setView({ filters })} />
       <HighlightContext.Provider value={brushed}>

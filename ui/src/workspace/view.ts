@@ -11,7 +11,16 @@ export function useView(): [View, (patch: Partial<View>) => void] {
   const view = useMemo(() => parseView(params), [params]);
   const setView = useCallback(
     (patch: Partial<View>) =>
-      setParams((old) => viewParams({ ...parseView(old), ...patch }), { replace: true, preventScrollReset: true }),
+      setParams(
+        (old) => {
+          const p = viewParams({ ...parseView(old), ...patch });
+          // The open saved view stays open while its state changes (the menu shows it unsaved).
+          const id = old.get("view");
+          if (id) p.set("view", id);
+          return p;
+        },
+        { replace: true, preventScrollReset: true },
+      ),
     [setParams],
   );
   return [view, setView];

@@ -27,6 +27,7 @@ from runbase.server.routes import (
     status,
     sweeps,
     tables,
+    views,
 )
 
 
@@ -48,6 +49,7 @@ def api_router() -> APIRouter:
         charts,
         artifacts,
         sweeps,
+        views,
     )
     for module in modules:
         router.include_router(module.router)
