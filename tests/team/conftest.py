@@ -95,6 +95,8 @@ class Team:
     records: Path
     keys: dict[str, str] = field(default_factory=dict)
     runs: dict[tuple[str, str], str] = field(default_factory=dict)
+    # One HTTP client per caller name, made on first use.
+    clients: dict[str, httpx.Client] = field(default_factory=dict)
 
 
 def write_runs(records: Path) -> dict[tuple[str, str], str]:
@@ -168,6 +170,9 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
         server = TeamServer(db_url, records).wait()
         try:
             keys = populate(server)
-            yield Team(server, db_url, records, keys, runs)
+            team = Team(server, db_url, records, keys, runs)
+            yield team
+            for client in team.clients.values():
+                client.close()
         finally:
             server.stop()

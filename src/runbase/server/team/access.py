@@ -26,11 +26,13 @@ _RANK = {"viewer": 1, "member": 2, "admin": 3, "owner": 3}
 _NEEDS: dict[str, int] = {"read": 1, "write": 2, "manage": 3}
 
 # The routes of the shared API that change a project; every other one reads.
+# Paths as the routes declare them (FastAPI hands the dependency the route
+# itself, without the /api/v1 prefix it is mounted under).
 WRITE_ROUTES = {
-    ("PATCH", "/api/v1/projects/{entity}/{project}/runs/{run_id}"),
-    ("DELETE", "/api/v1/projects/{entity}/{project}/runs/{run_id}"),
-    ("POST", "/api/v1/projects/{entity}/{project}/runs/delete"),
-    ("POST", "/api/v1/projects/{entity}/{project}/sweeps/{sweep_id}/state"),
+    ("PATCH", "/projects/{entity}/{project}/runs/{run_id}"),
+    ("DELETE", "/projects/{entity}/{project}/runs/{run_id}"),
+    ("POST", "/projects/{entity}/{project}/runs/delete"),
+    ("POST", "/projects/{entity}/{project}/sweeps/{sweep_id}/state"),
 }
 
 
@@ -67,6 +69,8 @@ def check(request: Request, caller: Caller, entity: str, project: str, need: Nee
         return
     with engine(request).connect() as conn:
         readable = level >= 1 or is_public(conn, entity, project)
+    if need == "read" and readable:
+        return
     if caller.user is None:
         raise HTTPException(401, "log in or send an API key to see or change this project")
     if not readable:
