@@ -32,7 +32,9 @@ def test_refuses_to_start_without_admin_secret(tmp_path: Path) -> None:
     short.write_text("short\n")
     res = _serve(["--database-url", url, "--admin-secret-file", str(short)], env)
     assert res.returncode != 0 and "at least 16 characters" in res.stderr
-    res = _serve(["--database-url", f"sqlite:///{tmp_path}/s.db"], {**env, "RUNBASE_ADMIN_SECRET": SECRET})
+    res = _serve(
+        ["--database-url", f"sqlite:///{tmp_path}/s.db"], {**env, "RUNBASE_ADMIN_SECRET": SECRET}
+    )
     assert res.returncode != 0 and "keeps its accounts in PostgreSQL" in res.stderr
 
 
@@ -87,7 +89,9 @@ def test_login_cookies_and_csrf(team: Team) -> None:
         body = {"visibility": "public"}
         r = c.put("/api/v1/projects/alice/priv/visibility", json=body)
         assert r.status_code == 403 and "X-CSRF-Token" in r.json()["detail"]
-        r = c.put("/api/v1/projects/alice/priv/visibility", json=body, headers={"x-csrf-token": "x" * 43})
+        r = c.put(
+            "/api/v1/projects/alice/priv/visibility", json=body, headers={"x-csrf-token": "x" * 43}
+        )
         assert r.status_code == 403
         r = c.post("/api/v1/auth/logout", headers={"x-csrf-token": csrf})
         assert r.status_code == 204
@@ -129,13 +133,17 @@ def test_keys_are_shown_once_stored_hashed_and_revocable(team: Team) -> None:
     basic = httpx.BasicAuth("api", key)
     r = httpx.get(f"{team.server.url}/api/v1/auth/me", auth=basic)
     assert r.status_code == 200 and r.json() == {
-        "user": "eve", "admin": False, "scope": "read", "teams": {}
+        "user": "eve",
+        "admin": False,
+        "scope": "read",
+        "teams": {},
     }
     with team.server.client(key) as c:
         # A read key cannot write, even what its user owns.
         assert c.post("/api/v1/keys", json={}).status_code == 403
         listed = httpx.get(
-            f"{team.server.url}/api/v1/keys", headers={"authorization": f"Bearer {team.keys['eve']}"}
+            f"{team.server.url}/api/v1/keys",
+            headers={"authorization": f"Bearer {team.keys['eve']}"},
         ).json()["keys"]
         assert [k["last_used_at"] is not None for k in listed if k["id"] == key_id] == [True]
     with team.server.client(team.keys["eve"]) as c:

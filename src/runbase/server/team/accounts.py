@@ -170,4 +170,6 @@ def list_keys(conn: sa.Connection, user: User) -> list[dict[str, object]]:
 def revoke_key(conn: sa.Connection, user: User, key_id: int) -> bool:
     """Revoke one of the user's keys; False when they have no such key."""
     where = (t.api_keys.c.id == key_id) & (t.api_keys.c.user_id == user.id)
-    return conn.execute(sa.update(t.api_keys).where(where).values(revoked_at=time.time())).rowcount > 0
+    return (
+        conn.execute(sa.update(t.api_keys).where(where).values(revoked_at=time.time())).rowcount > 0
+    )

@@ -57,6 +57,7 @@ def current_caller(request: Request) -> Caller:
     """The caller of this request; 401 for a bad key, 403 for a missing CSRF token."""
     eng = engine(request)
     auth = request.headers.get("authorization")
+    user: User | None
     with eng.begin() as conn:
         if auth is not None:
             user, scope = _key_user(conn, _key_from_header(auth))
@@ -156,7 +157,9 @@ def login(request: Request, response: Response, name: str, password: str) -> dic
             expires = time.time() + SESSION_SECONDS
             conn.execute(
                 t.sessions.insert().values(
-                    token_hash=accounts.digest(token), user_id=user.id, csrf_token=csrf,
+                    token_hash=accounts.digest(token),
+                    user_id=user.id,
+                    csrf_token=csrf,
                     expires_at=expires,
                 )
             )
@@ -174,6 +177,8 @@ def logout(request: Request, response: Response) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with engine(request).begin() as conn:
-            conn.execute(sa.delete(t.sessions).where(t.sessions.c.token_hash == accounts.digest(token)))
+            conn.execute(
+                sa.delete(t.sessions).where(t.sessions.c.token_hash == accounts.digest(token))
+            )
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")

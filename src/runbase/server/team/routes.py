@@ -224,5 +224,3 @@ def list_projects(request: Request, caller: CurrentCaller, store: FreshStore) ->
     out = [shapes.project_out(p) for p in rows if (p.entity, p.project) in allowed]
     out.sort(key=lambda r: -(r["last_activity"] or 0))
     return fast_json({"total": len(out), "projects": out})
-
-
