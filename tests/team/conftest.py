@@ -5,6 +5,7 @@ saying why, without one), with runs in two users' and a team's projects."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -17,11 +18,16 @@ import pytest
 import sqlalchemy as sa
 
 from tests.pgscratch import scratch_schema
-from tests.web.conftest import free_port
 from tests.web.fill import RunWriter
 
 SECRET = "test-admin-secret-0123456789abcdef"
 PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def postgres_url() -> str:

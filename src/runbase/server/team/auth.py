@@ -150,6 +150,8 @@ def login(request: Request, response: Response, name: str, password: str) -> dic
             )
         user = accounts.verify_password(conn, name, password)
         if user is None:
+            # Failures older than the window count for nothing: drop them as new ones come.
+            conn.execute(sa.delete(fails).where(fails.c.at <= since))
             conn.execute(fails.insert().values(who=who, at=time.time()))
         else:
             conn.execute(sa.delete(fails).where(fails.c.who == who))
