@@ -190,7 +190,9 @@ def test_pause_resume_and_cancel_act_on_running_agents(sweep_env, tmp_path, runb
     ended = ctl.runs()[0]
     assert (ended["state"], ended["stop_reason"]) == ("stopped", "sweep canceled")
     stored = runbase.Api(root=runbase_dir).run(f"p/{run['run_id']}")
-    assert stored.state == "finished" and stored.metadata["sweep_stop_reason"] == "sweep canceled"
+    # A canceled sweep kills its running runs, as W&B's does; the reason stays.
+    assert (stored.state, stored.exit_code) == ("killed", 0)
+    assert stored.metadata["sweep_stop_reason"] == "sweep canceled"
     assert 0 < stored.summary["loss"] < 1  # it was stopped well before its 400 steps
     again = cli(env, tmp_path, "agent", sid)
     assert again.returncode == 0 and "is canceled: no more runs" in again.stderr

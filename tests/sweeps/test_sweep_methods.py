@@ -4,10 +4,15 @@ the sweep's id, and the runs query filters by it. Hyperband stops bad runs."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 
 import runbase
 from runbase.sweeps.space import nest
+from tests.web.test_media_routes import serve
+
+from .test_sweep_docs import blocks
 
 TRAIN = """
 import json, sys, time, warnings
@@ -139,10 +144,30 @@ def test_hyperband_stops_runs_that_fall_behind_and_they_say_why(py, runbase_dir)
         assert stopped["stop_reason"].startswith("hyperband: loss"), stopped
         assert len(stopped["history"]) < 12
         run = api.run(f"p/{stopped['run_id']}")
-        # Ends as a stopped W&B run does: not failed; the reason is in its metadata.
-        assert run.state == "finished"
+        # Ends as a stopped W&B run does: killed, not failed (the process's exit code
+        # stays 0); the reason is in its metadata, its history and summary kept.
+        assert (run.state, run.exit_code) == ("killed", 0)
         assert run.metadata["sweep_stop_reason"] == stopped["stop_reason"]
         assert run.summary["loss"] >= 5
+        assert 0 < len(run.history(pandas=False)) < 12
+    killed = {by_quality[q]["run_id"] for q in (5, 6, 7)}
+    assert {r.id for r in api.runs("p", filters={"state": "killed"})} == killed
+    # Its metric counts in the controller's view; the best run is still the best one.
+    assert all(by_quality[q]["value"] is not None for q in (5, 6, 7))
+    assert api.sweep(f"p/{sid}").best_run().id == by_quality[0]["run_id"]
+    with serve(str(runbase_dir)) as client:
+        entity = api.run(f"p/{by_quality[0]['run_id']}").entity
+        flt = json.dumps({"sweep": sid, "state": "killed"})
+        body = client.get(f"/api/v1/projects/{entity}/p/runs", params={"filters": flt}).json()
+    assert {r["id"] for r in body["runs"]} == killed
+    assert {r["state"] for r in body["runs"]} == {"killed"}
+    # docs/sweeps.md's example lists them with their reasons.
+    (example,) = blocks('python title="stopped.py"')
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(example.replace("my-project", "p"), {"runbase": runbase, "sweep_id": sid})
+    lines = dict(line.split(" ", 1) for line in printed.getvalue().splitlines())
+    assert lines == {by_quality[q]["run_id"]: by_quality[q]["stop_reason"] for q in (5, 6, 7)}
 
 
 def test_nest_rebuilds_dotted_names():
@@ -211,3 +236,37 @@ print("COUNT", wandb.agent(sid, function=train), sid)
     seen = sorted((r.state, r.config["x"], r.config["metric"], r.summary["loss"]) for r in runs)
     assert seen == [("finished", 1, "loss", 10), ("finished", 2, "loss", 20)]
     assert sorted(r["value"] for r in api.sweep(f"p/{sid}").controller_runs()) == [10.0, 20.0]
+
+
+WITH_BLOCK = """
+import os, runbase
+
+def run_until_interrupted(stop_file):
+    if stop_file:
+        with open(stop_file, "w") as f:
+            f.write("hyperband: loss")
+        os.environ["RUNBASE_SWEEP_STOP_PATH"] = stop_file
+    try:
+        with runbase.init(project="p") as run:
+            runbase.log({"loss": 1.0})
+            raise KeyboardInterrupt  # what the agent's SIGINT raises in a function
+    except KeyboardInterrupt:
+        pass
+    os.environ.pop("RUNBASE_SWEEP_STOP_PATH", None)
+    return run.id
+
+print("IDS", run_until_interrupted("stop.txt"), run_until_interrupted(None))
+"""
+
+
+def test_a_with_block_interrupted_by_the_agent_ends_killed_and_ctrl_c_still_fails(py, runbase_dir):
+    stopped, interrupted = py(WITH_BLOCK).split("IDS ")[1].split()
+    api = runbase.Api(root=runbase_dir)
+    run = api.run(f"p/{stopped}")
+    assert (run.state, run.exit_code) == ("killed", 0)
+    assert run.metadata["sweep_stop_reason"] == "hyperband: loss"
+    assert run.summary["loss"] == 1.0
+    assert (api.run(f"p/{interrupted}").state, api.run(f"p/{interrupted}").exit_code) == (
+        "failed",
+        255,
+    )

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
+from runbase.records import Kind
+
 from .conftest import shot
 from .fill import RunWriter
 
@@ -465,3 +467,12 @@ def test_live_run_charts_grow_while_watching(page, store_dir):
     w.finish(0)
     page.wait_for_selector(".rt-row[data-run-id='w1'] .state-finished", timeout=15_000)
     shot(page, "12-live-run")
+
+
+def test_a_run_stopped_on_request_shows_killed(page, store_dir):
+    k = RunWriter(store_dir, "team", "stopped", "k1", name="stopped-by-hyperband")
+    k.history([(s, {"loss": 5.0 - s}) for s in range(3)])
+    k.emit(Kind.EXIT, {"exit_code": 0, "stopped": "hyperband: loss"})
+    page.goto("/team/stopped")
+    badge = page.wait_for_selector(".rt-row[data-run-id='k1'] .state-killed", timeout=30_000)
+    assert badge.inner_text() == "killed"

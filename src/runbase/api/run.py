@@ -169,7 +169,7 @@ class Run:
 
     @property
     def state(self) -> str:
-        """running, finished, failed or crashed (as of the last load)."""
+        """running, finished, failed, crashed or killed (asked to stop), as of the last load."""
         return self._data.state
 
     @property

@@ -18,7 +18,7 @@ class Kind(IntEnum):
     METRIC = 5
     # payload: a subset of {"name", "notes", "tags", "group", "job_type"}
     INFO = 6
-    # payload: {"exit_code": int}
+    # payload: {"exit_code": int, "stopped"?: str (why it was asked to stop: killed)}
     EXIT = 7
     # payload: None. Proof of life for readers on another host.
     HEARTBEAT = 8

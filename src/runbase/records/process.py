@@ -142,11 +142,15 @@ def segment_state(
     pid_start: int | None,
     last_time: float | None,
     here: str,
+    stopped: str | None = None,
 ) -> tuple[str, int | None]:
     """(state, exit code) of a run from its latest started segment (docs/records.md):
-    EXIT decides; else a local segment not yet closed by its reader is running (so a
-    run turns crashed together with its last records), else the writer's liveness."""
+    EXIT decides (killed when it says the run was ``stopped`` on request, whatever the
+    process's exit code); else a local segment not yet closed by its reader is running
+    (so a run turns crashed together with its last records), else the writer's liveness."""
     if exit_code is not None:
+        if stopped is not None:
+            return "killed", exit_code
         return ("finished" if exit_code == 0 else "failed"), exit_code
     if not closed and (host is None or host == here):
         return "running", None

@@ -223,10 +223,15 @@ def _metadata(p: Any) -> Checked:
 
 def _exit(p: Any) -> Checked:
     code = p.get("exit_code") if type(p) is dict else None
-    if type(code) is int and -INT32_MAX <= code <= INT32_MAX:
+    if type(code) is not int or not -INT32_MAX <= code <= INT32_MAX:
+        # The writer did exit, but said nothing usable about how: count it as a failure.
+        return {"exit_code": 1}, [f"exit code {code!r} is not an int32: counted as 1 (failed)"]
+    stopped = p.get("stopped")
+    if stopped is None or type(stopped) is str:
         return p, []
-    # The writer did exit, but said nothing usable about how: count it as a failure.
-    return {"exit_code": 1}, [f"exit code {code!r} is not an int32: counted as 1 (failed)"]
+    # Asked to stop, but the reason is unreadable: still a stop (the run was killed).
+    note = f"stop reason {stopped!r} is not a string: read as 'stopped'"
+    return {**p, "stopped": "stopped"}, [note]
 
 
 def _system(p: Any) -> Checked:

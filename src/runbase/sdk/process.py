@@ -200,15 +200,27 @@ def _keep_sigint_exit() -> None:
         pass
 
 
+def mark_stopped(run: Run, reason: str | None = None) -> bool:
+    """If the run was asked to stop (``reason``, else the sweep agent's stop file), it ends
+    killed as W&B's do: its EXIT says ``stopped``, the reason goes in its metadata as
+    ``sweep_stop_reason``. False when nobody asked it to stop."""
+    reason = reason if reason is not None else sweeprun.stop_reason()
+    if reason is None or run._finished:
+        return False
+    run._emit(Kind.METADATA, {"sweep_stop_reason": reason})
+    run._stopped = reason
+    return True
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
     reason = sweeprun.stop_reason()
     if reason is not None:
-        # A sweep's agent stopped the run (Hyperband, a canceled sweep): it ends as
-        # finished, with the reason in its metadata, and the process exits 0.
+        # A sweep's agent stopped the run (Hyperband, a canceled sweep): it ends killed,
+        # with the reason in its metadata; the process exits 0 (it was not broken).
         with STATE.lock:
             runs = list(STATE.active)
         for run in runs:
-            run._emit(Kind.METADATA, {"sweep_stop_reason": reason})
+            mark_stopped(run, reason)
         finish_all(0)
         sys.exit(0)
     # Record the ending (exit code 128+15, state failed), then die by SIGTERM as the

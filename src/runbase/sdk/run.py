@@ -80,6 +80,7 @@ class Run(WandbExtras, ArtifactMethods):
         self._resumed = resumed
         self._finished = False
         self._orphaned = False
+        self._stopped: str | None = None  # why it was asked to stop (process.mark_stopped)
         self._backlog = Backlog(run_id, sink.append)
         self._held = self._backlog.held  # truthy while the sink refuses records
         self._warned: set[str] = set()  # one-time warnings already shown
@@ -462,7 +463,8 @@ class Run(WandbExtras, ArtifactMethods):
             except Exception as e:  # environment capture must never block finishing
                 print(f"runbase: run {self._id}: stopping capture failed: {e}", file=sys.stderr)
         self._check_reserved()
-        exit_record = self._encode((Kind.EXIT, self._now(), {"exit_code": code}))
+        ended = {"exit_code": code, **({"stopped": self._stopped} if self._stopped else {})}
+        exit_record = self._encode((Kind.EXIT, self._now(), ended))
         self._write(exit_record)
         lost = self._backlog.finish(exit_record)
         if lost:
@@ -473,6 +475,7 @@ class Run(WandbExtras, ArtifactMethods):
         process.forget(self)
         if not (quiet or self.settings.silent):
             state = "finished" if code == 0 else f"failed (exit code {code})"
+            state = f"killed ({self._stopped})" if self._stopped else state
             print(f"runbase: run {self._name} ({self._id}) {state}: {self.url}", file=sys.stderr)
 
     def _orphan(self) -> None:
@@ -489,7 +492,7 @@ class Run(WandbExtras, ArtifactMethods):
         elif issubclass(exc_type, SystemExit):
             code = process.exit_code_of(exc.code)
         elif issubclass(exc_type, KeyboardInterrupt):
-            code = 255
+            code = 0 if process.mark_stopped(self) else 255
         else:
             code = 1
         self.finish(exit_code=code)

@@ -57,6 +57,7 @@ class FileSegment:
     frames: list[Frame]
     start_time: float | None = None
     exit_code: int | None = None
+    stopped: str | None = None
     host: str | None = None
     pid: int | None = None
     pid_start: int | None = None
@@ -236,8 +237,9 @@ def _state(segs: list[FileSegment], host: str) -> tuple[str, int | None]:
         return "running", None
     seg = started[-1]
     return segment_state(
-        seg.exit_code, seg.final, seg.host, seg.pid, seg.pid_start, seg.last_time, host
-    )
+        seg.exit_code, seg.final, seg.host, seg.pid, seg.pid_start, seg.last_time, host,
+        seg.stopped,
+    )  # fmt: skip
 
 
 def _run_row(

@@ -10,8 +10,9 @@ While a run goes, the agent follows its metric in its record files and reports i
 to the controller; when the controller says stop (Hyperband, a canceled sweep), the
 agent writes the reason to the run's stop file and interrupts it: SIGINT in this
 process for a function, SIGTERM for a child. The run then records the reason in its
-metadata (``sweep_stop_reason``) and ends as finished, exit code 0: it was stopped,
-not broken; the sweep's own record of it says ``stopped``.
+metadata (``sweep_stop_reason``) and ends killed, as W&B's stopped runs do (its EXIT
+says ``stopped``; exit code 0: it was not broken); the sweep's own record of it says
+``stopped``, and its metric still counts for the best run.
 """
 
 from __future__ import annotations
@@ -210,12 +211,11 @@ def _kill_later(proc: subprocess.Popen[bytes]) -> None:
 
 def _finish_function_run(run_id: str, stopping: list[str], state: str) -> None:
     """End the run the function started, if it left it open (as W&B's agent does)."""
-    from runbase.records import Kind
     from runbase.sdk import process
 
     for run in list(process.STATE.active):
         if run.id != run_id:
             continue
         if stopping:
-            run._emit(Kind.METADATA, {"sweep_stop_reason": stopping[0]})
+            process.mark_stopped(run, stopping[0])
         run.finish(exit_code=1 if state == "failed" else 0)

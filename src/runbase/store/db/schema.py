@@ -131,6 +131,9 @@ segments = sa.Table(
     sa.Column("start_time", sa.Double),
     sa.Column("last_time", sa.Double),
     sa.Column("exit_code", sa.Integer),
+    # The EXIT's ``stopped``: why the run was asked to stop (it reads as killed).
+    # Added by migration 0006, so last.
+    sa.Column("stopped", sa.Text),
 )
 sa.Index("ix_segments_done", segments.c.done)
 

@@ -34,6 +34,7 @@ class SegmentView(Protocol):
     frames: list[Frame]
     start_time: float | None
     exit_code: int | None
+    stopped: str | None
     host: str | None
     pid: int | None
     pid_start: int | None
@@ -73,6 +74,7 @@ def fold_segment(
             rows.cur = rows.step = None
         elif kind == Kind.EXIT:
             changes["exit_code"] = seg.exit_code = _exit_code(f.payload)
+            changes["stopped"] = seg.stopped = _stopped(f.payload)
         else:
             other.append(f)
     if last_t is not None:
@@ -95,15 +97,22 @@ def _fold_start(st: RunState, seg: SegmentView, f: Frame, changes: dict[str, Any
         pid_start=p.get("pid_start"),
         start_time=start_time,
         exit_code=None,
+        stopped=None,
     )
     seg.host, seg.pid, seg.pid_start = p.get("host"), p.get("pid"), p.get("pid_start")
-    seg.exit_code = None
+    seg.exit_code = seg.stopped = None
     return start_time
 
 
 def _exit_code(payload: Any) -> int:
     code = payload.get("exit_code", 0) if isinstance(payload, dict) else 0
     return code if isinstance(code, int) else 1
+
+
+def _stopped(payload: Any) -> str | None:
+    """The EXIT's reason for a stop on request; None for an EXIT without one (older writers)."""
+    why = payload.get("stopped") if isinstance(payload, dict) else None
+    return why if isinstance(why, str) or why is None else "stopped"
 
 
 def check_history(segs: Sequence[SegmentView], batch: Batch, warn: bool = True) -> int:

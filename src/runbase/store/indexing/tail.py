@@ -47,6 +47,7 @@ class Seg:
     start_time: float | None
     last_time: float | None
     exit_code: int | None
+    stopped: str | None
     frames: list[Frame] = field(default_factory=list)
     new_offset: int = 0
     finish: bool = False
@@ -73,6 +74,7 @@ def load_segments(engine: sa.Engine, root: Path) -> list[Seg]:
             start_time=r.start_time,
             last_time=r.last_time,
             exit_code=r.exit_code,
+            stopped=r.stopped,
         )
         for r in rows
     ]

@@ -92,8 +92,9 @@ def derive_state(conn: sa.Connection, rid: int, host: str) -> tuple[str, int | N
         return "running", None
     seg = rows[0]
     return segment_state(
-        seg.exit_code, seg.done, seg.host, seg.pid, seg.pid_start, seg.last_time, host
-    )
+        seg.exit_code, seg.done, seg.host, seg.pid, seg.pid_start, seg.last_time, host,
+        seg.stopped,
+    )  # fmt: skip
 
 
 def write_run(

@@ -106,7 +106,7 @@ class RunRow(msgspec.Struct, frozen=True):
     """A run as a page of runs lists it; times are Unix seconds, ``runtime`` seconds.
 
     ``config`` and ``summary`` hold the user's keys, nested as logged.
-    ``state`` is running, finished, failed or crashed; ``last_step`` is None
+    ``state`` is running, finished, failed, crashed or killed; ``last_step`` is None
     before the first history row.
     """
 

@@ -1,7 +1,7 @@
 """team accounts
 
-Revision ID: 0006_accounts
-Revises: 0005
+Revision ID: 0007_accounts
+Revises: 0006
 Create Date: 2026-12-01 07:15:00
 
 The team server's accounts (``runbase server``): users, teams and their members,
@@ -12,8 +12,8 @@ processes) and which projects are public. A local store never fills them.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_accounts"
-down_revision = "0005"
+revision = "0007_accounts"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
