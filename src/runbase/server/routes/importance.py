@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from runbase.server import importance as imp
 from runbase.server.deps import FreshStore, ImportanceCache, fast_json, project_or_404
-from runbase.server.errors import BAD_INPUT, NOT_FOUND
+from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
 from runbase.server.filters import FilterError, check, runs_filter
 from runbase.server.models import Importance
 from runbase.store import Store, queries
@@ -50,7 +50,10 @@ def _metric(summary: dict[str, Any], key: str) -> float | None:
 
 
 @router.post(
-    "/projects/{entity}/{project}/importance", response_model=Importance, responses=NOT_FOUND
+    "/projects/{entity}/{project}/importance",
+    response_model=Importance,
+    # a POST for its body only: it writes nothing, but the cross-site and JSON checks apply
+    responses={**NOT_FOUND, 403: WRITE[403], 415: WRITE[415]},
 )
 def param_importance(
     store: FreshStore, cache: ImportanceCache, entity: str, project: str, body: ImportanceQuery

@@ -24,7 +24,7 @@ from runbase.store import Store
 from runbase.sweeps import db
 from runbase.sweeps.control import Controller
 
-router = APIRouter(tags=["sweeps"])
+router = APIRouter(responses=BAD_INPUT, tags=["sweeps"])
 
 
 class SweepAction(BaseModel):
@@ -49,12 +49,15 @@ def _opened(store: Store, entity: str, project: str, sweep_id: str) -> Iterator[
         ctl.close()
 
 
-@router.get("/projects/{entity}/{project}/sweeps", response_model=SweepsPage)
+@router.get("/projects/{entity}/{project}/sweeps", response_model=SweepsPage, responses=NOT_FOUND)
 def list_sweeps(store: FreshStore, entity: str, project: str) -> Response:
-    """The project's sweeps, newest first."""
+    """The project's sweeps, newest first (none yet: an empty list, as a sweep may
+    exist before its project has a run)."""
+    if not _usable(entity, project):
+        raise HTTPException(404, f"no project {entity}/{project}")
     base = db.sweeps_root(store.root) / entity / project
     out = []
-    folders = sorted(base.glob("*/sweep.db")) if _usable(entity, project) and base.is_dir() else []
+    folders = sorted(base.glob("*/sweep.db")) if base.is_dir() else []
     for path in folders:
         with _opened(store, entity, project, path.parent.name) as ctl:
             out.append(sweep_out(store, ctl))
