@@ -13,6 +13,7 @@ from runbase.cli.artifact import artifact
 from runbase.cli.export import export
 from runbase.cli.migrate import import_group
 from runbase.cli.run import run
+from runbase.cli.server import server
 from runbase.cli.sweep import agent, sweep
 from runbase.cli.ui import ui
 
@@ -30,6 +31,7 @@ main.add_command(agent)
 main.add_command(run)
 main.add_command(import_group)
 main.add_command(export)
+main.add_command(server)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,6 +57,18 @@ def create_app(
     )
     url = str(store_url_or_dir) if store_url_or_dir is not None else None
     app.state.store = StoreHolder(url, min_interval=sync_interval)
+    app.include_router(api_router(), prefix="/api/v1")
+    app.include_router(changes_router, prefix="/api/v1")
+    install_app_parts(app)
+    # The last one added runs first: headers go on every answer, refusals included.
+    app.add_middleware(HostGuard, allowed_hosts=host_patterns(allowed_hosts))
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def install_app_parts(app: FastAPI) -> None:
+    """What both the local app and the team server add after their routes: caches,
+    error handlers, the API docs and the front end (whose catch-all comes last)."""
     app.state.series_cache = LruCache(max_entries=512)
     app.state.groups_cache = LruCache(max_entries=64)
     app.state.importance_cache = LruCache(max_entries=32)
@@ -64,17 +76,11 @@ def create_app(
     app.state.table_cache = LruCache(max_entries=8)
     # Parsed boxes2D files of image overlays (content-addressed: never stale).
     app.state.boxes_cache = LruCache(max_entries=4096)
-    app.include_router(api_router(), prefix="/api/v1")
-    app.include_router(changes_router, prefix="/api/v1")
     install_store_errors(app)
     install_error_handlers(app)
     install_openapi(app)
     _install_docs(app)
     _install_front_end(app)
-    # The last one added runs first: headers go on every answer, refusals included.
-    app.add_middleware(HostGuard, allowed_hosts=host_patterns(allowed_hosts))
-    app.add_middleware(SecurityHeaders)
-    return app
 
 
 def _install_docs(app: FastAPI) -> None:

@@ -19,8 +19,10 @@ from runbase.store import Store, open_store
 class StoreHolder:
     """One store per app; request handlers share it."""
 
-    def __init__(self, url_or_path: str | None, min_interval: float = 1.0) -> None:
-        self.store: Store = open_store(url_or_path)
+    def __init__(
+        self, url_or_path: str | None, min_interval: float = 1.0, root: str | None = None
+    ) -> None:
+        self.store: Store = open_store(url_or_path, root=root)
         self.min_interval = min_interval
         self._lock = threading.Lock()
         self._last_sync = 0.0

@@ -10,7 +10,10 @@ input), 404 (unknown project, run or file), 409 (a read-only store) or 500
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 from runbase.server.routes import (
     artifacts,
@@ -31,8 +34,9 @@ from runbase.server.routes import (
 )
 
 
-def api_router() -> APIRouter:
-    """Every /api/v1 route."""
+def api_router(leave_out: Collection[str] = ()) -> APIRouter:
+    """Every /api/v1 route but those whose path is in ``leave_out`` (the team server
+    replaces or leaves out the ones that read across projects)."""
     router = APIRouter()
     modules = (
         status,
@@ -52,5 +56,7 @@ def api_router() -> APIRouter:
         views,
     )
     for module in modules:
-        router.include_router(module.router)
+        for route in module.router.routes:
+            if isinstance(route, APIRoute) and route.path not in leave_out:
+                router.routes.append(route)
     return router

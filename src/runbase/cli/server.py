@@ -1,0 +1,77 @@
+"""``runbase server``: the team server over a store on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+ADMIN_SECRET_ENV = "RUNBASE_ADMIN_SECRET"
+
+
+def _admin_secret(secret_file: Path | None) -> str:
+    if secret_file is not None:
+        secret = secret_file.read_text().strip()
+    else:
+        secret = os.environ.get(ADMIN_SECRET_ENV, "").strip()
+    if not secret:
+        raise click.ClickException(
+            f"the team server needs an admin secret: set {ADMIN_SECRET_ENV} or pass "
+            "--admin-secret-file (generate one with `openssl rand -hex 32`)"
+        )
+    return secret
+
+
+@click.command()
+@click.option(
+    "--database-url",
+    envvar="RUNBASE_DATABASE_URL",
+    required=True,
+    help="The store's database, postgresql+psycopg://USER@HOST/DB ($RUNBASE_DATABASE_URL).",
+)
+@click.option(
+    "--admin-secret-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help=f"A file holding the admin secret (default: ${ADMIN_SECRET_ENV}).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this host name (repeatable), e.g. the name users browse to.",
+)
+@click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
+def server(
+    database_url: str,
+    admin_secret_file: Path | None,
+    host: str,
+    port: int,
+    allowed_hosts: tuple[str, ...],
+    log_level: str,
+) -> None:
+    """Serve the team server: accounts, teams, API keys, per-project access."""
+    import uvicorn
+
+    from runbase.errors import StoreError
+    from runbase.server.team.app import create_team_app
+
+    if not database_url.startswith("postgresql"):
+        raise click.BadParameter(
+            "the team server keeps its accounts in PostgreSQL: give a "
+            "postgresql+psycopg://... URL (use `runbase ui` for a local store)",
+            param_hint="--database-url",
+        )
+    secret = _admin_secret(admin_secret_file)
+    try:
+        app = create_team_app(database_url, secret, allowed_hosts=(host, *allowed_hosts))
+    except (StoreError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"runbase: team server at http://{host}:{port}  (Ctrl-C to stop)")
+    # forwarded-allow-ips stays uvicorn's default (loopback): a proxy on the same
+    # machine that terminates TLS makes request.url https, so cookies get Secure.
+    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=True)

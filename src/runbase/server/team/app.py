@@ -1,0 +1,57 @@
+"""``create_team_app``: the team server's app over a store on PostgreSQL.
+
+It reuses the store's routes of ``runbase ui`` (under the authorization
+dependency of ``access.py``) and adds the account routes. The routes that read
+across every project (``/status``, ``/changes``) are left out until they can be
+filtered per caller; the project list is replaced by one that filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import Depends, FastAPI
+
+from runbase.server.app import install_app_parts
+from runbase.server.routes import api_router
+from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
+from runbase.server.state import StoreHolder
+from runbase.server.team.access import authorize_project
+from runbase.server.team.routes import router as team_router
+
+# Shared routes the team server does not serve (yet): they read across projects.
+_LEFT_OUT = {"/status", "/projects", "/changes"}
+MIN_ADMIN_SECRET = 16
+
+
+def create_team_app(
+    database_url: str,
+    admin_secret: str,
+    records_dir: str | None = None,
+    allowed_hosts: Iterable[str] = (),
+    sync_interval: float = 1.0,
+) -> FastAPI:
+    """The team server over the store at ``database_url``; ``admin_secret`` creates
+    the first admin (``POST /api/v1/admin/bootstrap``)."""
+    if len(admin_secret) < MIN_ADMIN_SECRET:
+        raise ValueError(
+            f"the admin secret must be at least {MIN_ADMIN_SECRET} characters: "
+            "generate one with `openssl rand -hex 32`"
+        )
+    app = FastAPI(
+        title="runbase team server",
+        version="1",
+        summary="Runs of a shared runbase store, per user and team.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.store = StoreHolder(database_url, min_interval=sync_interval, root=records_dir)
+    app.state.admin_secret = admin_secret
+    app.include_router(team_router, prefix="/api/v1")
+    shared = api_router(leave_out=_LEFT_OUT)
+    app.include_router(shared, prefix="/api/v1", dependencies=[Depends(authorize_project)])
+    install_app_parts(app)
+    app.add_middleware(HostGuard, allowed_hosts=host_patterns(allowed_hosts))
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,186 @@
+"""Who is calling: a session cookie from the login route, or an API key.
+
+- **Sessions.** Login sets an HttpOnly, SameSite=Lax cookie (Secure when the
+  request came over https) holding a random token; the database keeps its
+  SHA-256. A second, readable cookie holds the session's CSRF token: a call that
+  changes anything must echo it in ``X-CSRF-Token`` (double submit), which a
+  page on another site cannot read.
+- **API keys.** ``Authorization: Bearer <key>``, or Basic with user ``api`` and
+  the key as password (what W&B clients send). A key carries no ambient
+  authority, so it needs no CSRF token. A revoked or unknown key is a 401 even
+  when a session cookie is also sent.
+- **Failed logins** are counted per (user name, client address) in the
+  database, so every server process sees the same count.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, HTTPException, Request, Response
+
+from runbase.server.team import accounts
+from runbase.server.team.accounts import User
+from runbase.store.db import schema as t
+
+SESSION_COOKIE = "runbase_session"
+CSRF_COOKIE = "runbase_csrf"
+CSRF_HEADER = "x-csrf-token"
+SESSION_SECONDS = 14 * 24 * 3600
+MAX_FAILURES = 5
+FAILURE_WINDOW = 15 * 60
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The user behind a request (``user`` None: anonymous) and what they may do."""
+
+    user: User | None = None
+    scope: str = "read"  # a read-only key never writes, whatever its user's roles
+    teams: dict[str, str] = field(default_factory=dict)
+
+
+def engine(request: Request) -> sa.Engine:
+    """The store's database, which also holds the accounts."""
+    return request.app.state.store.store.engine
+
+
+def current_caller(request: Request) -> Caller:
+    """The caller of this request; 401 for a bad key, 403 for a missing CSRF token."""
+    eng = engine(request)
+    auth = request.headers.get("authorization")
+    user: User | None
+    with eng.begin() as conn:
+        if auth is not None:
+            user, scope = _key_user(conn, _key_from_header(auth))
+        else:
+            user, scope = _session_user(conn, request)
+        teams = accounts.team_roles(conn, user.id) if user else {}
+    return Caller(user, scope, teams)
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def _key_from_header(header: str) -> str:
+    kind, _, value = header.partition(" ")
+    if kind.lower() == "bearer":
+        return value.strip()
+    if kind.lower() == "basic":
+        try:
+            user, _, key = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            user, key = "", ""
+        if user == "api":
+            return key
+    raise HTTPException(
+        401,
+        "the Authorization header must be 'Bearer <api key>' or Basic with user 'api' "
+        "and the key as password",
+    )
+
+
+def _key_user(conn: sa.Connection, key: str) -> tuple[User, str]:
+    k, u = t.api_keys, t.users
+    query = (
+        sa.select(k.c.id, k.c.scope, k.c.revoked_at, k.c.last_used_at, u.c.id.label("uid"))
+        .add_columns(u.c.name, u.c.is_admin)
+        .join(u, u.c.id == k.c.user_id)
+        .where(k.c.key_hash == accounts.digest(key))
+    )
+    row = conn.execute(query).first()
+    if row is None or row.revoked_at is not None:
+        raise HTTPException(401, "this API key is unknown or revoked: create a new one")
+    now = time.time()
+    # At most one write a minute per key: reads must not all become writes.
+    if row.last_used_at is None or now - row.last_used_at > 60:
+        conn.execute(sa.update(k).where(k.c.id == row.id).values(last_used_at=now))
+    return User(row.uid, row.name, row.is_admin), row.scope
+
+
+def _session_user(conn: sa.Connection, request: Request) -> tuple[User | None, str]:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None, "read"
+    s, u = t.sessions, t.users
+    query = (
+        sa.select(s.c.csrf_token, s.c.expires_at, u.c.id, u.c.name, u.c.is_admin)
+        .join(u, u.c.id == s.c.user_id)
+        .where(s.c.token_hash == accounts.digest(token))
+    )
+    row = conn.execute(query).first()
+    if row is None or row.expires_at < time.time():
+        return None, "read"
+    if request.method not in _SAFE:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), row.csrf_token.encode()):
+            raise HTTPException(
+                403, "this change needs the X-CSRF-Token header (the runbase_csrf cookie's value)"
+            )
+    return User(row.id, row.name, row.is_admin), "write"
+
+
+def _client(request: Request, name: str) -> str:
+    host = request.client.host if request.client else "?"
+    return f"{name[:64]}|{host}"[:200]
+
+
+def login(request: Request, response: Response, name: str, password: str) -> dict[str, str]:
+    """Check the password (429 after too many failures), start a session, set its cookies."""
+    who = _client(request, name)
+    since = time.time() - FAILURE_WINDOW
+    fails = t.login_failures
+    with engine(request).begin() as conn:
+        count = conn.execute(
+            sa.select(sa.func.count()).where((fails.c.who == who) & (fails.c.at > since))
+        ).scalar_one()
+        if count >= MAX_FAILURES:
+            raise HTTPException(
+                429,
+                "too many failed logins for this user from this address: wait 15 minutes",
+                headers={"retry-after": str(FAILURE_WINDOW)},
+            )
+        user = accounts.verify_password(conn, name, password)
+        if user is None:
+            # Failures older than the window count for nothing: drop them as new ones come.
+            conn.execute(sa.delete(fails).where(fails.c.at <= since))
+            conn.execute(fails.insert().values(who=who, at=time.time()))
+        else:
+            conn.execute(sa.delete(fails).where(fails.c.who == who))
+            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            expires = time.time() + SESSION_SECONDS
+            conn.execute(
+                t.sessions.insert().values(
+                    token_hash=accounts.digest(token),
+                    user_id=user.id,
+                    csrf_token=csrf,
+                    expires_at=expires,
+                )
+            )
+    if user is None:
+        raise HTTPException(401, "wrong user name or password")
+    secure = request.url.scheme == "https"
+    common = {"max_age": SESSION_SECONDS, "samesite": "lax", "secure": secure, "path": "/"}
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, **common)  # type: ignore[arg-type]
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=False, **common)  # type: ignore[arg-type]
+    return {"user": user.name, "csrf_token": csrf}
+
+
+def logout(request: Request, response: Response) -> None:
+    """End the session of this request's cookie, if any, and clear the cookies."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with engine(request).begin() as conn:
+            conn.execute(
+                sa.delete(t.sessions).where(t.sessions.c.token_hash == accounts.digest(token))
+            )
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")

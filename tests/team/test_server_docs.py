@@ -1,0 +1,51 @@
+"""docs/server.md, run as written: its first block starts the server (on a
+scratch schema and a free port), the others run in order in one shell."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import httpx
+
+from tests.pgscratch import scratch_schema
+
+from .conftest import TeamServer, postgres_url
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "server.md"
+DOC_DB = "postgresql+psycopg://runbase@127.0.0.1:5432/runbase"
+
+
+def test_server_doc_runs_as_written(tmp_path: Path) -> None:
+    blocks = re.findall(r"```bash\n(.*?)```", DOC.read_text(), re.S)
+    start, rest = blocks[0], blocks[1:]
+    assert "runbase server --host 127.0.0.1 --port 8080" in start
+    with scratch_schema(postgres_url()) as url:
+        secret = subprocess.run(
+            ["bash", "-c", start.split("\n")[1] + ' && echo "$RUNBASE_ADMIN_SECRET"'],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert len(secret) == 64
+        server = TeamServer(url, tmp_path, env={"RUNBASE_ADMIN_SECRET": secret}).wait()
+        try:
+            script = "set -euo pipefail\n" + "\n".join(rest)
+            script = script.replace("http://127.0.0.1:8080", server.url)
+            env = {**os.environ, "RUNBASE_ADMIN_SECRET": secret}
+            res = subprocess.run(
+                ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
+            )
+            assert res.returncode == 0, res.stdout + res.stderr
+            assert (
+                '"members":[{"user":"ada","role":"member"},{"user":"root","role":"admin"}]'
+                in res.stdout
+            )
+            assert res.stdout.rstrip().endswith("401")
+            assert secret not in server.output()
+            with httpx.Client(base_url=server.url) as c:
+                assert c.get("/api/v1/auth/me").status_code == 401
+        finally:
+            server.stop()
