@@ -20,7 +20,15 @@ from runbase.server.team.access import authorize_project
 from runbase.server.team.routes import router as team_router
 
 # Shared routes the team server does not serve (yet): they read across projects.
-_LEFT_OUT = {"/status", "/projects", "/changes"}
+# Saved views are files under the local store's folder (store/views.py): processes on
+# several machines would not share them, so the team server serves none until it keeps
+# them in PostgreSQL.
+_VIEWS = {
+    "/projects/{entity}/{project}/views",
+    "/projects/{entity}/{project}/views/default",
+    "/projects/{entity}/{project}/views/{view_id}",
+}
+_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS}
 MIN_ADMIN_SECRET = 16
 
 
