@@ -200,3 +200,11 @@ def test_field_values_are_bounded_and_refuse_unknown_fields(store):
     assert len(values) == 2 and more
     with pytest.raises(ValueError, match="unknown filter field"):
         q.field_values(store, "me", "proj", "bogus")
+
+
+def test_field_values_read_only_the_newest_runs(store, monkeypatch):
+    from runbase.store.queries import projectstats
+
+    monkeypatch.setattr(projectstats, "SUGGEST_SCAN", 2)
+    # r09 (sgd) and r08 (opt is a dict: config.opt.name) are the newest two
+    assert q.field_values(store, "me", "proj", "config.opt") == (["sgd"], False)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
 # (store url, entity, project) -> ((run_count, last_activity), columns)
 _columns_cache: dict[tuple[str, str, str], tuple[tuple[Any, ...], ProjectColumns]] = {}
 _columns_lock = threading.Lock()
+# How many of a project's newest runs value suggestions read.
+SUGGEST_SCAN = 5000
 
 
 def _number(value: Any, exact: bool) -> Stat:
@@ -178,15 +180,25 @@ def _inside(key: str, prefixes: set[str]) -> bool:
 def field_values(
     store: Store, entity: str, project: str, field: str, limit: int = 100
 ) -> tuple[list[Any], bool]:
-    """Distinct values of one field over a project's started runs, most common
-    first (ties by value), at most ``limit``, and whether more exist.
+    """Distinct values of one field over a project's newest ``SUGGEST_SCAN``
+    started runs, most common first (ties by value), at most ``limit``, and
+    whether more exist.
 
     What the filter builder suggests: states, tags (every tag, not the first),
     users, groups, config and summary values. Missing and null values are left
     out. One GROUP BY over the project's runs, on both backends; an unknown field
     raises ValueError.
     """
-    where = sa.and_(runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true())
+    # The newest runs only (an index range on entity, project, created_at), so a
+    # suggestion costs the same in a project of 100,000 runs as in one of 10,000.
+    newest = (
+        sa.select(runs.c.rid)
+        .where(runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true())
+        .order_by(runs.c.created_at.desc())
+        .limit(SUGGEST_SCAN)
+        .scalar_subquery()
+    )
+    where = runs.c.rid.in_(newest)
     if field == "tags":
         q = (
             sa.select(run_tags.c.tag, sa.func.count().label("n"))
