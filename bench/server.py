@@ -5,7 +5,7 @@ the browser drawing a workspace of 20 visible runs.
 
 Fills a store (kept in --dir when given, so a second run skips the fill), indexes
 it, starts ``runbase ui`` on a free loopback port and prints median/p95 latency.
-Targets: runs page <= 150 ms, series <= 50 ms, workspace draw <= 1 s.
+Targets: runs page <= 150 ms, value suggestions <= 150 ms, series <= 50 ms, workspace draw <= 1 s.
 """
 
 from __future__ import annotations
@@ -170,6 +170,17 @@ def main() -> None:
         results["runs_page"] = stats(
             "runs page (sort summary, filter config, 100 rows)",
             timed_get(c, base, params, args.repeat),
+            150,
+        )
+        fields = ["config.optimizer", "tags", "state", "config.layers", "config.c05"]
+
+        def field(i, p):
+            p["field"] = fields[i % len(fields)]
+            return p
+
+        results["values"] = stats(
+            "filter value suggestions (config, tags, state; 100 values)",
+            timed_get(c, f"/api/v1/projects/{ENTITY}/{PROJECT}/values", {}, args.repeat, field),
             150,
         )
         series_url = f"/api/v1/projects/{ENTITY}/{BIG_PROJECT}/runs/big/series"

@@ -181,3 +181,30 @@ def test_group_order():
     assert q.group_order("state", "-created_at") == "state,-created_at"
     assert q.group_order("state", " -state , name") == "-state,name"
     assert q.group_order("config.a", ["+config.a", "name"]) == "+config.a,name"
+
+
+def test_field_values_most_common_first_without_missing(store):
+    values, more = q.field_values(store, "me", "proj", "config.opt")
+    assert not more
+    # adam and sgd on three runs each (ties by value), then adamw; null is left out
+    assert values == ["adam", "sgd", "adamw"]
+    assert q.field_values(store, "me", "proj", "state")[0] == ["finished", "failed"]
+    tags, _ = q.field_values(store, "me", "proj", "tags")
+    assert sorted(tags) == ["a", "b", "c"] and tags[0] == "a"  # every tag, "a" on three runs
+    lr, _ = q.field_values(store, "me", "proj", "config.lr")
+    assert lr[0] in (0.1, 0.01) and set(lr) >= {0.1, 0.01, 1, 0.001, "auto"}
+
+
+def test_field_values_are_bounded_and_refuse_unknown_fields(store):
+    values, more = q.field_values(store, "me", "proj", "config.lr", limit=2)
+    assert len(values) == 2 and more
+    with pytest.raises(ValueError, match="unknown filter field"):
+        q.field_values(store, "me", "proj", "bogus")
+
+
+def test_field_values_read_only_the_newest_runs(store, monkeypatch):
+    from runbase.store.queries import projectstats
+
+    monkeypatch.setattr(projectstats, "SUGGEST_SCAN", 2)
+    # r09 (sgd) and r08 (opt is a dict: config.opt.name) are the newest two
+    assert q.field_values(store, "me", "proj", "config.opt") == (["sgd"], False)

@@ -76,6 +76,7 @@ READS = [
     "/runs/{run_id}/lineage",
     "/sweeps",
     "/sweeps/{sweep_id}",
+    "/values",
 ]
 RULES.update({("GET", P + r): "read" for r in READS})
 RULES[("POST", P + "/importance")] = "read"

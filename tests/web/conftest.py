@@ -161,6 +161,11 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture()
 def page(browser, server: Server) -> Iterator[object]:
+    yield from open_page(browser, server)
+
+
+def open_page(browser, server: Server) -> Iterator[object]:
+    """A page on ``server`` (a fixture's body); JavaScript errors on it fail the test."""
     # Playwright's string predicates (wait_for_function) are eval'd in the page,
     # which the server's CSP forbids; test_browser_files.py checks the app under it.
     ctx = browser.new_context(

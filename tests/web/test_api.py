@@ -313,3 +313,20 @@ def test_server_reads_the_store_only_through_queries():
     for src in folder.glob("*.py"):
         text = src.read_text()
         assert "store.schema" not in text and "import sqlalchemy" not in text, src.name
+
+
+def test_field_values_suggest_what_the_runs_hold(server):
+    url = "/api/v1/projects/team/vision/values"
+    body = server.client.get(url, params={"field": "config.optimizer"}).json()
+    assert body == {
+        "field": "config.optimizer",
+        "values": ["adam", "adamw", "sgd"],
+        "truncated": False,
+    }
+    tags = server.client.get(url, params={"field": "tags"}).json()["values"]
+    assert tags == ["sweep", "baseline", "fast"]  # every tag, most used first
+    states = server.client.get(url, params={"field": "state", "limit": 1}).json()
+    assert len(states["values"]) == 1
+    bad = server.client.get(url, params={"field": "bogus"})
+    assert bad.status_code == 400 and "unknown filter field 'bogus'" in bad.json()["detail"]
+    assert server.client.get(url, params={"field": "state", "limit": 0}).status_code == 400

@@ -118,11 +118,12 @@ def test_bad_filter_shows_a_clear_error(page):
     row.locator(".f-field").dispatch_event("change")
     row.locator(".f-value").fill("1")
     row.locator(".f-value").dispatch_event("change")
-    box = page.wait_for_selector(".error-box")
+    # The server's 400 is shown under the filter rows, where the mistake was made.
+    box = page.wait_for_selector(".filter-error")
     assert "bogus" in box.inner_text()
     page.fill(".search", "(")
     page.wait_for_function(
-        "document.querySelector('.error-box')?.textContent.includes('regular expression')"
+        "document.querySelector('.filter-error')?.textContent.includes('regular expression')"
     )
     shot(page, "04-bad-filter")
 

@@ -39,6 +39,14 @@ class ProjectColumns(BaseModel):
     metrics: list[str]
 
 
+class FieldValues(BaseModel):
+    """Distinct values of one field in a project's runs, most common first."""
+
+    field: str
+    values: list[Any]
+    truncated: bool
+
+
 class RunOut(BaseModel):
     """A run as the runs table shows it: flat config/summary keys, metric extremes."""
 

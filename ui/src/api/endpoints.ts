@@ -26,6 +26,7 @@ export type Run = RunsPage["runs"][number];
 /** One run's page: a table row plus its metadata and metric definitions. */
 export type RunDetail = Ok<R, "get">;
 export type Columns = Ok<`${P}/columns`, "get">;
+export type FieldValues = Ok<`${P}/values`, "get">;
 export type Groups = Ok<`${P}/groups`, "get">;
 export type Group = Groups["groups"][number];
 export type SeriesSet = Ok<`${P}/series`, "get">;
@@ -91,6 +92,13 @@ export const api = {
     unwrap<Project>(client.GET("/api/v1/projects/{entity}/{project}", { params: { path: path(e, p) }, ...o })),
   columns: (e: string, p: string, o: Opt = {}) =>
     unwrap<Columns>(client.GET("/api/v1/projects/{entity}/{project}/columns", { params: { path: path(e, p) }, ...o })),
+  values: (e: string, p: string, field: string, o: Opt = {}) =>
+    unwrap<FieldValues>(
+      client.GET("/api/v1/projects/{entity}/{project}/values", {
+        params: { path: path(e, p), query: { field, limit: 100 } },
+        ...o,
+      }),
+    ),
   runs: (e: string, p: string, q: RunQuery, offset: number, limit: number, o: Opt = {}) =>
     unwrap<RunsPage>(
       client.GET("/api/v1/projects/{entity}/{project}/runs", {

@@ -18,6 +18,7 @@ export const keys = {
   project: (e: string, p: string) => ["project", e, p] as const,
   projectInfo: (e: string, p: string) => ["project", e, p, "info"] as const,
   columns: (e: string, p: string) => ["project", e, p, "columns"] as const,
+  values: (e: string, p: string, field: string) => ["project", e, p, "values", field] as const,
   runsPage: (e: string, p: string, q: RunQuery, page: number) => ["project", e, p, "runs", q, page] as const,
   runsPages: (e: string, p: string, q: RunQuery) => ["project", e, p, "runs", q] as const,
   groups: (e: string, p: string, by: string, q: RunQuery) => ["project", e, p, "groups", by, q] as const,

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ColumnPicker } from "./ColumnPicker";
 import { baseColumns, keyColumns } from "./columns";
-import { FilterBar } from "./FilterBar";
+import { FilterBar, valueText } from "./FilterBar";
 
 afterEach(cleanup);
 
@@ -33,6 +33,42 @@ describe("filter bar", () => {
     expect(onChange).toHaveBeenLastCalledWith({ rows, any: true });
     fireEvent.click(container.querySelectorAll("button.icon")[0]);
     expect(onChange).toHaveBeenLastCalledWith({ rows: rows.slice(1), any: true });
+  });
+});
+
+describe("filter values and errors", () => {
+  it("suggests the field's values from the data, typed so they parse back", () => {
+    const rows = [{ field: "config.opt", op: "=", value: "" }];
+    const { container } = render(
+      <FilterBar
+        state={{ rows, any: false }}
+        fields={[]}
+        values={{ "config.opt": ["adam", "sgd", "3"], state: ["finished"] }}
+        onChange={() => {}}
+      />,
+    );
+    const input = container.querySelector(".f-value") as HTMLInputElement;
+    const list = container.querySelector(`datalist#${input.getAttribute("list")}`)!;
+    expect([...list.querySelectorAll("option")].map((o) => o.value)).toEqual(["adam", "sgd", '"3"']);
+    expect(valueText(0.1)).toBe("0.1");
+    expect(valueText("true")).toBe('"true"');
+  });
+
+  it("hides the value for exists and shows the server's complaint", () => {
+    const onChange = vi.fn();
+    const rows = [{ field: "tags", op: "=", value: "" }];
+    const { container, getByRole } = render(
+      <FilterBar
+        state={{ rows, any: false }}
+        fields={[]}
+        error="tags support $eq $ne $in $nin $exists $regex, not $gt/$lt"
+        onChange={onChange}
+      />,
+    );
+    expect(getByRole("alert").textContent).toContain("not $gt/$lt");
+    fireEvent.change(container.querySelector("select.f-op")!, { target: { value: "exists" } });
+    expect(onChange).toHaveBeenLastCalledWith({ rows: [{ field: "tags", op: "exists", value: "" }], any: false });
+    expect((container.querySelector(".f-value") as HTMLInputElement).hidden).toBe(true);
   });
 });
 

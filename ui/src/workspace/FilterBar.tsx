@@ -1,8 +1,22 @@
 // The filter builder: rows of field · operator · value, combined with AND or OR.
+// Values are suggested from the project's data (the /values route); the
+// server's complaint about a filter is shown under the rows, where it was made.
 
 import { useEffect, useRef, useState } from "react";
 import { useNativeChange } from "../common/useNativeChange";
-import { OPS, type FilterRow, type FilterState } from "./filters";
+import { fmtValue } from "../lib/format";
+import { NO_VALUE, OPS, type FilterRow, type FilterState } from "./filters";
+
+/** What a value suggestion is typed as: text that parses back to the same value. */
+export function valueText(v: unknown): string {
+  if (typeof v === "string" && /^(true|false|null|[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)$/.test(v.trim()))
+    return `"${v}"`;
+  return fmtValue(v);
+}
+
+/** A field's datalist id: letters and digits, other characters by code (field names hold any). */
+const listId = (field: string) =>
+  `fv-${Array.from(field, (c) => (/[A-Za-z0-9]/.test(c) ? c : `_${c.codePointAt(0)!.toString(16)}_`)).join("")}`;
 
 function Row({
   row,
@@ -26,6 +40,7 @@ function Row({
   useEffect(() => {
     if (focus) value.current?.focus();
   }, [focus, value]);
+  const noValue = NO_VALUE.has(row.op);
   return (
     <div className="filter-row">
       {index === 0 ? (
@@ -50,7 +65,15 @@ function Row({
           </option>
         ))}
       </select>
-      <input ref={value} className="f-value" defaultValue={row.value} placeholder="value" />
+      <input
+        ref={value}
+        className="f-value"
+        list={listId(row.field)}
+        hidden={noValue}
+        defaultValue={row.value}
+        placeholder={row.op === "in" || row.op === "not in" ? "a, b, c" : row.op === "regex" ? "pattern" : "value"}
+        aria-label="filter value"
+      />
       <button className="icon" title="Remove this filter" onClick={onRemove}>
         ×
       </button>
@@ -61,10 +84,16 @@ function Row({
 export function FilterBar({
   state,
   fields,
+  values = {},
+  error = null,
   onChange,
 }: {
   state: FilterState;
   fields: string[];
+  /** Suggested values per field (the fields of the rows). */
+  values?: Record<string, unknown[]>;
+  /** Why the server refused the filter (shown under the rows). */
+  error?: string | null;
   onChange: (s: FilterState) => void;
 }) {
   // A new row applies once it is edited, so adding one does not empty the table.
@@ -83,6 +112,13 @@ export function FilterBar({
             <option key={f} value={f} />
           ))}
         </datalist>
+        {Object.entries(values).map(([f, vs]) => (
+          <datalist key={f} id={listId(f)}>
+            {vs.map((v) => (
+              <option key={JSON.stringify(v)} value={valueText(v)} />
+            ))}
+          </datalist>
+        ))}
         {rows.map((row, i) => (
           <Row
             // A removed row must not hand its inputs to the next one.
@@ -106,6 +142,11 @@ export function FilterBar({
           + Filter
         </button>
       </div>
+      {error && (
+        <div className="filter-error" role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }

@@ -75,6 +75,8 @@ export interface RunsTableProps {
   query: RunQuery;
   all: RunColumn[];
   layout: ColumnLayout;
+  /** Whether the user filters or searches (the empty table says so). */
+  filtered?: boolean;
   /** The user's sort (the arrow); grouped, the query's order starts with the group key. */
   sort: string;
   onSort: (key: string) => void;
@@ -256,7 +258,13 @@ export function RunsTable(props: RunsTableProps) {
           pinStyle={pinStyle}
         />
         <div className="rt-canvas" style={{ height: count * ROW_H, width }}>
-          {loaded && count === 0 && <div className="rt-empty">No runs match.</div>}
+          {loaded && count === 0 && (
+            <div className="rt-empty">
+              {props.filtered
+                ? "No runs match the filters. Check each value against the suggestions in its box (a number and the same text quoted differ)."
+                : "No runs in this project yet."}
+            </div>
+          )}
           {items.map(({ index, item }) => {
             const top = index * ROW_H;
             if (!item) return null;

@@ -34,14 +34,15 @@ function HeaderCell({
       data-col={c.id}
       onClick={() => m.sortKey && onSort(m.sortKey)}
     >
-      {(m.group === "config" || m.group === "summary") && (
-        <span className="col-kind">{m.group === "config" ? "c" : "s"}</span>
-      )}
-      <span className="col-label">{m.label}</span>
+      {m.group !== "run" && <span className={`col-kind k-${m.group}`}>{KIND[m.group]}</span>}
+      {/* A min/max column's badge says which; its label is the metric's name alone. */}
+      <span className="col-label">{m.group === "min" || m.group === "max" ? c.id.slice(4) : m.label}</span>
       {active && <span className="sort-arrow">{desc ? "▼" : "▲"}</span>}
     </div>
   );
 }
+
+const KIND: Record<string, string> = { config: "c", summary: "s", min: "min", max: "max" };
 
 export function TableHeader({
   pinned,

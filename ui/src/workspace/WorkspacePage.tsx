@@ -19,7 +19,7 @@ import { AnalysisSlot } from "./AnalysisSlot";
 import { FilterBar } from "./FilterBar";
 import { HighlightContext } from "./highlight";
 import { useRowHooks } from "./rowHooks";
-import { usePanels, useWorkspaceData } from "./workspaceData";
+import { useFieldValues, usePanels, useWorkspaceData } from "./workspaceData";
 import { RunsTable } from "./RunsTable";
 import { ChartToolbar, TableToolbar } from "./Toolbars";
 import { nextSort, useView } from "./view";
@@ -43,7 +43,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
     document.title = `${scope ? `${scope.crumbs[scope.crumbs.length - 1].label} · ` : ""}${project} · runbase`;
   }, [project, scope]);
 
-  const { columns, all, groupBy, order, query, page0, total, groups, error } = useWorkspaceData(
+  const { columns, all, groupBy, order, query, page0, total, groups, error, filterError } = useWorkspaceData(
     entity,
     project,
     view,
@@ -90,10 +90,26 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
       "group",
       "job_type",
       "user",
+      "host",
+      "notes",
+      "id",
+      "sweep",
+      "created_at",
+      "heartbeat_at",
+      "runtime",
       ...columns.config.map((k) => `config.${k}`),
       ...columns.summary.map((k) => `summary.${k}`),
+      "summary._step",
+      ...columns.metrics.flatMap((k) => [`min:${k}`, `max:${k}`, `last:${k}`]),
     ],
     [columns],
+  );
+  const suggested = useFieldValues(
+    entity,
+    project,
+    view.filters.rows
+      .filter((r) => !/^(min|max|last|count):|^(created_at|heartbeat_at|runtime)$/.test(r.field))
+      .map((r) => r.field),
   );
 
   return (
@@ -115,7 +131,13 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         onDelete={deleteSelected}
         savedViews={!scope}
       />
-      <FilterBar state={view.filters} fields={fields} onChange={(filters) => setView({ filters })} />
+      <FilterBar
+        state={view.filters}
+        fields={fields}
+        values={suggested}
+        error={filterError}
+        onChange={(filters) => setView({ filters })}
+      />
       <HighlightContext.Provider value={brushed}>
         <RunsTable
           key={view.group}
@@ -132,6 +154,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
           selected={selected}
           onSelected={setSelected}
           hooks={hooks}
+          filtered={view.filters.rows.some((r) => r.field) || !!view.search}
         />
       </HighlightContext.Provider>
       <AnalysisSlot

@@ -123,6 +123,17 @@ export function keyColumns(config: string[], summary: string[], metrics: string[
   return [
     ...config.map((k) => col(`config.${k}`, k, "config", `config.${k}`, 100, (r) => r.config[k])),
     ...summary.map((k) => col(`summary.${k}`, k, "summary", `summary.${k}`, 100, (r) => r.summary[k])),
+    // The internal summary fields, readable (_runtime is the Runtime column).
+    col("step", "Step", "run", "summary._step", 70, (r) => r.summary._step ?? r.last_step),
+    col(
+      "updated",
+      "Last logged",
+      "run",
+      "summary._timestamp",
+      165,
+      (r) => r.summary._timestamp,
+      (r) => fmtTime(r.summary._timestamp as number | undefined),
+    ),
     ...metrics.flatMap((k) => [
       col(`min.${k}`, `${k} (min)`, "min", `min:${k}`, 110, (r) => r.metric_min?.[k]),
       col(`max.${k}`, `${k} (max)`, "max", `max:${k}`, 110, (r) => r.metric_max?.[k]),

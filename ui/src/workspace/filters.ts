@@ -3,7 +3,7 @@
 
 export interface FilterRow {
   field: string; // name | state | tags | group | job_type | user | config.<k> | summary.<k>
-  op: string; // = != < > <= >=
+  op: string; // one of OPS
   value: string;
 }
 
@@ -12,6 +12,7 @@ export interface FilterState {
   any: boolean; // OR instead of AND
 }
 
+/** Every field operator of the runs API (runbase.store.queries.filters), as the builder names them. */
 export const OPS: [string, string][] = [
   ["=", "="],
   ["!=", "≠"],
@@ -19,9 +20,26 @@ export const OPS: [string, string][] = [
   [">", ">"],
   ["<=", "≤"],
   [">=", "≥"],
+  ["in", "in"],
+  ["not in", "not in"],
+  ["regex", "matches regex"],
+  ["exists", "is set"],
+  ["not exists", "is not set"],
 ];
 
-const MONGO: Record<string, string> = { "=": "$eq", "!=": "$ne", "<": "$lt", ">": "$gt", "<=": "$lte", ">=": "$gte" };
+/** Operators that take no value. */
+export const NO_VALUE = new Set(["exists", "not exists"]);
+
+const MONGO: Record<string, string> = {
+  "=": "$eq",
+  "!=": "$ne",
+  "<": "$lt",
+  ">": "$gt",
+  "<=": "$lte",
+  ">=": "$gte",
+  in: "$in",
+  "not in": "$nin",
+};
 
 /** "0.01" → 0.01, "true" → true, "null" → null, quoted or other text stays a string. */
 export function parseValue(text: string): unknown {
@@ -34,18 +52,28 @@ export function parseValue(text: string): unknown {
   return t;
 }
 
+/** "a, b, 3" → ["a", "b", 3]: the values of an in / not in row. */
+export function parseList(text: string): unknown[] {
+  return text
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "")
+    .map(parseValue);
+}
+
+function condition(r: FilterRow): unknown {
+  if (r.op === "exists" || r.op === "not exists") return { $exists: r.op === "exists" };
+  // A pattern is text as typed: "1.5" stays a pattern, not a number.
+  if (r.op === "regex") return { $regex: r.value };
+  if (r.op === "in" || r.op === "not in") return { [MONGO[r.op]]: parseList(r.value) };
+  const v = parseValue(r.value);
+  // A run matches "tags = x" when x is one of its tags.
+  if (r.field === "tags" && (r.op === "=" || r.op === "!=")) return { [r.op === "!=" ? "$nin" : "$in"]: [v] };
+  return { [MONGO[r.op] ?? "$eq"]: v };
+}
+
 export function toMongo(state: FilterState): Record<string, unknown> | null {
-  const parts: Record<string, unknown>[] = [];
-  for (const r of state.rows) {
-    if (!r.field) continue;
-    const v = parseValue(r.value);
-    if (r.field === "tags") {
-      // A run matches "tags = x" when x is one of its tags.
-      parts.push({ tags: { [r.op === "!=" ? "$nin" : "$in"]: [v] } });
-    } else {
-      parts.push({ [r.field]: { [MONGO[r.op] ?? "$eq"]: v } });
-    }
-  }
+  const parts = state.rows.filter((r) => r.field).map((r) => ({ [r.field]: condition(r) }));
   if (parts.length === 0) return null;
   if (parts.length === 1) return parts[0];
   return { [state.any ? "$or" : "$and"]: parts };

@@ -2,8 +2,11 @@
 // (grouping sorts by the group first), the first page or the groups, and the
 // chart panels over the drawn lines.
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
+import { ApiError } from "../api/client";
+import { api } from "../api/endpoints";
+import { keys } from "../data/keys";
 import { columnsQuery, groupsQuery, projectQuery, runsPageQuery } from "../data/runs";
 import { projectSeries } from "../data/series";
 import "../panels";
@@ -47,6 +50,7 @@ export function useWorkspaceData(entity: string, project: string, view: View, sc
     placeholderData: keepPreviousData,
   });
   const groupsQ = useQuery({ ...groupsQuery(entity, project, groupBy?.meta.sortKey ?? "", query), enabled: !!groupBy });
+  const runsError = groupBy ? groupsQ.error : page0.error;
   return {
     columns,
     all,
@@ -56,7 +60,9 @@ export function useWorkspaceData(entity: string, project: string, view: View, sc
     page0,
     total: (groupBy ? groupsQ.data?.total : page0.data?.total) ?? null,
     groups: groupBy ? (groupsQ.data?.groups ?? null) : null,
-    error: projectQ.error ?? columnsQ.error ?? (groupBy ? groupsQ.error : page0.error),
+    error: projectQ.error ?? columnsQ.error ?? (filterError(runsError) ? null : runsError),
+    /** Why the server refused the filters or search (shown by the filter builder). */
+    filterError: filterError(runsError) ? (runsError as Error).message : null,
   };
 }
 
@@ -88,4 +94,28 @@ export function usePanels(
     [metrics, x, smoothing, logY],
   );
   return { ctx, specs };
+}
+
+/** A 400 from the runs or groups query: the server saying what is wrong with the filter. */
+function filterError(e: unknown): boolean {
+  return e instanceof ApiError && (e.status === 400 || e.status === 422);
+}
+
+/** Values to suggest for the fields of the filter rows, from the project's data. */
+export function useFieldValues(entity: string, project: string, fields: string[]): Record<string, unknown[]> {
+  const wanted = [...new Set(fields.filter((f) => f))];
+  const results = useQueries({
+    queries: wanted.map((f) => ({
+      queryKey: keys.values(entity, project, f),
+      queryFn: ({ signal }: { signal: AbortSignal }) => api.values(entity, project, f, { signal }),
+      staleTime: 30_000,
+      retry: false,
+    })),
+  });
+  const out: Record<string, unknown[]> = {};
+  wanted.forEach((f, i) => {
+    const vs = results[i]?.data?.values;
+    if (vs) out[f] = vs;
+  });
+  return out;
 }

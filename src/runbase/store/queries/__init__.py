@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         media_steps,
     )
     from runbase.store.queries.projectstats import (
+        field_values,
         history_versions,
         metric_keys,
         metric_stats,
@@ -119,6 +120,7 @@ _HOME = {
     "Series": "results",
     "Stat": "results",
     "SystemSeries": "results",
+    "field_values": "projectstats",
     "files": "environment",
     "filters_order": "runs",
     "filters_where": "runs",
@@ -176,6 +178,7 @@ __all__ = [
     "SystemSeries",
     "RunNotFound",
     "RunRef",
+    "field_values",
     "files",
     "filters_order",
     "filters_where",

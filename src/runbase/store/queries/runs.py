@@ -218,18 +218,7 @@ def group_counts(
     order_s = group_order(by, order)
     desc = filters_order(order_s)[0][1]  # validates every key, and ``by``
     cond = _matching(entity, project, filters)
-    cols, join = filter_sql.sort_columns(by)
-    source: Any = runs if join is None else runs.outerjoin(join[0], join[1])
-    # Per run its sort values, then one row per distinct tuple: GROUP BY on plain
-    # columns of a subquery works on both backends for every kind of key
-    # (PostgreSQL refuses a correlated subquery, the first tag, in GROUP BY).
-    per_run = (
-        sa.select(*[c.label(f"k{i}") for i, c in enumerate(cols)])
-        .select_from(source)
-        .where(cond)
-        .subquery()
-    )
-    keys = list(per_run.c)
+    keys = per_run_values(by, cond)
     q = (
         sa.select(*keys, sa.func.count().label("n"))
         .group_by(*keys)
@@ -252,6 +241,22 @@ def group_counts(
         offset += row[-1]
     total = (total or 0) if truncated else offset
     return GroupCounts(by, order_s, total, truncated, groups)
+
+
+def per_run_values(by: str, cond: Any) -> list[Any]:
+    """The sort values of ``by`` of each run passing ``cond``, as the columns of a
+    subquery to GROUP BY: plain columns of a subquery group on both backends for
+    every kind of key (PostgreSQL refuses a correlated subquery, the first tag, in
+    GROUP BY)."""
+    cols, join = filter_sql.sort_columns(by)
+    source: Any = runs if join is None else runs.outerjoin(join[0], join[1])
+    per_run = (
+        sa.select(*[c.label(f"k{i}") for i, c in enumerate(cols)])
+        .select_from(source)
+        .where(cond)
+        .subquery()
+    )
+    return list(per_run.c)
 
 
 def filters_where(doc: dict[str, Any] | None) -> Any:
