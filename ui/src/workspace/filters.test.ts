@@ -48,5 +48,8 @@ describe("filter operators", () => {
     });
     expect(one({ field: "tags", op: "=", value: "fast" })).toEqual({ tags: { $in: ["fast"] } });
     expect(one({ field: "tags", op: "!=", value: "fast" })).toEqual({ tags: { $nin: ["fast"] } });
+    // Tags and names are text: a tag named 3 is "3", not the number.
+    expect(one({ field: "tags", op: "=", value: "3" })).toEqual({ tags: { $in: ["3"] } });
+    expect(one({ field: "name", op: "in", value: "7, x" })).toEqual({ name: { $in: ["7", "x"] } });
   });
 });

@@ -53,20 +53,25 @@ export function parseValue(text: string): unknown {
 }
 
 /** "a, b, 3" → ["a", "b", 3]: the values of an in / not in row. */
-export function parseList(text: string): unknown[] {
+export function parseList(text: string, parse: (t: string) => unknown = parseValue): unknown[] {
   return text
     .split(",")
     .map((t) => t.trim())
     .filter((t) => t !== "")
-    .map(parseValue);
+    .map(parse);
 }
+
+/** Run fields that only ever hold text: a tag named "3" is the text "3". */
+const TEXT_FIELDS = new Set(["name", "display_name", "state", "tags", "group", "job_type", "user", "notes", "id"]);
 
 function condition(r: FilterRow): unknown {
   if (r.op === "exists" || r.op === "not exists") return { $exists: r.op === "exists" };
   // A pattern is text as typed: "1.5" stays a pattern, not a number.
   if (r.op === "regex") return { $regex: r.value };
-  if (r.op === "in" || r.op === "not in") return { [MONGO[r.op]]: parseList(r.value) };
-  const v = parseValue(r.value);
+  const text = TEXT_FIELDS.has(r.field) && ["=", "!=", "in", "not in"].includes(r.op);
+  const one = (t: string): unknown => (text ? t.trim().replace(/^"(.*)"$/, "$1") : parseValue(t));
+  if (r.op === "in" || r.op === "not in") return { [MONGO[r.op]]: parseList(r.value, one) };
+  const v = one(r.value);
   // A run matches "tags = x" when x is one of its tags.
   if (r.field === "tags" && (r.op === "=" || r.op === "!=")) return { [r.op === "!=" ? "$nin" : "$in"]: [v] };
   return { [MONGO[r.op] ?? "$eq"]: v };
