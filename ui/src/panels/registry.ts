@@ -47,10 +47,26 @@ export interface PanelProps<S extends PanelSpec = PanelSpec> {
   onSpecChange: (spec: S) => void;
 }
 
+/** What a kind's editor gets: the spec it edits, where to send the edited spec,
+ * and the project's metric keys (to pick from). */
+export interface PanelEditorProps<S extends PanelSpec = PanelSpec> {
+  spec: S;
+  onChange: (s: S) => void;
+  /** The project's metric keys. */
+  keys: string[];
+}
+
 export interface PanelKind<S extends PanelSpec = PanelSpec> {
   kind: string;
+  /** The name users see (the "Add panel" menu, the editor's title). */
   label: string;
   component: ComponentType<PanelProps<S>>;
+  /** Edits a spec of this kind (shown in the panel editor); a kind without one
+   * can be added, moved and deleted but not edited. */
+  editor?: ComponentType<PanelEditorProps<S>>;
+  /** A new panel of this kind ("Add panel"); ``keys`` are the project's metric
+   * keys. Without it a new panel is {@link blankSpec}. */
+  create?: (id: string, keys: string[]) => S;
 }
 
 const kinds = new Map<string, PanelKind>();
@@ -65,4 +81,20 @@ export function panelKind(kind: string): PanelKind | undefined {
 
 export function panelKinds(): string[] {
   return [...kinds.keys()];
+}
+
+/** Every registered kind, in registration order (the "Add panel" menu). */
+export function panelKindList(): PanelKind[] {
+  return [...kinds.values()];
+}
+
+/** A new panel of a kind that has no ``create``: no keys, the step axis. */
+export function blankSpec(kind: string, id: string): PanelSpec {
+  return { id, kind, keys: [], x: "_step", options: {} };
+}
+
+/** A new spec of ``kind`` (its ``create``, else a blank one). */
+export function newSpec(kind: string, id: string, keys: string[]): PanelSpec {
+  const k = kinds.get(kind);
+  return k?.create ? k.create(id, keys) : blankSpec(kind, id);
 }
