@@ -2,6 +2,7 @@
 
 import { ChartPanel, type ChartSpec } from "./chart/ChartPanel";
 import { HistogramPanel, type HistogramSpec } from "./histogram/HistogramPanel";
+import { LineEditor } from "./line/LineEditor";
 import { LinePanel, type LineSpec } from "./line/LinePanel";
 import { MediaPanel } from "./media/MediaPanel";
 import type { MediaSpec } from "./media/logic";
@@ -12,6 +13,7 @@ registerPanel<LineSpec>({
   kind: "line",
   label: "Line plot",
   component: LinePanel,
+  editor: LineEditor,
   create: (id) => ({ id, kind: "line", keys: [], x: "_step", options: { smoothing: 0, logY: false } }),
 });
 registerPanel<MediaSpec>({ kind: "media", label: "Media", component: MediaPanel });

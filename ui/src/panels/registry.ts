@@ -17,6 +17,8 @@ export interface PanelSpec<O extends object = object> {
   x: string;
   /** Zoom: the x range shown (null: everything). */
   ranges?: { x?: [number, number] | null };
+  /** Size in the workspace's grid: columns (1..3) and rows of the base height (1..3). */
+  size?: { w: number; h: number };
   options: O;
 }
 
@@ -27,6 +29,8 @@ export interface PanelLine {
   color: string;
   /** A group line: the runs whose mean it draws. */
   members?: string[];
+  /** The run's config (legend templates: ${config:lr}). */
+  config?: Record<string, unknown>;
 }
 
 /** What the page around a panel provides: the lines to draw and where data comes from. */
@@ -37,6 +41,10 @@ export interface PanelContext {
   source: SeriesSource;
   /** The project the lines' runs belong to (panels that fetch more than series: media). */
   project?: { entity: string; project: string };
+  /** The project's metric keys (panels that select metrics by a pattern). */
+  metricKeys?: string[];
+  /** Hovering one panel shows the cursor at the same x in every panel of this key. */
+  syncKey?: string;
 }
 
 export interface PanelProps<S extends PanelSpec = PanelSpec> {
@@ -45,6 +53,8 @@ export interface PanelProps<S extends PanelSpec = PanelSpec> {
   /** The panel is on screen (or near it): only then does it fetch. */
   visible: boolean;
   onSpecChange: (spec: S) => void;
+  /** Height of the plot area in pixels (the panel's size, or full screen); the kind's own default when absent. */
+  height?: number;
 }
 
 /** What a kind's editor gets: the spec it edits, where to send the edited spec,
