@@ -162,6 +162,8 @@ export function LinePanel({ spec, ctx, visible, onSpecChange, height }: PanelPro
       data-mode={grouped ? "groups" : "runs"}
       data-runs={drawn.length}
       data-zoomed={range ? "true" : "false"}
+      data-logy={logY ? "true" : "false"}
+      data-metrics={plan.shown.map((sh) => sh.label).join("|")}
       data-points={drawn.length ? Math.max(...drawn.map((d: Drawn) => d.data.x.length)) : 0}
       onMouseLeave={() => setHover(null)}
     >
