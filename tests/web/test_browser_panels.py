@@ -66,8 +66,10 @@ def panels_shown(page) -> list[tuple[str, list[tuple[str, str, str]]]]:
     )
     raw = page.eval_on_selector_all(
         ".ws-section",
-        """els => els.map(s => [s.dataset.section, [...s.querySelectorAll('.ws-slot .panel')].map(
-            p => [p.querySelector('.panel-title').textContent, p.dataset.metrics, p.dataset.logy])])""",
+        """els => els.map(s => [s.dataset.section,
+            [...s.querySelectorAll('.ws-slot .panel')].map(p => [
+                p.querySelector('.panel-title').textContent,
+                p.dataset.metrics, p.dataset.logy])])""",
     )
     return [(name, [tuple(p) for p in panels]) for name, panels in raw]
 
