@@ -8,6 +8,7 @@ import type { AnalysisDefaults } from "../analysis/AnalysisSection";
 import { api, runQueryParams, type Group } from "../api/endpoints";
 import { ProjectNav } from "../artifacts/ArtifactsPage";
 import { ErrorBox, PageHeader, type Crumb } from "../common/PageHeader";
+import { SystemSection } from "../compare/SystemSection";
 import { keys } from "../data/keys";
 import { usePrefs } from "../data/prefs";
 import { apiPath, projectPath } from "../lib/paths";
@@ -171,6 +172,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
       <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
       <PanelGrid specs={specs} ctx={ctx} emptyText="No metrics logged in this project yet." />
       <MediaSection entity={entity} project={project} ctx={ctx} />
+      <SystemSection entity={entity} project={project} ctx={ctx} />
     </>
   );
 }
