@@ -135,3 +135,47 @@ def test_workspace_system_section_draws_each_runs_system_metrics(cpage):
     assert cpu.get_attribute("data-runs") == "3"
     assert cpu.get_attribute("data-points") == "8"
     shot(page, "compare-system-section")
+
+
+def legend_colors(page, key: str) -> dict[str, str]:
+    """The colour each run has in a line panel's legend."""
+    return dict(
+        page.eval_on_selector_all(
+            f".panel[data-key='{key}'] .legend-item",
+            "els => els.map(e => [e.title, e.querySelector('.legend-swatch').style.background])",
+        )
+    )
+
+
+def test_colour_runs_by_a_config_value(cpage):
+    page = cpage
+    page.goto(WS)
+    page.wait_for_selector(".panel[data-key='loss'][data-state='drawn']")
+    own = legend_colors(page, "loss")
+    assert len(set(own.values())) == 3
+    page.select_option(".colorby-select", "opt")
+    page.wait_for_selector(".colorby-entry[data-value='sgd']")
+    assert page.eval_on_selector_all(".colorby-entry", "els => els.map(e => e.dataset.value)") == [
+        "adam",
+        "sgd",
+    ]
+    page.wait_for_function(
+        "(() => { const s = [...document.querySelectorAll(\".panel[data-key='loss'] .legend-swatch\")]"
+        ".map(e => e.style.background); return s.length === 3 && new Set(s).size === 2; })()"
+    )
+    by_opt = legend_colors(page, "loss")
+    assert by_opt["alpha"] == by_opt["beta"] != by_opt["gamma"]
+    # A number spanning decades: a gradient on a log scale.
+    page.select_option(".colorby-select", "lr")
+    page.wait_for_selector(".colorby-legend[data-min='0.001'][data-max='0.1']")
+    assert "(log)" in page.locator(".colorby-legend").inner_text()
+    page.wait_for_function(
+        "(() => { const s = [...document.querySelectorAll(\".panel[data-key='loss'] .legend-swatch\")]"
+        ".map(e => e.style.background); return new Set(s).size === 3; })()"
+    )
+    shot(page, "compare-colour-by")
+    # The choice stays with the project in this browser.
+    page.reload()
+    page.wait_for_selector(".colorby-legend[data-min='0.001']")
+    page.select_option(".colorby-select", "")
+    page.wait_for_function("!document.querySelector('.colorby-legend')")
