@@ -2,21 +2,28 @@
 (reached from the runs table's Compare button) highlights the rows where two
 runs differ and can show only those, a baseline run shows the others' numbers
 as differences, the workspace's System section draws the runs' system metrics,
-and the scatter, bar and summary-value panels draw the runs' config/summary.
+colour by a config value recolours the charts, the scatter, bar and
+summary-value panels draw the runs' config/summary, and the example of
+docs/web.md ("Comparing runs") shows what it says.
 
 The project is this module's own (its own RUNBASE_DIR and server)."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from runbase.records import Kind
 
-from .conftest import Server, shot
+from .conftest import REPO, Server, shot
 from .fill import RunWriter
+from .test_media_docs import WEB, block
 
 WS = "/team/cmp"
 RUNS = [
@@ -147,6 +154,12 @@ def legend_colors(page, key: str) -> dict[str, str]:
     )
 
 
+SWATCHES = (
+    "[...document.querySelectorAll(\".panel[data-key='loss'] .legend-swatch\")]"
+    ".map(e => e.style.background)"
+)
+
+
 def test_colour_runs_by_a_config_value(cpage):
     page = cpage
     page.goto(WS)
@@ -159,23 +172,42 @@ def test_colour_runs_by_a_config_value(cpage):
         "adam",
         "sgd",
     ]
-    page.wait_for_function(
-        "(() => { const s = [...document.querySelectorAll(\".panel[data-key='loss'] .legend-swatch\")]"
-        ".map(e => e.style.background); return s.length === 3 && new Set(s).size === 2; })()"
-    )
+    page.wait_for_function(f"{SWATCHES}.length === 3 && new Set({SWATCHES}).size === 2")
     by_opt = legend_colors(page, "loss")
     assert by_opt["alpha"] == by_opt["beta"] != by_opt["gamma"]
     # A number spanning decades: a gradient on a log scale.
     page.select_option(".colorby-select", "lr")
     page.wait_for_selector(".colorby-legend[data-min='0.001'][data-max='0.1']")
     assert "(log)" in page.locator(".colorby-legend").inner_text()
-    page.wait_for_function(
-        "(() => { const s = [...document.querySelectorAll(\".panel[data-key='loss'] .legend-swatch\")]"
-        ".map(e => e.style.background); return new Set(s).size === 3; })()"
-    )
+    page.wait_for_function(f"new Set({SWATCHES}).size === 3")
     shot(page, "compare-colour-by")
     # The choice stays with the project in this browser.
     page.reload()
     page.wait_for_selector(".colorby-legend[data-min='0.001']")
     page.select_option(".colorby-select", "")
     page.wait_for_function("!document.querySelector('.colorby-legend')")
+
+
+def test_comparing_runs_example_runs_as_documented(browser, tmp_path: Path) -> None:
+    root = tmp_path / "rb"
+    root.mkdir()
+    env = {**os.environ, "RUNBASE_DIR": str(root), "PYTHONPATH": str(REPO / "src")}
+    script = block(WEB, "python", 'project="compare"')
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True,
+                   timeout=120)  # fmt: skip
+    link = re.search(r"`http://localhost:8765(/me/compare/compare\?[^`]*)`", WEB)
+    assert link, "docs/web.md names the comparer's link"
+    srv = Server(root)
+    ctx = browser.new_context(base_url=srv.url, bypass_csp=True)
+    try:
+        page = ctx.new_page()
+        page.goto(link.group(1))
+        page.wait_for_selector(".cmp-table tr[data-field='summary.val/acc']")
+        shown = rows_shown(page)
+        assert shown["config.lr"] and shown["summary.val/acc"]
+        assert not shown["config.opt"] and not shown["config.epochs"]
+        delta = page.locator("tr[data-field='summary.val/acc'] .cmp-delta").inner_text()
+        assert delta == "+0.18"
+    finally:
+        ctx.close()
+        srv.stop()
