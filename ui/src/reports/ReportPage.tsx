@@ -185,8 +185,10 @@ export function ReportPage({ entity, project, reportId }: Props) {
     queryFn: () => reportsApi.get(entity, project, reportId),
   });
   const save = useSave(entity, project, reportId);
-  const [params] = useSearchParams();
-  const [editing, setEditing] = useState<string | null>(params.get("edit"));
+  // The block being edited is in the URL (?edit=md1): a new report opens its first block.
+  const [params, setParams] = useSearchParams();
+  const editing = params.get("edit");
+  const setEditing = (id: string | null) => setParams(id ? { edit: id } : {}, { replace: true });
   const report = q.data;
   const blocksRef = useRef<Block[]>([]);
   blocksRef.current = report?.blocks ?? [];

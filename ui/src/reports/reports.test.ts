@@ -65,7 +65,7 @@ describe("blocks", () => {
     expect(panelSpecs(g)).toEqual([
       { id: "y", kind: "line", keys: ["loss"], x: "_step", options: { smoothing: 0, logY: true } },
     ]);
-    expect(describeRuns(g.runs, null)).toBe("The first 3 the project's runs");
+    expect(describeRuns(g.runs!, null)).toBe("The first 3 the project's runs");
   });
 });
 
