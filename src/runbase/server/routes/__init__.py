@@ -25,6 +25,7 @@ from runbase.server.routes import (
     media,
     metrics,
     projects,
+    reports,
     runs,
     series,
     status,
@@ -54,6 +55,7 @@ def api_router(leave_out: Collection[str] = ()) -> APIRouter:
         artifacts,
         sweeps,
         views,
+        reports,
     )
     for module in modules:
         for route in module.router.routes:

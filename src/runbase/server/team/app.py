@@ -28,7 +28,12 @@ _VIEWS = {
     "/projects/{entity}/{project}/views/default",
     "/projects/{entity}/{project}/views/{view_id}",
 }
-_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS}
+# Reports are files under the local store's folder too (store/reports.py): the same.
+_REPORTS = {
+    "/projects/{entity}/{project}/reports",
+    "/projects/{entity}/{project}/reports/{report_id}",
+}
+_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS, *_REPORTS}
 MIN_ADMIN_SECRET = 16
 
 
