@@ -31,6 +31,9 @@ def test_stop_button_stops_a_running_run(browser, stop_server: Server) -> None:
         assert wait_state(stop_server, run_url, "running")["state"] == "running"
         for page in open_page(browser, stop_server):
             page.goto(f"/{entity}/live/runs/train1")
+            # The whole command line, arguments included.
+            command = page.locator("dd[data-field='command']")
+            expect(command).to_contain_text("train_until_stopped.py live train1")
             stop = page.get_by_role("button", name="Stop run")
             expect(stop).to_be_visible()
             stop.click()
@@ -42,7 +45,26 @@ def test_stop_button_stops_a_running_run(browser, stop_server: Server) -> None:
             proc.wait(timeout=30)
             expect(page.locator(".run-state .state")).to_have_text("killed", timeout=15_000)
             expect(page.get_by_role("button", name="Stop run")).to_have_count(0)
+            exit_code = page.locator("dd[data-field='exit-code']")
+            expect(exit_code).to_have_text("255 (stopped from the web app)", timeout=15_000)
+            expect(page.locator("dd[data-field='end-time']")).not_to_have_text("–")
             shot(page, "runpage-stopped")
     finally:
         proc.kill()
     assert proc.returncode != 0
+
+
+def test_description_is_rendered_as_markdown_without_html(browser, server: Server) -> None:
+    notes = "Baseline with **mixed precision**.\n\n- lr 0.1\n- <img src=x onerror=alert(1)>"
+    r = server.client.patch("/api/v1/projects/team/vision/runs/r05", json={"notes": notes})
+    assert r.status_code == 200, r.text
+    try:
+        for page in open_page(browser, server):
+            page.goto("/team/vision/runs/r05")
+            md = page.locator(".overview-edit .markdown")
+            expect(md.locator("strong")).to_have_text("mixed precision")
+            expect(md.locator("li")).to_have_count(2)
+            expect(md.locator("img")).to_have_count(0)
+            expect(page.locator(".notes-input")).to_have_value(notes)  # the source, editable
+    finally:  # the store is shared with the other browser tests
+        server.client.patch("/api/v1/projects/team/vision/runs/r05", json={"notes": ""})
