@@ -16,6 +16,9 @@ from runbase.records.shapes import MAX_KEY
 from runbase.store.db.schema import (
     PER_RUN,
     console_lines,
+    ingest_chunks,
+    ingest_runs,
+    ingest_segments,
     projects,
     run_files,
     run_tags,
@@ -220,6 +223,9 @@ def refresh_project(conn: sa.Connection, entity: str, project: str) -> None:
 def delete_run_rows(conn: sa.Connection, rids: list[int]) -> None:
     """Remove runs and everything indexed about them."""
     for table in PER_RUN:
+        conn.execute(sa.delete(table).where(table.c.rid.in_(rids)))
+    # A shipped run's bytes go with it (a run shipped again starts afresh).
+    for table in (ingest_chunks, ingest_segments, ingest_runs):
         conn.execute(sa.delete(table).where(table.c.rid.in_(rids)))
     conn.execute(sa.delete(runs).where(runs.c.rid.in_(rids)))
 
