@@ -14,13 +14,10 @@ import pytest
 import runbase
 from runbase.errors import UsageError
 from tests.conftest import QUIET
-from tests.sdk.ship_fixtures import (  # noqa: F401 - fixtures
-    RefServer,
-    local_segments,
-    online,
-    ref_server,
-    wait_for,
-)
+from tests.sdk import ship_fixtures
+from tests.sdk.ship_fixtures import RefServer, local_segments, wait_for
+
+online, ref_server = ship_fixtures.online, ship_fixtures.ref_server  # fixtures
 
 QUIET_LOUD = {"console": "off", "disable_system_metrics": True}
 
