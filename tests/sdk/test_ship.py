@@ -147,3 +147,25 @@ def test_resumed_online_run_sends_its_offline_segment_too(online: RefServer):
     run.finish()
     local = local_segments(_run_dir(run))
     assert len(local) == 2 and online.stored(_run_dir(run)) == local
+
+
+def test_a_slow_server_does_not_slow_log(online: RefServer):
+    online.faults(delay=0.5)
+    run = runbase.init(project="p", entity="e", settings=QUIET)
+    t0 = time.monotonic()
+    for i in range(5000):
+        run.log({"x": i})
+    assert time.monotonic() - t0 < 1.0  # 5,000 calls would take 2,500 s if log() waited
+    run.finish()
+    assert online.stored(_run_dir(run)) == local_segments(_run_dir(run))
+
+
+def test_an_idle_run_keeps_telling_the_server_it_is_alive(online: RefServer):
+    run = runbase.init(project="p", entity="e", settings={**QUIET, "heartbeat_interval": 0.3})
+    run.log({"x": 1})
+    time.sleep(0.5)
+    before = len([r for r in online.requests() if r["method"] == "POST"])
+    time.sleep(1.5)
+    after = len([r for r in online.requests() if r["method"] == "POST"])
+    assert after - before >= 3
+    run.finish()
