@@ -102,3 +102,14 @@ def test_login_and_sync_say_what_is_missing(runbase_dir, tmp_path, monkeypatch):
     done = cli("sync", "--host", "http://127.0.0.1:9")
     assert done.returncode == 2
     assert "runbase login --host http://127.0.0.1:9" in done.stderr
+
+
+def test_wandb_style_login_in_the_script(online: RefServer, monkeypatch):
+    monkeypatch.delenv("RUNBASE_API_KEY")
+    monkeypatch.delenv("RUNBASE_BASE_URL")
+    assert runbase.login() is True  # no server: the local store needs no login
+    assert runbase.login(key=KEY, host=online.url) is True
+    assert KEY in (Path(os.environ["HOME"]) / ".netrc").read_text()
+    run = runbase.init(project="p", entity="e", settings=QUIET)
+    run.finish()
+    assert online.stored(Path(run.dir).parent) == local_segments(Path(run.dir).parent)

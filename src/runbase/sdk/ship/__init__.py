@@ -60,3 +60,20 @@ def start(sink: object) -> str | None:
         f"runbase: {shipper.target.base_url} does not answer yet{why}; the run is logged "
         "locally and sent as soon as it does"
     )
+
+
+def login(key: str | None, host: str | None, relogin: bool) -> bool:
+    """``runbase.login()``: W&B's ``wandb.login(key=, host=)`` for a runbase server."""
+    import os
+
+    from runbase.sdk.ship.credentials import normal_url, store_key, stored_key
+
+    url = host or Settings.from_environment().base_url
+    if not url:
+        return True  # no server: runs go to the local store, which needs no login
+    url = normal_url(url)
+    if key and (relogin or stored_key(url) != key):
+        store_key(url, key)
+    if host:
+        os.environ["RUNBASE_BASE_URL"] = url  # as W&B's login(host=) does for later runs
+    return bool(key or os.environ.get("RUNBASE_API_KEY") or stored_key(url))
