@@ -53,8 +53,9 @@ class TeamServer:
         records: Path,
         env: dict[str, str] | None = None,
         args: tuple[str, ...] = (),
+        port: int | None = None,
     ) -> None:
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = records.parent / f"team-{self.port}.log"
         self._log = self.log_path.open("wb")
