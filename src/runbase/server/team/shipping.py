@@ -14,12 +14,16 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from runbase.store.db.lock import lock_name
 from runbase.store.db.schema import ingest_chunks, ingest_runs, ingest_segments, runs, segments
-from runbase.store.indexing.shipped import stored_bytes
+from runbase.store.indexing.shipped import index_shipped, stored_bytes
+
+if TYPE_CHECKING:
+    from runbase.store import Store
 
 log = logging.getLogger("runbase.server")
 
@@ -171,16 +175,36 @@ def mark_crashed(engine: sa.Engine, timeout: float) -> int:
     return int(done.rowcount or 0)
 
 
-class CrashWatch:
-    """A thread of each server process that runs ``mark_crashed`` every little while."""
+_LAGGING = (
+    sa.select(ingest_segments.c.rid, ingest_segments.c.segment, ingest_segments.c.acked)
+    .join(
+        segments,
+        (segments.c.rid == ingest_segments.c.rid) & (segments.c.name == ingest_segments.c.segment),
+    )
+    .join(ingest_runs, ingest_runs.c.rid == ingest_segments.c.rid)
+    .where(
+        segments.c.done == sa.false(),
+        segments.c.offset < ingest_segments.c.acked,
+        ingest_runs.c.last_post_at < sa.bindparam("b_quiet"),
+    )
+)
 
-    def __init__(self, engine: sa.Engine, timeout: float) -> None:
-        self.engine = engine
+
+class ShippingWatch:
+    """A thread of each server process that, every little while, indexes stored bytes
+    no post indexed (a process killed between storing and indexing a run's last post)
+    and marks runs whose posts stopped crashed (``mark_crashed``)."""
+
+    def __init__(self, store: Store, timeout: float) -> None:
+        self.store = store
         self.timeout = timeout
         # Often enough that a run turns crashed within a quarter of the timeout.
         self.every = max(0.2, min(timeout / 4, 30.0))
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="runbase-crash-watch", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="runbase-shipping", daemon=True)
+        # (rid, segment) -> acked at the last catch-up: a segment whose tail is a frame
+        # still being sent stays behind its acked, and is looked at again only when it grows.
+        self._tried: dict[tuple[int, str], int] = {}
 
     def start(self) -> None:
         self._thread.start()
@@ -192,6 +216,18 @@ class CrashWatch:
     def _loop(self) -> None:
         while not self._stop.wait(self.every):
             try:
-                mark_crashed(self.engine, self.timeout)
+                self.catch_up()
+                mark_crashed(self.store.engine, self.timeout)
             except Exception as e:  # a database away for a moment: try again next time
-                log.warning("runbase: crash watch: %s: %s", type(e).__name__, e)
+                log.warning("runbase: shipping watch: %s: %s", type(e).__name__, e)
+
+    def catch_up(self) -> None:
+        """Index the shipped runs whose stored bytes are ahead of their index and that
+        no post is indexing (none came for a second)."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(_LAGGING, {"b_quiet": time.time() - 1.0}).all()
+        for rid, segment, acked in rows:
+            if self._tried.get((rid, segment)) == acked:
+                continue
+            self._tried[(rid, segment)] = acked
+            index_shipped(self.store.indexer, rid)
