@@ -152,7 +152,7 @@ async def ingest(
         return JSONResponse(
             {"detail": _refusal(stored.problem, stored.acked), "acked": stored.acked}, 409
         )
-    await run_in_threadpool(_index, request, stored.rid)
+    await run_in_threadpool(_index, request, stored.rid, stored.fresh)
     return {"acked": stored.acked, "url": _run_url(request, entity, project, run_id)}
 
 
@@ -162,10 +162,10 @@ def _refusal(problem: str, acked: int) -> str:
     return f"these bytes differ from the ones stored before byte {acked}: resend from {acked}"
 
 
-def _index(request: Request, rid: int) -> None:
+def _index(request: Request, rid: int, fresh: tuple[str, int, bytes] | None) -> None:
     """Index the new bytes now; a failure leaves them stored, for the next post to retry."""
     try:
-        index_shipped(request.app.state.store.store.indexer, rid)
+        index_shipped(request.app.state.store.store.indexer, rid, fresh)
     except Exception:
         log.exception("runbase: indexing shipped run #%d failed; its bytes are kept", rid)
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from runbase.store.db.lock import lock_name
-from runbase.store.db.schema import ingest_chunks, ingest_runs, ingest_segments, runs, segments
-from runbase.store.indexing.shipped import index_shipped, stored_bytes
+from runbase.store.db.schema import ingest_runs, ingest_segments, runs, segments
+from runbase.store.indexing.shipped import index_shipped, insert_piece, stored_bytes
 
 if TYPE_CHECKING:
     from runbase.store import Store
@@ -40,6 +40,8 @@ class Stored:
     acked: int
     rid: int
     problem: str | None = None
+    # The post's bytes (segment, first byte, bytes), all stored now: the indexer's input.
+    fresh: tuple[str, int, bytes] | None = None
 
 
 class SegmentTaken(Exception):
@@ -119,11 +121,7 @@ def store_piece(
             if old != data[: len(old)]:
                 return Stored(acked, rid, "mismatch")
         if end > acked:
-            conn.execute(
-                sa.insert(ingest_chunks).values(
-                    rid=rid, segment=segment, offset=acked, data=data[acked - offset :]
-                )
-            )
+            insert_piece(conn, rid, segment, acked, data[acked - offset :])
             conn.execute(
                 sa.update(ingest_segments)
                 .where(ingest_segments.c.rid == rid, ingest_segments.c.segment == segment)
@@ -131,7 +129,7 @@ def store_piece(
             )
             acked = end
         _heartbeat(conn, rid, author)
-    return Stored(acked, rid)
+    return Stored(acked, rid, fresh=(segment, offset, data) if end == acked else None)
 
 
 def _heartbeat(conn: sa.Connection, rid: int, author: str) -> None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -57,16 +60,78 @@ def shipped_path(entity: str, project: str, run_id: str, segment: str) -> Path:
 
 def stored_bytes(conn: sa.Connection, rid: int, segment: str, start: int, end: int) -> bytes:
     """Bytes ``start`` to ``end`` of a shipped segment (stored contiguously from 0)."""
-    rows = conn.execute(_CHUNKS, {"b_rid": rid, "b_seg": segment, "b_start": start, "b_end": end})
-    pieces = [(int(r.offset), bytes(r.data)) for r in rows]
+    if start >= end:
+        return b""
+    params = {"b_rid": rid, "b_seg": segment, "b_start": start, "b_end": end}
+    if conn.dialect.name == "postgresql":
+        # Only the wanted part of each piece (the bytes are stored uncompressed, so
+        # PostgreSQL reads just those), in binary: bytea as text is hex.
+        sql = (
+            'SELECT substring(data FROM (GREATEST(%(b_start)s - "offset", 0) + 1)::int '
+            'FOR (%(b_end)s - GREATEST(%(b_start)s, "offset"))::int) FROM ingest_chunks '
+            "WHERE rid = %(b_rid)s AND segment = %(b_seg)s "
+            'AND "offset" < %(b_end)s AND "offset" + length(data) > %(b_start)s ORDER BY "offset"'
+        )
+        with _cursor(conn) as cur:
+            cur.execute(sql, params, binary=True)
+            return b"".join(bytes(d) for (d,) in cur.fetchall())
+    pieces = [(int(r.offset), bytes(r.data)) for r in conn.execute(_CHUNKS, params)]
     if not pieces:
         return b""
     first = pieces[0][0]
     return b"".join(p for _, p in pieces)[start - first : end - first]
 
 
-def index_shipped(indexer: Indexer, rid: int) -> SyncReport:
-    """Index what is new in run ``rid``'s shipped segments."""
+def insert_piece(conn: sa.Connection, rid: int, segment: str, offset: int, data: bytes) -> None:
+    """Store bytes of a shipped segment from ``offset`` (the caller keeps them contiguous)."""
+    if conn.dialect.name == "postgresql":
+        # %b: the bytes go in binary, not as hex text the server has to parse.
+        sql = (
+            'INSERT INTO ingest_chunks (rid, segment, "offset", data) '
+            "VALUES (%(rid)s, %(segment)s, %(offset)s, %(data)b)"
+        )
+        with _cursor(conn) as cur:
+            cur.execute(sql, {"rid": rid, "segment": segment, "offset": offset, "data": data})
+        return
+    conn.execute(
+        sa.insert(ingest_chunks).values(rid=rid, segment=segment, offset=offset, data=data)
+    )
+
+
+@contextmanager
+def _cursor(conn: sa.Connection) -> Iterator[Any]:
+    """psycopg's own cursor on ``conn`` (in its transaction), errors raised as SQLAlchemy's."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    try:
+        yield cursor
+    except conn.dialect.loaded_dbapi.Error as e:
+        raise sa.exc.DBAPIError.instance(
+            "ingest_chunks", None, e, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+        ) from e
+    finally:
+        cursor.close()
+
+
+def _segment_bytes(
+    conn: sa.Connection, seg: Seg, acked: int, fresh: tuple[str, int, bytes] | None
+) -> bytes:
+    """Bytes ``seg.offset`` to ``acked``; those of ``fresh`` (segment, start, bytes, just
+    stored by the caller) are taken from memory rather than read back."""
+    if fresh is None or fresh[0] != seg.name or fresh[1] + len(fresh[2]) != acked:
+        return stored_bytes(conn, seg.rid, seg.name, seg.offset, acked)
+    _, start, data = fresh
+    if seg.offset >= start:
+        return data[seg.offset - start :]
+    return stored_bytes(conn, seg.rid, seg.name, seg.offset, start) + data
+
+
+def index_shipped(
+    indexer: Indexer, rid: int, fresh: tuple[str, int, bytes] | None = None
+) -> SyncReport:
+    """Index what is new in run ``rid``'s shipped segments (``fresh``: bytes the caller
+    just stored, as (segment, first byte, bytes), so they need not be read back)."""
     t0 = time.perf_counter()
     report = SyncReport()
     with indexer.engine.begin() as conn:
@@ -88,7 +153,7 @@ def index_shipped(indexer: Indexer, rid: int) -> SyncReport:
             )
             seg.new_offset = seg.offset
             if r.acked > seg.offset:
-                read_stored(seg, stored_bytes(conn, rid, seg.name, seg.offset, r.acked), report)
+                read_stored(seg, _segment_bytes(conn, seg, r.acked, fresh), report)
             segs.append(seg)
         segs.sort(key=lambda s: s.name)
         inserts = Inserts()
