@@ -20,13 +20,20 @@ import sqlalchemy as sa
 
 from runbase.store.db.lock import lock_name
 from runbase.store.db.schema import ingest_runs, ingest_segments, runs, segments
-from runbase.store.indexing.shipped import index_shipped, insert_piece, stored_bytes
+from runbase.store.indexing.shipped import (
+    index_shipped,
+    index_shipped_in,
+    insert_piece,
+    stored_bytes,
+)
 
 if TYPE_CHECKING:
     from runbase.store import Store
 
 log = logging.getLogger("runbase.server")
 
+# Errors that say the database is away, not that the run's bytes are bad.
+_TRANSIENT = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError)
 # The largest body one post may carry; a shipper sends more as several posts.
 MAX_BODY = 16 * 1024 * 1024
 
@@ -105,30 +112,59 @@ def store_piece(
     author: str,
 ) -> Stored:
     """Store ``data``, the bytes of segment ``where`` (entity, project, run id, segment)
-    from byte ``offset``, posted by ``author``."""
-    entity, project, run_id, segment = where
+    from byte ``offset``, posted by ``author`` (without indexing them)."""
     with engine.begin() as conn:
-        lock_name(conn, _run_key(entity, project, run_id))
-        rid = _ensure_run(conn, entity, project, run_id)
-        acked = _ensure_segment(conn, rid, segment)
-        if offset > acked:
-            return Stored(acked, rid, "gap")
-        end = offset + len(data)
-        if offset < acked:
-            # A resend: what overlaps must be what is stored (else the shipper is
-            # sending another file under this name, or bytes that changed).
-            old = stored_bytes(conn, rid, segment, offset, min(end, acked))
-            if old != data[: len(old)]:
-                return Stored(acked, rid, "mismatch")
-        if end > acked:
-            insert_piece(conn, rid, segment, acked, data[acked - offset :])
-            conn.execute(
-                sa.update(ingest_segments)
-                .where(ingest_segments.c.rid == rid, ingest_segments.c.segment == segment)
-                .values(acked=end)
-            )
-            acked = end
-        _heartbeat(conn, rid, author)
+        return _store(conn, where, offset, data, author)
+
+
+def ship_piece(
+    store: Store, where: tuple[str, str, str, str], offset: int, data: bytes, author: str
+) -> Stored:
+    """``store_piece``, then index the run in the same transaction (one commit a post).
+
+    Indexing runs in a savepoint: should it fail, the bytes stay stored and acked,
+    and the next post (or the shipping watch) indexes them again.
+    """
+    with store.engine.begin() as conn:
+        stored = _store(conn, where, offset, data, author)
+        if stored.problem is None:
+            try:
+                with conn.begin_nested():
+                    index_shipped_in(conn, store.indexer, stored.rid, stored.fresh)
+            except _TRANSIENT:
+                raise  # the database is away: the post fails, and is resent
+            except Exception:
+                log.exception(
+                    "runbase: indexing shipped run #%d failed; its bytes are kept", stored.rid
+                )
+    return stored
+
+
+def _store(
+    conn: sa.Connection, where: tuple[str, str, str, str], offset: int, data: bytes, author: str
+) -> Stored:
+    entity, project, run_id, segment = where
+    lock_name(conn, _run_key(entity, project, run_id))
+    rid = _ensure_run(conn, entity, project, run_id)
+    acked = _ensure_segment(conn, rid, segment)
+    if offset > acked:
+        return Stored(acked, rid, "gap")
+    end = offset + len(data)
+    if offset < acked:
+        # A resend: what overlaps must be what is stored (else the shipper is
+        # sending another file under this name, or bytes that changed).
+        old = stored_bytes(conn, rid, segment, offset, min(end, acked))
+        if old != data[: len(old)]:
+            return Stored(acked, rid, "mismatch")
+    if end > acked:
+        insert_piece(conn, rid, segment, acked, data[acked - offset :])
+        conn.execute(
+            sa.update(ingest_segments)
+            .where(ingest_segments.c.rid == rid, ingest_segments.c.segment == segment)
+            .values(acked=end)
+        )
+        acked = end
+    _heartbeat(conn, rid, author)
     return Stored(acked, rid, fresh=(segment, offset, data) if end == acked else None)
 
 

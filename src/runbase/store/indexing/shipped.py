@@ -19,7 +19,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from runbase.store.db.lock import lock_run
-from runbase.store.db.schema import ingest_chunks, ingest_runs, ingest_segments, runs, segments
+from runbase.store.db.schema import (
+    ingest_chunks,
+    ingest_runs,
+    ingest_segments,
+    projects,
+    runs,
+    segments,
+)
 from runbase.store.indexing.indexer import Indexer, SyncReport
 from runbase.store.indexing.inserts import Inserts
 from runbase.store.indexing.tail import Seg, read_stored
@@ -49,6 +56,28 @@ _CHUNKS = (
         ingest_chunks.c.offset + sa.func.length(ingest_chunks.c.data) > sa.bindparam("b_start"),
     )
     .order_by(ingest_chunks.c.offset)
+)
+_STARTED = sa.select(runs.c.started).where(runs.c.rid == sa.bindparam("b_rid"))
+_SET_AUTHOR = (
+    sa.update(runs)
+    .where(
+        runs.c.rid == sa.bindparam("b_rid"), runs.c.user.is_distinct_from(sa.bindparam("b_author"))
+    )
+    .values(user=sa.bindparam("b_author"))
+)
+_ACTIVITY = (
+    sa.select(sa.func.coalesce(runs.c.heartbeat_at, runs.c.created_at))
+    .where(runs.c.rid == sa.bindparam("b_rid"))
+    .scalar_subquery()
+)
+_PROJECT_ACTIVITY = (
+    sa.update(projects)
+    .where(
+        projects.c.entity == sa.bindparam("b_e"),
+        projects.c.project == sa.bindparam("b_p"),
+        sa.or_(projects.c.last_activity.is_(None), projects.c.last_activity < _ACTIVITY),
+    )
+    .values(last_activity=_ACTIVITY)
 )
 _AUTHOR = sa.select(ingest_runs.c.author).where(ingest_runs.c.rid == sa.bindparam("b_rid"))
 
@@ -130,45 +159,55 @@ def _segment_bytes(
 def index_shipped(
     indexer: Indexer, rid: int, fresh: tuple[str, int, bytes] | None = None
 ) -> SyncReport:
-    """Index what is new in run ``rid``'s shipped segments (``fresh``: bytes the caller
-    just stored, as (segment, first byte, bytes), so they need not be read back)."""
+    """Index what is new in run ``rid``'s shipped segments, in a transaction of its own."""
+    with indexer.engine.begin() as conn:
+        return index_shipped_in(conn, indexer, rid, fresh)
+
+
+def index_shipped_in(
+    conn: sa.Connection, indexer: Indexer, rid: int, fresh: tuple[str, int, bytes] | None = None
+) -> SyncReport:
+    """Index what is new in run ``rid``'s shipped segments, in ``conn``'s transaction
+    (``fresh``: bytes the caller just stored, as (segment, first byte, bytes), so they
+    need not be read back)."""
     t0 = time.perf_counter()
     report = SyncReport()
-    with indexer.engine.begin() as conn:
-        lock_run(conn, rid)
-        segs = []
-        for r in conn.execute(_SEGMENTS, {"b_rid": rid}):
-            seg = Seg(
-                rid=rid,
-                name=r.name,
-                path=shipped_path(r.entity, r.project, r.run_id, r.name),
-                offset=r.offset,
-                host=r.host,
-                pid=r.pid,
-                pid_start=r.pid_start,
-                start_time=r.start_time,
-                last_time=r.last_time,
-                exit_code=r.exit_code,
-                stopped=r.stopped,
-            )
-            seg.new_offset = seg.offset
-            if r.acked > seg.offset:
-                read_stored(seg, _segment_bytes(conn, seg, r.acked, fresh), report)
-            segs.append(seg)
-        segs.sort(key=lambda s: s.name)
-        inserts = Inserts()
-        project = indexer.index_run(conn, rid, segs, None, inserts)
-        inserts.flush(conn)
-        # The author is who shipped the run, not the login name on the training machine.
-        author = conn.execute(_AUTHOR, {"b_rid": rid}).scalar()
-        if author is not None:
-            conn.execute(
-                sa.update(runs).where(runs.c.rid == rid, runs.c.user.is_distinct_from(author)),
-                {"user": author},
-            )
+    lock_run(conn, rid)
+    segs = []
+    for r in conn.execute(_SEGMENTS, {"b_rid": rid}):
+        seg = Seg(
+            rid=rid,
+            name=r.name,
+            path=shipped_path(r.entity, r.project, r.run_id, r.name),
+            offset=r.offset,
+            host=r.host,
+            pid=r.pid,
+            pid_start=r.pid_start,
+            start_time=r.start_time,
+            last_time=r.last_time,
+            exit_code=r.exit_code,
+            stopped=r.stopped,
+        )
+        seg.new_offset = seg.offset
+        if r.acked > seg.offset:
+            read_stored(seg, _segment_bytes(conn, seg, r.acked, fresh), report)
+        segs.append(seg)
+    segs.sort(key=lambda s: s.name)
+    was_started = conn.execute(_STARTED, {"b_rid": rid}).scalar()
+    inserts = Inserts()
+    project = indexer.index_run(conn, rid, segs, None, inserts)
+    inserts.flush(conn)
+    # The author is who shipped the run, not the login name on the training machine.
+    author = conn.execute(_AUTHOR, {"b_rid": rid}).scalar()
+    if author is not None:
+        conn.execute(_SET_AUTHOR, {"b_rid": rid, "b_author": author})
     if project is not None:
         report.runs = 1
-        with indexer.engine.begin() as conn:
+        if was_started:
+            # Counted already: only the project's last activity may move (recounting
+            # every run of a big project at each post would cost more than the post).
+            conn.execute(_PROJECT_ACTIVITY, {"b_rid": rid, "b_e": project[0], "b_p": project[1]})
+        else:
             refresh_project(conn, *project)
     report.seconds = time.perf_counter() - t0
     return report
