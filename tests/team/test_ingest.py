@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from runbase.server.team.shipping import store_piece
+from runbase.store.db.engine import make_engine
 from tests.pgscratch import scratch_schema
 
 from .conftest import PASSWORD, SECRET, TeamServer, login_key, postgres_url
@@ -204,6 +206,27 @@ def test_a_run_whose_posts_stop_becomes_crashed(shipping: Shipping, tmp_path: Pa
         # Posts again: it runs again.
         assert post(c, "ship2", seg, len(data), b"").status_code == 200
         assert c.get("/api/v1/projects/alice/shipped/runs/ship2").json()["state"] == "running"
+
+
+def test_bytes_stored_but_not_indexed_are_indexed_soon(shipping: Shipping, tmp_path: Path) -> None:
+    # A server process killed between storing a run's last post and indexing it: the
+    # bytes are in the database, and no further post will come for them.
+    data = log_run(tmp_path, "ship4", steps=300)
+    seg = next((tmp_path / "runs/alice/shipped/ship4/segments").glob("*.rbr")).name
+    engine = make_engine(shipping.db_url)
+    try:
+        stored = store_piece(engine, ("alice", "shipped", "ship4", seg), 0, data, "alice")
+        assert stored.problem is None and stored.acked == len(data)
+    finally:
+        engine.dispose()
+    with shipping.client(1) as c:
+        deadline = time.monotonic() + 15
+        while c.get("/api/v1/projects/alice/shipped/runs/ship4").status_code != 200 or (
+            c.get("/api/v1/projects/alice/shipped/runs/ship4").json()["state"] != "finished"
+        ):
+            assert time.monotonic() < deadline, "the stored bytes were never indexed"
+            time.sleep(0.2)
+        check_run(c, "ship4", 300, "finished")
 
 
 def test_refusals_say_what_to_do(shipping: Shipping, tmp_path: Path) -> None:
