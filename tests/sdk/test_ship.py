@@ -53,15 +53,16 @@ def test_offline_stays_offline(online: RefServer, monkeypatch):
     assert online.requests() == []
 
 
-def test_online_without_key_says_how_to_log_in(runbase_dir, tmp_path, monkeypatch):
+def test_online_without_key_says_how_to_log_in(runbase_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("RUNBASE_BASE_URL", "http://127.0.0.1:9")
     with pytest.raises(UsageError, match=r"runbase login --host http://127.0.0.1:9"):
         runbase.init(project="p", mode="online", settings=QUIET)
     assert not (runbase_dir / "runs").exists()  # refused before anything was written
-    # Not asked for online: without a key the run simply stays local.
-    run = runbase.init(project="p", settings=QUIET)
+    # Not asked for online: without a key the run stays local, and init() says so.
+    run = runbase.init(project="p", settings=QUIET_LOUD)
     run.finish()
+    assert "no API key for http://127.0.0.1:9, so this run stays local" in capsys.readouterr().err
     assert run.url.startswith("http://127.0.0.1:8765/")
 
 

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from runbase.errors import UsageError
 from runbase.records import SegmentWriter
 from runbase.sdk.settings import Settings
@@ -31,6 +33,12 @@ def target_for(s: Settings) -> Target | None:
             "runbase.init(mode='online') needs a server and an API key: set RUNBASE_BASE_URL "
             f"and run `runbase login --host {where}` (or set RUNBASE_API_KEY), or use "
             "mode='offline' and send the run later with `runbase sync`."
+        )
+    if found is None and s.base_url and not s.silent:
+        print(
+            f"runbase: no API key for {s.base_url}, so this run stays local; run "
+            f"`runbase login --host {s.base_url}`, then `runbase sync` to send it",
+            file=sys.stderr,
         )
     return found
 
