@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import runbase
+from runbase.records import Kind, read_segment
 from tests.conftest import QUIET
 from tests.sdk import ship_fixtures
 from tests.sdk.ship_fixtures import KEY, RefServer, local_segments
@@ -113,3 +114,30 @@ def test_wandb_style_login_in_the_script(online: RefServer, monkeypatch):
     run = runbase.init(project="p", entity="e", settings=QUIET)
     run.finish()
     assert online.stored(Path(run.dir).parent) == local_segments(Path(run.dir).parent)
+
+
+def test_sync_sends_a_killed_runs_whole_frames_only(online: RefServer, run_script, tmp_path):
+    proc = run_script(
+        """
+        import os, signal, runbase
+        run = runbase.init(project="p", entity="e", mode="offline",
+                           settings={"console": "off", "disable_system_metrics": True})
+        for i in range(1000):
+            run.log({"x": i})
+        print(run.dir, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """,
+        check=False,
+    )
+    run_dir = Path(proc.stdout.strip()).parent
+    ((name, local),) = local_segments(run_dir).items()
+    assert local.endswith(b"\0" * 1024)  # the killed writer's preallocated tail
+    done = cli("sync")
+    assert done.returncode == 0, done.stderr
+    stored = online.stored(run_dir)[name]
+    assert local.startswith(stored) and local[len(stored) :].count(0) == len(local) - len(stored)
+    copy = tmp_path / "copy.rbr"
+    copy.write_bytes(stored)
+    read = read_segment(copy, final=True)
+    assert read.problems == [] and read.next_offset == len(stored)
+    assert sum(f.kind == Kind.HISTORY for f in read.frames) == 1000
