@@ -141,6 +141,8 @@ class Client:
             answer = json.loads(data)
             int(answer["acked"])
         except (ValueError, KeyError, TypeError):
+            if status == 409:  # a conflict no resend fixes (another file under this name)
+                raise Refused(f"{self.base_url} answered 409: {_detail(data)}") from None
             why = f"{self.base_url} sent an answer without 'acked': {data[:200]!r}"
             raise Unavailable(why) from None
         return dict(answer)
