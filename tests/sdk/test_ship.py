@@ -170,3 +170,31 @@ def test_an_idle_run_keeps_telling_the_server_it_is_alive(online: RefServer):
     after = len([r for r in online.requests() if r["method"] == "POST"])
     assert after - before >= 3
     run.finish()
+
+
+def test_wandb_variables_work_and_runbase_ones_win(online: RefServer, monkeypatch):
+    monkeypatch.setenv("WANDB_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("WANDB_API_KEY", "wrong")
+    run = runbase.init(project="p", entity="e", settings=QUIET)
+    run.finish()
+    assert online.stored(_run_dir(run)) == local_segments(_run_dir(run))
+    monkeypatch.setenv("WANDB_BASE_URL", online.url)
+    monkeypatch.setenv("WANDB_API_KEY", ship_fixtures.KEY)
+    monkeypatch.delenv("RUNBASE_BASE_URL")
+    monkeypatch.delenv("RUNBASE_API_KEY")
+    run = runbase.init(project="p", entity="e", settings=QUIET)
+    run.finish()
+    assert online.stored(_run_dir(run)) == local_segments(_run_dir(run))
+
+
+def test_a_large_run_goes_in_posts_of_at_most_4_mib(online: RefServer):
+    run = runbase.init(project="p", entity="e", settings=QUIET)
+    text = "x" * 1000
+    for i in range(12_000):
+        run.log({"i": i, "text": text})
+    run.finish()
+    local = local_segments(_run_dir(run))
+    assert sum(map(len, local.values())) > 10 << 20
+    assert online.stored(_run_dir(run)) == local
+    sizes = [int(str(r["size"])) for r in online.requests() if r["method"] == "POST"]
+    assert max(sizes) <= 4 << 20
