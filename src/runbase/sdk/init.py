@@ -314,9 +314,9 @@ def _open_segment(
 def _target(s: Settings) -> Target | None:
     """The server an online run ships to (None: the run stays local), checked before
     anything is written."""
-    if s.mode != "online":
-        return None
-    from runbase.sdk import ship  # only for a run that may go online: import runbase stays lean
+    if s.mode != "online" or (s.base_url is None and "mode" not in s.explicit()):
+        return None  # no server named: a local run, with nothing more imported
+    from runbase.sdk import ship
 
     return ship.target_for(s)
 
