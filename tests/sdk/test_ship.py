@@ -198,3 +198,10 @@ def test_a_large_run_goes_in_posts_of_at_most_4_mib(online: RefServer):
     assert online.stored(_run_dir(run)) == local
     sizes = [int(str(r["size"])) for r in online.requests() if r["method"] == "POST"]
     assert max(sizes) <= 4 << 20
+
+
+def test_an_online_runs_entity_is_the_keys_user_on_the_server(online: RefServer):
+    run = runbase.init(project="p", settings=QUIET)
+    run.finish()
+    assert run.entity == "ada" and run.url == f"{online.url}/ada/p/runs/{run.id}"
+    assert online.stored(_run_dir(run)) == local_segments(_run_dir(run))

@@ -77,18 +77,23 @@ def test_login_stores_the_key_in_netrc(online: RefServer, monkeypatch):
     other = "machine other.example\n  login me\n  password keep\n"
     netrc.write_text(f"{other}machine {host} login user password old\n")
     monkeypatch.delenv("RUNBASE_API_KEY")
+    wrong = cli("login", "--host", online.url, "not-the-key")
+    assert wrong.returncode == 1 and "does not accept this key" in wrong.stderr
+    assert "password old" in netrc.read_text()  # a refused key is not stored
     done = cli("login", "--host", online.url, KEY)
     assert done.returncode == 0, done.stderr
+    assert f"key for {host} (as ada) saved in {netrc}" in done.stdout
     assert stat.S_IMODE(netrc.stat().st_mode) == 0o600
     text = netrc.read_text()
     assert "password keep" in text and "old" not in text
     assert f"machine {host}\n  login user\n  password {KEY}\n" in text
     again = cli("login", "--host", online.url)
     assert "already logged in" in again.stdout
-    relogin = cli("login", "--relogin", "--host", online.url, stdin="second-key\n")
-    assert relogin.returncode == 0 and "password second-key" in netrc.read_text()
+    netrc.write_text(netrc.read_text().replace(KEY, "stale"))
+    relogin = cli("login", "--relogin", "--host", online.url, stdin=f"{KEY}\n")
+    assert relogin.returncode == 0, relogin.stderr
+    assert f"password {KEY}" in netrc.read_text() and "stale" not in netrc.read_text()
     assert "password keep" in netrc.read_text()
-    cli("login", "--host", online.url, KEY)
     # init() finds the key for RUNBASE_BASE_URL in ~/.netrc: online by default.
     run = runbase.init(project="p", entity="e", settings=QUIET)
     run.log({"x": 1})

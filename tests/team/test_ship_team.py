@@ -66,3 +66,31 @@ def test_a_key_that_may_not_write_keeps_the_run_local(shipping: Shipping, tmp_pa
     assert f"runbase sync {tmp_path}/runs/alice/shipped/refused1" in done.stderr
     segs = list((tmp_path / "runs/alice/shipped/refused1/segments").glob("*.rbr"))
     assert len(segs) == 1 and segs[0].stat().st_size > 10_000
+
+
+NO_ENTITY = """
+import sys, runbase
+run = runbase.init(project="shipped", id=sys.argv[1],
+                   settings=runbase.Settings(silent=True, console="off"))
+run.log({"loss": 0.5})
+run.finish()
+print(run.entity)
+"""
+
+
+def test_runs_without_an_entity_go_to_the_keys_user(shipping: Shipping, tmp_path: Path) -> None:
+    env = _env(shipping, tmp_path, shipping.key)
+    done = subprocess.run(
+        [sys.executable, "-c", NO_ENTITY, "me1"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "alice", done.stderr
+    offline = {**env, "RUNBASE_MODE": "offline"}
+    done = subprocess.run([sys.executable, "-c", NO_ENTITY, "me2"], env=offline, text=True)
+    assert done.returncode == 0
+    sync = [sys.executable, "-m", "runbase.cli.main", "sync", "--entity", "alice"]
+    done = subprocess.run(sync, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with shipping.client() as c:
+        for run_id in ("me1", "me2"):
+            r = c.get(f"/api/v1/projects/alice/shipped/runs/{run_id}")
+            assert r.status_code == 200 and r.json()["state"] == "finished", r.text

@@ -43,6 +43,19 @@ def target_for(s: Settings) -> Target | None:
     return found
 
 
+def server_user(to: Target, timeout: float = 5.0) -> str | None:
+    """The key's user on the server, or None when it cannot be asked now."""
+    from runbase.sdk.ship.protocol import Client, Refused, Unavailable
+
+    client = Client(to, timeout)
+    try:
+        return client.whoami()
+    except (Refused, Unavailable):
+        return None  # shipping itself reports what is wrong, once
+    finally:
+        client.close()
+
+
 def open_sink(path: str, s: Settings, to: Target) -> SegmentWriter:
     """The run's sink: the segment file, shipped to ``to``."""
     from runbase.sdk.ship.sink import ShippingSegment
