@@ -194,3 +194,58 @@ def test_search_full_screen_and_expressions(browser, panels_server):
     assert "run-0 lr=0.01" in panel.locator(".legend").inner_text()
     ctx.close()
     assert not errors, errors
+
+
+def section_names(page) -> list[str]:
+    return page.eval_on_selector_all(".ws-section", "els => els.map(s => s.dataset.section)")
+
+
+def test_synced_cursor_and_zoom_and_section_tools(browser, panels_server):
+    ctx, page, errors = new_page(browser, panels_server)
+    page.goto(WS)
+    page.wait_for_function(
+        "document.querySelectorAll(\".ws-slot .panel[data-state='drawn']\").length === 5"
+    )
+    # Hovering one panel moves the cursor of every other panel on the same x axis.
+    box = slot(page, "loss").locator(".u-over").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    slot(page, "loss").locator(".panel-tip").wait_for()
+    other = slot(page, "acc").locator(".u-cursor-x")
+    page.wait_for_function(
+        "el => el.getBoundingClientRect().left > 0 && getComputedStyle(el).display !== 'none'",
+        arg=other.element_handle(),
+    )
+    cursor_x = other.bounding_box()["x"] - slot(page, "acc").locator(".u-over").bounding_box()["x"]
+    assert abs(cursor_x - box["width"] * 0.5) < 5
+    assert slot(page, "acc").locator(".panel-tip").count() == 0  # values only where hovered
+
+    # Zooming one panel zooms them all.
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + 40, steps=5)
+    page.mouse.up()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.ws-slot .panel')].every(p => p.dataset.zoomed === 'true')"
+    )
+    page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.ws-slot .panel')].every(p => p.dataset.zoomed === 'false')"
+    )
+
+    # Sections: rename, pin (pinned first), move, collapse.
+    assert section_names(page) == ["grad_norm", "Charts"]
+    charts = page.locator(".ws-section[data-section='Charts']")
+    page.once("dialog", lambda d: d.accept("Training"))
+    charts.locator("button[aria-label='Rename section']").click()
+    training = page.locator(".ws-section[data-section='Training']")
+    training.wait_for()
+    training.locator("button[aria-label='Move section up']").click()
+    page.wait_for_function("document.querySelector('.ws-section').dataset.section === 'Training'")
+    page.locator(".ws-section[data-section='grad_norm'] button[aria-label='Pin section']").click()
+    page.wait_for_function("document.querySelector('.ws-section').dataset.section === 'grad_norm'")
+    assert section_names(page) == ["grad_norm", "Training"]
+    training.locator("button.section-head").click()
+    training.locator(".ws-slot").first.wait_for(state="detached")
+    assert training.locator(".count").inner_text() == "3"
+    ctx.close()
+    assert not errors, errors
