@@ -9,6 +9,7 @@ The project is this module's own (its own RUNBASE_DIR and server)."""
 from __future__ import annotations
 
 import math
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from .conftest import Server, shot
 from .fill import RunWriter
+from .test_media_docs import WEB, block
 
 WS = "/team/pn"
 
@@ -249,3 +251,36 @@ def test_synced_cursor_and_zoom_and_section_tools(browser, panels_server):
     assert training.locator(".count").inner_text() == "3"
     ctx.close()
     assert not errors, errors
+
+
+def test_a_layout_prepared_as_in_the_docs_opens_from_its_link(browser, tmp_path: Path):
+    root = tmp_path / "rb"
+    for i in range(2):
+        w = RunWriter(root, "me", "tune", f"t{i}", name=f"tune-{i}", config={"lr": 0.1 * (i + 1)})
+        w.history([(s, {"train/loss": 1 / (s + 1), "val/loss": 1.2 / (s + 1)}) for s in range(10)])
+        w.finish(exit_code=0)
+    srv = Server(root)
+    try:
+        script = block(WEB, "bash", '"name": "losses"').replace(
+            "localhost:8765", f"127.0.0.1:{srv.port}"
+        )
+        link = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+        assert "/me/tune?view=" in link
+        ctx, page, errors = new_page(browser, srv)
+        page.goto(link)
+        page.wait_for_selector(".ws-panels[data-layout='custom']")
+        assert panels_shown(page) == [("Losses", [("Both losses", "train/loss|val/loss", "true")])]
+        panel = page.locator(".ws-slot[data-panel='p1']")
+        assert panel.get_attribute("data-w") == "2"
+        assert "tune-0 lr=0.1" in panel.locator(".legend").inner_text()
+        shot(page, "panels-03-docs")
+        ctx.close()
+        assert not errors, errors
+    finally:
+        srv.stop()

@@ -46,7 +46,7 @@ function SectionHead({
         onClick={() => edit((l) => L.patchSection(l, id, { collapsed: !collapsed }))}
       >
         <span className="caret">▾</span>
-        {pinned && <span title="Pinned">📌</span>}
+        {pinned && <span className="ws-pin">pinned</span>}
         <span className="ws-section-name">{name}</span>
         <span className="count">{shown}</span>
       </button>
