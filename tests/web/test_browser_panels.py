@@ -234,6 +234,13 @@ def test_synced_cursor_and_zoom_and_section_tools(browser, panels_server):
         "[...document.querySelectorAll('.ws-slot .panel')].every(p => p.dataset.zoomed === 'false')"
     )
 
+    # Drag a panel onto another: it goes before it.
+    slot(page, "val_acc").locator(".ws-drag").drag_to(slot(page, "acc").locator(".panel-title"))
+    page.wait_for_function(
+        "[...document.querySelectorAll(\".ws-section[data-section='Charts'] .panel-title\")]"
+        ".map(t => t.textContent).join() === 'val_acc,acc,loss'"
+    )
+
     # Sections: rename, pin (pinned first), move, collapse.
     assert section_names(page) == ["grad_norm", "Charts"]
     charts = page.locator(".ws-section[data-section='Charts']")

@@ -41,6 +41,15 @@ describe("panel operations", () => {
     expect(L.sizeOf(L.findPanel(l, "c")!)).toEqual({ w: 1, h: 1 });
   });
 
+  it("drag and drop: before another panel, in its section", () => {
+    let l = L.placePanel(auto(), "lr", "train/acc");
+    expect(ids(l, "train")).toEqual(["train/loss", "lr", "train/acc"]);
+    expect(ids(l, "Charts")).toEqual([]);
+    l = L.placePanel(l, "train/acc", "train/loss");
+    expect(ids(l, "train")).toEqual(["train/acc", "train/loss", "lr"]);
+    expect(L.placePanel(l, "lr", "lr")).toBe(l);
+  });
+
   it("adding to a layout with no sections makes one", () => {
     const l = L.addPanel({ sections: [] }, { id: "n", kind: "line", keys: [], x: "", options: {} });
     expect(names(l)).toEqual(["Charts"]);

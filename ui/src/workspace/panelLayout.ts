@@ -141,6 +141,13 @@ export function movePanelTo(l: PanelLayout, id: string, sectionId: string): Pane
   return addPanel(deletePanel(l, id), spec, sectionId);
 }
 
+/** Panel ``id`` moved just before panel ``beforeId`` (in whichever section that one is). */
+export function placePanel(l: PanelLayout, id: string, beforeId: string): PanelLayout {
+  const spec = findPanel(l, id);
+  if (!spec || id === beforeId || !findPanel(l, beforeId)) return l;
+  return mapPanels(deletePanel(l, id), (p) => (p.id === beforeId ? [spec, p] : [p]));
+}
+
 /** A new empty section first among the unpinned ones (where the user looks). */
 export function addSection(l: PanelLayout, id: string, name: string): PanelLayout {
   const pinned = l.sections.filter((s) => s.pinned);

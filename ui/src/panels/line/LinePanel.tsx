@@ -191,7 +191,7 @@ export function LinePanel({ spec, ctx, visible, onSpecChange, height }: PanelPro
       ) : (
         <div className="panel-empty">{empty ? "No data for the visible runs" : "Loading…"}</div>
       )}
-      {drawn.length > 0 && <Legend lines={drawn.map((d) => d.line)} />}
+      {drawn.length > 0 && <Legend lines={drawn.map((d) => ({ ...d.line, dash: d.dash }))} />}
       {hover && <Tooltip hover={hover} x={spec.x} />}
     </div>
   );
