@@ -97,6 +97,7 @@ def test_build_a_workspace_from_nothing_save_and_reopen(browser, panels_server, 
     drawer.locator("select[aria-label='Metrics']").select_option(["loss", "acc"])
     drawer.locator("input[aria-label='Log y']").check()
     drawer.locator("input[aria-label='Panel title']").fill("Loss and accuracy")
+    shot(page, "panels-00-editor")
     drawer.locator("button:text('Done')").click()
     drawer.wait_for(state="detached")
     new = slot(page, "Loss and accuracy")
