@@ -15,6 +15,8 @@ import { ArtifactsPage } from "../artifacts/ArtifactsPage";
 import { CompareRoute } from "../compare/ComparePage";
 import { VersionPage } from "../artifacts/VersionPage";
 import { ProjectsPage } from "../projects/ProjectsPage";
+import { ReportPage } from "../reports/ReportPage";
+import { ReportsPage } from "../reports/ReportsPage";
 import { RunPage } from "../run/RunPage";
 import { SweepsPage } from "../sweeps/SweepsPage";
 import { SweepWorkspace } from "../sweeps/SweepWorkspace";
@@ -77,6 +79,15 @@ function Sweeps() {
   return <SweepsPage key={`${entity}/${project}`} entity={entity} project={project} />;
 }
 
+function Reports() {
+  const { entity = "", project = "", reportId } = useParams();
+  if (reportId)
+    return (
+      <ReportPage key={`${entity}/${project}/${reportId}`} entity={entity} project={project} reportId={reportId} />
+    );
+  return <ReportsPage key={`${entity}/${project}`} entity={entity} project={project} />;
+}
+
 // Loaders start a page's first requests when the app navigates to it (the first
 // page's are already on their way: data/boot.ts).
 function workspaceLoader({ params, request }: LoaderFunctionArgs): null {
@@ -103,6 +114,8 @@ const router = createBrowserRouter([
       { path: "/:entity/:project/compare", element: <CompareRoute /> },
       { path: "/:entity/:project/sweeps", element: <Sweeps /> },
       { path: "/:entity/:project/sweeps/:sweepId", element: <Sweeps /> },
+      { path: "/:entity/:project/reports", element: <Reports /> },
+      { path: "/:entity/:project/reports/:reportId", element: <Reports /> },
       { path: "*", element: <NotFound /> },
     ],
   },

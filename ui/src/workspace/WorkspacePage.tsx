@@ -14,12 +14,12 @@ import { keys } from "../data/keys";
 import { usePrefs } from "../data/prefs";
 import { apiPath, projectPath } from "../lib/paths";
 import { MediaSection } from "../panels/media/MediaSection";
-import { PanelGrid } from "../panels/PanelGrid";
 import { useChartLines } from "./chartLines";
 import { groupKey } from "./columns";
 import { AnalysisSlot } from "./AnalysisSlot";
 import { FilterBar } from "./FilterBar";
 import { HighlightContext } from "./highlight";
+import { PanelWorkspace } from "./PanelWorkspace";
 import { useRowHooks } from "./rowHooks";
 import { useFieldValues, usePanels, useWorkspaceData } from "./workspaceData";
 import { RunsTable } from "./RunsTable";
@@ -85,7 +85,11 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
     Object.entries(runQueryParams(query)).filter((kv): kv is [string, string] => typeof kv[1] === "string"),
   )}`;
 
-  const { ctx, specs } = usePanels(entity, project, view, chart, columns.metrics, !!groupBy);
+  const { ctx } = usePanels(entity, project, view, chart, columns.metrics, !!groupBy);
+  const panelDefaults = useMemo(
+    () => ({ x: view.x, smoothing: view.smoothing, logY: view.logY }),
+    [view.x, view.smoothing, view.logY],
+  );
   const fields = useMemo(
     () => [
       "name",
@@ -174,7 +178,14 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
       />
       <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
       <ColorByControl keys={columns.config} field={colorBy} onChange={setColorBy} scale={scale} />
-      <PanelGrid specs={specs} ctx={ctx} emptyText="No metrics logged in this project yet." />
+      <PanelWorkspace
+        entity={entity}
+        project={project}
+        metrics={columns.metrics}
+        defaults={panelDefaults}
+        ctx={ctx}
+        emptyText="No metrics logged in this project yet."
+      />
       <MediaSection entity={entity} project={project} ctx={ctx} />
       <SystemSection entity={entity} project={project} ctx={ctx} />
     </>

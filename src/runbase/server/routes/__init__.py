@@ -25,9 +25,11 @@ from runbase.server.routes import (
     media,
     metrics,
     projects,
+    reports,
     runs,
     series,
     status,
+    stop,
     sweeps,
     tables,
     views,
@@ -42,6 +44,7 @@ def api_router(leave_out: Collection[str] = ()) -> APIRouter:
         status,
         projects,
         runs,
+        stop,
         groups,
         importance,
         series,
@@ -54,6 +57,7 @@ def api_router(leave_out: Collection[str] = ()) -> APIRouter:
         artifacts,
         sweeps,
         views,
+        reports,
     )
     for module in modules:
         for route in module.router.routes:
