@@ -182,3 +182,24 @@ def test_missing_report_says_so(browser, server):
     page.goto(f"{P}/reports/000000000000")
     assert "no report '000000000000'" in page.locator(".error-box").inner_text()
     ctx.close()
+
+
+def test_a_stale_page_does_not_overwrite_someone_elses_save(browser, server):
+    made = server.client.post(
+        f"{API}/reports",
+        json={"title": "Shared", "blocks": [{"type": "markdown", "id": "md1", "text": "Mine"}]},
+    ).json()
+    ctx, page, errors = new_page(browser, server)
+    page.goto(f"{P}/reports/{made['id']}")
+    page.wait_for_selector(".markdown p")
+    # Someone else saves the report after this page loaded it.
+    theirs = [{"type": "markdown", "id": "md1", "text": "Theirs"}]
+    server.client.put(f"{API}/reports/{made['id']}", json={"blocks": theirs})
+    page.click(".add-markdown")  # this page's save starts from the older version
+    alert = page.locator(".error-box")
+    assert "changed by someone else" in alert.inner_text()
+    page.wait_for_function("document.querySelector('.markdown p')?.textContent === 'Theirs'")
+    saved = server.client.get(f"{API}/reports/{made['id']}").json()
+    assert saved["blocks"] == theirs
+    assert errors == []
+    ctx.close()
