@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import Server, shot
 from .fill import RunWriter
@@ -102,7 +103,8 @@ def shows_text_not_script(page) -> None:
 
 def test_write_reload_share_export(browser, server, tmp_path: Path):
     ctx, page, errors = new_page(browser, server)
-    page.goto(f"{P}/reports")
+    page.goto(P)  # from the project's workspace, through its header
+    page.click(".project-nav a[data-nav='reports']")
     page.wait_for_selector(".empty-note")
     page.fill("input[aria-label='New report title']", "Learning-rate study")
     page.click("form.report-new button[type=submit]")
@@ -132,11 +134,11 @@ def test_write_reload_share_export(browser, server, tmp_path: Path):
 
     # Reorder: the grid moves above the text and back, saved each time.
     block_tool(page, "grid1", "block-up")
-    page.wait_for_function("document.querySelector('.report-block').dataset.type === 'panels'")
+    expect(page.locator(".report-block").first).to_have_attribute("data-type", "panels")
     saved = server.client.get(f"{API}/reports/{url.rsplit('/', 1)[1]}").json()
     assert [b["type"] for b in saved["blocks"]] == ["panels", "markdown", "panels"]
     block_tool(page, "grid1", "block-down")
-    page.wait_for_function("document.querySelector('.report-block').dataset.type === 'markdown'")
+    expect(page.locator(".report-block").first).to_have_attribute("data-type", "markdown")
 
     page.reload()
     shows_text_not_script(page)
@@ -168,8 +170,12 @@ def test_write_reload_share_export(browser, server, tmp_path: Path):
 
     # The file as a reader opens it: no network, the chart's image decodes, nothing runs.
     page.goto(out.as_uri())
-    page.wait_for_function("[...document.querySelectorAll('figure img')].every(i => i.complete)")
-    widths = page.eval_on_selector_all("figure img", "is => is.map(i => i.naturalWidth)")
+    # (Polled from here: the file's CSP forbids the eval Playwright's waits use.)
+    for _ in range(50):
+        widths = page.eval_on_selector_all("figure img", "is => is.map(i => i.naturalWidth)")
+        if widths and min(widths) > 0:
+            break
+        page.wait_for_timeout(100)
     assert len(widths) == 2 and min(widths) > 100
     assert page.evaluate("window.__pwned") is None
     shot(page, "report-export")
@@ -198,8 +204,11 @@ def test_a_stale_page_does_not_overwrite_someone_elses_save(browser, server):
     page.click(".add-markdown")  # this page's save starts from the older version
     alert = page.locator(".error-box")
     assert "changed by someone else" in alert.inner_text()
-    page.wait_for_function("document.querySelector('.markdown p')?.textContent === 'Theirs'")
+    expect(page.locator(".markdown p")).to_have_text("Theirs")
     saved = server.client.get(f"{API}/reports/{made['id']}").json()
     assert saved["blocks"] == theirs
+    page.click(".crumbs a:has-text('Reports')")  # the list links to it
+    page.wait_for_selector(f".reports-table tr[data-report='{made['id']}']")
+    assert "Shared" in page.locator(".reports-table tbody").inner_text()
     assert errors == []
     ctx.close()
