@@ -41,7 +41,11 @@ RULES: dict[tuple[str, str], str] = {
     ("PATCH", P + "/runs/{run_id}"): "write",
     ("DELETE", P + "/runs/{run_id}"): "write",
     ("POST", P + "/runs/delete"): "write",
+    ("POST", P + "/runs/{run_id}/stop"): "write",
     ("POST", P + "/sweeps/{sweep_id}/state"): "write",
+    # Shipping runs: the shipper reads where to resume as it writes, with a write key.
+    ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
+    ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
 }
 READS = [
     "",
@@ -112,6 +116,7 @@ def _url(path: str, team: Team, entity: str, project: str, write: bool) -> str:
         "team": "lab",
         "user": "nosuchuser",
         "key_id": "999999",
+        "segment": "1-1.rbr",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -125,6 +125,10 @@ export const api = {
     unwrap<RunDetail>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}", { params: { path: runP(e, p, id) }, ...o }),
     ),
+  stopRun: (e: string, p: string, id: string) =>
+    unwrap<Ok<`${R}/stop`, "post">>(
+      client.POST("/api/v1/projects/{entity}/{project}/runs/{run_id}/stop", { params: { path: runP(e, p, id) } }),
+    ),
   updateRun: (e: string, p: string, id: string, patch: RunPatch) =>
     unwrap<Ok<R, "patch">>(
       client.PATCH("/api/v1/projects/{entity}/{project}/runs/{run_id}", {

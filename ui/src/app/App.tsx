@@ -12,6 +12,7 @@ import { useChangeFeed } from "../data/changeFeed";
 import { prefetchRun, prefetchWorkspace, queryClient as client } from "../data/boot";
 import { isRunTab } from "../lib/paths";
 import { ArtifactsPage } from "../artifacts/ArtifactsPage";
+import { CompareRoute } from "../compare/ComparePage";
 import { VersionPage } from "../artifacts/VersionPage";
 import { ProjectsPage } from "../projects/ProjectsPage";
 import { ReportPage } from "../reports/ReportPage";
@@ -110,6 +111,7 @@ const router = createBrowserRouter([
       { path: "/:entity/:project/artifacts", element: <Artifacts /> },
       { path: "/:entity/:project/artifacts/:name", element: <Artifacts /> },
       { path: "/:entity/:project/artifacts/:name/:version", element: <Artifacts /> },
+      { path: "/:entity/:project/compare", element: <CompareRoute /> },
       { path: "/:entity/:project/sweeps", element: <Sweeps /> },
       { path: "/:entity/:project/sweeps/:sweepId", element: <Sweeps /> },
       { path: "/:entity/:project/reports", element: <Reports /> },

@@ -4,6 +4,7 @@
 
 import { useSyncExternalStore } from "react";
 import { PALETTE } from "../lib/colors";
+import type { PanelLayout } from "../workspace/panelLayout";
 
 export interface ColumnLayout {
   order: string[]; // column ids in display order (ids not listed go last)
@@ -19,6 +20,8 @@ export interface Prefs {
   picked: Record<string, boolean>;
   /** Palette index the next run seen gets, so 20 runs in a row never share a colour. */
   next: number;
+  /** The panels the user arranged (null: the automatic layout). */
+  panels?: PanelLayout | null;
 }
 
 /** Eye toggles remembered per project (the most recent win). */
@@ -42,6 +45,7 @@ function load(key: string): Prefs {
     colors: p.colors ?? {},
     picked: p.picked ?? {},
     next: typeof p.next === "number" ? p.next : Object.keys(p.colors ?? {}).length,
+    panels: p.panels ?? null,
   };
 }
 

@@ -22,7 +22,7 @@ export function sections(specs: PanelSpec[], section = sectionOf): [string, Pane
   return [...out.entries()].sort(([a], [b]) => (a === "Charts" ? 1 : b === "Charts" ? -1 : a.localeCompare(b)));
 }
 
-function useOnScreen(margin = "200px"): [React.RefObject<HTMLDivElement | null>, boolean] {
+export function useOnScreen(margin = "200px"): [React.RefObject<HTMLDivElement | null>, boolean] {
   const ref = useRef<HTMLDivElement>(null);
   const [on, setOn] = useState(false);
   useLayoutEffect(() => {

@@ -6,7 +6,7 @@ import "./index";
 import type { LineSpec } from "./index";
 import { Legend } from "./line/Legend";
 import { PanelGrid } from "./PanelGrid";
-import { panelKind, panelKinds, type PanelContext } from "./registry";
+import { newSpec, panelKind, panelKindList, panelKinds, type PanelContext } from "./registry";
 
 afterEach(cleanup);
 
@@ -29,6 +29,14 @@ describe("panel registry", () => {
     expect(panelKinds()).toContain("line");
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
     expect(panelKind("line")?.label).toBe("Line plot");
+  });
+
+  it("lists every kind with its label, and makes new specs of a kind", () => {
+    const labels = panelKindList().map((k) => k.label);
+    expect(labels).toContain("Line plot");
+    expect(labels).toContain("Media");
+    expect(newSpec("line", "n1", ["a"])).toMatchObject({ id: "n1", kind: "line", x: "_step" });
+    expect(newSpec("table", "n2", [])).toEqual({ id: "n2", kind: "table", keys: [], x: "_step", options: {} });
   });
 
   it("renders each spec with its kind's component, in sections by prefix", () => {

@@ -17,6 +17,8 @@ export interface PanelSpec<O extends object = object> {
   x: string;
   /** Zoom: the x range shown (null: everything). */
   ranges?: { x?: [number, number] | null };
+  /** Size in the workspace's grid: columns (1..3) and rows of the base height (1..3). */
+  size?: { w: number; h: number };
   options: O;
 }
 
@@ -27,6 +29,8 @@ export interface PanelLine {
   color: string;
   /** A group line: the runs whose mean it draws. */
   members?: string[];
+  /** The run's config (legend templates: ${config:lr}). */
+  config?: Record<string, unknown>;
 }
 
 /** What the page around a panel provides: the lines to draw and where data comes from. */
@@ -37,6 +41,10 @@ export interface PanelContext {
   source: SeriesSource;
   /** The project the lines' runs belong to (panels that fetch more than series: media). */
   project?: { entity: string; project: string };
+  /** The project's metric keys (panels that select metrics by a pattern). */
+  metricKeys?: string[];
+  /** Hovering one panel shows the cursor at the same x in every panel of this key. */
+  syncKey?: string;
 }
 
 export interface PanelProps<S extends PanelSpec = PanelSpec> {
@@ -45,12 +53,30 @@ export interface PanelProps<S extends PanelSpec = PanelSpec> {
   /** The panel is on screen (or near it): only then does it fetch. */
   visible: boolean;
   onSpecChange: (spec: S) => void;
+  /** Height of the plot area in pixels (the panel's size, or full screen); the kind's own default when absent. */
+  height?: number;
+}
+
+/** What a kind's editor gets: the spec it edits, where to send the edited spec,
+ * and the project's metric keys (to pick from). */
+export interface PanelEditorProps<S extends PanelSpec = PanelSpec> {
+  spec: S;
+  onChange: (s: S) => void;
+  /** The project's metric keys. */
+  keys: string[];
 }
 
 export interface PanelKind<S extends PanelSpec = PanelSpec> {
   kind: string;
+  /** The name users see (the "Add panel" menu, the editor's title). */
   label: string;
   component: ComponentType<PanelProps<S>>;
+  /** Edits a spec of this kind (shown in the panel editor); a kind without one
+   * can be added, moved and deleted but not edited. */
+  editor?: ComponentType<PanelEditorProps<S>>;
+  /** A new panel of this kind ("Add panel"); ``keys`` are the project's metric
+   * keys. Without it a new panel is {@link blankSpec}. */
+  create?: (id: string, keys: string[]) => S;
 }
 
 const kinds = new Map<string, PanelKind>();
@@ -65,4 +91,20 @@ export function panelKind(kind: string): PanelKind | undefined {
 
 export function panelKinds(): string[] {
   return [...kinds.keys()];
+}
+
+/** Every registered kind, in registration order (the "Add panel" menu). */
+export function panelKindList(): PanelKind[] {
+  return [...kinds.values()];
+}
+
+/** A new panel of a kind that has no ``create``: no keys, the step axis. */
+export function blankSpec(kind: string, id: string): PanelSpec {
+  return { id, kind, keys: [], x: "_step", options: {} };
+}
+
+/** A new spec of ``kind`` (its ``create``, else a blank one). */
+export function newSpec(kind: string, id: string, keys: string[]): PanelSpec {
+  const k = kinds.get(kind);
+  return k?.create ? k.create(id, keys) : blankSpec(kind, id);
 }

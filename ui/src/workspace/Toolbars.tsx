@@ -2,6 +2,7 @@
 // export, delete) and over the charts (x axis, smoothing, log y, runs drawn).
 
 import { useEffect, useRef, useState } from "react";
+import { CompareButton } from "../compare/CompareButton";
 import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
 import { columnTitle, type RunColumn } from "./columns";
@@ -225,6 +226,7 @@ export function TableToolbar({
       >
         Export CSV
       </a>
+      <CompareButton entity={entity} project={project} selected={selected} />
       <button className="danger delete-runs" disabled={selected.size === 0} onClick={onDelete}>
         Delete
       </button>

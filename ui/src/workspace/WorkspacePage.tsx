@@ -8,16 +8,18 @@ import type { AnalysisDefaults } from "../analysis/AnalysisSection";
 import { api, runQueryParams, type Group } from "../api/endpoints";
 import { ProjectNav } from "../artifacts/ArtifactsPage";
 import { ErrorBox, PageHeader, type Crumb } from "../common/PageHeader";
+import { ColorByControl, useColorBy, useColorByField } from "../compare/ColorBy";
+import { SystemSection } from "../compare/SystemSection";
 import { keys } from "../data/keys";
 import { usePrefs } from "../data/prefs";
 import { apiPath, projectPath } from "../lib/paths";
 import { MediaSection } from "../panels/media/MediaSection";
-import { PanelGrid } from "../panels/PanelGrid";
 import { useChartLines } from "./chartLines";
 import { groupKey } from "./columns";
 import { AnalysisSlot } from "./AnalysisSlot";
 import { FilterBar } from "./FilterBar";
 import { HighlightContext } from "./highlight";
+import { PanelWorkspace } from "./PanelWorkspace";
 import { useRowHooks } from "./rowHooks";
 import { useFieldValues, usePanels, useWorkspaceData } from "./workspaceData";
 import { RunsTable } from "./RunsTable";
@@ -54,7 +56,9 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
   const queryText = JSON.stringify(query);
   useEffect(() => setSelected(new Set()), [queryText]);
 
-  const chart = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total });
+  const [colorBy, setColorBy] = useColorByField(entity, project);
+  const lines = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total });
+  const { chart, scale } = useColorBy(entity, project, lines, colorBy);
   const groupPref = useCallback((g: Group) => `${view.group}=${groupKey(g)}`, [view.group]);
 
   const first = useMemo(
@@ -81,7 +85,11 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
     Object.entries(runQueryParams(query)).filter((kv): kv is [string, string] => typeof kv[1] === "string"),
   )}`;
 
-  const { ctx, specs } = usePanels(entity, project, view, chart, columns.metrics, !!groupBy);
+  const { ctx } = usePanels(entity, project, view, chart, columns.metrics, !!groupBy);
+  const panelDefaults = useMemo(
+    () => ({ x: view.x, smoothing: view.smoothing, logY: view.logY }),
+    [view.x, view.smoothing, view.logY],
+  );
   const fields = useMemo(
     () => [
       "name",
@@ -169,8 +177,17 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         onBrushed={setBrushed}
       />
       <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
-      <PanelGrid specs={specs} ctx={ctx} emptyText="No metrics logged in this project yet." />
+      <ColorByControl keys={columns.config} field={colorBy} onChange={setColorBy} scale={scale} />
+      <PanelWorkspace
+        entity={entity}
+        project={project}
+        metrics={columns.metrics}
+        defaults={panelDefaults}
+        ctx={ctx}
+        emptyText="No metrics logged in this project yet."
+      />
       <MediaSection entity={entity} project={project} ctx={ctx} />
+      <SystemSection entity={entity} project={project} ctx={ctx} />
     </>
   );
 }

@@ -16,9 +16,10 @@ import { MAX_LINES } from "./view";
 /** Runs fetched for all group lines together; each group's mean covers its first runs. */
 const MAX_GROUP_RUNS = 200;
 
-type Slim = Pick<Run, "id" | "name">;
+type Slim = Pick<Run, "id" | "name"> & { config?: Record<string, unknown> };
 
-const slim = (r: Slim): Slim => ({ id: r.id, name: r.name });
+// The config rides along for the panels' legend templates (${config:lr}).
+const slim = (r: Slim): Slim => ({ id: r.id, name: r.name, config: r.config });
 
 /** The runs switched on beyond the first N (``known``, or fetched when N is more
  * than the table's first page holds). */
@@ -107,7 +108,7 @@ export function useChartLines(args: {
       if (!d) return { lines: [], ready: false, firstIds: null, text: "" };
       const runs = [...d.first.filter((r) => prefs.eye[r.id] !== false), ...d.extra].slice(0, MAX_LINES);
       return {
-        lines: runs.map((r) => ({ id: r.id, name: r.name || r.id, color: colorOf(e, p, r.id) })),
+        lines: runs.map((r) => ({ id: r.id, name: r.name || r.id, color: colorOf(e, p, r.id), config: r.config })),
         ready: fetchFlat ? !!flat.data && !flat.isPlaceholderData : !page0.isPlaceholderData,
         firstIds: new Set(d.first.map((r) => r.id)),
         text: `${runs.length} of ${total ?? "?"} visualised`,

@@ -46,6 +46,24 @@ describe("a saved view's state", () => {
     expect(p.next).toBe(1);
   });
 
+  it("carries the arranged panels, and none (the automatic layout) by default", () => {
+    const panels = {
+      sections: [
+        {
+          id: "s1",
+          name: "Mine",
+          pinned: true,
+          panels: [{ id: "p", kind: "line", keys: ["a", "b"], x: "", options: { logY: true } }],
+        },
+      ],
+    };
+    const s = parseState(JSON.parse(JSON.stringify(captureState(view, { ...prefs, panels }))));
+    expect(s.panels).toEqual(panels);
+    expect(applyToPrefs(prefs, s).panels).toEqual(panels);
+    expect(captureState(view, prefs).panels).toBeNull();
+    expect(sameState(s, captureState(view, prefs))).toBe(false);
+  });
+
   it("puts the view's id in its URL", () => {
     const p = stateParams(captureState(view, prefs), "abc123");
     expect(p.get("view")).toBe("abc123");

@@ -5,6 +5,7 @@
 // (No React here, so the tests run it alone.)
 
 import type { ColumnLayout, Prefs } from "../data/prefs";
+import { parseLayout, type PanelLayout } from "./panelLayout";
 import { DEFAULT_VIEW, parseView, viewParams, type View } from "./viewState";
 
 export interface SavedState {
@@ -16,6 +17,8 @@ export interface SavedState {
   groupEye: Record<string, boolean>;
   /** Colours the user picked, by run id (or group line). */
   colors: Record<string, string>;
+  /** The panels the user arranged (null: the automatic layout). */
+  panels: PanelLayout | null;
 }
 
 /** The URL parameter naming the open saved view. */
@@ -31,6 +34,7 @@ export function captureState(view: View, prefs: Prefs): SavedState {
     eye: { ...prefs.eye },
     groupEye: { ...prefs.groupEye },
     colors,
+    panels: prefs.panels ? structuredClone(prefs.panels) : null,
   };
 }
 
@@ -57,6 +61,7 @@ export function parseState(x: unknown): SavedState {
     eye: pick(s.eye, isBool),
     groupEye: pick(s.groupEye, isBool),
     colors: pick(s.colors, isStr),
+    panels: parseLayout(s.panels),
   };
 }
 
@@ -81,6 +86,7 @@ export function applyToPrefs(p: Prefs, s: SavedState): Prefs {
     groupEye: { ...s.groupEye },
     colors: { ...p.colors, ...s.colors },
     picked: Object.fromEntries(Object.keys(s.colors).map((k) => [k, true])),
+    panels: s.panels ? structuredClone(s.panels) : null,
   };
 }
 
@@ -92,6 +98,7 @@ export const EMPTY_STATE: SavedState = {
   eye: {},
   groupEye: {},
   colors: {},
+  panels: null,
 };
 
 function canonical(x: unknown): unknown {

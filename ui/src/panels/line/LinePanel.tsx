@@ -1,19 +1,22 @@
-// The line chart, the first panel kind: one metric for every line of the page.
+// The line chart, the first panel kind: its metrics (keys, a regex's matches,
+// y expressions) for every line of the page.
 //
 // The server sends min/max buckets plus a representative value per bucket, so a
 // million-step run arrives as ~1,000 points and spikes stay visible in the faint
 // min–max band. Dragging a range zooms and fetches finer data for it;
 // double-click goes back to the full range.
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQueries } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef, useState } from "react";
 import type uPlot from "uplot";
 import { fmtNumber } from "../../lib/format";
 import type { PanelProps, PanelSpec } from "../registry";
 import { Legend } from "./Legend";
-import { drawnLines, hoverRows, plotTable, type Drawn, type HoverRow, type LineSettings } from "./lineData";
+import { hoverRows, plotTable, type Drawn, type HoverRow, type LineSettings } from "./lineData";
+import { drawMulti, planLines } from "./multiLine";
 import { PlotCanvas } from "./PlotCanvas";
 import { fmtX, plotOptions, xLabel } from "./plotOptions";
+import { yRange } from "./yRange";
 
 export type LineSpec = PanelSpec<LineSettings>;
 
@@ -47,17 +50,41 @@ function Tooltip({ hover, x }: { hover: Hover; x: string }) {
   );
 }
 
-export function LinePanel({ spec, ctx, visible, onSpecChange }: PanelProps<LineSpec>) {
-  const key = spec.keys[0];
+/** The series of every key a panel fetches, by key (one query per key). */
+function useSeries(spec: LineSpec, ctx: PanelProps<LineSpec>["ctx"], visible: boolean, fetch: string[]) {
   const range = spec.ranges?.x ?? null;
-  const { smoothing, logY } = spec.options;
-  const base = ctx.source.query(key, spec.x, range);
-  const enabled = visible && ctx.linesReady && ctx.lines.length > 0 && base.enabled !== false;
-  const q = useQuery({ ...base, enabled, placeholderData: keepPreviousData });
-  const drawn = useMemo(
-    () => drawnLines(ctx.lines, q.data ?? [], { smoothing, logY }),
-    [ctx.lines, q.data, smoothing, logY],
+  const bases = fetch.map((k) => ctx.source.query(k, spec.x, range));
+  const enabled = visible && ctx.linesReady && ctx.lines.length > 0;
+  const qs = useQueries({
+    queries: bases.map((b) => ({ ...b, enabled: enabled && b.enabled !== false, placeholderData: keepPreviousData })),
+  });
+  const datas = qs.map((q) => q.data);
+  // A new Map only when some query's data changed (useQueries returns new objects each render).
+  const fetched = useMemo(() => new Map(fetch.map((k, i) => [k, datas[i] ?? []])), [fetch.join("\n"), ...datas]);
+  return {
+    fetched,
+    enabled: enabled && bases.length > 0 && bases.every((b) => b.enabled !== false),
+    pending: qs.some((q) => q.isPending),
+    placeholder: qs.some((q) => q.isPlaceholderData),
+    success: qs.length > 0 && qs.every((q) => q.isSuccess),
+    error: qs.find((q) => q.error)?.error ?? null,
+  };
+}
+
+export function LinePanel({ spec, ctx, visible, onSpecChange, height }: PanelProps<LineSpec>) {
+  const key = spec.keys[0] ?? "";
+  const range = spec.ranges?.x ?? null;
+  const o = spec.options;
+  const { smoothing, logY } = o;
+  const plan = useMemo(() => planLines(spec.keys, o, ctx.metricKeys ?? []), [spec.keys, o, ctx.metricKeys]);
+  const q = useSeries(spec, ctx, visible, plan.fetch);
+  const enabled = q.enabled;
+  const drawn = useMemo(() => drawMulti(ctx.lines, q.fetched, plan, o), [ctx.lines, q.fetched, plan, o]);
+  const yr = useMemo(
+    () => yRange(o.outliers ? drawn.flatMap((d) => (smoothing > 0 ? d.smoothed : d.data.y)) : [], o),
+    [drawn, o, smoothing],
   );
+  const title = spec.title ?? (plan.shown.map((sh) => sh.label).join(", ") || "Empty panel: edit it to pick metrics");
 
   const [hover, setHover] = useState<Hover | null>(null);
   const panelRef = useRef<HTMLDivElement>(null);
@@ -73,7 +100,8 @@ export function LinePanel({ spec, ctx, visible, onSpecChange }: PanelProps<LineS
     const { drawn: d, spec: s } = latest.current;
     const rows = hoverRows(d, x, s.options.smoothing);
     const panel = panelRef.current;
-    if (rows.length === 0 || !panel) return setHover(null);
+    // Another panel's cursor (synced) moves this one's too: only the hovered panel lists values.
+    if (rows.length === 0 || !panel || !panel.matches(":hover")) return setHover(null);
     const over = u.over.getBoundingClientRect();
     const box = panel.getBoundingClientRect();
     const px = over.left - box.left + left;
@@ -101,14 +129,28 @@ export function LinePanel({ spec, ctx, visible, onSpecChange }: PanelProps<LineS
 
   const make = useCallback(
     (width: number) => ({
-      opts: plotOptions(drawn, { x: spec.x, yLabel: key, smoothing, logY }, width, { onSelect, onCursor, onReset }),
+      opts: plotOptions(
+        drawn,
+        {
+          x: spec.x,
+          yLabel: plan.shown.length === 1 ? plan.shown[0].label : "",
+          smoothing,
+          logY,
+          logX: o.logX,
+          yRange: yr,
+          sync: ctx.syncKey,
+          height,
+        },
+        width,
+        { onSelect, onCursor, onReset },
+      ),
       data: plotTable(drawn),
     }),
-    [drawn, spec.x, key, smoothing, logY, onSelect, onCursor, onReset],
+    [drawn, spec.x, plan, smoothing, logY, o.logX, yr, ctx.syncKey, height, onSelect, onCursor, onReset],
   );
 
-  const waiting = !ctx.linesReady || (enabled && q.isPending) || q.isPlaceholderData;
-  const empty = !waiting && drawn.length === 0 && (ctx.lines.length === 0 || q.isSuccess);
+  const waiting = !ctx.linesReady || (enabled && q.pending) || q.placeholder;
+  const empty = !waiting && drawn.length === 0 && (ctx.lines.length === 0 || q.success || plan.fetch.length === 0);
   const state = empty ? "empty" : drawn.length && !waiting ? "drawn" : "loading";
   const grouped = ctx.lines.some((l) => l.members !== undefined);
   return (
@@ -120,15 +162,22 @@ export function LinePanel({ spec, ctx, visible, onSpecChange }: PanelProps<LineS
       data-mode={grouped ? "groups" : "runs"}
       data-runs={drawn.length}
       data-zoomed={range ? "true" : "false"}
+      data-logy={logY ? "true" : "false"}
+      data-metrics={plan.shown.map((sh) => sh.label).join("|")}
       data-points={drawn.length ? Math.max(...drawn.map((d: Drawn) => d.data.x.length)) : 0}
       onMouseLeave={() => setHover(null)}
     >
       <div className="panel-head">
-        <span className="panel-title" title={spec.title ?? key}>
-          {spec.title ?? key}
+        <span className="panel-title" title={title}>
+          {title}
         </span>
         {q.error && <span className="panel-status error">{q.error.message}</span>}
       </div>
+      {plan.errors.map((e) => (
+        <div key={e} className="panel-status error">
+          {e}
+        </div>
+      ))}
       {drawn.length > 0 ? (
         <PlotCanvas make={make} range={range} />
       ) : (

@@ -6,10 +6,25 @@ import type { ChartLine } from "../../lib/chartLine";
 import { aggregate } from "../../lib/groupAgg";
 import { ema } from "../../lib/smoothing";
 import type { PanelLine } from "../registry";
+import type { SmoothKind } from "./smoothKinds";
 
 export interface LineSettings {
-  smoothing: number; // EMA weight 0..0.99
+  smoothing: number; // strength 0..0.99 (the EMA's weight)
   logY: boolean;
+  /** How to smooth (default: EMA). */
+  smoothKind?: SmoothKind;
+  logX?: boolean;
+  /** Fixed ends of the y scale (null or absent: fitted). */
+  yMin?: number | null;
+  yMax?: number | null;
+  /** Fit the y scale to the 5th–95th percentile of the values, not the extremes. */
+  outliers?: boolean;
+  /** Every project metric matching this regex is drawn too ("grad_norm/.*"). */
+  regex?: string;
+  /** Y expressions over metrics ("loss * 2", "acc / val_acc"), each drawn as a line per run. */
+  exprs?: string[];
+  /** Line names: "${run:name} ${config:lr}" (empty: the run's name, plus the metric when several). */
+  legend?: string;
 }
 
 /** A drawn line: its panel line, its (aggregated) series and the smoothed y. */
@@ -17,6 +32,8 @@ export interface Drawn {
   line: PanelLine;
   data: ChartLine;
   smoothed: (number | null)[];
+  /** Dash pattern (the second and later metrics of a panel drawing several). */
+  dash?: number[];
 }
 
 /** One series per line: a run's own, or a group's mean of its members. */

@@ -53,16 +53,38 @@ export interface PlotHooks {
   onReset: () => void;
 }
 
-export function plotOptions(
-  drawn: Drawn[],
-  s: { x: string; yLabel: string; smoothing: number; logY: boolean },
-  width: number,
-  hooks: PlotHooks,
-): uPlot.Options {
+export interface PlotSettings {
+  x: string;
+  yLabel: string;
+  smoothing: number;
+  logY: boolean;
+  logX?: boolean;
+  /** Fixed y scale ends (null: fitted), from the panel's range or outlier option. */
+  yRange?: [number | null, number | null] | null;
+  /** Panels with the same key show the cursor together (uPlot's cursor sync). */
+  sync?: string;
+  height?: number;
+}
+
+function yScale(s: PlotSettings): uPlot.Scale {
+  const scale: uPlot.Scale = s.logY ? { distr: 3 } : {};
+  const r = s.yRange;
+  if (!r || (r[0] === null && r[1] === null)) return scale;
+  return {
+    ...scale,
+    range: (_u, dmin, dmax) => {
+      const lo = r[0] ?? dmin;
+      const hi = r[1] ?? dmax;
+      return hi > lo ? [lo, hi] : [lo, lo + 1];
+    },
+  };
+}
+
+export function plotOptions(drawn: Drawn[], s: PlotSettings, width: number, hooks: PlotHooks): uPlot.Options {
   const series: uPlot.Series[] = [{}];
   const bands: uPlot.Band[] = [];
   const smooth = s.smoothing > 0;
-  drawn.forEach(({ line }, i) => {
+  drawn.forEach(({ line, dash }, i) => {
     const base = 1 + i * 4;
     series.push(
       { label: `${line.name} max`, stroke: "transparent", points: { show: false }, spanGaps: true },
@@ -71,37 +93,40 @@ export function plotOptions(
         label: `${line.name} raw`,
         stroke: smooth ? withAlpha(line.color, 0.25) : line.color,
         width: smooth ? 1 : 1.5,
+        dash,
         points: { show: false },
         spanGaps: true,
       },
-      { label: line.name, stroke: line.color, width: 1.5, show: smooth, points: { show: false }, spanGaps: true },
+      { label: line.name, stroke: line.color, width: 1.5, dash, show: smooth, points: { show: false }, spanGaps: true },
     );
     bands.push({ series: [base, base + 1], fill: withAlpha(line.color, 0.12) });
   });
   const timeX = s.x === "_timestamp";
   return {
     width,
-    height: PLOT_HEIGHT,
+    height: s.height ?? PLOT_HEIGHT,
     legend: { show: false },
     cursor: {
       // Zoom is ours (the select hook): it also fetches finer data for the range.
       drag: { x: true, y: false, setScale: false },
       points: { show: false },
+      ...(s.sync ? { sync: { key: s.sync } } : {}),
       bind: { dblclick: () => () => (hooks.onReset(), null) },
     },
-    scales: { x: { time: timeX }, y: s.logY ? { distr: 3 } : {} },
+    scales: { x: s.logX && !timeX ? { time: false, distr: 3 } : { time: timeX }, y: yScale(s) },
     axes: [
       {
         label: xLabel(s.x),
         labelSize: 20,
         labelGap: 2,
         size: 28,
-        incrs: s.x === "_step" ? WHOLE_INCRS : undefined,
-        values: timeX
-          ? undefined
-          : s.x === "_runtime"
-            ? (_u, v) => v.map((t) => fmtDuration(t))
-            : (_u, v) => v.map(fmtTick),
+        incrs: s.x === "_step" && !s.logX ? WHOLE_INCRS : undefined,
+        values:
+          timeX || s.logX
+            ? undefined
+            : s.x === "_runtime"
+              ? (_u, v) => v.map((t) => fmtDuration(t))
+              : (_u, v) => v.map(fmtTick),
       },
       {
         label: s.yLabel,

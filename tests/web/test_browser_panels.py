@@ -1,0 +1,196 @@
+"""Panels the user arranges, in Debian's Chromium against a real server: a
+workspace built from nothing (a line panel of two metrics with a log y axis, a
+new section it moves into, a duplicate deleted again) is saved as a view, and
+survives a reload and opening the view's link in a new browser context. Also:
+the panel search, full screen (Esc closes it) and y expressions.
+
+The project is this module's own (its own RUNBASE_DIR and server)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import Server, shot
+from .fill import RunWriter
+
+WS = "/team/pn"
+
+
+@pytest.fixture(scope="module")
+def panels_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("runbase-panels")
+    for i in range(3):
+        w = RunWriter(root, "team", "pn", f"p{i}", name=f"run-{i}", config={"lr": 0.01 * (i + 1)})
+        w.history(
+            [
+                (
+                    s,
+                    {
+                        "loss": 2.0 / (s + 1 + i),
+                        "acc": 1 - 1 / (s + 2 + i),
+                        "val_acc": 0.9 - 1 / (s + 3),
+                        "grad_norm/l1": math.exp(-s / 10) + i,
+                        "grad_norm/l2": 0.5 * math.exp(-s / 10),
+                    },
+                )
+                for s in range(30)
+            ]
+        )
+        w.finish(exit_code=0)
+    srv = Server(root)
+    yield srv
+    srv.stop()
+
+
+def new_page(browser, server: Server):
+    ctx = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, base_url=server.url, bypass_csp=True
+    )
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.set_default_timeout(10_000)
+    return ctx, pg, errors
+
+
+def panels_shown(page) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Each section's name and its panels' (title, metrics, log y), once all are drawn."""
+    page.wait_for_function("!document.querySelector('.view-loading')")
+    page.wait_for_selector(".ws-section")
+    page.wait_for_function(
+        "[...document.querySelectorAll('.ws-slot .panel')].every(p => p.dataset.state === 'drawn')"
+    )
+    raw = page.eval_on_selector_all(
+        ".ws-section",
+        """els => els.map(s => [s.dataset.section,
+            [...s.querySelectorAll('.ws-slot .panel')].map(p => [
+                p.querySelector('.panel-title').textContent,
+                p.dataset.metrics, p.dataset.logy])])""",
+    )
+    return [(name, [tuple(p) for p in panels]) for name, panels in raw]
+
+
+def slot(page, title: str):
+    return page.locator(".ws-slot", has=page.locator(f".panel-title:text-is('{title}')"))
+
+
+def test_build_a_workspace_from_nothing_save_and_reopen(browser, panels_server, tmp_path: Path):
+    ctx, page, errors = new_page(browser, panels_server)
+    page.goto(WS)
+    page.wait_for_selector(".ws-panels[data-layout='auto']")
+    auto = panels_shown(page)
+    # The automatic layout: a panel per metric, sections by prefix.
+    assert [name for name, _ in auto] == ["grad_norm", "Charts"]
+    assert [p[0] for p in auto[1][1]] == ["acc", "loss", "val_acc"]
+
+    # Add a line panel; its editor opens: two metrics, log y, a title.
+    page.click(".add-panel-button")
+    page.click(".add-panel-menu [data-kind='line']")
+    drawer = page.locator("dialog.panel-drawer")
+    drawer.wait_for()
+    drawer.locator("select[aria-label='Metrics']").select_option(["loss", "acc"])
+    drawer.locator("input[aria-label='Log y']").check()
+    drawer.locator("input[aria-label='Panel title']").fill("Loss and accuracy")
+    drawer.locator("button:text('Done')").click()
+    drawer.wait_for(state="detached")
+    new = slot(page, "Loss and accuracy")
+    new.locator(".panel[data-state='drawn']").wait_for()
+    assert new.locator(".panel").get_attribute("data-metrics") == "acc|loss"
+    assert new.locator(".panel").get_attribute("data-logy") == "true"
+    assert new.locator(".panel").get_attribute("data-runs") == "6"  # 2 metrics x 3 runs
+    assert page.locator(".ws-panels").get_attribute("data-layout") == "custom"
+
+    # A new section; the panel moves into it, is duplicated, and the copy deleted.
+    page.once("dialog", lambda d: d.accept("Favourites"))
+    page.click("button:text('+ Add section')")
+    page.wait_for_selector(".ws-section[data-section='Favourites']")
+    target = page.eval_on_selector(
+        ".ws-section[data-section='Favourites']", "s => s.dataset.section"
+    )
+    assert target == "Favourites"
+    new.locator("select[aria-label='Move to section']").select_option(label="↪ Favourites")
+    fav = page.locator(".ws-section[data-section='Favourites']")
+    fav.locator(".panel-title:text-is('Loss and accuracy')").wait_for()
+    fav.locator("button[aria-label='Duplicate panel']").click()
+    fav.locator(".panel-title:text-is('Loss and accuracy (copy)')").wait_for()
+    slot(page, "Loss and accuracy (copy)").locator("button[aria-label='Delete panel']").click()
+    page.wait_for_selector(".panel-title:text-is('Loss and accuracy (copy)')", state="detached")
+    slot(page, "val_acc").locator("button[aria-label='Delete panel']").click()
+    page.wait_for_selector(".panel-title:text-is('val_acc')", state="detached")
+    slot(page, "Loss and accuracy").locator("select[aria-label='Panel size']").select_option("Wide")
+    built = panels_shown(page)
+    assert built == [
+        ("Favourites", [("Loss and accuracy", "acc|loss", "true")]),
+        (
+            "grad_norm",
+            [("grad_norm/l1", "grad_norm/l1", "false"), ("grad_norm/l2", "grad_norm/l2", "false")],
+        ),
+        ("Charts", [("acc", "acc", "false"), ("loss", "loss", "false")]),
+    ]
+    path = tmp_path / "panels-built.png"
+    page.screenshot(path=str(path), full_page=True)
+    shot(page, "panels-01-built")
+
+    page.once("dialog", lambda d: d.accept("arranged"))
+    page.click(".views-btn")
+    page.click(".view-save-as")
+    page.wait_for_function("new URLSearchParams(location.search).get('view')")
+    vid = page.evaluate("new URLSearchParams(location.search).get('view')")
+
+    page.reload()
+    assert panels_shown(page) == built
+    assert slot(page, "Loss and accuracy").get_attribute("data-w") == "2"
+    ctx.close()
+    assert not errors, errors
+
+    # A new context: no localStorage, only the view's link.
+    ctx2, page2, errors2 = new_page(browser, panels_server)
+    page2.goto(f"{WS}?view={vid}")
+    page2.wait_for_selector(".ws-panels[data-layout='custom']")
+    assert panels_shown(page2) == built
+    shot(page2, "panels-02-reopened")
+    ctx2.close()
+    assert not errors2, errors2
+
+
+def test_search_full_screen_and_expressions(browser, panels_server):
+    ctx, page, errors = new_page(browser, panels_server)
+    page.goto(WS)
+    page.wait_for_selector(".ws-slot .panel[data-state='drawn']")
+    page.fill(".panel-search", "grad_norm/.*")
+    page.wait_for_function("document.querySelectorAll('.ws-slot').length === 2")
+    assert page.eval_on_selector_all(".ws-section", "els => els.map(s => s.dataset.section)") == [
+        "grad_norm"
+    ]
+    page.fill(".panel-search", "")
+    page.wait_for_function("document.querySelectorAll('.ws-slot').length === 5")
+
+    slot(page, "loss").locator("button[aria-label='Full screen']").click()
+    full = page.locator("dialog.panel-full")
+    full.locator(".panel[data-state='drawn']").wait_for()
+    assert full.locator(".panel-plot canvas").bounding_box()["height"] > 500
+    page.keyboard.press("Escape")
+    full.wait_for(state="detached")
+
+    # An expression and a regex in one panel; a bad expression says what is wrong.
+    slot(page, "acc").locator("button[aria-label='Edit panel']").click()
+    drawer = page.locator("dialog.panel-drawer")
+    drawer.locator("textarea[aria-label='Y expressions']").fill("acc / val_acc\nloss *")
+    drawer.locator(".editor-error:text('The expression ends too early')").wait_for()
+    drawer.locator("textarea[aria-label='Y expressions']").fill("acc / val_acc")
+    drawer.locator("input[aria-label='Metric regex']").fill("grad_norm/.*")
+    drawer.locator("input[aria-label='Legend template']").fill("${run:name} lr=${config:lr}")
+    page.keyboard.press("Escape")
+    drawer.wait_for(state="detached")
+    panel = page.locator(".ws-slot[data-panel='acc'] .panel")
+    page.wait_for_function(
+        "document.querySelector(\".ws-slot[data-panel='acc'] .panel\").dataset.runs === '12'"
+    )
+    assert panel.get_attribute("data-metrics") == "acc|grad_norm/l1|grad_norm/l2|acc / val_acc"
+    assert "run-0 lr=0.01" in panel.locator(".legend").inner_text()
+    ctx.close()
+    assert not errors, errors

@@ -1,0 +1,175 @@
+// One panel of the arranged workspace: the kind's component under a small bar
+// of actions (edit, duplicate, full screen, size, move, delete). The spec it
+// draws is the stored one with the workspace's defaults filled in: an empty x
+// axis, smoothing or log y follows the chart toolbar, and the zoom is the one
+// shared by every panel on the same x axis.
+
+import { memo, useMemo } from "react";
+import { useOnScreen } from "../panels/PanelGrid";
+import { panelKind, type PanelContext, type PanelSpec } from "../panels/registry";
+import { sizeOf, type PanelSize } from "./panelLayout";
+
+export interface Defaults {
+  x: string;
+  smoothing: number;
+  logY: boolean;
+}
+
+export type Zoom = Record<string, [number, number] | null>;
+
+export interface PanelActions {
+  edit: (id: string) => void;
+  duplicate: (id: string) => void;
+  remove: (id: string) => void;
+  fullScreen: (id: string) => void;
+  move: (id: string, by: number) => void;
+  moveTo: (id: string, sectionId: string) => void;
+  resize: (id: string, size: PanelSize) => void;
+  zoom: (x: string, range: [number, number] | null) => void;
+  /** A change the panel made itself (other than the zoom): kept in the layout. */
+  update: (spec: PanelSpec) => void;
+}
+
+/** Sizes offered, in grid units (columns × rows). */
+export const SIZES: [string, PanelSize][] = [
+  ["Small", { w: 1, h: 1 }],
+  ["Wide", { w: 2, h: 1 }],
+  ["Full width", { w: 3, h: 1 }],
+  ["Tall", { w: 1, h: 2 }],
+  ["Large", { w: 2, h: 2 }],
+  ["Huge", { w: 3, h: 2 }],
+];
+
+/** Plot height of a panel ``h`` rows tall: rows line up with their neighbours' head and legend. */
+export const plotHeight = (h: number) => 240 * h + 76 * (h - 1);
+
+/** ``spec`` as drawn: the workspace's defaults where it has none, the shared zoom. */
+export function resolveSpec(spec: PanelSpec, d: Defaults, zoom: Zoom): PanelSpec {
+  const x = spec.x || d.x;
+  const o = spec.options as { smoothing?: number; logY?: boolean };
+  const options = spec.kind === "line" ? { ...o, smoothing: o.smoothing ?? d.smoothing, logY: o.logY ?? d.logY } : o;
+  return { ...spec, x, options, ranges: { ...spec.ranges, x: zoom[x] ?? null } };
+}
+
+export const PanelCard = memo(function PanelCard({
+  spec,
+  index,
+  count,
+  sectionId,
+  sections,
+  defaults,
+  zoom,
+  ctx,
+  actions,
+}: {
+  spec: PanelSpec;
+  index: number;
+  count: number;
+  sectionId: string;
+  sections: { id: string; name: string }[];
+  defaults: Defaults;
+  zoom: Zoom;
+  ctx: PanelContext;
+  actions: PanelActions;
+}) {
+  const [ref, visible] = useOnScreen();
+  const kind = panelKind(spec.kind);
+  const x = spec.x || defaults.x;
+  const range = zoom[x] ?? null;
+  const shown = useMemo(
+    () => resolveSpec(spec, defaults, { [x]: range }),
+    // eslint-style note: defaults is compared by its fields, not identity.
+    [spec, defaults.x, defaults.smoothing, defaults.logY, x, range],
+  );
+  const myCtx = useMemo(() => ({ ...ctx, syncKey: `ws:${x}` }), [ctx, x]);
+  const size = sizeOf(spec);
+  const id = spec.id;
+  const sizeName = SIZES.find(([, s]) => s.w === size.w && s.h === size.h)?.[0] ?? "Small";
+  return (
+    <div
+      ref={ref}
+      className="panel-slot ws-slot"
+      data-panel={id}
+      style={{ gridColumn: `span ${size.w}` }}
+      data-w={size.w}
+      data-h={size.h}
+    >
+      <div className="ws-panel-bar">
+        <button type="button" title="Edit panel" aria-label="Edit panel" onClick={() => actions.edit(id)}>
+          ✎
+        </button>
+        <button type="button" title="Full screen" aria-label="Full screen" onClick={() => actions.fullScreen(id)}>
+          ⛶
+        </button>
+        <button
+          type="button"
+          title="Duplicate panel"
+          aria-label="Duplicate panel"
+          onClick={() => actions.duplicate(id)}
+        >
+          ⧉
+        </button>
+        <button
+          type="button"
+          title="Move left"
+          aria-label="Move left"
+          disabled={index === 0}
+          onClick={() => actions.move(id, -1)}
+        >
+          ←
+        </button>
+        <button
+          type="button"
+          title="Move right"
+          aria-label="Move right"
+          disabled={index === count - 1}
+          onClick={() => actions.move(id, 1)}
+        >
+          →
+        </button>
+        <select
+          aria-label="Panel size"
+          title="Panel size"
+          value={sizeName}
+          onChange={(e) => actions.resize(id, SIZES.find(([n]) => n === e.target.value)![1])}
+        >
+          {SIZES.map(([n, s]) => (
+            <option key={n} value={n}>{`${n} ${s.w}×${s.h}`}</option>
+          ))}
+        </select>
+        <select
+          aria-label="Move to section"
+          title="Move to section"
+          value={sectionId}
+          onChange={(e) => actions.moveTo(id, e.target.value)}
+        >
+          {sections.map((s) => (
+            <option key={s.id} value={s.id}>{`↪ ${s.name}`}</option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="danger"
+          title="Delete panel"
+          aria-label="Delete panel"
+          onClick={() => actions.remove(id)}
+        >
+          ✕
+        </button>
+      </div>
+      {kind ? (
+        <kind.component
+          spec={shown}
+          ctx={myCtx}
+          visible={visible}
+          height={plotHeight(size.h)}
+          onSpecChange={(s) =>
+            spec.kind === "line" ? actions.zoom(s.x, s.ranges?.x ?? null) : actions.update({ ...s, x: spec.x })
+          }
+        />
+      ) : (
+        <div className="panel">Unknown panel kind {spec.kind}</div>
+      )}
+    </div>
+  );
+});
