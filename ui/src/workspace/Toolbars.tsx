@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { CompareButton } from "../compare/CompareButton";
 import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
+import { GroupAggControl } from "./GroupAggControl";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
 import { ViewsMenu } from "./ViewsMenu";
@@ -169,6 +170,7 @@ export function ChartToolbar({
           onChange={(e) => setView({ maxRuns: Math.max(1, Math.min(MAX_LINES, Number(e.target.value) || 10)) })}
         />
       </label>
+      {grouped && <GroupAggControl view={view} setView={setView} />}
       <span className="vis-count">{visText}</span>
       <span className="hint">Drag to zoom · double-click to reset</span>
     </div>
