@@ -6,6 +6,7 @@ import { CompareButton } from "../compare/CompareButton";
 import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
 import { GroupAggControl } from "./GroupAggControl";
+import { TagAction } from "./TagAction";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
 import { ViewsMenu } from "./ViewsMenu";
@@ -229,6 +230,7 @@ export function TableToolbar({
         Export CSV
       </a>
       <CompareButton entity={entity} project={project} selected={selected} />
+      <TagAction entity={entity} project={project} selected={selected} />
       <button className="danger delete-runs" disabled={selected.size === 0} onClick={onDelete}>
         Delete
       </button>
