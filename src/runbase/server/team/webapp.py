@@ -16,11 +16,13 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
 from runbase.records.layout import name_problem
-from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
+from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut, Responses
 from runbase.server.team.access import check, is_public
 from runbase.server.team.auth import CurrentCaller, engine
 
-_UNAUTHORIZED = {401: {"model": ErrorOut, "description": "An unknown or revoked API key"}}
+_UNAUTHORIZED: Responses = {
+    401: {"model": ErrorOut, "description": "An unknown or revoked API key"}
+}
 router = APIRouter(tags=["team"], responses={**BAD_INPUT, **_UNAUTHORIZED})
 
 
