@@ -38,6 +38,9 @@ RULES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/keys/{key_id}"): "signed_in",
     ("GET", "/api/v1/projects"): "anyone",
     ("PUT", P + "/visibility"): "manage",
+    # What the web app asks first: never a 401 for anonymous callers (public projects).
+    ("GET", "/api/v1/server"): "anyone",
+    ("GET", P + "/visibility"): "read",
     ("PATCH", P + "/runs/{run_id}"): "write",
     ("DELETE", P + "/runs/{run_id}"): "write",
     ("POST", P + "/runs/delete"): "write",

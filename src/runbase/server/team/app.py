@@ -21,6 +21,7 @@ from runbase.server.team.access import authorize_project
 from runbase.server.team.ingest import router as ingest_router
 from runbase.server.team.routes import router as team_router
 from runbase.server.team.shipping import ShippingWatch
+from runbase.server.team.webapp import router as webapp_router
 from runbase.store.indexing.write_run import CRASH_TIMEOUT
 
 # Shared routes the team server does not serve (yet): they read across projects.
@@ -84,6 +85,7 @@ def create_team_app(
     app.state.admin_secret = admin_secret
     app.include_router(team_router, prefix="/api/v1")
     app.include_router(ingest_router, prefix="/api/v1")
+    app.include_router(webapp_router, prefix="/api/v1")
     shared = api_router(leave_out=_LEFT_OUT)
     app.include_router(shared, prefix="/api/v1", dependencies=[Depends(authorize_project)])
     install_app_parts(app)
