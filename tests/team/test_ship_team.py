@@ -94,3 +94,31 @@ def test_runs_without_an_entity_go_to_the_keys_user(shipping: Shipping, tmp_path
         for run_id in ("me1", "me2"):
             r = c.get(f"/api/v1/projects/alice/shipped/runs/{run_id}")
             assert r.status_code == 200 and r.json()["state"] == "finished", r.text
+
+
+IDLE = """
+import time, runbase
+run = runbase.init(project="shipped", id="idle1", settings=runbase.Settings(
+    console="off", disable_system_metrics=True, heartbeat_interval=0.2))
+run.log({"loss": 0.5})
+time.sleep(2)  # idle: the shipper's empty posts keep the run alive on the server
+run.log({"loss": 0.25})
+run.finish()
+"""
+
+
+def test_an_idle_runs_empty_posts_are_accepted(shipping: Shipping, tmp_path: Path) -> None:
+    env = _env(shipping, tmp_path, shipping.key)
+    done = subprocess.run([sys.executable, "-c", IDLE], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "is not being sent" not in done.stderr and "runbase sync" not in done.stderr
+    with shipping.client() as c:
+        r = c.get("/api/v1/projects/alice/shipped/runs/idle1")
+        assert r.status_code == 200 and r.json()["history_rows"] == 2, r.text
+        # What the shipper sends when nothing is new: an empty body at the acked offset.
+        (seg,) = (tmp_path / "runs/alice/shipped/idle1/segments").glob("*.rbr")
+        path = f"/api/v1/ingest/alice/shipped/idle1/{seg.name}"
+        acked = c.get(path).json()["acked"]
+        assert acked == seg.stat().st_size
+        r = c.post(path, params={"offset": acked}, content=b"")
+        assert r.status_code == 200 and r.json()["acked"] == acked, r.text
