@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,6 +191,29 @@ def test_a_run_shipped_in_pieces_reads_back_exactly(shipping: Shipping, tmp_path
     ).wait()
     with shipping.client(0) as c:
         check_run(c, "ship1", STEPS, "finished")
+
+
+def test_two_processes_taking_one_run_at_once_index_it_once(
+    shipping: Shipping, tmp_path: Path
+) -> None:
+    # Two shippers (say, a retry racing the original) send the same run to two server
+    # processes at the same time: each post is stored and indexed under the run's lock.
+    data = log_run(tmp_path, "ship5", steps=2000)
+    seg = next((tmp_path / "runs/alice/shipped/ship5/segments").glob("*.rbr")).name
+
+    def send(i: int) -> None:
+        with shipping.client(i) as c:
+            at = 0
+            while at < len(data):
+                r = post(c, "ship5", seg, at, data[at : at + 2000 + 333 * i])
+                assert r.status_code in (200, 409), r.text
+                # A 409 says where the other shipper got to: go on from there.
+                at = max(r.json()["acked"], at) if r.status_code == 409 else r.json()["acked"]
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(send, range(2)))
+    with shipping.client(0) as c:
+        check_run(c, "ship5", 2000, "finished")
 
 
 def test_a_run_whose_posts_stop_becomes_crashed(shipping: Shipping, tmp_path: Path) -> None:
