@@ -8,6 +8,7 @@ from its page with *Stop run*). Ctrl-C stops the app and the live run.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -27,6 +28,17 @@ def run(args: list[str]) -> None:
     subprocess.run([sys.executable, *args], check=True, cwd=HERE.parent, env=ENV)
 
 
+def serves_our_store() -> bool:
+    """Whether the app at URL serves this demo's store (not another runbase ui that
+    held the port first: ours then exits with its message)."""
+    ours = Path(os.environ.get("RUNBASE_DIR", "~/.runbase")).expanduser().resolve()
+    try:
+        with urllib.request.urlopen(f"{URL}/api/v1/status", timeout=1) as r:
+            return Path(json.loads(r.read()).get("root") or "").resolve() == ours
+    except (OSError, ValueError):
+        return False
+
+
 def start_ui() -> subprocess.Popen[bytes]:
     """`runbase ui` on PORT; exits the demo with its message if it cannot serve."""
     runbase_cli = Path(sys.executable).with_name("runbase")
@@ -36,11 +48,9 @@ def start_ui() -> subprocess.Popen[bytes]:
         if ui.poll() is not None:  # a busy port: `runbase ui` has said so already
             sys.exit(f"runbase demo: the web app could not start on port {PORT} "
                      "(set RUNBASE_PORT to use another)")  # fmt: skip
-        try:
-            with urllib.request.urlopen(f"{URL}/api/v1/status", timeout=1):
-                return ui
-        except OSError:
-            time.sleep(0.2)
+        if serves_our_store():
+            return ui
+        time.sleep(0.2)
     ui.kill()
     sys.exit(f"runbase demo: the web app did not answer on {URL} within a minute")
 
@@ -60,7 +70,8 @@ def main() -> None:
             [sys.executable, str(HERE / "train.py"), *live_args], cwd=HERE.parent, env=ENV
         )
         print(f"\nrunbase demo: one run keeps training; watch it at {URL} (Ctrl-C to stop)\n")
-        ui.wait()
+        if ui.wait() != 0:
+            sys.exit(f"runbase demo: the web app stopped (exit status {ui.returncode})")
     except KeyboardInterrupt:
         pass
     finally:
