@@ -85,6 +85,13 @@ READS = [
     "/sweeps",
     "/sweeps/{sweep_id}",
     "/values",
+    # runbase.Api over HTTP (routes/exact.py)
+    "/exact/runs",
+    "/exact/runs/{run_id}",
+    "/exact/stats",
+    "/exact/runs/{run_id}/history",
+    "/exact/runs/{run_id}/history/page",
+    "/exact/runs/{run_id}/system",
 ]
 RULES.update({("GET", P + r): "read" for r in READS})
 RULES[("POST", P + "/importance")] = "read"

@@ -1,5 +1,5 @@
 """``runbase.Api``: W&B's public API (``wandb.Api``) over a backend (``backend.py``):
-the local store today."""
+the local store, or a team server over HTTP (``http_backend.py``)."""
 
 from __future__ import annotations
 
@@ -127,6 +127,10 @@ class Api:
     ``root`` is the folder of record files. A store that cannot be opened raises
     ``runbase.errors.StoreError`` (at the first read) with a message that says what to do.
     ``backend`` replaces the local store with another source of runs (``Backend``).
+
+    ``overrides={"base_url": URL}`` (or RUNBASE_BASE_URL / WANDB_BASE_URL when no
+    ``root`` is given) reads from a team server over HTTP instead, with ``api_key``
+    (else RUNBASE_API_KEY / WANDB_API_KEY, else the key ``runbase login`` stored).
     """
 
     def __init__(
@@ -137,8 +141,11 @@ class Api:
         api_key: str | None = None,
         *,
         backend: Backend | None = None,
+        base_url: str | None = None,
     ) -> None:
         self.settings: dict[str, Any] = dict(overrides or {})
+        if base_url:
+            self.settings["base_url"] = base_url
         self.root = Path(root).expanduser() if root is not None else runbase_dir()
         self.default_entity: str = (
             self.settings.get("entity")
@@ -147,7 +154,21 @@ class Api:
             or default_entity()
         )
         self.default_project: str | None = self.settings.get("project")
-        self.backend: Backend = backend or LocalBackend(self.root, self.settings.get("store"))
+        self.backend: Backend = backend or self._backend(root, api_key, timeout)
+
+    def _backend(self, root: Any, api_key: str | None, timeout: float | None) -> Backend:
+        """A team server's HTTP API when a base URL is given (overrides, or the
+        environment when no ``root`` is), else the local store."""
+        from runbase.api import http_client
+
+        url = self.settings.get("base_url") or (
+            http_client.server_url({}) if root is None and "store" not in self.settings else None
+        )
+        if not url:
+            return LocalBackend(self.root, self.settings.get("store"))
+        from runbase.api.http_backend import HttpBackend
+
+        return HttpBackend(url, http_client.resolve_key(url, api_key), timeout)
 
     @property
     def read_only(self) -> bool:
