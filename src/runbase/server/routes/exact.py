@@ -16,17 +16,20 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from runbase.server.deps import FreshStore, project_or_404, run_or_404
-from runbase.server.errors import BAD_INPUT, NOT_FOUND
+from runbase.server.errors import BAD_INPUT, NOT_FOUND, Responses
 from runbase.server.filters import FilterError, parse_filters
 from runbase.server.routes.runs import MAX_LIMIT, MAX_OFFSET
 from runbase.store import queries
 
-router = APIRouter(responses=BAD_INPUT, tags=["exact"])
+# response_class: the 200 is documented as MessagePack only, not as JSON too.
+router = APIRouter(responses=BAD_INPUT, tags=["exact"], default_response_class=Response)
 
 P = "/projects/{entity}/{project}/exact"
 MSGPACK = "application/msgpack"
-_OK = {200: {"description": "The store's result as MessagePack", "content": {MSGPACK: {}}}}
-DOCS: dict[int | str, dict[str, Any]] = {**_OK, **NOT_FOUND}
+_OK: Responses = {
+    200: {"description": "The store's result as MessagePack", "content": {MSGPACK: {}}}
+}
+DOCS: Responses = {**_OK, **NOT_FOUND}
 Keys = Annotated[str | None, Query(description="JSON list of history keys (default all)")]
 
 
