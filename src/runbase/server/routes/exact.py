@@ -30,6 +30,13 @@ _OK: Responses = {
     200: {"description": "The store's result as MessagePack", "content": {MSGPACK: {}}}
 }
 DOCS: Responses = {**_OK, **NOT_FOUND}
+
+
+def Step(description: str) -> Any:  # noqa: N802 - reads as the Query it makes
+    # A database integer is 64-bit: a bigger step is a 400, not an overflow.
+    return Query(ge=-MAX_OFFSET, le=MAX_OFFSET, description=description)
+
+
 Keys = Annotated[str | None, Query(description="JSON list of history keys (default all)")]
 
 
@@ -100,7 +107,9 @@ def exact_history(
     project: str,
     run_id: str,
     keys: Keys = None,
-    samples: Annotated[int | None, Query(ge=1, description="evenly spaced rows")] = None,
+    samples: Annotated[
+        int | None, Query(ge=1, le=MAX_OFFSET, description="evenly spaced rows")
+    ] = None,
 ) -> Response:
     """History rows, all of them unless ``samples`` is given."""
     run = run_or_404(store, entity, project, run_id)
@@ -116,8 +125,8 @@ def exact_history_page(
     keys: Keys = None,
     start_row: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
-    min_step: Annotated[int | None, Query(description="first step (inclusive)")] = None,
-    max_step: Annotated[int | None, Query(description="last step (exclusive)")] = None,
+    min_step: Annotated[int | None, Step(description="first step (inclusive)")] = None,
+    max_step: Annotated[int | None, Step(description="last step (exclusive)")] = None,
 ) -> Response:
     """One page of a history scan (``queries.HistoryPage``)."""
     run = run_or_404(store, entity, project, run_id)
