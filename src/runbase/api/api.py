@@ -159,13 +159,13 @@ class Api:
     def _backend(self, root: Any, api_key: str | None, timeout: float | None) -> Backend:
         """A team server's HTTP API when a base URL is given (overrides, or the
         environment when no ``root`` is), else the local store."""
-        from runbase.api import http_client
-
-        url = self.settings.get("base_url") or (
-            http_client.server_url({}) if root is None and "store" not in self.settings else None
-        )
+        url = self.settings.get("base_url")
+        if not url and root is None and "store" not in self.settings:
+            url = os.environ.get("RUNBASE_BASE_URL") or os.environ.get("WANDB_BASE_URL")
         if not url:
             return LocalBackend(self.root, self.settings.get("store"))
+        # Here, not at the top: a local Api loads no HTTP client.
+        from runbase.api import http_client
         from runbase.api.http_backend import HttpBackend
 
         return HttpBackend(url, http_client.resolve_key(url, api_key), timeout)

@@ -18,17 +18,6 @@ class AuthError(CommError):
     """The server refused the API key (401/403)."""
 
 
-def server_url(settings: dict[str, Any]) -> str | None:
-    """The team server to read from: ``overrides["base_url"]``, else
-    RUNBASE_BASE_URL / WANDB_BASE_URL; None for the local store."""
-    return (
-        settings.get("base_url")
-        or os.environ.get("RUNBASE_BASE_URL")
-        or os.environ.get("WANDB_BASE_URL")
-        or None
-    )
-
-
 def resolve_key(base_url: str, api_key: str | None) -> str | None:
     """The key given, else RUNBASE_API_KEY / WANDB_API_KEY, else ``~/.netrc``'s entry
     for the server (``runbase login``); None reads as an anonymous caller."""
