@@ -21,7 +21,7 @@ import pytest
 
 import runbase
 from runbase.api.http_client import AuthError
-from runbase.errors import CommError, StoreError
+from runbase.errors import CommError
 from tests.pgscratch import scratch_schema
 from tests.team.conftest import TeamServer, free_port, populate, postgres_url
 
@@ -154,13 +154,17 @@ def test_edits_then_reads(both: tuple[runbase.Api, runbase.Api]) -> None:
     local, remote = both
     run = remote.run("alice/priv/more1")
     run.name, run.notes, run.tags = "renamed", "over http", ["x", "http"]
-    run.update()
-    assert (run.name, run.tags) == ("renamed", ["x", "http"])
-    again = local.run("alice/priv/more1")  # the edit is in the run's record files
-    assert (again.name, again.notes, again.tags) == ("renamed", "over http", ["x", "http"])
+    run.group, run.job_type = "g2", "eval"
     run.config["lr"] = 1.0
-    with pytest.raises(StoreError, match="only name, notes and tags"):
-        run.update()
+    run.config["extra"] = {"depth": 3}
+    run.summary["score"] = math.inf
+    run.update()
+    assert (run.name, run.tags, run.config["lr"]) == ("renamed", ["x", "http"], 1.0)
+    again = local.run("alice/priv/more1")  # the edit is in the run's record files
+    assert _run_fields(again) == _run_fields(run)  # (key order may differ)
+    assert again.summary["score"] == math.inf and again.config["extra"] == {"depth": 3}
+    run.summary.update({"score": 2})  # saves the summary alone
+    assert local.run("alice/priv/more1").summary["score"] == 2
 
 
 def test_delete(both: tuple[runbase.Api, runbase.Api]) -> None:

@@ -47,6 +47,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", P + "/runs/tags"): "write",
     ("POST", P + "/runs/{run_id}/stop"): "write",
     ("POST", P + "/sweeps/{sweep_id}/state"): "write",
+    ("POST", P + "/exact/runs/{run_id}/edit"): "write",
     # Shipping runs: the shipper reads where to resume as it writes, with a write key.
     ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
     ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",

@@ -1,9 +1,10 @@
 """``HttpBackend``: the ``Backend`` of ``runbase.Api`` over a team server's HTTP API.
 
 Runs, history and system samples come from the ``/exact`` routes (the store's own
-results as MessagePack, so values equal a local store's); projects, logs, files
-and edits use the routes the web app uses. A run or project the key may not see
-answers as one that does not exist (the server sends 404 for both).
+results as MessagePack, so values equal a local store's), and edits go to their
+``/edit`` route; projects, logs and files use the routes the web app uses. A run
+or project the key may not see answers as one that does not exist (the server
+sends 404 for both).
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
     from runbase.api.backend import RunKey
     from runbase.store.queries import HistoryRow, TableData
 
-# Run fields the web app's PATCH route edits; the others are local-only so far.
-_PATCHABLE = {"name", "notes", "tags"}
 _LOG_PAGE = 100_000  # the logs route's largest page
 
 
@@ -192,20 +191,15 @@ class HttpBackend:
         )
 
     def update_run(self, entity: str, project: str, run_id: str, **changes: Any) -> FullRunRow:
-        fields = {k: v for k, v in changes.items() if k in _PATCHABLE}
-        other = sorted(k for k, v in changes.items() if k not in _PATCHABLE and v)
-        if other:
-            raise StoreError(
-                f"only name, notes and tags can be changed over HTTP yet ({self.where}); "
-                f"not {', '.join(other)}: change them where the run was logged"
-            )
-        if fields:
-            path = "projects/" + _p(entity, project) + "/runs/" + _p(run_id)
-            if self.http.request("PATCH", path, json=fields) is None:
-                raise self._gone(entity, project, run_id)
-        found = self.run(entity, project, run_id)
-        if found is None:
+        # json.dumps, not httpx's json=: it writes NaN and inf, which the server reads back.
+        body = json.dumps(changes).encode()
+        r = self.http.request(
+            "POST", self._ex(entity, project, "runs", quote(run_id, safe=""), "edit"),
+            content=body, headers={"content-type": "application/json"},
+        )  # fmt: skip
+        if r is None:
             raise self._gone(entity, project, run_id)
+        found: FullRunRow = msgspec.msgpack.decode(r.content, type=FullRunRow)
         return found
 
     def _gone(self, entity: str, project: str, run_id: str) -> Exception:

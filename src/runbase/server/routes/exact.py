@@ -4,7 +4,8 @@ The web app's routes shape runs for a table (flat config keys, NaN as a string o
 a gap); the public API promises the logged values back, nested as logged, with
 NaN and inf as floats. These routes send the store's own results as MessagePack,
 which carries every float, so a run read from a team server equals the same run
-read from a local store. They read only; edits go through the web app's routes.
+read from a local store. ``/edit`` changes any field ``Run.update()`` saves
+(the web app's PATCH changes only name, notes and tags).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Annotated, Any
 import msgspec
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
-from runbase.server.deps import FreshStore, project_or_404, run_or_404
-from runbase.server.errors import BAD_INPUT, NOT_FOUND, Responses
+from runbase.errors import RunNotFound
+from runbase.server.deps import FreshStore, Holder, project_or_404, run_or_404
+from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE, Responses
 from runbase.server.filters import FilterError, parse_filters
 from runbase.server.routes.runs import MAX_LIMIT, MAX_OFFSET
-from runbase.store import queries
+from runbase.store import edits, queries
 
 # response_class: the 200 is documented as MessagePack only, not as JSON too.
 router = APIRouter(responses=BAD_INPUT, tags=["exact"], default_response_class=Response)
@@ -142,3 +145,35 @@ def exact_system(store: FreshStore, entity: str, project: str, run_id: str) -> R
     """System samples column-wise (``queries.SystemSeries``)."""
     run = run_or_404(store, entity, project, run_id)
     return _pack(queries.system_series(store, run, exact=True))
+
+
+class RunEdit(BaseModel):
+    """What ``Run.update()`` saves; a field left out keeps its value (``notes: null``
+    clears the notes). Config and summary values may be NaN or inf (JSON's
+    ``NaN``/``Infinity`` literals, as Python writes them)."""
+
+    name: str | None = Field(default=None, max_length=512)
+    notes: str | None = Field(default=None, max_length=100_000)
+    tags: list[Annotated[str, Field(min_length=1, max_length=256)]] | None = None
+    group: str | None = Field(default=None, max_length=512)
+    job_type: str | None = Field(default=None, max_length=512)
+    config_set: dict[str, Any] = Field(default_factory=dict)
+    config_del: list[str] = Field(default_factory=list)
+    summary_set: dict[str, Any] = Field(default_factory=dict)
+    summary_del: list[str] = Field(default_factory=list)
+
+
+@router.post(f"{P}/runs/{{run_id}}/edit", responses={**DOCS, **WRITE})
+def exact_edit(hold: Holder, entity: str, project: str, run_id: str, body: RunEdit) -> Response:
+    """Change a run as ``Run.update()`` does; the answer is the run after the edit."""
+    store = hold.fresh()
+    run_or_404(store, entity, project, run_id)
+    changes = body.model_dump(include=body.model_fields_set)
+    try:
+        found = edits.update_run(store, entity, project, run_id, exact=True, **changes)
+    except RunNotFound:
+        raise HTTPException(404, f"no run {entity}/{project}/{run_id}") from None
+    except ValueError as e:
+        raise HTTPException(400, str(e)) from None
+    hold.force_sync()
+    return _pack(found)
