@@ -21,7 +21,7 @@ import pytest
 
 import runbase
 from runbase.api.http_client import AuthError
-from runbase.errors import CommError
+from runbase.errors import CommError, StoreError
 from tests.pgscratch import scratch_schema
 from tests.team.conftest import TeamServer, free_port, populate, postgres_url
 
@@ -217,3 +217,13 @@ def test_server_down_names_the_url() -> None:
     api = runbase.Api(overrides={"base_url": url}, api_key="k")
     with pytest.raises(CommError, match=f"could not reach the runbase server at {url}"):
         api.run("alice/priv/main1")
+
+
+def test_what_is_not_over_http_yet_says_so(both: tuple[runbase.Api, runbase.Api]) -> None:
+    _, remote = both
+    with pytest.raises(StoreError, match="cannot be read from a team server yet"):
+        remote.artifact("alice/priv/model:v0")
+    with pytest.raises(StoreError, match="cannot be read from a team server yet"):
+        remote.run("alice/priv/main1").logged_artifacts()
+    with pytest.raises(StoreError, match=r"run.table\(\) is not supported over HTTP yet"):
+        remote.run("alice/priv/main1").table("t")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from runbase.api.backend import Backend, LocalBackend
 from runbase.api.run import Run
-from runbase.errors import CommError, RunNotFound
+from runbase.errors import CommError, RunNotFound, StoreError
 from runbase.records.layout import default_entity, runbase_dir
 
 if TYPE_CHECKING:
@@ -154,6 +154,7 @@ class Api:
             or default_entity()
         )
         self.default_project: str | None = self.settings.get("project")
+        self.base_url: str | None = None  # the team server read from, if any
         self.backend: Backend = backend or self._backend(root, api_key, timeout)
 
     def _backend(self, root: Any, api_key: str | None, timeout: float | None) -> Backend:
@@ -168,6 +169,8 @@ class Api:
         from runbase.api import http_client
         from runbase.api.http_backend import HttpBackend
 
+        self.base_url = url
+
         return HttpBackend(url, http_client.resolve_key(url, api_key), timeout)
 
     @property
@@ -179,6 +182,14 @@ class Api:
 
     def flush(self) -> None:
         """Kept for W&B compatibility: every read already sees the latest records."""
+
+    def _local_only(self, what: str) -> None:
+        """Sweeps and artifacts are read from the records folder: not from a server yet."""
+        if self.base_url:
+            raise StoreError(
+                f"{what} cannot be read from a team server yet ({self.base_url}): "
+                "use runbase.Api(root=...) on the machine that logged them"
+            )
 
     def _not_found(self, path: list[str]) -> RunNotFoundError:
         return RunNotFoundError(f"could not find run {'/'.join(path)} in {self.backend.where}")
@@ -248,6 +259,8 @@ class Api:
     def sweep(self, path: str) -> Any:
         """A sweep by ``"entity/project/sweep_id"``, ``"project/sweep_id"`` or its id."""
         from runbase.api.sweeps import Sweep
+
+        self._local_only("sweeps")
         from runbase.sweeps.control import Controller
 
         parts = path.strip("/").split("/")
@@ -273,6 +286,7 @@ class Api:
 
     def artifact(self, name: str, type: str | None = None) -> Any:
         """One version: ``"entity/project/name:v3"``, ``"project/name:alias"``..."""
+        self._local_only("artifacts")
         from runbase.api import artifacts
 
         return artifacts.artifact(self, name, type)
@@ -288,6 +302,7 @@ class Api:
 
     def artifact_collection(self, type_name: str | None, name: str) -> Any:
         """All versions of ``"project/name"`` (its aliases, retention policy...)."""
+        self._local_only("artifacts")
         from runbase.api import artifacts
 
         return artifacts.collection(self, type_name, name)
@@ -296,6 +311,7 @@ class Api:
         self, project_name: str | None = None, type_name: str | None = None, per_page: int = 50
     ) -> list[Any]:
         """The artifact names of a project (of one type, if given)."""
+        self._local_only("artifacts")
         from runbase.api import artifacts
 
         return artifacts.collections(self, project_name, type_name)
