@@ -107,6 +107,8 @@ QUERIES: dict[str, Callable[[runbase.Api], Any]] = {
         r.id for r in api.runs("alice/priv", filters={"tags": "x"}, order="-config.lr", per_page=1)
     ],
     "runs count": lambda api: len(api.runs("alice/priv")),
+    "runs, big page": lambda api: [r.id for r in api.runs("alice/priv", per_page=5000)],
+    "logs none": lambda api: api.run("alice/priv/main1").logs(limit=0),
     "run": lambda api: _run_fields(api.run("alice/priv/main1")),
     "metadata": lambda api: api.run("alice/priv/main1").metric_definitions,
     "history keys+samples": lambda api: api.run("alice/priv/main1").history(

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from runbase.store.queries import HistoryRow, TableData
 
 _LOG_PAGE = 100_000  # the logs route's largest page
+_RUNS_PAGE = 1000  # the runs route's largest page
 
 
 def _p(*parts: str) -> str:
@@ -80,12 +81,22 @@ class HttpBackend:
         offset: int,
         fresh: bool = True,
     ) -> RunsPage:
-        page = self._exact(
-            self._ex(entity, project, "runs"), RunsPage,
-            filters=json.dumps(filters) if filters else None, order=order, limit=limit,
-            offset=offset,
-        )  # fmt: skip
-        return page if page is not None else RunsPage(total=0, runs=[])
+        # The route sends at most _RUNS_PAGE runs: a bigger per_page is several requests.
+        runs: list[Any] = []
+        total = 0
+        while True:
+            want = min(_RUNS_PAGE, limit - len(runs))
+            page = self._exact(
+                self._ex(entity, project, "runs"), RunsPage,
+                filters=json.dumps(filters) if filters else None, order=order, limit=want,
+                offset=offset + len(runs),
+            )  # fmt: skip
+            if page is None:
+                return RunsPage(total=0, runs=[])
+            total = page.total
+            runs.extend(page.runs)
+            if len(page.runs) < want or len(runs) >= limit:
+                return RunsPage(total=total, runs=runs)
 
     def run(self, entity: str, project: str, run_id: str) -> FullRunRow | None:
         found: FullRunRow | None = self._exact(
@@ -141,6 +152,8 @@ class HttpBackend:
         stream: str | None = None,
     ) -> list[LogLine]:
         path = self._run(run, "logs")
+        if (last is not None and last <= 0) or (limit is not None and limit <= 0):
+            return []
         if last is not None:
             return self._log_page(path, None, max(1, min(last, _LOG_PAGE)), search, stream)
         out: list[LogLine] = []
