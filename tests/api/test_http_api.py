@@ -229,3 +229,17 @@ def test_what_is_not_over_http_yet_says_so(both: tuple[runbase.Api, runbase.Api]
         remote.run("alice/priv/main1").logged_artifacts()
     with pytest.raises(StoreError, match=r"run.table\(\) is not supported over HTTP yet"):
         remote.run("alice/priv/main1").table("t")
+
+
+def test_key_from_netrc_after_login(
+    served: tuple[Path, TeamServer, dict], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The key `runbase login --host URL` stored is the one a server's Api sends."""
+    from runbase.sdk.ship.credentials import store_key
+
+    _, server, keys = served
+    for name in ("RUNBASE_API_KEY", "WANDB_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "netrc"))
+    store_key(server.url, keys["alice"])
+    assert runbase.Api(base_url=server.url).run("alice/priv/main1").name == "first"
