@@ -47,6 +47,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", P + "/runs/tags"): "write",
     ("POST", P + "/runs/{run_id}/stop"): "write",
     ("POST", P + "/sweeps/{sweep_id}/state"): "write",
+    ("POST", P + "/exact/runs/{run_id}/edit"): "write",
     # Shipping runs: the shipper reads where to resume as it writes, with a write key.
     ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
     ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
@@ -85,6 +86,13 @@ READS = [
     "/sweeps",
     "/sweeps/{sweep_id}",
     "/values",
+    # runbase.Api over HTTP (routes/exact.py)
+    "/exact/runs",
+    "/exact/runs/{run_id}",
+    "/exact/stats",
+    "/exact/runs/{run_id}/history",
+    "/exact/runs/{run_id}/history/page",
+    "/exact/runs/{run_id}/system",
 ]
 RULES.update({("GET", P + r): "read" for r in READS})
 RULES[("POST", P + "/importance")] = "read"
