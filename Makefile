@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RUNBASE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgresql+psycopg://postgres@127.0.0.1:5432/test)
 
-.PHONY: demo test lint install ui ui-test chromium bench clean docs dist
+.PHONY: demo test lint install ui ui-test chromium haproxy bench clean docs dist
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and retry"; exit 1; }
@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict --follow-imports=silent src/runbase/__init__.py src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/sweeps src/runbase/as_wandb src/runbase/integration src/runbase/errors.py src/runbase/version.py build_backend
 	$(BIN)/mypy src/runbase/store src/runbase/api src/runbase/server src/runbase/importers
 
-test: $(STAMP) $(TORCH_STAMP) ui chromium
+test: $(STAMP) $(TORCH_STAMP) ui chromium haproxy
 	$(MAKE) lint
 	$(MAKE) ui-test
 	$(BIN)/python -m pytest -q
@@ -97,3 +97,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	@test -x /usr/bin/chromium || { ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium) >/dev/null 2>&1 \
 		|| echo "could not install chromium: the browser tests will skip"; }
+
+# Debian's haproxy: the load balancer in front of two team servers (tests/team/test_balanced.py).
+haproxy:
+	@test -x /usr/sbin/haproxy || { ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q haproxy) >/dev/null 2>&1 \
+		|| echo "could not install haproxy: the load-balanced team server test will skip"; }

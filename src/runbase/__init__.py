@@ -45,8 +45,12 @@ def login(
     timeout: int | None = None,
     **kwargs: Any,
 ) -> bool:
-    """Accepted so W&B scripts run: the local store needs no login. Returns True."""
-    return True
+    """W&B's ``wandb.login``: with a server (``host``, else RUNBASE_BASE_URL), store
+    ``key`` for it in ~/.netrc and send this process's runs there; without one, the
+    local store needs no login. True when runs can be logged (docs/server.md)."""
+    from runbase.sdk.ship import login as _login
+
+    return _login(key, host, bool(relogin))
 
 
 _DATA_TYPES = frozenset(

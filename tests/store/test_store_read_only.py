@@ -17,7 +17,7 @@ from recordkit import Records, private_schema
 from rofs import fill, read_only_here, read_only_mount, small_disk
 
 from runbase.errors import StoreError
-from runbase.store import edits, open_store, views
+from runbase.store import edits, open_store, reports, views
 from runbase.store import queries as q
 from runbase.store.db.migrate import alembic_config
 
@@ -64,6 +64,9 @@ def _reads_but_does_not_index(store, caplog: pytest.LogCaptureFixture) -> None:
     assert views.read_views(store, "me", "proj").views == []
     with pytest.raises(StoreError, match="cannot save views, the store is read-only"):
         views.create_view(store, "me", "proj", "mine", {"params": {}})
+    assert reports.list_reports(store, "me", "proj") == []
+    with pytest.raises(StoreError, match="cannot save reports, the store is read-only"):
+        reports.create_report(store, "me", "proj", "mine")
 
 
 def test_read_only_store_file(root: Path, records: Records, caplog) -> None:

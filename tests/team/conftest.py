@@ -47,15 +47,22 @@ def postgres_url() -> str:
 class TeamServer:
     """``runbase server`` in a subprocess; its output goes to ``log_path``."""
 
-    def __init__(self, db_url: str, records: Path, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self,
+        db_url: str,
+        records: Path,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+        port: int | None = None,
+    ) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = records.parent / f"team-{self.port}.log"
         self._log = self.log_path.open("wb")
         full_env = {**os.environ, "RUNBASE_DIR": str(records), "RUNBASE_ADMIN_SECRET": SECRET}
         cmd = [sys.executable, "-m", "runbase.cli.main", "server", "--database-url", db_url]
         self.proc = subprocess.Popen(
-            [*cmd, "--port", str(self.port)],
+            [*cmd, "--port", str(self.port), *args],
             env={**full_env, **(env or {})},
             stdout=self._log,
             stderr=subprocess.STDOUT,

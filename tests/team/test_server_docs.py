@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -34,7 +35,9 @@ def test_server_doc_runs_as_written(tmp_path: Path) -> None:
         try:
             script = "set -euo pipefail\n" + "\n".join(rest)
             script = script.replace("http://127.0.0.1:8080", server.url)
-            env = {**os.environ, "RUNBASE_ADMIN_SECRET": secret}
+            # The python of these tests is the one that has runbase (Sending runs).
+            path = f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"
+            env = {**os.environ, "RUNBASE_ADMIN_SECRET": secret, "PATH": path}
             res = subprocess.run(
                 ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
             )
@@ -43,7 +46,10 @@ def test_server_doc_runs_as_written(tmp_path: Path) -> None:
                 '"members":[{"user":"ada","role":"member"},{"user":"root","role":"admin"}]'
                 in res.stdout
             )
-            assert res.stdout.rstrip().endswith("401")
+            assert "}401\n" in res.stdout
+            # Sending runs: the offline run, shipped, reads back finished, by its sender.
+            assert f'"url":"{server.url}/vision/cats/runs/first"' in res.stdout
+            assert res.stdout.rstrip().endswith('["finished","root"]')
             assert secret not in server.output()
             with httpx.Client(base_url=server.url) as c:
                 assert c.get("/api/v1/auth/me").status_code == 401

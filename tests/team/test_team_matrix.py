@@ -38,10 +38,18 @@ RULES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/keys/{key_id}"): "signed_in",
     ("GET", "/api/v1/projects"): "anyone",
     ("PUT", P + "/visibility"): "manage",
+    # What the web app asks first: never a 401 for anonymous callers (public projects).
+    ("GET", "/api/v1/server"): "anyone",
+    ("GET", P + "/visibility"): "read",
     ("PATCH", P + "/runs/{run_id}"): "write",
     ("DELETE", P + "/runs/{run_id}"): "write",
     ("POST", P + "/runs/delete"): "write",
+    ("POST", P + "/runs/tags"): "write",
+    ("POST", P + "/runs/{run_id}/stop"): "write",
     ("POST", P + "/sweeps/{sweep_id}/state"): "write",
+    # Shipping runs: the shipper reads where to resume as it writes, with a write key.
+    ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
+    ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
 }
 READS = [
     "",
@@ -112,6 +120,7 @@ def _url(path: str, team: Team, entity: str, project: str, write: bool) -> str:
         "team": "lab",
         "user": "nosuchuser",
         "key_id": "999999",
+        "segment": "1-1.rbr",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -14,6 +14,7 @@ from runbase.cli.export import export
 from runbase.cli.migrate import import_group
 from runbase.cli.run import run
 from runbase.cli.server import server
+from runbase.cli.ship import login, sync
 from runbase.cli.sweep import agent, sweep
 from runbase.cli.ui import ui
 
@@ -32,6 +33,8 @@ main.add_command(run)
 main.add_command(import_group)
 main.add_command(export)
 main.add_command(server)
+main.add_command(login)
+main.add_command(sync)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -45,6 +45,14 @@ def _admin_secret(secret_file: Path | None) -> str:
     metavar="NAME",
     help="Also answer requests for this host name (repeatable), e.g. the name users browse to.",
 )
+@click.option(
+    "--crash-timeout",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="A shipped run with no exit record and no post for this long is marked crashed.",
+)
 @click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
 def server(
     database_url: str,
@@ -52,6 +60,7 @@ def server(
     host: str,
     port: int,
     allowed_hosts: tuple[str, ...],
+    crash_timeout: float,
     log_level: str,
 ) -> None:
     """Serve the team server: accounts, teams, API keys, per-project access."""
@@ -68,7 +77,9 @@ def server(
         )
     secret = _admin_secret(admin_secret_file)
     try:
-        app = create_team_app(database_url, secret, allowed_hosts=(host, *allowed_hosts))
+        app = create_team_app(
+            database_url, secret, allowed_hosts=(host, *allowed_hosts), crash_timeout=crash_timeout
+        )
     except (StoreError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"runbase: team server at http://{host}:{port}  (Ctrl-C to stop)")

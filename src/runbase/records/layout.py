@@ -7,6 +7,7 @@ RUNBASE_DIR/
   runs/<entity>/<project>/<run_id>/
     segments/<start_ns>-<pid>.rbr      one segment per process that wrote the run
     edits.rbr                          edits made after the fact (Api, web app)
+    stop_request.json                  the web app's Stop: the run's process ends itself
     files/                             run.dir: files saved with the run
   blobs/sha256/<2 hex>/<64 hex>        content-addressed files (runbase.blobs); media
                                        files under runs/ are hard links to these
@@ -58,6 +59,11 @@ def segments_dir(root: Path, entity: str, project: str, run_id: str) -> Path:
 def edits_path(root: Path, entity: str, project: str, run_id: str) -> Path:
     """The run's edits stream, appended by readers (Api.update, the web app)."""
     return run_dir(root, entity, project, run_id) / "edits.rbr"
+
+
+def stop_request_path(root: Path, entity: str, project: str, run_id: str) -> Path:
+    """The web app's request that the run's process stop (``records/stop_request.py``)."""
+    return run_dir(root, entity, project, run_id) / "stop_request.json"
 
 
 def files_dir(root: Path, entity: str, project: str, run_id: str) -> Path:

@@ -112,16 +112,44 @@ def read_segment(
     with open(fd, "rb") as f:
         if offset == 0:
             magic = f.read(len(FILE_MAGIC))
-            if len(magic) < len(FILE_MAGIC):
-                out.pending = not final
-                return out
-            if magic != FILE_MAGIC:
-                out.problems.append(FrameProblem(0, len(magic), "not a runbase record file"))
+            if not _magic_ok(magic, final, out):
                 return out
             offset = len(FILE_MAGIC)
         else:
             f.seek(offset)
         buf = f.read()
+    return _read_frames(buf, offset, final, blocks, out)
+
+
+def read_segment_bytes(
+    data: bytes, offset: int = 0, final: bool = False, blocks: bool = False
+) -> SegmentRead:
+    """``read_segment`` over bytes held elsewhere (the team server keeps shipped
+    segments in its database): ``data`` is the segment from byte ``offset`` on."""
+    out = SegmentRead(next_offset=offset)
+    if offset == 0:
+        if not _magic_ok(data[: len(FILE_MAGIC)], final, out):
+            return out
+        offset = len(FILE_MAGIC)
+        data = data[offset:]
+    return _read_frames(data, offset, final, blocks, out)
+
+
+def _magic_ok(magic: bytes, final: bool, out: SegmentRead) -> bool:
+    """True when a segment starts with the file magic (else ``out`` says why not)."""
+    if len(magic) < len(FILE_MAGIC):
+        out.pending = not final
+        return False
+    if magic != FILE_MAGIC:
+        out.problems.append(FrameProblem(0, len(magic), "not a runbase record file"))
+        return False
+    return True
+
+
+def _read_frames(
+    buf: bytes, offset: int, final: bool, blocks: bool, out: SegmentRead
+) -> SegmentRead:
+    """The frames of ``buf``, the segment's bytes from ``offset`` (past the magic)."""
     gc_was_on = gc.isenabled()
     # Decoded records are acyclic, and a million new dicts would trigger collection after
     # collection (two thirds of the decode time): pause the cyclic GC while parsing.

@@ -28,6 +28,8 @@ from runbase.sdk.init import (
     _attach_environment,
     _open_segment,
     _start_record,
+    _start_shipping,
+    _target,
     resolve_settings,
 )
 from runbase.sdk.run import Run
@@ -69,7 +71,7 @@ def _open_attached(root: Path, path: tuple[str, str, str], folded: Any) -> Run:
     # the same stdout and runs on the same host, so doing it here too would double both.
     quiet = Settings(console="off", disable_system_metrics=True)
     s = resolve_settings(quiet, {"project": project, "entity": entity, "id": rid})
-    sink, fdir, segment_name = _open_segment(root, path)
+    sink, fdir, segment_name = _open_segment(root, path, s, _target(s))
     info = dict(folded.fields.info.values)
     name = info.pop("name", None) or rid
     run = Run(
@@ -92,6 +94,7 @@ def _open_attached(root: Path, path: tuple[str, str, str], folded: Any) -> Run:
     _restore_metrics(run, folded.fields.metrics.values())
     run._emit(Kind.START, _start_record(run, s, {}))
     _announce(root, path, segment_name)
+    _start_shipping(run)  # a worker's records of an online run go to the server too
     process.register(run, make_global=process.STATE.global_run is None)
     _attach_environment(run)
     return run

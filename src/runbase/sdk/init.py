@@ -8,7 +8,7 @@ import time
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -33,6 +33,9 @@ from runbase.sdk.localdir import local_files_dir
 from runbase.sdk.run import Run
 from runbase.sdk.settings import Resume, Settings
 from runbase.sdk.sink import RecordSink
+
+if TYPE_CHECKING:
+    from runbase.sdk.ship.credentials import Target
 from runbase.sdk.values import encode_problem
 
 DEFAULT_PROJECT = "Uncategorized"
@@ -132,9 +135,10 @@ def init(
         return previous
     run = _create_run(s, config_dict, defaults, t0)
     process.register(run, make_global=policy != "create_new")
+    online = _start_shipping(run)
     if not s.silent:
         # Printed before console capture starts, so runbase's banner is not in the run's logs.
-        _print_banner(run)
+        _print_banner(run, online)
     _attach_environment(run)
     if sync_tensorboard:
         _sync_tensorboard(run)
@@ -150,8 +154,21 @@ def _sync_tensorboard(run: Run) -> None:
         warnings.warn(f"runbase.init(sync_tensorboard=True): {e}", stacklevel=3)
 
 
-def _print_banner(run: Run) -> None:
+def _start_shipping(run: Run) -> str | None:
+    """An online run starts sending its records: the line saying where to see it."""
+    if type(run._sink) is SegmentWriter:
+        return None
+    from runbase.sdk import ship
+
+    return ship.start(run._sink)
+
+
+def _print_banner(run: Run, online: str | None) -> None:
     verb = "Resuming" if run.resumed else "Tracking"
+    if online is not None:
+        line = f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}"
+        print(f"{line}\n{online}", file=sys.stderr)
+        return
     print(
         f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}\n"
         f"runbase: View it at {run.url}  (start the web app with `runbase ui`)",
@@ -275,10 +292,13 @@ def _existing(
     return existing
 
 
-def _open_segment(root: Path, path: tuple[str, str, str]) -> tuple[RecordSink, Path, str]:
+def _open_segment(
+    root: Path, path: tuple[str, str, str], s: Settings, to: Target | None
+) -> tuple[RecordSink, Path, str]:
     """A new segment for this process session of the run: (its sink, files folder, file name).
 
-    The segment file is the one sink today; ``SegmentWriter`` is a ``RecordSink`` as it is.
+    ``SegmentWriter`` is a ``RecordSink`` as it is; an online run's is its subclass that
+    also ships the file (``sdk/ship/``).
     """
     seg_dir = segments_dir(root, *path)
     fdir = files_dir(root, *path)
@@ -286,9 +306,39 @@ def _open_segment(root: Path, path: tuple[str, str, str]) -> tuple[RecordSink, P
     try:
         seg_dir.mkdir(parents=True, exist_ok=True)
         fdir.mkdir(parents=True, exist_ok=True)
-        return SegmentWriter(str(seg_dir / segment_name)), fdir, segment_name
+        return _sink(str(seg_dir / segment_name), s, to), fdir, segment_name
     except (OSError, StorageError) as e:
         raise _storage_error(root, e) from None
+
+
+def _target(s: Settings) -> Target | None:
+    """The server an online run ships to (None: the run stays local), checked before
+    anything is written."""
+    if s.mode != "online" or (s.base_url is None and "mode" not in s.explicit()):
+        return None  # no server named: a local run, with nothing more imported
+    from runbase.sdk import ship
+
+    return ship.target_for(s)
+
+
+def _default_entity(to: Target | None) -> str:
+    """An online run's entity is the key's user on the server (W&B's default entity);
+    a local run's, or one whose server does not answer now, the local user name."""
+    if to is not None:
+        from runbase.sdk import ship
+
+        user = ship.server_user(to)
+        if user:
+            return fields.path_name("entity", user)
+    return fields.path_name("entity", default_entity())
+
+
+def _sink(path: str, s: Settings, to: Target | None) -> SegmentWriter:
+    if to is None:
+        return SegmentWriter(path)
+    from runbase.sdk import ship
+
+    return ship.open_sink(path, s, to)
 
 
 def _run_fields(s: Settings, existing: resume.Existing | None) -> dict[str, Any]:
@@ -351,7 +401,8 @@ def _announce(root: Path, path: tuple[str, str, str], segment_name: str) -> None
 
 def _create_run(s: Settings, config: dict[str, Any], defaults: dict[str, Any], t0: float) -> Run:
     root = runbase_dir()
-    entity = s.entity or fields.path_name("entity", default_entity())
+    to = _target(s)
+    entity = s.entity or _default_entity(to)
     project = s.project or DEFAULT_PROJECT
     mode = _resume_mode(s.resume)
     if mode is None and sweeprun.is_agent_run(s.id, s.sweep_id):
@@ -367,7 +418,7 @@ def _create_run(s: Settings, config: dict[str, Any], defaults: dict[str, Any], t
         except OSError as e:
             raise _storage_error(root, e) from None
         name = s.name or generate_name(number)
-    sink, fdir, segment_name = _open_segment(root, path)
+    sink, fdir, segment_name = _open_segment(root, path, s, to)
     # config-defaults.yaml sits under init(config=); a resumed run keeps its own values.
     kept = existing.config if existing else {}
     swept = sweeprun.params(s.sweep_param_path)

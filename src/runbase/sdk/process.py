@@ -14,7 +14,7 @@ import threading
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from runbase.records.kinds import Kind
-from runbase.sdk import sweeprun, threads
+from runbase.sdk import stop_watch, sweeprun, threads
 from runbase.sdk.settings import Settings
 
 if TYPE_CHECKING:
@@ -84,12 +84,14 @@ def register(run: Run, make_global: bool) -> None:
         STATE.active.append(run)
         install_hooks()
         _ensure_heartbeat(run.settings.heartbeat_interval)
+    stop_watch.watch(run)
     if make_global:
         set_globals(run)
 
 
 def forget(run: Run) -> None:
     """A run finished: stop tracking it and unset the globals if it was global."""
+    stop_watch.unwatch(run)
     with STATE.lock:
         if run in STATE.active:
             STATE.active.remove(run)
@@ -200,14 +202,18 @@ def _keep_sigint_exit() -> None:
         pass
 
 
-def mark_stopped(run: Run, reason: str | None = None) -> bool:
+def mark_stopped(
+    run: Run, reason: str | None = None, metadata_key: str = "sweep_stop_reason"
+) -> bool:
     """If the run was asked to stop (``reason``, else the sweep agent's stop file), it ends
     killed as W&B's do: its EXIT says ``stopped``, the reason goes in its metadata as
-    ``sweep_stop_reason``. False when nobody asked it to stop."""
+    ``metadata_key``. False when nobody asked it to stop."""
     reason = reason if reason is not None else sweeprun.stop_reason()
     if reason is None or run._finished:
         return False
-    run._emit(Kind.METADATA, {"sweep_stop_reason": reason})
+    if run._stopped is not None:
+        return True  # already marked (the web app's Stop, then the KeyboardInterrupt)
+    run._emit(Kind.METADATA, {metadata_key: reason})
     run._stopped = reason
     return True
 

@@ -173,7 +173,10 @@ class Run(WandbExtras, ArtifactMethods):
 
     @property
     def url(self) -> str:
-        """The run's page in the web app."""
+        """The run's page in the web app (on the server, for a run shipped to one)."""
+        remote: str | None = getattr(self._sink, "remote_url", None)
+        if remote:
+            return remote
         q = quote
         return f"{ui_base_url()}/{q(self._entity)}/{q(self._project)}/runs/{q(self._id)}"
 

@@ -66,6 +66,10 @@ class Settings:
     heartbeat_interval: float = 15.0
     sweep_id: str | None = None
     sweep_param_path: str | None = None
+    # The team server runs are shipped to (docs/server.md#log-runs-to-the-server).
+    base_url: str | None = None
+    api_key: str | None = None
+    finish_timeout: float = 30.0
 
     def __init__(self, **settings: object) -> None:
         for key, value in settings.items():
@@ -87,7 +91,9 @@ class Settings:
             raise AttributeError(_unknown_message(key))
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        # The API key is a secret: a printed Settings (a log line, a traceback) never shows it.
+        shown = {k: ("***" if k == "api_key" else v) for k, v in vars(self).items()}
+        inner = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         return f"Settings({inner})"
 
     def explicit(self) -> dict[str, object]:
@@ -150,6 +156,9 @@ _ENV = {
     "SILENT": "silent",
     "SWEEP_ID": "sweep_id",
     "SWEEP_PARAM_PATH": "sweep_param_path",
+    "BASE_URL": "base_url",
+    "API_KEY": "api_key",
+    "FINISH_TIMEOUT": "finish_timeout",
 }
 
 # W&B settings runbase does not use (wandb.Settings' public fields, and a few older
@@ -157,8 +166,8 @@ _ENV = {
 # with "x_" or "_" are W&B's internal settings and are ignored without one.
 WANDB_ONLY = frozenset(
     """
-    allow_offline_artifacts anonymous api_key app_url_override azure_account_url_to_access_key
-    base_url code_dir config_paths console_chunk_max_bytes console_chunk_max_seconds
+    allow_offline_artifacts anonymous app_url_override azure_account_url_to_access_key
+    code_dir config_paths console_chunk_max_bytes console_chunk_max_seconds
     console_multipart credentials_file disable_code disable_job_creation disabled docker email
     force fork_from git_commit git_remote git_remote_url git_root heartbeat_seconds host
     http_proxy https_proxy identity_token_file ignore_globs init_timeout insecure_disable_ssl
@@ -301,7 +310,7 @@ def check(name: str, value: object) -> object:
     if isinstance(value, str) and value in choices:
         return value
     if any(_fits(value, m) for m in members):
-        if isinstance(value, float) and value <= 0:  # both float settings are intervals
+        if isinstance(value, float) and value <= 0:  # the float settings are all seconds
             raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
         return value
     takes = " or ".join(_describe(m) for m in members)

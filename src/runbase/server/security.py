@@ -109,6 +109,10 @@ def _same_origin(origin: str, host_header: str) -> bool:
     return o_host == h_host and (o_port or default) == (h_port or default)
 
 
+# Paths whose POST bodies are raw bytes (application/octet-stream), not JSON.
+RAW_BODY_PREFIX = "/api/v1/ingest/"
+
+
 class HostGuard:
     """Refuses foreign ``Host`` headers and cross-site writes (see the module doc)."""
 
@@ -121,14 +125,16 @@ class HostGuard:
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
-        refusal = self._refusal(scope["method"], headers)
+        refusal = self._refusal(scope["method"], headers, scope.get("path", ""))
         if refusal is None:
             await self.app(scope, receive, send)
             return
         status, detail = refusal
         await _send_json(send, status, detail)
 
-    def _refusal(self, method: str, headers: dict[str, str]) -> tuple[int, str] | None:
+    def _refusal(
+        self, method: str, headers: dict[str, str], path: str = ""
+    ) -> tuple[int, str] | None:
         raw_host = headers.get("host", "")
         host, _ = split_host(raw_host)
         if not host or not host_allowed(host, self.patterns):
@@ -154,7 +160,10 @@ class HostGuard:
             "transfer-encoding" in headers
         )
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-        if has_body and ctype != "application/json":
+        # The team server's ingest routes take raw record bytes; octet-stream is no more
+        # a "simple" (preflight-free) cross-site type than JSON is.
+        raw = ctype == "application/octet-stream" and path.startswith(RAW_BODY_PREFIX)
+        if has_body and ctype != "application/json" and not raw:
             return 415, f"send the body of a {method} as JSON (Content-Type: application/json)"
         return None
 

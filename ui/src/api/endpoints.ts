@@ -117,6 +117,13 @@ export const api = {
     unwrap<Ok<`${P}/runs/delete`, "post">>(
       client.POST("/api/v1/projects/{entity}/{project}/runs/delete", { params: { path: path(e, p) }, body: { ids } }),
     ),
+  tagRuns: (e: string, p: string, ids: string[], add: string[], remove: string[]) =>
+    unwrap<Ok<`${P}/runs/tags`, "post">>(
+      client.POST("/api/v1/projects/{entity}/{project}/runs/tags", {
+        params: { path: path(e, p) },
+        body: { ids, add, remove },
+      }),
+    ),
   importance: (e: string, p: string, body: ImportanceQuery, o: Opt = {}) =>
     unwrap<ImportanceData>(
       client.POST("/api/v1/projects/{entity}/{project}/importance", { params: { path: path(e, p) }, body, ...o }),
@@ -124,6 +131,10 @@ export const api = {
   run: (e: string, p: string, id: string, o: Opt = {}) =>
     unwrap<RunDetail>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}", { params: { path: runP(e, p, id) }, ...o }),
+    ),
+  stopRun: (e: string, p: string, id: string) =>
+    unwrap<Ok<`${R}/stop`, "post">>(
+      client.POST("/api/v1/projects/{entity}/{project}/runs/{run_id}/stop", { params: { path: runP(e, p, id) } }),
     ),
   updateRun: (e: string, p: string, id: string, patch: RunPatch) =>
     unwrap<Ok<R, "patch">>(

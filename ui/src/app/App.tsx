@@ -12,8 +12,11 @@ import { useChangeFeed } from "../data/changeFeed";
 import { prefetchRun, prefetchWorkspace, queryClient as client } from "../data/boot";
 import { isRunTab } from "../lib/paths";
 import { ArtifactsPage } from "../artifacts/ArtifactsPage";
+import { CompareRoute } from "../compare/ComparePage";
 import { VersionPage } from "../artifacts/VersionPage";
 import { ProjectsPage } from "../projects/ProjectsPage";
+import { ReportPage } from "../reports/ReportPage";
+import { ReportsPage } from "../reports/ReportsPage";
 import { RunPage } from "../run/RunPage";
 import { SweepsPage } from "../sweeps/SweepsPage";
 import { SweepWorkspace } from "../sweeps/SweepWorkspace";
@@ -76,6 +79,15 @@ function Sweeps() {
   return <SweepsPage key={`${entity}/${project}`} entity={entity} project={project} />;
 }
 
+function Reports() {
+  const { entity = "", project = "", reportId } = useParams();
+  if (reportId)
+    return (
+      <ReportPage key={`${entity}/${project}/${reportId}`} entity={entity} project={project} reportId={reportId} />
+    );
+  return <ReportsPage key={`${entity}/${project}`} entity={entity} project={project} />;
+}
+
 // Loaders start a page's first requests when the app navigates to it (the first
 // page's are already on their way: data/boot.ts).
 function workspaceLoader({ params, request }: LoaderFunctionArgs): null {
@@ -99,8 +111,11 @@ const router = createBrowserRouter([
       { path: "/:entity/:project/artifacts", element: <Artifacts /> },
       { path: "/:entity/:project/artifacts/:name", element: <Artifacts /> },
       { path: "/:entity/:project/artifacts/:name/:version", element: <Artifacts /> },
+      { path: "/:entity/:project/compare", element: <CompareRoute /> },
       { path: "/:entity/:project/sweeps", element: <Sweeps /> },
       { path: "/:entity/:project/sweeps/:sweepId", element: <Sweeps /> },
+      { path: "/:entity/:project/reports", element: <Reports /> },
+      { path: "/:entity/:project/reports/:reportId", element: <Reports /> },
       { path: "*", element: <NotFound /> },
     ],
   },

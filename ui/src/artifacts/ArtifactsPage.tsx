@@ -104,7 +104,7 @@ export function ArtifactsPage({ entity, project, name }: { entity: string; proje
   );
 }
 
-/** Runs | Artifacts | Sweeps links in a project's page headers. */
+/** Runs | Artifacts | Sweeps | Reports links in a project's page headers. */
 export function ProjectNav({
   entity,
   project,
@@ -112,7 +112,7 @@ export function ProjectNav({
 }: {
   entity: string;
   project: string;
-  current: "runs" | "artifacts" | "sweeps";
+  current: "runs" | "artifacts" | "sweeps" | "reports";
 }) {
   return (
     <nav className="project-nav">
@@ -128,6 +128,13 @@ export function ProjectNav({
       </Link>
       <Link to={sweepsPath(entity, project)} className={current === "sweeps" ? "active" : ""} data-nav="sweeps">
         Sweeps
+      </Link>
+      <Link
+        to={`${projectPath(entity, project)}/reports`}
+        className={current === "reports" ? "active" : ""}
+        data-nav="reports"
+      >
+        Reports
       </Link>
     </nav>
   );

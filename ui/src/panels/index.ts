@@ -20,5 +20,6 @@ registerPanel<MediaSpec>({ kind: "media", label: "Media", component: MediaPanel 
 registerPanel<TableSpec>({ kind: "table", label: "Table", component: TablePanel });
 registerPanel<HistogramSpec>({ kind: "histogram", label: "Histogram", component: HistogramPanel });
 registerPanel<ChartSpec>({ kind: "chart", label: "Chart", component: ChartPanel });
+import "../compare/register"; // scatter, bar, summary value
 
 export type { ChartSpec, HistogramSpec, LineSpec, MediaSpec, TableSpec };

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, render } from "@testing-library/react";
+import { cleanup, render, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunDetail } from "../api/endpoints";
 import { OverviewTab } from "./OverviewTab";
@@ -36,12 +36,16 @@ const bare: RunDetail = {
   metric_definitions: [],
 };
 
-function overview(run: RunDetail) {
-  const { container } = render(
+function mount(run: RunDetail) {
+  return render(
     <QueryClientProvider client={new QueryClient()}>
       <OverviewTab entity="e" project="p" runId={run.id} run={run} />
     </QueryClientProvider>,
   );
+}
+
+function overview(run: RunDetail) {
+  const { container } = mount(run);
   return (field: string) => container.querySelector(`dd[data-field='${field}']`)?.textContent;
 }
 
@@ -64,5 +68,42 @@ describe("run overview", () => {
     expect(field("duration")).toBe("1m 15s");
     expect(field("system-hardware")).toBe("8 CPU (Xeon), 1.0 GB RAM");
     expect(field("git")).toBe("0123456789ab");
+  });
+
+  it("shows the whole command line, the end time and the exit code with why it stopped", () => {
+    const metadata = {
+      program: "/src/train.py",
+      args: ["--lr", "0.1", "--name", "my run"],
+      stop_reason: "stopped from the web app",
+    };
+    const field = overview({
+      ...bare,
+      state: "killed",
+      created_at: 1000,
+      heartbeat_at: 1075,
+      exit_code: 255,
+      metadata,
+    });
+    expect(field("command")).toBe("/src/train.py --lr 0.1 --name 'my run'");
+    expect(field("exit-code")).toBe("255 (stopped from the web app)");
+    expect(field("end-time")).not.toBe("–");
+    const running = overview({ ...bare, metadata: { command: "python train.py --epochs 3" } });
+    expect(running("command")).toBe("python train.py --epochs 3");
+  });
+
+  it("renders the description as Markdown, without raw HTML, images or script links", async () => {
+    const notes = [
+      "Tuned **by hand**; see [the paper](https://example.org/p).",
+      "",
+      "<script>window.hacked = 1</script><b onclick=alert(1)>raw</b>",
+      "",
+      "![pixel](https://tracker.example/p.png) [click](javascript:alert(1))",
+    ].join("\n");
+    const { container } = mount({ ...bare, notes });
+    await waitFor(() => expect(container.querySelector(".markdown strong")?.textContent).toBe("by hand"));
+    const md = container.querySelector(".markdown")!;
+    expect(md.querySelector("a[href='https://example.org/p']")?.getAttribute("rel")).toContain("noopener");
+    expect(md.querySelector("script, b, img")).toBeNull();
+    for (const a of md.querySelectorAll("a")) expect(a.getAttribute("href") ?? "").not.toMatch(/^javascript:/i);
   });
 });

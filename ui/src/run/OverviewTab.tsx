@@ -2,7 +2,7 @@
 // config and summary as searchable tables.
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link } from "react-router";
 import { api, type RunDetail } from "../api/endpoints";
 import { ErrorBox } from "../common/PageHeader";
@@ -11,7 +11,12 @@ import { keys } from "../data/keys";
 import { fmtBytes, fmtDuration, fmtTime, fmtValue } from "../lib/format";
 import { artifactsPath } from "../lib/paths";
 import { runArtifactsQuery } from "./ArtifactsTab";
+import { commandLine, endTime, exitText } from "./overviewFields";
+import "./Overview.css";
 import type { RunRef } from "./RunPage";
+
+// The Markdown renderer is its own chunk: only a run page with a description needs it.
+const Markdown = lazy(() => import("./Markdown"));
 
 function meta(run: RunDetail, ...names: string[]): unknown {
   const m = run.metadata;
@@ -66,13 +71,15 @@ function Fields({ run }: { run: RunDetail }) {
     ["Author", run.user ?? ""],
     ["State", <StateBadge state={run.state} />],
     ["Start time", fmtTime(run.created_at)],
+    ["End time", endTime(run)],
     ["Duration", fmtDuration(run.runtime)],
+    ["Exit code", exitText(run)],
     ["Run path", <code className="run-path">{`${run.entity}/${run.project}/${run.id}`}</code>],
     ["Host name", run.host ?? fmtValue(meta(run, "host"))],
     ["OS", fmtValue(meta(run, "os", "platform"))],
     ["Python version", fmtValue(meta(run, "python"))],
     ["Python executable", fmtValue(meta(run, "executable"))],
-    ["Command", fmtValue(meta(run, "program", "codePath", "command"))],
+    ["Command", commandLine(run) ? <code className="command-line">{commandLine(run)}</code> : ""],
     ["Git", gitText(meta(run, "git"))],
     ["System hardware", hardware(run)],
     ["CLI version", fmtValue(meta(run, "runbase_version", "cli_version"))],
@@ -175,11 +182,19 @@ export function OverviewTab({ entity, project, runId, run }: RunRef & { run: Run
   return (
     <div className="overview">
       <div className="overview-edit">
-        <label className="field-label">Description</label>
+        <label className="field-label" htmlFor="run-notes">
+          Description
+        </label>
+        {run.notes ? (
+          <Suspense fallback={<div className="markdown">{run.notes}</div>}>
+            <Markdown text={run.notes} />
+          </Suspense>
+        ) : null}
         <textarea
+          id="run-notes"
           className="notes-input"
           rows={3}
-          placeholder="Add a description of this run"
+          placeholder="Add a description of this run (Markdown)"
           value={notes}
           onChange={(e) => (setNotes(e.target.value), setStatus("Unsaved"))}
         />

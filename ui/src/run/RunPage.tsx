@@ -13,6 +13,7 @@ import { ChartsTab, MediaTab, SystemTab } from "./ChartTabs";
 import { FilesTab } from "./FilesTab";
 import { LogsTab } from "./LogsTab";
 import { OverviewTab } from "./OverviewTab";
+import { StopButton } from "./StopButton";
 
 const TAB_LABELS: Record<RunTab, string> = {
   overview: "Overview",
@@ -54,6 +55,7 @@ export function RunPage({ entity, project, runId, tab }: RunRef & { tab: RunTab 
       >
         <span className="run-title">{run ? run.name || run.id : ""}</span>
         <span className="run-state">{run && <StateBadge state={run.state} />}</span>
+        <StopButton {...ref} />
       </PageHeader>
       <nav className="tabs">
         {RUN_TABS.map((t) => (

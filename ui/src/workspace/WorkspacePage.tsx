@@ -8,6 +8,8 @@ import type { AnalysisDefaults } from "../analysis/AnalysisSection";
 import { api, runQueryParams, type Group } from "../api/endpoints";
 import { ProjectNav } from "../artifacts/ArtifactsPage";
 import { ErrorBox, PageHeader, type Crumb } from "../common/PageHeader";
+import { ColorByControl, useColorBy, useColorByField } from "../compare/ColorBy";
+import { SystemSection } from "../compare/SystemSection";
 import { keys } from "../data/keys";
 import { usePrefs } from "../data/prefs";
 import { apiPath, projectPath } from "../lib/paths";
@@ -54,7 +56,10 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
   const queryText = JSON.stringify(query);
   useEffect(() => setSelected(new Set()), [queryText]);
 
-  const chart = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total });
+  const [colorBy, setColorBy] = useColorByField(entity, project);
+  const agg = useMemo(() => ({ y: view.agg, band: view.band }), [view.agg, view.band]);
+  const lines = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total, agg });
+  const { chart, scale } = useColorBy(entity, project, lines, colorBy);
   const groupPref = useCallback((g: Group) => `${view.group}=${groupKey(g)}`, [view.group]);
 
   const first = useMemo(
@@ -173,6 +178,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         onBrushed={setBrushed}
       />
       <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
+      <ColorByControl keys={columns.config} field={colorBy} onChange={setColorBy} scale={scale} />
       <PanelWorkspace
         entity={entity}
         project={project}
@@ -182,6 +188,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         emptyText="No metrics logged in this project yet."
       />
       <MediaSection entity={entity} project={project} ctx={ctx} />
+      <SystemSection entity={entity} project={project} ctx={ctx} />
     </>
   );
 }

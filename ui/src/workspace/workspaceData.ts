@@ -82,6 +82,7 @@ export function usePanels(
       lines: chart.lines,
       linesReady: chart.ready,
       source: projectSeries(entity, project, runIds, buckets),
+      project: { entity, project },
     }),
     [chart.lines, chart.ready, entity, project, runIds, buckets],
   );

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 
 from runbase.server.routes import (
     artifacts,
+    bulk,
     charts,
     files,
     groups,
@@ -25,9 +26,11 @@ from runbase.server.routes import (
     media,
     metrics,
     projects,
+    reports,
     runs,
     series,
     status,
+    stop,
     sweeps,
     tables,
     views,
@@ -42,6 +45,8 @@ def api_router(leave_out: Collection[str] = ()) -> APIRouter:
         status,
         projects,
         runs,
+        bulk,
+        stop,
         groups,
         importance,
         series,
@@ -54,6 +59,7 @@ def api_router(leave_out: Collection[str] = ()) -> APIRouter:
         artifacts,
         sweeps,
         views,
+        reports,
     )
     for module in modules:
         for route in module.router.routes:

@@ -8,7 +8,8 @@ filtered per caller; the project list is replaced by one that filters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
@@ -17,7 +18,11 @@ from runbase.server.routes import api_router
 from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
 from runbase.server.team.access import authorize_project
+from runbase.server.team.ingest import router as ingest_router
 from runbase.server.team.routes import router as team_router
+from runbase.server.team.shipping import ShippingWatch
+from runbase.server.team.webapp import router as webapp_router
+from runbase.store.indexing.write_run import CRASH_TIMEOUT
 
 # Shared routes the team server does not serve (yet): they read across projects.
 # Saved views are files under the local store's folder (store/views.py): processes on
@@ -28,8 +33,26 @@ _VIEWS = {
     "/projects/{entity}/{project}/views/default",
     "/projects/{entity}/{project}/views/{view_id}",
 }
-_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS}
+# Reports are files under the local store's folder too (store/reports.py): the same.
+_REPORTS = {
+    "/projects/{entity}/{project}/reports",
+    "/projects/{entity}/{project}/reports/{report_id}",
+}
+_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS, *_REPORTS}
 MIN_ADMIN_SECRET = 16
+
+
+@asynccontextmanager
+async def _shipping_watch(app: FastAPI) -> AsyncIterator[None]:
+    """While the server runs, index shipped bytes no post indexed and mark shipped runs
+    whose posts stopped crashed."""
+    store = app.state.store.store
+    watch = ShippingWatch(store, store.indexer.crash_timeout)
+    watch.start()
+    try:
+        yield
+    finally:
+        watch.stop()
 
 
 def create_team_app(
@@ -38,9 +61,11 @@ def create_team_app(
     records_dir: str | None = None,
     allowed_hosts: Iterable[str] = (),
     sync_interval: float = 1.0,
+    crash_timeout: float = CRASH_TIMEOUT,
 ) -> FastAPI:
     """The team server over the store at ``database_url``; ``admin_secret`` creates
-    the first admin (``POST /api/v1/admin/bootstrap``)."""
+    the first admin (``POST /api/v1/admin/bootstrap``). A shipped run with no EXIT
+    and no post for ``crash_timeout`` seconds is marked crashed."""
     if len(admin_secret) < MIN_ADMIN_SECRET:
         raise ValueError(
             f"the admin secret must be at least {MIN_ADMIN_SECRET} characters: "
@@ -53,10 +78,14 @@ def create_team_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        lifespan=_shipping_watch,
     )
     app.state.store = StoreHolder(database_url, min_interval=sync_interval, root=records_dir)
+    app.state.store.store.indexer.crash_timeout = crash_timeout
     app.state.admin_secret = admin_secret
     app.include_router(team_router, prefix="/api/v1")
+    app.include_router(ingest_router, prefix="/api/v1")
+    app.include_router(webapp_router, prefix="/api/v1")
     shared = api_router(leave_out=_LEFT_OUT)
     app.include_router(shared, prefix="/api/v1", dependencies=[Depends(authorize_project)])
     install_app_parts(app)

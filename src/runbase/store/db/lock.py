@@ -15,6 +15,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 # flock is per open file, so threads of one process exclude each other too;
 # the thread lock only spares them a second descriptor. A thread that already
@@ -55,3 +59,31 @@ def _open_lock_file(path: Path) -> int:
         # flock needs no write access: an existing lock file in a folder this
         # process may only read still orders writers (a store kept elsewhere).
         return os.open(path, os.O_RDONLY)
+
+
+# The class of the per-run advisory locks (PostgreSQL's two-int keys: (class, rid)).
+_RUN_LOCK_CLASS = 0x72627275
+
+
+def lock_run(conn: sa.Connection, rid: int) -> None:
+    """Take run ``rid``'s advisory lock until ``conn``'s transaction ends (PostgreSQL;
+    SQLite has one writer anyway). Indexers of a run shipped to the team server, in
+    any number of server processes, take it before reading where the run stands."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_RUN_LOCK_CLASS}, {int(rid)})")
+
+
+# The class of advisory locks named by text (PostgreSQL's hashtext of the name).
+_NAME_LOCK_CLASS = 0x7262726E
+
+
+def lock_name(conn: sa.Connection, name: str) -> None:
+    """Take the advisory lock named ``name`` until ``conn``'s transaction ends
+    (PostgreSQL; a no-op on SQLite). Two names may share a lock: that only waits."""
+    if conn.dialect.name == "postgresql":
+        import sqlalchemy as sa
+
+        conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:cls, hashtext(:name))"),
+            {"cls": _NAME_LOCK_CLASS, "name": name},
+        )

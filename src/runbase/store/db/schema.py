@@ -134,6 +134,9 @@ segments = sa.Table(
     # The EXIT's ``stopped``: why the run was asked to stop (it reads as killed).
     # Added by migration 0006, so last.
     sa.Column("stopped", sa.Text),
+    # True for a segment shipped to the team server: its bytes are in ingest_chunks,
+    # not in a file (migration 0008).
+    sa.Column("ingested", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 sa.Index("ix_segments_done", segments.c.done)
 
@@ -324,4 +327,45 @@ project_visibility = sa.Table(
     sa.Column("entity", sa.String(128), primary_key=True),
     sa.Column("project", sa.String(128), primary_key=True),
     sa.Column("visibility", sa.String(16), nullable=False),
+)
+
+# Segments shipped to the team server (``POST /api/v1/ingest/...``): their bytes, kept
+# as sent (contiguous pieces from byte 0), the run's author and its last post. Like the
+# accounts, they are not an index of record files: nothing rebuilds them.
+ingest_chunks = sa.Table(
+    "ingest_chunks",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("segment", sa.String(128), primary_key=True),
+    sa.Column("offset", sa.BigInteger, primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+# Record bytes barely compress (msgpack of floats): pglz would cost more than it saves,
+# and uncompressed values let substring() read only the part asked for.
+sa.event.listen(
+    ingest_chunks,
+    "after_create",
+    sa.DDL("ALTER TABLE ingest_chunks ALTER COLUMN data SET STORAGE EXTERNAL").execute_if(
+        dialect="postgresql"
+    ),
+)
+
+# How far each shipped segment is stored (the next byte expected).
+ingest_segments = sa.Table(
+    "ingest_segments",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("segment", sa.String(128), primary_key=True),
+    sa.Column("acked", sa.BigInteger, nullable=False),
+)
+
+# Who shipped a run (its author) and when its last bytes came (the crash timeout's clock).
+ingest_runs = sa.Table(
+    "ingest_runs",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("last_post_at", sa.Float, nullable=False),
+    sa.Index("ix_ingest_runs_last_post", "last_post_at"),
 )

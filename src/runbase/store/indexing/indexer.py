@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from runbase.records import Frame
 from runbase.records.blocks import records_in
 from runbase.records.process import host_name
-from runbase.store.db.lock import index_lock
+from runbase.store.db.lock import index_lock, lock_run
 from runbase.store.db.schema import runs, segments
 from runbase.store.indexing.discovery import discover
 from runbase.store.indexing.fold import (
@@ -41,6 +41,7 @@ from runbase.store.indexing.fold import (
 from runbase.store.indexing.inserts import Inserts
 from runbase.store.indexing.tail import Seg, load_segments, read_edits, read_new
 from runbase.store.indexing.write_run import (
+    CRASH_TIMEOUT,
     UPDATE_RUN,
     delete_run_rows,
     derive_state,
@@ -96,6 +97,8 @@ class Indexer:
         self._since_analyze = 0
         # rid -> monotonic time before which a run that failed to index is skipped.
         self._quarantine: dict[int, float] = {}
+        # A run shipped to the team server with no EXIT and no post for this long is crashed.
+        self.crash_timeout = CRASH_TIMEOUT
 
     def sync(self, full: bool = False, edits_for: set[int] | None = None) -> SyncReport:
         """Index everything new. ``full`` also walks ``runs/`` for unlisted segments."""
@@ -147,7 +150,11 @@ class Indexer:
             with self.engine.begin() as conn:
                 inserts = Inserts()
                 for rid, segs, edits in group:
-                    changed.append(self._index_run(conn, rid, segs, edits, inserts))
+                    if not segs:
+                        # Only edits: the run may be one shipped to the team server,
+                        # whose bytes are indexed under this lock (``shipped.py``).
+                        lock_run(conn, rid)
+                    changed.append(self.index_run(conn, rid, segs, edits, inserts))
                 inserts.flush(conn)
         except _TRANSIENT:
             raise  # a locked or unreachable database is no run's fault
@@ -205,7 +212,7 @@ class Indexer:
                 rids = rids | {r.rid for r in named}
         return read_edits(self.engine, self.root, rids) if rids else {}
 
-    def _index_run(
+    def index_run(
         self,
         conn: sa.Connection,
         rid: int,
@@ -245,7 +252,7 @@ class Indexer:
             if seg.finish:
                 values["done"] = True
             conn.execute(_UPDATE_SEGMENT, {"b_rid": rid, "b_name": seg.name, **values})
-        state, exit_code = derive_state(conn, rid, self._host)
+        state, exit_code = derive_state(conn, rid, self._host, self.crash_timeout)
         changed = bool(moved) or edits is not None or state != row.state
         if not changed:
             return None

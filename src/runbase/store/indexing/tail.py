@@ -23,7 +23,7 @@ from runbase.records.blocks import records_in
 from runbase.records.framing import HEADER_SIZE
 from runbase.records.layout import edits_path, segments_dir
 from runbase.records.process import REMOTE_LIVE_SECONDS, writer_alive
-from runbase.records.reader import NOT_A_FILE
+from runbase.records.reader import NOT_A_FILE, read_segment_bytes
 from runbase.records.shapes import check_frames
 from runbase.store.db.schema import runs, segments
 
@@ -58,7 +58,7 @@ def load_segments(engine: sa.Engine, root: Path) -> list[Seg]:
     q = (
         sa.select(segments, runs.c.entity, runs.c.project, runs.c.run_id)
         .join(runs, runs.c.rid == segments.c.rid)
-        .where(segments.c.done == sa.false())
+        .where(segments.c.done == sa.false(), segments.c.ingested == sa.false())
     )
     with engine.connect() as conn:
         rows = conn.execute(q).all()
@@ -132,6 +132,21 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
         except OSError:
             closed = True
         seg.finish = closed
+
+
+def read_stored(seg: Seg, data: bytes, report: SyncReport) -> None:
+    """``read_new`` for a segment shipped to the team server: ``data`` is what is
+    stored of it from ``seg.offset`` on. Its writer is on another machine, so its
+    tail is never final (a torn frame waits for the bytes that complete it); it
+    closes once it holds EXIT and every stored byte was read."""
+    read = read_segment_bytes(data, seg.offset, final=False, blocks=True)
+    frames, problems = check_frames(read.frames)
+    report.problems += log_problems(seg.path, read.problems + problems)
+    seg.frames = frames
+    seg.new_offset = read.next_offset
+    report.frames += records_in(frames)
+    if seg.exit_code is not None or any(f.kind == Kind.EXIT for f in frames):
+        seg.finish = not read.pending and read.next_offset == seg.offset + len(data)
 
 
 def read_edits(

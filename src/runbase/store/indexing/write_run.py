@@ -6,6 +6,7 @@ Also deleting runs' rows and recounting a project, which ``changes.py`` shares w
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,9 +14,13 @@ import sqlalchemy as sa
 from runbase.records import Frame, Kind
 from runbase.records.process import segment_state
 from runbase.records.shapes import MAX_KEY
+from runbase.store.db.lock import lock_name
 from runbase.store.db.schema import (
     PER_RUN,
     console_lines,
+    ingest_chunks,
+    ingest_runs,
+    ingest_segments,
     projects,
     run_files,
     run_tags,
@@ -36,6 +41,9 @@ _LATEST_STARTED_SEGMENT = (
     .order_by(segments.c.name.desc())
     .limit(1)
 )
+_LAST_POST = sa.select(ingest_runs.c.last_post_at).where(ingest_runs.c.rid == sa.bindparam("b_rid"))
+# A shipped run with no EXIT and no post for this long is crashed (W&B waits 5 minutes).
+CRASH_TIMEOUT = 300.0
 _DELETE_TAGS = sa.delete(run_tags).where(run_tags.c.rid == sa.bindparam("b_rid"))
 _DELETE_VALUES = sa.delete(run_values).where(
     run_values.c.rid == sa.bindparam("b_rid"), run_values.c.section == sa.bindparam("b_section")
@@ -80,17 +88,25 @@ def write_other(conn: sa.Connection, rid: int, other: list[Frame], inserts: Inse
         inserts.add(run_files, list(files.values()))
 
 
-def derive_state(conn: sa.Connection, rid: int, host: str) -> tuple[str, int | None]:
+def derive_state(
+    conn: sa.Connection, rid: int, host: str, crash_timeout: float = CRASH_TIMEOUT
+) -> tuple[str, int | None]:
     """(state, exit code) from the latest segment that has a START.
 
     Call it after this pass's segment changes: a local segment is running until
     the pass that read its last bytes closed it (``tail.read_new``), so a run
-    turns crashed together with its last records, never before them.
+    turns crashed together with its last records, never before them. A segment
+    shipped to the team server runs until its EXIT, or crashed once nothing was
+    posted for ``crash_timeout`` seconds.
     """
     rows = conn.execute(_LATEST_STARTED_SEGMENT, {"b_rid": rid}).all()
     if not rows:
         return "running", None
     seg = rows[0]
+    if seg.ingested and seg.exit_code is None:
+        last = conn.execute(_LAST_POST, {"b_rid": rid}).scalar()
+        late = last is not None and time.time() - last > crash_timeout
+        return ("crashed" if late else "running"), None
     return segment_state(
         seg.exit_code, seg.done, seg.host, seg.pid, seg.pid_start, seg.last_time, host,
         seg.stopped,
@@ -195,6 +211,8 @@ def _leaf_rows(rid: int, section: str, leaves: dict[str, Any], row: Any) -> list
 
 def refresh_project(conn: sa.Connection, entity: str, project: str) -> None:
     """Recount one project's runs and last activity (its row goes when it has none)."""
+    # Team server processes index shipped runs of one project at once: one recount at a time.
+    lock_name(conn, f"project:{entity}/{project}")
     agg = conn.execute(
         sa.select(
             sa.func.count(),
@@ -220,6 +238,9 @@ def refresh_project(conn: sa.Connection, entity: str, project: str) -> None:
 def delete_run_rows(conn: sa.Connection, rids: list[int]) -> None:
     """Remove runs and everything indexed about them."""
     for table in PER_RUN:
+        conn.execute(sa.delete(table).where(table.c.rid.in_(rids)))
+    # A shipped run's bytes go with it (a run shipped again starts afresh).
+    for table in (ingest_chunks, ingest_segments, ingest_runs):
         conn.execute(sa.delete(table).where(table.c.rid.in_(rids)))
     conn.execute(sa.delete(runs).where(runs.c.rid.in_(rids)))
 

@@ -1,0 +1,176 @@
+"""The ingest routes: a shipper posts a run's segment bytes as they are written.
+
+``POST /api/v1/ingest/{entity}/{project}/{run_id}/{segment}?offset=N`` with the
+raw bytes from byte N answers ``{"acked": A, "url": U}`` (A: the next byte the
+server expects); ``GET`` the same path answers ``{"acked": A}``, where a
+restarted shipper resumes. Storage is ``shipping.py``; the bytes are indexed
+right after they are stored, by the store's indexer (``store/indexing/shipped.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from runbase.records.layout import id_problem, name_problem
+from runbase.records.shapes import segment_name_problem
+from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
+from runbase.server.team.access import check
+from runbase.server.team.auth import Caller, CurrentCaller, engine
+from runbase.server.team.shipping import MAX_BODY, SegmentTaken, acked_of, ship_piece
+from runbase.store.db import schema as t
+
+log = logging.getLogger("runbase.server")
+PATH = "/ingest/{entity}/{project}/{run_id}/{segment}"
+
+
+class Acked(BaseModel):
+    """How much of a segment the server holds: the next byte it expects."""
+
+    acked: int
+
+
+class Ingested(Acked):
+    """A post stored: the next byte expected, and the run's page on this server."""
+
+    url: str
+
+
+class Refused(ErrorOut):
+    """A post that would leave a hole, or differs from what is stored: resend from ``acked``."""
+
+    acked: int
+
+
+def _doc(model: type[BaseModel], description: str) -> dict[str, object]:
+    return {"model": model, "description": description}
+
+
+ERRORS = {
+    **BAD_INPUT,
+    **NOT_FOUND,
+    401: _doc(ErrorOut, "No API key, or an unknown or revoked one"),
+    403: _doc(ErrorOut, "The caller may read the project but not change it (or a read-only key)"),
+}
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+router = APIRouter(tags=["ingest"], responses=ERRORS)
+
+
+def _check_names(entity: str, project: str, run_id: str, segment: str) -> None:
+    why = (
+        name_problem("entity", entity)
+        or name_problem("project", project)
+        or id_problem(run_id)
+        or segment_name_problem(segment)
+    )
+    if why:
+        raise HTTPException(
+            400, f"{why}: post each segment under the names its run was logged with"
+        )
+
+
+def _authorize(request: Request, caller: Caller, entity: str, project: str) -> None:
+    """Write access to the project, whose entity (a user or a team) must exist."""
+    check(request, caller, entity, project, "write")
+    with engine(request).connect() as conn:
+        known = conn.execute(
+            sa.select(t.users.c.id)
+            .where(t.users.c.name == entity)
+            .union_all(sa.select(t.teams.c.id).where(t.teams.c.name == entity))
+        ).first()
+    if known is None:
+        raise HTTPException(404, f"no user or team {entity}: create it first, or ship to another")
+
+
+async def _body(request: Request) -> bytes:
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BODY:
+        raise HTTPException(413, _too_large())
+    parts, size = [], 0
+    async for part in request.stream():
+        size += len(part)
+        if size > MAX_BODY:
+            raise HTTPException(413, _too_large())
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _too_large() -> str:
+    return f"a post may carry at most {MAX_BODY} bytes: send the rest in further posts"
+
+
+@router.post(
+    PATH,
+    response_model=Ingested,
+    openapi_extra=_BODY,
+    responses={
+        409: _doc(Refused, "The post starts past the stored bytes, or differs from them"),
+        413: _doc(ErrorOut, "A body over 16 MiB"),
+    },
+)
+async def ingest(
+    request: Request,
+    caller: CurrentCaller,
+    entity: str,
+    project: str,
+    run_id: str,
+    segment: str,
+    offset: Annotated[int | None, Query(description="The segment byte the body starts at")] = None,
+) -> object:
+    """Store a piece of a run's segment file (the raw bytes from ``offset``) and index it."""
+    await run_in_threadpool(_authorize, request, caller, entity, project)
+    _check_names(entity, project, run_id, segment)
+    if offset is None or offset < 0:
+        raise HTTPException(
+            400, "add ?offset=N: the byte of the segment file the body starts at (0 or more)"
+        )
+    data = await _body(request)
+    assert caller.user is not None  # _authorize let a signed-in writer through
+    where = (entity, project, run_id, segment)
+    try:
+        stored = await run_in_threadpool(
+            ship_piece, request.app.state.store.store, where, offset, data, caller.user.name
+        )
+    except SegmentTaken:
+        raise HTTPException(
+            409, f"run {run_id} has a segment {segment} that was not shipped: use another name"
+        ) from None
+    if stored.problem is not None:
+        return JSONResponse(
+            {"detail": _refusal(stored.problem, stored.acked), "acked": stored.acked}, 409
+        )
+    return {"acked": stored.acked, "url": _run_url(request, entity, project, run_id)}
+
+
+def _refusal(problem: str, acked: int) -> str:
+    if problem == "gap":
+        return f"the server holds this segment up to byte {acked}: resend from there"
+    return f"these bytes differ from the ones stored before byte {acked}: resend from {acked}"
+
+
+def _run_url(request: Request, entity: str, project: str, run_id: str) -> str:
+    base = str(request.base_url).rstrip("/")
+    parts = "/".join(quote(p, safe="") for p in (entity, project, "runs", run_id))
+    return f"{base}/{parts}"
+
+
+@router.get(PATH, response_model=Acked)
+def ingest_status(
+    request: Request, caller: CurrentCaller, entity: str, project: str, run_id: str, segment: str
+) -> dict[str, int]:
+    """How much of the segment the server holds: where a restarted shipper resumes."""
+    _authorize(request, caller, entity, project)
+    _check_names(entity, project, run_id, segment)
+    return {"acked": acked_of(engine(request), entity, project, run_id, segment)}

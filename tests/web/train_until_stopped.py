@@ -1,0 +1,18 @@
+"""A training loop that runs until someone stops it (tests/web/test_stop_run.py).
+
+Prints ``ready`` once the run exists, then logs a step every 20 ms for a minute.
+"""
+
+import sys
+import time
+
+import runbase
+
+run = runbase.init(project=sys.argv[1], id=sys.argv[2], name="long training")
+print("ready", flush=True)
+loss = 2.0
+for _step in range(3000):
+    loss *= 0.999
+    run.log({"loss": loss})
+    time.sleep(0.02)
+print("the loop ended without being stopped", flush=True)
