@@ -228,6 +228,7 @@ export function PanelWorkspace({
         <FullScreenPanel
           spec={resolveSpec(fullSpec, defaults, zoom)}
           ctx={{ ...panelCtx, syncKey: undefined }}
+          onSpecChange={(s: PanelSpec) => fullSpec.kind === "line" && actions.zoom(s.x, s.ranges?.x ?? null)}
           onClose={() => setFull(null)}
         />
       )}
