@@ -22,6 +22,8 @@ export interface Prefs {
   next: number;
   /** The panels the user arranged (null: the automatic layout). */
   panels?: PanelLayout | null;
+  /** The config key the charts colour runs by ("": the runs' own colours; compare/ColorBy.tsx). */
+  colorBy?: string;
 }
 
 /** Eye toggles remembered per project (the most recent win). */
@@ -46,6 +48,7 @@ function load(key: string): Prefs {
     picked: p.picked ?? {},
     next: typeof p.next === "number" ? p.next : Object.keys(p.colors ?? {}).length,
     panels: p.panels ?? null,
+    colorBy: typeof p.colorBy === "string" ? p.colorBy : "",
   };
 }
 

@@ -1,7 +1,7 @@
 // The workspace's two toolbars: over the table (search, grouping, columns,
 // export, delete) and over the charts (x axis, smoothing, log y, runs drawn).
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { CompareButton } from "../compare/CompareButton";
 import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
@@ -138,12 +138,15 @@ export function ChartToolbar({
   grouped,
   visText,
   setView,
+  children,
 }: {
   view: View;
   metrics: string[];
   grouped: boolean;
   visText: string;
   setView: (p: Partial<View>) => void;
+  /** More controls (colour by). */
+  children?: ReactNode;
 }) {
   return (
     <div className="chart-toolbar">
@@ -172,6 +175,7 @@ export function ChartToolbar({
         />
       </label>
       {grouped && <GroupAggControl view={view} setView={setView} />}
+      {children}
       <span className="vis-count">{visText}</span>
       <span className="hint">Drag to zoom · double-click to reset</span>
     </div>

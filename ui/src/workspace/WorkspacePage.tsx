@@ -177,8 +177,9 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         defaults={scope?.analysis}
         onBrushed={setBrushed}
       />
-      <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
-      <ColorByControl keys={columns.config} field={colorBy} onChange={setColorBy} scale={scale} />
+      <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView}>
+        <ColorByControl keys={columns.config} field={colorBy} onChange={setColorBy} scale={scale} />
+      </ChartToolbar>
       <PanelWorkspace
         entity={entity}
         project={project}

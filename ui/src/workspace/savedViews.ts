@@ -19,6 +19,8 @@ export interface SavedState {
   colors: Record<string, string>;
   /** The panels the user arranged (null: the automatic layout). */
   panels: PanelLayout | null;
+  /** The config key runs are coloured by ("": their own colours). */
+  colorBy: string;
 }
 
 /** The URL parameter naming the open saved view. */
@@ -35,6 +37,7 @@ export function captureState(view: View, prefs: Prefs): SavedState {
     groupEye: { ...prefs.groupEye },
     colors,
     panels: prefs.panels ? structuredClone(prefs.panels) : null,
+    colorBy: prefs.colorBy ?? "",
   };
 }
 
@@ -62,6 +65,7 @@ export function parseState(x: unknown): SavedState {
     groupEye: pick(s.groupEye, isBool),
     colors: pick(s.colors, isStr),
     panels: parseLayout(s.panels),
+    colorBy: isStr(s.colorBy) ? s.colorBy : "",
   };
 }
 
@@ -87,6 +91,7 @@ export function applyToPrefs(p: Prefs, s: SavedState): Prefs {
     colors: { ...p.colors, ...s.colors },
     picked: Object.fromEntries(Object.keys(s.colors).map((k) => [k, true])),
     panels: s.panels ? structuredClone(s.panels) : null,
+    colorBy: s.colorBy,
   };
 }
 
@@ -99,6 +104,7 @@ export const EMPTY_STATE: SavedState = {
   groupEye: {},
   colors: {},
   panels: null,
+  colorBy: "",
 };
 
 function canonical(x: unknown): unknown {
