@@ -10,10 +10,11 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Group, Run, RunQuery, RunsPage } from "../api/endpoints";
 import { keys } from "../data/keys";
-import type { ColumnLayout } from "../data/prefs";
+import { updatePrefs, type ColumnLayout } from "../data/prefs";
 import { PAGE, runsPageQuery } from "../data/runs";
 import { columnTitle, groupKey, groupLabel, orderedColumns, type RunColumn } from "./columns";
 import { GroupRow, RunRow, type RowActions } from "./rows";
+import { moveColumn, pinColumn, tablePinning, type PinSide } from "./columnState";
 import { TableHeader } from "./TableHeader";
 
 export const ROW_H = 30;
@@ -21,8 +22,6 @@ export const ROW_H = 30;
 const PIN_CHECK = 28;
 const PIN_EYE = 36;
 const PIN_NAME = PIN_CHECK + PIN_EYE;
-/** A constant: a new object each render would make the table recompute its columns. */
-const PINNING = { left: ["name"] };
 
 export interface RowHooks {
   isVisible: (r: Run) => boolean;
@@ -104,13 +103,15 @@ function useRunTable(all: RunColumn[], layout: ColumnLayout, rows: Run[]) {
     () => Object.fromEntries(layout.hidden.filter((id) => id !== "name").map((id) => [id, false])),
     [layout],
   );
+  // Memoised: a new object each render would make the table recompute its columns.
+  const columnPinning = useMemo(() => tablePinning(layout), [layout]);
   return useReactTable({
     // The data must keep its identity while the rows stay the same.
     data: useStable(rows),
     columns: all,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (r) => r.id,
-    state: { columnOrder, columnVisibility, columnPinning: PINNING },
+    state: { columnOrder, columnVisibility, columnPinning },
     manualSorting: true,
     manualPagination: true,
     autoResetAll: false,
@@ -132,6 +133,7 @@ function useColumnWindow(table: Table<Run>, scroller: React.RefObject<HTMLDivEle
   const left = table.getLeftVisibleLeafColumns();
   const center = table.getCenterVisibleLeafColumns();
   const leftWidth = left.reduce((a, c) => a + c.getSize(), 0);
+  const rightWidth = table.getRightVisibleLeafColumns().reduce((a, c) => a + c.getSize(), 0);
   const offsets = useMemo(() => {
     const out = [0];
     for (const c of center) out.push(out[out.length - 1] + c.getSize());
@@ -157,9 +159,9 @@ function useColumnWindow(table: Table<Run>, scroller: React.RefObject<HTMLDivEle
       last,
       padLeft: offsets[first] ?? 0,
       padRight: total - (offsets[last + 1] ?? total),
-      width: PIN_NAME + leftWidth + total,
+      width: PIN_NAME + leftWidth + total + rightWidth,
     }),
-    [first, last, offsets, total, leftWidth],
+    [first, last, offsets, total, leftWidth, rightWidth],
   );
 }
 
@@ -182,8 +184,12 @@ function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: S
   );
 }
 
-const pinStyle = (c: Column<Run>): React.CSSProperties =>
-  c.getIsPinned() === "left" ? { width: c.getSize(), left: PIN_NAME + c.getStart("left") } : { width: c.getSize() };
+const pinStyle = (c: Column<Run>): React.CSSProperties => {
+  const side = c.getIsPinned();
+  if (side === "left") return { width: c.getSize(), left: PIN_NAME + c.getStart("left") };
+  if (side === "right") return { width: c.getSize(), right: c.getAfter("right") };
+  return { width: c.getSize() };
+};
 
 function toggled(set: Set<string>, key: string): Set<string> {
   const n = new Set(set);
@@ -228,6 +234,8 @@ export function RunsTable(props: RunsTableProps) {
   const actions = useRowActions(hooks, selected, props.onSelected);
   const win = useColumnWindow(table, scroller);
   const width = win.width;
+  const setLayout = (fn: (l: ColumnLayout) => ColumnLayout) =>
+    updatePrefs(entity, project, (p) => ({ ...p, layout: fn(p.layout) }));
 
   const loadedRuns = (): Run[] =>
     qc.getQueriesData<RunsPage>({ queryKey: keys.runsPages(entity, project, query) }).flatMap(([, d]) => d?.runs ?? []);
@@ -249,6 +257,18 @@ export function RunsTable(props: RunsTableProps) {
       >
         <TableHeader
           pinned={table.getLeftHeaderGroups()[0]?.headers ?? []}
+          right={table.getRightHeaderGroups()[0]?.headers ?? []}
+          onPin={(id: string, side: PinSide | null) => setLayout((l) => pinColumn(l, id, side))}
+          onMove={(from: string, to: string) =>
+            setLayout((l) =>
+              moveColumn(
+                l,
+                orderedColumns(props.all, l).map((c) => c.id),
+                from,
+                to,
+              ),
+            )
+          }
           center={(table.getCenterHeaderGroups()[0]?.headers ?? []).slice(win.first, win.last + 1)}
           win={win}
           sort={props.sort}

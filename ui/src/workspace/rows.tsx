@@ -60,12 +60,13 @@ export const RunRow = memo(
         : "Show on charts";
     const cell = (c: Cell<Run, unknown>) => {
       const m = (c.column.columnDef as RunColumn).meta;
-      const pin = c.column.getIsPinned() === "left";
+      const side = c.column.getIsPinned();
+      const pin = side === "left" ? " rt-pin rt-pin-last" : side === "right" ? " rt-pin rt-pin-first" : "";
       const raw = m.value(r);
       return (
         <div
           key={c.id}
-          className={`rt-cell rt-${m.group}${pin ? " rt-pin rt-pin-last" : ""}`}
+          className={`rt-cell rt-${m.group}${pin}`}
           style={pinStyle(c.column)}
           title={typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined}
         >
@@ -106,6 +107,7 @@ export const RunRow = memo(
           .slice(win.first, win.last + 1)
           .map(cell)}
         <div className="rt-pad" style={{ width: win.padRight }} />
+        {row.getRightVisibleCells().map(cell)}
       </div>
     );
   },
