@@ -47,6 +47,26 @@ def test_group_lines_aggregate_and_band(tpage):
         ".rt-group .group-value", "els => els.map(e => e.textContent)"
     )
     assert groups == ["adam", "sgd"]
+    # A second level: each optimiser's runs grouped again by learning rate.
+    page.select_option(".group-level-2", "config.lr")
+    page.wait_for_function("location.search.includes('group=config.opt%2Cconfig.lr')")
+    page.click(".rt-group[data-group='\"sgd\"']")
+    page.wait_for_selector(".rt-subgroup")
+    subs = page.eval_on_selector_all(
+        ".rt-subgroup .group-value", "els => els.map(e => e.textContent)"
+    )
+    counts = page.eval_on_selector_all(
+        ".rt-subgroup .group-count", "els => els.map(e => e.textContent)"
+    )
+    assert subs == ["0.01", "0.1"] and counts == ["2 runs", "2 runs"]
+    # Expanding a subgroup shows exactly its runs: sgd (odd ids) with lr 0.1.
+    page.click(".rt-subgroup[data-group='0.1']")
+    page.wait_for_selector(".rt-row.in-group[data-run-id]")
+    shown = page.eval_on_selector_all(
+        ".rt-row.in-group[data-run-id]", "els => els.map(e => e.dataset.runId).sort()"
+    )
+    assert shown == ["t3", "t7"], shown
+    shot(page, "table-00-two-level-groups")
     page.select_option(".group-agg", "median")
     page.select_option(".group-band", "std")
     page.wait_for_function("location.search.includes('band=std')")

@@ -125,6 +125,7 @@ export function GroupRow({
   top,
   group,
   index,
+  depth = 0,
   open,
   field,
   label,
@@ -134,6 +135,8 @@ export function GroupRow({
   top: number;
   group: Group;
   index: number;
+  /** 0: a top group (its line is on the charts); more: a nested subgroup. */
+  depth?: number;
   open: boolean;
   field: string;
   label: string;
@@ -144,27 +147,30 @@ export function GroupRow({
   const color = hooks.groupColor(group);
   return (
     <div
-      className={`rt-row rt-group${open ? " open" : ""}`}
+      className={`rt-row rt-group${open ? " open" : ""}${depth ? " rt-subgroup" : ""}`}
       style={{ top }}
+      data-depth={depth}
       data-group={JSON.stringify(group.value ?? null)}
       title={open ? "Collapse group" : "Expand group"}
       onClick={onToggle}
     >
       <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }} />
       <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }}>
-        <button
-          className={`eye group-eye${on ? " on" : ""}`}
-          title={on ? "Hide this group's line from charts" : "Show this group's line on charts"}
-          aria-pressed={on}
-          onClick={(e) => {
-            e.stopPropagation();
-            hooks.toggleGroupVisible(group, index);
-          }}
-        >
-          <Dot on={on} color={color} />
-        </button>
+        {depth === 0 && (
+          <button
+            className={`eye group-eye${on ? " on" : ""}`}
+            title={on ? "Hide this group's line from charts" : "Show this group's line on charts"}
+            aria-pressed={on}
+            onClick={(e) => {
+              e.stopPropagation();
+              hooks.toggleGroupVisible(group, index);
+            }}
+          >
+            <Dot on={on} color={color} />
+          </button>
+        )}
       </div>
-      <div className="rt-cell rt-group-label rt-pin" style={{ left: 64 }}>
+      <div className="rt-cell rt-group-label rt-pin" style={{ left: 64, paddingLeft: 8 + 18 * depth }}>
         <span className="caret group-caret">{open ? "▾" : "▸"}</span>
         <span className="group-field">{field}:</span>
         <span className="group-value">{label}</span>
