@@ -9,6 +9,8 @@ import type { PanelLayout } from "../workspace/panelLayout";
 export interface ColumnLayout {
   order: string[]; // column ids in display order (ids not listed go last)
   hidden: string[];
+  /** Columns pinned to the table's left and right edges, in order (Name is always on the left). */
+  pinned?: { left: string[]; right: string[] };
 }
 
 export interface Prefs {

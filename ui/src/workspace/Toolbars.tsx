@@ -6,6 +6,7 @@ import { CompareButton } from "../compare/CompareButton";
 import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
 import { GroupAggControl } from "./GroupAggControl";
+import { GroupLevels } from "./GroupLevels";
 import { TagAction } from "./TagAction";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
@@ -211,7 +212,7 @@ export function TableToolbar({
     <div className="toolbar">
       {savedViews && <ViewsMenu entity={entity} project={project} view={view} />}
       <SearchBox value={view.search} onChange={(search) => setView({ search })} />
-      <GroupSelect all={all} value={view.group} onChange={(group) => setView({ group })} />
+      <GroupLevels all={all} value={view.group} onChange={(group) => setView({ group })} />
       <div className="popover-anchor">
         <button className="columns-btn" onClick={() => setPicker((v) => !v)}>
           Columns
