@@ -7,7 +7,8 @@ loopback that keeps each segment's bytes in a file (``D/store/<entity>/<project>
 It answers as docs/server.md#log-runs-to-the-server says the team server does:
 POST ?offset=N appends the body's new bytes and answers ``{"acked", "url"}``; a gap
 is 409 ``{"acked"}``; over 16 MiB 413; a wrong key 401; entity ``forbidden`` 403.
-GET answers ``{"acked"}``. Faults for the tests come from ``D/faults.json``, read at
+GET answers ``{"acked"}``; ``GET /api/v1/auth/me`` names the key's user (``--user``).
+Faults for the tests come from ``D/faults.json``, read at
 each request: ``{"fail": [503, 429, ...], "retry_after": "1", "delay": 0.5}`` answers
 the next posts with those statuses (one each), and ``delay`` slows every request.
 Each request is logged as a JSON line in ``D/requests.log``.
@@ -33,6 +34,7 @@ class Handler(BaseHTTPRequestHandler):
     root: Path
     key: str
     port: int
+    user: str
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -82,6 +84,12 @@ class Handler(BaseHTTPRequestHandler):
         return self.root / "store" / entity / project / run_id / segment, url
 
     def do_GET(self) -> None:  # noqa: N802
+        if urlsplit(self.path).path == "/api/v1/auth/me":
+            if self.headers.get("Authorization") != f"Bearer {self.key}":
+                self._send(401, {"detail": "invalid API key"})
+            else:
+                self._send(200, {"user": self.user, "admin": False, "scope": "write", "teams": []})
+            return
         fault = self._fault("GET")
         found = self._segment()
         if found is None or fault:
@@ -132,10 +140,12 @@ def main() -> None:
     parser.add_argument("--dir", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--key", required=True)
+    parser.add_argument("--user", default="ada", help="whom GET /api/v1/auth/me names")
     args = parser.parse_args()
     Handler.root = Path(args.dir)
     Handler.key = args.key
     Handler.port = args.port
+    Handler.user = args.user
     Handler.root.mkdir(parents=True, exist_ok=True)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True

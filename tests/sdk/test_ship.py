@@ -53,15 +53,16 @@ def test_offline_stays_offline(online: RefServer, monkeypatch):
     assert online.requests() == []
 
 
-def test_online_without_key_says_how_to_log_in(runbase_dir, tmp_path, monkeypatch):
+def test_online_without_key_says_how_to_log_in(runbase_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("RUNBASE_BASE_URL", "http://127.0.0.1:9")
     with pytest.raises(UsageError, match=r"runbase login --host http://127.0.0.1:9"):
         runbase.init(project="p", mode="online", settings=QUIET)
     assert not (runbase_dir / "runs").exists()  # refused before anything was written
-    # Not asked for online: without a key the run simply stays local.
-    run = runbase.init(project="p", settings=QUIET)
+    # Not asked for online: without a key the run stays local, and init() says so.
+    run = runbase.init(project="p", settings=QUIET_LOUD)
     run.finish()
+    assert "no API key for http://127.0.0.1:9, so this run stays local" in capsys.readouterr().err
     assert run.url.startswith("http://127.0.0.1:8765/")
 
 
@@ -169,3 +170,38 @@ def test_an_idle_run_keeps_telling_the_server_it_is_alive(online: RefServer):
     after = len([r for r in online.requests() if r["method"] == "POST"])
     assert after - before >= 3
     run.finish()
+
+
+def test_wandb_variables_work_and_runbase_ones_win(online: RefServer, monkeypatch):
+    monkeypatch.setenv("WANDB_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("WANDB_API_KEY", "wrong")
+    run = runbase.init(project="p", entity="e", settings=QUIET)
+    run.finish()
+    assert online.stored(_run_dir(run)) == local_segments(_run_dir(run))
+    monkeypatch.setenv("WANDB_BASE_URL", online.url)
+    monkeypatch.setenv("WANDB_API_KEY", ship_fixtures.KEY)
+    monkeypatch.delenv("RUNBASE_BASE_URL")
+    monkeypatch.delenv("RUNBASE_API_KEY")
+    run = runbase.init(project="p", entity="e", settings=QUIET)
+    run.finish()
+    assert online.stored(_run_dir(run)) == local_segments(_run_dir(run))
+
+
+def test_a_large_run_goes_in_posts_of_at_most_4_mib(online: RefServer):
+    run = runbase.init(project="p", entity="e", settings=QUIET)
+    text = "x" * 1000
+    for i in range(12_000):
+        run.log({"i": i, "text": text})
+    run.finish()
+    local = local_segments(_run_dir(run))
+    assert sum(map(len, local.values())) > 10 << 20
+    assert online.stored(_run_dir(run)) == local
+    sizes = [int(str(r["size"])) for r in online.requests() if r["method"] == "POST"]
+    assert max(sizes) <= 4 << 20
+
+
+def test_an_online_runs_entity_is_the_keys_user_on_the_server(online: RefServer):
+    run = runbase.init(project="p", settings=QUIET)
+    run.finish()
+    assert run.entity == "ada" and run.url == f"{online.url}/ada/p/runs/{run.id}"
+    assert online.stored(_run_dir(run)) == local_segments(_run_dir(run))

@@ -50,7 +50,8 @@ def test_log_runs_to_the_server_doc_runs_as_written(ref_server: RefServer, runba
     assert res.returncode == 0, res.stdout + res.stderr
     assert f"View run at {ref_server.url}/ada/cats/runs/" in res.stderr
     assert "runbase sync: 1 runs sent" in res.stderr
-    runs = sorted((runbase_dir / "runs" / "ada" / "cats").glob("*/segments"))
+    runs = sorted((runbase_dir / "runs").glob("*/cats/*/segments"))
     assert len(runs) == 2
     for run in runs:
-        assert ref_server.stored(run.parent) == local_segments(run.parent)
+        on_server = Path("ada", "cats", run.parent.name)  # sync --entity ada: all under ada
+        assert ref_server.stored(on_server) == local_segments(run.parent)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import runbase
+from runbase.records import Kind, read_segment
 from tests.conftest import QUIET
 from tests.sdk import ship_fixtures
 from tests.sdk.ship_fixtures import KEY, RefServer, local_segments
@@ -76,18 +77,23 @@ def test_login_stores_the_key_in_netrc(online: RefServer, monkeypatch):
     other = "machine other.example\n  login me\n  password keep\n"
     netrc.write_text(f"{other}machine {host} login user password old\n")
     monkeypatch.delenv("RUNBASE_API_KEY")
+    wrong = cli("login", "--host", online.url, "not-the-key")
+    assert wrong.returncode == 1 and "does not accept this key" in wrong.stderr
+    assert "password old" in netrc.read_text()  # a refused key is not stored
     done = cli("login", "--host", online.url, KEY)
     assert done.returncode == 0, done.stderr
+    assert f"key for {host} (as ada) saved in {netrc}" in done.stdout
     assert stat.S_IMODE(netrc.stat().st_mode) == 0o600
     text = netrc.read_text()
     assert "password keep" in text and "old" not in text
     assert f"machine {host}\n  login user\n  password {KEY}\n" in text
     again = cli("login", "--host", online.url)
     assert "already logged in" in again.stdout
-    relogin = cli("login", "--relogin", "--host", online.url, stdin="second-key\n")
-    assert relogin.returncode == 0 and "password second-key" in netrc.read_text()
+    netrc.write_text(netrc.read_text().replace(KEY, "stale"))
+    relogin = cli("login", "--relogin", "--host", online.url, stdin=f"{KEY}\n")
+    assert relogin.returncode == 0, relogin.stderr
+    assert f"password {KEY}" in netrc.read_text() and "stale" not in netrc.read_text()
     assert "password keep" in netrc.read_text()
-    cli("login", "--host", online.url, KEY)
     # init() finds the key for RUNBASE_BASE_URL in ~/.netrc: online by default.
     run = runbase.init(project="p", entity="e", settings=QUIET)
     run.log({"x": 1})
@@ -113,3 +119,30 @@ def test_wandb_style_login_in_the_script(online: RefServer, monkeypatch):
     run = runbase.init(project="p", entity="e", settings=QUIET)
     run.finish()
     assert online.stored(Path(run.dir).parent) == local_segments(Path(run.dir).parent)
+
+
+def test_sync_sends_a_killed_runs_whole_frames_only(online: RefServer, run_script, tmp_path):
+    proc = run_script(
+        """
+        import os, signal, runbase
+        run = runbase.init(project="p", entity="e", mode="offline",
+                           settings={"console": "off", "disable_system_metrics": True})
+        for i in range(1000):
+            run.log({"x": i})
+        print(run.dir, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """,
+        check=False,
+    )
+    run_dir = Path(proc.stdout.strip()).parent
+    ((name, local),) = local_segments(run_dir).items()
+    assert local.endswith(b"\0" * 1024)  # the killed writer's preallocated tail
+    done = cli("sync")
+    assert done.returncode == 0, done.stderr
+    stored = online.stored(run_dir)[name]
+    assert local.startswith(stored) and local[len(stored) :].count(0) == len(local) - len(stored)
+    copy = tmp_path / "copy.rbr"
+    copy.write_bytes(stored)
+    read = read_segment(copy, final=True)
+    assert read.problems == [] and read.next_offset == len(stored)
+    assert sum(f.kind == Kind.HISTORY for f in read.frames) == 1000

@@ -11,12 +11,15 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from runbase.server.team.shipping import store_piece
+from runbase.store.db.engine import make_engine
 from tests.pgscratch import scratch_schema
 
 from .conftest import PASSWORD, SECRET, TeamServer, login_key, postgres_url
@@ -190,6 +193,29 @@ def test_a_run_shipped_in_pieces_reads_back_exactly(shipping: Shipping, tmp_path
         check_run(c, "ship1", STEPS, "finished")
 
 
+def test_two_processes_taking_one_run_at_once_index_it_once(
+    shipping: Shipping, tmp_path: Path
+) -> None:
+    # Two shippers (say, a retry racing the original) send the same run to two server
+    # processes at the same time: each post is stored and indexed under the run's lock.
+    data = log_run(tmp_path, "ship5", steps=2000)
+    seg = next((tmp_path / "runs/alice/shipped/ship5/segments").glob("*.rbr")).name
+
+    def send(i: int) -> None:
+        with shipping.client(i) as c:
+            at = 0
+            while at < len(data):
+                r = post(c, "ship5", seg, at, data[at : at + 2000 + 333 * i])
+                assert r.status_code in (200, 409), r.text
+                # A 409 says where the other shipper got to: go on from there.
+                at = max(r.json()["acked"], at) if r.status_code == 409 else r.json()["acked"]
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(send, range(2)))
+    with shipping.client(0) as c:
+        check_run(c, "ship5", 2000, "finished")
+
+
 def test_a_run_whose_posts_stop_becomes_crashed(shipping: Shipping, tmp_path: Path) -> None:
     data = log_run(tmp_path, "ship2", steps=200, finish=False)
     seg = next((tmp_path / "runs/alice/shipped/ship2/segments").glob("*.rbr")).name
@@ -204,6 +230,27 @@ def test_a_run_whose_posts_stop_becomes_crashed(shipping: Shipping, tmp_path: Pa
         # Posts again: it runs again.
         assert post(c, "ship2", seg, len(data), b"").status_code == 200
         assert c.get("/api/v1/projects/alice/shipped/runs/ship2").json()["state"] == "running"
+
+
+def test_bytes_stored_but_not_indexed_are_indexed_soon(shipping: Shipping, tmp_path: Path) -> None:
+    # A server process killed between storing a run's last post and indexing it: the
+    # bytes are in the database, and no further post will come for them.
+    data = log_run(tmp_path, "ship4", steps=300)
+    seg = next((tmp_path / "runs/alice/shipped/ship4/segments").glob("*.rbr")).name
+    engine = make_engine(shipping.db_url)
+    try:
+        stored = store_piece(engine, ("alice", "shipped", "ship4", seg), 0, data, "alice")
+        assert stored.problem is None and stored.acked == len(data)
+    finally:
+        engine.dispose()
+    with shipping.client(1) as c:
+        deadline = time.monotonic() + 15
+        while c.get("/api/v1/projects/alice/shipped/runs/ship4").status_code != 200 or (
+            c.get("/api/v1/projects/alice/shipped/runs/ship4").json()["state"] != "finished"
+        ):
+            assert time.monotonic() < deadline, "the stored bytes were never indexed"
+            time.sleep(0.2)
+        check_run(c, "ship4", 300, "finished")
 
 
 def test_refusals_say_what_to_do(shipping: Shipping, tmp_path: Path) -> None:

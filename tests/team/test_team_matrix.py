@@ -44,6 +44,7 @@ RULES: dict[tuple[str, str], str] = {
     ("PATCH", P + "/runs/{run_id}"): "write",
     ("DELETE", P + "/runs/{run_id}"): "write",
     ("POST", P + "/runs/delete"): "write",
+    ("POST", P + "/runs/tags"): "write",
     ("POST", P + "/runs/{run_id}/stop"): "write",
     ("POST", P + "/sweeps/{sweep_id}/state"): "write",
     # Shipping runs: the shipper reads where to resume as it writes, with a write key.

@@ -9,6 +9,7 @@ The project is this module's own (its own RUNBASE_DIR and server)."""
 from __future__ import annotations
 
 import math
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from .conftest import Server, shot
 from .fill import RunWriter
+from .test_media_docs import WEB, block
 
 WS = "/team/pn"
 
@@ -95,6 +97,7 @@ def test_build_a_workspace_from_nothing_save_and_reopen(browser, panels_server, 
     drawer.locator("select[aria-label='Metrics']").select_option(["loss", "acc"])
     drawer.locator("input[aria-label='Log y']").check()
     drawer.locator("input[aria-label='Panel title']").fill("Loss and accuracy")
+    shot(page, "panels-00-editor")
     drawer.locator("button:text('Done')").click()
     drawer.wait_for(state="detached")
     new = slot(page, "Loss and accuracy")
@@ -194,3 +197,98 @@ def test_search_full_screen_and_expressions(browser, panels_server):
     assert "run-0 lr=0.01" in panel.locator(".legend").inner_text()
     ctx.close()
     assert not errors, errors
+
+
+def section_names(page) -> list[str]:
+    return page.eval_on_selector_all(".ws-section", "els => els.map(s => s.dataset.section)")
+
+
+def test_synced_cursor_and_zoom_and_section_tools(browser, panels_server):
+    ctx, page, errors = new_page(browser, panels_server)
+    page.goto(WS)
+    page.wait_for_function(
+        "document.querySelectorAll(\".ws-slot .panel[data-state='drawn']\").length === 5"
+    )
+    # Hovering one panel moves the cursor of every other panel on the same x axis.
+    box = slot(page, "loss").locator(".u-over").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    slot(page, "loss").locator(".panel-tip").wait_for()
+    other = slot(page, "acc").locator(".u-cursor-x")
+    page.wait_for_function(
+        "el => el.getBoundingClientRect().left > 0 && getComputedStyle(el).display !== 'none'",
+        arg=other.element_handle(),
+    )
+    cursor_x = other.bounding_box()["x"] - slot(page, "acc").locator(".u-over").bounding_box()["x"]
+    assert abs(cursor_x - box["width"] * 0.5) < 5
+    assert slot(page, "acc").locator(".panel-tip").count() == 0  # values only where hovered
+
+    # Zooming one panel zooms them all.
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + 40, steps=5)
+    page.mouse.up()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.ws-slot .panel')].every(p => p.dataset.zoomed === 'true')"
+    )
+    page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.ws-slot .panel')].every(p => p.dataset.zoomed === 'false')"
+    )
+
+    # Drag a panel onto another: it goes before it.
+    slot(page, "val_acc").locator(".ws-drag").drag_to(slot(page, "acc").locator(".panel-title"))
+    page.wait_for_function(
+        "[...document.querySelectorAll(\".ws-section[data-section='Charts'] .panel-title\")]"
+        ".map(t => t.textContent).join() === 'val_acc,acc,loss'"
+    )
+
+    # Sections: rename, pin (pinned first), move, collapse.
+    assert section_names(page) == ["grad_norm", "Charts"]
+    charts = page.locator(".ws-section[data-section='Charts']")
+    page.once("dialog", lambda d: d.accept("Training"))
+    charts.locator("button[aria-label='Rename section']").click()
+    training = page.locator(".ws-section[data-section='Training']")
+    training.wait_for()
+    training.locator("button[aria-label='Move section up']").click()
+    page.wait_for_function("document.querySelector('.ws-section').dataset.section === 'Training'")
+    page.locator(".ws-section[data-section='grad_norm'] button[aria-label='Pin section']").click()
+    page.wait_for_function("document.querySelector('.ws-section').dataset.section === 'grad_norm'")
+    assert section_names(page) == ["grad_norm", "Training"]
+    training.locator("button.section-head").click()
+    training.locator(".ws-slot").first.wait_for(state="detached")
+    assert training.locator(".count").inner_text() == "3"
+    ctx.close()
+    assert not errors, errors
+
+
+def test_a_layout_prepared_as_in_the_docs_opens_from_its_link(browser, tmp_path: Path):
+    root = tmp_path / "rb"
+    for i in range(2):
+        w = RunWriter(root, "me", "tune", f"t{i}", name=f"tune-{i}", config={"lr": 0.1 * (i + 1)})
+        w.history([(s, {"train/loss": 1 / (s + 1), "val/loss": 1.2 / (s + 1)}) for s in range(10)])
+        w.finish(exit_code=0)
+    srv = Server(root)
+    try:
+        script = block(WEB, "bash", '"name": "losses"').replace(
+            "localhost:8765", f"127.0.0.1:{srv.port}"
+        )
+        link = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+        assert "/me/tune?view=" in link
+        ctx, page, errors = new_page(browser, srv)
+        page.goto(link)
+        page.wait_for_selector(".ws-panels[data-layout='custom']")
+        assert panels_shown(page) == [("Losses", [("Both losses", "train/loss|val/loss", "true")])]
+        panel = page.locator(".ws-slot[data-panel='p1']")
+        assert panel.get_attribute("data-w") == "2"
+        assert "tune-0 lr=0.1" in panel.locator(".legend").inner_text()
+        shot(page, "panels-03-docs")
+        ctx.close()
+        assert not errors, errors
+    finally:
+        srv.stop()

@@ -87,3 +87,15 @@ def test_other_sites_cannot_write_reports(client):
     r = client.post(R, content="title=x", headers=form)
     assert r.status_code == 415
     assert client.get(R).json()["reports"] == []
+
+
+def test_an_edit_from_an_old_version_is_refused(client):
+    made = client.post(R, json={"title": "shared", "blocks": [MD]}).json()
+    rid, v0 = made["id"], made["updated_at"]
+    mine = client.put(f"{R}/{rid}", json={"blocks": [MD, GRID], "base": v0})
+    assert mine.status_code == 200, mine.text
+    theirs = client.put(f"{R}/{rid}", json={"blocks": [], "base": v0})  # opened before my save
+    assert theirs.status_code == 409 and "changed by someone else" in theirs.json()["detail"]
+    assert [b["id"] for b in client.get(f"{R}/{rid}").json()["blocks"]] == ["m1", "g1"]
+    again = client.put(f"{R}/{rid}", json={"blocks": [GRID], "base": mine.json()["updated_at"]})
+    assert again.status_code == 200 and again.json()["blocks"] == [GRID]

@@ -3,6 +3,7 @@
 
 import "uplot/dist/uPlot.min.css";
 import "./app/style.css";
+import "./app/dark.css";
 import { prefetchUrl } from "./data/boot";
 
 prefetchUrl(new URL(location.href));

@@ -13,6 +13,7 @@ from runbase.errors import UsageError
 from runbase.records.layout import runbase_dir
 from runbase.sdk.settings import Settings
 from runbase.sdk.ship import credentials
+from runbase.sdk.ship.protocol import Client, Refused, Unavailable
 from runbase.sdk.ship.sync import Outcome, run_dirs, sync_runs, unsent_runs
 
 
@@ -38,6 +39,20 @@ def _read_key(host: str) -> str:
     return sys.stdin.readline().strip()
 
 
+def _check_key(target: credentials.Target) -> str | None:
+    """The key's user; a key the server refuses is an error, an unreachable server a note."""
+    client = Client(target, timeout=10.0)
+    try:
+        return client.whoami()
+    except Refused as e:
+        raise click.ClickException(f"{e}; copy the key again from the server") from None
+    except Unavailable as e:
+        click.echo(f"runbase: could not check the key now ({e}); storing it anyway", err=True)
+        return None
+    finally:
+        client.close()
+
+
 @click.command()
 @click.argument("key", required=False)
 @click.option("--host", help="The server's URL (default: RUNBASE_BASE_URL).")
@@ -55,11 +70,13 @@ def login(key: str | None, host: str | None, relogin: bool) -> None:
     key = key or _read_key(netloc)
     if not key:
         raise click.UsageError("no API key given; create one on the server and pass it")
+    user = _check_key(credentials.Target(url, key))
     try:
         path = credentials.store_key(url, key)
     except UsageError as e:
         raise click.UsageError(str(e)) from None
-    click.echo(f"runbase: key for {netloc} saved in {path}")
+    who = f" (as {user})" if user else ""
+    click.echo(f"runbase: key for {netloc}{who} saved in {path}")
     if not os.environ.get("RUNBASE_BASE_URL") and not os.environ.get("WANDB_BASE_URL"):
         click.echo(f"runbase: set RUNBASE_BASE_URL={url} to log runs there")
 
@@ -95,7 +112,10 @@ def _report(total: int) -> Callable[[Outcome], None]:
 @click.option("--host", help="The server's URL (default: RUNBASE_BASE_URL).")
 @click.option("--workers", default=4, show_default=True, help="Runs sent at once.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds to retry a run.")
-def sync(paths: tuple[Path, ...], host: str | None, workers: int, timeout: float) -> None:
+@click.option("--entity", help="Send the runs under this user or team instead of their own.")
+def sync(
+    paths: tuple[Path, ...], host: str | None, workers: int, timeout: float, entity: str | None
+) -> None:
     """Send runs to the server: offline runs, and what online runs left unsent.
 
     PATHS are run folders or RUNBASE_DIRs; by default every run under RUNBASE_DIR that
@@ -110,7 +130,7 @@ def sync(paths: tuple[Path, ...], host: str | None, workers: int, timeout: float
         click.echo("runbase sync: nothing to send", err=True)
         return
     progress = _report(len(dirs))
-    outcomes = sync_runs(target, dirs, workers, timeout, progress)
+    outcomes = sync_runs(target, dirs, workers, timeout, progress, entity)
     failed = [o for o in outcomes if o.error]
     if failed:
         click.echo(

@@ -314,11 +314,23 @@ def _open_segment(
 def _target(s: Settings) -> Target | None:
     """The server an online run ships to (None: the run stays local), checked before
     anything is written."""
-    if s.mode != "online":
-        return None
-    from runbase.sdk import ship  # only for a run that may go online: import runbase stays lean
+    if s.mode != "online" or (s.base_url is None and "mode" not in s.explicit()):
+        return None  # no server named: a local run, with nothing more imported
+    from runbase.sdk import ship
 
     return ship.target_for(s)
+
+
+def _default_entity(to: Target | None) -> str:
+    """An online run's entity is the key's user on the server (W&B's default entity);
+    a local run's, or one whose server does not answer now, the local user name."""
+    if to is not None:
+        from runbase.sdk import ship
+
+        user = ship.server_user(to)
+        if user:
+            return fields.path_name("entity", user)
+    return fields.path_name("entity", default_entity())
 
 
 def _sink(path: str, s: Settings, to: Target | None) -> SegmentWriter:
@@ -390,7 +402,7 @@ def _announce(root: Path, path: tuple[str, str, str], segment_name: str) -> None
 def _create_run(s: Settings, config: dict[str, Any], defaults: dict[str, Any], t0: float) -> Run:
     root = runbase_dir()
     to = _target(s)
-    entity = s.entity or fields.path_name("entity", default_entity())
+    entity = s.entity or _default_entity(to)
     project = s.project or DEFAULT_PROJECT
     mode = _resume_mode(s.resume)
     if mode is None and sweeprun.is_agent_run(s.id, s.sweep_id):

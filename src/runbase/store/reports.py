@@ -45,6 +45,10 @@ class ReportNotFound(LookupError):
     """No report with that id in the project."""
 
 
+class ReportConflict(RuntimeError):
+    """The report was saved by someone else since the version an edit started from."""
+
+
 class RunSource(msgspec.Struct, forbid_unknown_fields=True):
     """The runs a panel grid draws: a saved view's (``view``), or the project's runs
     matching ``filters`` (the web app's filter state) and ``search``; at most ``max_runs``."""
@@ -142,10 +146,20 @@ def update_report(
     report_id: str,
     title: str | None = None,
     blocks: list[Block] | None = None,
+    base: float | None = None,
 ) -> Report:
-    """Retitle a report and/or replace its blocks; returns the report as saved."""
+    """Retitle a report and/or replace its blocks; returns the report as saved.
+
+    ``base``: the ``updated_at`` of the version the edit started from. When the report
+    was saved since (someone else's edit), nothing is saved: ReportConflict, rather
+    than one person's whole block list silently replacing the other's."""
 
     def edit(r: Report) -> None:
+        if base is not None and base != r.updated_at:
+            raise ReportConflict(
+                f"the report {report_id!r} was changed by someone else since you opened it; "
+                "reload it to see their change, then edit again"
+            )
         if title is not None:
             r.title = _title(title)
         if blocks is not None:

@@ -7,6 +7,7 @@ import { useMemo, useState } from "react";
 import { api, type ImportanceData, type RunQuery } from "../api/endpoints";
 import { ErrorBox } from "../common/PageHeader";
 import { keys } from "../data/keys";
+import { pressable } from "../lib/keyboard";
 
 type Row = ImportanceData["params"][number];
 type SortBy = "name" | "importance" | "correlation";
@@ -71,7 +72,13 @@ export function ImportancePanel({
   const [by, setBy] = useState<SortBy>("importance");
   const rows = useMemo(() => sortRows(data?.params ?? [], by), [data, by]);
   const head = (key: SortBy, label: string, title: string) => (
-    <th title={title} className={`sortable${by === key ? " sorted" : ""}`} data-sort={key} onClick={() => setBy(key)}>
+    <th
+      title={title}
+      className={`sortable${by === key ? " sorted" : ""}`}
+      data-sort={key}
+      onClick={() => setBy(key)}
+      {...pressable(() => setBy(key))}
+    >
       {label}
       {by === key ? " ▼" : ""}
     </th>

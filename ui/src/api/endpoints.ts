@@ -117,6 +117,13 @@ export const api = {
     unwrap<Ok<`${P}/runs/delete`, "post">>(
       client.POST("/api/v1/projects/{entity}/{project}/runs/delete", { params: { path: path(e, p) }, body: { ids } }),
     ),
+  tagRuns: (e: string, p: string, ids: string[], add: string[], remove: string[]) =>
+    unwrap<Ok<`${P}/runs/tags`, "post">>(
+      client.POST("/api/v1/projects/{entity}/{project}/runs/tags", {
+        params: { path: path(e, p) },
+        body: { ids, add, remove },
+      }),
+    ),
   importance: (e: string, p: string, body: ImportanceQuery, o: Opt = {}) =>
     unwrap<ImportanceData>(
       client.POST("/api/v1/projects/{entity}/{project}/importance", { params: { path: path(e, p) }, body, ...o }),

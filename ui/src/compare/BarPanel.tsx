@@ -4,14 +4,11 @@
 import { useMemo } from "react";
 import { ErrorBox } from "../common/PageHeader";
 import { fmtNumber } from "../lib/format";
-import type { PanelProps, PanelSpec } from "../panels/registry";
+import type { PanelProps } from "../panels/registry";
 import "./compare.css";
 import { lineNumber } from "./fields";
-import { FieldSelect } from "./FieldSelect";
+import { BarControls, type BarSpec } from "./controls";
 import { usePanelRuns } from "./panelData";
-
-/** ``keys[0]``: the field. */
-export type BarSpec = PanelSpec<{ sort?: "" | "asc" | "desc" }>;
 
 export function BarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<BarSpec>) {
   const { byId, fields, error, ready } = usePanelRuns(ctx, visible);
@@ -36,25 +33,7 @@ export function BarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<BarSpe
         <span className="panel-title">{spec.title ?? (field || "Bar chart")}</span>
       </div>
       <div className="rp-head-controls">
-        <FieldSelect
-          fields={fields}
-          value={field}
-          label="Value"
-          className="bar-field"
-          onChange={(v) => onSpecChange({ ...spec, keys: [v] })}
-        />
-        <label>
-          Sort{" "}
-          <select
-            className="bar-sort"
-            value={sort}
-            onChange={(e) => onSpecChange({ ...spec, options: { sort: e.target.value as BarSpec["options"]["sort"] } })}
-          >
-            <option value="">as the table</option>
-            <option value="asc">ascending</option>
-            <option value="desc">descending</option>
-          </select>
-        </label>
+        <BarControls spec={spec} fields={fields} onChange={onSpecChange} />
       </div>
       {error ? (
         <ErrorBox error={error} />

@@ -5,21 +5,11 @@
 import { useMemo } from "react";
 import { ErrorBox } from "../common/PageHeader";
 import { fmtNumber } from "../lib/format";
-import type { PanelProps, PanelSpec } from "../panels/registry";
+import type { PanelProps } from "../panels/registry";
 import "./compare.css";
 import { aggregate, lineNumber, type Agg } from "./fields";
-import { FieldSelect } from "./FieldSelect";
+import { ScalarControls, type ScalarSpec } from "./controls";
 import { usePanelRuns } from "./panelData";
-
-/** ``keys[0]``: the field. */
-export type ScalarSpec = PanelSpec<{ agg?: Agg }>;
-
-const AGGS: [Agg, string][] = [
-  ["each", "each run"],
-  ["mean", "mean"],
-  ["min", "min"],
-  ["max", "max"],
-];
 
 export function ScalarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<ScalarSpec>) {
   const { byId, fields, error, ready } = usePanelRuns(ctx, visible);
@@ -47,27 +37,7 @@ export function ScalarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<Sca
         <span className="panel-title">{spec.title ?? (field || "Summary value")}</span>
       </div>
       <div className="rp-head-controls">
-        <FieldSelect
-          fields={fields}
-          value={field}
-          label="Value"
-          className="scalar-field"
-          onChange={(v) => onSpecChange({ ...spec, keys: [v] })}
-        />
-        <label>
-          Show{" "}
-          <select
-            className="scalar-agg"
-            value={agg}
-            onChange={(e) => onSpecChange({ ...spec, options: { agg: e.target.value as Agg } })}
-          >
-            {AGGS.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ScalarControls spec={spec} fields={fields} onChange={onSpecChange} />
       </div>
       {error ? (
         <ErrorBox error={error} />

@@ -8,14 +8,11 @@ import { ErrorBox } from "../common/PageHeader";
 import { fmtNumber } from "../lib/format";
 import { PlotCanvas } from "../panels/line/PlotCanvas";
 import { fmtTick } from "../panels/line/plotOptions";
-import type { PanelProps, PanelSpec } from "../panels/registry";
+import type { PanelProps } from "../panels/registry";
 import "./compare.css";
 import { scatterPoints, type ScatterPoint } from "./fields";
-import { FieldSelect } from "./FieldSelect";
+import { ScatterControls, type ScatterSpec } from "./controls";
 import { usePanelRuns } from "./panelData";
-
-/** ``x``: the field on x; ``keys[0]``: the field on y. */
-export type ScatterSpec = PanelSpec<{ logX?: boolean; logY?: boolean }>;
 
 const HEIGHT = 240;
 /** How near (CSS pixels) the pointer must be for a point to count as hovered. */
@@ -94,8 +91,6 @@ export function ScatterPanel({ spec, ctx, visible, onSpecChange }: PanelProps<Sc
     }),
     [points, x, y, logX, logY],
   );
-  const set = (patch: Partial<ScatterSpec>) => onSpecChange({ ...spec, ...patch });
-  const setOpt = (patch: ScatterSpec["options"]) => set({ options: { ...spec.options, ...patch } });
   const hp = hover !== null ? points[hover] : undefined;
   const state = !x || !y ? "unset" : !ready ? "loading" : points.length ? "drawn" : "empty";
   return (
@@ -104,26 +99,7 @@ export function ScatterPanel({ spec, ctx, visible, onSpecChange }: PanelProps<Sc
         <span className="panel-title">{spec.title ?? (x && y ? `${y} vs ${x}` : "Scatter plot")}</span>
       </div>
       <div className="rp-head-controls">
-        <FieldSelect fields={fields} value={x} label="x" className="scatter-x" onChange={(v) => set({ x: v })} />
-        <FieldSelect fields={fields} value={y} label="y" className="scatter-y" onChange={(v) => set({ keys: [v] })} />
-        <label>
-          <input
-            type="checkbox"
-            className="scatter-logx"
-            checked={logX}
-            onChange={(e) => setOpt({ logX: e.target.checked })}
-          />{" "}
-          log x
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            className="scatter-logy"
-            checked={logY}
-            onChange={(e) => setOpt({ logY: e.target.checked })}
-          />{" "}
-          log y
-        </label>
+        <ScatterControls spec={spec} fields={fields} onChange={onSpecChange} />
       </div>
       <div className="rp-hover scatter-hover" data-run={hp?.id ?? ""}>
         {hp

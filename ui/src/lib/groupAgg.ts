@@ -1,5 +1,7 @@
-// Grouped line plots: one line per group, the mean of its runs at each x with
-// the min–max across them as a band (W&B's default group aggregation).
+// Grouped line plots: one line per group, an aggregate of its runs at each x
+// (mean, median, min or max; W&B's default is the mean) with a band around it:
+// the min–max across the runs, the mean ± one standard deviation, or the mean ±
+// one standard error.
 //
 // Runs rarely share every x (a different number of steps, downsampled
 // buckets), so each run is interpolated linearly onto a shared x grid: the
@@ -40,8 +42,35 @@ function grid(lines: Line[]): number[] {
   return Array.from({ length: EVEN_POINTS }, (_, i) => lo + ((hi - lo) * i) / (EVEN_POINTS - 1));
 }
 
-/** Mean, min and max of ``series`` (one group's runs) as one line named ``id``. */
-export function aggregate(id: string, series: ChartLine[]): ChartLine | null {
+export type AggMode = "mean" | "median" | "min" | "max";
+export type BandMode = "minmax" | "std" | "stderr" | "none";
+export const AGG_MODES: AggMode[] = ["mean", "median", "min", "max"];
+export const BAND_MODES: BandMode[] = ["minmax", "std", "stderr", "none"];
+export interface GroupAgg {
+  y: AggMode;
+  band: BandMode;
+}
+export const DEFAULT_AGG: GroupAgg = { y: "mean", band: "minmax" };
+
+/** The line's value and its band at one x, from the runs' values there. */
+export function combine(vs: number[], agg: GroupAgg): { y: number; lo: number; hi: number } | null {
+  const n = vs.length;
+  if (n === 0) return null;
+  const sorted = [...vs].sort((a, b) => a - b);
+  const mean = vs.reduce((a, b) => a + b, 0) / n;
+  const mid = n >> 1;
+  const median = n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const y = { mean, median, min: sorted[0], max: sorted[n - 1] }[agg.y];
+  if (agg.band === "minmax") return { y, lo: sorted[0], hi: sorted[n - 1] };
+  if (agg.band === "none") return { y, lo: y, hi: y };
+  // The sample standard deviation (n - 1): one run has no spread.
+  const sd = n > 1 ? Math.sqrt(vs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  const half = agg.band === "std" ? sd : sd / Math.sqrt(n);
+  return { y, lo: y - half, hi: y + half };
+}
+
+/** ``series`` (one group's runs) as one line named ``id``: the aggregate at each x and its band. */
+export function aggregate(id: string, series: ChartLine[], agg: GroupAgg = DEFAULT_AGG): ChartLine | null {
   const lines = series.map(finiteLine).filter((l) => l.x.length > 0);
   if (lines.length === 0) return null;
   const xs = grid(lines);
@@ -50,10 +79,7 @@ export function aggregate(id: string, series: ChartLine[]): ChartLine | null {
   const min: (number | null)[] = [];
   const max: (number | null)[] = [];
   for (const x of xs) {
-    let sum = 0;
-    let n = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
+    const vs: number[] = [];
     lines.forEach((l, j) => {
       const last = l.x.length - 1;
       if (x < l.x[0] || x > l.x[last]) return;
@@ -65,14 +91,12 @@ export function aggregate(id: string, series: ChartLine[]): ChartLine | null {
         const t = (x - l.x[p]) / (l.x[p + 1] - l.x[p]);
         v = l.y[p] + t * (l.y[p + 1] - l.y[p]);
       }
-      sum += v;
-      n++;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+      vs.push(v);
     });
-    y.push(n ? sum / n : null);
-    min.push(n ? lo : null);
-    max.push(n ? hi : null);
+    const c = combine(vs, agg);
+    y.push(c ? c.y : null);
+    min.push(c ? c.lo : null);
+    max.push(c ? c.hi : null);
   }
   return { run_id: id, x: xs, y, min, max };
 }

@@ -5,6 +5,7 @@
 
 import type { ComponentType } from "react";
 import type { SeriesSource } from "../data/series";
+import type { GroupAgg } from "../lib/groupAgg";
 
 export interface PanelSpec<O extends object = object> {
   /** Unique within a workspace. */
@@ -29,6 +30,8 @@ export interface PanelLine {
   color: string;
   /** A group line: the runs whose mean it draws. */
   members?: string[];
+  /** A group line's aggregate and band (default: mean, min–max). */
+  agg?: GroupAgg;
   /** The run's config (legend templates: ${config:lr}). */
   config?: Record<string, unknown>;
 }

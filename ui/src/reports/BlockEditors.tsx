@@ -5,8 +5,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { viewsApi } from "../api/views";
 import { columnsQuery } from "../data/runs";
+import { FilterBar } from "../workspace/FilterBar";
+import type { FilterState } from "../workspace/filters";
 import type { MarkdownBlock, PanelsBlock } from "./api";
-import { addPanel, panelSpecs, removePanel } from "./blocks";
+import { addPanel, filterState, panelSpecs, removePanel } from "./blocks";
 import { Markdown } from "./Markdown";
 
 interface EditorProps<B> {
@@ -61,6 +63,16 @@ export function PanelsEditor({
     setKey("");
   };
   const listId = `metrics-${block.id}`;
+  const cols = columns.data;
+  const fields = [
+    "name",
+    "state",
+    "tags",
+    "group",
+    "job_type",
+    ...(cols?.config ?? []).map((k) => `config.${k}`),
+    ...(cols?.summary ?? []).map((k) => `summary.${k}`),
+  ];
   return (
     <div className="panels-editor">
       <div className="grid-source">
@@ -99,6 +111,13 @@ export function PanelsEditor({
           runs
         </label>
       </div>
+      {!runs.view && (
+        <FilterBar
+          state={filterState(runs.filters)}
+          fields={fields}
+          onChange={(f: FilterState) => setRuns({ filters: f.rows.length ? { ...f } : null })}
+        />
+      )}
       <ul className="grid-panels">
         {panelSpecs(draft).map((p) => (
           <li key={p.id} data-panel={p.keys[0]}>

@@ -9,13 +9,10 @@ import { projectSeries } from "../data/series";
 import { PALETTE } from "../lib/colors";
 import "../panels";
 import { panelKind, type PanelContext, type PanelLine, type PanelSpec } from "../panels/registry";
-import { toMongo, type FilterState } from "../workspace/filters";
+import { toMongo } from "../workspace/filters";
 import { parseState, stateView } from "../workspace/savedViews";
 import type { PanelsBlock, RunSource } from "./api";
-import { describeRuns, panelSpecs } from "./blocks";
-
-const isFilterState = (x: unknown): x is FilterState =>
-  !!x && typeof x === "object" && Array.isArray((x as FilterState).rows);
+import { describeRuns, filterState, panelSpecs } from "./blocks";
 
 /** The runs query a source makes, and the colours a saved view picked. */
 function useSourceQuery(entity: string, project: string, runs: RunSource) {
@@ -37,7 +34,7 @@ function useSourceQuery(entity: string, project: string, runs: RunSource) {
       };
       return { query, colors: state.colors, viewName: viewQ.data.name, error: null };
     }
-    const filters = isFilterState(runs.filters) ? (toMongo(runs.filters) ?? undefined) : undefined;
+    const filters = toMongo(filterState(runs.filters)) ?? undefined;
     const query: RunQuery = { filters, search: runs.search || undefined, order: "-created_at" };
     return { query, colors: {} as Record<string, string>, viewName: null, error: null };
   }, [runs, viewQ.data, viewQ.error]);

@@ -28,14 +28,20 @@ function useSave(entity: string, project: string, reportId: string) {
   const qc = useQueryClient();
   const key = reportKeys.one(entity, project, reportId);
   return useMutation({
-    mutationFn: (body: { title?: string; blocks?: Block[] }) => reportsApi.update(entity, project, reportId, body),
+    // One save at a time, each from the version the one before saved (the cache's
+    // updated_at: optimistic updates keep it): a save that finds the report changed by
+    // someone else since is refused (409), not laid over their change.
+    scope: { id: `report:${entity}/${project}/${reportId}` },
+    mutationFn: (body: { title?: string; blocks?: Block[] }) =>
+      reportsApi.update(entity, project, reportId, { ...body, base: qc.getQueryData<Report>(key)?.updated_at }),
     onMutate: (body) => {
-      // Shown at once; the server's answer replaces it (or the error says why not).
+      // Shown at once; the server's answer replaces it.
       const old = qc.getQueryData<Report>(key);
       if (old) qc.setQueryData<Report>(key, { ...old, ...body });
-      return old;
     },
-    onError: (_e, _b, old) => old && qc.setQueryData(key, old),
+    // Refused (a 409: someone else's save; a 400: too big): the page shows the saved
+    // report again, and the error box says why.
+    onError: () => void qc.invalidateQueries({ queryKey: key, exact: true }),
     onSuccess: (r) => {
       qc.setQueryData(key, r);
       void qc.invalidateQueries({ queryKey: reportKeys.list(entity, project), exact: true });

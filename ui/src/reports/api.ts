@@ -29,7 +29,7 @@ export const reportsApi = {
         body: { title, blocks },
       }),
     ),
-  update: (e: string, p: string, id: string, body: { title?: string; blocks?: Block[] }) =>
+  update: (e: string, p: string, id: string, body: { title?: string; blocks?: Block[]; base?: number }) =>
     unwrap<Report>(
       client.PUT("/api/v1/projects/{entity}/{project}/reports/{report_id}", {
         params: { path: one(e, p, id) },

@@ -3,6 +3,7 @@
 // here, so the tests run it alone); the page saves the list they return.
 
 import type { LineSpec } from "../panels";
+import type { FilterRow, FilterState } from "../workspace/filters";
 import type { Block, MarkdownBlock, PanelsBlock, RunSource } from "./api";
 
 export const DEFAULT_RUNS: RunSource = { view: null, filters: null, search: "", max_runs: 10 };
@@ -87,9 +88,22 @@ export function panelSpecs(block: PanelsBlock): LineSpec[] {
   return out;
 }
 
+/** A grid's filter rows (the workspace's filter state), read tolerantly. */
+export function filterState(x: unknown): FilterState {
+  if (!isRecord(x) || !Array.isArray(x.rows)) return { rows: [], any: false };
+  const rows: FilterRow[] = [];
+  for (const r of x.rows)
+    if (isRecord(r) && typeof r.field === "string" && typeof r.op === "string")
+      rows.push({ field: r.field, op: r.op, value: typeof r.value === "string" ? r.value : String(r.value ?? "") });
+  return { rows, any: x.any === true };
+}
+
 /** A short line saying which runs a grid draws (shown above it). */
 export function describeRuns(runs: RunSource, viewName: string | null): string {
-  const what = runs.view ? `runs of the saved view "${viewName ?? runs.view}"` : "the project's runs";
-  const search = !runs.view && runs.search ? ` matching "${runs.search}"` : "";
-  return `The first ${runs.max_runs ?? 10} ${what}${search}`;
+  const n = runs.max_runs ?? 10;
+  if (runs.view) return `The first ${n} runs of the saved view "${viewName ?? runs.view}"`;
+  const parts = filterState(runs.filters).rows.map((r) => `${r.field} ${r.op} ${r.value}`.trim());
+  if (runs.search) parts.push(`name matches "${runs.search}"`);
+  const which = parts.length ? ` where ${parts.join(filterState(runs.filters).any ? " or " : " and ")}` : "";
+  return `The ${n} newest runs of the project${which}`;
 }

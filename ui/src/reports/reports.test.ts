@@ -65,7 +65,16 @@ describe("blocks", () => {
     expect(panelSpecs(g)).toEqual([
       { id: "y", kind: "line", keys: ["loss"], x: "_step", options: { smoothing: 0, logY: true } },
     ]);
-    expect(describeRuns(g.runs!, null)).toBe("The first 3 the project's runs");
+    expect(describeRuns(g.runs!, null)).toBe("The 3 newest runs of the project");
+    const filtered = {
+      ...g.runs!,
+      search: "lr",
+      filters: { rows: [{ field: "config.lr", op: ">=", value: "0.03" }, { bad: 1 }], any: false },
+    };
+    expect(describeRuns(filtered, null)).toBe(
+      `The 3 newest runs of the project where config.lr >= 0.03 and name matches "lr"`,
+    );
+    expect(describeRuns({ ...g.runs!, view: "abc" }, "high lr")).toBe(`The first 3 runs of the saved view "high lr"`);
   });
 });
 

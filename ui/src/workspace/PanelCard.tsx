@@ -26,6 +26,8 @@ export interface PanelActions {
   moveTo: (id: string, sectionId: string) => void;
   resize: (id: string, size: PanelSize) => void;
   zoom: (x: string, range: [number, number] | null) => void;
+  /** Drag and drop: panel ``id`` dropped on panel ``beforeId`` goes before it. */
+  place: (id: string, beforeId: string) => void;
   /** A change the panel made itself (other than the zoom): kept in the layout. */
   update: (spec: PanelSpec) => void;
 }
@@ -50,6 +52,9 @@ export function resolveSpec(spec: PanelSpec, d: Defaults, zoom: Zoom): PanelSpec
   const options = spec.kind === "line" ? { ...o, smoothing: o.smoothing ?? d.smoothing, logY: o.logY ?? d.logY } : o;
   return { ...spec, x, options, ranges: { ...spec.ranges, x: zoom[x] ?? null } };
 }
+
+/** The drag's payload type: only panels are dropped on panels. */
+export const DRAG_TYPE = "application/x-runbase-panel";
 
 export const PanelCard = memo(function PanelCard({
   spec,
@@ -93,8 +98,28 @@ export const PanelCard = memo(function PanelCard({
       style={{ gridColumn: `span ${size.w}` }}
       data-w={size.w}
       data-h={size.h}
+      onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && e.preventDefault()}
+      onDrop={(e) => {
+        const from = e.dataTransfer.getData(DRAG_TYPE);
+        if (!from) return;
+        e.preventDefault();
+        e.stopPropagation();
+        actions.place(from, id);
+      }}
     >
       <div className="ws-panel-bar">
+        <span
+          className="ws-drag"
+          draggable
+          title="Drag to move the panel"
+          aria-label="Drag panel"
+          onDragStart={(e) => {
+            e.dataTransfer.setData(DRAG_TYPE, id);
+            e.dataTransfer.effectAllowed = "move";
+          }}
+        >
+          ⠿
+        </span>
         <button type="button" title="Edit panel" aria-label="Edit panel" onClick={() => actions.edit(id)}>
           ✎
         </button>

@@ -8,7 +8,7 @@ import { useCallback, useMemo, useState } from "react";
 import { AddPanelMenu, newPanelId } from "../panels/AddPanelMenu";
 import type { PanelContext } from "../panels/registry";
 import { SearchBox } from "./Toolbars";
-import { PanelCard, resolveSpec, type Defaults, type PanelActions, type Zoom } from "./PanelCard";
+import { DRAG_TYPE, PanelCard, resolveSpec, type Defaults, type PanelActions, type Zoom } from "./PanelCard";
 import { FullScreenPanel, PanelEditorDrawer } from "./PanelDialogs";
 import * as L from "./panelLayout";
 import { usePanelLayout } from "./usePanelLayout";
@@ -46,7 +46,7 @@ function SectionHead({
         onClick={() => edit((l) => L.patchSection(l, id, { collapsed: !collapsed }))}
       >
         <span className="caret">▾</span>
-        {pinned && <span title="Pinned">📌</span>}
+        {pinned && <span className="ws-pin">pinned</span>}
         <span className="ws-section-name">{name}</span>
         <span className="count">{shown}</span>
       </button>
@@ -123,6 +123,7 @@ export function PanelWorkspace({
       remove: (id) => edit((l) => L.deletePanel(l, id)),
       move: (id, by) => edit((l) => L.movePanel(l, id, by)),
       moveTo: (id, s) => edit((l) => L.movePanelTo(l, id, s)),
+      place: (id, before) => edit((l) => L.placePanel(l, id, before)),
       resize: (id, size) => edit((l) => L.resizePanel(l, id, size)),
       update: (spec) => edit((l) => L.updatePanel(l, spec)),
       zoom: (x, range) => setZoom((z) => ({ ...z, [x]: range })),
@@ -176,7 +177,15 @@ export function PanelWorkspace({
                 edit={edit}
               />
               {!s.collapsed && (
-                <div className="ws-section-body">
+                <div
+                  className="ws-section-body"
+                  onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && e.preventDefault()}
+                  onDrop={(e) => {
+                    // Dropped on the section, not on a panel: to its end.
+                    const from = e.dataTransfer.getData(DRAG_TYPE);
+                    if (from) edit((l) => L.movePanelTo(l, from, s.id));
+                  }}
+                >
                   {panels.length === 0 && <div className="ws-section-empty">No panels: add one, or move one here.</div>}
                   {panels.map((p, j) => (
                     <PanelCard

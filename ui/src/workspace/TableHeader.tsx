@@ -7,6 +7,7 @@ import type { Run } from "../api/endpoints";
 import type { RunColumn } from "./columns";
 import type { ColumnWindow } from "./RunsTable";
 import { EyeIcon } from "./rows";
+import "./TableHeader.css";
 
 function HeaderCell({
   h,
@@ -26,18 +27,32 @@ function HeaderCell({
   const active = m.sortKey !== null && m.sortKey === sortKey;
   const pin = h.column.getIsPinned() === "left";
   const cls = `rt-cell rt-h rt-${m.group}${active ? " sorted" : ""}${m.sortKey ? " sortable" : ""}${pin ? " rt-pin rt-pin-last" : ""}`;
-  return (
-    <div
-      className={cls}
-      style={pinStyle(h.column)}
-      title={m.sortKey ? `${m.label} — click to sort` : m.label}
-      data-col={c.id}
-      onClick={() => m.sortKey && onSort(m.sortKey)}
-    >
+  const content = (
+    <>
       {m.group !== "run" && <span className={`col-kind k-${m.group}`}>{KIND[m.group]}</span>}
       {/* A min/max column's badge says which; its label is the metric's name alone. */}
       <span className="col-label">{m.group === "min" || m.group === "max" ? c.id.slice(4) : m.label}</span>
       {active && <span className="sort-arrow">{desc ? "▼" : "▲"}</span>}
+    </>
+  );
+  const sortBy = m.sortKey;
+  return (
+    <div
+      className={cls}
+      style={pinStyle(h.column)}
+      title={sortBy ? `${m.label} — click to sort` : m.label}
+      data-col={c.id}
+      role="columnheader"
+      aria-sort={active ? (desc ? "descending" : "ascending") : undefined}
+    >
+      {sortBy ? (
+        // A button, so Tab reaches every sortable header and Enter or Space sorts.
+        <button type="button" className="rt-sort" onClick={() => onSort(sortBy)}>
+          {content}
+        </button>
+      ) : (
+        content
+      )}
     </div>
   );
 }

@@ -5,6 +5,8 @@ import { useEffect, useRef, useState } from "react";
 import { CompareButton } from "../compare/CompareButton";
 import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
+import { GroupAggControl } from "./GroupAggControl";
+import { TagAction } from "./TagAction";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
 import { ViewsMenu } from "./ViewsMenu";
@@ -169,6 +171,7 @@ export function ChartToolbar({
           onChange={(e) => setView({ maxRuns: Math.max(1, Math.min(MAX_LINES, Number(e.target.value) || 10)) })}
         />
       </label>
+      {grouped && <GroupAggControl view={view} setView={setView} />}
       <span className="vis-count">{visText}</span>
       <span className="hint">Drag to zoom · double-click to reset</span>
     </div>
@@ -227,6 +230,7 @@ export function TableToolbar({
         Export CSV
       </a>
       <CompareButton entity={entity} project={project} selected={selected} />
+      <TagAction entity={entity} project={project} selected={selected} />
       <button className="danger delete-runs" disabled={selected.size === 0} onClick={onDelete}>
         Delete
       </button>

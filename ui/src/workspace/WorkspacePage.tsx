@@ -57,7 +57,8 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
   useEffect(() => setSelected(new Set()), [queryText]);
 
   const [colorBy, setColorBy] = useColorByField(entity, project);
-  const lines = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total });
+  const agg = useMemo(() => ({ y: view.agg, band: view.band }), [view.agg, view.band]);
+  const lines = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total, agg });
   const { chart, scale } = useColorBy(entity, project, lines, colorBy);
   const groupPref = useCallback((g: Group) => `${view.group}=${groupKey(g)}`, [view.group]);
 

@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
 import { api, type Group, type Run, type RunQuery } from "../api/endpoints";
 import { keys } from "../data/keys";
+import type { GroupAgg } from "../lib/groupAgg";
 import { colorOf, spreadColors, type Prefs } from "../data/prefs";
 import { PAGE, runsPageQuery } from "../data/runs";
 import type { PanelLine } from "../panels/registry";
@@ -66,8 +67,9 @@ export function useChartLines(args: {
   groupBy: RunColumn | null;
   groups: Group[] | null;
   total: number | null;
+  agg?: GroupAgg;
 }): ChartLines {
-  const { entity: e, project: p, query, maxRuns, prefs, groupBy, groups, total } = args;
+  const { entity: e, project: p, query, maxRuns, prefs, groupBy, groups, total, agg } = args;
   const by = groupBy?.id ?? "";
   const groupPref = useMemo(() => (g: Group) => `${by}=${groupKey(g)}`, [by]);
   const eyeOn = useMemo(() => Object.keys(prefs.eye).filter((id) => prefs.eye[id]), [prefs.eye]);
@@ -128,6 +130,7 @@ export function useChartLines(args: {
         name: `${groupLabel(g)} (${shown.length}${of} run${g.count === 1 ? "" : "s"})`,
         color: colorOf(e, p, k),
         members: shown,
+        agg,
       });
     });
     const s = all.length === 1 ? "" : "s";
@@ -149,6 +152,7 @@ export function useChartLines(args: {
     e,
     p,
     groupPref,
+    agg,
   ]);
 
   // The drawn lines get distinct colours while the palette lasts.

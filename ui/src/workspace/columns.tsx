@@ -7,7 +7,8 @@ import type { Group, Run } from "../api/endpoints";
 import { StateBadge } from "../common/StateBadge";
 import type { ColumnLayout } from "../data/prefs";
 import { fmtDuration, fmtTime, fmtValue } from "../lib/format";
-import { runPath, sweepsPath } from "../lib/paths";
+import { sweepsPath } from "../lib/paths";
+import { NameCell } from "./NameCell";
 
 export type ColGroup = "run" | "config" | "summary" | "min" | "max";
 
@@ -48,11 +49,7 @@ export function baseColumns(): RunColumn[] {
       "name",
       200,
       (r) => r.name,
-      (r) => (
-        <Link to={runPath(r.entity, r.project, r.id)} className="run-link">
-          {r.name || r.id}
-        </Link>
-      ),
+      (r) => <NameCell run={r} />,
     ),
     col(
       "state",

@@ -14,6 +14,19 @@ describe("the automatic layout", () => {
   });
 });
 
+describe("metrics logged after the layout was edited", () => {
+  it("get automatic panels; deleted ones stay deleted; a script's layout gets none", () => {
+    let l = L.deletePanel(auto(), "lr");
+    l = L.withNewMetrics(l, ["train/loss", "train/acc", "lr", "eval/acc", "train/f1", "sys/gpu"], "_step");
+    expect(ids(l, "train")).toEqual(["train/loss", "train/acc", "train/f1"]);
+    expect(ids(l, "sys")).toEqual(["sys/gpu"]);
+    expect(ids(l, "Charts")).toEqual([]);
+    expect(L.withNewMetrics(l, ["train/f1"], "_step")).toBe(l);
+    const script = { sections: [{ id: "a", name: "A", panels: [] }] };
+    expect(L.withNewMetrics(script, ["x"], "_step")).toBe(script);
+  });
+});
+
 describe("panel operations", () => {
   it("add, duplicate, delete, resize", () => {
     let l = L.addPanel(auto(), { id: "n", kind: "line", keys: ["lr"], x: "_step", options: {} }, "s:train");
@@ -26,6 +39,15 @@ describe("panel operations", () => {
     l = L.resizePanel(l, "n", { w: 9, h: 2 });
     expect(L.sizeOf(L.findPanel(l, "n")!)).toEqual({ w: 3, h: 2 });
     expect(L.sizeOf(L.findPanel(l, "c")!)).toEqual({ w: 1, h: 1 });
+  });
+
+  it("drag and drop: before another panel, in its section", () => {
+    let l = L.placePanel(auto(), "lr", "train/acc");
+    expect(ids(l, "train")).toEqual(["train/loss", "lr", "train/acc"]);
+    expect(ids(l, "Charts")).toEqual([]);
+    l = L.placePanel(l, "train/acc", "train/loss");
+    expect(ids(l, "train")).toEqual(["train/acc", "train/loss", "lr"]);
+    expect(L.placePanel(l, "lr", "lr")).toBe(l);
   });
 
   it("adding to a layout with no sections makes one", () => {

@@ -23,6 +23,10 @@ export interface LayoutSection {
 
 export interface PanelLayout {
   sections: LayoutSection[];
+  /** The metrics the project had when the layout was last edited: a metric
+   * logged later gets an automatic panel (as in W&B), one the user deleted does not
+   * come back. Absent (a layout written by a script): no automatic panels. */
+  known?: string[];
 }
 
 export const MAX_W = 3;
@@ -39,7 +43,27 @@ export function autoLayout(metrics: string[], x: string): PanelLayout {
     by.get(name)!.push({ id: key, kind: "line", keys: [key], x: "", options: {} });
   }
   const names = [...by.keys()].sort((a, b) => (a === "Charts" ? 1 : b === "Charts" ? -1 : a.localeCompare(b)));
-  return { sections: names.map((name) => ({ id: `s:${name}`, name, panels: by.get(name)! })) };
+  return {
+    sections: names.map((name) => ({ id: `s:${name}`, name, panels: by.get(name)! })),
+    known: metrics.filter((m) => m !== x),
+  };
+}
+
+/** ``l`` with an automatic panel for each metric logged since it was edited (in
+ * its prefix's section, made when missing), and ``known`` brought up to date. */
+export function withNewMetrics(l: PanelLayout, metrics: string[], x: string): PanelLayout {
+  if (!l.known) return l;
+  const known = new Set(l.known);
+  const fresh = metrics.filter((m) => !known.has(m));
+  if (fresh.length === 0) return l;
+  let out: PanelLayout = { ...l, known: [...l.known, ...fresh] };
+  for (const s of autoLayout(fresh, x).sections) {
+    const same = out.sections.find((t) => t.name === s.name);
+    const panels = s.panels.filter((p) => !findPanel(out, p.id));
+    if (same) out = mapSections(out, (t) => (t === same ? { ...t, panels: [...t.panels, ...panels] } : t));
+    else out = { ...out, sections: [...out.sections, { ...s, panels }] };
+  }
+  return out;
 }
 
 /** Sections as shown: pinned first, each group in the user's order. */
@@ -54,6 +78,7 @@ export function sizeOf(p: PanelSpec): PanelSize {
 }
 
 const mapSections = (l: PanelLayout, fn: (s: LayoutSection) => LayoutSection | null): PanelLayout => ({
+  ...l,
   sections: l.sections.map(fn).filter((s): s is LayoutSection => s !== null),
 });
 
@@ -67,7 +92,7 @@ export function findPanel(l: PanelLayout, id: string): PanelSpec | undefined {
 
 /** ``spec`` added at the end of section ``sectionId`` (the first section, made when there is none). */
 export function addPanel(l: PanelLayout, spec: PanelSpec, sectionId?: string): PanelLayout {
-  if (l.sections.length === 0) return { sections: [{ id: "s:Charts", name: "Charts", panels: [spec] }] };
+  if (l.sections.length === 0) return { ...l, sections: [{ id: "s:Charts", name: "Charts", panels: [spec] }] };
   const target = sectionId ?? shownSections(l)[0].id;
   return mapSections(l, (s) => (s.id === target ? { ...s, collapsed: false, panels: [...s.panels, spec] } : s));
 }
@@ -116,11 +141,18 @@ export function movePanelTo(l: PanelLayout, id: string, sectionId: string): Pane
   return addPanel(deletePanel(l, id), spec, sectionId);
 }
 
+/** Panel ``id`` moved just before panel ``beforeId`` (in whichever section that one is). */
+export function placePanel(l: PanelLayout, id: string, beforeId: string): PanelLayout {
+  const spec = findPanel(l, id);
+  if (!spec || id === beforeId || !findPanel(l, beforeId)) return l;
+  return mapPanels(deletePanel(l, id), (p) => (p.id === beforeId ? [spec, p] : [p]));
+}
+
 /** A new empty section first among the unpinned ones (where the user looks). */
 export function addSection(l: PanelLayout, id: string, name: string): PanelLayout {
   const pinned = l.sections.filter((s) => s.pinned);
   const rest = l.sections.filter((s) => !s.pinned);
-  return { sections: [...pinned, { id, name, panels: [] }, ...rest] };
+  return { ...l, sections: [...pinned, { id, name, panels: [] }, ...rest] };
 }
 
 export function patchSection(l: PanelLayout, id: string, patch: Partial<Omit<LayoutSection, "id">>): PanelLayout {
@@ -137,7 +169,7 @@ export function moveSection(l: PanelLayout, id: string, by: number): PanelLayout
   const i = shown.findIndex((s) => s.id === id);
   const j = i + by;
   if (i < 0 || j < 0 || j >= shown.length || !!shown[j].pinned !== !!shown[i].pinned) return l;
-  return { sections: move(shown, i, j) };
+  return { ...l, sections: move(shown, i, j) };
 }
 
 /** Whether a panel matches the search: its title or a key, as a regex (as plain
@@ -187,5 +219,6 @@ export function parseLayout(x: unknown): PanelLayout | null {
       panels: panels.filter((p) => !seen.has(`p:${p.id}`) && (seen.add(`p:${p.id}`), true)),
     });
   }
-  return { sections };
+  const known = Array.isArray(x.known) ? x.known.filter((k): k is string => typeof k === "string") : undefined;
+  return known ? { sections, known } : { sections };
 }

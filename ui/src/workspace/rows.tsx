@@ -5,6 +5,7 @@ import { flexRender, type Cell, type Column, type Row } from "@tanstack/react-ta
 import { memo, useContext } from "react";
 import type { Group, Run } from "../api/endpoints";
 import { fmtValue } from "../lib/format";
+import { pressable } from "../lib/keyboard";
 import type { RunColumn } from "./columns";
 import { HighlightContext } from "./highlight";
 import type { ColumnWindow, RowHooks } from "./RunsTable";
@@ -147,6 +148,8 @@ export function GroupRow({
       data-group={JSON.stringify(group.value ?? null)}
       title={open ? "Collapse group" : "Expand group"}
       onClick={onToggle}
+      {...pressable(onToggle)}
+      aria-expanded={open}
     >
       <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }} />
       <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }}>

@@ -4,7 +4,7 @@
 
 import { useCallback, useMemo } from "react";
 import { updatePrefs, usePrefs } from "../data/prefs";
-import { autoLayout, type PanelLayout } from "./panelLayout";
+import { autoLayout, withNewMetrics, type PanelLayout } from "./panelLayout";
 
 export interface LayoutState {
   layout: PanelLayout;
@@ -19,11 +19,15 @@ export interface LayoutState {
 export function usePanelLayout(entity: string, project: string, metrics: string[], x: string): LayoutState {
   const prefs = usePrefs(entity, project);
   const auto = useMemo(() => autoLayout(metrics, x), [metrics, x]);
-  const layout = prefs.panels ?? auto;
+  const mine = prefs.panels;
+  const layout = useMemo(() => (mine ? withNewMetrics(mine, metrics, x) : auto), [mine, metrics, x, auto]);
   const edit = useCallback(
     (fn: (l: PanelLayout) => PanelLayout) =>
-      updatePrefs(entity, project, (p) => ({ ...p, panels: fn(p.panels ?? auto) })),
-    [entity, project, auto],
+      updatePrefs(entity, project, (p) => ({
+        ...p,
+        panels: fn(p.panels ? withNewMetrics(p.panels, metrics, x) : auto),
+      })),
+    [entity, project, auto, metrics, x],
   );
   const reset = useCallback(() => updatePrefs(entity, project, (p) => ({ ...p, panels: null })), [entity, project]);
   return { layout, custom: !!prefs.panels, edit, reset };

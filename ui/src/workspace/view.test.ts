@@ -24,6 +24,16 @@ describe("the view in the URL", () => {
     expect(viewParams(DEFAULT_VIEW).toString()).toBe("");
   });
 
+  it("keeps the group line's aggregate and band, and ignores unknown ones", () => {
+    const v = { ...DEFAULT_VIEW, group: "config.opt", agg: "median" as const, band: "stderr" as const };
+    const p = viewParams(v);
+    expect(p.get("agg")).toBe("median");
+    expect(p.get("band")).toBe("stderr");
+    expect(parseView(p)).toEqual(v);
+    const bad = parseView(new URLSearchParams("agg=mode&band=wide"));
+    expect([bad.agg, bad.band]).toEqual(["mean", "minmax"]);
+  });
+
   it("falls back when the URL was edited by hand", () => {
     const v = parseView(new URLSearchParams("f=%7Bbroken&runs=abc&smooth=7"));
     expect(v.filters.rows).toEqual([]);

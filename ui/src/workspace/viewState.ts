@@ -3,6 +3,7 @@
 // reloaded and shared. Defaults are left out of the URL. (No React here: the
 // boot code reads the view before the app loads.)
 
+import { AGG_MODES, BAND_MODES, type AggMode, type BandMode } from "../lib/groupAgg";
 import type { FilterState } from "./filters";
 
 export interface View {
@@ -10,6 +11,9 @@ export interface View {
   filters: FilterState;
   sort: string;
   group: string;
+  /** Grouped: each group line's aggregate of its runs and the band around it. */
+  agg: AggMode;
+  band: BandMode;
   x: string;
   smoothing: number;
   logY: boolean;
@@ -31,6 +35,8 @@ export const DEFAULT_VIEW: View = {
   filters: { rows: [], any: false },
   sort: "-created_at",
   group: "",
+  agg: "mean",
+  band: "minmax",
   x: "_step",
   smoothing: 0,
   logY: false,
@@ -73,6 +79,8 @@ export function parseView(p: URLSearchParams): View {
     filters: parseFilters(p.get("f")),
     sort: p.get("sort") || DEFAULT_VIEW.sort,
     group: p.get("group") ?? "",
+    agg: AGG_MODES.find((m) => m === p.get("agg")) ?? DEFAULT_VIEW.agg,
+    band: BAND_MODES.find((m) => m === p.get("band")) ?? DEFAULT_VIEW.band,
     x: p.get("x") || DEFAULT_VIEW.x,
     smoothing: Math.min(0.99, Math.max(0, Number(p.get("smooth") ?? "0") || 0)),
     logY: p.get("logy") === "1",
@@ -90,6 +98,8 @@ export function viewParams(v: View): URLSearchParams {
   if (v.filters.rows.length) p.set("f", JSON.stringify(v.filters));
   if (v.sort !== DEFAULT_VIEW.sort) p.set("sort", v.sort);
   if (v.group) p.set("group", v.group);
+  if (v.agg !== DEFAULT_VIEW.agg) p.set("agg", v.agg);
+  if (v.band !== DEFAULT_VIEW.band) p.set("band", v.band);
   if (v.x !== DEFAULT_VIEW.x) p.set("x", v.x);
   if (v.smoothing) p.set("smooth", String(v.smoothing));
   if (v.logY) p.set("logy", "1");

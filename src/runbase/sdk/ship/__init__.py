@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from runbase.errors import UsageError
 from runbase.records import SegmentWriter
 from runbase.sdk.settings import Settings
@@ -32,7 +34,26 @@ def target_for(s: Settings) -> Target | None:
             f"and run `runbase login --host {where}` (or set RUNBASE_API_KEY), or use "
             "mode='offline' and send the run later with `runbase sync`."
         )
+    if found is None and s.base_url and not s.silent:
+        print(
+            f"runbase: no API key for {s.base_url}, so this run stays local; run "
+            f"`runbase login --host {s.base_url}`, then `runbase sync` to send it",
+            file=sys.stderr,
+        )
     return found
+
+
+def server_user(to: Target, timeout: float = 5.0) -> str | None:
+    """The key's user on the server, or None when it cannot be asked now."""
+    from runbase.sdk.ship.protocol import Client, Refused, Unavailable
+
+    client = Client(to, timeout)
+    try:
+        return client.whoami()
+    except (Refused, Unavailable):
+        return None  # shipping itself reports what is wrong, once
+    finally:
+        client.close()
 
 
 def open_sink(path: str, s: Settings, to: Target) -> SegmentWriter:

@@ -141,6 +141,8 @@ class Client:
             answer = json.loads(data)
             int(answer["acked"])
         except (ValueError, KeyError, TypeError):
+            if status == 409:  # a conflict no resend fixes (another file under this name)
+                raise Refused(f"{self.base_url} answered 409: {_detail(data)}") from None
             why = f"{self.base_url} sent an answer without 'acked': {data[:200]!r}"
             raise Unavailable(why) from None
         return dict(answer)
@@ -160,3 +162,17 @@ class Client:
         url = answer.get("url")
         acked = int(str(answer["acked"]))
         return Ack(acked, url if isinstance(url, str) else None, gap=status == 409)
+
+    def whoami(self) -> str | None:
+        """The key's user (``GET /api/v1/auth/me``); None when the server does not say.
+        Raises Refused for a key the server does not accept, Unavailable when unreachable."""
+        status, data, retry_after = self._request("GET", f"{self._prefix}/api/v1/auth/me", None)
+        if status in (401, 403):
+            raise Refused(f"{self.base_url} does not accept this key ({status}: {_detail(data)})")
+        if status in _RETRY_STATUS:
+            raise Unavailable(f"{self.base_url} answered {status}", _retry_after(retry_after))
+        try:
+            name = json.loads(data).get("user") if status == 200 else None
+        except (ValueError, AttributeError):
+            return None
+        return name if isinstance(name, str) and name else None

@@ -119,6 +119,10 @@ class Shipper:
                 except (Refused, OSError) as e:
                     self._refuse(str(e))
                     return
+                except Exception as e:  # a bug must not leave finish() waiting for nothing
+                    self._refuse(f"unexpected error {e!r}")
+                    return
+                self.last_error = None
                 backoff.reset()
                 if closing and complete:
                     self._complete = True

@@ -84,9 +84,12 @@ def _send_segment(
             time.sleep(delay)
 
 
-def sync_run(target: Target, run_dir: Path, timeout: float) -> Outcome:
-    """Send every segment of the run; retry what fails for up to ``timeout`` seconds."""
+def sync_run(target: Target, run_dir: Path, timeout: float, entity: str | None = None) -> Outcome:
+    """Send every segment of the run (under ``entity`` when given, else its own);
+    retry what fails for up to ``timeout`` seconds."""
     run = run_ref(run_dir)
+    if entity:
+        run = RunRef(entity, run.project, run.run_id)
     out = Outcome(run, run_dir)
     deadline = time.monotonic() + timeout
     client = Client(target)
@@ -113,11 +116,12 @@ def sync_runs(
     workers: int = 4,
     timeout: float = 60.0,
     progress: Callable[[Outcome], None] | None = None,
+    entity: str | None = None,
 ) -> list[Outcome]:
     """Sync ``dirs`` in parallel; ``progress`` is called as each run ends."""
     outcomes: list[Outcome] = []
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="runbase-sync") as ex:
-        futures = [ex.submit(sync_run, target, d, timeout) for d in dirs]
+        futures = [ex.submit(sync_run, target, d, timeout, entity) for d in dirs]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 
 from runbase.server.routes import (
     artifacts,
+    bulk,
     charts,
     files,
     groups,
@@ -44,6 +45,7 @@ def api_router(leave_out: Collection[str] = ()) -> APIRouter:
         status,
         projects,
         runs,
+        bulk,
         stop,
         groups,
         importance,

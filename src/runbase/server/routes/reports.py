@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from runbase.server.deps import FreshStore, Holder, fast_json, project_or_404
-from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
+from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE, ErrorOut
 from runbase.server.models import Deleted
 from runbase.store import Store
 from runbase.store import reports as saved
@@ -79,10 +79,22 @@ class ReportIn(BaseModel):
 
 
 class ReportPatch(BaseModel):
-    """Either or both: a new title, new blocks (the whole list, in order)."""
+    """Either or both: a new title, new blocks (the whole list, in order). ``base``:
+    the ``updated_at`` the edit started from; if the report was saved since, 409."""
 
     title: str | None = Field(default=None, max_length=saved.MAX_TITLE)
     blocks: list[BlockModel] | None = Field(default=None, max_length=saved.MAX_BLOCKS)
+    base: float | None = None
+
+
+# A 409 here is also a report saved by someone else since ``base``.
+CONFLICT = {
+    **WRITE,
+    409: {
+        "model": ErrorOut,
+        "description": "The store is read-only, or the report changed since `base`",
+    },
+}
 
 
 def _blocks(blocks: list[BlockModel] | None) -> list[saved.Block] | None:
@@ -99,6 +111,8 @@ def _run(store: Store, entity: str, project: str, fn: Any, *args: Any) -> Any:
         raise HTTPException(404, str(e)) from None
     except saved.ReportError as e:
         raise HTTPException(400, str(e)) from None
+    except saved.ReportConflict as e:
+        raise HTTPException(409, str(e)) from None
 
 
 def _out(r: saved.Report) -> Response:
@@ -142,17 +156,19 @@ def get_report(store: FreshStore, entity: str, project: str, report_id: str) -> 
     return _out(_run(store, entity, project, saved.get_report, report_id))
 
 
-@router.put(f"{R}/{{report_id}}", response_model=ReportOut, responses={**NOT_FOUND, **WRITE})
+@router.put(f"{R}/{{report_id}}", response_model=ReportOut, responses={**NOT_FOUND, **CONFLICT})
 def put_report(
     hold: Holder, entity: str, project: str, report_id: str, body: ReportPatch
 ) -> Response:
-    """Retitle a report and/or save its blocks (the whole list, in order)."""
+    """Retitle a report and/or save its blocks (the whole list, in order); with ``base``,
+    only if nobody saved it since that version (else 409)."""
     store = hold.fresh()
     try:
         blocks = _blocks(body.blocks)
     except saved.ReportError as e:
         raise HTTPException(400, str(e)) from None
-    return _out(_run(store, entity, project, saved.update_report, report_id, body.title, blocks))
+    args = (report_id, body.title, blocks, body.base)
+    return _out(_run(store, entity, project, saved.update_report, *args))
 
 
 @router.delete(f"{R}/{{report_id}}", response_model=Deleted, responses={**NOT_FOUND, **WRITE})

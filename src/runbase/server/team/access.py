@@ -32,6 +32,7 @@ WRITE_ROUTES = {
     ("PATCH", "/projects/{entity}/{project}/runs/{run_id}"),
     ("DELETE", "/projects/{entity}/{project}/runs/{run_id}"),
     ("POST", "/projects/{entity}/{project}/runs/delete"),
+    ("POST", "/projects/{entity}/{project}/runs/tags"),
     ("POST", "/projects/{entity}/{project}/runs/{run_id}/stop"),
     ("POST", "/projects/{entity}/{project}/sweeps/{sweep_id}/state"),
 }

@@ -20,7 +20,7 @@ from runbase.server.state import StoreHolder
 from runbase.server.team.access import authorize_project
 from runbase.server.team.ingest import router as ingest_router
 from runbase.server.team.routes import router as team_router
-from runbase.server.team.shipping import CrashWatch
+from runbase.server.team.shipping import ShippingWatch
 from runbase.server.team.webapp import router as webapp_router
 from runbase.store.indexing.write_run import CRASH_TIMEOUT
 
@@ -43,10 +43,11 @@ MIN_ADMIN_SECRET = 16
 
 
 @asynccontextmanager
-async def _crash_watch(app: FastAPI) -> AsyncIterator[None]:
-    """While the server runs, mark shipped runs whose posts stopped crashed."""
+async def _shipping_watch(app: FastAPI) -> AsyncIterator[None]:
+    """While the server runs, index shipped bytes no post indexed and mark shipped runs
+    whose posts stopped crashed."""
     store = app.state.store.store
-    watch = CrashWatch(store.engine, store.indexer.crash_timeout)
+    watch = ShippingWatch(store, store.indexer.crash_timeout)
     watch.start()
     try:
         yield
@@ -77,7 +78,7 @@ def create_team_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
-        lifespan=_crash_watch,
+        lifespan=_shipping_watch,
     )
     app.state.store = StoreHolder(database_url, min_interval=sync_interval, root=records_dir)
     app.state.store.store.indexer.crash_timeout = crash_timeout

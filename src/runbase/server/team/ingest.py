@@ -24,9 +24,8 @@ from runbase.records.shapes import segment_name_problem
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
 from runbase.server.team.access import check
 from runbase.server.team.auth import Caller, CurrentCaller, engine
-from runbase.server.team.shipping import MAX_BODY, SegmentTaken, acked_of, store_piece
+from runbase.server.team.shipping import MAX_BODY, SegmentTaken, acked_of, ship_piece
 from runbase.store.db import schema as t
-from runbase.store.indexing.shipped import index_shipped
 
 log = logging.getLogger("runbase.server")
 PATH = "/ingest/{entity}/{project}/{run_id}/{segment}"
@@ -142,7 +141,7 @@ async def ingest(
     where = (entity, project, run_id, segment)
     try:
         stored = await run_in_threadpool(
-            store_piece, engine(request), where, offset, data, caller.user.name
+            ship_piece, request.app.state.store.store, where, offset, data, caller.user.name
         )
     except SegmentTaken:
         raise HTTPException(
@@ -152,7 +151,6 @@ async def ingest(
         return JSONResponse(
             {"detail": _refusal(stored.problem, stored.acked), "acked": stored.acked}, 409
         )
-    await run_in_threadpool(_index, request, stored.rid)
     return {"acked": stored.acked, "url": _run_url(request, entity, project, run_id)}
 
 
@@ -160,14 +158,6 @@ def _refusal(problem: str, acked: int) -> str:
     if problem == "gap":
         return f"the server holds this segment up to byte {acked}: resend from there"
     return f"these bytes differ from the ones stored before byte {acked}: resend from {acked}"
-
-
-def _index(request: Request, rid: int) -> None:
-    """Index the new bytes now; a failure leaves them stored, for the next post to retry."""
-    try:
-        index_shipped(request.app.state.store.store.indexer, rid)
-    except Exception:
-        log.exception("runbase: indexing shipped run #%d failed; its bytes are kept", rid)
 
 
 def _run_url(request: Request, entity: str, project: str, run_id: str) -> str:

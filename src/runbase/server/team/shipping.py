@@ -14,15 +14,26 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from runbase.store.db.lock import lock_name
-from runbase.store.db.schema import ingest_chunks, ingest_runs, ingest_segments, runs, segments
-from runbase.store.indexing.shipped import stored_bytes
+from runbase.store.db.schema import ingest_runs, ingest_segments, runs, segments
+from runbase.store.indexing.shipped import (
+    index_shipped,
+    index_shipped_in,
+    insert_piece,
+    stored_bytes,
+)
+
+if TYPE_CHECKING:
+    from runbase.store import Store
 
 log = logging.getLogger("runbase.server")
 
+# Errors that say the database is away, not that the run's bytes are bad.
+_TRANSIENT = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError)
 # The largest body one post may carry; a shipper sends more as several posts.
 MAX_BODY = 16 * 1024 * 1024
 
@@ -36,6 +47,8 @@ class Stored:
     acked: int
     rid: int
     problem: str | None = None
+    # The post's bytes (segment, first byte, bytes), all stored now: the indexer's input.
+    fresh: tuple[str, int, bytes] | None = None
 
 
 class SegmentTaken(Exception):
@@ -99,35 +112,60 @@ def store_piece(
     author: str,
 ) -> Stored:
     """Store ``data``, the bytes of segment ``where`` (entity, project, run id, segment)
-    from byte ``offset``, posted by ``author``."""
-    entity, project, run_id, segment = where
+    from byte ``offset``, posted by ``author`` (without indexing them)."""
     with engine.begin() as conn:
-        lock_name(conn, _run_key(entity, project, run_id))
-        rid = _ensure_run(conn, entity, project, run_id)
-        acked = _ensure_segment(conn, rid, segment)
-        if offset > acked:
-            return Stored(acked, rid, "gap")
-        end = offset + len(data)
-        if offset < acked:
-            # A resend: what overlaps must be what is stored (else the shipper is
-            # sending another file under this name, or bytes that changed).
-            old = stored_bytes(conn, rid, segment, offset, min(end, acked))
-            if old != data[: len(old)]:
-                return Stored(acked, rid, "mismatch")
-        if end > acked:
-            conn.execute(
-                sa.insert(ingest_chunks).values(
-                    rid=rid, segment=segment, offset=acked, data=data[acked - offset :]
+        return _store(conn, where, offset, data, author)
+
+
+def ship_piece(
+    store: Store, where: tuple[str, str, str, str], offset: int, data: bytes, author: str
+) -> Stored:
+    """``store_piece``, then index the run in the same transaction (one commit a post).
+
+    Indexing runs in a savepoint: should it fail, the bytes stay stored and acked,
+    and the next post (or the shipping watch) indexes them again.
+    """
+    with store.engine.begin() as conn:
+        stored = _store(conn, where, offset, data, author)
+        if stored.problem is None:
+            try:
+                with conn.begin_nested():
+                    index_shipped_in(conn, store.indexer, stored.rid, stored.fresh)
+            except _TRANSIENT:
+                raise  # the database is away: the post fails, and is resent
+            except Exception:
+                log.exception(
+                    "runbase: indexing shipped run #%d failed; its bytes are kept", stored.rid
                 )
-            )
-            conn.execute(
-                sa.update(ingest_segments)
-                .where(ingest_segments.c.rid == rid, ingest_segments.c.segment == segment)
-                .values(acked=end)
-            )
-            acked = end
-        _heartbeat(conn, rid, author)
-    return Stored(acked, rid)
+    return stored
+
+
+def _store(
+    conn: sa.Connection, where: tuple[str, str, str, str], offset: int, data: bytes, author: str
+) -> Stored:
+    entity, project, run_id, segment = where
+    lock_name(conn, _run_key(entity, project, run_id))
+    rid = _ensure_run(conn, entity, project, run_id)
+    acked = _ensure_segment(conn, rid, segment)
+    if offset > acked:
+        return Stored(acked, rid, "gap")
+    end = offset + len(data)
+    if offset < acked:
+        # A resend: what overlaps must be what is stored (else the shipper is
+        # sending another file under this name, or bytes that changed).
+        old = stored_bytes(conn, rid, segment, offset, min(end, acked))
+        if old != data[: len(old)]:
+            return Stored(acked, rid, "mismatch")
+    if end > acked:
+        insert_piece(conn, rid, segment, acked, data[acked - offset :])
+        conn.execute(
+            sa.update(ingest_segments)
+            .where(ingest_segments.c.rid == rid, ingest_segments.c.segment == segment)
+            .values(acked=end)
+        )
+        acked = end
+    _heartbeat(conn, rid, author)
+    return Stored(acked, rid, fresh=(segment, offset, data) if end == acked else None)
 
 
 def _heartbeat(conn: sa.Connection, rid: int, author: str) -> None:
@@ -171,16 +209,36 @@ def mark_crashed(engine: sa.Engine, timeout: float) -> int:
     return int(done.rowcount or 0)
 
 
-class CrashWatch:
-    """A thread of each server process that runs ``mark_crashed`` every little while."""
+_LAGGING = (
+    sa.select(ingest_segments.c.rid, ingest_segments.c.segment, ingest_segments.c.acked)
+    .join(
+        segments,
+        (segments.c.rid == ingest_segments.c.rid) & (segments.c.name == ingest_segments.c.segment),
+    )
+    .join(ingest_runs, ingest_runs.c.rid == ingest_segments.c.rid)
+    .where(
+        segments.c.done == sa.false(),
+        segments.c.offset < ingest_segments.c.acked,
+        ingest_runs.c.last_post_at < sa.bindparam("b_quiet"),
+    )
+)
 
-    def __init__(self, engine: sa.Engine, timeout: float) -> None:
-        self.engine = engine
+
+class ShippingWatch:
+    """A thread of each server process that, every little while, indexes stored bytes
+    no post indexed (a process killed between storing and indexing a run's last post)
+    and marks runs whose posts stopped crashed (``mark_crashed``)."""
+
+    def __init__(self, store: Store, timeout: float) -> None:
+        self.store = store
         self.timeout = timeout
         # Often enough that a run turns crashed within a quarter of the timeout.
         self.every = max(0.2, min(timeout / 4, 30.0))
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="runbase-crash-watch", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="runbase-shipping", daemon=True)
+        # (rid, segment) -> acked at the last catch-up: a segment whose tail is a frame
+        # still being sent stays behind its acked, and is looked at again only when it grows.
+        self._tried: dict[tuple[int, str], int] = {}
 
     def start(self) -> None:
         self._thread.start()
@@ -192,6 +250,18 @@ class CrashWatch:
     def _loop(self) -> None:
         while not self._stop.wait(self.every):
             try:
-                mark_crashed(self.engine, self.timeout)
+                self.catch_up()
+                mark_crashed(self.store.engine, self.timeout)
             except Exception as e:  # a database away for a moment: try again next time
-                log.warning("runbase: crash watch: %s: %s", type(e).__name__, e)
+                log.warning("runbase: shipping watch: %s: %s", type(e).__name__, e)
+
+    def catch_up(self) -> None:
+        """Index the shipped runs whose stored bytes are ahead of their index and that
+        no post is indexing (none came for a second)."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(_LAGGING, {"b_quiet": time.time() - 1.0}).all()
+        for rid, segment, acked in rows:
+            if self._tried.get((rid, segment)) == acked:
+                continue
+            self._tried[(rid, segment)] = acked
+            index_shipped(self.store.indexer, rid)

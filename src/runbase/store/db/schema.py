@@ -341,6 +341,16 @@ ingest_chunks = sa.Table(
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
+# Record bytes barely compress (msgpack of floats): pglz would cost more than it saves,
+# and uncompressed values let substring() read only the part asked for.
+sa.event.listen(
+    ingest_chunks,
+    "after_create",
+    sa.DDL("ALTER TABLE ingest_chunks ALTER COLUMN data SET STORAGE EXTERNAL").execute_if(
+        dialect="postgresql"
+    ),
+)
+
 # How far each shipped segment is stored (the next byte expected).
 ingest_segments = sa.Table(
     "ingest_segments",

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from runbase.store.db.lock import lock_run
-from runbase.store.db.schema import ingest_chunks, ingest_runs, ingest_segments, runs, segments
+from runbase.store.db.schema import (
+    ingest_chunks,
+    ingest_runs,
+    ingest_segments,
+    projects,
+    runs,
+    segments,
+)
 from runbase.store.indexing.indexer import Indexer, SyncReport
 from runbase.store.indexing.inserts import Inserts
 from runbase.store.indexing.tail import Seg, read_stored
@@ -47,6 +57,28 @@ _CHUNKS = (
     )
     .order_by(ingest_chunks.c.offset)
 )
+_STARTED = sa.select(runs.c.started).where(runs.c.rid == sa.bindparam("b_rid"))
+_SET_AUTHOR = (
+    sa.update(runs)
+    .where(
+        runs.c.rid == sa.bindparam("b_rid"), runs.c.user.is_distinct_from(sa.bindparam("b_author"))
+    )
+    .values(user=sa.bindparam("b_author"))
+)
+_ACTIVITY = (
+    sa.select(sa.func.coalesce(runs.c.heartbeat_at, runs.c.created_at))
+    .where(runs.c.rid == sa.bindparam("b_rid"))
+    .scalar_subquery()
+)
+_PROJECT_ACTIVITY = (
+    sa.update(projects)
+    .where(
+        projects.c.entity == sa.bindparam("b_e"),
+        projects.c.project == sa.bindparam("b_p"),
+        sa.or_(projects.c.last_activity.is_(None), projects.c.last_activity < _ACTIVITY),
+    )
+    .values(last_activity=_ACTIVITY)
+)
 _AUTHOR = sa.select(ingest_runs.c.author).where(ingest_runs.c.rid == sa.bindparam("b_rid"))
 
 
@@ -57,53 +89,125 @@ def shipped_path(entity: str, project: str, run_id: str, segment: str) -> Path:
 
 def stored_bytes(conn: sa.Connection, rid: int, segment: str, start: int, end: int) -> bytes:
     """Bytes ``start`` to ``end`` of a shipped segment (stored contiguously from 0)."""
-    rows = conn.execute(_CHUNKS, {"b_rid": rid, "b_seg": segment, "b_start": start, "b_end": end})
-    pieces = [(int(r.offset), bytes(r.data)) for r in rows]
+    if start >= end:
+        return b""
+    params = {"b_rid": rid, "b_seg": segment, "b_start": start, "b_end": end}
+    if conn.dialect.name == "postgresql":
+        # Only the wanted part of each piece (the bytes are stored uncompressed, so
+        # PostgreSQL reads just those), in binary: bytea as text is hex.
+        sql = (
+            'SELECT substring(data FROM (GREATEST(%(b_start)s - "offset", 0) + 1)::int '
+            'FOR (%(b_end)s - GREATEST(%(b_start)s, "offset"))::int) FROM ingest_chunks '
+            "WHERE rid = %(b_rid)s AND segment = %(b_seg)s "
+            'AND "offset" < %(b_end)s AND "offset" + length(data) > %(b_start)s ORDER BY "offset"'
+        )
+        with _cursor(conn) as cur:
+            cur.execute(sql, params, binary=True)
+            return b"".join(bytes(d) for (d,) in cur.fetchall())
+    pieces = [(int(r.offset), bytes(r.data)) for r in conn.execute(_CHUNKS, params)]
     if not pieces:
         return b""
     first = pieces[0][0]
     return b"".join(p for _, p in pieces)[start - first : end - first]
 
 
-def index_shipped(indexer: Indexer, rid: int) -> SyncReport:
-    """Index what is new in run ``rid``'s shipped segments."""
+def insert_piece(conn: sa.Connection, rid: int, segment: str, offset: int, data: bytes) -> None:
+    """Store bytes of a shipped segment from ``offset`` (the caller keeps them contiguous)."""
+    if conn.dialect.name == "postgresql":
+        # %b: the bytes go in binary, not as hex text the server has to parse.
+        sql = (
+            'INSERT INTO ingest_chunks (rid, segment, "offset", data) '
+            "VALUES (%(rid)s, %(segment)s, %(offset)s, %(data)b)"
+        )
+        with _cursor(conn) as cur:
+            cur.execute(sql, {"rid": rid, "segment": segment, "offset": offset, "data": data})
+        return
+    conn.execute(
+        sa.insert(ingest_chunks).values(rid=rid, segment=segment, offset=offset, data=data)
+    )
+
+
+@contextmanager
+def _cursor(conn: sa.Connection) -> Iterator[Any]:
+    """psycopg's own cursor on ``conn`` (in its transaction), errors raised as SQLAlchemy's."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    try:
+        yield cursor
+    except conn.dialect.loaded_dbapi.Error as e:
+        raise sa.exc.DBAPIError.instance(
+            "ingest_chunks", None, e, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+        ) from e
+    finally:
+        cursor.close()
+
+
+def _segment_bytes(
+    conn: sa.Connection, seg: Seg, acked: int, fresh: tuple[str, int, bytes] | None
+) -> bytes:
+    """Bytes ``seg.offset`` to ``acked``; those of ``fresh`` (segment, start, bytes, just
+    stored by the caller) are taken from memory rather than read back."""
+    if fresh is None or fresh[0] != seg.name or fresh[1] + len(fresh[2]) != acked:
+        return stored_bytes(conn, seg.rid, seg.name, seg.offset, acked)
+    _, start, data = fresh
+    if seg.offset >= start:
+        return data[seg.offset - start :]
+    return stored_bytes(conn, seg.rid, seg.name, seg.offset, start) + data
+
+
+def index_shipped(
+    indexer: Indexer, rid: int, fresh: tuple[str, int, bytes] | None = None
+) -> SyncReport:
+    """Index what is new in run ``rid``'s shipped segments, in a transaction of its own."""
+    with indexer.engine.begin() as conn:
+        return index_shipped_in(conn, indexer, rid, fresh)
+
+
+def index_shipped_in(
+    conn: sa.Connection, indexer: Indexer, rid: int, fresh: tuple[str, int, bytes] | None = None
+) -> SyncReport:
+    """Index what is new in run ``rid``'s shipped segments, in ``conn``'s transaction
+    (``fresh``: bytes the caller just stored, as (segment, first byte, bytes), so they
+    need not be read back)."""
     t0 = time.perf_counter()
     report = SyncReport()
-    with indexer.engine.begin() as conn:
-        lock_run(conn, rid)
-        segs = []
-        for r in conn.execute(_SEGMENTS, {"b_rid": rid}):
-            seg = Seg(
-                rid=rid,
-                name=r.name,
-                path=shipped_path(r.entity, r.project, r.run_id, r.name),
-                offset=r.offset,
-                host=r.host,
-                pid=r.pid,
-                pid_start=r.pid_start,
-                start_time=r.start_time,
-                last_time=r.last_time,
-                exit_code=r.exit_code,
-                stopped=r.stopped,
-            )
-            seg.new_offset = seg.offset
-            if r.acked > seg.offset:
-                read_stored(seg, stored_bytes(conn, rid, seg.name, seg.offset, r.acked), report)
-            segs.append(seg)
-        segs.sort(key=lambda s: s.name)
-        inserts = Inserts()
-        project = indexer.index_run(conn, rid, segs, None, inserts)
-        inserts.flush(conn)
-        # The author is who shipped the run, not the login name on the training machine.
-        author = conn.execute(_AUTHOR, {"b_rid": rid}).scalar()
-        if author is not None:
-            conn.execute(
-                sa.update(runs).where(runs.c.rid == rid, runs.c.user.is_distinct_from(author)),
-                {"user": author},
-            )
+    lock_run(conn, rid)
+    segs = []
+    for r in conn.execute(_SEGMENTS, {"b_rid": rid}):
+        seg = Seg(
+            rid=rid,
+            name=r.name,
+            path=shipped_path(r.entity, r.project, r.run_id, r.name),
+            offset=r.offset,
+            host=r.host,
+            pid=r.pid,
+            pid_start=r.pid_start,
+            start_time=r.start_time,
+            last_time=r.last_time,
+            exit_code=r.exit_code,
+            stopped=r.stopped,
+        )
+        seg.new_offset = seg.offset
+        if r.acked > seg.offset:
+            read_stored(seg, _segment_bytes(conn, seg, r.acked, fresh), report)
+        segs.append(seg)
+    segs.sort(key=lambda s: s.name)
+    was_started = conn.execute(_STARTED, {"b_rid": rid}).scalar()
+    inserts = Inserts()
+    project = indexer.index_run(conn, rid, segs, None, inserts)
+    inserts.flush(conn)
+    # The author is who shipped the run, not the login name on the training machine.
+    author = conn.execute(_AUTHOR, {"b_rid": rid}).scalar()
+    if author is not None:
+        conn.execute(_SET_AUTHOR, {"b_rid": rid, "b_author": author})
     if project is not None:
         report.runs = 1
-        with indexer.engine.begin() as conn:
+        if was_started:
+            # Counted already: only the project's last activity may move (recounting
+            # every run of a big project at each post would cost more than the post).
+            conn.execute(_PROJECT_ACTIVITY, {"b_rid": rid, "b_e": project[0], "b_p": project[1]})
+        else:
             refresh_project(conn, *project)
     report.seconds = time.perf_counter() - t0
     return report

@@ -9,6 +9,7 @@
 import { keepPreviousData, useQueries } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef, useState } from "react";
 import type uPlot from "uplot";
+import type { ChartLine } from "../../lib/chartLine";
 import { fmtNumber } from "../../lib/format";
 import type { PanelProps, PanelSpec } from "../registry";
 import { Legend } from "./Legend";
@@ -50,7 +51,10 @@ function Tooltip({ hover, x }: { hover: Hover; x: string }) {
   );
 }
 
-/** The series of every key a panel fetches, by key (one query per key). */
+/** The series of every key a panel fetches, by key (one query per key). While a
+ * key's new data (a zoom's finer range) loads, its previous data stays drawn:
+ * useQueries makes a new observer for a new query key, so keepPreviousData
+ * alone would blank the chart. */
 function useSeries(spec: LineSpec, ctx: PanelProps<LineSpec>["ctx"], visible: boolean, fetch: string[]) {
   const range = spec.ranges?.x ?? null;
   const bases = fetch.map((k) => ctx.source.query(k, spec.x, range));
@@ -58,14 +62,18 @@ function useSeries(spec: LineSpec, ctx: PanelProps<LineSpec>["ctx"], visible: bo
   const qs = useQueries({
     queries: bases.map((b) => ({ ...b, enabled: enabled && b.enabled !== false, placeholderData: keepPreviousData })),
   });
-  const datas = qs.map((q) => q.data);
-  // A new Map only when some query's data changed (useQueries returns new objects each render).
+  const kept = useRef<{ x: string; byKey: Map<string, ChartLine[]> }>({ x: spec.x, byKey: new Map() });
+  if (kept.current.x !== spec.x) kept.current = { x: spec.x, byKey: new Map() };
+  const datas = qs.map((q, i) => q.data ?? kept.current.byKey.get(fetch[i]));
+  qs.forEach((q, i) => q.data && kept.current.byKey.set(fetch[i], q.data));
+  const stale = qs.some((q, i) => !q.data && datas[i] !== undefined);
+  // A new Map only when some key's data changed (useQueries returns new objects each render).
   const fetched = useMemo(() => new Map(fetch.map((k, i) => [k, datas[i] ?? []])), [fetch.join("\n"), ...datas]);
   return {
     fetched,
     enabled: enabled && bases.length > 0 && bases.every((b) => b.enabled !== false),
-    pending: qs.some((q) => q.isPending),
-    placeholder: qs.some((q) => q.isPlaceholderData),
+    pending: qs.some((q) => q.isPending) && !stale,
+    placeholder: stale || qs.some((q) => q.isPlaceholderData),
     success: qs.length > 0 && qs.every((q) => q.isSuccess),
     error: qs.find((q) => q.error)?.error ?? null,
   };
@@ -183,7 +191,7 @@ export function LinePanel({ spec, ctx, visible, onSpecChange, height }: PanelPro
       ) : (
         <div className="panel-empty">{empty ? "No data for the visible runs" : "Loading…"}</div>
       )}
-      {drawn.length > 0 && <Legend lines={drawn.map((d) => d.line)} />}
+      {drawn.length > 0 && <Legend lines={drawn.map((d) => ({ ...d.line, dash: d.dash }))} />}
       {hover && <Tooltip hover={hover} x={spec.x} />}
     </div>
   );

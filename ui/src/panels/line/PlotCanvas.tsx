@@ -3,6 +3,7 @@
 
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
+import { themed } from "../../app/theme";
 
 export function PlotCanvas({
   make,
@@ -19,7 +20,7 @@ export function PlotCanvas({
   useEffect(() => {
     const el = box.current!;
     const { opts, data } = make(Math.max(200, el.clientWidth || 400));
-    const u = new uPlot(opts, data, el);
+    const u = new uPlot(themed(opts), data, el);
     plot.current = u;
     if (range) u.setScale("x", { min: range[0], max: range[1] });
     return () => {

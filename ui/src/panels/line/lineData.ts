@@ -47,7 +47,7 @@ export function lineSeries(lines: PanelLine[], fetched: ChartLine[]): Map<string
       continue;
     }
     const parts = l.members.map((id) => byRun.get(id)).filter((d): d is ChartLine => !!d);
-    const g = aggregate(l.id, parts);
+    const g = aggregate(l.id, parts, l.agg);
     if (g) out.set(l.id, g);
   }
   return out;

@@ -3,6 +3,7 @@
 
 import { useEffect, useRef } from "react";
 import type { MediaFile } from "../../api/endpoints";
+import { pressable } from "../../lib/keyboard";
 import { boxLabel, boxRect, classColor, cssColor, paintMask, visibleBoxes } from "./logic";
 
 export interface OverlayState {
@@ -63,6 +64,7 @@ export function ImageView({ file, overlay, onOpen }: { file: MediaFile; overlay:
       className={`media-image${onOpen ? " zoomable" : ""}`}
       style={{ aspectRatio: ratio }}
       onClick={onOpen}
+      {...(onOpen ? pressable(onOpen) : {})}
       title={onOpen ? "Click to zoom" : undefined}
     >
       <img src={file.inline ?? file.url} data-path={file.path} alt={file.caption ?? file.path} draggable={false} />

@@ -35,6 +35,9 @@ def upgrade() -> None:
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("rid", "segment", "offset"),
     )
+    if not sqlite:
+        # As schema.py makes it: record bytes stored uncompressed (they barely compress).
+        op.execute("ALTER TABLE ingest_chunks ALTER COLUMN data SET STORAGE EXTERNAL")
     op.create_table(
         "ingest_segments",
         sa.Column("rid", sa.Integer(), nullable=False),

@@ -1,0 +1,144 @@
+"""Team server ingest benchmark: shipped runs into PostgreSQL through the HTTP API.
+
+    RUNBASE_TEST_POSTGRES_URL=postgresql+psycopg://... .venv/bin/python bench/ingest.py \\
+        [--rows 100000] [--runs 1000] [--threads 8]
+
+1. One large run: ``--rows`` HISTORY records of 10 floats (1,000,000 points by
+   default) posted in pieces of 4 MiB to a ``runbase server`` subprocess; the
+   clock runs from the first post to the last ack, which comes after the bytes
+   are stored and indexed (target >= 1,000,000 points/s).
+2. Many small runs: ``--runs`` runs of START, 10 rows of 3 keys and EXIT, each
+   one post, sent from ``--threads`` threads (target >= 500 runs/s).
+
+Both go through the whole server: HTTP, the API key, the per-run advisory lock,
+the bytes' insert and the indexer. Each figure is printed with its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import msgspec
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "src"))  # this checkout's runbase, installed or not
+
+from runbase.records import Kind, SegmentWriter  # noqa: E402
+from tests.pgscratch import scratch_schema  # noqa: E402
+from tests.team.conftest import PASSWORD, SECRET, TeamServer, login_key  # noqa: E402
+
+_enc = msgspec.msgpack.Encoder()
+PIECE = 4 * 1024 * 1024
+OCTETS = {"content-type": "application/octet-stream"}
+
+
+def segment_bytes(tmp: Path, name: str, records: list) -> bytes:
+    path = tmp / f"{name}.rbr"
+    w = SegmentWriter(str(path))
+    for rec in records:
+        w.append(_enc.encode(rec))
+    w.close()
+    return path.read_bytes()
+
+
+def start(run_id: str, t: float) -> list:
+    payload = {"id": run_id, "name": run_id, "config": {"lr": 0.1}, "host": "bench", "pid": 1}
+    return [Kind.START, t, {**payload, "pid_start": 1, "start_time": t, "tags": []}]
+
+
+def ship(c: httpx.Client, run_id: str, data: bytes) -> None:
+    at = 0
+    while at < len(data):
+        r = c.post(
+            f"/api/v1/ingest/bench/proj/{run_id}/1-1.rbr",
+            params={"offset": at},
+            content=data[at : at + PIECE],
+            headers=OCTETS,
+        )
+        r.raise_for_status()
+        at = r.json()["acked"]
+
+
+def bench_large(server: TeamServer, key: str, tmp: Path, rows: int) -> float:
+    rng = random.Random(0)
+    keys = [f"m{i}" for i in range(10)]
+    t = time.time()
+    recs = [start("big", t)]
+    recs += [
+        [Kind.HISTORY, t + i * 0.01, [i, {k: rng.random() for k in keys}]] for i in range(rows)
+    ]
+    recs.append([Kind.EXIT, t + rows, {"exit_code": 0}])
+    data = segment_bytes(tmp, "big", recs)
+    with server.client(key) as c:
+        t0 = time.perf_counter()
+        ship(c, "big", data)
+        seconds = time.perf_counter() - t0
+        run = c.get("/api/v1/projects/bench/proj/runs/big").json()
+        assert run["history_rows"] == rows and run["state"] == "finished", run
+    rate = rows * len(keys) / seconds
+    print(f"large run: {rows * len(keys):,} points, {len(data) / 1e6:.1f} MB in {seconds:.2f} s: "
+          f"{rate:,.0f} points/s (target >= 1,000,000)")  # fmt: skip
+    return rate
+
+
+def bench_small(server: TeamServer, key: str, tmp: Path, n: int, threads: int) -> float:
+    t = time.time()
+    payloads = []
+    for i in range(n):
+        recs = [start(f"s{i}", t)]
+        recs += [[Kind.HISTORY, t + s, [s, {"a": s, "b": 0.5 * s, "c": "x"}]] for s in range(10)]
+        recs.append([Kind.EXIT, t + 11, {"exit_code": 0}])
+        payloads.append((f"s{i}", segment_bytes(tmp, f"s{i}", recs)))
+    clients = [server.client(key) for _ in range(threads)]
+
+    def send(i: int) -> None:
+        ship(clients[i % threads], *payloads[i])
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(send, range(n)))
+    seconds = time.perf_counter() - t0
+    for c in clients:
+        c.close()
+    rate = n / seconds
+    print(f"small runs: {n} runs in {seconds:.2f} s: {rate:,.0f} runs/s (target >= 500)")
+    return rate
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=1000)
+    ap.add_argument("--threads", type=int, default=8)
+    args = ap.parse_args()
+    url = os.environ.get("RUNBASE_TEST_POSTGRES_URL")
+    if not url:
+        sys.exit("set RUNBASE_TEST_POSTGRES_URL to a PostgreSQL database to benchmark against")
+    with tempfile.TemporaryDirectory() as d, scratch_schema(url) as db_url:
+        tmp = Path(d)
+        server = TeamServer(db_url, tmp / "records").wait()
+        try:
+            r = httpx.post(
+                f"{server.url}/api/v1/admin/bootstrap",
+                json={"name": "bench", "password": PASSWORD},
+                headers={"x-admin-secret": SECRET},
+            )
+            r.raise_for_status()
+            key = login_key(server, "bench")
+            bench_large(server, key, tmp, args.rows)
+            bench_small(server, key, tmp, args.runs, args.threads)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
