@@ -17,10 +17,17 @@ export function csrfToken(): string | null {
 }
 
 let onUnauthorized: (() => void) | null = null;
+// A 401 can come before the app has mounted (the first page's requests start
+// early, data/boot.ts): it is kept for the handler that comes.
+let missed = false;
 
 /** Who to tell when an API call answers 401 (the team app sends the user to log in). */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
+  if (handler && missed) {
+    missed = false;
+    handler();
+  }
 }
 
 /** ``fetch`` with the X-CSRF-Token header on changes and the 401 watch. */
@@ -41,9 +48,9 @@ export async function authFetch(input: RequestInfo | URL, init?: RequestInit): P
     }
   }
   const response = await (init === undefined ? fetch(input) : fetch(input, init));
-  if (response.status === 401 && onUnauthorized) {
-    const path = new URL(url, window.location.href).pathname;
-    if (!NO_REDIRECT.includes(path)) onUnauthorized();
+  if (response.status === 401 && !NO_REDIRECT.includes(new URL(url, window.location.href).pathname)) {
+    if (onUnauthorized) onUnauthorized();
+    else missed = true;
   }
   return response;
 }

@@ -19,20 +19,19 @@ export function loginPath(path: string): string {
   return path.startsWith("/login") ? "/login" : `/login?next=${encodeURIComponent(path)}`;
 }
 
-/** On a team server, any API call's 401 opens the login page (then comes back). */
+/** On a team server, any API call's 401 opens the login page (then comes back).
+ * (`runbase ui` never answers 401, so the handler is armed everywhere.) */
 export function useLoginOnUnauthorized(): void {
-  const who = useServer();
   const navigate = useNavigate();
   const location = useLocation();
   const qc = useQueryClient();
   const here = location.pathname + location.search;
   useEffect(() => {
-    if (!who?.team) return;
     setUnauthorizedHandler(() => {
       // The session may have ended: ask again who this is.
       void qc.invalidateQueries({ queryKey: SERVER_KEY });
       if (!here.startsWith("/login")) navigate(loginPath(here), { replace: true });
     });
     return () => setUnauthorizedHandler(null);
-  }, [who?.team, here, navigate, qc]);
+  }, [here, navigate, qc]);
 }
