@@ -42,8 +42,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
             )
             assert r.status_code == 201, r.text
             with srv.client(new_key(srv, "root")[1]) as root:
-                r = root.post("/api/v1/users", json={"name": "ada", "password": PASSWORD})
-                assert r.status_code == 201, r.text
+                for name in ("ada", "bob"):
+                    r = root.post("/api/v1/users", json={"name": name, "password": PASSWORD})
+                    assert r.status_code == 201, r.text
             yield srv
         finally:
             srv.stop()
@@ -129,6 +130,7 @@ def test_log_in_key_runs_public_log_out(browser, server: TeamServer, tmp_path: P
     page.goto("/")
     page.click("a:has-text('cats')")
     page.wait_for_selector("text=tabby")
+    page.wait_for_selector(".panel[data-state=drawn] canvas")
     shot(page, "team-workspace")
 
     # A logged-out browser is sent to the login page, and back after logging in.
@@ -149,7 +151,34 @@ def test_log_in_key_runs_public_log_out(browser, server: TeamServer, tmp_path: P
     anon.click("text=tabby")
     anon.wait_for_selector("dd[data-field=privacy]:has-text('Public')")
     shot(anon, "team-public-run")
+    # Logging in there comes back to the page it was sent from.
+    anon.click("a.login-link")
+    log_in(anon, "ada", PASSWORD)
+    anon.wait_for_url(re.compile(r"/ada/cats/runs/"))
+    anon.wait_for_selector(".user-menu .user-name")
     anon_ctx.close()
+
+    # A team: made, a member added, their role changed, removed.
+    page.click(".user-menu summary")
+    page.click(".user-menu a[href='/settings/teams']")
+    page.fill("input[name=team-name]", "lab")
+    page.click("button:has-text('Create team')")
+    card = page.locator(".team-card[data-team=lab]")
+    card.locator("tr[data-member=ada]").wait_for()
+    page.fill("input[name=member-name]", "bob")
+    page.click("button:has-text('Add member')")
+    bob = card.locator("tr[data-member=bob]")
+    bob.wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/members/bob") and r.ok):
+        bob.locator("select").select_option("viewer")
+    page.reload()
+    assert card.locator("tr[data-member=bob] select").input_value() == "viewer"
+    shot(page, "team-teams")
+    card.locator("tr[data-member=bob] button:has-text('Remove')").click()
+    bob.wait_for(state="detached")
+    page.fill("input[name=member-name]", "nobody")
+    page.click("button:has-text('Add member')")
+    assert "no user nobody" in card.locator(".error-box").inner_text()
 
     # Log out: the menu gives way to "Log in".
     page.click(".user-menu summary")

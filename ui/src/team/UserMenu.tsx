@@ -2,9 +2,8 @@
 // user's menu (API keys, teams, this project's settings, log out). On a local
 // `runbase ui` it renders nothing. It also arms the 401 → login redirect.
 
-import { useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
-import { Link, useLocation, useNavigate, useParams } from "react-router";
+import { Link, useLocation, useParams } from "react-router";
 import { projectPath } from "../lib/paths";
 import { teamApi } from "./api";
 import { loginPath, useLoginOnUnauthorized, useServer } from "./session";
@@ -15,12 +14,10 @@ export function UserMenu() {
   const who = useServer();
   const location = useLocation();
   const { entity, project } = useParams();
-  const navigate = useNavigate();
-  const qc = useQueryClient();
   const menu = useRef<HTMLDetailsElement>(null);
   if (!who?.team) return null;
   if (!who.user)
-    return (
+    return location.pathname === "/login" ? null : (
       <Link className="user-menu login-link" to={loginPath(location.pathname + location.search)}>
         Log in
       </Link>
@@ -29,9 +26,9 @@ export function UserMenu() {
   const logout = async () => {
     close();
     await teamApi.logout().catch(() => null);
-    navigate("/", { replace: true });
-    // Nothing fetched while signed in stays on screen; the pages still open refetch.
-    await qc.resetQueries();
+    // A fresh load of the projects page: nothing fetched while signed in survives,
+    // and no query of the page left behind asks again (and gets a 401).
+    window.location.assign("/");
   };
   return (
     <details className="user-menu" ref={menu}>
