@@ -4,7 +4,6 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import { Link } from "react-router";
 import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { teamApi, type Member, type Role, type ServerInfo } from "./api";
 import { SERVER_KEY, useServer } from "./session";
@@ -95,7 +94,7 @@ function TeamCard({ team, who }: { team: string; who: ServerInfo }) {
   return (
     <section className="team-card" data-team={team}>
       <h2>
-        <Link to={`/${encodeURIComponent(team)}`}>{team}</Link>{" "}
+        {team}
         <span className="muted">your role: {who.teams[team] ?? "server admin"}</span>
       </h2>
       {q.error && <ErrorBox error={q.error} />}
