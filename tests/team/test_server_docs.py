@@ -47,6 +47,9 @@ def test_server_doc_runs_as_written(tmp_path: Path) -> None:
                 in res.stdout
             )
             assert "}401\n" in res.stdout
+            # The web app: who is signed in (no one, then root), a project's visibility.
+            assert '{"team":true,"user":null,' in res.stdout
+            assert '"project":"cats","visibility":"public"}' in res.stdout
             # Sending runs: the offline run, shipped, reads back finished, by its sender.
             assert f'"url":"{server.url}/vision/cats/runs/first"' in res.stdout
             assert res.stdout.rstrip().endswith('["finished","root"]')

@@ -3,6 +3,7 @@
 // the pages show instead of a blank screen.
 
 import createClient from "openapi-fetch";
+import { authFetch } from "./auth";
 import type { paths } from "./schema.gen";
 
 export class ApiError extends Error {
@@ -14,7 +15,7 @@ export class ApiError extends Error {
   }
 }
 
-export const client = createClient<paths>({ baseUrl: "" });
+export const client = createClient<paths>({ baseUrl: "", fetch: authFetch });
 
 interface Answer {
   data?: unknown;

@@ -2,6 +2,7 @@
 // them against the server; the calls go through plain fetch (one small helper), which
 // the page tests stub with the server's answers as fixture JSON.
 
+import { authFetch } from "./auth";
 import { ApiError } from "./client";
 import type { Ok, Schemas } from "./types";
 
@@ -27,7 +28,7 @@ const base = (e: string, p: string) => `/api/v1/projects/${enc(e)}/${enc(p)}/swe
 async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await authFetch(url, init);
   } catch (e) {
     if (e instanceof DOMException && e.name === "AbortError") throw e;
     throw new ApiError(0, `cannot reach the runbase server (${String(e)})`);

@@ -19,6 +19,11 @@ import { ReportPage } from "../reports/ReportPage";
 import { ReportsPage } from "../reports/ReportsPage";
 import { RunPage } from "../run/RunPage";
 import { SweepsPage } from "../sweeps/SweepsPage";
+import { KeysPage } from "../team/KeysPage";
+import { LoginPage } from "../team/LoginPage";
+import { ProjectSettings } from "../team/ProjectSettings";
+import { TeamsPage } from "../team/TeamsPage";
+import { UserMenu } from "../team/UserMenu";
 import { SweepWorkspace } from "../sweeps/SweepWorkspace";
 import { SavedViewGate } from "../workspace/ViewsMenu";
 import { WorkspacePage } from "../workspace/WorkspacePage";
@@ -31,6 +36,7 @@ function Layout() {
           <span className="logo" />
           runbase
         </Link>
+        <UserMenu />
       </header>
       <main id="app">
         <Outlet />
@@ -105,6 +111,10 @@ const router = createBrowserRouter([
     element: <Layout />,
     children: [
       { path: "/", element: <ProjectsPage /> },
+      { path: "/login", element: <LoginPage /> },
+      { path: "/settings/keys", element: <KeysPage /> },
+      { path: "/settings/teams", element: <TeamsPage /> },
+      { path: "/:entity/:project/settings", element: <ProjectSettings /> },
       { path: "/:entity/:project", element: <Workspace />, loader: workspaceLoader, shouldRevalidate: () => false },
       { path: "/:entity/:project/runs/:runId", element: <Run />, loader: runLoader },
       { path: "/:entity/:project/runs/:runId/:tab", element: <Run />, loader: runLoader },

@@ -10,6 +10,7 @@ import { StateBadge } from "../common/StateBadge";
 import { keys } from "../data/keys";
 import { fmtBytes, fmtDuration, fmtTime, fmtValue } from "../lib/format";
 import { artifactsPath } from "../lib/paths";
+import { Privacy } from "../team/Privacy";
 import { runArtifactsQuery } from "./ArtifactsTab";
 import { commandLine, endTime, exitText } from "./overviewFields";
 import "./Overview.css";
@@ -67,7 +68,7 @@ function ArtifactLinks({ run, which }: { run: RunDetail; which: "logged" | "used
 function Fields({ run }: { run: RunDetail }) {
   const rows: [string, React.ReactNode][] = [
     ["Run name", run.name ?? ""],
-    ["Privacy", "Private (local store)"],
+    ["Privacy", <Privacy entity={run.entity} project={run.project} />],
     ["Author", run.user ?? ""],
     ["State", <StateBadge state={run.state} />],
     ["Start time", fmtTime(run.created_at)],

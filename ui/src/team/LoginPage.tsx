@@ -1,0 +1,81 @@
+// /login: name and password → a session (cookies); then back to where the user
+// was sent from (?next=). Errors are the server's words, the lock-out after
+// too many failures included.
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState, type FormEvent } from "react";
+import { useNavigate, useSearchParams } from "react-router";
+import { ErrorBox, PageHeader } from "../common/PageHeader";
+import { teamApi } from "./api";
+import { useServer } from "./session";
+import "./team.css";
+
+/** Only a path of this app: never another site (an open redirect). */
+function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/";
+}
+
+export function LoginPage() {
+  const who = useServer();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.title = "Log in · runbase";
+  }, []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await teamApi.login(name, password);
+      // What was fetched as someone else (or no one) is not this user's view.
+      await qc.resetQueries();
+      navigate(safeNext(params.get("next")), { replace: true });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  if (who && !who.team)
+    return (
+      <div className="team-page">
+        <PageHeader crumbs={[{ label: "Log in" }]} />
+        <p className="muted">This runbase (`runbase ui`) has no accounts: there is nothing to log in to.</p>
+      </div>
+    );
+  return (
+    <div className="team-page login-page">
+      <PageHeader crumbs={[{ label: "Log in" }]} />
+      {who?.user && <p className="muted">You are signed in as {who.user}.</p>}
+      <form className="team-form login-form" onSubmit={submit}>
+        <label>
+          User name
+          <input name="name" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        <button type="submit" className="primary" disabled={busy}>
+          Log in
+        </button>
+      </form>
+      {error !== null && <ErrorBox error={error} />}
+      <p className="muted">No account? A server admin creates one (see the server's docs).</p>
+    </div>
+  );
+}
