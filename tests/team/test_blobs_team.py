@@ -133,12 +133,16 @@ def blob_server(
             server.stop()
 
 
-def _log_online(bs: BlobServer, root: Path, run_id: str) -> Path:
-    """Log SCRIPT online into ``root``; the run's local files folder."""
+def _env(bs: BlobServer, root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNBASE_", "WANDB_", "AWS_"))}
-    env |= {"RUNBASE_DIR": str(root), "HOME": str(root), "RUNBASE_BASE_URL": bs.server.url,
-            "RUNBASE_API_KEY": bs.key, "RUNBASE_FINISH_TIMEOUT": "30"}  # fmt: skip
+    return env | {"RUNBASE_DIR": str(root), "HOME": str(root), "RUNBASE_BASE_URL": bs.server.url,
+                  "RUNBASE_API_KEY": bs.key, "RUNBASE_FINISH_TIMEOUT": "30"}  # fmt: skip
+
+
+def _log_online(bs: BlobServer, root: Path, run_id: str, mode: str = "online") -> Path:
+    """Log SCRIPT into ``root``; the run's local files folder."""
     root.mkdir(parents=True, exist_ok=True)
+    env = _env(bs, root) | {"RUNBASE_MODE": mode}
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, run_id],
         env=env, cwd=root, capture_output=True, text=True, timeout=120,
@@ -253,3 +257,18 @@ def test_bad_blob_names_and_other_projects_are_refused(blob_server: BlobServer) 
     with blob_server.server.client() as anonymous:
         r = anonymous.post("/api/v1/blobs/alice/media/uploads", json={"blobs": []})
         assert r.status_code == 401
+
+
+def test_runbase_sync_sends_an_offline_runs_files(blob_server: BlobServer, tmp_path: Path) -> None:
+    local = _log_online(blob_server, tmp_path, "offline1", mode="offline")
+    with blob_server.client() as c:  # offline: nothing was sent yet
+        assert c.get("/api/v1/projects/alice/media/runs/offline1").status_code == 404
+    sync = [sys.executable, "-m", "runbase.cli.main", "sync"]
+    env = _env(blob_server, tmp_path)
+    done = subprocess.run(sync, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with blob_server.client() as c:
+        for path in ["notes.txt", *(str(p.relative_to(local)) for p in local.rglob("*.png"))]:
+            r = c.get(f"/api/v1/projects/alice/media/runs/offline1/files/{path}")
+            assert r.status_code == 200, (path, r.text)
+            assert r.content == (local / path).read_bytes()
