@@ -19,7 +19,14 @@ from urllib.parse import quote, urlsplit
 
 from runbase.records import read_segment
 from runbase.records.kinds import Kind
-from runbase.sdk.ship.protocol import REQUEST_TIMEOUT, Client, Refused, RunRef, Unavailable
+from runbase.sdk.ship.protocol import (
+    REQUEST_TIMEOUT,
+    Client,
+    NoRoute,
+    Refused,
+    RunRef,
+    Unavailable,
+)
 
 _FILE = int(Kind.FILE)
 _PER_CALL = 500  # blobs per announcement (the server takes up to 1000)
@@ -51,11 +58,12 @@ class FileBlobs:
         # are neither hashed nor announced again.
         self._sent: dict[str, tuple[int, int, str]] = {}
         self._scanned: dict[str, int] = {}  # segment name -> frame offset scanned to
+        self.server_takes_files = True  # False: a server without the blob routes
 
     def before(self, client: Client, run: RunRef, segment: Path, end: int) -> None:
         """Send the files named by the FILE records of ``segment`` before byte ``end``."""
         start = self._scanned.get(segment.name, 0)
-        if start >= end:
+        if start >= end or not self.server_takes_files:
             return
         paths: list[str] = []
         scanned = start
@@ -68,8 +76,12 @@ class FileBlobs:
                 if isinstance(path, str) and path:
                     paths.append(path)
         blobs = [b for p in dict.fromkeys(paths) if (b := self._changed(p)) is not None]
-        for i in range(0, len(blobs), _PER_CALL):
-            self._send(client, run, blobs[i : i + _PER_CALL])
+        try:
+            for i in range(0, len(blobs), _PER_CALL):
+                self._send(client, run, blobs[i : i + _PER_CALL])
+        except NoRoute:
+            # A server that takes records only (an older one): they still go.
+            self.server_takes_files = False
         self._scanned[segment.name] = scanned
 
     def _changed(self, path: str) -> LocalBlob | None:

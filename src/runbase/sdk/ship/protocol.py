@@ -60,6 +60,10 @@ class Refused(Exception):
     """The server will not take the run (401/403/404/400...): retrying does not help."""
 
 
+class NoRoute(Refused):
+    """404 without a reason: the server has no such route (an older or a minimal one)."""
+
+
 class TooLarge(Exception):
     """413: the body was over the server's limit; send less at once."""
 
@@ -192,6 +196,8 @@ class Client:
         if status in _RETRY_STATUS:
             why = f"{self.base_url} answered {status}: {_detail(data)}"
             raise Unavailable(why, _retry_after(retry_after))
+        if status == 404 and _detail(data).lower() == "not found":  # no such route
+            raise NoRoute(f"{self.base_url} has no route {method} {path}")
         if status >= 300:
             raise Refused(f"{self.base_url} answered {status} to {method} {path}: {_detail(data)}")
         try:
