@@ -51,6 +51,11 @@ RULES: dict[tuple[str, str], str] = {
     # Shipping runs: the shipper reads where to resume as it writes, with a write key.
     ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
     ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
+    # Shipping runs' files: blobs are announced, uploaded and mapped with a write key.
+    ("POST", "/api/v1/blobs/{entity}/{project}/uploads"): "write",
+    ("PUT", "/api/v1/blobs/{entity}/{project}/{sha256}"): "write",
+    ("POST", "/api/v1/blobs/{entity}/{project}/{sha256}/done"): "write",
+    ("POST", "/api/v1/blobs/{entity}/{project}/runs/{run_id}/files"): "write",
 }
 READS = [
     "",
@@ -129,6 +134,7 @@ def _url(path: str, team: Team, entity: str, project: str, write: bool) -> str:
         "user": "nosuchuser",
         "key_id": "999999",
         "segment": "1-1.rbr",
+        "sha256": "0" * 64,
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
