@@ -6,6 +6,7 @@ by however many runs it is logged, and a blob uploaded wrong is refused."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import socket
@@ -177,8 +178,11 @@ def test_media_and_saved_files_come_back_byte_exact(bs_runs: tuple[BlobServer, P
         )
         assert media.status_code == 200, media.text
         media = media.json()
-        url = media["items"][0]["files"][0]["url"]
-        assert c.get(url).content == (local / images[0]).read_bytes()
+        shown = media["items"][0]["files"][0]
+        png = c.get(shown["url"]).content
+        assert png == next((local / "media/images").glob("*.png")).read_bytes()
+        # A small image travels inside the answer, read from the blob store.
+        assert shown["inline"] == "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def test_the_same_content_is_uploaded_once(bs_runs: tuple[BlobServer, Path]) -> None:

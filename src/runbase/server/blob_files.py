@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from fastapi import Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
-from runbase.blobs import BlobStore
+from runbase.blobs import BlobError, BlobStore
 from runbase.store import Store
 from runbase.store.db.schema import run_blobs, runs
 
@@ -32,7 +32,13 @@ def shipped_file(
     request: Request, store: Store, run: tuple[str, str, str], path: str
 ) -> ShippedFile | None:
     """The blob holding ``path`` of a shipped run, or None (no blob store, or no such file)."""
-    blobs: BlobStore | None = getattr(request.app.state, "blobs", None)
+    return find_blob(getattr(request.app.state, "blobs", None), store, run, path)
+
+
+def find_blob(
+    blobs: BlobStore | None, store: Store, run: tuple[str, str, str], path: str
+) -> ShippedFile | None:
+    """``shipped_file`` given the app's blob store (None on ``runbase ui``)."""
     if blobs is None:
         return None
     entity, project, run_id = run
@@ -49,6 +55,19 @@ def shipped_file(
     with store.engine.connect() as conn:
         row = conn.execute(query).first()
     return None if row is None else ShippedFile(blobs, str(row[0]), int(row[1]))
+
+
+def small_file(
+    blobs: BlobStore | None, store: Store, run: tuple[str, str, str], path: str, limit: int
+) -> bytes | None:
+    """A shipped run's file's bytes when it holds at most ``limit`` of them, else None."""
+    blob = find_blob(blobs, store, run, path)
+    if blob is None or blob.size > limit:
+        return None
+    try:
+        return blob.store.get(blob.sha256)
+    except BlobError:
+        return None
 
 
 def blob_response(

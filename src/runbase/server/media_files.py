@@ -12,6 +12,8 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from runbase.blobs import BlobStore
+from runbase.server.blob_files import small_file
 from runbase.server.cache import LruCache
 from runbase.store import Store, queries
 
@@ -76,9 +78,27 @@ def _int(v: Any) -> int | None:
 class FileShaper:
     """Turns the media items of one request into ``MediaItem`` bodies."""
 
-    def __init__(self, store: Store, entity: str, project: str, key: str, boxes: LruCache) -> None:
+    def __init__(
+        self,
+        store: Store,
+        entity: str,
+        project: str,
+        key: str,
+        boxes: LruCache,
+        blobs: BlobStore | None = None,
+    ) -> None:
         self.store, self.entity, self.project, self.key = store, entity, project, key
         self.boxes = boxes
+        self.blobs = blobs  # the team server's: where shipped runs' files are
+
+    def _read(self, run_id: str, path: str, limit: int) -> bytes | None:
+        """Up to ``limit`` + 1 bytes of a run's file (on disk, else a shipped run's blob)."""
+        run = (self.entity, self.project, run_id)
+        try:
+            with queries.local_file(self.store, run, path).open("rb") as f:
+                return f.read(limit + 1)
+        except (OSError, ValueError):
+            return small_file(self.blobs, self.store, run, path, limit)
 
     def item(self, it: queries.MediaItem) -> dict[str, Any]:
         value = it.value if isinstance(it.value, dict) else {}
@@ -136,13 +156,8 @@ class FileShaper:
         kind = _IMAGE_TYPES.get(path[path.rfind(".") :].lower()) if "." in path else None
         if kind is None:
             return None
-        try:
-            target = queries.local_file(self.store, (self.entity, self.project, run_id), path)
-            with target.open("rb") as f:
-                data = f.read(MAX_INLINE_BYTES + 1)
-        except (OSError, ValueError):
-            return None
-        if len(data) > MAX_INLINE_BYTES:
+        data = self._read(run_id, path, MAX_INLINE_BYTES)
+        if data is None or len(data) > MAX_INLINE_BYTES:
             return None
         return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
@@ -154,9 +169,11 @@ class FileShaper:
             return dict(cached)
         data: dict[str, Any] = {}
         try:
-            target = queries.local_file(self.store, (self.entity, self.project, run_id), path)
-            if target.stat().st_size <= MAX_BOXES_BYTES:
-                loaded = json.loads(target.read_bytes())
+            raw = self._read(run_id, path, MAX_BOXES_BYTES)
+            if raw is None:
+                return {}  # not written yet (a live run): no boxes, try again later
+            if len(raw) <= MAX_BOXES_BYTES:
+                loaded = json.loads(raw)
                 if isinstance(loaded, dict):
                     boxes = loaded.get("box_data")
                     labels = loaded.get("class_labels")

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from runbase.records import read_segment
 from runbase.records.kinds import Kind
+from runbase.records.reader import read_segment_bytes
 from runbase.sdk.ship.protocol import (
     REQUEST_TIMEOUT,
     Client,
@@ -67,7 +68,10 @@ class FileBlobs:
             return
         paths: list[str] = []
         scanned = start
-        for frame in read_segment(segment, start).frames:
+        # Only up to ``end``: a live segment file runs on into preallocated zeros.
+        with open(segment, "rb") as f:
+            data = os.pread(f.fileno(), end - start, start)
+        for frame in read_segment_bytes(data, start).frames:
             if frame.end > end:
                 break
             scanned = frame.end

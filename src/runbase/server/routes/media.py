@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from runbase.blobs import BlobStore
 from runbase.server.deps import BoxesCache, FreshStore, fast_json, project_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.media_files import FileShaper
@@ -30,6 +31,11 @@ MAX_STEP = 2**63 - 1
 RunsQ = Annotated[str, Query(description="comma-separated run ids")]
 KeyQ = Annotated[str, Query(min_length=1, description="a media key, as logged")]
 StepQ = Annotated[int, Query(ge=-MAX_STEP, le=MAX_STEP, description="the step to show")]
+
+
+def _blobs(request: Request) -> BlobStore | None:
+    """The team server's blob store (shipped runs' files); None on ``runbase ui``."""
+    return getattr(request.app.state, "blobs", None)
 
 
 def _run_ids(runs: str) -> list[str]:
@@ -103,6 +109,7 @@ def media_steps(
 
 @router.get("/projects/{entity}/{project}/media", response_model=MediaAtStep)
 def media_at_step(
+    request: Request,
     store: FreshStore,
     boxes: BoxesCache,
     entity: str,
@@ -116,12 +123,13 @@ def media_at_step(
     their class labels, and boxes read from their files."""
     project_or_404(store, entity, project)
     found = queries.media_at_step(store, entity, project, key, _run_ids(runs), step)
-    shaper = FileShaper(store, entity, project, key, boxes)
+    shaper = FileShaper(store, entity, project, key, boxes, _blobs(request))
     return fast_json({"key": key, "step": step, "items": [shaper.item(it) for it in found]})
 
 
 @router.get("/projects/{entity}/{project}/media/first", response_model=MediaFirst)
 def media_first(
+    request: Request,
     store: FreshStore,
     boxes: BoxesCache,
     entity: str,
@@ -141,6 +149,6 @@ def media_first(
     for name in names:
         steps = queries.media_step_union(store, entity, project, name, ids)
         found = queries.media_at_step(store, entity, project, name, ids, steps[-1]) if steps else []
-        shaper = FileShaper(store, entity, project, name, boxes)
+        shaper = FileShaper(store, entity, project, name, boxes, _blobs(request))
         out.append({"key": name, "steps": steps, "items": [shaper.item(it) for it in found]})
     return fast_json({"keys": out})

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from runbase.blobs import BlobStore, open_blob_store
+from runbase.blobs import BlobNotFoundError, BlobStore, open_blob_store
 from runbase.blobs.base import Hashing
 from runbase.records.layout import id_problem
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
@@ -127,12 +127,20 @@ def _presigns(store: BlobStore) -> bool:
 def is_verified(conn: sa.Connection, store: BlobStore, digest: str) -> bool:
     """Whether the server may trust the stored blob: a folder's blobs were hashed as
     they were written; a bucket's only once the server read them back."""
+    return verified_size(conn, store, digest) is not None
+
+
+def verified_size(conn: sa.Connection, store: BlobStore, digest: str) -> int | None:
+    """The size of a blob the server may trust (see ``is_verified``), else None."""
     if not _presigns(store):
-        return store.exists(digest)
-    row = conn.execute(
-        sa.select(verified_blobs.c.sha256).where(verified_blobs.c.sha256 == digest)
-    ).first()
-    return row is not None and store.exists(digest)
+        try:
+            return store.size(digest)
+        except BlobNotFoundError:
+            return None
+    size = conn.execute(
+        sa.select(verified_blobs.c.size).where(verified_blobs.c.sha256 == digest)
+    ).scalar()
+    return int(size) if size is not None and store.exists(digest) else None
 
 
 def _remember(conn: sa.Connection, digest: str, size: int) -> None:
@@ -240,19 +248,19 @@ def run_files(
         raise HTTPException(400, f"{why}: name the run as it was logged")
     store = blob_store(request)
     with engine(request).begin() as conn:
+        rows = {}  # the stored size, not the one claimed: the files route sends that many
         for f in body.files:
-            if not is_verified(conn, store, f.sha256):
+            size = verified_size(conn, store, f.sha256)
+            if size is None:
                 raise HTTPException(
                     400, f"blob {f.sha256} ({f.path}) is not stored: upload it first"
                 )
+            rows[f.path] = {"rid": 0, "path": f.path, "sha256": f.sha256, "size": size}
         lock_name(conn, _run_key(entity, project, run_id))
         rid = _ensure_run(conn, entity, project, run_id)
-        paths = [f.path for f in body.files]
-        if paths:
+        if rows:
             conn.execute(
-                sa.delete(run_blobs).where(run_blobs.c.rid == rid, run_blobs.c.path.in_(paths))
+                sa.delete(run_blobs).where(run_blobs.c.rid == rid, run_blobs.c.path.in_(list(rows)))
             )
-            rows = {f.path: {"rid": rid, "path": f.path, "sha256": f.sha256, "size": f.size}
-                    for f in body.files}  # fmt: skip
-            conn.execute(sa.insert(run_blobs), list(rows.values()))
+            conn.execute(sa.insert(run_blobs), [r | {"rid": rid} for r in rows.values()])
     return {"files": len(body.files)}
