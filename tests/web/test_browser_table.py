@@ -47,6 +47,12 @@ def test_group_lines_aggregate_and_band(tpage):
         ".rt-group .group-value", "els => els.map(e => e.textContent)"
     )
     assert groups == ["adam", "sgd"]
+    # A group row shows the mean of its runs' numbers: lr 0.01 and 0.1, two runs each.
+    cell = page.locator(".rt-group[data-group='\"adam\"'] .rt-group-agg[data-col='config.lr']")
+    page.wait_for_function(
+        "document.querySelector(`.rt-group .rt-group-agg[data-col='config.lr']`)?.textContent"
+    )
+    assert cell.inner_text() == "0.055"
     # A second level: each optimiser's runs grouped again by learning rate.
     page.select_option(".group-level-2", "config.lr")
     page.wait_for_function("location.search.includes('group=config.opt%2Cconfig.lr')")

@@ -60,9 +60,7 @@ export function NameCell({ run }: { run: Run }) {
       <Link to={runPath(run.entity, run.project, run.id)} className="run-link">
         {shown}
       </Link>
-      <button className="rename-btn" title="Rename" aria-label="Rename" onClick={() => setText(shown)}>
-        ✎
-      </button>
+      <button className="rename-btn" title="Rename" aria-label="Rename" onClick={() => setText(shown)}></button>
     </span>
   );
 }

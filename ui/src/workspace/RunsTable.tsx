@@ -8,7 +8,8 @@ import { useQueries, useQueryClient } from "@tanstack/react-query";
 import { getCoreRowModel, useReactTable, type Column, type Table } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { Group, Run, RunQuery, RunsPage } from "../api/endpoints";
+import { api, type Group, type Run, type RunQuery, type RunsPage } from "../api/endpoints";
+import type { AggMode } from "../lib/groupAgg";
 import { keys } from "../data/keys";
 import { updatePrefs, type ColumnLayout } from "../data/prefs";
 import { groupsQuery, PAGE, runsPageQuery } from "../data/runs";
@@ -60,6 +61,25 @@ export interface RunsTableProps {
   selected: Set<string>;
   onSelected: (s: Set<string>) => void;
   hooks: RowHooks;
+  /** The aggregate group rows show of their runs' numbers. */
+  agg?: AggMode;
+}
+
+/** The first runs of each group row on screen, for the aggregates the row shows. */
+function useGroupRuns(entity: string, project: string, query: RunQuery, nodes: TreeGroup[]) {
+  const results = useQueries({
+    queries: nodes.map((n) => {
+      const limit = Math.max(1, Math.min(n.group.count, PAGE));
+      return {
+        queryKey: [...keys.project(entity, project), "groupRuns", query, n.group.offset, limit],
+        queryFn: () => api.runs(entity, project, query, n.group.offset, limit),
+        staleTime: 5000,
+      };
+    }),
+  });
+  const byKey = new Map<string, Run[]>();
+  nodes.forEach((n, i) => results[i].data && byKey.set(n.key, results[i].data!.runs));
+  return byKey;
 }
 
 /** The runs of the pages the rows on screen need, fetched a page (100 rows) at a time. */
@@ -243,6 +263,12 @@ export function RunsTable(props: RunsTableProps) {
     flats.map(runAt).filter((r): r is Run => r !== undefined),
   );
   const actions = useRowActions(hooks, selected, props.onSelected);
+  const groupRuns = useGroupRuns(
+    entity,
+    project,
+    query,
+    items.flatMap(({ item }) => (item && "node" in item ? [item.node] : [])),
+  );
   const win = useColumnWindow(table, scroller);
   const width = win.width;
   const setLayout = (fn: (l: ColumnLayout) => ColumnLayout) =>
@@ -313,6 +339,15 @@ export function RunsTable(props: RunsTableProps) {
                   label={groupLabel(n.group)}
                   onToggle={() => toggle(n)}
                   hooks={hooks}
+                  cols={{
+                    left: table.getLeftVisibleLeafColumns(),
+                    center: table.getCenterVisibleLeafColumns(),
+                    right: table.getRightVisibleLeafColumns(),
+                    win,
+                    pinStyle,
+                    runs: groupRuns.get(n.key),
+                    agg: props.agg ?? "mean",
+                  }}
                 />
               );
             }

@@ -49,9 +49,7 @@ function ColumnMenu({
           const r = e.currentTarget.getBoundingClientRect();
           setAt(at ? null : { x: r.left, y: r.bottom });
         }}
-      >
-        ⋮
-      </button>
+      ></button>
       {at && (
         <div className="col-menu" style={{ left: at.x, top: at.y }} onMouseLeave={() => setAt(null)}>
           {side !== "left" && item("Pin left", "left", "pin-left")}

@@ -160,6 +160,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
           onSort={(k) => setView({ sort: nextSort(view.sort, k) })}
           groupBy={groupBy}
           levels={levels}
+          agg={view.agg}
           groups={groups}
           total={total}
           selected={selected}

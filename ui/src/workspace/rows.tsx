@@ -5,8 +5,10 @@ import { flexRender, type Cell, type Column, type Row } from "@tanstack/react-ta
 import { memo, useContext } from "react";
 import type { Group, Run } from "../api/endpoints";
 import { fmtValue } from "../lib/format";
+import type { AggMode } from "../lib/groupAgg";
 import { pressable } from "../lib/keyboard";
 import type { RunColumn } from "./columns";
+import { groupCell } from "./groupCells";
 import { HighlightContext } from "./highlight";
 import type { ColumnWindow, RowHooks } from "./RunsTable";
 
@@ -122,8 +124,39 @@ export const RunRow = memo(
     a.color === b.color,
 );
 
+/** The columns a group row draws aggregates in (as a run row draws its cells). */
+export interface GroupColumns {
+  left: Column<Run>[];
+  center: Column<Run>[];
+  right: Column<Run>[];
+  win: ColumnWindow;
+  pinStyle: (c: Column<Run>) => React.CSSProperties;
+  /** The group's runs (its first 100), once loaded. */
+  runs: Run[] | undefined;
+  agg: AggMode;
+}
+
+function aggCell(c: Column<Run>, g: GroupColumns) {
+  const col = c.columnDef as RunColumn;
+  const side = c.getIsPinned();
+  const pin = side === "left" ? " rt-pin rt-pin-last" : side === "right" ? " rt-pin rt-pin-first" : "";
+  const v = g.runs ? groupCell(g.runs, col, g.agg) : null;
+  return (
+    <div
+      key={c.id}
+      className={`rt-cell rt-group-agg rt-${col.meta.group}${pin}`}
+      style={g.pinStyle(c)}
+      title={v?.title}
+      data-col={c.id}
+    >
+      {v?.text ?? ""}
+    </div>
+  );
+}
+
 export function GroupRow({
   top,
+  cols,
   group,
   index,
   depth = 0,
@@ -143,6 +176,7 @@ export function GroupRow({
   label: string;
   onToggle: () => void;
   hooks: RowHooks;
+  cols: GroupColumns;
 }) {
   const on = hooks.isGroupVisible(group, index);
   const color = hooks.groupColor(group);
@@ -173,12 +207,21 @@ export function GroupRow({
           </button>
         )}
       </div>
-      <div className="rt-cell rt-group-label rt-pin" style={{ left: 64, paddingLeft: 8 + 18 * depth }}>
+      <div
+        className="rt-cell rt-group-label rt-pin rt-pin-last"
+        style={{ ...cols.pinStyle(cols.left[0]), paddingLeft: 8 + 18 * depth }}
+        title={`${field}: ${label} (${group.count} run${group.count === 1 ? "" : "s"})`}
+      >
         <span className="caret group-caret">{open ? "▾" : "▸"}</span>
         <span className="group-field">{field}:</span>
         <span className="group-value">{label}</span>
         <span className="group-count">{`${group.count} run${group.count === 1 ? "" : "s"}`}</span>
       </div>
+      {cols.left.slice(1).map((c) => aggCell(c, cols))}
+      <div className="rt-pad" style={{ width: cols.win.padLeft }} />
+      {cols.center.slice(cols.win.first, cols.win.last + 1).map((c) => aggCell(c, cols))}
+      <div className="rt-pad" style={{ width: cols.win.padRight }} />
+      {cols.right.map((c) => aggCell(c, cols))}
     </div>
   );
 }
