@@ -4,6 +4,9 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make demo` installs only what running needs: runbase, Optuna for its bayes sweep and
+# scikit-learn for the web app's parameter importance; `make test` adds the test extras.
+DEMO_STAMP := $(VENV)/.installed-demo
 export RUNBASE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgresql+psycopg://postgres@127.0.0.1:5432/test)
 
 .PHONY: demo test lint install ui ui-test chromium haproxy bench clean docs dist
@@ -13,7 +16,14 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
+
+$(DEMO_STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and retry"; exit 1; }
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[sweeps,importance]'
+	touch $(DEMO_STAMP)
 
 install: $(STAMP)
 
@@ -41,7 +51,7 @@ test: $(STAMP) $(TORCH_STAMP) ui chromium haproxy
 	$(MAKE) ui-test
 	$(BIN)/python -m pytest -q
 
-demo: $(STAMP) ui
+demo: $(DEMO_STAMP) ui
 	$(BIN)/python examples/demo.py
 
 bench: $(STAMP)
@@ -75,7 +85,7 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	@if command -v npm >/dev/null; then cd ui && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund); \
 	else echo "npm not found: skipping the web app build (install Node.js >= 20.19)"; fi
 
-$(UI_SCHEMA): $(STAMP) $(SERVER_SOURCES)
+$(UI_SCHEMA): $(DEMO_STAMP) $(SERVER_SOURCES)
 	@mkdir -p $(dir $@)
 	$(BIN)/python -m runbase.server.openapi_dump $@
 

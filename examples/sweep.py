@@ -6,6 +6,7 @@ python examples/sweep.py [--count 10]
 import argparse
 import math
 import os
+import random
 import time
 
 # Check runs often, so Hyperband acts within this demo's short runs (default: 2 s).
@@ -34,8 +35,10 @@ def train() -> None:
     gap = abs(math.log10(c.lr) + 2) + abs(c.dropout - 0.2) * 2
     gap += {"sgd": 0.4, "adam": 0.0, "adamw": 0.1}[c.optimizer]
     gap += abs(math.log2(c.model["width"] / 128)) * 0.2
+    rng = random.Random(run.id)
     for epoch in range(c.epochs):
-        val_loss = 0.1 + gap + 2.0 / (epoch + 1)
+        # Noise as a real validation set gives: small, and never a negative loss.
+        val_loss = (0.1 + gap + 2.0 / (epoch + 1)) * math.exp(rng.gauss(0, 0.03))
         wandb.log({"epoch": epoch, "val_loss": val_loss, "val_accuracy": 1 / (1 + val_loss)})
         time.sleep(0.05)
 

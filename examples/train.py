@@ -56,6 +56,30 @@ def samples(rng: random.Random, epoch: int, accuracy: float) -> list[wandb.Image
     return out
 
 
+class Curve:
+    """The noise-free learning curve of a toy 3-class classifier: the loss falls from
+    ln(3) (chance) towards a floor, faster with a larger learning rate; accuracy rises
+    from chance (1/3) towards a ceiling that SGD reaches a little below Adam."""
+
+    def __init__(self, lr: float, optimizer: str) -> None:
+        self.speed = 3 * (1.0 + 40 * lr)
+        self.start = math.log(len(CLASSES))
+        self.floor = 0.06 if optimizer != "sgd" else 0.1
+        self.chance = 1 / len(CLASSES)
+        self.ceiling = 0.97 if optimizer != "sgd" else 0.94
+
+    def learned(self, progress: float) -> float:
+        # Most is learned early; a slower part keeps the loss falling to the end.
+        fast, slow = math.exp(-self.speed * progress), math.exp(-self.speed * progress / 8)
+        return 1 - (0.85 * fast + 0.15 * slow)
+
+    def loss(self, progress: float) -> float:
+        return self.floor + (self.start - self.floor) * (1 - self.learned(progress))
+
+    def accuracy(self, progress: float) -> float:
+        return self.chance + (self.ceiling - self.chance) * self.learned(progress)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lr", type=float, default=0.01)
@@ -71,26 +95,32 @@ def main() -> None:
     wandb.define_metric("val/accuracy", summary="max")
     wandb.define_metric("val/loss", summary="min")
     rng = random.Random(hash((args.lr, args.batch_size, args.optimizer)) & 0xFFFF)
-    speed = 1.0 + 40 * args.lr
+    curve = Curve(args.lr, args.optimizer)
+    total = args.epochs * args.steps_per_epoch
     step = 0
     for epoch in range(args.epochs):
         for _ in range(args.steps_per_epoch):
-            progress = step / (args.epochs * args.steps_per_epoch)
-            loss = 2.3 * math.exp(-speed * progress * 3) + 0.05 + rng.gauss(0, 0.03)
+            progress = step / total
+            # Per-batch noise is multiplicative: a loss is never negative and its
+            # wiggle shrinks as it falls, as a real cross-entropy's does.
+            loss = curve.loss(progress) * math.exp(rng.gauss(0, 0.08))
             if rng.random() < 0.003:
-                loss *= 4  # an occasional spike, to show that charts keep spikes
+                loss *= rng.uniform(1.5, 3)  # an occasional spike, to show that charts keep spikes
+            accuracy = curve.accuracy(progress) + rng.gauss(0, 0.02)
             wandb.log(
                 {
                     "train/loss": loss,
-                    "train/accuracy": min(0.99, 1 - loss / 2.5 + rng.gauss(0, 0.01)),
+                    "train/accuracy": min(1.0, max(0.0, accuracy)),
                     "train/lr": args.lr * 0.5 * (1 + math.cos(math.pi * progress)),
                 }
             )
             step += 1
             if args.sleep:
                 time.sleep(args.sleep)
-        val_loss = 2.3 * math.exp(-speed * (epoch + 1) / args.epochs * 3) + 0.1
-        accuracy = 1 - val_loss / 2.6
+        done = (epoch + 1) / args.epochs
+        # Validation: a little worse than training, and steadier (a whole set, not a batch).
+        val_loss = curve.loss(done) * 1.08 * math.exp(rng.gauss(0, 0.02))
+        accuracy = min(1.0, max(0.0, curve.accuracy(done) - 0.02 + rng.gauss(0, 0.005)))
         weights = np.random.default_rng(epoch).normal(0, 1 / (epoch + 1), 1000)
         wandb.log(
             {
@@ -101,7 +131,7 @@ def main() -> None:
                 "weights": wandb.Histogram(weights),
             }
         )
-        print(f"epoch {epoch}: val/loss={val_loss:.4f}")
+        print(f"epoch {epoch}: val/loss={val_loss:.4f} val/accuracy={accuracy:.3f}")
     truth = [rng.randrange(len(CLASSES)) for _ in range(200)]
     preds = [t if rng.random() < accuracy else rng.randrange(len(CLASSES)) for t in truth]
     wandb.log(

@@ -242,7 +242,9 @@ def test_ui_refuses_an_unusable_store_in_one_line(tmp_path: Path, case: str) -> 
     # --dir names a folder that must exist; RUNBASE_DIR (the default) is made if missing.
     where = [] if case == "uncreatable" else ["--dir", str(root)]
     with context:
-        rc, out, err = _run(["-m", "runbase.cli.main", "ui", "--port", "9", *where], root, prefix)
+        # A free port: `runbase ui` binds it first (a busy port is its first message).
+        port = str(_free_port())
+        rc, out, err = _run(["-m", "runbase.cli.main", "ui", "--port", port, *where], root, prefix)
     assert rc == 1, (out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), err

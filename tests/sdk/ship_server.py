@@ -102,6 +102,11 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length)
+        if not urlsplit(self.path).path.startswith("/api/v1/ingest/"):
+            # No blob routes (docs/server.md "Files and media"): a shipper sends records
+            # only. Faults are for ingest posts.
+            self._send(404, {"detail": "not found"})
+            return
         fault = self._fault("POST")
         found = self._segment()
         if found is None:

@@ -52,7 +52,9 @@ def test_server_doc_runs_as_written(tmp_path: Path) -> None:
             assert '"project":"cats","visibility":"public"}' in res.stdout
             # Sending runs: the offline run, shipped, reads back finished, by its sender.
             assert f'"url":"{server.url}/vision/cats/runs/first"' in res.stdout
-            assert res.stdout.rstrip().endswith('["finished","root"]')
+            assert '["finished","root"]\n' in res.stdout
+            # Files and media: a blob uploaded through the server, served as the run's file.
+            assert res.stdout.rstrip().endswith("true\nhello from the blob store")
             assert secret not in server.output()
             with httpx.Client(base_url=server.url) as c:
                 assert c.get("/api/v1/auth/me").status_code == 401

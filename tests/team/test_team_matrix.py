@@ -47,9 +47,15 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", P + "/runs/tags"): "write",
     ("POST", P + "/runs/{run_id}/stop"): "write",
     ("POST", P + "/sweeps/{sweep_id}/state"): "write",
+    ("POST", P + "/exact/runs/{run_id}/edit"): "write",
     # Shipping runs: the shipper reads where to resume as it writes, with a write key.
     ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
     ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
+    # Shipping runs' files: blobs are announced, uploaded and mapped with a write key.
+    ("POST", "/api/v1/blobs/{entity}/{project}/uploads"): "write",
+    ("PUT", "/api/v1/blobs/{entity}/{project}/{sha256}"): "write",
+    ("POST", "/api/v1/blobs/{entity}/{project}/{sha256}/done"): "write",
+    ("POST", "/api/v1/blobs/{entity}/{project}/runs/{run_id}/files"): "write",
 }
 READS = [
     "",
@@ -85,6 +91,13 @@ READS = [
     "/sweeps",
     "/sweeps/{sweep_id}",
     "/values",
+    # runbase.Api over HTTP (routes/exact.py)
+    "/exact/runs",
+    "/exact/runs/{run_id}",
+    "/exact/stats",
+    "/exact/runs/{run_id}/history",
+    "/exact/runs/{run_id}/history/page",
+    "/exact/runs/{run_id}/system",
 ]
 RULES.update({("GET", P + r): "read" for r in READS})
 RULES[("POST", P + "/importance")] = "read"
@@ -121,6 +134,7 @@ def _url(path: str, team: Team, entity: str, project: str, write: bool) -> str:
         "user": "nosuchuser",
         "key_id": "999999",
         "segment": "1-1.rbr",
+        "sha256": "0" * 64,
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -211,3 +211,70 @@ def test_comparing_runs_example_runs_as_documented(browser, tmp_path: Path) -> N
     finally:
         ctx.close()
         srv.stop()
+
+
+def add_panel(page, kind: str):
+    """Add a panel of ``kind`` from the workspace's menu; the editor opens on it."""
+    page.click(".add-panel-button")
+    page.click(f".add-panel-menu [data-kind='{kind}']")
+    return page.locator("dialog.panel-drawer")
+
+
+def test_scatter_panel_shows_a_point_per_run_and_names_the_hovered_one(cpage):
+    page = cpage
+    page.goto(WS)
+    page.wait_for_selector(".panel[data-key='loss'][data-state='drawn']")
+    drawer = add_panel(page, "scatter")
+    # The pickers list the project's config and summary fields.
+    options = drawer.locator(".scatter-x option").evaluate_all("os => os.map(o => o.value)")
+    assert {"config.lr", "config.opt", "summary.acc", "summary.loss"} <= set(options)
+    drawer.locator(".scatter-x").select_option("config.lr")
+    drawer.locator(".scatter-y").select_option("summary.acc")
+    drawer.locator(".scatter-logx").check()
+    drawer.locator("button:text('Done')").click()
+    panel = page.locator(".panel[data-kind='scatter']")
+    page.wait_for_selector(".panel[data-kind='scatter'][data-state='drawn']")
+    assert panel.get_attribute("data-points") == "3"
+    assert panel.locator(".panel-title").inner_text() == "summary.acc vs config.lr"
+    # Hovering gamma's point names it and its values.
+    panel.scroll_into_view_if_needed()
+    over = panel.locator(".u-over")
+    box = over.bounding_box()
+    assert box
+    found = ""
+    # lr 0.001 is the smallest: its point is near the left edge (the axis pads a tenth of a decade).
+    spots = [
+        (x, y)
+        for x in range(0, int(box["width"] * 0.15), 6)
+        for y in range(0, int(box["height"]), 6)
+    ]
+    for x, y in spots:
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        found = panel.locator(".scatter-hover").inner_text()
+        if found:
+            break
+    assert found.startswith("gamma: config.lr 0.001, summary.acc 0.93"), found
+    shot(page, "compare-scatter-panel")
+
+
+def test_bar_and_summary_value_panels(cpage):
+    page = cpage
+    page.goto(WS)
+    page.wait_for_selector(".panel[data-key='loss'][data-state='drawn']")
+    drawer = add_panel(page, "bar")
+    drawer.locator(".bar-field").select_option("summary.acc")
+    drawer.locator(".bar-sort").select_option("desc")
+    drawer.locator("button:text('Done')").click()
+    page.wait_for_selector(".panel[data-kind='bar'][data-state='drawn']")
+    bars = page.locator(".panel[data-kind='bar'] .bar-row")
+    assert bars.locator(".bar-name").all_inner_texts() == ["gamma", "beta", "alpha"]
+    assert bars.locator(".bar-value").all_inner_texts() == ["0.93", "0.88", "0.71"]
+
+    drawer = add_panel(page, "scalar")
+    drawer.locator(".scalar-field").select_option("config.batch")
+    drawer.locator(".scalar-agg").select_option("mean")
+    drawer.locator("button:text('Done')").click()
+    big = page.locator(".panel[data-kind='scalar'] .scalar-big")
+    assert big.inner_text() == "42.667"
+    assert page.locator(".panel[data-kind='scalar'] .scalar-of").inner_text() == "mean of 3 runs"
+    shot(page, "compare-bar-scalar-panels")

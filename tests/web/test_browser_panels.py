@@ -176,8 +176,18 @@ def test_search_full_screen_and_expressions(browser, panels_server):
     full = page.locator("dialog.panel-full")
     full.locator(".panel[data-state='drawn']").wait_for()
     assert full.locator(".panel-plot canvas").bounding_box()["height"] > 500
+    # A zoom in full screen zooms the workspace's panels too.
+    fbox = full.locator(".u-over").bounding_box()
+    page.mouse.move(fbox["x"] + fbox["width"] * 0.2, fbox["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(fbox["x"] + fbox["width"] * 0.5, fbox["y"] + 40, steps=5)
+    page.mouse.up()
+    full.locator(".panel[data-zoomed='true']").wait_for()
     page.keyboard.press("Escape")
     full.wait_for(state="detached")
+    page.wait_for_selector(".ws-slot[data-panel='acc'] .panel[data-zoomed='true']")
+    page.locator(".ws-slot[data-panel='acc'] .u-over").dblclick()
+    page.wait_for_selector(".ws-slot[data-panel='acc'] .panel[data-zoomed='false']")
 
     # An expression and a regex in one panel; a bad expression says what is wrong.
     slot(page, "acc").locator("button[aria-label='Edit panel']").click()

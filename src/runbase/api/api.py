@@ -1,5 +1,5 @@
 """``runbase.Api``: W&B's public API (``wandb.Api``) over a backend (``backend.py``):
-the local store today."""
+the local store, or a team server over HTTP (``http_backend.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from runbase.api.backend import Backend, LocalBackend
 from runbase.api.run import Run
-from runbase.errors import CommError, RunNotFound
+from runbase.errors import CommError, RunNotFound, StoreError
 from runbase.records.layout import default_entity, runbase_dir
 
 if TYPE_CHECKING:
@@ -127,6 +127,10 @@ class Api:
     ``root`` is the folder of record files. A store that cannot be opened raises
     ``runbase.errors.StoreError`` (at the first read) with a message that says what to do.
     ``backend`` replaces the local store with another source of runs (``Backend``).
+
+    ``overrides={"base_url": URL}`` (or RUNBASE_BASE_URL / WANDB_BASE_URL when no
+    ``root`` is given) reads from a team server over HTTP instead, with ``api_key``
+    (else RUNBASE_API_KEY / WANDB_API_KEY, else the key ``runbase login`` stored).
     """
 
     def __init__(
@@ -137,8 +141,11 @@ class Api:
         api_key: str | None = None,
         *,
         backend: Backend | None = None,
+        base_url: str | None = None,
     ) -> None:
         self.settings: dict[str, Any] = dict(overrides or {})
+        if base_url:
+            self.settings["base_url"] = base_url
         self.root = Path(root).expanduser() if root is not None else runbase_dir()
         self.default_entity: str = (
             self.settings.get("entity")
@@ -147,7 +154,24 @@ class Api:
             or default_entity()
         )
         self.default_project: str | None = self.settings.get("project")
-        self.backend: Backend = backend or LocalBackend(self.root, self.settings.get("store"))
+        self.base_url: str | None = None  # the team server read from, if any
+        self.backend: Backend = backend or self._backend(root, api_key, timeout)
+
+    def _backend(self, root: Any, api_key: str | None, timeout: float | None) -> Backend:
+        """A team server's HTTP API when a base URL is given (overrides, or the
+        environment when no ``root`` is), else the local store."""
+        url = self.settings.get("base_url")
+        if not url and root is None and "store" not in self.settings:
+            url = os.environ.get("RUNBASE_BASE_URL") or os.environ.get("WANDB_BASE_URL")
+        if not url:
+            return LocalBackend(self.root, self.settings.get("store"))
+        # Here, not at the top: a local Api loads no HTTP client.
+        from runbase.api import http_client
+        from runbase.api.http_backend import HttpBackend
+
+        self.base_url = url
+
+        return HttpBackend(url, http_client.resolve_key(url, api_key), timeout)
 
     @property
     def read_only(self) -> bool:
@@ -158,6 +182,14 @@ class Api:
 
     def flush(self) -> None:
         """Kept for W&B compatibility: every read already sees the latest records."""
+
+    def _local_only(self, what: str) -> None:
+        """Sweeps and artifacts are read from the records folder: not from a server yet."""
+        if self.base_url:
+            raise StoreError(
+                f"{what} cannot be read from a team server yet ({self.base_url}): "
+                "use runbase.Api(root=...) on the machine that logged them"
+            )
 
     def _not_found(self, path: list[str]) -> RunNotFoundError:
         return RunNotFoundError(f"could not find run {'/'.join(path)} in {self.backend.where}")
@@ -227,6 +259,8 @@ class Api:
     def sweep(self, path: str) -> Any:
         """A sweep by ``"entity/project/sweep_id"``, ``"project/sweep_id"`` or its id."""
         from runbase.api.sweeps import Sweep
+
+        self._local_only("sweeps")
         from runbase.sweeps.control import Controller
 
         parts = path.strip("/").split("/")
@@ -252,6 +286,7 @@ class Api:
 
     def artifact(self, name: str, type: str | None = None) -> Any:
         """One version: ``"entity/project/name:v3"``, ``"project/name:alias"``..."""
+        self._local_only("artifacts")
         from runbase.api import artifacts
 
         return artifacts.artifact(self, name, type)
@@ -267,6 +302,7 @@ class Api:
 
     def artifact_collection(self, type_name: str | None, name: str) -> Any:
         """All versions of ``"project/name"`` (its aliases, retention policy...)."""
+        self._local_only("artifacts")
         from runbase.api import artifacts
 
         return artifacts.collection(self, type_name, name)
@@ -275,6 +311,7 @@ class Api:
         self, project_name: str | None = None, type_name: str | None = None, per_page: int = 50
     ) -> list[Any]:
         """The artifact names of a project (of one type, if given)."""
+        self._local_only("artifacts")
         from runbase.api import artifacts
 
         return artifacts.collections(self, project_name, type_name)

@@ -399,12 +399,14 @@ class Run:
         """The artifact versions this run logged."""
         from runbase.api.artifacts import run_artifacts
 
+        self._api._local_only("artifacts")
         return run_artifacts(self, used=False)
 
     def used_artifacts(self, per_page: int = 100) -> list[Any]:
         """The artifact versions this run used (``use_artifact``)."""
         from runbase.api.artifacts import run_artifacts
 
+        self._api._local_only("artifacts")
         return run_artifacts(self, used=True)
 
     def file(self, name: str) -> File:

@@ -74,6 +74,10 @@ class File:
                 f"{dest} already exists; pass replace=True to overwrite it or exist_ok=True "
                 "to keep it"
             )
+        fetch = getattr(self.run._api.backend, "download_file", None)
+        if fetch is not None:  # a server's file (HttpBackend): fetched, not copied
+            fetch(self.run._key, self.name, dest)
+            return open(dest)  # noqa: SIM115
         if not src.is_file():
             raise FileNotFoundError(f"{self.name} is no longer stored with run {self.run.path}")
         dest.parent.mkdir(parents=True, exist_ok=True)

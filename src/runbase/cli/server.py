@@ -53,6 +53,13 @@ def _admin_secret(secret_file: Path | None) -> str:
     metavar="SECONDS",
     help="A shipped run with no exit record and no post for this long is marked crashed.",
 )
+@click.option(
+    "--blobs",
+    default=None,
+    metavar="LOCATION",
+    help="Where shipped runs' files and media go: s3://bucket/prefix (endpoint and "
+    "credentials from the AWS_* variables) or a folder [default: RUNBASE_DIR/server-blobs].",
+)
 @click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
 def server(
     database_url: str,
@@ -61,12 +68,14 @@ def server(
     port: int,
     allowed_hosts: tuple[str, ...],
     crash_timeout: float,
+    blobs: str | None,
     log_level: str,
 ) -> None:
     """Serve the team server: accounts, teams, API keys, per-project access."""
     import uvicorn
 
-    from runbase.errors import StoreError
+    from runbase.blobs import BlobError
+    from runbase.errors import StoreError, UsageError
     from runbase.server.team.app import create_team_app
 
     if not database_url.startswith("postgresql"):
@@ -78,9 +87,13 @@ def server(
     secret = _admin_secret(admin_secret_file)
     try:
         app = create_team_app(
-            database_url, secret, allowed_hosts=(host, *allowed_hosts), crash_timeout=crash_timeout
+            database_url,
+            secret,
+            allowed_hosts=(host, *allowed_hosts),
+            crash_timeout=crash_timeout,
+            blobs=blobs,
         )
-    except (StoreError, ValueError) as e:
+    except (StoreError, ValueError, UsageError, BlobError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"runbase: team server at http://{host}:{port}  (Ctrl-C to stop)")
     # forwarded-allow-ips stays uvicorn's default (loopback): a proxy on the same

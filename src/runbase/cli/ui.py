@@ -46,6 +46,11 @@ def ui(
     port: int, host: str, directory: Path | None, allowed_hosts: tuple[str, ...], log_level: str
 ) -> None:
     """Serve the web app on http://HOST:PORT, indexing new records as they arrive."""
+    from runbase.cli.ports import bind_or_explain
+
+    # First: a busy port is the one thing said, before the store is opened.
+    sock = bind_or_explain(host, port)
+
     import uvicorn
 
     from runbase.errors import StoreError
@@ -73,4 +78,5 @@ def ui(
             "runbase: this source checkout has no built web app; run `make ui` in it "
             "(API only until then)"
         )
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level))
+    server.run(sockets=[sock])

@@ -171,9 +171,26 @@ def _print_banner(run: Run, online: str | None) -> None:
         return
     print(
         f"runbase: {verb} run {run.name} ({run.id}) in project {run.project}\n"
-        f"runbase: View it at {run.url}  (start the web app with `runbase ui`)",
+        f"runbase: View it at {run.url}{_start_ui_hint(run.url)}",
         file=sys.stderr,
     )
+
+
+def _start_ui_hint(url: str) -> str:
+    """How to start the web app, unless it already listens at ``url`` on this machine
+    (`make demo` starts it first: telling the user to start it again misleads). One
+    connect on loopback, well under a millisecond; another host is never contacted."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        return ""  # a team server or a chosen host: the user knows it is there
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=0.2):
+            return ""
+    except OSError:
+        return "  (start the web app with `runbase ui`)"
 
 
 def _initial_config(

@@ -109,8 +109,9 @@ def _same_origin(origin: str, host_header: str) -> bool:
     return o_host == h_host and (o_port or default) == (h_port or default)
 
 
-# Paths whose POST bodies are raw bytes (application/octet-stream), not JSON.
-RAW_BODY_PREFIX = "/api/v1/ingest/"
+# Paths whose POST (PUT) bodies are raw bytes (application/octet-stream), not JSON:
+# record bytes, and blobs uploaded through the team server.
+RAW_BODY_PREFIX = ("/api/v1/ingest/", "/api/v1/blobs/")
 
 
 class HostGuard:

@@ -1,8 +1,10 @@
 // "Colour by" over the workspace's charts: a config key recolours the drawn
 // lines by their runs' value of it (colorBy.ts), with a legend of the values.
-// The choice is the browser's, per project, like the run colours themselves.
+// The choice is kept with the project's other browser preferences, so a saved
+// view keeps it too.
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo } from "react";
+import { updatePrefs, usePrefs } from "../data/prefs";
 import { fmtNumber } from "../lib/format";
 import type { ChartLines } from "../workspace/chartLines";
 import { colorScale, gradientAt, type ColorScale } from "./colorBy";
@@ -13,17 +15,11 @@ import { fieldRun, useRunsById } from "./runsById";
 /** A run without the key (or a group whose runs disagree) when colouring by it. */
 const NO_VALUE = "#b0b0b0";
 
-const storageKey = (e: string, p: string) => `runbase:colorby:${e}/${p}`;
-
-/** The chosen config key ("": the runs' own colours), kept in localStorage. */
+/** The chosen config key ("": the runs' own colours), in the project's prefs. */
 export function useColorByField(entity: string, project: string): [string, (f: string) => void] {
-  const [field, setField] = useState(() => localStorage.getItem(storageKey(entity, project)) ?? "");
+  const field = usePrefs(entity, project).colorBy ?? "";
   const set = useCallback(
-    (f: string) => {
-      if (f) localStorage.setItem(storageKey(entity, project), f);
-      else localStorage.removeItem(storageKey(entity, project));
-      setField(f);
-    },
+    (colorBy: string) => updatePrefs(entity, project, (p) => ({ ...p, colorBy })),
     [entity, project],
   );
   return [field, set];

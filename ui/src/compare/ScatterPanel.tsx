@@ -14,6 +14,7 @@ import { scatterPoints, type ScatterPoint } from "./fields";
 import { ScatterControls, type ScatterSpec } from "./controls";
 import { usePanelRuns } from "./panelData";
 
+/** The plot's height outside the arranged workspace (which gives each panel its own). */
 const HEIGHT = 240;
 /** How near (CSS pixels) the pointer must be for a point to count as hovered. */
 const HOVER_PX = 14;
@@ -32,10 +33,20 @@ function nearest(u: uPlot, pts: ScatterPoint[]): number | null {
   return best;
 }
 
+/** A scale's range with room around the outermost points, so none is cut in half
+ * at the plot's edge (a tenth of a decade on a log axis, 6% on a linear one). */
+export function padded(log: boolean) {
+  return (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => {
+    if (log) return [min / 10 ** 0.1, max * 10 ** 0.1];
+    const pad = (max - min || Math.abs(max) || 1) * 0.06;
+    return [min - pad, max + pad];
+  };
+}
+
 function scatterOptions(
   pts: ScatterPoint[],
   s: { x: string; y: string; logX: boolean; logY: boolean },
-  width: number,
+  size: { width: number; height: number },
   onHover: (i: number | null) => void,
 ): uPlot.Options {
   const drawPoints = (u: uPlot) => {
@@ -56,13 +67,12 @@ function scatterOptions(
   // uPlot labels only a log axis's decades itself; a linear one gets short ticks.
   const ticks = (log: boolean) => (log ? undefined : (_u: uPlot, v: number[]) => v.map(fmtTick));
   return {
-    width,
-    height: HEIGHT,
+    ...size,
     legend: { show: false },
     cursor: { points: { show: false }, drag: { x: false, y: false } },
     scales: {
-      x: { time: false, distr: s.logX ? 3 : 1, log: 10 },
-      y: { distr: s.logY ? 3 : 1, log: 10 },
+      x: { time: false, distr: s.logX ? 3 : 1, log: 10, range: padded(s.logX) },
+      y: { distr: s.logY ? 3 : 1, log: 10, range: padded(s.logY) },
     },
     axes: [
       { label: s.x, labelSize: 20, labelGap: 2, size: 28, values: ticks(s.logX) },
@@ -73,9 +83,9 @@ function scatterOptions(
   };
 }
 
-export function ScatterPanel({ spec, ctx, visible, onSpecChange }: PanelProps<ScatterSpec>) {
+export function ScatterPanel({ spec, ctx, visible, onSpecChange, height = HEIGHT }: PanelProps<ScatterSpec>) {
   const { byId, fields, error, ready } = usePanelRuns(ctx, visible);
-  const x = spec.x;
+  const x = spec.options.xField ?? "";
   const y = spec.keys[0] ?? "";
   const logX = !!spec.options.logX;
   const logY = !!spec.options.logY;
@@ -86,10 +96,10 @@ export function ScatterPanel({ spec, ctx, visible, onSpecChange }: PanelProps<Sc
   const [hover, setHover] = useState<number | null>(null);
   const make = useCallback(
     (width: number) => ({
-      opts: scatterOptions(points, { x, y, logX, logY }, width, setHover),
+      opts: scatterOptions(points, { x, y, logX, logY }, { width, height }, setHover),
       data: [points.map((p) => p.x), points.map((p) => p.y)] as uPlot.AlignedData,
     }),
-    [points, x, y, logX, logY],
+    [points, x, y, logX, logY, height],
   );
   const hp = hover !== null ? points[hover] : undefined;
   const state = !x || !y ? "unset" : !ready ? "loading" : points.length ? "drawn" : "empty";

@@ -42,3 +42,24 @@ describe("colour by a config value", () => {
     expect(gradientAt(-1)).toBe("#440154");
   });
 });
+
+describe("colour by in a saved view", () => {
+  it("is captured with the view, read back, and applied to the browser's prefs", async () => {
+    const { applyToPrefs, captureState, parseState, EMPTY_STATE } = await import("../workspace/savedViews");
+    const { DEFAULT_VIEW } = await import("../workspace/viewState");
+    const prefs = {
+      layout: { order: [], hidden: [] },
+      eye: {},
+      groupEye: {},
+      colors: {},
+      picked: {},
+      next: 0,
+      colorBy: "opt",
+    };
+    const s = parseState(JSON.parse(JSON.stringify(captureState(DEFAULT_VIEW, prefs))));
+    expect(s.colorBy).toBe("opt");
+    expect(applyToPrefs({ ...prefs, colorBy: "" }, s).colorBy).toBe("opt");
+    expect(parseState({ colorBy: 3 }).colorBy).toBe("");
+    expect(applyToPrefs(prefs, EMPTY_STATE).colorBy).toBe("");
+  });
+});

@@ -5,11 +5,13 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useParams } from "react-router";
 import { columnsQuery } from "../data/runs";
-import type { PanelSpec } from "../panels/registry";
+import type { PanelEditorProps, PanelSpec } from "../panels/registry";
 import { projectFields, type Agg } from "./fields";
 import { FieldSelect } from "./FieldSelect";
 
-export type ScatterSpec = PanelSpec<{ logX?: boolean; logY?: boolean }>;
+/** ``options.xField``: the field on x (the spec's own ``x`` is the workspace's
+ * x axis, which a panel does not own); ``keys[0]``: the field on y. */
+export type ScatterSpec = PanelSpec<{ xField?: string; logX?: boolean; logY?: boolean }>;
 export type BarSpec = PanelSpec<{ sort?: "" | "asc" | "desc" }>;
 export type ScalarSpec = PanelSpec<{ agg?: Agg }>;
 
@@ -37,17 +39,16 @@ function Check({
   );
 }
 
-/** ``x``: the field on x; ``keys[0]``: the field on y. */
 export function ScatterControls({ spec, fields, onChange }: ControlProps<ScatterSpec>) {
   const opt = (patch: ScatterSpec["options"]) => onChange({ ...spec, options: { ...spec.options, ...patch } });
   return (
     <>
       <FieldSelect
         fields={fields}
-        value={spec.x}
+        value={spec.options.xField ?? ""}
         label="x"
         className="scatter-x"
-        onChange={(x) => onChange({ ...spec, x })}
+        onChange={(xField) => opt({ xField })}
       />
       <FieldSelect
         fields={fields}
@@ -130,27 +131,11 @@ function useRouteFields(): string[] {
   return useMemo(() => projectFields(q.data), [q.data]);
 }
 
-/** What the panel editor hands a kind's editor (registry's PanelEditorProps). */
-interface EditorProps<S extends PanelSpec> {
-  spec: S;
-  onChange: (s: S) => void;
-  keys: string[];
-}
-
 function editor<S extends PanelSpec>(Controls: (p: ControlProps<S>) => React.ReactNode) {
-  return function Editor({ spec, onChange }: EditorProps<S>) {
+  return function Editor({ spec, onChange }: PanelEditorProps<S>) {
     const fields = useRouteFields();
     return (
       <div className="rp-editor">
-        <label>
-          Title{" "}
-          <input
-            className="rp-title"
-            value={spec.title ?? ""}
-            placeholder="(from the fields)"
-            onChange={(e) => onChange({ ...spec, title: e.target.value || undefined })}
-          />
-        </label>
         <Controls spec={spec} fields={fields} onChange={onChange} />
       </div>
     );

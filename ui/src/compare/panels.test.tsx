@@ -99,7 +99,10 @@ describe("comparison panels", () => {
     const unset = show({ id: "x1", kind: "scatter", keys: [], x: "", options: {} }, lines);
     expect(unset.container.querySelector(".panel-empty")!.textContent).toBe("Pick a field for each axis.");
     cleanup();
-    const none = show({ id: "x1", kind: "scatter", keys: ["config.opt"], x: "config.lr", options: {} }, lines);
+    const none = show(
+      { id: "x1", kind: "scatter", keys: ["config.opt"], x: "", options: { xField: "config.lr" } },
+      lines,
+    );
     expect(none.container.querySelector(".panel")!.getAttribute("data-state")).toBe("empty");
   });
 });

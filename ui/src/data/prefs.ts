@@ -9,6 +9,8 @@ import type { PanelLayout } from "../workspace/panelLayout";
 export interface ColumnLayout {
   order: string[]; // column ids in display order (ids not listed go last)
   hidden: string[];
+  /** Columns pinned to the table's left and right edges, in order (Name is always on the left). */
+  pinned?: { left: string[]; right: string[] };
 }
 
 export interface Prefs {
@@ -22,6 +24,8 @@ export interface Prefs {
   next: number;
   /** The panels the user arranged (null: the automatic layout). */
   panels?: PanelLayout | null;
+  /** The config key the charts colour runs by ("": the runs' own colours; compare/ColorBy.tsx). */
+  colorBy?: string;
 }
 
 /** Eye toggles remembered per project (the most recent win). */
@@ -46,6 +50,7 @@ function load(key: string): Prefs {
     picked: p.picked ?? {},
     next: typeof p.next === "number" ? p.next : Object.keys(p.colors ?? {}).length,
     panels: p.panels ?? null,
+    colorBy: typeof p.colorBy === "string" ? p.colorBy : "",
   };
 }
 

@@ -53,6 +53,96 @@ export function resolveSpec(spec: PanelSpec, d: Defaults, zoom: Zoom): PanelSpec
   return { ...spec, x, options, ranges: { ...spec.ranges, x: zoom[x] ?? null } };
 }
 
+function Tool({
+  label,
+  text,
+  onClick,
+  disabled,
+  danger,
+}: {
+  label: string;
+  text: string;
+  onClick: () => void;
+  disabled?: boolean;
+  danger?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className={danger ? "danger" : undefined}
+      title={label}
+      aria-label={label}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {text}
+    </button>
+  );
+}
+
+/** The panel's actions, over its top right corner (shown on hover). */
+function PanelBar({
+  id,
+  index,
+  count,
+  sectionId,
+  sections,
+  size,
+  actions: a,
+}: {
+  id: string;
+  index: number;
+  count: number;
+  sectionId: string;
+  sections: { id: string; name: string }[];
+  size: PanelSize;
+  actions: PanelActions;
+}) {
+  const sizeName = SIZES.find(([, s]) => s.w === size.w && s.h === size.h)?.[0] ?? "Small";
+  return (
+    <div className="ws-panel-bar">
+      <span
+        className="ws-drag"
+        draggable
+        title="Drag to move the panel"
+        aria-label="Drag panel"
+        onDragStart={(e) => {
+          e.dataTransfer.setData(DRAG_TYPE, id);
+          e.dataTransfer.effectAllowed = "move";
+        }}
+      >
+        ⠿
+      </span>
+      <Tool label="Edit panel" text="✎" onClick={() => a.edit(id)} />
+      <Tool label="Full screen" text="⛶" onClick={() => a.fullScreen(id)} />
+      <Tool label="Duplicate panel" text="⧉" onClick={() => a.duplicate(id)} />
+      <Tool label="Move left" text="←" disabled={index === 0} onClick={() => a.move(id, -1)} />
+      <Tool label="Move right" text="→" disabled={index === count - 1} onClick={() => a.move(id, 1)} />
+      <select
+        aria-label="Panel size"
+        title="Panel size"
+        value={sizeName}
+        onChange={(e) => a.resize(id, SIZES.find(([n]) => n === e.target.value)![1])}
+      >
+        {SIZES.map(([n, s]) => (
+          <option key={n} value={n}>{`${n} ${s.w}×${s.h}`}</option>
+        ))}
+      </select>
+      <select
+        aria-label="Move to section"
+        title="Move to section"
+        value={sectionId}
+        onChange={(e) => a.moveTo(id, e.target.value)}
+      >
+        {sections.map((s) => (
+          <option key={s.id} value={s.id}>{`↪ ${s.name}`}</option>
+        ))}
+      </select>
+      <Tool label="Delete panel" text="✕" danger onClick={() => a.remove(id)} />
+    </div>
+  );
+}
+
 /** The drag's payload type: only panels are dropped on panels. */
 export const DRAG_TYPE = "application/x-runbase-panel";
 
@@ -89,7 +179,6 @@ export const PanelCard = memo(function PanelCard({
   const myCtx = useMemo(() => ({ ...ctx, syncKey: `ws:${x}` }), [ctx, x]);
   const size = sizeOf(spec);
   const id = spec.id;
-  const sizeName = SIZES.find(([, s]) => s.w === size.w && s.h === size.h)?.[0] ?? "Small";
   return (
     <div
       ref={ref}
@@ -107,81 +196,15 @@ export const PanelCard = memo(function PanelCard({
         actions.place(from, id);
       }}
     >
-      <div className="ws-panel-bar">
-        <span
-          className="ws-drag"
-          draggable
-          title="Drag to move the panel"
-          aria-label="Drag panel"
-          onDragStart={(e) => {
-            e.dataTransfer.setData(DRAG_TYPE, id);
-            e.dataTransfer.effectAllowed = "move";
-          }}
-        >
-          ⠿
-        </span>
-        <button type="button" title="Edit panel" aria-label="Edit panel" onClick={() => actions.edit(id)}>
-          ✎
-        </button>
-        <button type="button" title="Full screen" aria-label="Full screen" onClick={() => actions.fullScreen(id)}>
-          ⛶
-        </button>
-        <button
-          type="button"
-          title="Duplicate panel"
-          aria-label="Duplicate panel"
-          onClick={() => actions.duplicate(id)}
-        >
-          ⧉
-        </button>
-        <button
-          type="button"
-          title="Move left"
-          aria-label="Move left"
-          disabled={index === 0}
-          onClick={() => actions.move(id, -1)}
-        >
-          ←
-        </button>
-        <button
-          type="button"
-          title="Move right"
-          aria-label="Move right"
-          disabled={index === count - 1}
-          onClick={() => actions.move(id, 1)}
-        >
-          →
-        </button>
-        <select
-          aria-label="Panel size"
-          title="Panel size"
-          value={sizeName}
-          onChange={(e) => actions.resize(id, SIZES.find(([n]) => n === e.target.value)![1])}
-        >
-          {SIZES.map(([n, s]) => (
-            <option key={n} value={n}>{`${n} ${s.w}×${s.h}`}</option>
-          ))}
-        </select>
-        <select
-          aria-label="Move to section"
-          title="Move to section"
-          value={sectionId}
-          onChange={(e) => actions.moveTo(id, e.target.value)}
-        >
-          {sections.map((s) => (
-            <option key={s.id} value={s.id}>{`↪ ${s.name}`}</option>
-          ))}
-        </select>
-        <button
-          type="button"
-          className="danger"
-          title="Delete panel"
-          aria-label="Delete panel"
-          onClick={() => actions.remove(id)}
-        >
-          ✕
-        </button>
-      </div>
+      <PanelBar
+        id={id}
+        index={index}
+        count={count}
+        sectionId={sectionId}
+        sections={sections}
+        size={size}
+        actions={actions}
+      />
       {kind ? (
         <kind.component
           spec={shown}

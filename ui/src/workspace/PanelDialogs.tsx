@@ -77,7 +77,18 @@ export function PanelEditorDrawer({
   );
 }
 
-export function FullScreenPanel({ spec, ctx, onClose }: { spec: PanelSpec; ctx: PanelContext; onClose: () => void }) {
+export function FullScreenPanel({
+  spec,
+  ctx,
+  onSpecChange,
+  onClose,
+}: {
+  spec: PanelSpec;
+  ctx: PanelContext;
+  /** A zoom here zooms the workspace's panels too. */
+  onSpecChange: (s: PanelSpec) => void;
+  onClose: () => void;
+}) {
   const kind = panelKind(spec.kind);
   const height = Math.max(300, window.innerHeight - 260);
   return (
@@ -88,7 +99,7 @@ export function FullScreenPanel({ spec, ctx, onClose }: { spec: PanelSpec; ctx: 
           Close
         </button>
       </div>
-      {kind && <kind.component spec={spec} ctx={ctx} visible height={height} onSpecChange={() => undefined} />}
+      {kind && <kind.component spec={spec} ctx={ctx} visible height={height} onSpecChange={onSpecChange} />}
     </Modal>
   );
 }

@@ -6,7 +6,7 @@
 
 import { useCallback, useMemo, useState } from "react";
 import { AddPanelMenu, newPanelId } from "../panels/AddPanelMenu";
-import type { PanelContext } from "../panels/registry";
+import type { PanelContext, PanelSpec } from "../panels/registry";
 import { SearchBox } from "./Toolbars";
 import { DRAG_TYPE, PanelCard, resolveSpec, type Defaults, type PanelActions, type Zoom } from "./PanelCard";
 import { FullScreenPanel, PanelEditorDrawer } from "./PanelDialogs";
@@ -88,6 +88,50 @@ function SectionHead({
   );
 }
 
+type CardProps = Pick<Parameters<typeof PanelCard>[0], "sections" | "defaults" | "zoom" | "ctx" | "actions">;
+
+/** A section: its head and its panels (those the search matches), a drop target for dragged panels. */
+function SectionView({
+  section: s,
+  panels,
+  searching,
+  first,
+  last,
+  edit,
+  card,
+}: {
+  section: L.LayoutSection;
+  panels: L.LayoutSection["panels"];
+  searching: boolean;
+  first: boolean;
+  last: boolean;
+  edit: (fn: (l: L.PanelLayout) => L.PanelLayout) => void;
+  card: CardProps;
+}) {
+  if (searching && panels.length === 0) return null;
+  return (
+    <section className={`chart-section ws-section${s.collapsed ? " collapsed" : ""}`} data-section={s.name}>
+      <SectionHead section={s} shown={panels.length} first={first} last={last} edit={edit} />
+      {!s.collapsed && (
+        <div
+          className="ws-section-body"
+          onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && e.preventDefault()}
+          onDrop={(e) => {
+            // Dropped on the section, not on a panel: to its end.
+            const from = e.dataTransfer.getData(DRAG_TYPE);
+            if (from) edit((l) => L.movePanelTo(l, from, s.id));
+          }}
+        >
+          {panels.length === 0 && <div className="ws-section-empty">No panels: add one, or move one here.</div>}
+          {panels.map((p, j) => (
+            <PanelCard key={p.id} spec={p} index={j} count={panels.length} sectionId={s.id} {...card} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
 export function PanelWorkspace({
   entity,
   project,
@@ -135,6 +179,11 @@ export function PanelWorkspace({
     if (name) edit((l) => L.addSection(l, `s${newPanelId()}`, name));
   }, [edit]);
 
+  const addPanel = (spec: PanelSpec) => {
+    edit((l) => L.addPanel(l, spec));
+    setEditing(spec.id);
+  };
+  const card = { sections: sectionOpts, defaults, zoom, ctx: panelCtx, actions };
   const editingSpec = editing ? L.findPanel(layout, editing) : undefined;
   const fullSpec = full ? L.findPanel(layout, full) : undefined;
   const total = shown.reduce((n, s) => n + s.panels.length, 0);
@@ -142,13 +191,7 @@ export function PanelWorkspace({
     <div className="ws-panels" data-layout={st.custom ? "custom" : "auto"}>
       <div className="ws-panels-bar">
         <SearchBox value={search} onChange={setSearch} className="panel-search" placeholder="Search panels (regex)" />
-        <AddPanelMenu
-          keys={metrics}
-          onAdd={(spec) => {
-            edit((l) => L.addPanel(l, spec));
-            setEditing(spec.id);
-          }}
-        />
+        <AddPanelMenu keys={metrics} onAdd={addPanel} />
         <button type="button" onClick={addSection}>
           + Add section
         </button>
@@ -160,52 +203,18 @@ export function PanelWorkspace({
       </div>
       <div className="chart-grid">
         {total === 0 && shown.length === 0 && <div className="empty">{emptyText}</div>}
-        {shown.map((s, i) => {
-          const panels = s.panels.filter(match);
-          if (search.trim() && panels.length === 0) return null;
-          return (
-            <section
-              key={s.id}
-              className={`chart-section ws-section${s.collapsed ? " collapsed" : ""}`}
-              data-section={s.name}
-            >
-              <SectionHead
-                section={s}
-                shown={panels.length}
-                first={i === 0}
-                last={i === shown.length - 1}
-                edit={edit}
-              />
-              {!s.collapsed && (
-                <div
-                  className="ws-section-body"
-                  onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && e.preventDefault()}
-                  onDrop={(e) => {
-                    // Dropped on the section, not on a panel: to its end.
-                    const from = e.dataTransfer.getData(DRAG_TYPE);
-                    if (from) edit((l) => L.movePanelTo(l, from, s.id));
-                  }}
-                >
-                  {panels.length === 0 && <div className="ws-section-empty">No panels: add one, or move one here.</div>}
-                  {panels.map((p, j) => (
-                    <PanelCard
-                      key={p.id}
-                      spec={p}
-                      index={j}
-                      count={panels.length}
-                      sectionId={s.id}
-                      sections={sectionOpts}
-                      defaults={defaults}
-                      zoom={zoom}
-                      ctx={panelCtx}
-                      actions={actions}
-                    />
-                  ))}
-                </div>
-              )}
-            </section>
-          );
-        })}
+        {shown.map((s, i) => (
+          <SectionView
+            key={s.id}
+            section={s}
+            panels={s.panels.filter(match)}
+            searching={!!search.trim()}
+            first={i === 0}
+            last={i === shown.length - 1}
+            edit={edit}
+            card={card}
+          />
+        ))}
       </div>
       {editingSpec && (
         <PanelEditorDrawer
@@ -219,6 +228,7 @@ export function PanelWorkspace({
         <FullScreenPanel
           spec={resolveSpec(fullSpec, defaults, zoom)}
           ctx={{ ...panelCtx, syncKey: undefined }}
+          onSpecChange={(s: PanelSpec) => fullSpec.kind === "line" && actions.zoom(s.x, s.ranges?.x ?? null)}
           onClose={() => setFull(null)}
         />
       )}

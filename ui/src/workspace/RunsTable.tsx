@@ -10,10 +10,12 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Group, Run, RunQuery, RunsPage } from "../api/endpoints";
 import { keys } from "../data/keys";
-import type { ColumnLayout } from "../data/prefs";
-import { PAGE, runsPageQuery } from "../data/runs";
-import { columnTitle, groupKey, groupLabel, orderedColumns, type RunColumn } from "./columns";
+import { updatePrefs, type ColumnLayout } from "../data/prefs";
+import { groupsQuery, PAGE, runsPageQuery } from "../data/runs";
+import { columnTitle, groupLabel, orderedColumns, type RunColumn } from "./columns";
+import { layoutTree, treeItemAt, type TreeGroup, type TreeItem } from "./groupTree";
 import { GroupRow, RunRow, type RowActions } from "./rows";
+import { moveColumn, pinColumn, tablePinning, type PinSide } from "./columnState";
 import { TableHeader } from "./TableHeader";
 
 export const ROW_H = 30;
@@ -21,8 +23,6 @@ export const ROW_H = 30;
 const PIN_CHECK = 28;
 const PIN_EYE = 36;
 const PIN_NAME = PIN_CHECK + PIN_EYE;
-/** A constant: a new object each render would make the table recompute its columns. */
-const PINNING = { left: ["name"] };
 
 export interface RowHooks {
   isVisible: (r: Run) => boolean;
@@ -32,34 +32,6 @@ export interface RowHooks {
   isGroupVisible: (g: Group, index: number) => boolean;
   toggleGroupVisible: (g: Group, index: number) => void;
   groupColor: (g: Group) => string;
-}
-
-/** A display row: a group's header, or the run at ``flat`` in the query's order. */
-type Item = { group: Group; index: number } | { flat: number; inGroup: boolean };
-
-function layoutGroups(groups: Group[], expanded: Set<string>): { starts: number[]; rows: number } {
-  let i = 0;
-  const starts = groups.map((g) => {
-    const s = i;
-    i += 1 + (expanded.has(groupKey(g)) ? g.count : 0);
-    return s;
-  });
-  return { starts, rows: i };
-}
-
-function itemAt(i: number, groups: Group[] | null, starts: number[]): Item | null {
-  if (!groups) return { flat: i, inGroup: false };
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  const g = groups[lo];
-  if (!g) return null;
-  const j = i - starts[lo];
-  return j === 0 ? { group: g, index: lo } : { flat: g.offset + j - 1, inGroup: true };
 }
 
 function useStable(runs: Run[]): Run[] {
@@ -81,6 +53,8 @@ export interface RunsTableProps {
   sort: string;
   onSort: (key: string) => void;
   groupBy: RunColumn | null;
+  /** Every grouping level, the first being ``groupBy`` (nested groups below it). */
+  levels?: RunColumn[];
   groups: Group[] | null;
   total: number | null;
   selected: Set<string>;
@@ -104,13 +78,15 @@ function useRunTable(all: RunColumn[], layout: ColumnLayout, rows: Run[]) {
     () => Object.fromEntries(layout.hidden.filter((id) => id !== "name").map((id) => [id, false])),
     [layout],
   );
+  // Memoised: a new object each render would make the table recompute its columns.
+  const columnPinning = useMemo(() => tablePinning(layout), [layout]);
   return useReactTable({
     // The data must keep its identity while the rows stay the same.
     data: useStable(rows),
     columns: all,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (r) => r.id,
-    state: { columnOrder, columnVisibility, columnPinning: PINNING },
+    state: { columnOrder, columnVisibility, columnPinning },
     manualSorting: true,
     manualPagination: true,
     autoResetAll: false,
@@ -132,6 +108,7 @@ function useColumnWindow(table: Table<Run>, scroller: React.RefObject<HTMLDivEle
   const left = table.getLeftVisibleLeafColumns();
   const center = table.getCenterVisibleLeafColumns();
   const leftWidth = left.reduce((a, c) => a + c.getSize(), 0);
+  const rightWidth = table.getRightVisibleLeafColumns().reduce((a, c) => a + c.getSize(), 0);
   const offsets = useMemo(() => {
     const out = [0];
     for (const c of center) out.push(out[out.length - 1] + c.getSize());
@@ -157,9 +134,9 @@ function useColumnWindow(table: Table<Run>, scroller: React.RefObject<HTMLDivEle
       last,
       padLeft: offsets[first] ?? 0,
       padRight: total - (offsets[last + 1] ?? total),
-      width: PIN_NAME + leftWidth + total,
+      width: PIN_NAME + leftWidth + total + rightWidth,
     }),
-    [first, last, offsets, total, leftWidth],
+    [first, last, offsets, total, leftWidth, rightWidth],
   );
 }
 
@@ -182,8 +159,33 @@ function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: S
   );
 }
 
-const pinStyle = (c: Column<Run>): React.CSSProperties =>
-  c.getIsPinned() === "left" ? { width: c.getSize(), left: PIN_NAME + c.getStart("left") } : { width: c.getSize() };
+const pinStyle = (c: Column<Run>): React.CSSProperties => {
+  const side = c.getIsPinned();
+  if (side === "left") return { width: c.getSize(), left: PIN_NAME + c.getStart("left") };
+  if (side === "right") return { width: c.getSize(), right: c.getAfter("right") };
+  return { width: c.getSize() };
+};
+
+/** The subgroups of the expanded groups above the last level, by group key
+ * (each over its parent's runs: the query's filter AND the parent's values). */
+function useSubgroups(entity: string, project: string, query: RunQuery, levels: RunColumn[], open: TreeGroup[]) {
+  const need = open.filter((n) => n.depth + 1 < levels.length);
+  const results = useQueries({
+    queries: need.map((n) => {
+      const conds = query.filters ? [query.filters, ...n.conds] : n.conds;
+      const by = levels[n.depth + 1].meta.sortKey ?? "";
+      // Inside the parent, the order less the parent levels' keys (the same order there).
+      const order = query.order
+        ?.split(",")
+        .slice(n.depth + 1)
+        .join(",");
+      return { ...groupsQuery(entity, project, by, { ...query, order, filters: { $and: conds } }), staleTime: 5000 };
+    }),
+  });
+  const byKey = new Map<string, Group[]>();
+  need.forEach((n, i) => results[i].data && byKey.set(n.key, results[i].data!.groups));
+  return (n: TreeGroup) => byKey.get(n.key);
+}
 
 function toggled(set: Set<string>, key: string): Set<string> {
   const n = new Set(set);
@@ -197,10 +199,24 @@ export function RunsTable(props: RunsTableProps) {
   const qc = useQueryClient();
   const scroller = useRef<HTMLDivElement>(null);
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  // The expanded groups' nodes (their filters), for fetching their subgroups.
+  const [openNodes, setOpenNodes] = useState<Map<string, TreeGroup>>(new Map());
   const [userSized, setUserSized] = useState(false);
   const grouped = groupBy !== null;
-  const { starts, rows: groupRows } = useMemo(() => layoutGroups(groups ?? [], expanded), [groups, expanded]);
-  const count = grouped ? (groups ? groupRows : 0) : (total ?? 0);
+  const levels = useMemo(() => props.levels ?? (groupBy ? [groupBy] : []), [props.levels, groupBy]);
+  const byKeys = useMemo(() => levels.map((c) => c.meta.sortKey ?? c.id), [levels]);
+  const childrenOf = useSubgroups(entity, project, query, levels, [...openNodes.values()]);
+  const tree = layoutTree(groups ?? [], expanded, byKeys, childrenOf);
+  const count = grouped ? (groups ? tree.rows : 0) : (total ?? 0);
+  const toggle = (n: TreeGroup) => {
+    setExpanded((s) => toggled(s, n.key));
+    setOpenNodes((m) => {
+      const next = new Map(m);
+      if (next.has(n.key)) next.delete(n.key);
+      else next.set(n.key, n);
+      return next;
+    });
+  };
 
   const queryText = JSON.stringify(query);
   useEffect(() => {
@@ -215,9 +231,10 @@ export function RunsTable(props: RunsTableProps) {
     // Rows on the first render, before the table is measured.
     initialRect: { width: 1400, height: 360 },
   });
-  const items = virtualizer
-    .getVirtualItems()
-    .map((v) => ({ index: v.index, item: itemAt(v.index, grouped ? groups : null, starts) }));
+  const items = virtualizer.getVirtualItems().map((v) => ({
+    index: v.index,
+    item: grouped ? treeItemAt(v.index, tree) : ({ flat: v.index, depth: -1 } as TreeItem),
+  }));
   const flats = items.flatMap(({ item }) => (item && "flat" in item ? [item.flat] : []));
   const runAt = useRunPages(entity, project, query, flats);
   const table = useRunTable(
@@ -228,6 +245,8 @@ export function RunsTable(props: RunsTableProps) {
   const actions = useRowActions(hooks, selected, props.onSelected);
   const win = useColumnWindow(table, scroller);
   const width = win.width;
+  const setLayout = (fn: (l: ColumnLayout) => ColumnLayout) =>
+    updatePrefs(entity, project, (p) => ({ ...p, layout: fn(p.layout) }));
 
   const loadedRuns = (): Run[] =>
     qc.getQueriesData<RunsPage>({ queryKey: keys.runsPages(entity, project, query) }).flatMap(([, d]) => d?.runs ?? []);
@@ -249,6 +268,18 @@ export function RunsTable(props: RunsTableProps) {
       >
         <TableHeader
           pinned={table.getLeftHeaderGroups()[0]?.headers ?? []}
+          right={table.getRightHeaderGroups()[0]?.headers ?? []}
+          onPin={(id: string, side: PinSide | null) => setLayout((l) => pinColumn(l, id, side))}
+          onMove={(from: string, to: string) =>
+            setLayout((l) =>
+              moveColumn(
+                l,
+                orderedColumns(props.all, l).map((c) => c.id),
+                from,
+                to,
+              ),
+            )
+          }
           center={(table.getCenterHeaderGroups()[0]?.headers ?? []).slice(win.first, win.last + 1)}
           win={win}
           sort={props.sort}
@@ -268,18 +299,19 @@ export function RunsTable(props: RunsTableProps) {
           {items.map(({ index, item }) => {
             const top = index * ROW_H;
             if (!item) return null;
-            if ("group" in item) {
-              const k = groupKey(item.group);
+            if ("node" in item) {
+              const n = item.node;
               return (
                 <GroupRow
-                  key={`g:${k}`}
+                  key={`g:${n.key}`}
                   top={top}
-                  group={item.group}
-                  index={item.index}
-                  open={expanded.has(k)}
-                  field={groupBy ? columnTitle(groupBy) : ""}
-                  label={groupLabel(item.group)}
-                  onToggle={() => setExpanded((s) => toggled(s, k))}
+                  group={n.group}
+                  index={n.index}
+                  depth={n.depth}
+                  open={expanded.has(n.key)}
+                  field={levels[n.depth] ? columnTitle(levels[n.depth]) : ""}
+                  label={groupLabel(n.group)}
+                  onToggle={() => toggle(n)}
                   hooks={hooks}
                 />
               );
@@ -298,7 +330,7 @@ export function RunsTable(props: RunsTableProps) {
                 row={table.getRow(r.id)}
                 win={win}
                 top={top}
-                inGroup={item.inGroup}
+                inGroup={item.depth >= 0}
                 selected={selected.has(r.id)}
                 visible={hooks.isVisible(r)}
                 color={hooks.colorOf(r.id)}

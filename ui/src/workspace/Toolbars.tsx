@@ -1,11 +1,12 @@
 // The workspace's two toolbars: over the table (search, grouping, columns,
 // export, delete) and over the charts (x axis, smoothing, log y, runs drawn).
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { CompareButton } from "../compare/CompareButton";
 import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
 import { GroupAggControl } from "./GroupAggControl";
+import { GroupLevels } from "./GroupLevels";
 import { TagAction } from "./TagAction";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
@@ -138,12 +139,15 @@ export function ChartToolbar({
   grouped,
   visText,
   setView,
+  children,
 }: {
   view: View;
   metrics: string[];
   grouped: boolean;
   visText: string;
   setView: (p: Partial<View>) => void;
+  /** More controls (colour by). */
+  children?: ReactNode;
 }) {
   return (
     <div className="chart-toolbar">
@@ -172,6 +176,7 @@ export function ChartToolbar({
         />
       </label>
       {grouped && <GroupAggControl view={view} setView={setView} />}
+      {children}
       <span className="vis-count">{visText}</span>
       <span className="hint">Drag to zoom · double-click to reset</span>
     </div>
@@ -207,7 +212,7 @@ export function TableToolbar({
     <div className="toolbar">
       {savedViews && <ViewsMenu entity={entity} project={project} view={view} />}
       <SearchBox value={view.search} onChange={(search) => setView({ search })} />
-      <GroupSelect all={all} value={view.group} onChange={(group) => setView({ group })} />
+      <GroupLevels all={all} value={view.group} onChange={(group) => setView({ group })} />
       <div className="popover-anchor">
         <button className="columns-btn" onClick={() => setPicker((v) => !v)}>
           Columns

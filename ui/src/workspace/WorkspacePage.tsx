@@ -45,7 +45,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
     document.title = `${scope ? `${scope.crumbs[scope.crumbs.length - 1].label} · ` : ""}${project} · runbase`;
   }, [project, scope]);
 
-  const { columns, all, groupBy, order, query, page0, total, groups, error, filterError } = useWorkspaceData(
+  const { columns, all, groupBy, levels, order, query, page0, total, groups, error, filterError } = useWorkspaceData(
     entity,
     project,
     view,
@@ -60,7 +60,8 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
   const agg = useMemo(() => ({ y: view.agg, band: view.band }), [view.agg, view.band]);
   const lines = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total, agg });
   const { chart, scale } = useColorBy(entity, project, lines, colorBy);
-  const groupPref = useCallback((g: Group) => `${view.group}=${groupKey(g)}`, [view.group]);
+  const groupBy0 = groupBy?.id ?? "";
+  const groupPref = useCallback((g: Group) => `${groupBy0}=${groupKey(g)}`, [groupBy0]);
 
   const first = useMemo(
     () => chart.firstIds ?? new Set(page0.data?.runs.slice(0, view.maxRuns).map((r) => r.id)),
@@ -158,6 +159,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
           sort={order}
           onSort={(k) => setView({ sort: nextSort(view.sort, k) })}
           groupBy={groupBy}
+          levels={levels}
           groups={groups}
           total={total}
           selected={selected}
@@ -177,8 +179,9 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         defaults={scope?.analysis}
         onBrushed={setBrushed}
       />
-      <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView} />
-      <ColorByControl keys={columns.config} field={colorBy} onChange={setColorBy} scale={scale} />
+      <ChartToolbar view={view} metrics={columns.metrics} grouped={!!groupBy} visText={chart.text} setView={setView}>
+        <ColorByControl keys={columns.config} field={colorBy} onChange={setColorBy} scale={scale} />
+      </ChartToolbar>
       <PanelWorkspace
         entity={entity}
         project={project}

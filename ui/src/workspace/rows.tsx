@@ -61,12 +61,13 @@ export const RunRow = memo(
         : "Show on charts";
     const cell = (c: Cell<Run, unknown>) => {
       const m = (c.column.columnDef as RunColumn).meta;
-      const pin = c.column.getIsPinned() === "left";
+      const side = c.column.getIsPinned();
+      const pin = side === "left" ? " rt-pin rt-pin-last" : side === "right" ? " rt-pin rt-pin-first" : "";
       const raw = m.value(r);
       return (
         <div
           key={c.id}
-          className={`rt-cell rt-${m.group}${pin ? " rt-pin rt-pin-last" : ""}`}
+          className={`rt-cell rt-${m.group}${pin}`}
           style={pinStyle(c.column)}
           title={typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined}
         >
@@ -107,6 +108,7 @@ export const RunRow = memo(
           .slice(win.first, win.last + 1)
           .map(cell)}
         <div className="rt-pad" style={{ width: win.padRight }} />
+        {row.getRightVisibleCells().map(cell)}
       </div>
     );
   },
@@ -124,6 +126,7 @@ export function GroupRow({
   top,
   group,
   index,
+  depth = 0,
   open,
   field,
   label,
@@ -133,6 +136,8 @@ export function GroupRow({
   top: number;
   group: Group;
   index: number;
+  /** 0: a top group (its line is on the charts); more: a nested subgroup. */
+  depth?: number;
   open: boolean;
   field: string;
   label: string;
@@ -143,8 +148,9 @@ export function GroupRow({
   const color = hooks.groupColor(group);
   return (
     <div
-      className={`rt-row rt-group${open ? " open" : ""}`}
+      className={`rt-row rt-group${open ? " open" : ""}${depth ? " rt-subgroup" : ""}`}
       style={{ top }}
+      data-depth={depth}
       data-group={JSON.stringify(group.value ?? null)}
       title={open ? "Collapse group" : "Expand group"}
       onClick={onToggle}
@@ -153,19 +159,21 @@ export function GroupRow({
     >
       <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }} />
       <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }}>
-        <button
-          className={`eye group-eye${on ? " on" : ""}`}
-          title={on ? "Hide this group's line from charts" : "Show this group's line on charts"}
-          aria-pressed={on}
-          onClick={(e) => {
-            e.stopPropagation();
-            hooks.toggleGroupVisible(group, index);
-          }}
-        >
-          <Dot on={on} color={color} />
-        </button>
+        {depth === 0 && (
+          <button
+            className={`eye group-eye${on ? " on" : ""}`}
+            title={on ? "Hide this group's line from charts" : "Show this group's line on charts"}
+            aria-pressed={on}
+            onClick={(e) => {
+              e.stopPropagation();
+              hooks.toggleGroupVisible(group, index);
+            }}
+          >
+            <Dot on={on} color={color} />
+          </button>
+        )}
       </div>
-      <div className="rt-cell rt-group-label rt-pin" style={{ left: 64 }}>
+      <div className="rt-cell rt-group-label rt-pin" style={{ left: 64, paddingLeft: 8 + 18 * depth }}>
         <span className="caret group-caret">{open ? "▾" : "▸"}</span>
         <span className="group-field">{field}:</span>
         <span className="group-value">{label}</span>

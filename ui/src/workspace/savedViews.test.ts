@@ -4,7 +4,7 @@ import { applyToPrefs, captureState, EMPTY_STATE, parseState, sameState, statePa
 import { DEFAULT_VIEW } from "./viewState";
 
 const prefs: Prefs = {
-  layout: { order: ["summary.loss", "name"], hidden: ["state"] },
+  layout: { order: ["summary.loss", "name"], hidden: ["state"], pinned: { left: ["config.lr"], right: [] } },
   eye: { r1: false },
   groupEye: {},
   colors: { r1: "#ff0000", r2: "#00ff00" },
@@ -24,7 +24,11 @@ describe("a saved view's state", () => {
     const back = parseState(JSON.parse(JSON.stringify(s)));
     expect(back).toEqual(s);
     expect(stateView(back)).toEqual(view);
-    expect(back.columns).toEqual({ order: ["summary.loss", "name"], hidden: ["state"] });
+    expect(back.columns).toEqual({
+      order: ["summary.loss", "name"],
+      hidden: ["state"],
+      pinned: { left: ["config.lr"], right: [] },
+    });
     // Only the colour the user picked travels; r2's was assigned by this browser.
     expect(back.colors).toEqual({ r1: "#ff0000" });
   });
@@ -79,7 +83,7 @@ describe("a saved view's state", () => {
       eye: { a: "yes", b: true },
     });
     expect(s.params).toEqual({ sort: "name" });
-    expect(s.columns).toEqual({ order: [], hidden: ["x"] });
+    expect(s.columns).toEqual({ order: [], hidden: ["x"], pinned: { left: [], right: [] } });
     expect(s.eye).toEqual({ b: true });
     expect(stateView(parseState({ params: { runs: "100000" } })).maxRuns).toBe(100);
   });

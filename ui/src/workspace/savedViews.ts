@@ -5,6 +5,7 @@
 // (No React here, so the tests run it alone.)
 
 import type { ColumnLayout, Prefs } from "../data/prefs";
+import { parsePinned, pinnedOf } from "./columnState";
 import { parseLayout, type PanelLayout } from "./panelLayout";
 import { DEFAULT_VIEW, parseView, viewParams, type View } from "./viewState";
 
@@ -19,6 +20,8 @@ export interface SavedState {
   colors: Record<string, string>;
   /** The panels the user arranged (null: the automatic layout). */
   panels: PanelLayout | null;
+  /** The config key runs are coloured by ("": their own colours). */
+  colorBy: string;
 }
 
 /** The URL parameter naming the open saved view. */
@@ -30,11 +33,12 @@ export function captureState(view: View, prefs: Prefs): SavedState {
   return {
     v: 1,
     params: Object.fromEntries(viewParams(view)),
-    columns: { order: [...prefs.layout.order], hidden: [...prefs.layout.hidden] },
+    columns: { order: [...prefs.layout.order], hidden: [...prefs.layout.hidden], pinned: pinnedOf(prefs.layout) },
     eye: { ...prefs.eye },
     groupEye: { ...prefs.groupEye },
     colors,
     panels: prefs.panels ? structuredClone(prefs.panels) : null,
+    colorBy: prefs.colorBy ?? "",
   };
 }
 
@@ -57,11 +61,12 @@ export function parseState(x: unknown): SavedState {
   return {
     v: 1,
     params: pick(s.params, isStr),
-    columns: { order: strings(cols.order), hidden: strings(cols.hidden) },
+    columns: { order: strings(cols.order), hidden: strings(cols.hidden), pinned: parsePinned(cols.pinned) },
     eye: pick(s.eye, isBool),
     groupEye: pick(s.groupEye, isBool),
     colors: pick(s.colors, isStr),
     panels: parseLayout(s.panels),
+    colorBy: isStr(s.colorBy) ? s.colorBy : "",
   };
 }
 
@@ -81,12 +86,13 @@ export function stateParams(s: SavedState, id: string | null): URLSearchParams {
 export function applyToPrefs(p: Prefs, s: SavedState): Prefs {
   return {
     ...p,
-    layout: { order: [...s.columns.order], hidden: [...s.columns.hidden] },
+    layout: { order: [...s.columns.order], hidden: [...s.columns.hidden], pinned: pinnedOf(s.columns) },
     eye: { ...s.eye },
     groupEye: { ...s.groupEye },
     colors: { ...p.colors, ...s.colors },
     picked: Object.fromEntries(Object.keys(s.colors).map((k) => [k, true])),
     panels: s.panels ? structuredClone(s.panels) : null,
+    colorBy: s.colorBy,
   };
 }
 
@@ -94,11 +100,12 @@ export function applyToPrefs(p: Prefs, s: SavedState): Prefs {
 export const EMPTY_STATE: SavedState = {
   v: 1,
   params: Object.fromEntries(viewParams(DEFAULT_VIEW)),
-  columns: { order: [], hidden: [] },
+  columns: { order: [], hidden: [], pinned: { left: [], right: [] } },
   eye: {},
   groupEye: {},
   colors: {},
   panels: null,
+  colorBy: "",
 };
 
 function canonical(x: unknown): unknown {

@@ -13,7 +13,8 @@ import "../panels";
 import type { LineSpec } from "../panels";
 import type { PanelContext } from "../panels/registry";
 import type { ChartLines } from "./chartLines";
-import { baseColumns, keyColumns } from "./columns";
+import { baseColumns, keyColumns, type RunColumn } from "./columns";
+import { groupLevels } from "./groupTree";
 import { toMongo } from "./filters";
 import type { View } from "./view";
 
@@ -33,13 +34,24 @@ export function useWorkspaceData(entity: string, project: string, view: View, sc
     () => [...baseColumns(), ...keyColumns(columns.config, columns.summary, columns.metrics)],
     [columns],
   );
-  const groupBy = useMemo(() => all.find((c) => c.id === view.group && c.meta.sortKey) ?? null, [all, view.group]);
-  // Grouping sorts by the group column first, so each group's rows are adjacent.
+  // Every grouping level (nested groups: "config.opt,config.lr"); the charts group by the first.
+  const levels = useMemo(
+    () =>
+      groupLevels(view.group)
+        .map((id) => all.find((c) => c.id === id && c.meta.sortKey))
+        .filter((c): c is RunColumn => !!c),
+    [all, view.group],
+  );
+  const groupBy = levels[0] ?? null;
+  // Grouping sorts by the group columns first, so each group's rows are adjacent.
   const order = useMemo(() => {
-    const g = groupBy?.meta.sortKey;
-    if (!g) return view.sort;
-    return view.sort.replace(/^[-+]/, "") === g ? view.sort : `${g},${view.sort}`;
-  }, [groupBy, view.sort]);
+    const ks = levels.map((c) => c.meta.sortKey!);
+    if (!ks.length) return view.sort;
+    const user = view.sort.replace(/^[-+]/, "");
+    // The user's sort on a level's key sets that level's direction.
+    const out = ks.map((k) => (k === user ? view.sort : k));
+    return (ks.includes(user) ? out : [...out, view.sort]).join(",");
+  }, [levels, view.sort]);
   const query = useMemo(
     () => ({ filters: scoped(toMongo(view.filters), scope), search: view.search || undefined, order }),
     [view.filters, view.search, order, scope],
@@ -55,6 +67,7 @@ export function useWorkspaceData(entity: string, project: string, view: View, sc
     columns,
     all,
     groupBy,
+    levels,
     order,
     query,
     page0,

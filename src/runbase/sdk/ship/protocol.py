@@ -16,6 +16,7 @@ import http.client
 import json
 import time
 from dataclasses import dataclass
+from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 from runbase.sdk.ship.credentials import Target
@@ -57,6 +58,10 @@ class Unavailable(Exception):
 
 class Refused(Exception):
     """The server will not take the run (401/403/404/400...): retrying does not help."""
+
+
+class NoRoute(Refused):
+    """404 without a reason: the server has no such route (an older or a minimal one)."""
 
 
 class TooLarge(Exception):
@@ -111,10 +116,19 @@ class Client:
             self._conn.close()
             self._conn = None
 
-    def _request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes, str | None]:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | BinaryIO | None,
+        content_type: str = "application/octet-stream",
+        length: int | None = None,
+    ) -> tuple[int, bytes, str | None]:
         headers = {"Authorization": f"Bearer {self._key}", "Accept": "application/json"}
         if body is not None:
-            headers["Content-Type"] = "application/octet-stream"
+            headers["Content-Type"] = content_type
+        if length is not None:  # a file body: http.client streams it
+            headers["Content-Length"] = str(length)
         try:
             if self._conn is None:
                 kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
@@ -162,6 +176,35 @@ class Client:
         url = answer.get("url")
         acked = int(str(answer["acked"]))
         return Ack(acked, url if isinstance(url, str) else None, gap=status == 409)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        payload: object = None,
+        file: BinaryIO | None = None,
+        length: int | None = None,
+    ) -> dict[str, object]:
+        """A JSON (or, with ``file``, a file's bytes) request to ``/api/v1`` + ``path``;
+        the JSON answer. Raises Unavailable (retry later) or Refused (4xx)."""
+        url = f"{self._prefix}/api/v1{path}"
+        if file is not None:
+            status, data, retry_after = self._request(method, url, file, length=length)
+        else:
+            body = json.dumps(payload).encode()
+            status, data, retry_after = self._request(method, url, body, "application/json")
+        if status in _RETRY_STATUS:
+            why = f"{self.base_url} answered {status}: {_detail(data)}"
+            raise Unavailable(why, _retry_after(retry_after))
+        if status == 404 and _detail(data).lower() == "not found":  # no such route
+            raise NoRoute(f"{self.base_url} has no route {method} {path}")
+        if status >= 300:
+            raise Refused(f"{self.base_url} answered {status} to {method} {path}: {_detail(data)}")
+        try:
+            answer = json.loads(data)
+        except ValueError:
+            raise Unavailable(f"{self.base_url} sent an answer that is not JSON") from None
+        return answer if isinstance(answer, dict) else {}
 
     def whoami(self) -> str | None:
         """The key's user (``GET /api/v1/auth/me``); None when the server does not say.

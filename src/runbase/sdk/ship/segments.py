@@ -15,6 +15,7 @@ from pathlib import Path
 
 from runbase.records import read_segment
 from runbase.records.framing import FILE_MAGIC, HEADER, HEADER_SIZE, MAX_FRAME
+from runbase.sdk.ship.blobs import FileBlobs
 from runbase.sdk.ship.protocol import MAX_BATCH, Ack, Client, Refused, RunRef, TooLarge
 
 STATE_FILE = "shipped.json"  # in the run's folder, beside segments/
@@ -66,8 +67,10 @@ def run_ref(run_dir: Path) -> RunRef:
 class SegmentShip:
     """The sending state of one segment file: how far the server holds it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, blobs: FileBlobs | None = None) -> None:
         self.path = path
+        # The files its records name go first (runs/<entity>/<project>/<id>/segments/).
+        self.blobs = blobs or FileBlobs(path.parent.parent)
         self.name = path.name
         self.acked: int | None = None  # unknown until the server is asked
         self._gaps = 0
@@ -77,6 +80,8 @@ class SegmentShip:
         nothing is new. Raises protocol.Unavailable / Refused; returns the last answer."""
         if self.acked is None:
             self.acked = client.acked(run, self.name)
+        if self.acked < end:
+            self.blobs.before(client, run, self.path, end)
         last: Ack | None = None
         batch = MAX_BATCH
         while self.acked < end or (heartbeat and last is None):

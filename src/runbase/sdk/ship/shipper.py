@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from runbase.sdk import threads
+from runbase.sdk.ship.blobs import FileBlobs
 from runbase.sdk.ship.credentials import Target
 from runbase.sdk.ship.protocol import Client, Refused, RunRef, Unavailable
 from runbase.sdk.ship.segments import SegmentShip, data_end, save_state, segment_files
@@ -62,7 +63,8 @@ class Shipper:
         self.run_dir = run_dir
         self.run = RunRef(run_dir.parent.parent.name, run_dir.parent.name, run_dir.name)
         older = [p for p in segment_files(run_dir) if p.name < live.name]
-        self._segments = [SegmentShip(p) for p in older] + [SegmentShip(live)]
+        blobs = FileBlobs(run_dir)  # shared: a file saved again is hashed once per change
+        self._segments = [SegmentShip(p, blobs) for p in [*older, live]]
         self._older_ends: dict[str, int] = {}
         self._live_end = live_end
         self._heartbeat = heartbeat

@@ -11,11 +11,13 @@ served inline; everything else is an attachment.
 from __future__ import annotations
 
 import re
+from pathlib import Path, PurePosixPath
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
 from runbase.server import shapes
+from runbase.server.blob_files import blob_response, shipped_file
 from runbase.server.deps import FreshStore, fast_json, run_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import FileList
@@ -67,6 +69,7 @@ def run_files(store: FreshStore, entity: str, project: str, run_id: str) -> Resp
     },
 )
 def run_file(
+    request: Request,
     store: FreshStore,
     entity: str,
     project: str,
@@ -84,23 +87,22 @@ def run_file(
     if run_id not in queries.history_versions(store, entity, project, [run_id]):
         raise HTTPException(404, f"no run {entity}/{project}/{run_id}")
     target = shapes.file_path(store, (entity, project, run_id), path)
-    if target is None:
+    run = (entity, project, run_id)
+    blob = None if target is not None else shipped_file(request, store, run, path)
+    if target is None and blob is None:
         raise HTTPException(404, f"no file {path!r} in run {entity}/{project}/{run_id}")
+    name = target.name if target is not None else PurePosixPath(path).name
     headers = {"cache-control": IMMUTABLE} if _CONTENT_NAMED.fullmatch(path) else {}
-    if view and not download and target.suffix.lower() in HTML_SUFFIXES:
+    if view and not download and name.lower().endswith(HTML_SUFFIXES):
+        media, kind = "text/html; charset=utf-8", "inline"
+        headers["content-security-policy"] = VIEW_CSP
+    else:
+        media = shapes.media_type(Path(name))
+        kind = "attachment" if download else disposition(media)
+        headers["content-security-policy"] = FILE_CSP
+    if target is not None:
         return FileResponse(
-            target,
-            media_type="text/html; charset=utf-8",
-            content_disposition_type="inline",
-            filename=target.name,
-            headers={"content-security-policy": VIEW_CSP, **headers},
+            target, media_type=media, filename=name, content_disposition_type=kind, headers=headers
         )
-    media = shapes.media_type(target)
-    kind = "attachment" if download else disposition(media)
-    return FileResponse(
-        target,
-        media_type=media,
-        filename=target.name,
-        content_disposition_type=kind,
-        headers={"content-security-policy": FILE_CSP, **headers},
-    )
+    assert blob is not None
+    return blob_response(blob, media, name, kind, headers)

@@ -35,6 +35,7 @@ WRITE_ROUTES = {
     ("POST", "/projects/{entity}/{project}/runs/tags"),
     ("POST", "/projects/{entity}/{project}/runs/{run_id}/stop"),
     ("POST", "/projects/{entity}/{project}/sweeps/{sweep_id}/state"),
+    ("POST", "/projects/{entity}/{project}/exact/runs/{run_id}/edit"),
 }
 
 

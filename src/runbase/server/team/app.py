@@ -18,6 +18,8 @@ from runbase.server.routes import api_router
 from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
 from runbase.server.team.access import authorize_project
+from runbase.server.team.blobs import open_server_blobs
+from runbase.server.team.blobs import router as blobs_router
 from runbase.server.team.ingest import router as ingest_router
 from runbase.server.team.routes import router as team_router
 from runbase.server.team.shipping import ShippingWatch
@@ -62,10 +64,12 @@ def create_team_app(
     allowed_hosts: Iterable[str] = (),
     sync_interval: float = 1.0,
     crash_timeout: float = CRASH_TIMEOUT,
+    blobs: str | None = None,
 ) -> FastAPI:
     """The team server over the store at ``database_url``; ``admin_secret`` creates
     the first admin (``POST /api/v1/admin/bootstrap``). A shipped run with no EXIT
-    and no post for ``crash_timeout`` seconds is marked crashed."""
+    and no post for ``crash_timeout`` seconds is marked crashed. Shipped runs' files
+    go to the blob store at ``blobs`` (default: a folder under RUNBASE_DIR)."""
     if len(admin_secret) < MIN_ADMIN_SECRET:
         raise ValueError(
             f"the admin secret must be at least {MIN_ADMIN_SECRET} characters: "
@@ -83,9 +87,11 @@ def create_team_app(
     app.state.store = StoreHolder(database_url, min_interval=sync_interval, root=records_dir)
     app.state.store.store.indexer.crash_timeout = crash_timeout
     app.state.admin_secret = admin_secret
+    app.state.blobs = open_server_blobs(blobs)
     app.include_router(team_router, prefix="/api/v1")
     app.include_router(ingest_router, prefix="/api/v1")
     app.include_router(webapp_router, prefix="/api/v1")
+    app.include_router(blobs_router, prefix="/api/v1")
     shared = api_router(leave_out=_LEFT_OUT)
     app.include_router(shared, prefix="/api/v1", dependencies=[Depends(authorize_project)])
     install_app_parts(app)

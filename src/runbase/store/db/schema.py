@@ -369,3 +369,23 @@ ingest_runs = sa.Table(
     sa.Column("last_post_at", sa.Float, nullable=False),
     sa.Index("ix_ingest_runs_last_post", "last_post_at"),
 )
+
+# The team server's blob store (``server/team/blobs.py``): the blobs it checked hash to
+# their names (uploaded through it, or through a presigned URL and then verified), and
+# which blob holds each file of a shipped run (media files and files saved with
+# run.save), so the files routes serve them from the bucket.
+verified_blobs = sa.Table(
+    "verified_blobs",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+)
+
+run_blobs = sa.Table(
+    "run_blobs",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    sa.Column("path", sa.String(1024), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+)

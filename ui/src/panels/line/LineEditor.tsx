@@ -45,14 +45,15 @@ function NumberField({
   );
 }
 
-export function LineEditor({ spec, onChange, keys }: PanelEditorProps<LineSpec>) {
+type EditorPart = PanelEditorProps<LineSpec> & { set: (patch: Partial<LineSpec["options"]>) => void };
+
+/** What the panel draws: picked metrics, a regex's matches, y expressions. */
+function MetricFields({ spec, onChange, keys, set }: EditorPart) {
   const o = spec.options;
-  const set = (patch: Partial<LineSpec["options"]>) => onChange({ ...spec, options: { ...o, ...patch } });
   const [exprText, setExprText] = useState((o.exprs ?? []).join("\n"));
   const plan = planLines(spec.keys, o, keys);
-  const strength = o.smoothing ?? 0;
   return (
-    <div className="line-editor">
+    <>
       <label className="editor-row">
         Metrics (Ctrl/Cmd-click for several)
         <select
@@ -97,6 +98,15 @@ export function LineEditor({ spec, onChange, keys }: PanelEditorProps<LineSpec>)
           {err}
         </div>
       ))}
+    </>
+  );
+}
+
+/** The axes: x, y range, log scales, outliers. */
+function AxisFields({ spec, onChange, keys, set }: EditorPart) {
+  const o = spec.options;
+  return (
+    <>
       <label className="editor-row">
         X axis
         <select
@@ -147,6 +157,16 @@ export function LineEditor({ spec, onChange, keys }: PanelEditorProps<LineSpec>)
         />
         Ignore outliers in the y scale (5th–95th percentile)
       </label>
+    </>
+  );
+}
+
+/** How lines look: smoothing and legend names. */
+function StyleFields({ spec, set }: EditorPart) {
+  const o = spec.options;
+  const strength = o.smoothing ?? 0;
+  return (
+    <>
       <div className="editor-pair">
         <label className="editor-row">
           Smoothing
@@ -184,6 +204,18 @@ export function LineEditor({ spec, onChange, keys }: PanelEditorProps<LineSpec>)
           onChange={(e) => set({ legend: e.target.value || undefined })}
         />
       </label>
+    </>
+  );
+}
+
+export function LineEditor(props: PanelEditorProps<LineSpec>) {
+  const { spec, onChange } = props;
+  const set = (patch: Partial<LineSpec["options"]>) => onChange({ ...spec, options: { ...spec.options, ...patch } });
+  return (
+    <div className="line-editor">
+      <MetricFields {...props} set={set} />
+      <AxisFields {...props} set={set} />
+      <StyleFields {...props} set={set} />
     </div>
   );
 }

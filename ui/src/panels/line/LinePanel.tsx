@@ -189,7 +189,13 @@ export function LinePanel({ spec, ctx, visible, onSpecChange, height }: PanelPro
       {drawn.length > 0 ? (
         <PlotCanvas make={make} range={range} />
       ) : (
-        <div className="panel-empty">{empty ? "No data for the visible runs" : "Loading…"}</div>
+        <div className="panel-empty">
+          {plan.shown.length === 0
+            ? "No metrics chosen: edit the panel"
+            : empty
+              ? "No data for the visible runs"
+              : "Loading…"}
+        </div>
       )}
       {drawn.length > 0 && <Legend lines={drawn.map((d) => ({ ...d.line, dash: d.dash }))} />}
       {hover && <Tooltip hover={hover} x={spec.x} />}
