@@ -139,6 +139,16 @@ def test_log_in_key_runs_public_log_out(browser, server: TeamServer, tmp_path: P
     anon.wait_for_url(re.compile(r"/login\?next=%2Fada%2Fcats"))
     shot(anon, "team-login")
 
+    # Too many failures lock a name out from this address, and the page says so.
+    anon.goto("/login")
+    for _ in range(5):
+        log_in(anon, "mallory", "guess")
+        anon.wait_for_selector(".error-box:has-text('wrong user name or password')")
+    log_in(anon, "mallory", "guess")
+    anon.wait_for_selector(".error-box:has-text('too many failed logins')")
+    anon.goto("/ada/cats")
+    anon.wait_for_url(re.compile(r"/login\?next="))
+
     # The project made public: the logged-out browser reads it.
     page.goto("/ada/cats/settings")
     assert "Private" in page.locator("[data-field=visibility]").inner_text()

@@ -5,6 +5,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
+import { ApiError } from "../api/client";
 import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { teamApi } from "./api";
 import { useServer } from "./session";
@@ -13,6 +14,16 @@ import "./team.css";
 /** Only a path of this app: never another site (an open redirect). */
 function safeNext(next: string | null): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/";
+}
+
+function LoginError({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 429)) return <ErrorBox error={error} />;
+  return (
+    <div className="error-box" role="alert">
+      <strong>{error.status === 429 ? "Locked out for now" : "Not logged in"}</strong>
+      <div className="error-msg">{error.message}</div>
+    </div>
+  );
 }
 
 export function LoginPage() {
@@ -74,7 +85,7 @@ export function LoginPage() {
           Log in
         </button>
       </form>
-      {error !== null && <ErrorBox error={error} />}
+      {error !== null && <LoginError error={error} />}
       <p className="muted">No account? A server admin creates one (see the server's docs).</p>
     </div>
   );
