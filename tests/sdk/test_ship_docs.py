@@ -26,7 +26,7 @@ def _section() -> str:
 def test_log_runs_to_the_server_doc_runs_as_written(ref_server: RefServer, runbase_dir, tmp_path):
     section = _section()
     shell = re.findall(r"```shell\n(.*?)```", section, re.S)
-    (train,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    train = re.findall(r"```python\n(.*?)```", section, re.S)[0]  # the second reads it back
     (tmp_path / "train.py").write_text(train)
     home = tmp_path / "home"
     home.mkdir()

@@ -106,7 +106,8 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     base = postgres_url()
     tmp = tmp_path_factory.mktemp("balanced")
     with scratch_schema(base) as db_url:
-        args = ("--crash-timeout", "3")
+        # Processes share nothing but PostgreSQL and the blob store (here a folder).
+        args = ("--crash-timeout", "3", "--blobs", str(tmp / "blobs"))
         servers = [TeamServer(db_url, tmp / f"srv{i}", args=args).wait() for i in range(2)]
         port = free_port()
         cfg = tmp / "haproxy.cfg"
@@ -169,7 +170,7 @@ def test_four_machines_log_through_a_balancer_while_a_server_restarts(fleet: Fle
     victim.proc.send_signal(signal.SIGKILL)
     victim.proc.wait(10)
     time.sleep(1.0)
-    args = ("--crash-timeout", "3")
+    args = ("--crash-timeout", "3", "--blobs", str(fleet.records / "blobs"))
     fleet.servers[0] = TeamServer(
         fleet.db_url, fleet.records / "srv0b", args=args, port=victim.port
     )

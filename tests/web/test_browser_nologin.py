@@ -11,7 +11,9 @@ def test_local_app_has_no_login(page) -> None:
     page.wait_for_selector(".projects-table")
     assert page.locator(".user-menu").count() == 0
     page.goto("/login")
-    assert "has no accounts" in page.locator(".team-page").inner_text()
+    # The page learns there are no accounts from one request: wait for its answer.
+    page.locator(".team-page", has_text="has no accounts").wait_for(timeout=15_000)
     page.goto("/settings/keys")
-    assert "has no accounts" in page.locator(".team-page").inner_text()
+    # The page learns there are no accounts from one request: wait for its answer.
+    page.locator(".team-page", has_text="has no accounts").wait_for(timeout=15_000)
     shot(page, "local-no-login")

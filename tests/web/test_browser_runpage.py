@@ -134,6 +134,7 @@ def test_sort_headers_are_reached_by_tab_and_pressed_by_keys(browser, server: Se
         expect(name).to_have_attribute("aria-sort", "ascending")
         page.keyboard.press(" ")
         expect(name.locator(".sort-arrow")).to_have_text("▼")
+        page.wait_for_selector(".rt-row[data-run-id] .run-link")  # the re-sorted page's rows
         names = page.locator(".rt-row[data-run-id] .run-link").all_inner_texts()
         assert names, "no rows"
         shot(page, "runpage-keyboard-sort")

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from fastapi import Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from runbase.blobs import BlobError, BlobStore
 from runbase.store import Store
-from runbase.store.db.schema import run_blobs, runs
+from runbase.store.queries.shipped_files import shipped_blob
 
 
 @dataclass(frozen=True)
@@ -41,20 +40,8 @@ def find_blob(
     """``shipped_file`` given the app's blob store (None on ``runbase ui``)."""
     if blobs is None:
         return None
-    entity, project, run_id = run
-    query = (
-        sa.select(run_blobs.c.sha256, run_blobs.c.size)
-        .join(runs, runs.c.rid == run_blobs.c.rid)
-        .where(
-            runs.c.entity == entity,
-            runs.c.project == project,
-            runs.c.run_id == run_id,
-            run_blobs.c.path == path,
-        )
-    )
-    with store.engine.connect() as conn:
-        row = conn.execute(query).first()
-    return None if row is None else ShippedFile(blobs, str(row[0]), int(row[1]))
+    found = shipped_blob(store, run, path)
+    return None if found is None else ShippedFile(blobs, *found)
 
 
 def small_file(
