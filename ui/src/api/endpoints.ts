@@ -124,6 +124,13 @@ export const api = {
         body: { ids, add, remove },
       }),
     ),
+  moveRuns: (e: string, p: string, ids: string[], project: string) =>
+    unwrap<Ok<`${P}/runs/move`, "post">>(
+      client.POST("/api/v1/projects/{entity}/{project}/runs/move", {
+        params: { path: path(e, p) },
+        body: { ids, project },
+      }),
+    ),
   importance: (e: string, p: string, body: ImportanceQuery, o: Opt = {}) =>
     unwrap<ImportanceData>(
       client.POST("/api/v1/projects/{entity}/{project}/importance", { params: { path: path(e, p) }, body, ...o }),

@@ -4,7 +4,7 @@
 // happen in SQL. Grouped, each group gets a header row that expands and
 // collapses it, and its runs are paged from the group's offset.
 
-import { useQueries, useQueryClient } from "@tanstack/react-query";
+import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { getCoreRowModel, useReactTable, type Column, type Table } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -63,6 +63,20 @@ export interface RunsTableProps {
   hooks: RowHooks;
   /** The aggregate group rows show of their runs' numbers. */
   agg?: AggMode;
+  /** The baseline run's id ("": none) and how a row pins or unpins one. */
+  base?: string;
+  onBase?: (id: string) => void;
+}
+
+/** The baseline run, whatever the filter (it stays pinned while filtered out). */
+function useBaseRun(entity: string, project: string, base: string): Run | null {
+  const q = useQuery({
+    queryKey: [...keys.project(entity, project), "baseRun", base],
+    queryFn: ({ signal }) => api.runs(entity, project, { filters: { id: base } }, 0, 1, { signal }),
+    enabled: !!base,
+    staleTime: 5000,
+  });
+  return (base && q.data?.runs[0]) || null;
 }
 
 /** The first runs of each group row on screen, for the aggregates the row shows. */
@@ -161,9 +175,14 @@ function useColumnWindow(table: Table<Run>, scroller: React.RefObject<HTMLDivEle
 }
 
 /** Row handlers with a stable identity (rows are memoised) that act on the latest state. */
-function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: Set<string>) => void): RowActions {
-  const latest = useRef({ hooks, selected, onSelected });
-  latest.current = { hooks, selected, onSelected };
+function useRowActions(
+  hooks: RowHooks,
+  selected: Set<string>,
+  onSelected: (s: Set<string>) => void,
+  onBase: (id: string) => void,
+): RowActions {
+  const latest = useRef({ hooks, selected, onSelected, onBase });
+  latest.current = { hooks, selected, onSelected, onBase };
   return useMemo(
     (): RowActions => ({
       toggleVisible: (r) => latest.current.hooks.toggleVisible(r),
@@ -174,6 +193,7 @@ function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: S
         else n.delete(r.id);
         latest.current.onSelected(n);
       },
+      setBase: (r) => latest.current.onBase(r ? r.id : ""),
     }),
     [],
   );
@@ -257,12 +277,14 @@ export function RunsTable(props: RunsTableProps) {
   }));
   const flats = items.flatMap(({ item }) => (item && "flat" in item ? [item.flat] : []));
   const runAt = useRunPages(entity, project, query, flats);
+  const baseRun = useBaseRun(entity, project, props.base ?? "");
+  const shown = flats.map(runAt).filter((r): r is Run => r !== undefined);
   const table = useRunTable(
     props.all,
     props.layout,
-    flats.map(runAt).filter((r): r is Run => r !== undefined),
+    baseRun && !shown.some((r) => r.id === baseRun.id) ? [baseRun, ...shown] : shown,
   );
-  const actions = useRowActions(hooks, selected, props.onSelected);
+  const actions = useRowActions(hooks, selected, props.onSelected, props.onBase ?? (() => {}));
   const groupRuns = useGroupRuns(
     entity,
     project,
@@ -278,7 +300,7 @@ export function RunsTable(props: RunsTableProps) {
     qc.getQueriesData<RunsPage>({ queryKey: keys.runsPages(entity, project, query) }).flatMap(([, d]) => d?.runs ?? []);
   const loaded = grouped ? groups !== null : total !== null;
   const ready = loaded && flats.every((f) => runAt(f) !== undefined);
-  const height = Math.max(140, Math.min(360, (count + 1) * ROW_H + 18));
+  const height = Math.max(140, Math.min(360, (count + 1 + (baseRun ? 1 : 0)) * ROW_H + 18));
 
   return (
     <div className="runs-table" data-ready={ready ? "true" : "false"}>
@@ -314,6 +336,22 @@ export function RunsTable(props: RunsTableProps) {
           onSort={props.onSort}
           pinStyle={pinStyle}
         />
+        {baseRun && (
+          <div className="rt-baseline" style={{ width }} data-baseline={baseRun.id}>
+            <RunRow
+              row={table.getRow(baseRun.id)}
+              win={win}
+              top={0}
+              inGroup={false}
+              selected={selected.has(baseRun.id)}
+              visible={hooks.isVisible(baseRun)}
+              color={hooks.colorOf(baseRun.id)}
+              pinStyle={pinStyle}
+              actions={actions}
+              base={baseRun}
+            />
+          </div>
+        )}
         <div className="rt-canvas" style={{ height: count * ROW_H, width }}>
           {loaded && count === 0 && (
             <div className="rt-empty">
@@ -371,6 +409,7 @@ export function RunsTable(props: RunsTableProps) {
                 color={hooks.colorOf(r.id)}
                 pinStyle={pinStyle}
                 actions={actions}
+                base={baseRun}
               />
             );
           })}

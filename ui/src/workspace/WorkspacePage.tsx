@@ -139,6 +139,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         csv={csv}
         selected={selected}
         onDelete={deleteSelected}
+        onMoved={() => setSelected(new Set())}
         savedViews={!scope}
       />
       <FilterBar
@@ -161,6 +162,8 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
           groupBy={groupBy}
           levels={levels}
           agg={view.agg}
+          base={view.base}
+          onBase={(base) => setView({ base })}
           groups={groups}
           total={total}
           selected={selected}
