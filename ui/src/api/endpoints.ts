@@ -8,6 +8,8 @@ type P = "/api/v1/projects/{entity}/{project}";
 type R = "/api/v1/projects/{entity}/{project}/runs/{run_id}";
 
 export type Projects = Ok<"/api/v1/projects", "get">;
+export type GroupAggs = Ok<`${P}/groups/aggregates`, "get">;
+export type ColumnAgg = GroupAggs["columns"][number];
 export type Project = Ok<P, "get">;
 export type RunsPage = Ok<`${P}/runs`, "get">;
 type A = "/api/v1/projects/{entity}/{project}/artifacts/{name}/versions/{version}";
@@ -110,6 +112,16 @@ export const api = {
     unwrap<Groups>(
       client.GET("/api/v1/projects/{entity}/{project}/groups", {
         params: { path: path(e, p), query: { ...runQueryParams(q), by } },
+        ...o,
+      }),
+    ),
+  groupAggs: (e: string, p: string, columns: string[], agg: string, q: RunQuery, o: Opt = {}) =>
+    unwrap<GroupAggs>(
+      client.GET("/api/v1/projects/{entity}/{project}/groups/aggregates", {
+        params: {
+          path: path(e, p),
+          query: { filters: runQueryParams(q).filters, search: q.search, columns: columns.join(","), agg },
+        },
         ...o,
       }),
     ),

@@ -8,12 +8,13 @@ import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { getCoreRowModel, useReactTable, type Column, type Table } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, type Group, type Run, type RunQuery, type RunsPage } from "../api/endpoints";
+import { api, type ColumnAgg, type Group, type Run, type RunQuery, type RunsPage } from "../api/endpoints";
 import type { AggMode } from "../lib/groupAgg";
 import { keys } from "../data/keys";
 import { updatePrefs, type ColumnLayout } from "../data/prefs";
 import { groupsQuery, PAGE, runsPageQuery } from "../data/runs";
 import { columnTitle, groupLabel, orderedColumns, type RunColumn } from "./columns";
+import { aggKey } from "./groupCells";
 import { layoutTree, treeItemAt, type TreeGroup, type TreeItem } from "./groupTree";
 import { GroupRow, RunRow, type RowActions } from "./rows";
 import { moveColumn, pinColumn, tablePinning, type PinSide } from "./columnState";
@@ -79,20 +80,32 @@ function useBaseRun(entity: string, project: string, base: string): Run | null {
   return (base && q.data?.runs[0]) || null;
 }
 
-/** The first runs of each group row on screen, for the aggregates the row shows. */
-function useGroupRuns(entity: string, project: string, query: RunQuery, nodes: TreeGroup[]) {
+/** What each group row on screen shows in the drawn columns: the server's
+ * aggregate of each over every run of the group. */
+function useGroupAggs(
+  entity: string,
+  project: string,
+  query: RunQuery,
+  nodes: TreeGroup[],
+  columns: string[],
+  agg: AggMode,
+) {
   const results = useQueries({
     queries: nodes.map((n) => {
-      const limit = Math.max(1, Math.min(n.group.count, PAGE));
+      const sub = { ...query, filters: { $and: query.filters ? [query.filters, ...n.conds] : n.conds } };
       return {
-        queryKey: [...keys.project(entity, project), "groupRuns", query, n.group.offset, limit],
-        queryFn: () => api.runs(entity, project, query, n.group.offset, limit),
+        queryKey: [...keys.project(entity, project), "groupAggs", sub, columns, agg],
+        queryFn: ({ signal }: { signal: AbortSignal }) => api.groupAggs(entity, project, columns, agg, sub, { signal }),
+        enabled: columns.length > 0,
         staleTime: 5000,
       };
     }),
   });
-  const byKey = new Map<string, Run[]>();
-  nodes.forEach((n, i) => results[i].data && byKey.set(n.key, results[i].data!.runs));
+  const byKey = new Map<string, Map<string, ColumnAgg>>();
+  nodes.forEach((n, i) => {
+    const d = results[i].data;
+    if (d) byKey.set(n.key, new Map(d.columns.map((c) => [c.key, c])));
+  });
   return byKey;
 }
 
@@ -285,13 +298,23 @@ export function RunsTable(props: RunsTableProps) {
     baseRun && !shown.some((r) => r.id === baseRun.id) ? [baseRun, ...shown] : shown,
   );
   const actions = useRowActions(hooks, selected, props.onSelected, props.onBase ?? (() => {}));
-  const groupRuns = useGroupRuns(
+  const win = useColumnWindow(table, scroller);
+  const aggCols = [
+    ...table.getLeftVisibleLeafColumns(),
+    ...table.getCenterVisibleLeafColumns().slice(win.first, win.last + 1),
+    ...table.getRightVisibleLeafColumns(),
+  ]
+    .map((c) => aggKey(c.columnDef as RunColumn))
+    .filter((k): k is string => k !== null)
+    .sort();
+  const groupAggs = useGroupAggs(
     entity,
     project,
     query,
     items.flatMap(({ item }) => (item && "node" in item ? [item.node] : [])),
+    aggCols,
+    props.agg ?? "mean",
   );
-  const win = useColumnWindow(table, scroller);
   const width = win.width;
   const setLayout = (fn: (l: ColumnLayout) => ColumnLayout) =>
     updatePrefs(entity, project, (p) => ({ ...p, layout: fn(p.layout) }));
@@ -383,7 +406,7 @@ export function RunsTable(props: RunsTableProps) {
                     right: table.getRightVisibleLeafColumns(),
                     win,
                     pinStyle,
-                    runs: groupRuns.get(n.key),
+                    aggs: groupAggs.get(n.key),
                     agg: props.agg ?? "mean",
                   }}
                 />

@@ -3,13 +3,13 @@
 
 import { flexRender, type Cell, type Column, type Row } from "@tanstack/react-table";
 import { memo, useContext } from "react";
-import type { Group, Run } from "../api/endpoints";
+import type { ColumnAgg, Group, Run } from "../api/endpoints";
 import { fmtValue } from "../lib/format";
 import type { AggMode } from "../lib/groupAgg";
 import { pressable } from "../lib/keyboard";
 import { baseDelta } from "./baseline";
 import type { RunColumn } from "./columns";
-import { groupCell } from "./groupCells";
+import { aggKey, groupCell } from "./groupCells";
 import { HighlightContext } from "./highlight";
 import type { ColumnWindow, RowHooks } from "./RunsTable";
 
@@ -152,8 +152,8 @@ export interface GroupColumns {
   right: Column<Run>[];
   win: ColumnWindow;
   pinStyle: (c: Column<Run>) => React.CSSProperties;
-  /** The group's runs (its first 100), once loaded. */
-  runs: Run[] | undefined;
+  /** The server's aggregates of the group's runs by column sort key, once loaded. */
+  aggs: Map<string, ColumnAgg> | undefined;
   agg: AggMode;
 }
 
@@ -161,7 +161,8 @@ function aggCell(c: Column<Run>, g: GroupColumns) {
   const col = c.columnDef as RunColumn;
   const side = c.getIsPinned();
   const pin = side === "left" ? " rt-pin rt-pin-last" : side === "right" ? " rt-pin rt-pin-first" : "";
-  const v = g.runs ? groupCell(g.runs, col, g.agg) : null;
+  const key = aggKey(col);
+  const v = key && g.aggs ? groupCell(g.aggs.get(key), col, g.agg) : null;
   return (
     <div
       key={c.id}
