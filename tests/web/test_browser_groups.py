@@ -23,7 +23,9 @@ def grp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         opt = "adam" if i < N else "sgd"
         lr = [0.01, 0.1][i % 2]
         w = RunWriter(root, "team", "grp", f"g{i:03d}", config={"opt": opt, "lr": lr, "x": i})
-        w.history([(s, {"loss": (1 + i % 7) / (s + 1) + (0.5 if lr == 0.1 else 0)}) for s in range(5)])
+        w.history(
+            [(s, {"loss": (1 + i % 7) / (s + 1) + (0.5 if lr == 0.1 else 0)}) for s in range(5)]
+        )
         w.finish(exit_code=0)
     srv = Server(root)
     deadline = time.monotonic() + 60

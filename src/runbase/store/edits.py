@@ -162,7 +162,9 @@ def move_runs(store: Store, entity: str, project: str, run_ids: Iterable[str], t
                     )
                 ).scalars()
             )
-        rows = [_movable(store.root, entity, project, rid, row, target, taken) for rid, row in found]
+        rows = [
+            _movable(store.root, entity, project, rid, row, target, taken) for rid, row in found
+        ]
         for row in rows:
             _move_one(store, entity, project, row.rid, row.run_id, target)
     return len(rows)
