@@ -63,27 +63,31 @@ export function MoveAction({
       </button>
       {open && (n > 0 || msg) && (
         <div className="popover tag-popover move-popover">
-          <label className="move-label">
-            {`Move ${n} run${n === 1 ? "" : "s"} to project`}
-            <input
-              className="move-target"
-              list="move-projects"
-              placeholder="project (existing or new)"
-              aria-label="Target project"
-              autoFocus
-              value={target}
-              onChange={(e) => setTarget(e.target.value)}
-              onKeyDown={(e) => e.key === "Enter" && n > 0 && void move()}
-            />
-          </label>
-          <datalist id="move-projects">
-            {others.map((p) => (
-              <option key={p} value={p} />
-            ))}
-          </datalist>
-          <button className="move-go" disabled={n === 0} onClick={() => void move()}>
-            {`Move ${n}`}
-          </button>
+          {n > 0 && (
+            <>
+              <label className="move-label">
+                {`Move ${n} run${n === 1 ? "" : "s"} to project`}
+                <input
+                  className="move-target"
+                  list="move-projects"
+                  placeholder="project (existing or new)"
+                  aria-label="Target project"
+                  autoFocus
+                  value={target}
+                  onChange={(e) => setTarget(e.target.value)}
+                  onKeyDown={(e) => e.key === "Enter" && n > 0 && void move()}
+                />
+              </label>
+              <datalist id="move-projects">
+                {others.map((p) => (
+                  <option key={p} value={p} />
+                ))}
+              </datalist>
+              <button className="move-go" disabled={n === 0} onClick={() => void move()}>
+                {`Move ${n}`}
+              </button>
+            </>
+          )}
           <button onClick={() => (setOpen(false), setMsg(null))}>Close</button>
           {msg && (
             <div className="tag-msg move-msg">
@@ -91,7 +95,9 @@ export function MoveAction({
               {msg.to && <Link to={projectPath(entity, msg.to)}>{`${entity}/${msg.to}`}</Link>}
             </div>
           )}
-          {others.length > 0 && <div className="move-hint">{`Projects of ${entity}: ${others.join(", ")}`}</div>}
+          {n > 0 && others.length > 0 && (
+            <div className="move-hint">{`Projects of ${entity}: ${others.join(", ")}`}</div>
+          )}
         </div>
       )}
     </div>
