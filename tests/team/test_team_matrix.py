@@ -64,6 +64,7 @@ READS = [
     "/runs.csv",
     "/runs/{run_id}",
     "/groups",
+    "/groups/aggregates",
     "/series",
     "/runs/{run_id}/series",
     "/runs/{run_id}/metrics",

@@ -7,6 +7,7 @@ import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
 import { GroupAggControl } from "./GroupAggControl";
 import { GroupLevels } from "./GroupLevels";
+import { MoveAction } from "./MoveAction";
 import { TagAction } from "./TagAction";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
@@ -193,6 +194,7 @@ export function TableToolbar({
   csv,
   selected,
   onDelete,
+  onMoved,
   savedViews = false,
 }: {
   entity: string;
@@ -203,6 +205,8 @@ export function TableToolbar({
   csv: string;
   selected: Set<string>;
   onDelete: () => void;
+  /** After runs moved to another project (the selection is gone). */
+  onMoved: () => void;
   /** Offer the saved views menu (the project's workspace, not a sweep's). */
   savedViews?: boolean;
 }) {
@@ -236,6 +240,7 @@ export function TableToolbar({
       </a>
       <CompareButton entity={entity} project={project} selected={selected} />
       <TagAction entity={entity} project={project} selected={selected} />
+      <MoveAction entity={entity} project={project} selected={selected} onMoved={onMoved} />
       <button className="danger delete-runs" disabled={selected.size === 0} onClick={onDelete}>
         Delete
       </button>

@@ -40,7 +40,10 @@ _REPORTS = {
     "/projects/{entity}/{project}/reports",
     "/projects/{entity}/{project}/reports/{report_id}",
 }
-_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS, *_REPORTS}
+# Moving runs renames their folders (store/edits.py); a team server's runs are shipped
+# bytes in its database, with no folder to move.
+_MOVE = {"/projects/{entity}/{project}/runs/move"}
+_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS, *_REPORTS, *_MOVE}
 MIN_ADMIN_SECRET = 16
 
 
