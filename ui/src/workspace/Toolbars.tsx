@@ -9,6 +9,7 @@ import { GroupAggControl } from "./GroupAggControl";
 import { GroupLevels } from "./GroupLevels";
 import { MoveAction } from "./MoveAction";
 import { TagAction } from "./TagAction";
+import { useServer } from "../team/session";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
 import { ViewsMenu } from "./ViewsMenu";
@@ -212,6 +213,8 @@ export function TableToolbar({
 }) {
   const [picker, setPicker] = useState(false);
   const prefs = usePrefs(entity, project);
+  // A team server keeps shipped runs as rows, not folders: moving them is `runbase ui`'s.
+  const team = useServer()?.team ?? false;
   return (
     <div className="toolbar">
       {savedViews && <ViewsMenu entity={entity} project={project} view={view} />}
@@ -240,7 +243,7 @@ export function TableToolbar({
       </a>
       <CompareButton entity={entity} project={project} selected={selected} />
       <TagAction entity={entity} project={project} selected={selected} />
-      <MoveAction entity={entity} project={project} selected={selected} onMoved={onMoved} />
+      {!team && <MoveAction entity={entity} project={project} selected={selected} onMoved={onMoved} />}
       <button className="danger delete-runs" disabled={selected.size === 0} onClick={onDelete}>
         Delete
       </button>
