@@ -21,6 +21,8 @@ from runbase.server.team.access import authorize_project
 from runbase.server.team.blobs import open_server_blobs
 from runbase.server.team.blobs import router as blobs_router
 from runbase.server.team.ingest import router as ingest_router
+from runbase.server.team.oidc import OidcConfig, OidcLogin
+from runbase.server.team.oidc_routes import router as oidc_router
 from runbase.server.team.routes import router as team_router
 from runbase.server.team.shipping import ShippingWatch
 from runbase.server.team.webapp import router as webapp_router
@@ -65,11 +67,13 @@ def create_team_app(
     sync_interval: float = 1.0,
     crash_timeout: float = CRASH_TIMEOUT,
     blobs: str | None = None,
+    oidc: OidcConfig | None = None,
 ) -> FastAPI:
     """The team server over the store at ``database_url``; ``admin_secret`` creates
     the first admin (``POST /api/v1/admin/bootstrap``). A shipped run with no EXIT
     and no post for ``crash_timeout`` seconds is marked crashed. Shipped runs' files
-    go to the blob store at ``blobs`` (default: a folder under RUNBASE_DIR)."""
+    go to the blob store at ``blobs`` (default: a folder under RUNBASE_DIR). With
+    ``oidc``, users also sign in through that OpenID Connect provider."""
     if len(admin_secret) < MIN_ADMIN_SECRET:
         raise ValueError(
             f"the admin secret must be at least {MIN_ADMIN_SECRET} characters: "
@@ -88,9 +92,11 @@ def create_team_app(
     app.state.store.store.indexer.crash_timeout = crash_timeout
     app.state.admin_secret = admin_secret
     app.state.blobs = open_server_blobs(blobs)
+    app.state.oidc = OidcLogin(oidc, admin_secret) if oidc else None
     app.include_router(team_router, prefix="/api/v1")
     app.include_router(ingest_router, prefix="/api/v1")
     app.include_router(webapp_router, prefix="/api/v1")
+    app.include_router(oidc_router, prefix="/api/v1")
     app.include_router(blobs_router, prefix="/api/v1")
     shared = api_router(leave_out=_LEFT_OUT)
     app.include_router(shared, prefix="/api/v1", dependencies=[Depends(authorize_project)])
