@@ -9,6 +9,7 @@ login sets, and goes back to the page they came from.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
@@ -62,6 +63,14 @@ def _local(next_path: str) -> str:
     return next_path if ok and "\\" not in next_path else "/"
 
 
+def _refused(request: Request, e: OidcError) -> RedirectResponse:
+    """A browser goes back to the login page, which shows why; an API client gets the
+    error as JSON."""
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse("/login?" + urlencode({"sso_error": str(e)}), status_code=302)
+    raise HTTPException(e.status, str(e))
+
+
 @router.get("/auth/oidc", response_model=OidcInfo)
 def oidc_info(request: Request) -> OidcInfo:
     """The OpenID Connect provider this server signs users in with."""
@@ -83,7 +92,7 @@ def oidc_login(
     try:
         url, cookie = login.start(_redirect_uri(request), _local(next))
     except OidcError as e:
-        raise HTTPException(e.status, str(e)) from None
+        return _refused(request, e)
     response = RedirectResponse(url, status_code=302)
     response.set_cookie(
         FLOW_COOKIE,
@@ -128,7 +137,7 @@ def oidc_callback(
         with engine(request).begin() as conn:
             user = user_for(conn, login.config, claims)
     except OidcError as e:
-        raise HTTPException(e.status, str(e)) from None
+        return _refused(request, e)
     response = RedirectResponse(_local(next_path), status_code=302)
     auth.start_session(request, response, user)
     response.delete_cookie(FLOW_COOKIE, path=_FLOW_PATH)
