@@ -283,3 +283,60 @@ def test_start_up_refusals(tmp_path: Path) -> None:
         [*cmd, *issuer, "--oidc-client-id", "rb"], env=env, capture_output=True, text=True
     )
     assert res.returncode != 0 and "set RUNBASE_OIDC_CLIENT_SECRET" in res.stderr
+
+
+def test_server_doc_oidc_block_runs_as_written(tmp_path: Path) -> None:
+    """docs/server.md's "Sign in with OpenID Connect" block, against the test provider
+    (its issuer, a free port and this test's database in place of the examples)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import SECRET, free_port
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "server.md").read_text()
+    section = doc.split("## Sign in with OpenID Connect", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```shell\n(.*?)```", section, re.S)
+    port = free_port()
+    provider = Provider(
+        client_id="runbase",
+        client_secret="the secret the provider shows",
+        redirect_uris=[f"http://127.0.0.1:{port}/api/v1/auth/oidc/callback"],
+    )
+    provider.accounts["grace"] = Account(
+        "sub-g", "grace@lab.example.org", preferred_username="grace"
+    )
+    provider.accounts["mallory"] = Account("sub-m", "mallory@elsewhere.example")
+    provider.start()
+    script = block.replace("https://idp.example.org/realms/lab", provider.issuer)
+    script = script.replace("--port 8080", f"--port {port}")
+    # exec: the shell becomes the server, so stopping it stops the server.
+    script = script.replace("runbase server", f"exec {sys.executable} -m runbase.cli.main server")
+    log = (tmp_path / "server.log").open("wb")
+    with scratch_schema(postgres_url()) as db_url:
+        env = {**os.environ, "RUNBASE_DATABASE_URL": db_url, "RUNBASE_ADMIN_SECRET": SECRET}
+        env["RUNBASE_DIR"] = str(tmp_path)
+        env.pop("RUNBASE_OIDC_CLIENT_SECRET", None)
+        proc = subprocess.Popen(["bash", "-c", script], env=env, stdout=log, stderr=log)
+        server = TeamServer.__new__(TeamServer)
+        server.url, server.proc, server.log_path, server._log = (
+            f"http://127.0.0.1:{port}",
+            proc,
+            tmp_path / "server.log",
+            log,
+        )
+        try:
+            server.wait()
+            r = httpx.get(f"{server.url}/api/v1/auth/oidc")
+            assert r.json() == {"name": "Lab SSO", "login_url": "/api/v1/auth/oidc/login"}
+            with server.client() as c:
+                assert sign_in(server, provider, c, "grace").status_code == 302
+                assert c.get("/api/v1/auth/me").json()["user"] == "grace"
+            with server.client() as c:
+                r = sign_in(server, provider, c, "mallory")
+                assert r.status_code == 403 and "lab.example.org" in r.json()["detail"]
+            assert "the secret the provider shows" not in server.output()
+        finally:
+            server.stop()
+            provider.stop()
