@@ -192,6 +192,13 @@ def test_bad_state_is_refused(oidc) -> None:
         back = at_provider(provider, q, "ada")
     r = httpx.get(back)
     assert r.status_code == 400 and "no sign-in in progress" in r.json()["detail"]
+    # A flow cookie edited in the browser (its signature no longer matches).
+    with server.client() as c:
+        back = at_provider(provider, begin(server, c), "ada")
+        body, _, mac = c.cookies["runbase_oidc"].partition(".")
+        forged = body[:-4] + ("AAAA" if body[-4:] != "AAAA" else "BBBB") + "." + mac
+        r = c.get(back, headers={"cookie": f"runbase_oidc={forged}"})
+    assert r.status_code == 400 and "no sign-in in progress" in r.json()["detail"]
 
 
 def test_provider_errors_and_missing_code(oidc) -> None:
