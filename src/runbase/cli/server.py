@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +51,10 @@ def _oidc_config(
         raise click.UsageError(
             f"--oidc-issuer needs the client secret: set {OIDC_SECRET_ENV} or pass "
             "--oidc-client-secret-file"
+        )
+    if importlib.util.find_spec("authlib") is None:
+        raise click.UsageError(
+            "OpenID Connect sign-in needs Authlib: pip install 'runbase[server]'"
         )
     allowed = tuple(d.strip().lower().lstrip("@") for d in domains if d.strip())
     return OidcConfig(issuer, client_id, secret, name=name, allowed_domains=allowed)

@@ -28,9 +28,6 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from authlib.integrations.base_client import BaseApp, OAuth2Mixin, OpenIDMixin
-from authlib.integrations.httpx_client import OAuth2Client
-from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 
 from runbase.server.team import accounts
 from runbase.server.team.accounts import User
@@ -77,8 +74,28 @@ class _Framework:
         return None
 
 
-class _Provider(OpenIDMixin, OAuth2Mixin, BaseApp):
-    client_cls = OAuth2Client
+def _provider(config: OidcConfig) -> Any:
+    """Authlib's OAuth 2 / OpenID Connect client app for the provider. Authlib (the
+    ``server`` extra) is imported only here: a server without OIDC never needs it."""
+    from authlib.integrations.base_client import BaseApp, OAuth2Mixin, OpenIDMixin
+    from authlib.integrations.httpx_client import OAuth2Client
+
+    class Provider(OpenIDMixin, OAuth2Mixin, BaseApp):
+        client_cls = OAuth2Client
+
+    return Provider(
+        _Framework(),
+        name="oidc",
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        server_metadata_url=config.issuer.rstrip("/") + "/.well-known/openid-configuration",
+        client_kwargs={
+            "scope": config.scope,
+            "code_challenge_method": "S256",
+            "token_endpoint_auth_method": "client_secret_basic",
+            "timeout": 10,
+        },
+    )
 
 
 class OidcLogin:
@@ -87,19 +104,7 @@ class OidcLogin:
     def __init__(self, config: OidcConfig, admin_secret: str) -> None:
         self.config = config
         self._cookie_key = hmac.digest(admin_secret.encode(), b"runbase oidc flow", "sha256")
-        self._app = _Provider(
-            _Framework(),
-            name="oidc",
-            client_id=config.client_id,
-            client_secret=config.client_secret,
-            server_metadata_url=config.issuer.rstrip("/") + "/.well-known/openid-configuration",
-            client_kwargs={
-                "scope": config.scope,
-                "code_challenge_method": "S256",
-                "token_endpoint_auth_method": "client_secret_basic",
-                "timeout": 10,
-            },
-        )
+        self._app = _provider(config)
 
     def _metadata(self) -> dict[str, Any]:
         try:
@@ -145,6 +150,8 @@ class OidcLogin:
                 "start again from the login page"
             )
         self._metadata()
+        from joserfc.errors import JoseError
+
         try:
             token = self._app.fetch_access_token(
                 redirect_uri, code=code, code_verifier=flow["verifier"]
@@ -157,6 +164,8 @@ class OidcLogin:
         return claims, str(flow["next"]), token
 
     def _check_id_token(self, token: dict[str, Any], nonce: str) -> dict[str, Any]:
+        from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
+
         c = self.config
         options = {
             "iss": {"essential": True, "value": c.issuer},
