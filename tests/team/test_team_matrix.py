@@ -26,6 +26,10 @@ RULES: dict[tuple[str, str], str] = {
     # These two read no caller: what they are sent is the credential.
     ("POST", "/api/v1/admin/bootstrap"): "open",
     ("POST", "/api/v1/auth/login"): "open",
+    # The OpenID Connect sign-in reads no caller either: the provider's answer is.
+    ("GET", "/api/v1/auth/oidc"): "open",
+    ("GET", "/api/v1/auth/oidc/login"): "open",
+    ("GET", "/api/v1/auth/oidc/callback"): "open",
     ("POST", "/api/v1/auth/logout"): "anyone",
     ("GET", "/api/v1/auth/me"): "signed_in",
     ("POST", "/api/v1/users"): "site_admin",

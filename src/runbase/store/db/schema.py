@@ -310,6 +310,18 @@ sessions = sa.Table(
     sa.Column("expires_at", sa.Float, nullable=False),
 )
 
+# Who signs in through OpenID Connect: the provider's (issuer, subject) pair names a
+# user for good (an email can change hands; a subject never does at its issuer).
+oidc_identities = sa.Table(
+    "oidc_identities",
+    metadata,
+    sa.Column("issuer", sa.String(255), primary_key=True),
+    sa.Column("subject", sa.String(255), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
 # Failed logins by (user name, client address), so every process sees the same count.
 login_failures = sa.Table(
     "login_failures",
