@@ -74,7 +74,7 @@ runs = sa.Table(
 # A project's listed runs, newest first: the runs table's first page and its count
 # read this index alone, never the wide rows (migration 0010).
 sa.Index(
-    "ix_runs_listed", runs.c.entity, runs.c.project, runs.c.started, runs.c.created_at
+    "ix_runs_listed", runs.c.entity, runs.c.project, runs.c.started, runs.c.created_at, runs.c.rid
 )
 sa.Index("ix_runs_state", runs.c.state)
 sa.Index("ix_runs_sweep", runs.c.entity, runs.c.project, runs.c.sweep_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 import sqlalchemy as sa
@@ -112,10 +112,10 @@ def query_runs(
     # one, the count reads ix_runs_listed alone and the newest page stops after it.
     count = sa.func.count().over() if filters else sa.null()
     keyed = (
-        sa.select(runs.c.rid, *sort_keys, count.label("total"))
+        sa.select(runs.c.rid, *[k.col for k in sort_keys], count.label("total"))
         .select_from(source)
         .where(cond)
-        .order_by(*_directed_keys(sort_keys), runs.c.rid.desc())
+        .order_by(*_directed_keys(sort_keys, [k.col for k in sort_keys]), runs.c.rid.desc())
     )
     if limit is not None:
         keyed = keyed.limit(limit)
@@ -125,7 +125,7 @@ def query_runs(
     page = (
         sa.select(*_LIST_COLUMNS, ids.c.total)
         .join_from(ids, runs, runs.c.rid == ids.c.rid)
-        .order_by(*_directed_keys(list(ids.c)[1:-1]), ids.c.rid.desc())
+        .order_by(*_directed_keys(sort_keys, list(ids.c)[1:-1]), ids.c.rid.desc())
     )
     with _reading(store, filters) as conn:
         rows = conn.execute(page).all()
@@ -138,24 +138,34 @@ def query_runs(
     return RunsPage(total or 0, [_run_row(r, exact) for r in rows])
 
 
-def _sort_keys(keys: list[tuple[str, bool]]) -> tuple[Any, list[Any]]:
-    """The runs joined with what the sort keys need, and their columns labeled
-    ``k<i>`` (``d`` appended to a descending one's label)."""
+def _sort_keys(keys: list[tuple[str, bool]]) -> tuple[Any, list[_Key]]:
+    """The runs joined with what the sort keys need, and their columns labeled."""
     source: Any = runs
-    cols = []
+    out: list[_Key] = []
     for name, desc in keys:
         found, join = filter_sql.sort_columns(name)
         if join is not None:
             source = source.outerjoin(join[0], join[1])
-        cols.extend(c.label(f"k{len(cols) + i}{'d' if desc else ''}") for i, c in enumerate(found))
-    return source, cols
+        for col in found:
+            # A listed (started) run always has created_at: no NULLS LAST for it, so
+            # PostgreSQL reads the newest page backwards along ix_runs_listed too.
+            nulls = col is not runs.c.created_at
+            out.append(_Key(col.label(f"k{len(out)}"), desc, nulls))
+    return source, out
 
 
-def _directed_keys(cols: list[Any]) -> list[Any]:
-    # Missing values sort last either way.
-    return [
-        c.desc().nulls_last() if c.key.endswith("d") else c.asc().nulls_last() for c in cols
-    ]
+class _Key(NamedTuple):
+    col: Any
+    desc: bool
+    nulls: bool  # whether the column can be NULL (then NULLs sort last either way)
+
+
+def _directed_keys(keys: list[_Key], cols: list[Any]) -> list[Any]:
+    out = []
+    for key, col in zip(keys, cols, strict=True):
+        c = col.desc() if key.desc else col.asc()
+        out.append(c.nulls_last() if key.nulls else c)
+    return out
 
 
 def _check_count(name: str, value: int | None) -> None:

@@ -6,7 +6,7 @@ Create Date: 2026-12-02 07:00:00
 
 The runs table at 100,000 runs in a project (issue 15):
 
-- ``ix_runs_listed`` (entity, project, started, created_at) replaces
+- ``ix_runs_listed`` (entity, project, started, created_at, rid) replaces
   ``ix_runs_project_created``: a project's listed runs, their count and the newest
   page come from the index alone, never from the wide ``runs`` rows.
 - ``run_values`` is keyed (section, key, rid) and, on SQLite, stored in that order
@@ -54,7 +54,10 @@ def _copy_values(pk: sa.PrimaryKeyConstraint, order: str, **kw: bool) -> None:
 def upgrade() -> None:
     op.drop_index("ix_runs_project_created", table_name="runs")
     op.create_index(
-        "ix_runs_listed", "runs", ["entity", "project", "started", "created_at"], unique=False
+        "ix_runs_listed",
+        "runs",
+        ["entity", "project", "started", "created_at", "rid"],
+        unique=False,
     )
     if op.get_bind().dialect.name == "sqlite":
         pk = sa.PrimaryKeyConstraint("section", "key", "rid", name="pk_run_values")
