@@ -71,10 +71,19 @@ runs = sa.Table(
     sa.Column("sweep_id", sa.String(128)),
     sa.UniqueConstraint("entity", "project", "run_id", name="uq_runs_path"),
 )
-# A project's listed runs, newest first: the runs table's first page and its count
-# read this index alone, never the wide rows (migration 0010).
+# A project's listed (started) runs, newest first: the runs table's first page and
+# its count read this index alone, never the wide rows (migration 0010). Partial, so
+# a query naming runs by run_id still picks uq_runs_path; ``started`` comes last only
+# so that SQLite (before 3.41) reads it from the index, not from the row.
 sa.Index(
-    "ix_runs_listed", runs.c.entity, runs.c.project, runs.c.started, runs.c.created_at, runs.c.rid
+    "ix_runs_listed",
+    runs.c.entity,
+    runs.c.project,
+    runs.c.created_at,
+    runs.c.rid,
+    runs.c.started,
+    sqlite_where=sa.text("started = 1"),
+    postgresql_where=sa.text("started"),
 )
 sa.Index("ix_runs_state", runs.c.state)
 sa.Index("ix_runs_sweep", runs.c.entity, runs.c.project, runs.c.sweep_id)

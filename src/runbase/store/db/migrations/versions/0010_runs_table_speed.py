@@ -6,7 +6,7 @@ Create Date: 2026-12-02 07:00:00
 
 The runs table at 100,000 runs in a project (issue 15):
 
-- ``ix_runs_listed`` (entity, project, started, created_at, rid) replaces
+- ``ix_runs_listed`` (entity, project, created_at, rid, started) of the started runs replaces
   ``ix_runs_project_created``: a project's listed runs, their count and the newest
   page come from the index alone, never from the wide ``runs`` rows.
 - ``run_values`` is keyed (section, key, rid) and, on SQLite, stored in that order
@@ -56,8 +56,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_runs_listed",
         "runs",
-        ["entity", "project", "started", "created_at", "rid"],
+        ["entity", "project", "created_at", "rid", "started"],
         unique=False,
+        sqlite_where=sa.text("started = 1"),
+        postgresql_where=sa.text("started"),
     )
     if op.get_bind().dialect.name == "sqlite":
         pk = sa.PrimaryKeyConstraint("section", "key", "rid", name="pk_run_values")
