@@ -59,14 +59,14 @@ def test_a_page_counts_every_match_whatever_the_window(store, records):
     assert (none.total, none.runs) == (0, [])
 
 
-def test_migration_0010_keeps_every_value_and_answer(store, records):
+def test_migration_0011_keeps_every_value_and_answer(store, records):
     _fill(store, records)
     before = _answers(store)
     values = _values(store)
     assert len(values) >= 14
     with store.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0009_blobs")
-    assert current_revision(store.engine) == "0009_blobs"
+        command.downgrade(alembic_config(conn), "0010_oidc_identities")
+    assert current_revision(store.engine) == "0010_oidc_identities"
     assert _values(store) == values
     assert _answers(store) == before
     migrate(store.engine)
