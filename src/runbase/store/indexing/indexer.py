@@ -219,9 +219,13 @@ class Indexer:
         segs: list[Seg],
         edits: tuple[list[Frame], int] | None,
         inserts: Inserts,
+        row: Any = None,
     ) -> tuple[str, str] | None:
-        """Fold a run's new records; its (entity, project) if it changed."""
-        row = conn.execute(_RUN_BY_RID, {"b_rid": rid}).first()
+        """Fold a run's new records; its (entity, project) if it changed. ``row``: the
+        run's row read by the caller in this transaction, under the run's lock (a
+        caller indexing many runs reads them in one statement)."""
+        if row is None:
+            row = conn.execute(_RUN_BY_RID, {"b_rid": rid}).first()
         if row is None:
             return None
         project = (row.entity, row.project)
