@@ -7,8 +7,11 @@
    default) posted in pieces of 4 MiB to a ``runbase server`` subprocess; the
    clock runs from the first post to the last ack, which comes after the bytes
    are stored and indexed (target >= 1,000,000 points/s).
-2. Many small runs: ``--runs`` runs of START, 10 rows of 3 keys and EXIT, each
-   one post, sent from ``--threads`` threads (target >= 500 runs/s).
+2. Many small runs: ``--runs`` runs of START, 10 rows of 3 keys and EXIT, sent
+   from ``--threads`` threads, first one post per run, then ``--per-post`` runs to a
+   post (``POST /api/v1/ingest``, as ``runbase sync`` sends them) (target >= 500 runs/s).
+3. With ``--servers 2``, the same against two server processes (the clients split
+   between them), for the scaling.
 
 Both go through the whole server: HTTP, the API key, the per-run advisory lock,
 the bytes' insert and the indexer. Each figure is printed with its target.
@@ -39,6 +42,7 @@ from tests.team.conftest import PASSWORD, SECRET, TeamServer, login_key  # noqa:
 _enc = msgspec.msgpack.Encoder()
 PIECE = 4 * 1024 * 1024
 OCTETS = {"content-type": "application/octet-stream"}
+MSGPACK = {"content-type": "application/msgpack"}
 
 
 def segment_bytes(tmp: Path, name: str, records: list) -> bytes:
@@ -90,27 +94,49 @@ def bench_large(server: TeamServer, key: str, tmp: Path, rows: int) -> float:
     return rate
 
 
-def bench_small(server: TeamServer, key: str, tmp: Path, n: int, threads: int) -> float:
+def small_runs(tmp: Path, prefix: str, n: int) -> list[tuple[str, bytes]]:
     t = time.time()
     payloads = []
     for i in range(n):
-        recs = [start(f"s{i}", t)]
+        recs = [start(f"{prefix}{i}", t)]
         recs += [[Kind.HISTORY, t + s, [s, {"a": s, "b": 0.5 * s, "c": "x"}]] for s in range(10)]
         recs.append([Kind.EXIT, t + 11, {"exit_code": 0}])
-        payloads.append((f"s{i}", segment_bytes(tmp, f"s{i}", recs)))
-    clients = [server.client(key) for _ in range(threads)]
+        payloads.append((f"{prefix}{i}", segment_bytes(tmp, f"{prefix}{i}", recs)))
+    return payloads
+
+
+def bench_small(
+    servers: list[TeamServer], key: str, tmp: Path, n: int, threads: int, per_post: int
+) -> float:
+    """``per_post`` 1: a post per run (its own route); more: that many runs a post."""
+    prefix = f"p{per_post}x{len(servers)}s"
+    payloads = small_runs(tmp, prefix, n)
+    clients = [servers[i % len(servers)].client(key) for i in range(threads)]
+    groups = [payloads[i : i + per_post] for i in range(0, n, per_post)]
 
     def send(i: int) -> None:
-        ship(clients[i % threads], *payloads[i])
+        c = clients[i % threads]
+        if per_post == 1:
+            ship(c, *groups[i][0])
+            return
+        body = msgspec.msgpack.encode([("bench", "proj", r, "1-1.rbr", 0, d) for r, d in groups[i]])
+        r = c.post("/api/v1/ingest", content=body, headers=MSGPACK)
+        r.raise_for_status()
+        assert all(p["status"] == 200 for p in r.json()["pieces"]), r.text
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(send, range(n)))
+        list(pool.map(send, range(len(groups))))
     seconds = time.perf_counter() - t0
-    for c in clients:
+    with clients[0] as c:
+        got = c.get("/api/v1/projects/bench/proj/runs", params={"search": prefix, "limit": 1})
+        assert got.json()["total"] >= n, got.text
+    for c in clients[1:]:
         c.close()
     rate = n / seconds
-    print(f"small runs: {n} runs in {seconds:.2f} s: {rate:,.0f} runs/s (target >= 500)")
+    how = "a post per run" if per_post == 1 else f"{per_post} runs a post"
+    print(f"small runs, {how}, {len(servers)} server process(es), {threads} client threads: "
+          f"{n} runs in {seconds:.2f} s: {rate:,.0f} runs/s (target >= 500)")  # fmt: skip
     return rate
 
 
@@ -119,13 +145,18 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--per-post", type=int, default=100)
+    ap.add_argument("--servers", type=int, default=1, help="1, or 2 for the scaling")
+    ap.add_argument("--skip-large", action="store_true")
     args = ap.parse_args()
     url = os.environ.get("RUNBASE_TEST_POSTGRES_URL")
     if not url:
         sys.exit("set RUNBASE_TEST_POSTGRES_URL to a PostgreSQL database to benchmark against")
     with tempfile.TemporaryDirectory() as d, scratch_schema(url) as db_url:
         tmp = Path(d)
-        server = TeamServer(db_url, tmp / "records").wait()
+        servers = [TeamServer(db_url, tmp / "records").wait() for _ in range(args.servers)]
+        server = servers[0]
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         try:
             r = httpx.post(
                 f"{server.url}/api/v1/admin/bootstrap",
@@ -134,10 +165,14 @@ def main() -> None:
             )
             r.raise_for_status()
             key = login_key(server, "bench")
-            bench_large(server, key, tmp, args.rows)
-            bench_small(server, key, tmp, args.runs, args.threads)
+            if not args.skip_large:
+                bench_large(server, key, tmp, args.rows)
+            bench_small(servers, key, tmp, args.runs, args.threads, 1)
+            bench_small(servers, key, tmp, args.runs, args.threads, args.per_post)
+            print(f"load average after: {os.getloadavg()[0]:.1f}")
         finally:
-            server.stop()
+            for s in servers:
+                s.stop()
 
 
 if __name__ == "__main__":
