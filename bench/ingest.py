@@ -72,7 +72,46 @@ def ship(c: httpx.Client, run_id: str, data: bytes) -> None:
         at = r.json()["acked"]
 
 
-def bench_large(server: TeamServer, key: str, tmp: Path, rows: int) -> float:
+APP = "runbase-bench-ingest"  # the server's PostgreSQL connections, to find their backends
+
+
+class Cpu:
+    """CPU seconds used by the server processes and their PostgreSQL backends: on a
+    machine shared with other work, what the figures would be with the cores free."""
+
+    def __init__(self, servers: list[TeamServer], admin_url: str) -> None:
+        self.pids = [s.proc.pid for s in servers]
+        self.admin = admin_url.replace("postgresql+psycopg://", "postgresql://")
+
+    def _backends(self) -> list[int]:
+        import psycopg
+
+        with psycopg.connect(self.admin) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APP,)
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    @staticmethod
+    def _used(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def snapshot(self) -> dict[int, float]:
+        return {pid: self._used(pid) for pid in [*self.pids, *self._backends()]}
+
+    def since(self, before: dict[int, float]) -> tuple[float, float]:
+        """(server CPU s, PostgreSQL backends' CPU s) since ``before``."""
+        now = self.snapshot()
+        used = {pid: t - before.get(pid, 0.0) for pid, t in now.items()}
+        server = sum(used.get(pid, 0.0) for pid in self.pids)
+        return server, sum(used.values()) - server
+
+
+def bench_large(server: TeamServer, key: str, tmp: Path, rows: int, cpu: Cpu) -> float:
     rng = random.Random(0)
     keys = [f"m{i}" for i in range(10)]
     t = time.time()
@@ -83,14 +122,19 @@ def bench_large(server: TeamServer, key: str, tmp: Path, rows: int) -> float:
     recs.append([Kind.EXIT, t + rows, {"exit_code": 0}])
     data = segment_bytes(tmp, "big", recs)
     with server.client(key) as c:
+        before = cpu.snapshot()
         t0 = time.perf_counter()
         ship(c, "big", data)
         seconds = time.perf_counter() - t0
+        used = cpu.since(before)
         run = c.get("/api/v1/projects/bench/proj/runs/big").json()
         assert run["history_rows"] == rows and run["state"] == "finished", run
-    rate = rows * len(keys) / seconds
-    print(f"large run: {rows * len(keys):,} points, {len(data) / 1e6:.1f} MB in {seconds:.2f} s: "
+    points = rows * len(keys)
+    rate = points / seconds
+    print(f"large run: {points:,} points, {len(data) / 1e6:.1f} MB in {seconds:.2f} s: "
           f"{rate:,.0f} points/s (target >= 1,000,000)")  # fmt: skip
+    print(f"  CPU per million points: server {used[0] / points * 1e6:.2f} s, its PostgreSQL "
+          f"backends {used[1] / points * 1e6:.2f} s")  # fmt: skip
     return rate
 
 
@@ -106,7 +150,7 @@ def small_runs(tmp: Path, prefix: str, n: int) -> list[tuple[str, bytes]]:
 
 
 def bench_small(
-    servers: list[TeamServer], key: str, tmp: Path, n: int, threads: int, per_post: int
+    servers: list[TeamServer], key: str, tmp: Path, n: int, threads: int, per_post: int, cpu: Cpu
 ) -> float:
     """``per_post`` 1: a post per run (its own route); more: that many runs a post."""
     prefix = f"p{per_post}x{len(servers)}s"
@@ -124,19 +168,22 @@ def bench_small(
         r.raise_for_status()
         assert all(p["status"] == 200 for p in r.json()["pieces"]), r.text
 
+    before = cpu.snapshot()
     t0 = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(send, range(len(groups))))
     seconds = time.perf_counter() - t0
-    with clients[0] as c:
-        got = c.get("/api/v1/projects/bench/proj/runs", params={"search": prefix, "limit": 1})
-        assert got.json()["total"] >= n, got.text
-    for c in clients[1:]:
+    used = cpu.since(before)
+    got = clients[0].get("/api/v1/projects/bench/proj/runs", params={"search": prefix, "limit": 1})
+    assert got.json()["total"] >= n, got.text
+    for c in clients:
         c.close()
     rate = n / seconds
     how = "a post per run" if per_post == 1 else f"{per_post} runs a post"
     print(f"small runs, {how}, {len(servers)} server process(es), {threads} client threads: "
           f"{n} runs in {seconds:.2f} s: {rate:,.0f} runs/s (target >= 500)")  # fmt: skip
+    print(f"  CPU per run: server {used[0] / n * 1e3:.1f} ms, its PostgreSQL backends "
+          f"{used[1] / n * 1e3:.1f} ms")  # fmt: skip
     return rate
 
 
@@ -154,7 +201,9 @@ def main() -> None:
         sys.exit("set RUNBASE_TEST_POSTGRES_URL to a PostgreSQL database to benchmark against")
     with tempfile.TemporaryDirectory() as d, scratch_schema(url) as db_url:
         tmp = Path(d)
-        servers = [TeamServer(db_url, tmp / "records").wait() for _ in range(args.servers)]
+        app_url = f"{db_url}&application_name={APP}"
+        servers = [TeamServer(app_url, tmp / "records").wait() for _ in range(args.servers)]
+        cpu = Cpu(servers, url)
         server = servers[0]
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         try:
@@ -166,9 +215,9 @@ def main() -> None:
             r.raise_for_status()
             key = login_key(server, "bench")
             if not args.skip_large:
-                bench_large(server, key, tmp, args.rows)
-            bench_small(servers, key, tmp, args.runs, args.threads, 1)
-            bench_small(servers, key, tmp, args.runs, args.threads, args.per_post)
+                bench_large(server, key, tmp, args.rows, cpu)
+            bench_small(servers, key, tmp, args.runs, args.threads, 1, cpu)
+            bench_small(servers, key, tmp, args.runs, args.threads, args.per_post, cpu)
             print(f"load average after: {os.getloadavg()[0]:.1f}")
         finally:
             for s in servers:
