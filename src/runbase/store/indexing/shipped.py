@@ -34,7 +34,7 @@ from runbase.store.indexing.write_run import refresh_project
 
 log = logging.getLogger("runbase.store")
 
-_RIDS = sa.bindparam("b_rids", expanding=True)
+_RIDS: sa.BindParameter[list[int]] = sa.bindparam("b_rids", expanding=True)
 _SEGMENTS = (
     sa.select(segments, ingest_segments.c.acked, runs.c.entity, runs.c.project, runs.c.run_id)
     .join(
@@ -196,12 +196,12 @@ def index_shipped_many(
         if row is None:
             continue
         segs = sorted(segs_of[rid], key=lambda s: s.name)
-        project = indexer.index_run(conn, rid, segs, None, inserts, row=row)
-        if project is not None:
+        changed = indexer.index_run(conn, rid, segs, None, inserts, row=row)
+        if changed is not None:
             report.runs += 1
             # A run seen started before is counted already: only the project's last
             # activity may move (recounting a big project at each post costs more).
-            started[project] = started.get(project, True) and bool(row.started)
+            started[changed] = started.get(changed, True) and bool(row.started)
     inserts.flush(conn)
     # The author is who shipped the run, not the login name on the training machine.
     conn.execute(_SET_AUTHORS, {"b_rids": rids})
