@@ -78,7 +78,7 @@ def measure(server: TeamServer, key: str, tmp: Path, seconds: float, every: floa
             continue
         # Steps up to this one are visible now; their log times come from the history.
         if step > max(logged, default=-1):
-            for row in run.scan_history(keys=["logged_at"], min_step=last + 1):
+            for row in run.scan_history(keys=["_step", "logged_at"], min_step=last + 1):
                 logged[int(row["_step"])] = float(row["logged_at"])
         for s in range(last + 1, step + 1):
             seen[s] = now
