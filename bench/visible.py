@@ -62,6 +62,14 @@ def measure(server: TeamServer, key: str, tmp: Path, seconds: float, every: floa
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(seconds), str(every)], env=env, stdout=subprocess.PIPE
     )
+    try:
+        return _follow(server, key, child)
+    finally:
+        child.kill()
+        child.wait()
+
+
+def _follow(server: TeamServer, key: str, child: subprocess.Popen[bytes]) -> list[float]:
     api = runbase.Api(base_url=server.url, api_key=key)
     logged: dict[int, float] = {}  # step -> when it was logged
     seen: dict[int, float] = {}  # step -> when a read first showed it
@@ -83,7 +91,6 @@ def measure(server: TeamServer, key: str, tmp: Path, seconds: float, every: floa
         for s in range(last + 1, step + 1):
             seen[s] = now
         last = step
-    child.wait()
     return [seen[s] - logged[s] for s in seen if s in logged]
 
 
