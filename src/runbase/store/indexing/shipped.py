@@ -191,12 +191,10 @@ def index_shipped_many(
     rows = {r.rid: r for r in conn.execute(_RUNS, {"b_rids": rids})}
     inserts = Inserts()
     started: dict[tuple[str, str], bool] = {}
-    for rid in rids:
-        row = rows.get(rid)
-        if row is None:
-            continue
-        segs = sorted(segs_of[rid], key=lambda s: s.name)
-        changed = indexer.index_run(conn, rid, segs, None, inserts, row=row)
+    work = [(rid, sorted(segs_of[rid], key=lambda s: s.name), None) for rid in rids if rid in rows]
+    done = indexer.index_runs(conn, work, inserts, rows)
+    for (rid, _, _), changed in zip(work, done, strict=True):
+        row = rows[rid]
         if changed is not None:
             report.runs += 1
             # A run seen started before is counted already: only the project's last

@@ -108,7 +108,11 @@ def derive_state(
     rows = conn.execute(_LATEST_STARTED_SEGMENT, {"b_rid": rid}).all()
     if not rows:
         return "running", None
-    seg = rows[0]
+    return _state_of(rows[0], host, crash_timeout)
+
+
+def _state_of(seg: Any, host: str, crash_timeout: float) -> tuple[str, int | None]:
+    """The state the latest started segment (a row with ``last_post_at``) gives."""
     if seg.ingested and seg.exit_code is None:
         last = seg.last_post_at
         late = last is not None and time.time() - last > crash_timeout
@@ -117,6 +121,38 @@ def derive_state(
         seg.exit_code, seg.done, seg.host, seg.pid, seg.pid_start, seg.last_time, host,
         seg.stopped,
     )  # fmt: skip
+
+
+_LATEST = (
+    sa.select(
+        segments,
+        sa.select(ingest_runs.c.last_post_at)
+        .where(ingest_runs.c.rid == segments.c.rid)
+        .scalar_subquery()
+        .label("last_post_at"),
+        sa.func.row_number()
+        .over(partition_by=segments.c.rid, order_by=segments.c.name.desc())
+        .label("nth"),
+    )
+    .where(
+        segments.c.rid.in_(sa.bindparam("b_rids", expanding=True)),
+        segments.c.start_time.is_not(None),
+    )
+    .subquery()
+)
+_LATEST_STARTED_SEGMENTS = sa.select(_LATEST).where(_LATEST.c.nth == 1)
+
+
+def derive_states(
+    conn: sa.Connection, rids: list[int], host: str, crash_timeout: float = CRASH_TIMEOUT
+) -> dict[int, tuple[str, int | None]]:
+    """``derive_state`` of each of ``rids``, in one query."""
+    out: dict[int, tuple[str, int | None]] = {}
+    for seg in conn.execute(_LATEST_STARTED_SEGMENTS, {"b_rids": sorted(set(rids))}):
+        out[seg.rid] = _state_of(seg, host, crash_timeout)
+    for rid in rids:
+        out.setdefault(rid, ("running", None))
+    return out
 
 
 def write_run(
