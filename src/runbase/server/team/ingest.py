@@ -10,6 +10,7 @@ right after they are stored, by the store's indexer (``store/indexing/shipped.py
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated
 from urllib.parse import quote
@@ -32,6 +33,21 @@ from runbase.store.db import schema as t
 
 log = logging.getLogger("runbase.server")
 PATH = "/ingest/{entity}/{project}/{run_id}/{segment}"
+# Posts stored and indexed at once by one process; the others wait their turn (their
+# shippers meanwhile gather more to send). Hundreds of shippers posting every second
+# would otherwise take every thread and the GIL from the requests of people reading.
+INGEST_SLOTS = 2
+
+
+def _slots(request: Request) -> asyncio.Semaphore:
+    """The app's ingest slots, in the running event loop (a semaphore belongs to one)."""
+    loop = asyncio.get_running_loop()
+    held = getattr(request.app.state, "ingest_slots", None)
+    if held is None or held[0] is not loop:
+        held = (loop, asyncio.Semaphore(INGEST_SLOTS))
+        request.app.state.ingest_slots = held
+    slots: asyncio.Semaphore = held[1]
+    return slots
 
 
 class Acked(BaseModel):
@@ -143,9 +159,10 @@ async def ingest(
     assert caller.user is not None  # _authorize let a signed-in writer through
     where = (entity, project, run_id, segment)
     try:
-        stored = await run_in_threadpool(
-            ship_piece, request.app.state.store.store, where, offset, data, caller.user.name
-        )
+        async with _slots(request):
+            stored = await run_in_threadpool(
+                ship_piece, request.app.state.store.store, where, offset, data, caller.user.name
+            )
     except SegmentTaken:
         raise HTTPException(
             409, f"run {run_id} has a segment {segment} that was not shipped: use another name"
@@ -251,9 +268,10 @@ async def ingest_many(request: Request, caller: CurrentCaller) -> object:
         else:
             take.append(i)
     pieces = [Piece(*raw[i]) for i in take]
-    stored = await run_in_threadpool(
-        ship_pieces, request.app.state.store.store, pieces, caller.user.name
-    )
+    async with _slots(request):
+        stored = await run_in_threadpool(
+            ship_pieces, request.app.state.store.store, pieces, caller.user.name
+        )
     for i, s in zip(take, stored, strict=True):
         out[i] = _piece_answer(request, raw[i], s)
     return {"pieces": out}
