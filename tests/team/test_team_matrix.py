@@ -55,6 +55,9 @@ RULES: dict[tuple[str, str], str] = {
     # Shipping runs: the shipper reads where to resume as it writes, with a write key.
     ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
     ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
+    # Pieces of many runs at once: a key needed; each piece is checked for write access
+    # to its project (tests/team/test_ingest_many.py).
+    ("POST", "/api/v1/ingest"): "signed_in",
     # Shipping runs' files: blobs are announced, uploaded and mapped with a write key.
     ("POST", "/api/v1/blobs/{entity}/{project}/uploads"): "write",
     ("PUT", "/api/v1/blobs/{entity}/{project}/{sha256}"): "write",
