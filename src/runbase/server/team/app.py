@@ -20,9 +20,9 @@ from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
 from runbase.server.team.access import authorize_project
 from runbase.server.team.blobs import open_server_blobs
+from runbase.server.team.blobs import router as blobs_router
 from runbase.server.team.changes import project_routes as changes_project_routes
 from runbase.server.team.changes import router as changes_router
-from runbase.server.team.blobs import router as blobs_router
 from runbase.server.team.ingest import router as ingest_router
 from runbase.server.team.routes import router as team_router
 from runbase.server.team.shipping import ShippingWatch

@@ -29,7 +29,9 @@ def changes(
     poll it every few seconds."""
     store = request.app.state.store.fresh()
     out = _feed(request).since(store, since)
-    named = {(c.entity, c.project) for c in (*out.projects, *out.runs, *out.artifacts)}
+    named = {(c.entity, c.project) for c in out.projects}
+    named |= {(c.entity, c.project) for c in out.runs}
+    named |= {(c.entity, c.project) for c in out.artifacts}
     if not named:
         return out
     ok = visible(request, caller, sorted(named))
