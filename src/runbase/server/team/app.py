@@ -26,13 +26,15 @@ from runbase.server.team.changes import router as changes_router
 from runbase.server.team.ingest import router as ingest_router
 from runbase.server.team.routes import router as team_router
 from runbase.server.team.shipping import ShippingWatch
+from runbase.server.team.stops import router as stops_router
 from runbase.server.team.webapp import router as webapp_router
 from runbase.store.documents import DbDocuments
 from runbase.store.indexing.write_run import CRASH_TIMEOUT
 
 # Shared routes the team server does not serve: they read across projects (the
 # project list is replaced by one filtered per caller; /changes by team/changes.py's).
-_LEFT_OUT = {"/status", "/projects", "/changes"}
+# The stop route is team/stops.py's (a shipped run's process is on another machine).
+_LEFT_OUT = {"/status", "/projects", "/changes", "/projects/{entity}/{project}/runs/{run_id}/stop"}
 MIN_ADMIN_SECRET = 16
 
 
@@ -89,6 +91,7 @@ def create_team_app(
     app.include_router(changes_router, prefix="/api/v1")
     shared = api_router(leave_out=_LEFT_OUT)
     shared.include_router(changes_project_routes())
+    shared.include_router(stops_router)
     app.include_router(shared, prefix="/api/v1", dependencies=[Depends(authorize_project)])
     install_app_parts(app)
     app.add_middleware(HostGuard, allowed_hosts=host_patterns(allowed_hosts))

@@ -419,6 +419,8 @@ run_stops = sa.Table(
     "run_stops",
     metadata,
     sa.Column("rid", sa.Integer, primary_key=True),
+    # The segment live when the stop was asked: a resumed run (a new segment) runs on.
+    sa.Column("segment", sa.String(128), nullable=False),
     sa.Column("reason", sa.String(256), nullable=False),
     sa.Column("requested_at", sa.Float, nullable=False),
 )

@@ -37,6 +37,7 @@ def upgrade() -> None:
     op.create_table(
         "run_stops",
         sa.Column("rid", sa.Integer(), nullable=False),
+        sa.Column("segment", sa.String(length=128), nullable=False),
         sa.Column("reason", sa.String(length=256), nullable=False),
         sa.Column("requested_at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("rid"),
