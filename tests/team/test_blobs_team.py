@@ -276,3 +276,58 @@ def test_runbase_sync_sends_an_offline_runs_files(blob_server: BlobServer, tmp_p
             r = c.get(f"/api/v1/projects/alice/media/runs/offline1/files/{path}")
             assert r.status_code == 200, (path, r.text)
             assert r.content == (local / path).read_bytes()
+
+
+def _upload(bs: BlobServer, c: httpx.Client, base: str, data: bytes) -> dict[str, Any]:
+    """Announce ``data`` and upload it as the answer says; the answer."""
+    sha = hashlib.sha256(data).hexdigest()
+    r = c.post(f"{base}/uploads", json={"blobs": [{"sha256": sha, "size": len(data)}]})
+    (answer,) = r.json()["blobs"]
+    upload = answer["upload"]
+    if upload is not None and upload["auth"]:
+        assert c.put(upload["url"], content=data, headers=RAW).status_code == 200
+    elif upload is not None:
+        assert httpx.put(upload["url"], content=data).status_code == 200
+        assert c.post(upload["done"]).status_code == 200
+    return dict(answer)
+
+
+def test_knowing_a_blobs_sha256_is_not_enough_to_map_it(blob_server: BlobServer) -> None:
+    bs, bob_name = blob_server, f"bob{uuid.uuid4().hex[:6]}"
+    with bs.server.client(login_key(bs.server, "root")) as root:
+        assert root.post("/api/v1/users", json={"name": bob_name, "password": PASSWORD}).is_success
+    secret = f"alice's secret {uuid.uuid4()}".encode()
+    sha = hashlib.sha256(secret).hexdigest()
+    files = {"files": [{"path": "stolen.txt", "sha256": sha, "size": len(secret)}]}
+    mine = f"/api/v1/blobs/{bob_name}/mine"
+    with bs.client() as alice:
+        _upload(bs, alice, "/api/v1/blobs/alice/media", secret)
+        assert alice.post("/api/v1/blobs/alice/media/runs/sec1/files", json=files).is_success
+    with bs.server.client(login_key(bs.server, bob_name)) as bob:
+        r = bob.post(f"{mine}/runs/r1/files", json=files)
+        assert r.status_code == 403 and "not uploaded by you" in r.json()["detail"], r.text
+        # Bob is asked for the bytes, through the server (never to the bucket's object).
+        r = bob.post(f"{mine}/uploads", json={"blobs": [{"sha256": sha, "size": len(secret)}]})
+        (answer,) = r.json()["blobs"]
+        assert answer["stored"] is False and answer["upload"]["auth"] is True
+        assert answer["upload"]["url"] == f"{mine}/{sha}"
+        r = bob.put(answer["upload"]["url"], content=b"a guess", headers=RAW)
+        assert r.status_code == 400 and "hash to" in r.json()["detail"]
+        assert bob.post(f"{mine}/runs/r1/files", json=files).status_code == 403
+        # With the bytes, he may: he could have uploaded them himself.
+        assert bob.put(answer["upload"]["url"], content=secret, headers=RAW).status_code == 200
+        assert bob.post(f"{mine}/runs/r1/files", json=files).status_code == 200
+        again = bob.post(f"{mine}/uploads", json={"blobs": [{"sha256": sha, "size": 1}]})
+        assert again.json()["blobs"][0]["stored"] is True
+    # A blob held by a run of a project the caller may read needs no upload.
+    shared = f"shared {uuid.uuid4()}".encode()
+    shared_files = [{"path": "s.txt", "sha256": hashlib.sha256(shared).hexdigest(), "size": 1}]
+    with bs.client() as alice:
+        _upload(bs, alice, "/api/v1/blobs/alice/open", shared)
+        r = alice.post("/api/v1/blobs/alice/open/runs/o1/files", json={"files": shared_files})
+        assert r.is_success
+        r = alice.put("/api/v1/projects/alice/open/visibility", json={"visibility": "public"})
+        assert r.status_code == 200, r.text
+    with bs.server.client(login_key(bs.server, bob_name)) as bob:
+        r = bob.post(f"{mine}/runs/r2/files", json={"files": shared_files})
+        assert r.status_code == 200, r.text
