@@ -29,6 +29,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/auth/logout"): "anyone",
     ("GET", "/api/v1/auth/me"): "signed_in",
     ("POST", "/api/v1/users"): "site_admin",
+    ("GET", "/api/v1/admin/overview"): "site_admin",
     ("POST", "/api/v1/teams"): "signed_in",
     ("GET", "/api/v1/teams/{team}"): "team_member",
     ("PUT", "/api/v1/teams/{team}/members/{user}"): "team_admin",

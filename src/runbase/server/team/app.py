@@ -19,6 +19,7 @@ from runbase.server.routes import api_router
 from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
 from runbase.server.team.access import authorize_project
+from runbase.server.team.admin import router as admin_router
 from runbase.server.team.blobs import open_server_blobs
 from runbase.server.team.blobs import router as blobs_router
 from runbase.server.team.changes import project_routes as changes_project_routes
@@ -85,6 +86,7 @@ def create_team_app(
     app.state.admin_secret = admin_secret
     app.state.blobs = open_server_blobs(blobs)
     app.include_router(team_router, prefix="/api/v1")
+    app.include_router(admin_router, prefix="/api/v1")
     app.include_router(ingest_router, prefix="/api/v1")
     app.include_router(webapp_router, prefix="/api/v1")
     app.include_router(blobs_router, prefix="/api/v1")

@@ -1,6 +1,7 @@
 """Saved views and reports on the team server are rows of its database (every process
 sees them; no file is written), read by whoever may read the project and written by
-its members; and the change feed names only projects the caller may read."""
+its members; the change feed names only projects the caller may read; and server
+admins see every user and team."""
 
 from __future__ import annotations
 
@@ -77,3 +78,23 @@ def test_the_change_feed_names_only_projects_the_caller_may_read(team: Team) -> 
         assert ("lab", "pub") in seen and ("alice", "priv") not in seen, (name, seen)
     for c in callers.values():
         c.close()
+
+
+def test_server_admins_see_every_user_and_team(team: Team) -> None:
+    with team.server.client(team.keys["root"]) as root:
+        r = root.get("/api/v1/admin/overview")
+        assert r.status_code == 200, r.text
+        body = r.json()
+    users = {u["name"]: u for u in body["users"]}
+    assert {"root", "alice", "tadmin", "mem", "view", "eve"} <= users.keys()
+    assert users["root"]["admin"] is True and users["eve"]["admin"] is False
+    assert users["mem"]["teams"] == {"lab": "member"} and users["eve"]["teams"] == {}
+    (lab,) = [t for t in body["teams"] if t["name"] == "lab"]
+    assert {(m["user"], m["role"]) for m in lab["members"]} == {
+        ("tadmin", "admin"),
+        ("mem", "member"),
+        ("view", "viewer"),
+    }
+    with team.server.client(team.keys["tadmin"]) as tadmin:  # a team admin is not one
+        r = tadmin.get("/api/v1/admin/overview")
+        assert r.status_code == 403 and "server admin" in r.json()["detail"]
