@@ -85,11 +85,7 @@ export function AdminPage() {
   return (
     <div className="team-page admin-page">
       <PageHeader crumbs={[{ label: who!.user! }, { label: "Admin" }]} />
-      {who!.admin ? (
-        <Overview />
-      ) : (
-        <p className="muted">Only a server admin sees every user and team.</p>
-      )}
+      {who!.admin ? <Overview /> : <p className="muted">Only a server admin sees every user and team.</p>}
     </div>
   );
 }
