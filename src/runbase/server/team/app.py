@@ -20,7 +20,7 @@ from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
 from runbase.server.team.access import authorize_project
 from runbase.server.team.admin import router as admin_router
-from runbase.server.team.blobs import open_server_blobs
+from runbase.server.team.blobs import bucket_origins, open_server_blobs
 from runbase.server.team.blobs import router as blobs_router
 from runbase.server.team.changes import project_routes as changes_project_routes
 from runbase.server.team.changes import router as changes_router
@@ -97,5 +97,5 @@ def create_team_app(
     app.include_router(shared, prefix="/api/v1", dependencies=[Depends(authorize_project)])
     install_app_parts(app)
     app.add_middleware(HostGuard, allowed_hosts=host_patterns(allowed_hosts))
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, media_origins=bucket_origins(app.state.blobs))
     return app

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from runbase.blobs import BlobNotFoundError, BlobStore, open_blob_store
+from runbase.blobs import BlobError, BlobNotFoundError, BlobStore, open_blob_store
 from runbase.blobs.base import Hashing
 from runbase.records.layout import id_problem
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
@@ -120,6 +121,20 @@ def open_server_blobs(location: str | None) -> BlobStore:
     from runbase.records.layout import runbase_dir
 
     return open_blob_store(runbase_dir() / "server-blobs")
+
+
+def bucket_origins(store: BlobStore) -> list[str]:
+    """The origin media redirect to (``blob_files.py``): the bucket's, when the store
+    signs read URLs; the app's CSP lets images and media come from there."""
+    read_url = getattr(store, "read_url", None)  # S3BlobStore's
+    if read_url is None:
+        return []
+    try:
+        url = read_url("0" * 64, "image/png", "inline", timedelta(minutes=1))
+    except BlobError:
+        return []
+    parts = urlsplit(url or "")
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.netloc else []
 
 
 def blob_store(request: Request) -> BlobStore:
