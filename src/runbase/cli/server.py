@@ -60,6 +60,13 @@ def _admin_secret(secret_file: Path | None) -> str:
     help="Where shipped runs' files and media go: s3://bucket/prefix (endpoint and "
     "credentials from the AWS_* variables) or a folder [default: RUNBASE_DIR/server-blobs].",
 )
+@click.option(
+    "--blob-quota",
+    default=None,
+    metavar="SIZE",
+    help="The most bytes of files and media the runs of one user or team may hold in the "
+    "blob store (500M, 50G, 2T) [default: no limit].",
+)
 @click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
 def server(
     database_url: str,
@@ -69,6 +76,7 @@ def server(
     allowed_hosts: tuple[str, ...],
     crash_timeout: float,
     blobs: str | None,
+    blob_quota: str | None,
     log_level: str,
 ) -> None:
     """Serve the team server: accounts, teams, API keys, per-project access."""
@@ -77,6 +85,7 @@ def server(
     from runbase.blobs import BlobError
     from runbase.errors import StoreError, UsageError
     from runbase.server.team.app import create_team_app
+    from runbase.server.team.quota import parse_size
 
     if not database_url.startswith("postgresql"):
         raise click.BadParameter(
@@ -86,12 +95,17 @@ def server(
         )
     secret = _admin_secret(admin_secret_file)
     try:
+        quota = None if blob_quota is None else parse_size(blob_quota)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--blob-quota") from None
+    try:
         app = create_team_app(
             database_url,
             secret,
             allowed_hosts=(host, *allowed_hosts),
             crash_timeout=crash_timeout,
             blobs=blobs,
+            blob_quota=quota,
         )
     except (StoreError, ValueError, UsageError, BlobError) as e:
         raise click.ClickException(str(e)) from None

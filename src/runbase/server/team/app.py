@@ -60,11 +60,13 @@ def create_team_app(
     sync_interval: float = 1.0,
     crash_timeout: float = CRASH_TIMEOUT,
     blobs: str | None = None,
+    blob_quota: int | None = None,
 ) -> FastAPI:
     """The team server over the store at ``database_url``; ``admin_secret`` creates
-    the first admin (``POST /api/v1/admin/bootstrap``). A shipped run with no EXIT
-    and no post for ``crash_timeout`` seconds is marked crashed. Shipped runs' files
-    go to the blob store at ``blobs`` (default: a folder under RUNBASE_DIR)."""
+        the first admin (``POST /api/v1/admin/bootstrap``). A shipped run with no EXIT
+        and no post for ``crash_timeout`` seconds is marked crashed. Shipped runs' files
+        go to the blob store at ``blobs`` (default: a folder under RUNBASE_DIR); each entity's
+    runs may hold ``blob_quota`` bytes of them (None: no limit)."""
     if len(admin_secret) < MIN_ADMIN_SECRET:
         raise ValueError(
             f"the admin secret must be at least {MIN_ADMIN_SECRET} characters: "
@@ -85,6 +87,7 @@ def create_team_app(
     app.state.store.store.documents = DbDocuments(app.state.store.store.engine)
     app.state.admin_secret = admin_secret
     app.state.blobs = open_server_blobs(blobs)
+    app.state.blob_quota = blob_quota
     app.include_router(team_router, prefix="/api/v1")
     app.include_router(admin_router, prefix="/api/v1")
     app.include_router(ingest_router, prefix="/api/v1")

@@ -35,6 +35,7 @@ from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
 from runbase.server.team.access import visible
 from runbase.server.team.auth import Caller, CurrentCaller, engine
 from runbase.server.team.ingest import _authorize
+from runbase.server.team.quota import check_room
 from runbase.server.team.shipping import _ensure_run, _run_key
 from runbase.store.db.lock import lock_name
 from runbase.store.db.schema import blob_uploaders, run_blobs, runs, verified_blobs
@@ -211,6 +212,8 @@ def uploads(
     store = blob_store(request)
     out = []
     with engine(request).connect() as conn:
+        wanted = {b.sha256: b.size for b in body.blobs}
+        check_room(conn, entity, request.app.state.blob_quota, wanted)
         for blob in body.blobs:
             stored = is_verified(conn, store, blob.sha256)
             if stored and may_use(request, conn, caller, blob.sha256):
@@ -338,6 +341,8 @@ def run_files(
                     "bytes first (POST .../uploads says where)",
                 )  # fmt: skip
             rows[f.path] = {"rid": 0, "path": f.path, "sha256": f.sha256, "size": size}
+        new = {f.sha256: int(str(rows[f.path]["size"])) for f in body.files}
+        check_room(conn, entity, request.app.state.blob_quota, new)
         lock_name(conn, _run_key(entity, project, run_id))
         rid = _ensure_run(conn, entity, project, run_id)
         if rows:
