@@ -55,9 +55,10 @@ def check_room(conn: sa.Connection, entity: str, quota: int | None, new: dict[st
     more = sum(extra.values())
     if used + more <= quota:
         return
+    files = f"this {len(extra)} file" if len(extra) == 1 else f"these {len(extra)} files"
     raise HTTPException(
         413,
-        f"{entity}'s runs hold {show(used)} of files and its quota is {show(quota)}: these "
-        f"{len(extra)} files ({show(more)}) would go over it. Delete runs of {entity}, or ask "
+        f"{entity}'s runs hold {show(used)} of files and its quota is {show(quota)}: "
+        f"{files} ({show(more)}) would go over it. Delete runs of {entity}, or ask "
         "the server's admin to raise --blob-quota",
     )
