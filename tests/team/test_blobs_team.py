@@ -88,6 +88,7 @@ class BlobServer:
     server: TeamServer
     key: str
     blobs: str
+    endpoint: str = ""
 
     def client(self) -> httpx.Client:
         return self.server.client(self.key)
@@ -129,7 +130,8 @@ def blob_server(
             with server.client(login_key(server, "root")) as root:
                 r = root.post("/api/v1/users", json={"name": "alice", "password": PASSWORD})
                 assert r.status_code == 201, r.text
-            yield BlobServer(request.param, server, login_key(server, "alice"), blobs)
+            endpoint = env.get("AWS_ENDPOINT_URL", "")
+            yield BlobServer(request.param, server, login_key(server, "alice"), blobs, endpoint)
         finally:
             server.stop()
 
@@ -164,12 +166,18 @@ def test_media_and_saved_files_come_back_byte_exact(bs_runs: tuple[BlobServer, P
         assert "notes.txt" in paths and len(images) == 2
         for path in ["notes.txt", *images]:
             r = c.get(f"/api/v1/projects/alice/media/runs/run1/files/{path}")
+            if bs.mode == "s3" and path.endswith(".png"):
+                r = _follow_presigned(bs, r)
+                assert r.content == (local / path).read_bytes()
+                continue
             assert r.status_code == 200, (path, r.text)
             assert r.content == (local / path).read_bytes()
             # A user's file keeps the headers that stop it running script in the app.
             assert "sandbox" in r.headers["content-security-policy"]
             assert r.headers["x-content-type-options"] == "nosniff"
-        assert r.headers["content-type"] == "image/png"
+            assert r.headers["content-type"] == (
+                "text/plain; charset=utf-8" if path == "notes.txt" else "image/png"
+            )
         got = c.get("/api/v1/projects/alice/media/runs/run1/files/notes.txt").text
         assert got == "notes of run1"
         # The media panel's answer points at the same bytes.
@@ -179,10 +187,34 @@ def test_media_and_saved_files_come_back_byte_exact(bs_runs: tuple[BlobServer, P
         assert media.status_code == 200, media.text
         media = media.json()
         shown = media["items"][0]["files"][0]
-        png = c.get(shown["url"]).content
+        answer = c.get(shown["url"])
+        png = (_follow_presigned(bs, answer) if bs.mode == "s3" else answer).content
         assert png == next((local / "media/images").glob("*.png")).read_bytes()
+        # The app's pages may show images and media from the bucket, nothing else.
+        csp = c.get("/").headers["content-security-policy"]
+        if bs.mode == "s3":
+            assert f"img-src 'self' {bs.endpoint} " in csp
+            assert f"media-src 'self' {bs.endpoint} " in csp
+            assert "script-src 'self';" in csp
+        else:
+            assert "img-src 'self' data:" in csp
         # A small image travels inside the answer, read from the blob store.
         assert shown["inline"] == "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _follow_presigned(bs: BlobServer, r: httpx.Response) -> httpx.Response:
+    """A bucket's image: a short-lived presigned URL of the bucket, whose answer has the
+    type and disposition the server chose (not what the object was stored with)."""
+    assert r.status_code == 307, r.text
+    assert "max-age=60" in r.headers["cache-control"]
+    url = r.headers["location"]
+    assert url.startswith(f"{bs.endpoint}/") and "X-Amz-Signature=" in url
+    assert "X-Amz-Expires=300" in url
+    got = httpx.get(url)  # no key: the URL is the credential
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"] == "image/png"
+    assert got.headers["content-disposition"].startswith("inline")
+    return got
 
 
 def test_the_same_content_is_uploaded_once(bs_runs: tuple[BlobServer, Path]) -> None:
@@ -273,6 +305,62 @@ def test_runbase_sync_sends_an_offline_runs_files(blob_server: BlobServer, tmp_p
     assert done.returncode == 0, done.stderr
     with blob_server.client() as c:
         for path in ["notes.txt", *(str(p.relative_to(local)) for p in local.rglob("*.png"))]:
-            r = c.get(f"/api/v1/projects/alice/media/runs/offline1/files/{path}")
+            url = f"/api/v1/projects/alice/media/runs/offline1/files/{path}"
+            r = c.get(url, follow_redirects=True)  # images: to the bucket, on S3
             assert r.status_code == 200, (path, r.text)
             assert r.content == (local / path).read_bytes()
+
+
+def _upload(bs: BlobServer, c: httpx.Client, base: str, data: bytes) -> dict[str, Any]:
+    """Announce ``data`` and upload it as the answer says; the answer."""
+    sha = hashlib.sha256(data).hexdigest()
+    r = c.post(f"{base}/uploads", json={"blobs": [{"sha256": sha, "size": len(data)}]})
+    (answer,) = r.json()["blobs"]
+    upload = answer["upload"]
+    if upload is not None and upload["auth"]:
+        assert c.put(upload["url"], content=data, headers=RAW).status_code == 200
+    elif upload is not None:
+        assert httpx.put(upload["url"], content=data).status_code == 200
+        assert c.post(upload["done"]).status_code == 200
+    return dict(answer)
+
+
+def test_knowing_a_blobs_sha256_is_not_enough_to_map_it(blob_server: BlobServer) -> None:
+    bs, bob_name = blob_server, f"bob{uuid.uuid4().hex[:6]}"
+    with bs.server.client(login_key(bs.server, "root")) as root:
+        assert root.post("/api/v1/users", json={"name": bob_name, "password": PASSWORD}).is_success
+    secret = f"alice's secret {uuid.uuid4()}".encode()
+    sha = hashlib.sha256(secret).hexdigest()
+    files = {"files": [{"path": "stolen.txt", "sha256": sha, "size": len(secret)}]}
+    mine = f"/api/v1/blobs/{bob_name}/mine"
+    with bs.client() as alice:
+        _upload(bs, alice, "/api/v1/blobs/alice/media", secret)
+        assert alice.post("/api/v1/blobs/alice/media/runs/sec1/files", json=files).is_success
+    with bs.server.client(login_key(bs.server, bob_name)) as bob:
+        r = bob.post(f"{mine}/runs/r1/files", json=files)
+        assert r.status_code == 403 and "not uploaded by you" in r.json()["detail"], r.text
+        # Bob is asked for the bytes, through the server (never to the bucket's object).
+        r = bob.post(f"{mine}/uploads", json={"blobs": [{"sha256": sha, "size": len(secret)}]})
+        (answer,) = r.json()["blobs"]
+        assert answer["stored"] is False and answer["upload"]["auth"] is True
+        assert answer["upload"]["url"] == f"{mine}/{sha}"
+        r = bob.put(answer["upload"]["url"], content=b"a guess", headers=RAW)
+        assert r.status_code == 400 and "hash to" in r.json()["detail"]
+        assert bob.post(f"{mine}/runs/r1/files", json=files).status_code == 403
+        # With the bytes, he may: he could have uploaded them himself.
+        assert bob.put(answer["upload"]["url"], content=secret, headers=RAW).status_code == 200
+        assert bob.post(f"{mine}/runs/r1/files", json=files).status_code == 200
+        again = bob.post(f"{mine}/uploads", json={"blobs": [{"sha256": sha, "size": 1}]})
+        assert again.json()["blobs"][0]["stored"] is True
+    # A blob held by a run of a project the caller may read needs no upload.
+    shared = f"shared {uuid.uuid4()}".encode()
+    shared_files = [{"path": "s.txt", "sha256": hashlib.sha256(shared).hexdigest(), "size": 1}]
+    with bs.client() as alice:
+        _upload(bs, alice, "/api/v1/blobs/alice/open", shared)
+        r = alice.post("/api/v1/blobs/alice/open/runs/o1/files", json={"files": shared_files})
+        assert r.is_success
+        r = alice.put("/api/v1/projects/alice/open/visibility", json={"visibility": "public"})
+        assert r.status_code == 200, r.text
+    with bs.server.client(login_key(bs.server, bob_name)) as bob:
+        r = bob.post(f"{mine}/runs/r2/files", json={"files": shared_files})
+        assert r.status_code == 200, r.text

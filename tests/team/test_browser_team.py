@@ -196,3 +196,33 @@ def test_log_in_key_runs_public_log_out(browser, server: TeamServer, tmp_path: P
     page.wait_for_selector("a.login-link")
     ctx.close()
     assert not errors and not anon_errors, errors + anon_errors
+
+
+def test_the_admin_page_lists_every_user_and_team(browser, server: TeamServer) -> None:
+    ctx, page, errors = new_page(browser, server)
+    try:
+        page.goto("/login?next=/settings/admin")
+        log_in(page, "root", PASSWORD)
+        page.locator(".user-menu summary").click()
+        page.get_by_role("link", name="Admin").click()
+        page.wait_for_url("**/settings/admin")
+        row = page.locator("[data-admin-user=root]")
+        assert "yes" in row.inner_text(timeout=15_000)
+        assert page.locator("[data-admin-user=ada]").count() == 1
+        assert page.locator("[data-admin-user=bob]").count() == 1
+        shot(page, "team-admin")
+    finally:
+        ctx.close()
+    # A user who is not a server admin has no Admin link, and the page says why.
+    ctx, page, errors2 = new_page(browser, server)
+    try:
+        page.goto("/login")
+        log_in(page, "bob", PASSWORD)
+        page.locator(".user-menu summary").click()
+        assert page.locator(".user-menu .menu").get_by_text("Teams").is_visible()
+        assert page.get_by_role("link", name="Admin").count() == 0
+        page.goto("/settings/admin")
+        page.get_by_text("Only a server admin sees every user and team").wait_for()
+    finally:
+        ctx.close()
+    assert not errors and not errors2

@@ -16,7 +16,7 @@ def test_ingest_routes_document_their_answers() -> None:
     assert {"200", "400", "401", "403", "404"} <= set(get["responses"])
     assert "422" not in post["responses"]
     models = schema["components"]["schemas"]
-    assert set(models["Ingested"]["properties"]) == {"acked", "url"}
+    assert set(models["Ingested"]["properties"]) == {"acked", "url", "stop"}
     assert set(models["Refused"]["properties"]) == {"acked", "detail"}
     offset = next(p for p in post["parameters"] if p["name"] == "offset")
     assert offset["in"] == "query"

@@ -55,6 +55,8 @@ def test_server_doc_runs_as_written(tmp_path: Path) -> None:
             assert '["finished","root"]\n' in res.stdout
             # Many runs in one post: the same run again, and a project the key may not write.
             assert "[200, 404]\n" in res.stdout
+            # A saved view (kept in the database) and the admin overview.
+            assert 'best runs\n["ada","root","vision"]\n' in res.stdout
             # Files and media: a blob uploaded through the server, served as the run's file.
             assert res.stdout.rstrip().endswith("true\nhello from the blob store")
             assert secret not in server.output()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import test_ingest
@@ -122,3 +123,59 @@ def test_an_idle_runs_empty_posts_are_accepted(shipping: Shipping, tmp_path: Pat
         assert acked == seg.stat().st_size
         r = c.post(path, params={"offset": acked}, content=b"")
         assert r.status_code == 200 and r.json()["acked"] == acked, r.text
+
+
+TRAIN = """
+import sys, time, runbase
+settings = runbase.Settings(console="off", disable_system_metrics=True)
+run = runbase.init(entity="alice", project="shipped", id=sys.argv[1], settings=settings)
+step = 0
+while True:  # trains until someone stops it
+    run.log({"loss": 1 / (step + 1)})
+    step += 1
+    time.sleep(0.05)
+"""
+
+
+def _state(shipping: Shipping, run_id: str) -> str | None:
+    with shipping.client(1) as c:
+        r = c.get(f"/api/v1/projects/alice/shipped/runs/{run_id}")
+        return r.json()["state"] if r.status_code == 200 else None
+
+
+def test_stop_in_the_web_app_stops_a_run_logging_on_another_machine(
+    shipping: Shipping, tmp_path: Path
+) -> None:
+    env = _env(shipping, tmp_path, shipping.key)
+    cmd = [sys.executable, "-c", TRAIN, "stopme"]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _state(shipping, "stopme") != "running":
+            assert time.monotonic() < deadline and proc.poll() is None, "the run never shipped"
+            time.sleep(0.3)
+        stop = "/api/v1/projects/alice/shipped/runs/stopme/stop"
+        with shipping.client(0, shipping.viewer_key) as vic:  # may not see alice's project
+            assert vic.post(stop).status_code == 404
+        with shipping.client(0) as alice:
+            r = alice.post(stop)
+            # This fixture's crash timeout is 2 s: on a loaded machine the run may read
+            # as crashed between two posts.
+            while r.status_code == 400 and "is crashed" in r.text and proc.poll() is None:
+                assert time.monotonic() < deadline, r.text
+                time.sleep(0.3)
+                r = alice.post(stop)
+            assert r.status_code == 200, r.text
+            assert r.json()["reason"] == "stopped from the web app"
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert "was stopped from the web app" in err and "the run ends as killed" in err, err
+    assert shipping.servers[0].url in err  # which server stopped it
+    deadline = time.monotonic() + 30
+    while _state(shipping, "stopme") != "killed":
+        assert time.monotonic() < deadline, f"the run is {_state(shipping, 'stopme')}"
+        time.sleep(0.3)
+    with shipping.client(0) as alice:  # a stopped run cannot be stopped again
+        r = alice.post("/api/v1/projects/alice/shipped/runs/stopme/stop")
+        assert r.status_code == 400 and "not running" in r.json()["detail"]

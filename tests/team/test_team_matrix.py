@@ -33,6 +33,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/auth/logout"): "anyone",
     ("GET", "/api/v1/auth/me"): "signed_in",
     ("POST", "/api/v1/users"): "site_admin",
+    ("GET", "/api/v1/admin/overview"): "site_admin",
     ("POST", "/api/v1/teams"): "signed_in",
     ("GET", "/api/v1/teams/{team}"): "team_member",
     ("PUT", "/api/v1/teams/{team}/members/{user}"): "team_admin",
@@ -52,6 +53,16 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", P + "/runs/{run_id}/stop"): "write",
     ("POST", P + "/sweeps/{sweep_id}/state"): "write",
     ("POST", P + "/exact/runs/{run_id}/edit"): "write",
+    # Saved views and reports: rows of the database, read like the project, written by members.
+    ("POST", P + "/views"): "write",
+    ("PUT", P + "/views/default"): "write",
+    ("PUT", P + "/views/{view_id}"): "write",
+    ("DELETE", P + "/views/{view_id}"): "write",
+    ("POST", P + "/reports"): "write",
+    ("PUT", P + "/reports/{report_id}"): "write",
+    ("DELETE", P + "/reports/{report_id}"): "write",
+    # The change feed answers everyone, naming only projects they may read.
+    ("GET", "/api/v1/changes"): "anyone",
     # Shipping runs: the shipper reads where to resume as it writes, with a write key.
     ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
     ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
@@ -106,6 +117,12 @@ READS = [
     "/exact/runs/{run_id}/history",
     "/exact/runs/{run_id}/history/page",
     "/exact/runs/{run_id}/system",
+    "/runs/{run_id}/logs/tail",
+    "/views",
+    "/views/default",
+    "/views/{view_id}",
+    "/reports",
+    "/reports/{report_id}",
 ]
 RULES.update({("GET", P + r): "read" for r in READS})
 RULES[("POST", P + "/importance")] = "read"
@@ -143,6 +160,8 @@ def _url(path: str, team: Team, entity: str, project: str, write: bool) -> str:
         "key_id": "999999",
         "segment": "1-1.rbr",
         "sha256": "0" * 64,
+        "view_id": "nosuchview",
+        "report_id": "0" * 12,
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -75,6 +75,7 @@ def _s3(location: str, bucket: str, prefix: str, options: Mapping[str, str]) -> 
     from obstore.store import S3Store
 
     from runbase.blobs.errors import first_line
+    from runbase.blobs.presign import secret_from
     from runbase.blobs.s3 import S3BlobStore
 
     config = {k.lower(): v for k, v in options.items()}
@@ -93,4 +94,4 @@ def _s3(location: str, bucket: str, prefix: str, options: Mapping[str, str]) -> 
         )
     except Exception as exc:  # obstore rejects unknown option names and bad values here
         raise UsageError(f"cannot open blob store {clean}: {first_line(exc)}") from exc
-    return S3BlobStore(store, clean, endpoint)
+    return S3BlobStore(store, clean, endpoint, secret_from(config))

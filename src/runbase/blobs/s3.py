@@ -33,6 +33,7 @@ from runbase.blobs.base import (
 )
 from runbase.blobs.errors import BlobCorruptError, disk_errors
 from runbase.blobs.objstore import ObjectStoreBlobs
+from runbase.blobs.presign import presigned_get
 
 _MIN_PART = 8 << 20  # S3 wants parts of at least 5 MiB, and at most 10,000 of them
 _MAX_PARTS = 9_000
@@ -48,10 +49,17 @@ def part_size(size: int) -> int:
 class S3BlobStore(ObjectStoreBlobs):
     """Content-addressed blobs in ``s3://bucket/prefix``; presigned URLs for GET and PUT."""
 
-    def __init__(self, store: Any, location: str, endpoint: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        location: str,
+        endpoint: str | None = None,
+        secret: tuple[str, str | None] | None = None,
+    ) -> None:
         where = f"{location} at {endpoint}" if endpoint else location
         super().__init__(store, location, where)
         self.endpoint = endpoint
+        self._secret = secret  # (secret key, session token) for read_url's own signing
 
     def put(self, data: bytes | bytearray | memoryview, *, md5: bool = False) -> BlobInfo:
         data = bytes(data)
@@ -109,6 +117,21 @@ class S3BlobStore(ObjectStoreBlobs):
 
     def upload_url(self, sha256: str, expires_in: timedelta = DEFAULT_EXPIRY) -> str | None:
         return self._sign("PUT", sha256, expires_in)
+
+    def read_url(
+        self, sha256: str, content_type: str, disposition: str, expires_in: timedelta
+    ) -> str | None:
+        """A presigned GET URL whose answer has this Content-Type and Content-Disposition
+        (whatever the object was stored with); None without a static secret key."""
+        if self._secret is None:
+            return None
+        overrides = {
+            "response-content-type": content_type,
+            "response-content-disposition": disposition,
+        }
+        signed = self._sign("GET", sha256, expires_in)
+        seconds = int(expires_in.total_seconds())
+        return presigned_get(signed, *self._secret, overrides, seconds)
 
     def _sign(self, method: str, sha256: str, expires_in: timedelta) -> str:
         digest = check_digest(sha256)

@@ -132,6 +132,13 @@ def _oidc_config(
     help="Only verified emails in this domain sign in (repeatable; the variable takes "
     "several, space-separated) [default: anyone the provider signs in].",
 )
+@click.option(
+    "--blob-quota",
+    default=None,
+    metavar="SIZE",
+    help="The most bytes of files and media the runs of one user or team may hold in the "
+    "blob store (500M, 50G, 2T) [default: no limit].",
+)
 @click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
 def server(
     database_url: str,
@@ -146,6 +153,7 @@ def server(
     oidc_client_secret_file: Path | None,
     oidc_name: str,
     oidc_domains: tuple[str, ...],
+    blob_quota: str | None,
     log_level: str,
 ) -> None:
     """Serve the team server: accounts, teams, API keys, per-project access."""
@@ -154,6 +162,7 @@ def server(
     from runbase.blobs import BlobError
     from runbase.errors import StoreError, UsageError
     from runbase.server.team.app import create_team_app
+    from runbase.server.team.quota import parse_size
 
     if not database_url.startswith("postgresql"):
         raise click.BadParameter(
@@ -166,6 +175,10 @@ def server(
         oidc_issuer, oidc_client_id, oidc_client_secret_file, oidc_name, oidc_domains
     )
     try:
+        quota = None if blob_quota is None else parse_size(blob_quota)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--blob-quota") from None
+    try:
         app = create_team_app(
             database_url,
             secret,
@@ -173,6 +186,7 @@ def server(
             crash_timeout=crash_timeout,
             blobs=blobs,
             oidc=oidc,
+            blob_quota=quota,
         )
     except (StoreError, ValueError, UsageError, BlobError) as e:
         raise click.ClickException(str(e)) from None

@@ -5,19 +5,31 @@ file as a blob and said which blob holds which path (``team/blobs.py``). The fil
 route serves such a file from the blob store: a folder's blob as a file (sendfile),
 a bucket's streamed through the server, so the response keeps the headers every
 user file gets (nosniff, the sandboxing CSP, inline or attachment).
+
+Images, audio and video in a bucket are not streamed: the answer is a redirect to a
+presigned GET URL valid a few minutes, so a media panel's bytes go straight from the
+bucket. A bucket cannot send the CSP or nosniff, so only types a browser only
+displays (never runs script in: not SVG) go that way, and the URL itself fixes the
+answer's Content-Type and Content-Disposition (``response-content-type``,
+``response-content-disposition``, signed with it), whatever the object was stored with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import Request
-from fastapi.responses import FileResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
 from runbase.blobs import BlobError, BlobStore
 from runbase.store import Store
 from runbase.store.queries.shipped_files import shipped_blob
+
+# Served from the bucket by redirect: types a browser only displays.
+REDIRECT_TYPES = ("image/", "audio/", "video/")
+READ_URL_EXPIRY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,7 @@ def small_file(
 def blob_response(
     blob: ShippedFile, media: str, name: str, kind: str, headers: dict[str, str]
 ) -> Response:
-    """The blob's bytes with the files route's headers."""
+    """The blob's bytes with the files route's headers (or a redirect, see above)."""
     local = blob.store.local_path(blob.sha256)
     if local is not None:
         return FileResponse(
@@ -70,8 +82,22 @@ def blob_response(
     disposition = FileResponse(".", filename=name, content_disposition_type=kind).headers[
         "content-disposition"
     ]
+    url = _presigned(blob, media, disposition)
+    if url is not None:
+        # The URL expires: the redirect must not be cached longer than it lives.
+        return RedirectResponse(url, 307, headers={"cache-control": "private, max-age=60"})
     out = {**headers, "content-disposition": disposition, "content-length": str(blob.size)}
     return StreamingResponse(_chunks(blob), media_type=media, headers=out)
+
+
+def _presigned(blob: ShippedFile, media: str, disposition: str) -> str | None:
+    if not media.startswith(REDIRECT_TYPES) or "svg" in media or "xml" in media:
+        return None
+    read_url = getattr(blob.store, "read_url", None)  # S3BlobStore's
+    if read_url is None:
+        return None
+    url: str | None = read_url(blob.sha256, media, disposition, READ_URL_EXPIRY)
+    return url
 
 
 def _chunks(blob: ShippedFile) -> Iterator[bytes]:

@@ -174,11 +174,23 @@ class HostGuard:
         return None
 
 
+def app_csp(media_origins: Iterable[str] = ()) -> str:
+    """The app's CSP; ``media_origins`` may also serve its images and media (the team
+    server's bucket, to which run files redirect with presigned URLs)."""
+    extra = "".join(f" {o}" for o in media_origins)
+    if not extra:
+        return APP_CSP
+    return APP_CSP.replace("img-src 'self'", "img-src 'self'" + extra).replace(
+        "media-src 'self'", "media-src 'self'" + extra
+    )
+
+
 class SecurityHeaders:
     """Adds ``SECURITY_HEADERS`` and the app's CSP to every response that lacks them."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, media_origins: Iterable[str] = ()) -> None:
         self.app = app
+        self.csp = app_csp(media_origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -187,17 +199,17 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = with_security_headers(message.get("headers") or [])
+                message["headers"] = with_security_headers(message.get("headers") or [], self.csp)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-def with_security_headers(raw: list[Any]) -> list[Any]:
+def with_security_headers(raw: list[Any], csp: str = APP_CSP) -> list[Any]:
     """ASGI header pairs plus the security headers (a CSP already set is kept)."""
     present = {bytes(k).lower() for k, _ in raw}
     out = list(raw)
-    extra = {**SECURITY_HEADERS, "content-security-policy": APP_CSP}
+    extra = {**SECURITY_HEADERS, "content-security-policy": csp}
     for name, value in extra.items():
         if name.encode() not in present:
             out.append((name.encode(), value.encode()))

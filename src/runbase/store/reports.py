@@ -1,12 +1,12 @@
 """Reports: pages a person writes about a project's runs, markdown between grids of panels.
 
 Like saved views (``views.py``), a report is state a person wrote, not something
-indexed from run records, so it lives beside the database, not in it: each report
-is one JSON file, ``RUNBASE_DIR/reports/<entity>/<project>/<id>.json``, replaced
-atomically (a temporary file, then ``os.replace``) under a lock (``flock`` on a
-sibling lock file), so two servers or two requests editing one report never leave
-half a file or lose a change. One file per report, not per project: a report is
-larger than a view, and saving one does not rewrite the others.
+indexed from run records: each report is one document of ``store.documents``
+(``documents.py``): on ``runbase ui`` the file
+``RUNBASE_DIR/reports/<entity>/<project>/<id>.json``, on the team server a row of
+its database, changed whole under a lock, so two servers or two requests editing
+one report never leave half of it or lose a change. One document per report, not
+per project: a report is larger than a view, and saving one does not rewrite the others.
 
 A report is a title and a list of blocks: a markdown block holds text, a panel-grid
 block holds panel specs (the web app's ``PanelSpec``, opaque here) and the runs they
@@ -15,18 +15,21 @@ draw: a saved view's, or a filter of the project's runs.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from runbase.store.documents import (
+    DocumentConflict,
+    DocumentError,
+    DocumentNotFound,
+    FileDocuments,
+)
 from runbase.store.store import Store
 
 MAX_REPORT_BYTES = 1024 * 1024
@@ -35,17 +38,18 @@ MAX_BLOCKS = 200
 MAX_TITLE = 200
 MAX_RUNS = 100
 _ID = re.compile(r"[0-9a-f]{12}")
+KIND = "reports"
 
 
-class ReportError(ValueError):
+class ReportError(DocumentError):
     """A report cannot be saved as asked (bad title, too big, too many), or its file is damaged."""
 
 
-class ReportNotFound(LookupError):
+class ReportNotFound(DocumentNotFound):
     """No report with that id in the project."""
 
 
-class ReportConflict(RuntimeError):
+class ReportConflict(DocumentConflict):
     """The report was saved by someone else since the version an edit started from."""
 
 
@@ -82,23 +86,20 @@ class Report(msgspec.Struct):
 
 
 def reports_dir(root: Path, entity: str, project: str) -> Path:
-    """The folder holding a project's reports (names were checked as the project's)."""
-    return root / "reports" / entity / project
+    """The folder holding a project's reports on ``runbase ui``."""
+    return report_path(root, entity, project, "x").parent
 
 
 def report_path(root: Path, entity: str, project: str, report_id: str) -> Path:
-    return reports_dir(root, entity, project) / f"{report_id}.json"
+    return FileDocuments(root).path(KIND, entity, project, report_id)
 
 
 def list_reports(store: Store, entity: str, project: str) -> list[Report]:
     """The project's reports, most recently updated first."""
-    folder = reports_dir(store.root, entity, project)
-    try:
-        names = sorted(p.stem for p in folder.glob("*.json") if _ID.fullmatch(p.stem))
-    except FileNotFoundError:
-        return []
     out = []
-    for rid in names:
+    for rid in store.documents.keys(KIND, entity, project):
+        if not _ID.fullmatch(rid):
+            continue
         try:
             out.append(get_report(store, entity, project, rid))
         except ReportNotFound:
@@ -109,15 +110,18 @@ def list_reports(store: Store, entity: str, project: str) -> list[Report]:
 def get_report(store: Store, entity: str, project: str, report_id: str) -> Report:
     if not _ID.fullmatch(report_id):  # also keeps the id from naming another path
         raise ReportNotFound(f"no report {report_id!r} in {entity}/{project}")
-    path = report_path(store.root, entity, project, report_id)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReportNotFound(f"no report {report_id!r} in {entity}/{project}") from None
+    data = store.documents.read(KIND, entity, project, report_id)
+    return _decode(store, entity, project, report_id, data)
+
+
+def _decode(store: Store, entity: str, project: str, report_id: str, data: bytes | None) -> Report:
+    if data is None:
+        raise ReportNotFound(f"no report {report_id!r} in {entity}/{project}")
     try:
         return msgspec.json.decode(data, type=Report)
     except msgspec.DecodeError as e:
-        raise ReportError(f"{path} is damaged ({e}); fix or delete it to start afresh") from None
+        where = store.documents.where(KIND, entity, project, report_id)
+        raise ReportError(f"{where} is damaged ({e}); fix or delete it to start afresh") from None
 
 
 def create_report(
@@ -126,16 +130,14 @@ def create_report(
     """Save a new report; its id is random, so its URL is not guessable from others'."""
     now = time.time()
     report = Report(secrets.token_hex(6), _title(title), list(blocks or []), now, now)
-    folder = reports_dir(store.root, entity, project)
+    data = _check(report)
     with store.writing("save reports"):
-        folder.mkdir(parents=True, exist_ok=True)
-        if sum(1 for _ in folder.glob("*.json")) >= MAX_REPORTS:
+        if len(store.documents.keys(KIND, entity, project)) >= MAX_REPORTS:
             raise ReportError(
                 f"{entity}/{project} has {MAX_REPORTS} reports, the most it can keep; "
                 "delete one first"
             )
-        with _locked(report_path(store.root, entity, project, report.id)):
-            _write(store.root, entity, project, report)
+        store.documents.change(KIND, entity, project, report.id, lambda _: data)
     return report
 
 
@@ -170,10 +172,8 @@ def update_report(
 
 def delete_report(store: Store, entity: str, project: str, report_id: str) -> None:
     get_report(store, entity, project, report_id)
-    path = report_path(store.root, entity, project, report_id)
-    with store.writing("delete reports"), _locked(path):
-        path.unlink(missing_ok=True)
-        path.with_name(f".{path.name}.lock").unlink(missing_ok=True)
+    with store.writing("delete reports"):
+        store.documents.change(KIND, entity, project, report_id, lambda _: None)
 
 
 def to_blocks(raw: list[dict[str, Any]]) -> list[Block]:
@@ -211,33 +211,19 @@ def _check(report: Report) -> bytes:
     return data
 
 
-def _write(root: Path, entity: str, project: str, report: Report) -> None:
-    data = _check(report)
-    path = report_path(root, entity, project, report.id)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _change(
     store: Store, entity: str, project: str, report_id: str, fn: Callable[[Report], None]
 ) -> Report:
     get_report(store, entity, project, report_id)  # 404 before taking a lock
-    path = report_path(store.root, entity, project, report_id)
-    with store.writing("save reports"), _locked(path):
-        report = get_report(store, entity, project, report_id)  # deleted meanwhile: 404
+    saved: list[Report] = []
+
+    def apply(data: bytes | None) -> bytes:
+        report = _decode(store, entity, project, report_id, data)  # deleted meanwhile: 404
         fn(report)
         report.updated_at = time.time()
-        _write(store.root, entity, project, report)
-    return report
+        saved.append(report)
+        return _check(report)
 
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+    with store.writing("save reports"):
+        store.documents.change(KIND, entity, project, report_id, apply)
+    return saved[0]

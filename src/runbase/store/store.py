@@ -22,6 +22,7 @@ from runbase.store.db.access import Blocked, blocked_paths, check_readable, unus
 from runbase.store.db.engine import make_engine, read_only_engine, sqlite_path, store_url
 from runbase.store.db.lock import index_lock
 from runbase.store.db.migrate import migrate, require_current
+from runbase.store.documents import Documents, FileDocuments
 from runbase.store.indexing.indexer import Indexer, SyncReport
 
 log = logging.getLogger("runbase.store")
@@ -40,6 +41,9 @@ class Store:
         self.engine = engine
         self.root = root
         self.indexer = Indexer(engine, root)
+        # Saved views and reports: files beside the database; the team server keeps
+        # them in the database instead (``DbDocuments``).
+        self.documents: Documents = FileDocuments(root)
         self.retry_after = RETRY_AFTER
         self._blocked = blocked
         # A sync that failed writing: skipped until _retry_at, then tried again.

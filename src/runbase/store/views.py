@@ -1,42 +1,39 @@
 """Saved views of a project's workspace: what the web app shows, kept under a name.
 
-A view is state a person wrote, not something indexed from run records, so it
-does not live in the database (``store.db`` can be deleted and rebuilt from the
-record files at any time): each project's views are one JSON file,
-``RUNBASE_DIR/views/<entity>/<project>.json``, replaced atomically under a lock
-(``flock`` on a sibling lock file), so two servers or two requests never lose
-each other's change. The server reaches them only through these functions; a
-team server keeping views elsewhere replaces this module, not the routes.
+A view is state a person wrote, not something indexed from run records: each
+project's views are one document of ``store.documents`` (``documents.py``): on
+``runbase ui`` the JSON file ``RUNBASE_DIR/views/<entity>/<project>.json``, on the
+team server a row of its database, changed whole under a lock, so two servers or
+two requests never lose each other's change.
 
 The state is opaque here (the web app owns its shape); only its size is limited.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from runbase.store.documents import DocumentError, DocumentNotFound, FileDocuments
 from runbase.store.store import Store
 
 MAX_STATE_BYTES = 256 * 1024
 MAX_VIEWS = 200
 MAX_NAME = 200
+KIND = "views"
 
 
-class ViewError(ValueError):
+class ViewError(DocumentError):
     """A view the request names cannot be saved as asked (bad name, too big, too many)."""
 
 
-class ViewNotFound(LookupError):
+class ViewNotFound(DocumentNotFound):
     """No view with that id in the project."""
 
 
@@ -54,21 +51,24 @@ class ProjectViews(msgspec.Struct):
 
 
 def views_path(root: Path, entity: str, project: str) -> Path:
-    """The file holding a project's views (names were checked as the project's)."""
-    return root / "views" / entity / f"{project}.json"
+    """The file holding a project's views on ``runbase ui`` (names were checked as the
+    project's)."""
+    return FileDocuments(root).path(KIND, entity, project)
 
 
 def read_views(store: Store, entity: str, project: str) -> ProjectViews:
     """The project's views, oldest first, and its default view's id (None: none set)."""
-    path = views_path(store.root, entity, project)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    return _decode(store, entity, project, store.documents.read(KIND, entity, project))
+
+
+def _decode(store: Store, entity: str, project: str, data: bytes | None) -> ProjectViews:
+    if data is None:
         return ProjectViews()
     try:
         return msgspec.json.decode(data, type=ProjectViews)
     except msgspec.DecodeError as e:
-        raise ViewError(f"{path} is damaged ({e}); fix or delete it to start afresh") from None
+        where = store.documents.where(KIND, entity, project)
+        raise ViewError(f"{where} is damaged ({e}); fix or delete it to start afresh") from None
 
 
 def get_view(store: Store, entity: str, project: str, view_id: str) -> SavedView:
@@ -170,21 +170,10 @@ def _check(name: str, state: dict[str, Any] | None) -> str:
 
 
 def _change(store: Store, entity: str, project: str, fn: Callable[[ProjectViews], None]) -> None:
-    path = views_path(store.root, entity, project)
-    with store.writing("save views"), _locked(path):
-        pv = read_views(store, entity, project)
+    def apply(data: bytes | None) -> bytes:
+        pv = _decode(store, entity, project, data)
         fn(pv)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(msgspec.json.encode(pv))
-        os.replace(tmp, path)
+        return msgspec.json.encode(pv)
 
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+    with store.writing("save views"):
+        store.documents.change(KIND, entity, project, "", apply)

@@ -22,6 +22,7 @@ import { SweepsPage } from "../sweeps/SweepsPage";
 import { KeysPage } from "../team/KeysPage";
 import { LoginPage } from "../team/LoginPage";
 import { ProjectSettings } from "../team/ProjectSettings";
+import { AdminPage } from "../team/AdminPage";
 import { TeamsPage } from "../team/TeamsPage";
 import { UserMenu } from "../team/UserMenu";
 import { SweepWorkspace } from "../sweeps/SweepWorkspace";
@@ -114,6 +115,7 @@ const router = createBrowserRouter([
       { path: "/login", element: <LoginPage /> },
       { path: "/settings/keys", element: <KeysPage /> },
       { path: "/settings/teams", element: <TeamsPage /> },
+      { path: "/settings/admin", element: <AdminPage /> },
       { path: "/:entity/:project/settings", element: <ProjectSettings /> },
       { path: "/:entity/:project", element: <Workspace />, loader: workspaceLoader, shouldRevalidate: () => false },
       { path: "/:entity/:project/runs/:runId", element: <Run />, loader: runLoader },

@@ -1,5 +1,6 @@
 // The header's right-hand side on a team server: "Log in", or the signed-in
-// user's menu (API keys, teams, this project's settings, log out). On a local
+// user's menu (API keys, teams, the admin page for server admins, this project's
+// settings, log out). On a local
 // `runbase ui` it renders nothing. It also arms the 401 → login redirect.
 
 import { useRef } from "react";
@@ -40,6 +41,7 @@ export function UserMenu() {
         <div className="menu-head muted">Signed in as {who.user}</div>
         <Link to="/settings/keys">API keys</Link>
         <Link to="/settings/teams">Teams</Link>
+        {who.admin && <Link to="/settings/admin">Admin</Link>}
         {entity && project && <Link to={`${projectPath(entity, project)}/settings`}>Project settings</Link>}
         <button type="button" onClick={() => void logout()}>
           Log out

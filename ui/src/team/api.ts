@@ -40,6 +40,12 @@ export interface OidcInfo {
   login_url: string;
 }
 
+/** GET /api/v1/admin/overview (server admins): every user and team. */
+export interface AdminOverview {
+  users: { name: string; admin: boolean; created_at: number; teams: Record<string, Role> }[];
+  teams: { name: string; created_at: number; members: Member[] }[];
+}
+
 const LOCAL: ServerInfo = { team: false, user: null, admin: false, scope: "write", teams: {} };
 const enc = encodeURIComponent;
 
@@ -92,6 +98,7 @@ export const teamApi = {
   team: (team: string) => call<{ team: string; members: Member[] }>(`/api/v1/teams/${enc(team)}`),
   setMember: (team: string, user: string, role: Role) =>
     call<Member>(`/api/v1/teams/${enc(team)}/members/${enc(user)}`, "PUT", { role }),
+  adminOverview: () => call<AdminOverview>("/api/v1/admin/overview"),
   removeMember: (team: string, user: string) => call<null>(`/api/v1/teams/${enc(team)}/members/${enc(user)}`, "DELETE"),
   visibility: (e: string, p: string) =>
     call<{ visibility: Visibility }>(`/api/v1/projects/${enc(e)}/${enc(p)}/visibility`),

@@ -41,11 +41,13 @@ class RunRef:
 
 @dataclass(frozen=True)
 class Ack:
-    """The server's answer to a post: where it holds the segment to; ``gap`` for a 409."""
+    """The server's answer to a post: where it holds the segment to; ``gap`` for a 409;
+    ``stop``: why the run should stop (someone pressed Stop in the web app), else None."""
 
     acked: int
     url: str | None = None
     gap: bool = False
+    stop: str | None = None
 
 
 class Unavailable(Exception):
@@ -173,9 +175,11 @@ class Client:
         path = f"{self._path(run, segment)}?offset={offset}"
         status, data, retry_after = self._request("POST", path, body)
         answer = self._answer(status, data, retry_after)
-        url = answer.get("url")
+        url, stop = answer.get("url"), answer.get("stop")
         acked = int(str(answer["acked"]))
-        return Ack(acked, url if isinstance(url, str) else None, gap=status == 409)
+        url = url if isinstance(url, str) else None
+        stop = stop if isinstance(stop, str) and stop else None
+        return Ack(acked, url, gap=status == 409, stop=stop)
 
     def post_pieces(
         self, pieces: list[tuple[RunRef, str, int, bytes]]

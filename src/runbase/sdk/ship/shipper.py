@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from runbase.records.layout import stop_request_path
+from runbase.records.stop_request import write_request
 from runbase.sdk import threads
 from runbase.sdk.ship.blobs import FileBlobs
 from runbase.sdk.ship.credentials import Target
@@ -73,6 +75,7 @@ class Shipper:
         self._closing = False
         self._complete = False
         self._last_post = time.monotonic()
+        self._stopped = False
         self.first = threading.Event()  # set at the first answer (or failure)
         self.done = threading.Event()
         self.url: str | None = None
@@ -99,6 +102,8 @@ class Shipper:
             if ack is not None:
                 self._last_post = time.monotonic()
                 self.url = ack.url or self.url
+                if ack.stop is not None and seg is self._segments[-1]:
+                    self._stop(ack.stop)
         self.first.set()
         pairs = zip(self._segments, ends, strict=True)
         return all(seg.acked is not None and seg.acked >= end for seg, end in pairs)
@@ -135,6 +140,17 @@ class Shipper:
             client.close()
             self.first.set()
             self.done.set()
+
+    def _stop(self, reason: str) -> None:
+        """The server says the run was stopped: write the run's own stop request, which
+        the stop watch (``sdk/stop_watch.py``) acts on as for a local Stop (once)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        run = self.run
+        root = self.run_dir.parents[3]  # run_dir is ROOT/runs/entity/project/run_id
+        path = stop_request_path(root, run.entity, run.project, run.run_id)
+        write_request(path, f"{reason} ({self.target.base_url})")
 
     def _sleep(self, seconds: float, backoff: Backoff, at_least: float = 0.0) -> None:
         """Wait ``seconds``, less when finish() pokes, but never less than ``at_least``

@@ -13,10 +13,10 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from runbase.server.deps import FreshStore, Holder, fast_json, project_or_404
+from runbase.server.deps import FreshStore, Holder, fast_json
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE, ErrorOut
 from runbase.server.models import Deleted
-from runbase.store import Store
+from runbase.server.routes.saved import call_saved
 from runbase.store import reports as saved
 
 router = APIRouter(responses=BAD_INPUT, tags=["reports"])
@@ -103,18 +103,6 @@ def _blocks(blocks: list[BlockModel] | None) -> list[saved.Block] | None:
     return saved.to_blocks([b.model_dump() for b in blocks])
 
 
-def _run(store: Store, entity: str, project: str, fn: Any, *args: Any) -> Any:
-    project_or_404(store, entity, project)
-    try:
-        return fn(store, entity, project, *args)
-    except saved.ReportNotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except saved.ReportError as e:
-        raise HTTPException(400, str(e)) from None
-    except saved.ReportConflict as e:
-        raise HTTPException(409, str(e)) from None
-
-
 def _out(r: saved.Report) -> Response:
     return fast_json(msgspec.to_builtins(r))
 
@@ -122,7 +110,7 @@ def _out(r: saved.Report) -> Response:
 @router.get(R, response_model=ReportList, responses=NOT_FOUND)
 def list_reports(store: FreshStore, entity: str, project: str) -> Response:
     """The project's reports (titles only), most recently updated first."""
-    rows = _run(store, entity, project, saved.list_reports)
+    rows = call_saved(store, entity, project, saved.list_reports)
     return fast_json(
         {
             "reports": [
@@ -147,13 +135,13 @@ def create_report(hold: Holder, entity: str, project: str, body: ReportIn) -> Re
         blocks = _blocks(body.blocks)
     except saved.ReportError as e:
         raise HTTPException(400, str(e)) from None
-    return _out(_run(store, entity, project, saved.create_report, body.title, blocks))
+    return _out(call_saved(store, entity, project, saved.create_report, body.title, blocks))
 
 
 @router.get(f"{R}/{{report_id}}", response_model=ReportOut, responses=NOT_FOUND)
 def get_report(store: FreshStore, entity: str, project: str, report_id: str) -> Response:
     """One report with its blocks."""
-    return _out(_run(store, entity, project, saved.get_report, report_id))
+    return _out(call_saved(store, entity, project, saved.get_report, report_id))
 
 
 @router.put(f"{R}/{{report_id}}", response_model=ReportOut, responses={**NOT_FOUND, **CONFLICT})
@@ -168,12 +156,12 @@ def put_report(
     except saved.ReportError as e:
         raise HTTPException(400, str(e)) from None
     args = (report_id, body.title, blocks, body.base)
-    return _out(_run(store, entity, project, saved.update_report, *args))
+    return _out(call_saved(store, entity, project, saved.update_report, *args))
 
 
 @router.delete(f"{R}/{{report_id}}", response_model=Deleted, responses={**NOT_FOUND, **WRITE})
 def delete_report(hold: Holder, entity: str, project: str, report_id: str) -> Response:
     """Delete a report."""
     store = hold.fresh()
-    _run(store, entity, project, saved.delete_report, report_id)
+    call_saved(store, entity, project, saved.delete_report, report_id)
     return fast_json({"deleted": 1})

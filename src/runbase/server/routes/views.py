@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from runbase.server.deps import FreshStore, Holder, fast_json, project_or_404
+from runbase.server.deps import FreshStore, Holder, fast_json
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, WRITE
 from runbase.server.models import Deleted
+from runbase.server.routes.saved import call_saved
 from runbase.store import Store
 from runbase.store import views as saved
 
@@ -79,18 +80,8 @@ def _out(v: saved.SavedView, default: str | None) -> dict[str, Any]:
     }
 
 
-def _run(store: Store, entity: str, project: str, fn: Any, *args: Any) -> Any:
-    project_or_404(store, entity, project)
-    try:
-        return fn(store, entity, project, *args)
-    except saved.ViewNotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except saved.ViewError as e:
-        raise HTTPException(400, str(e)) from None
-
-
 def _one(store: Store, entity: str, project: str, view_id: str) -> Response:
-    view = _run(store, entity, project, saved.get_view, view_id)
+    view = call_saved(store, entity, project, saved.get_view, view_id)
     default = saved.read_views(store, entity, project).default
     return fast_json(_out(view, default))
 
@@ -98,7 +89,7 @@ def _one(store: Store, entity: str, project: str, view_id: str) -> Response:
 @router.get(V, response_model=ViewList, responses=NOT_FOUND)
 def list_views(store: FreshStore, entity: str, project: str) -> Response:
     """The project's saved views (names only), oldest first, and its default view's id."""
-    pv = _run(store, entity, project, saved.read_views)
+    pv = call_saved(store, entity, project, saved.read_views)
     rows = [
         {"id": v.id, "name": v.name, "updated_at": v.updated_at, "is_default": v.id == pv.default}
         for v in pv.views
@@ -110,14 +101,14 @@ def list_views(store: FreshStore, entity: str, project: str) -> Response:
 def create_view(hold: Holder, entity: str, project: str, body: ViewIn) -> Response:
     """Save the state as a new view."""
     store = hold.fresh()
-    view = _run(store, entity, project, saved.create_view, body.name, body.state)
+    view = call_saved(store, entity, project, saved.create_view, body.name, body.state)
     return fast_json(_out(view, saved.read_views(store, entity, project).default))
 
 
 @router.get(f"{V}/default", response_model=DefaultOut, responses=NOT_FOUND)
 def get_default(store: FreshStore, entity: str, project: str) -> Response:
     """The project's default view, or ``{"view": null}`` when none is set."""
-    pv = _run(store, entity, project, saved.read_views)
+    pv = call_saved(store, entity, project, saved.read_views)
     view = next((v for v in pv.views if v.id == pv.default), None)
     return fast_json({"view": None if view is None else _out(view, pv.default)})
 
@@ -126,7 +117,7 @@ def get_default(store: FreshStore, entity: str, project: str) -> Response:
 def put_default(hold: Holder, entity: str, project: str, body: DefaultIn) -> Response:
     """Make a view the default (``{"id": null}``: no default view)."""
     store = hold.fresh()
-    _run(store, entity, project, saved.set_default, body.id)
+    call_saved(store, entity, project, saved.set_default, body.id)
     return get_default(store, entity, project)
 
 
@@ -140,7 +131,7 @@ def get_view(store: FreshStore, entity: str, project: str, view_id: str) -> Resp
 def put_view(hold: Holder, entity: str, project: str, view_id: str, body: ViewPatch) -> Response:
     """Rename a view and/or save a new state into it."""
     store = hold.fresh()
-    _run(store, entity, project, saved.update_view, view_id, body.name, body.state)
+    call_saved(store, entity, project, saved.update_view, view_id, body.name, body.state)
     return _one(store, entity, project, view_id)
 
 
@@ -148,5 +139,5 @@ def put_view(hold: Holder, entity: str, project: str, view_id: str, body: ViewPa
 def delete_view(hold: Holder, entity: str, project: str, view_id: str) -> Response:
     """Delete a view (if it was the default, the project has none after)."""
     store = hold.fresh()
-    _run(store, entity, project, saved.delete_view, view_id)
+    call_saved(store, entity, project, saved.delete_view, view_id)
     return fast_json({"deleted": 1})

@@ -36,6 +36,13 @@ WRITE_ROUTES = {
     ("POST", "/projects/{entity}/{project}/runs/{run_id}/stop"),
     ("POST", "/projects/{entity}/{project}/sweeps/{sweep_id}/state"),
     ("POST", "/projects/{entity}/{project}/exact/runs/{run_id}/edit"),
+    ("POST", "/projects/{entity}/{project}/views"),
+    ("PUT", "/projects/{entity}/{project}/views/default"),
+    ("PUT", "/projects/{entity}/{project}/views/{view_id}"),
+    ("DELETE", "/projects/{entity}/{project}/views/{view_id}"),
+    ("POST", "/projects/{entity}/{project}/reports"),
+    ("PUT", "/projects/{entity}/{project}/reports/{report_id}"),
+    ("DELETE", "/projects/{entity}/{project}/reports/{report_id}"),
 }
 
 

@@ -7,30 +7,39 @@ makes the server verify them), or ``PUT .../{sha256}`` through the server for a 
 folder, which hashes as it writes. Then it says which blob holds each of the run's
 files (``POST .../runs/{run_id}/files``), before posting the records that name them,
 so the server never lists a file it cannot serve. docs/server.md "Files and media".
+
+Knowing a blob's sha256 is not having its bytes: a writer may map a blob into a run
+only when they uploaded it (``blob_uploaders``) or a run they may read holds it
+already. Anyone else is asked to upload it, through the server (which hashes the
+bytes and keeps nothing new when the blob is stored), never to the bucket, whose
+stored object a wrong upload could replace.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from runbase.blobs import BlobNotFoundError, BlobStore, open_blob_store
+from runbase.blobs import BlobError, BlobNotFoundError, BlobStore, open_blob_store
 from runbase.blobs.base import Hashing
 from runbase.records.layout import id_problem
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
-from runbase.server.team.auth import CurrentCaller, engine
+from runbase.server.team.access import visible
+from runbase.server.team.auth import Caller, CurrentCaller, engine
 from runbase.server.team.ingest import _authorize
 from runbase.server.team.pieces import ensure_run
+from runbase.server.team.quota import check_room
 from runbase.server.team.shipping import run_key
 from runbase.store.db.lock import lock_name
-from runbase.store.db.schema import run_blobs, verified_blobs
+from runbase.store.db.schema import blob_uploaders, run_blobs, runs, verified_blobs
 
 BASE = "/blobs/{entity}/{project}"
 MAX_BLOBS = 1000
@@ -116,6 +125,20 @@ def open_server_blobs(location: str | None) -> BlobStore:
     return open_blob_store(runbase_dir() / "server-blobs")
 
 
+def bucket_origins(store: BlobStore) -> list[str]:
+    """The origin media redirect to (``blob_files.py``): the bucket's, when the store
+    signs read URLs; the app's CSP lets images and media come from there."""
+    read_url = getattr(store, "read_url", None)  # S3BlobStore's
+    if read_url is None:
+        return []
+    try:
+        url = read_url("0" * 64, "image/png", "inline", timedelta(minutes=1))
+    except BlobError:
+        return []
+    parts = urlsplit(url or "")
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.netloc else []
+
+
 def blob_store(request: Request) -> BlobStore:
     store: BlobStore = request.app.state.blobs
     return store
@@ -150,23 +173,55 @@ def _remember(conn: sa.Connection, digest: str, size: int) -> None:
         conn.execute(sa.insert(verified_blobs).values(sha256=digest, size=size))
 
 
+def _uploaded(conn: sa.Connection, caller: Caller, digest: str) -> None:
+    """Remember that the caller uploaded the blob (they had its bytes)."""
+    assert caller.user is not None  # _writer let a signed-in writer through
+    row = {"sha256": digest, "user_name": caller.user.name}
+    mine = (blob_uploaders.c.sha256 == digest) & (blob_uploaders.c.user_name == row["user_name"])
+    if conn.execute(sa.select(blob_uploaders.c.sha256).where(mine)).first() is None:
+        conn.execute(sa.insert(blob_uploaders).values(**row))
+
+
+def may_use(request: Request, conn: sa.Connection, caller: Caller, digest: str) -> bool:
+    """Whether the caller may map the blob into a run: they uploaded it, or a run they
+    may read holds it (so they can read its bytes anyway)."""
+    assert caller.user is not None
+    mine = (blob_uploaders.c.sha256 == digest) & (blob_uploaders.c.user_name == caller.user.name)
+    if conn.execute(sa.select(blob_uploaders.c.sha256).where(mine)).first() is not None:
+        return True
+    holders = (
+        sa.select(runs.c.entity, runs.c.project)
+        .join(run_blobs, run_blobs.c.rid == runs.c.rid)
+        .where(run_blobs.c.sha256 == digest)
+        .distinct()
+    )
+    pairs = [(e, p) for e, p in conn.execute(holders)]
+    return bool(pairs) and bool(visible(request, caller, pairs))
+
+
 def _path(entity: str, project: str, *rest: str) -> str:
     parts = [quote(p, safe="") for p in (entity, project, *rest)]
     return "/api/v1/blobs/" + "/".join(parts)
 
 
 @router.post(BASE + "/uploads", response_model=UploadsOut)
-def uploads(request: Request, entity: str, project: str, body: UploadsIn) -> dict[str, Any]:
-    """For each blob: already stored (nothing to do), or where to upload it."""
+def uploads(
+    request: Request, caller: CurrentCaller, entity: str, project: str, body: UploadsIn
+) -> dict[str, Any]:
+    """For each blob: already stored and the caller's to use (nothing to do), or where
+    to upload it (a stored blob that is not: through the server, to prove its bytes)."""
     store = blob_store(request)
     out = []
     with engine(request).connect() as conn:
+        wanted = {b.sha256: b.size for b in body.blobs}
+        check_room(conn, entity, request.app.state.blob_quota, wanted)
         for blob in body.blobs:
-            if is_verified(conn, store, blob.sha256):
+            stored = is_verified(conn, store, blob.sha256)
+            if stored and may_use(request, conn, caller, blob.sha256):
                 out.append({"sha256": blob.sha256, "stored": True, "upload": None})
                 continue
             done = _path(entity, project, blob.sha256, "done")
-            url = store.upload_url(blob.sha256)
+            url = None if stored else store.upload_url(blob.sha256)
             upload = (
                 {"url": url, "auth": False, "done": done}
                 if url is not None
@@ -192,12 +247,17 @@ def _digest(sha256: str) -> str:
         }
     },
 )
-async def put_blob(request: Request, entity: str, project: str, sha256: str) -> dict[str, Any]:
-    """Upload a blob through the server (a folder store): refused unless the bytes hash
-    to ``sha256``."""
+async def put_blob(
+    request: Request, caller: CurrentCaller, entity: str, project: str, sha256: str
+) -> dict[str, Any]:
+    """Upload a blob through the server (a folder store, or a blob the bucket holds
+    already: then only hashed, nothing is written): refused unless the bytes hash to
+    ``sha256``."""
     digest = _digest(sha256)
     store = blob_store(request)
-    if _presigns(store):
+    eng = engine(request)
+    bucket = _presigns(store)
+    if bucket and not await run_in_threadpool(_verified_in, eng, store, digest):
         raise HTTPException(
             400, "this server's blobs are in a bucket: upload to the URL POST .../uploads gave"
         )
@@ -212,14 +272,28 @@ async def put_blob(request: Request, entity: str, project: str, sha256: str) -> 
             raise HTTPException(
                 400, f"the bytes sent hash to {hashing.sha256}, not {digest}: send the blob again"
             )
-        await run_in_threadpool(store.put_file, spool)
+        if not bucket:
+            await run_in_threadpool(store.put_file, spool)
     finally:
         os.unlink(spool)
+    await run_in_threadpool(_remember_upload, eng, caller, digest)
     return {"sha256": digest, "size": hashing.size}
 
 
+def _verified_in(eng: sa.Engine, store: BlobStore, digest: str) -> bool:
+    with eng.connect() as conn:
+        return is_verified(conn, store, digest)
+
+
+def _remember_upload(eng: sa.Engine, caller: Caller, digest: str) -> None:
+    with eng.begin() as conn:
+        _uploaded(conn, caller, digest)
+
+
 @router.post(BASE + "/{sha256}/done", response_model=Verified)
-def upload_done(request: Request, entity: str, project: str, sha256: str) -> dict[str, Any]:
+def upload_done(
+    request: Request, caller: CurrentCaller, entity: str, project: str, sha256: str
+) -> dict[str, Any]:
     """After an upload to a presigned URL: the server reads the blob back and keeps it
     only when its bytes hash to its name."""
     digest = _digest(sha256)
@@ -235,12 +309,18 @@ def upload_done(request: Request, entity: str, project: str, sha256: str) -> dic
     size = store.size(digest)
     with engine(request).begin() as conn:
         _remember(conn, digest, size)
+        _uploaded(conn, caller, digest)
     return {"sha256": digest, "size": size}
 
 
 @router.post(BASE + "/runs/{run_id}/files", response_model=RunFilesOut)
 def run_files(
-    request: Request, entity: str, project: str, run_id: str, body: RunFilesIn
+    request: Request,
+    caller: CurrentCaller,
+    entity: str,
+    project: str,
+    run_id: str,
+    body: RunFilesIn,
 ) -> dict[str, int]:
     """Say which stored blob holds each of these files of the run (its media files and
     the files saved with run.save); a later call for the same path replaces it."""
@@ -256,7 +336,14 @@ def run_files(
                 raise HTTPException(
                     400, f"blob {f.sha256} ({f.path}) is not stored: upload it first"
                 )
+            if not may_use(request, conn, caller, f.sha256):
+                raise HTTPException(
+                    403, f"blob {f.sha256} ({f.path}) was not uploaded by you: upload its "
+                    "bytes first (POST .../uploads says where)",
+                )  # fmt: skip
             rows[f.path] = {"rid": 0, "path": f.path, "sha256": f.sha256, "size": size}
+        new = {f.sha256: int(str(rows[f.path]["size"])) for f in body.files}
+        check_room(conn, entity, request.app.state.blob_quota, new)
         lock_name(conn, run_key(entity, project, run_id))
         rid = ensure_run(conn, entity, project, run_id)
         if rows:

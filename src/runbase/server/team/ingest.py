@@ -29,6 +29,7 @@ from runbase.server.team.access import check
 from runbase.server.team.auth import Caller, CurrentCaller, engine
 from runbase.server.team.pieces import Piece, ship_piece, ship_pieces
 from runbase.server.team.shipping import MAX_BODY, SegmentTaken, Stored, acked_of
+from runbase.server.team.stops import stop_for
 from runbase.store.db import schema as t
 
 log = logging.getLogger("runbase.server")
@@ -57,9 +58,11 @@ class Acked(BaseModel):
 
 
 class Ingested(Acked):
-    """A post stored: the next byte expected, and the run's page on this server."""
+    """A post stored: the next byte expected, and the run's page on this server.
+    ``stop``: why the run should stop (the web app's Stop button), else null."""
 
     url: str
+    stop: str | None = None
 
 
 class Refused(ErrorOut):
@@ -171,7 +174,8 @@ async def ingest(
         return JSONResponse(
             {"detail": _refusal(stored.problem, stored.acked), "acked": stored.acked}, 409
         )
-    return {"acked": stored.acked, "url": _run_url(request, entity, project, run_id)}
+    stop = await run_in_threadpool(stop_for, engine(request), *where)
+    return {"acked": stored.acked, "url": _run_url(request, entity, project, run_id), "stop": stop}
 
 
 def _refusal(problem: str, acked: int) -> str:

@@ -421,3 +421,38 @@ run_blobs = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
 )
+
+# Who uploaded each blob (``server/team/blobs.py``): a writer may map a blob into a run
+# only if they uploaded it or a run they may read holds it already, so knowing a
+# sha256 is not enough to take another team's file.
+blob_uploaders = sa.Table(
+    "blob_uploaders",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(64), primary_key=True),
+)
+
+# Documents people write about a project on the team server (``store/documents.py``:
+# saved views, reports), which ``runbase ui`` keeps as files. Not an index either.
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("entity", sa.String(128), primary_key=True),
+    sa.Column("project", sa.String(128), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
+)
+
+# Stops asked for shipped runs (the web app's Stop button on the team server): the
+# ingest answer carries the request to the run's shipper, which stops the run.
+run_stops = sa.Table(
+    "run_stops",
+    metadata,
+    sa.Column("rid", sa.Integer, primary_key=True),
+    # The segment live when the stop was asked: a resumed run (a new segment) runs on.
+    sa.Column("segment", sa.String(128), nullable=False),
+    sa.Column("reason", sa.String(256), nullable=False),
+    sa.Column("requested_at", sa.Float, nullable=False),
+)
