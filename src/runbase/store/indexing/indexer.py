@@ -39,6 +39,7 @@ from runbase.store.indexing.fold import (
     load_state,
 )
 from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.project_keys import KeyCounts
 from runbase.store.indexing.tail import Seg, load_segments, read_edits, read_new
 from runbase.store.indexing.write_run import (
     CRASH_TIMEOUT,
@@ -241,11 +242,12 @@ class Indexer:
             return project
         apply_other_info(st, other)
         write_other(conn, rid, other, inserts)
+        keys = KeyCounts()
         if batch is not None:
             from runbase.store.indexing import write_history
 
             write_history.write_batch(
-                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0
+                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0, keys=keys
             )
         for seg in moved:
             values = {"offset": seg.new_offset, **seg_changes.get(seg.name, {})}
@@ -254,10 +256,10 @@ class Indexer:
             conn.execute(_UPDATE_SEGMENT, {"b_rid": rid, "b_name": seg.name, **values})
         state, exit_code = derive_state(conn, rid, self._host, self.crash_timeout)
         changed = bool(moved) or edits is not None or state != row.state
-        if not changed:
-            return None
-        write_run(conn, rid, row, st, state, exit_code, inserts)
-        return project
+        if changed:
+            write_run(conn, rid, row, st, state, exit_code, inserts, keys)
+        keys.apply(conn, *project)
+        return project if changed else None
 
 
 def _fold_segments(
