@@ -150,12 +150,14 @@ class Indexer:
             changed = []
             with self.engine.begin() as conn:
                 inserts = Inserts()
+                keys = KeyCounts()
                 for rid, segs, edits in group:
                     if not segs:
                         # Only edits: the run may be one shipped to the team server,
                         # whose bytes are indexed under this lock (``shipped.py``).
                         lock_run(conn, rid)
-                    changed.append(self.index_run(conn, rid, segs, edits, inserts))
+                    changed.append(self.index_run(conn, rid, segs, edits, inserts, keys))
+                keys.apply(conn)
                 inserts.flush(conn)
         except _TRANSIENT:
             raise  # a locked or unreachable database is no run's fault
@@ -220,8 +222,10 @@ class Indexer:
         segs: list[Seg],
         edits: tuple[list[Frame], int] | None,
         inserts: Inserts,
+        keys: KeyCounts | None = None,
     ) -> tuple[str, str] | None:
-        """Fold a run's new records; its (entity, project) if it changed."""
+        """Fold a run's new records; its (entity, project) if it changed. The project's
+        key counts change in ``keys`` (the caller applies them), or at once without."""
         row = conn.execute(_RUN_BY_RID, {"b_rid": rid}).first()
         if row is None:
             return None
@@ -242,12 +246,13 @@ class Indexer:
             return project
         apply_other_info(st, other)
         write_other(conn, rid, other, inserts)
-        keys = KeyCounts()
+        counts = keys if keys is not None else KeyCounts()
+        counts.project = project
         if batch is not None:
             from runbase.store.indexing import write_history
 
             write_history.write_batch(
-                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0, keys=keys
+                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0, keys=counts
             )
         for seg in moved:
             values = {"offset": seg.new_offset, **seg_changes.get(seg.name, {})}
@@ -257,8 +262,9 @@ class Indexer:
         state, exit_code = derive_state(conn, rid, self._host, self.crash_timeout)
         changed = bool(moved) or edits is not None or state != row.state
         if changed:
-            write_run(conn, rid, row, st, state, exit_code, inserts, keys)
-        keys.apply(conn, *project)
+            write_run(conn, rid, row, st, state, exit_code, inserts, counts)
+        if keys is None:
+            counts.apply(conn)
         return project if changed else None
 
 

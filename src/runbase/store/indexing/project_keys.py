@@ -1,8 +1,8 @@
 """Keeping ``project_keys``: per project, how many runs hold each config and summary
 leaf and each history key (and how many log that key as a number).
 
-The indexer counts what it changes as it writes a run (``KeyCounts``) and applies
-the counts once per run, in one statement, so the columns a project offers (the
+The indexer counts what it changes as it writes runs (``KeyCounts``) and applies
+the counts once per transaction, in one statement, so the columns a project offers (the
 runs table's headers, the workspace's panels) are a read of a few hundred rows
 whatever the project's run count. Deleting runs takes their keys off first.
 """
@@ -25,13 +25,18 @@ def leaf_keys(leaves: dict[str, Any]) -> set[str]:
 
 
 class KeyCounts:
-    """Changes to one project's key counts: ``(section, key) -> [runs, numeric]``."""
+    """Changes to key counts: ``(entity, project, section, key) -> [runs, numeric]``.
+
+    ``project`` is the project of the run being written (``Indexer.index_run`` sets
+    it); one ``KeyCounts`` gathers a whole transaction's runs, so a thousand small
+    runs of one project cost one statement, not a thousand."""
 
     def __init__(self) -> None:
-        self.delta: dict[tuple[str, str], list[int]] = {}
+        self.delta: dict[tuple[str, str, str, str], list[int]] = {}
+        self.project = ("", "")
 
     def add(self, section: str, key: str, runs: int, numeric: int = 0) -> None:
-        d = self.delta.setdefault((section, key), [0, 0])
+        d = self.delta.setdefault((*self.project, section, key), [0, 0])
         d[0] += runs
         d[1] += numeric
 
@@ -43,27 +48,24 @@ class KeyCounts:
         for k in before - after:
             self.add(section, k, -1)
 
-    def apply(self, conn: sa.Connection, entity: str, project: str) -> None:
+    def apply(self, conn: sa.Connection) -> None:
         """Write the changes (in key order, so concurrent writers lock rows alike)."""
         rows: list[dict[str, Any]] = [
-            {"entity": entity, "project": project, "section": s, "key": k, "runs": r, "numeric": n}
-            for (s, k), (r, n) in sorted(self.delta.items())
+            {"entity": e, "project": p, "section": s, "key": k, "runs": r, "numeric": n}
+            for (e, p, s, k), (r, n) in sorted(self.delta.items())
             if r or n
         ]
         self.delta = {}
         if not rows:
             return
         conn.execute(_upsert(conn), rows)
-        gone = [(r["section"], r["key"]) for r in rows if r["runs"] < 0]
+        gone = [(r["entity"], r["project"], r["section"], r["key"]) for r in rows if r["runs"] < 0]
         if gone:
             # A key no run holds any more is no column: drop its row.
             pk = project_keys.c
             conn.execute(
                 sa.delete(project_keys).where(
-                    pk.entity == entity,
-                    pk.project == project,
-                    sa.tuple_(pk.section, pk.key).in_(gone),
-                    pk.runs <= 0,
+                    sa.tuple_(pk.entity, pk.project, pk.section, pk.key).in_(gone), pk.runs <= 0
                 )
             )
 
@@ -106,10 +108,9 @@ def forget_runs(conn: sa.Connection, rids: list[int]) -> None:
         .where(run_keys.c.rid.in_(rids))
         .group_by(runs.c.entity, runs.c.project, run_keys.c.key)
     )
-    by_project: dict[tuple[str, str], KeyCounts] = {}
+    counts = KeyCounts()
     for q in (values, keys):
         for r in conn.execute(q):
-            counts = by_project.setdefault((r.entity, r.project), KeyCounts())
+            counts.project = (r.entity, r.project)
             counts.add(r.section, r.key, -r.n, -int(r.num or 0))
-    for (entity, project), counts in sorted(by_project.items()):
-        counts.apply(conn, entity, project)
+    counts.apply(conn)
