@@ -49,7 +49,7 @@ export function prefetchWorkspace(entity: string, project: string, search: URLSe
       const answer = id ? viewsApi.get(entity, project, id) : viewsApi.getDefault(entity, project);
       earlyViews.set(k, { at: Date.now(), answer });
       answer
-        .then((v) => v && prefetchRuns(entity, project, stateParams(parseState(v.state), null)))
+        .then((v) => v && prefetchRuns(entity, project, stateParams(parseState(v.state), null), false))
         .catch(() => undefined); // the gate asks again and shows what went wrong
     }
     if (id) return; // the view's runs, not the app's defaults
@@ -57,12 +57,15 @@ export function prefetchWorkspace(entity: string, project: string, search: URLSe
   prefetchRuns(entity, project, search);
 }
 
-function prefetchRuns(entity: string, project: string, search: URLSearchParams): void {
+/** The runs page a view shows, and (``media``) its first runs' media keys. A view's
+ * runs go alone: the server would sort the project twice at once, and the media
+ * section asks for the keys of the page's runs by id anyway. */
+function prefetchRuns(entity: string, project: string, search: URLSearchParams, media = true): void {
   const view = parseView(search);
   if (view.group) return; // the order depends on the group column, known with the columns
   const q = { filters: toMongo(view.filters) ?? undefined, search: view.search || undefined, order: view.sort };
   void queryClient.prefetchQuery(runsPageQuery(entity, project, q, 0));
-  if (view.maxRuns <= PAGE) askMediaKeysEarly(entity, project, q, view.maxRuns);
+  if (media && view.maxRuns <= PAGE) askMediaKeysEarly(entity, project, q, view.maxRuns);
 }
 
 export function prefetchRun(entity: string, project: string, runId: string, tab?: string): void {
