@@ -1,6 +1,7 @@
 """The web app at 100,000 runs in one project (issue 15's targets).
 
-    .venv/bin/python bench/scale.py [--dir DIR] [--runs 100000] [--repeat 20] [--only panels]
+    .venv/bin/python bench/scale.py [--dir DIR] [--runs 100000] [--repeat 20]
+        [--only table|panels]
 
 Fills a project of --runs runs, each with 18 config values and 50 metrics over 3
 steps (kept in --dir when given, so a second run skips the fill and the indexing),
@@ -157,7 +158,9 @@ def main() -> None:
     ap.add_argument("--dir", type=Path)
     ap.add_argument("--runs", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--only", choices=["panels"], help="measure only the browser's parts")
+    ap.add_argument(
+        "--only", choices=["table", "panels"], help="only the table's, or the browser's, figures"
+    )
     args = ap.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="runbase-scale-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -172,7 +175,9 @@ def main() -> None:
     srv = Server(root)
     try:
         results = {} if args.only == "panels" else table_figures(srv, args.repeat)
-        if Path(CHROMIUM).exists() and STATIC_INDEX.exists():
+        if args.only == "table":
+            pass
+        elif Path(CHROMIUM).exists() and STATIC_INDEX.exists():
             draws = draw_50_panels(srv.url, max(3, args.repeat // 4))
             results["panels_50"] = stats("browser: 50 line panels, 20 runs drawn", draws, 1500)
             view_figures(srv, max(5, args.repeat // 2))

@@ -55,6 +55,17 @@ def test_writers_reach_the_run_with_the_tb_step(runbase_dir, tmp_path, writer_cl
     assert any(name.startswith("logs/events.out.tfevents") for name in saved), saved
 
 
+def test_the_setting_does_what_the_argument_does(runbase_dir, tmp_path):
+    # W&B scripts also pass it as wandb.Settings(sync_tensorboard=True).
+    run = runbase.init(project="tb", settings=runbase.Settings(silent=True, sync_tensorboard=True))
+    writer = tbx.SummaryWriter(str(tmp_path / "logs"))
+    writer.add_scalar("loss", 0.25, 5)
+    writer.close()
+    run.finish()
+    rows = runbase.Api().run(run.path).history(pandas=False)
+    assert [(r["global_step"], r["loss"]) for r in rows if r.get("loss") is not None] == [(5, 0.25)]
+
+
 def test_several_log_dirs_prefix_keys_and_patch_is_explicit(runbase_dir, tmp_path):
     runbase.tensorboard.patch(root_logdir=str(tmp_path / "tb"))
     run = runbase.init(project="tb", settings=QUIET)

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runbase.server.team.shipping import store_piece
+from runbase.server.team.pieces import store_piece
 from runbase.store.db.engine import make_engine
 from tests.pgscratch import scratch_schema
 

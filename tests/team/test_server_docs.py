@@ -53,6 +53,8 @@ def test_server_doc_runs_as_written(tmp_path: Path) -> None:
             # Sending runs: the offline run, shipped, reads back finished, by its sender.
             assert f'"url":"{server.url}/vision/cats/runs/first"' in res.stdout
             assert '["finished","root"]\n' in res.stdout
+            # Many runs in one post: the same run again, and a project the key may not write.
+            assert "[200, 404]\n" in res.stdout
             # Files and media: a blob uploaded through the server, served as the run's file.
             assert res.stdout.rstrip().endswith("true\nhello from the blob store")
             assert secret not in server.output()

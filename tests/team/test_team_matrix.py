@@ -26,6 +26,10 @@ RULES: dict[tuple[str, str], str] = {
     # These two read no caller: what they are sent is the credential.
     ("POST", "/api/v1/admin/bootstrap"): "open",
     ("POST", "/api/v1/auth/login"): "open",
+    # The OpenID Connect sign-in reads no caller either: the provider's answer is.
+    ("GET", "/api/v1/auth/oidc"): "open",
+    ("GET", "/api/v1/auth/oidc/login"): "open",
+    ("GET", "/api/v1/auth/oidc/callback"): "open",
     ("POST", "/api/v1/auth/logout"): "anyone",
     ("GET", "/api/v1/auth/me"): "signed_in",
     ("POST", "/api/v1/users"): "site_admin",
@@ -51,6 +55,9 @@ RULES: dict[tuple[str, str], str] = {
     # Shipping runs: the shipper reads where to resume as it writes, with a write key.
     ("POST", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
     ("GET", "/api/v1/ingest/{entity}/{project}/{run_id}/{segment}"): "write",
+    # Pieces of many runs at once: a key needed; each piece is checked for write access
+    # to its project (tests/team/test_ingest_many.py).
+    ("POST", "/api/v1/ingest"): "signed_in",
     # Shipping runs' files: blobs are announced, uploaded and mapped with a write key.
     ("POST", "/api/v1/blobs/{entity}/{project}/uploads"): "write",
     ("PUT", "/api/v1/blobs/{entity}/{project}/{sha256}"): "write",
@@ -64,6 +71,7 @@ READS = [
     "/runs.csv",
     "/runs/{run_id}",
     "/groups",
+    "/groups/aggregates",
     "/series",
     "/runs/{run_id}/series",
     "/runs/{run_id}/metrics",

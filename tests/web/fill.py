@@ -42,6 +42,7 @@ class RunWriter:
         start_time: float | None = None,
         journal: bool = True,
         live: bool = False,
+        sweep: str | None = None,
     ) -> None:
         self.root = root
         self.entity, self.project, self.run_id = entity, project, run_id
@@ -72,6 +73,7 @@ class RunWriter:
                 "resumed": False,
                 "runbase_version": "0.1.0",
                 "mode": "offline",
+                **({"sweep": sweep} if sweep else {}),
             },
         )
         if journal:

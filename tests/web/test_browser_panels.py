@@ -302,3 +302,38 @@ def test_a_layout_prepared_as_in_the_docs_opens_from_its_link(browser, tmp_path:
         assert not errors, errors
     finally:
         srv.stop()
+
+
+def test_a_panel_is_resized_by_dragging_its_corner(browser, panels_server):
+    ctx, page, errors = new_page(browser, panels_server)
+    page.goto(WS)
+    page.wait_for_function(
+        "document.querySelectorAll(\".ws-slot .panel[data-state='drawn']\").length === 5"
+    )
+    loss = slot(page, "grad_norm/l1")  # the first row: the drag stays on screen
+    before = loss.bounding_box()
+    handle = loss.locator(".ws-resize").bounding_box()
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    # Dragged about one cell right and one down: the outline shows 2×2 before release.
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + before["width"] * 0.9, y + before["height"] * 0.9, steps=8)
+    ghost = loss.locator(".ws-resize-ghost")
+    assert (ghost.get_attribute("data-w"), ghost.get_attribute("data-h")) == ("2", "2")
+    shot(page, "panels-resize-dragging")
+    page.mouse.up()
+    page.wait_for_function(
+        "el => el.dataset.w === '2' && el.dataset.h === '2'", arg=loss.element_handle()
+    )
+    loss.locator(".panel[data-state='drawn']").wait_for()
+    after = loss.bounding_box()
+    assert after["width"] > 1.8 * before["width"] and after["height"] > 1.6 * before["height"]
+    assert ghost.count() == 0
+    assert page.locator(".ws-panels").get_attribute("data-layout") == "custom"
+    # A click on the corner alone changes nothing.
+    handle = loss.locator(".ws-resize").bounding_box()
+    page.mouse.click(handle["x"] + 5, handle["y"] + 5)
+    assert (loss.get_attribute("data-w"), loss.get_attribute("data-h")) == ("2", "2")
+    shot(page, "panels-resize-done")
+    ctx.close()
+    assert not errors, errors

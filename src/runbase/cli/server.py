@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from runbase.server.team.oidc import OidcConfig
+
 ADMIN_SECRET_ENV = "RUNBASE_ADMIN_SECRET"
+OIDC_SECRET_ENV = "RUNBASE_OIDC_CLIENT_SECRET"
 
 
 def _admin_secret(secret_file: Path | None) -> str:
@@ -21,6 +27,37 @@ def _admin_secret(secret_file: Path | None) -> str:
             "--admin-secret-file (generate one with `openssl rand -hex 32`)"
         )
     return secret
+
+
+def _oidc_config(
+    issuer: str | None,
+    client_id: str | None,
+    secret_file: Path | None,
+    name: str,
+    domains: tuple[str, ...],
+) -> OidcConfig | None:
+    """The OpenID Connect provider, when an issuer is given; its secret is read from a
+    file or the environment only (a command line shows in `ps`)."""
+    if not issuer:
+        return None
+    from runbase.server.team.oidc import OidcConfig
+
+    if not issuer.startswith(("https://", "http://")):
+        raise click.BadParameter("give the issuer's URL, https://...", param_hint="--oidc-issuer")
+    if not client_id:
+        raise click.UsageError("--oidc-issuer needs --oidc-client-id (or RUNBASE_OIDC_CLIENT_ID)")
+    secret = secret_file.read_text().strip() if secret_file else os.environ.get(OIDC_SECRET_ENV)
+    if not secret:
+        raise click.UsageError(
+            f"--oidc-issuer needs the client secret: set {OIDC_SECRET_ENV} or pass "
+            "--oidc-client-secret-file"
+        )
+    if importlib.util.find_spec("authlib") is None:
+        raise click.UsageError(
+            "OpenID Connect sign-in needs Authlib: pip install 'runbase[server]'"
+        )
+    allowed = tuple(d.strip().lower().lstrip("@") for d in domains if d.strip())
+    return OidcConfig(issuer, client_id, secret, name=name, allowed_domains=allowed)
 
 
 @click.command()
@@ -60,6 +97,41 @@ def _admin_secret(secret_file: Path | None) -> str:
     help="Where shipped runs' files and media go: s3://bucket/prefix (endpoint and "
     "credentials from the AWS_* variables) or a folder [default: RUNBASE_DIR/server-blobs].",
 )
+@click.option(
+    "--oidc-issuer",
+    envvar="RUNBASE_OIDC_ISSUER",
+    metavar="URL",
+    help="Also sign users in through this OpenID Connect provider, e.g. "
+    "https://idp.example.org/realms/lab ($RUNBASE_OIDC_ISSUER).",
+)
+@click.option(
+    "--oidc-client-id",
+    envvar="RUNBASE_OIDC_CLIENT_ID",
+    metavar="ID",
+    help="This server's client id at the provider ($RUNBASE_OIDC_CLIENT_ID).",
+)
+@click.option(
+    "--oidc-client-secret-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help=f"A file holding the client secret (default: ${OIDC_SECRET_ENV}).",
+)
+@click.option(
+    "--oidc-name",
+    envvar="RUNBASE_OIDC_NAME",
+    default="OpenID Connect",
+    show_default=True,
+    help="The provider's name on the login page's button: 'Sign in with NAME'.",
+)
+@click.option(
+    "--oidc-allowed-domain",
+    "oidc_domains",
+    envvar="RUNBASE_OIDC_ALLOWED_DOMAINS",
+    multiple=True,
+    metavar="DOMAIN",
+    help="Only verified emails in this domain sign in (repeatable; the variable takes "
+    "several, space-separated) [default: anyone the provider signs in].",
+)
 @click.option("--log-level", default="warning", show_default=True, help="uvicorn log level.")
 def server(
     database_url: str,
@@ -69,6 +141,11 @@ def server(
     allowed_hosts: tuple[str, ...],
     crash_timeout: float,
     blobs: str | None,
+    oidc_issuer: str | None,
+    oidc_client_id: str | None,
+    oidc_client_secret_file: Path | None,
+    oidc_name: str,
+    oidc_domains: tuple[str, ...],
     log_level: str,
 ) -> None:
     """Serve the team server: accounts, teams, API keys, per-project access."""
@@ -85,6 +162,9 @@ def server(
             param_hint="--database-url",
         )
     secret = _admin_secret(admin_secret_file)
+    oidc = _oidc_config(
+        oidc_issuer, oidc_client_id, oidc_client_secret_file, oidc_name, oidc_domains
+    )
     try:
         app = create_team_app(
             database_url,
@@ -92,10 +172,14 @@ def server(
             allowed_hosts=(host, *allowed_hosts),
             crash_timeout=crash_timeout,
             blobs=blobs,
+            oidc=oidc,
         )
     except (StoreError, ValueError, UsageError, BlobError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"runbase: team server at http://{host}:{port}  (Ctrl-C to stop)")
+    if oidc is not None:
+        who = ", ".join(oidc.allowed_domains) or "anyone it signs in (no --oidc-allowed-domain)"
+        click.echo(f"runbase: sign-in through {oidc.issuer} for {who}")
     # forwarded-allow-ips stays uvicorn's default (loopback): a proxy on the same
     # machine that terminates TLS makes request.url https, so cookies get Secure.
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=True)

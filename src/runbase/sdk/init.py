@@ -99,7 +99,7 @@ def init(
 ) -> Run | DisabledRun:
     """Start a run (or return/finish the active one, per ``reinit``). See docs/sdk.md."""
     t0 = time.time()
-    sync_tensorboard = bool(unknown.pop("sync_tensorboard", False))
+    sync_tensorboard = unknown.pop("sync_tensorboard", None)
     unknown = {k: v for k, v in unknown.items() if v is not None}  # None: W&B's default
     if unknown:
         warnings.warn(
@@ -121,6 +121,7 @@ def init(
         "reinit": reinit,
         "resume": resume,
         "allow_val_change": allow_val_change,
+        "sync_tensorboard": sync_tensorboard,
     }
     s = resolve_settings(settings, args)
     config_dict, defaults = _initial_config(config, config_include_keys, config_exclude_keys)
@@ -140,7 +141,7 @@ def init(
         # Printed before console capture starts, so runbase's banner is not in the run's logs.
         _print_banner(run, online)
     _attach_environment(run)
-    if sync_tensorboard:
+    if s.sync_tensorboard:
         _sync_tensorboard(run)
     return run
 

@@ -70,6 +70,8 @@ class Settings:
     base_url: str | None = None
     api_key: str | None = None
     finish_timeout: float = 30.0
+    # TensorBoard writers' events go to the run too (docs/migrate.md#tensorboard).
+    sync_tensorboard: bool = False
 
     def __init__(self, **settings: object) -> None:
         for key, value in settings.items():
@@ -176,7 +178,7 @@ WANDB_ONLY = frozenset(
     resume_from resumed root_dir run_group run_id run_job_type run_name run_notes run_tags
     sagemaker_disable save_code settings_system show_colors show_emoji show_errors show_info
     show_warnings start_method strict summary_errors summary_timeout summary_warnings
-    symlink sync_tensorboard system_sample_seconds system_samples
+    symlink system_sample_seconds system_samples
     table_raise_on_max_row_limit_exceeded username
     """.split()
 )

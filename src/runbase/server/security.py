@@ -112,6 +112,9 @@ def _same_origin(origin: str, host_header: str) -> bool:
 # Paths whose POST (PUT) bodies are raw bytes (application/octet-stream), not JSON:
 # record bytes, and blobs uploaded through the team server.
 RAW_BODY_PREFIX = ("/api/v1/ingest/", "/api/v1/blobs/")
+# The team server's post of pieces of many runs: MessagePack (no more preflight-free
+# cross-site than JSON either).
+MSGPACK_PATH = "/api/v1/ingest"
 
 
 class HostGuard:
@@ -163,7 +166,9 @@ class HostGuard:
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
         # The team server's ingest routes take raw record bytes; octet-stream is no more
         # a "simple" (preflight-free) cross-site type than JSON is.
-        raw = ctype == "application/octet-stream" and path.startswith(RAW_BODY_PREFIX)
+        raw = (ctype == "application/octet-stream" and path.startswith(RAW_BODY_PREFIX)) or (
+            ctype == "application/msgpack" and path == MSGPACK_PATH
+        )
         if has_body and ctype != "application/json" and not raw:
             return 415, f"send the body of a {method} as JSON (Content-Type: application/json)"
         return None

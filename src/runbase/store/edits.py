@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from runbase.records import Kind
 from runbase.records.appendlog import append_edits
-from runbase.records.layout import run_dir
+from runbase.records.layout import name_problem, run_dir
 from runbase.store.blobrefs import drop_unreferenced, linked_blobs
 from runbase.store.db.lock import index_lock
 from runbase.store.db.schema import runs
@@ -123,3 +124,87 @@ def delete_runs(store: Store, entity: str, project: str, run_ids: Iterable[str])
             deleted = len(rows)
             refresh_project(conn, entity, project)
     return deleted
+
+
+class MoveRefused(ValueError):
+    """A move that cannot be made; ``conflict`` when the target already has the run."""
+
+    def __init__(self, message: str, conflict: bool = False) -> None:
+        super().__init__(message)
+        self.conflict = conflict
+
+
+def move_runs(store: Store, entity: str, project: str, run_ids: Iterable[str], target: str) -> int:
+    """Move runs to project ``target`` of the same entity (made when new): W&B's *Move*.
+
+    The run keeps its id, records, edits, files and media; its folder moves from
+    ``runs/<entity>/<project>/<id>`` to ``runs/<entity>/<target>/<id>``. The folder is
+    what says which project a run is in, so a rebuilt store finds it in the target.
+    Everything indexed about a run is keyed by its row, so only the row's project
+    changes. Artifacts and sweeps stay where they are. Every run is checked before
+    any moves: an unknown id is RunNotFound; a running run, a sweep's run, a run
+    with no folder here (shipped to a team server) or an id the target already
+    has is MoveRefused. Returns how many runs moved.
+    """
+    ids = list(dict.fromkeys([run_ids] if isinstance(run_ids, str) else run_ids))
+    why = name_problem("project", target)
+    if why is not None:
+        raise MoveRefused(why)
+    if target == project:
+        raise MoveRefused(f"the runs are already in {entity}/{project}")
+    with store.writing("move runs"), index_lock(store.root):
+        with store.engine.connect() as conn:
+            found = [(rid, find_run(conn, entity, project, rid)) for rid in ids]
+            taken = set(
+                conn.execute(
+                    sa.select(runs.c.run_id).where(
+                        runs.c.entity == entity, runs.c.project == target, runs.c.run_id.in_(ids)
+                    )
+                ).scalars()
+            )
+        rows = [
+            _movable(store.root, entity, project, rid, row, target, taken) for rid, row in found
+        ]
+        for row in rows:
+            _move_one(store, entity, project, row.rid, row.run_id, target)
+    return len(rows)
+
+
+def _movable(
+    root: Path, entity: str, project: str, run_id: str, row: Any, target: str, taken: set[str]
+) -> Any:
+    """``row`` when the run may move, else the error that says why not."""
+    if row is None:
+        raise RunNotFound(f"no run {run_id!r} in {entity}/{project}; nothing was moved")
+    if run_id in taken or run_dir(root, entity, target, run_id).exists():
+        raise MoveRefused(
+            f"{entity}/{target} already has a run {run_id!r}; nothing was moved", conflict=True
+        )
+    if row.state == "running":
+        raise MoveRefused(
+            f"run {run_id!r} is running: move it once it has ended; nothing was moved"
+        )
+    if row.sweep_id:
+        raise MoveRefused(
+            f"run {run_id!r} belongs to sweep {row.sweep_id!r}, which stays in "
+            f"{entity}/{project}: a sweep's runs do not move; nothing was moved"
+        )
+    if not run_dir(root, entity, project, run_id).is_dir():
+        raise MoveRefused(f"run {run_id!r} has no folder in this store; nothing was moved")
+    return row
+
+
+def _move_one(store: Store, entity: str, project: str, rid: int, run_id: str, target: str) -> None:
+    """Rename the run's folder, then repoint its row (the folder goes back if that fails)."""
+    src = run_dir(store.root, entity, project, run_id)
+    dst = run_dir(store.root, entity, target, run_id)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    src.rename(dst)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(sa.update(runs).where(runs.c.rid == rid).values(project=target))
+            refresh_project(conn, entity, project)
+            refresh_project(conn, entity, target)
+    except BaseException:
+        dst.rename(src)
+        raise

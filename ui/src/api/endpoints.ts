@@ -8,6 +8,8 @@ type P = "/api/v1/projects/{entity}/{project}";
 type R = "/api/v1/projects/{entity}/{project}/runs/{run_id}";
 
 export type Projects = Ok<"/api/v1/projects", "get">;
+export type GroupAggs = Ok<`${P}/groups/aggregates`, "get">;
+export type ColumnAgg = GroupAggs["columns"][number];
 export type Project = Ok<P, "get">;
 export type RunsPage = Ok<`${P}/runs`, "get">;
 type A = "/api/v1/projects/{entity}/{project}/artifacts/{name}/versions/{version}";
@@ -115,6 +117,16 @@ export const api = {
         ...o,
       }),
     ),
+  groupAggs: (e: string, p: string, columns: string[], agg: string, q: RunQuery, o: Opt = {}) =>
+    unwrap<GroupAggs>(
+      client.GET("/api/v1/projects/{entity}/{project}/groups/aggregates", {
+        params: {
+          path: path(e, p),
+          query: { filters: runQueryParams(q).filters, search: q.search, columns: columns.join(","), agg },
+        },
+        ...o,
+      }),
+    ),
   deleteRuns: (e: string, p: string, ids: string[]) =>
     unwrap<Ok<`${P}/runs/delete`, "post">>(
       client.POST("/api/v1/projects/{entity}/{project}/runs/delete", { params: { path: path(e, p) }, body: { ids } }),
@@ -124,6 +136,13 @@ export const api = {
       client.POST("/api/v1/projects/{entity}/{project}/runs/tags", {
         params: { path: path(e, p) },
         body: { ids, add, remove },
+      }),
+    ),
+  moveRuns: (e: string, p: string, ids: string[], project: string) =>
+    unwrap<Ok<`${P}/runs/move`, "post">>(
+      client.POST("/api/v1/projects/{entity}/{project}/runs/move", {
+        params: { path: path(e, p) },
+        body: { ids, project },
       }),
     ),
   importance: (e: string, p: string, body: ImportanceQuery, o: Opt = {}) =>

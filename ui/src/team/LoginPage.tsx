@@ -1,8 +1,10 @@
 // /login: name and password → a session (cookies); then back to where the user
 // was sent from (?next=). Errors are the server's words, the lock-out after
-// too many failures included.
+// too many failures included. When the server has an OpenID Connect provider,
+// "Sign in with NAME" goes there instead (a full page load: the server's route
+// redirects to the provider), and a refused sign-in comes back as ?sso_error=.
 
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../api/client";
@@ -35,6 +37,8 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const oidc = useQuery({ queryKey: ["oidc"], queryFn: teamApi.oidc, enabled: !!who?.team, staleTime: Infinity }).data;
+  const ssoError = params.get("sso_error");
   useEffect(() => {
     document.title = "Log in · runbase";
   }, []);
@@ -65,6 +69,23 @@ export function LoginPage() {
     <div className="team-page login-page">
       <PageHeader crumbs={[{ label: "Log in" }]} />
       {who?.user && <p className="muted">You are signed in as {who.user}.</p>}
+      {ssoError && (
+        <div className="error-box" role="alert">
+          <strong>Not signed in</strong>
+          <div className="error-msg">{ssoError}</div>
+        </div>
+      )}
+      {oidc && (
+        <div className="sso-login">
+          <a
+            className="button primary"
+            href={`${oidc.login_url}?next=${encodeURIComponent(safeNext(params.get("next")))}`}
+          >
+            Sign in with {oidc.name}
+          </a>
+          <p className="muted">or with a user name and password:</p>
+        </div>
+      )}
       <form className="team-form login-form" onSubmit={submit}>
         <label>
           User name
@@ -86,7 +107,11 @@ export function LoginPage() {
         </button>
       </form>
       {error !== null && <LoginError error={error} />}
-      <p className="muted">No account? A server admin creates one (see the server's docs).</p>
+      <p className="muted">
+        {oidc
+          ? `No account? Signing in with ${oidc.name} makes one.`
+          : "No account? A server admin creates one (see the server's docs)."}
+      </p>
     </div>
   );
 }

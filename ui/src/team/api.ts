@@ -34,6 +34,12 @@ export interface Member {
 
 export type Visibility = "private" | "public";
 
+/** The OpenID Connect provider the login page offers (GET /api/v1/auth/oidc). */
+export interface OidcInfo {
+  name: string;
+  login_url: string;
+}
+
 const LOCAL: ServerInfo = { team: false, user: null, admin: false, scope: "write", teams: {} };
 const enc = encodeURIComponent;
 
@@ -64,6 +70,15 @@ export const teamApi = {
       return await call<ServerInfo>("/api/v1/server");
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) return LOCAL;
+      throw e;
+    }
+  },
+  /** The server's OpenID Connect provider; null when it has none (a 404). */
+  oidc: async (): Promise<OidcInfo | null> => {
+    try {
+      return await call<OidcInfo>("/api/v1/auth/oidc");
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
       throw e;
     }
   },

@@ -8,6 +8,7 @@ import { memo, useMemo } from "react";
 import { useOnScreen } from "../panels/PanelGrid";
 import { panelKind, type PanelContext, type PanelSpec } from "../panels/registry";
 import { sizeOf, type PanelSize } from "./panelLayout";
+import { ResizeHandle } from "./ResizeHandle";
 
 export interface Defaults {
   x: string;
@@ -218,6 +219,7 @@ export const PanelCard = memo(function PanelCard({
       ) : (
         <div className="panel">Unknown panel kind {spec.kind}</div>
       )}
+      <ResizeHandle size={size} onResize={(s) => actions.resize(id, s)} />
     </div>
   );
 });

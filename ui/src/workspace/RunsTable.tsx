@@ -4,16 +4,17 @@
 // happen in SQL. Grouped, each group gets a header row that expands and
 // collapses it, and its runs are paged from the group's offset.
 
-import { useQueries, useQueryClient } from "@tanstack/react-query";
+import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { getCoreRowModel, useReactTable, type Column, type Table } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, type Group, type Run, type RunQuery, type RunsPage } from "../api/endpoints";
+import { api, type ColumnAgg, type Group, type Run, type RunQuery, type RunsPage } from "../api/endpoints";
 import type { AggMode } from "../lib/groupAgg";
 import { keys } from "../data/keys";
 import { updatePrefs, type ColumnLayout } from "../data/prefs";
 import { groupsQuery, PAGE, runsPageQuery } from "../data/runs";
 import { columnTitle, groupLabel, orderedColumns, type RunColumn } from "./columns";
+import { aggKey } from "./groupCells";
 import { layoutTree, treeItemAt, type TreeGroup, type TreeItem } from "./groupTree";
 import { GroupRow, RunRow, type RowActions } from "./rows";
 import { moveColumn, pinColumn, tablePinning, type PinSide } from "./columnState";
@@ -63,22 +64,48 @@ export interface RunsTableProps {
   hooks: RowHooks;
   /** The aggregate group rows show of their runs' numbers. */
   agg?: AggMode;
+  /** The baseline run's id ("": none) and how a row pins or unpins one. */
+  base?: string;
+  onBase?: (id: string) => void;
 }
 
-/** The first runs of each group row on screen, for the aggregates the row shows. */
-function useGroupRuns(entity: string, project: string, query: RunQuery, nodes: TreeGroup[]) {
+/** The baseline run, whatever the filter (it stays pinned while filtered out). */
+function useBaseRun(entity: string, project: string, base: string): Run | null {
+  const q = useQuery({
+    queryKey: [...keys.project(entity, project), "baseRun", base],
+    queryFn: ({ signal }) => api.runs(entity, project, { filters: { id: base } }, 0, 1, { signal }),
+    enabled: !!base,
+    staleTime: 5000,
+  });
+  return (base && q.data?.runs[0]) || null;
+}
+
+/** What each group row on screen shows in the drawn columns: the server's
+ * aggregate of each over every run of the group. */
+function useGroupAggs(
+  entity: string,
+  project: string,
+  query: RunQuery,
+  nodes: TreeGroup[],
+  columns: string[],
+  agg: AggMode,
+) {
   const results = useQueries({
     queries: nodes.map((n) => {
-      const limit = Math.max(1, Math.min(n.group.count, PAGE));
+      const sub = { ...query, filters: { $and: query.filters ? [query.filters, ...n.conds] : n.conds } };
       return {
-        queryKey: [...keys.project(entity, project), "groupRuns", query, n.group.offset, limit],
-        queryFn: () => api.runs(entity, project, query, n.group.offset, limit),
+        queryKey: [...keys.project(entity, project), "groupAggs", sub, columns, agg],
+        queryFn: ({ signal }: { signal: AbortSignal }) => api.groupAggs(entity, project, columns, agg, sub, { signal }),
+        enabled: columns.length > 0,
         staleTime: 5000,
       };
     }),
   });
-  const byKey = new Map<string, Run[]>();
-  nodes.forEach((n, i) => results[i].data && byKey.set(n.key, results[i].data!.runs));
+  const byKey = new Map<string, Map<string, ColumnAgg>>();
+  nodes.forEach((n, i) => {
+    const d = results[i].data;
+    if (d) byKey.set(n.key, new Map(d.columns.map((c) => [c.key, c])));
+  });
   return byKey;
 }
 
@@ -161,9 +188,14 @@ function useColumnWindow(table: Table<Run>, scroller: React.RefObject<HTMLDivEle
 }
 
 /** Row handlers with a stable identity (rows are memoised) that act on the latest state. */
-function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: Set<string>) => void): RowActions {
-  const latest = useRef({ hooks, selected, onSelected });
-  latest.current = { hooks, selected, onSelected };
+function useRowActions(
+  hooks: RowHooks,
+  selected: Set<string>,
+  onSelected: (s: Set<string>) => void,
+  onBase: (id: string) => void,
+): RowActions {
+  const latest = useRef({ hooks, selected, onSelected, onBase });
+  latest.current = { hooks, selected, onSelected, onBase };
   return useMemo(
     (): RowActions => ({
       toggleVisible: (r) => latest.current.hooks.toggleVisible(r),
@@ -174,6 +206,7 @@ function useRowActions(hooks: RowHooks, selected: Set<string>, onSelected: (s: S
         else n.delete(r.id);
         latest.current.onSelected(n);
       },
+      setBase: (r) => latest.current.onBase(r ? r.id : ""),
     }),
     [],
   );
@@ -257,19 +290,31 @@ export function RunsTable(props: RunsTableProps) {
   }));
   const flats = items.flatMap(({ item }) => (item && "flat" in item ? [item.flat] : []));
   const runAt = useRunPages(entity, project, query, flats);
+  const baseRun = useBaseRun(entity, project, props.base ?? "");
+  const shown = flats.map(runAt).filter((r): r is Run => r !== undefined);
   const table = useRunTable(
     props.all,
     props.layout,
-    flats.map(runAt).filter((r): r is Run => r !== undefined),
+    baseRun && !shown.some((r) => r.id === baseRun.id) ? [baseRun, ...shown] : shown,
   );
-  const actions = useRowActions(hooks, selected, props.onSelected);
-  const groupRuns = useGroupRuns(
+  const actions = useRowActions(hooks, selected, props.onSelected, props.onBase ?? (() => {}));
+  const win = useColumnWindow(table, scroller);
+  const aggCols = [
+    ...table.getLeftVisibleLeafColumns(),
+    ...table.getCenterVisibleLeafColumns().slice(win.first, win.last + 1),
+    ...table.getRightVisibleLeafColumns(),
+  ]
+    .map((c) => aggKey(c.columnDef as RunColumn))
+    .filter((k): k is string => k !== null)
+    .sort();
+  const groupAggs = useGroupAggs(
     entity,
     project,
     query,
     items.flatMap(({ item }) => (item && "node" in item ? [item.node] : [])),
+    aggCols,
+    props.agg ?? "mean",
   );
-  const win = useColumnWindow(table, scroller);
   const width = win.width;
   const setLayout = (fn: (l: ColumnLayout) => ColumnLayout) =>
     updatePrefs(entity, project, (p) => ({ ...p, layout: fn(p.layout) }));
@@ -278,7 +323,7 @@ export function RunsTable(props: RunsTableProps) {
     qc.getQueriesData<RunsPage>({ queryKey: keys.runsPages(entity, project, query) }).flatMap(([, d]) => d?.runs ?? []);
   const loaded = grouped ? groups !== null : total !== null;
   const ready = loaded && flats.every((f) => runAt(f) !== undefined);
-  const height = Math.max(140, Math.min(360, (count + 1) * ROW_H + 18));
+  const height = Math.max(140, Math.min(360, (count + 1 + (baseRun ? 1 : 0)) * ROW_H + 18));
 
   return (
     <div className="runs-table" data-ready={ready ? "true" : "false"}>
@@ -314,6 +359,22 @@ export function RunsTable(props: RunsTableProps) {
           onSort={props.onSort}
           pinStyle={pinStyle}
         />
+        {baseRun && (
+          <div className="rt-baseline" style={{ width }} data-baseline={baseRun.id}>
+            <RunRow
+              row={table.getRow(baseRun.id)}
+              win={win}
+              top={0}
+              inGroup={false}
+              selected={selected.has(baseRun.id)}
+              visible={hooks.isVisible(baseRun)}
+              color={hooks.colorOf(baseRun.id)}
+              pinStyle={pinStyle}
+              actions={actions}
+              base={baseRun}
+            />
+          </div>
+        )}
         <div className="rt-canvas" style={{ height: count * ROW_H, width }}>
           {loaded && count === 0 && (
             <div className="rt-empty">
@@ -345,7 +406,7 @@ export function RunsTable(props: RunsTableProps) {
                     right: table.getRightVisibleLeafColumns(),
                     win,
                     pinStyle,
-                    runs: groupRuns.get(n.key),
+                    aggs: groupAggs.get(n.key),
                     agg: props.agg ?? "mean",
                   }}
                 />
@@ -371,6 +432,7 @@ export function RunsTable(props: RunsTableProps) {
                 color={hooks.colorOf(r.id)}
                 pinStyle={pinStyle}
                 actions={actions}
+                base={baseRun}
               />
             );
           })}

@@ -7,7 +7,9 @@ import { updatePrefs, usePrefs } from "../data/prefs";
 import { ColumnPicker } from "./ColumnPicker";
 import { GroupAggControl } from "./GroupAggControl";
 import { GroupLevels } from "./GroupLevels";
+import { MoveAction } from "./MoveAction";
 import { TagAction } from "./TagAction";
+import { useServer } from "../team/session";
 import { columnTitle, type RunColumn } from "./columns";
 import { MAX_LINES, type View } from "./view";
 import { ViewsMenu } from "./ViewsMenu";
@@ -193,6 +195,7 @@ export function TableToolbar({
   csv,
   selected,
   onDelete,
+  onMoved,
   savedViews = false,
 }: {
   entity: string;
@@ -203,11 +206,15 @@ export function TableToolbar({
   csv: string;
   selected: Set<string>;
   onDelete: () => void;
+  /** After runs moved to another project (the selection is gone). */
+  onMoved: () => void;
   /** Offer the saved views menu (the project's workspace, not a sweep's). */
   savedViews?: boolean;
 }) {
   const [picker, setPicker] = useState(false);
   const prefs = usePrefs(entity, project);
+  // A team server keeps shipped runs as rows, not folders: moving them is `runbase ui`'s.
+  const team = useServer()?.team ?? false;
   return (
     <div className="toolbar">
       {savedViews && <ViewsMenu entity={entity} project={project} view={view} />}
@@ -236,6 +243,7 @@ export function TableToolbar({
       </a>
       <CompareButton entity={entity} project={project} selected={selected} />
       <TagAction entity={entity} project={project} selected={selected} />
+      {!team && <MoveAction entity={entity} project={project} selected={selected} onMoved={onMoved} />}
       <button className="danger delete-runs" disabled={selected.size === 0} onClick={onDelete}>
         Delete
       </button>

@@ -58,7 +58,18 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
 
   const [colorBy, setColorBy] = useColorByField(entity, project);
   const agg = useMemo(() => ({ y: view.agg, band: view.band }), [view.agg, view.band]);
-  const lines = useChartLines({ entity, project, query, maxRuns: view.maxRuns, prefs, groupBy, groups, total, agg });
+  const lines = useChartLines({
+    entity,
+    project,
+    query,
+    maxRuns: view.maxRuns,
+    prefs,
+    groupBy,
+    levels,
+    groups,
+    total,
+    agg,
+  });
   const { chart, scale } = useColorBy(entity, project, lines, colorBy);
   const groupBy0 = groupBy?.id ?? "";
   const groupPref = useCallback((g: Group) => `${groupBy0}=${groupKey(g)}`, [groupBy0]);
@@ -139,6 +150,7 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
         csv={csv}
         selected={selected}
         onDelete={deleteSelected}
+        onMoved={() => setSelected(new Set())}
         savedViews={!scope}
       />
       <FilterBar
@@ -161,6 +173,8 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
           groupBy={groupBy}
           levels={levels}
           agg={view.agg}
+          base={view.base}
+          onBase={(base) => setView({ base })}
           groups={groups}
           total={total}
           selected={selected}

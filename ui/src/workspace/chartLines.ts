@@ -1,7 +1,9 @@
 // Which lines the workspace's charts draw, fetched from the server (W&B's rule):
 // the first "Runs drawn" runs of the current filter, search and sort, plus every
 // run whose eye is on, less every run whose eye is off, whether or not its table
-// row is loaded. Grouped: one line per drawn group, the mean of its first runs.
+// row is loaded. Grouped: one line per drawn group, the mean of its first runs;
+// grouped on several levels, one line per leaf group (config.opt=adam, then
+// config.lr=0.01) of the drawn top-level groups, as the table nests them.
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
@@ -38,16 +40,56 @@ async function flatLines(e: string, p: string, q: RunQuery, n: number, known: Sl
   return { first: first.map(slim), extra: extra.map(slim) };
 }
 
-async function groupMembers(e: string, p: string, q: RunQuery, col: RunColumn, drawn: Group[]) {
-  const per = Math.max(5, Math.min(MAX_LINES, Math.floor(MAX_GROUP_RUNS / Math.max(1, drawn.length))));
-  const pages = await Promise.all(drawn.map((g) => api.runs(e, p, q, g.offset, Math.max(1, Math.min(g.count, per)))));
-  // A run logged between the two requests can shift offsets: keep only this group's runs.
-  const out: Record<string, string[]> = {};
-  drawn.forEach((g, j) => {
-    const k = groupKey(g);
-    out[k] = pages[j].runs.filter((r) => groupKey({ value: col.meta.value(r) ?? null }) === k).map((r) => r.id);
-  });
-  return out;
+/** A leaf group: its value at every level, where its runs start in the query's
+ * runs, how many, and the ids of its first runs. */
+interface Leaf {
+  values: unknown[];
+  offset: number;
+  count: number;
+  members: string[];
+}
+
+/** The leaf groups under the drawn top-level groups, in the table's order: each
+ * level's subgroups come from /groups over the parent's runs (the query's filter
+ * AND the parent's values), their offsets relative to the parent's first run. */
+async function leafGroups(e: string, p: string, q: RunQuery, levels: RunColumn[], drawn: Group[]) {
+  let leaves = drawn.map((g) => ({ values: [g.value ?? null], offset: g.offset, count: g.count }));
+  const byKeys = levels.map((c) => c.meta.sortKey ?? c.id);
+  for (let d = 1; d < levels.length; d++) {
+    const order = q.order?.split(",").slice(d).join(",");
+    const subs = await Promise.all(
+      leaves.map((l) => {
+        const conds = l.values.map((v, i) => ({ [byKeys[i]]: v }));
+        const filters = { $and: q.filters ? [q.filters, ...conds] : conds };
+        return api.groups(e, p, byKeys[d], { ...q, order, filters });
+      }),
+    );
+    leaves = leaves
+      .flatMap((l, i) =>
+        subs[i].groups.map((g) => ({
+          values: [...l.values, g.value ?? null],
+          offset: l.offset + g.offset,
+          count: g.count,
+        })),
+      )
+      .slice(0, MAX_LINES);
+  }
+  return leaves;
+}
+
+async function groupMembers(e: string, p: string, q: RunQuery, levels: RunColumn[], drawn: Group[]): Promise<Leaf[]> {
+  const leaves = await leafGroups(e, p, q, levels, drawn);
+  const per = Math.max(5, Math.min(MAX_LINES, Math.floor(MAX_GROUP_RUNS / Math.max(1, leaves.length))));
+  const pages = await Promise.all(leaves.map((l) => api.runs(e, p, q, l.offset, Math.max(1, Math.min(l.count, per)))));
+  // A run logged between the requests can shift offsets: keep only this group's runs.
+  return leaves.map((l, j) => ({
+    ...l,
+    members: pages[j].runs
+      .filter((r) =>
+        levels.every((c, i) => groupKey({ value: c.meta.value(r) ?? null }) === groupKey({ value: l.values[i] })),
+      )
+      .map((r) => r.id),
+  }));
 }
 
 export interface ChartLines {
@@ -65,11 +107,15 @@ export function useChartLines(args: {
   maxRuns: number;
   prefs: Prefs;
   groupBy: RunColumn | null;
+  /** Every grouping level (the first is ``groupBy``): a line per leaf group. */
+  levels?: RunColumn[];
   groups: Group[] | null;
   total: number | null;
   agg?: GroupAgg;
 }): ChartLines {
   const { entity: e, project: p, query, maxRuns, prefs, groupBy, groups, total, agg } = args;
+  const levels = useMemo(() => args.levels ?? (groupBy ? [groupBy] : []), [args.levels, groupBy]);
+  const levelIds = levels.map((c) => c.id).join(",");
   const by = groupBy?.id ?? "";
   const groupPref = useMemo(() => (g: Group) => `${by}=${groupKey(g)}`, [by]);
   const eyeOn = useMemo(() => Object.keys(prefs.eye).filter((id) => prefs.eye[id]), [prefs.eye]);
@@ -97,8 +143,8 @@ export function useChartLines(args: {
     placeholderData: keepPreviousData,
   });
   const grouped = useQuery({
-    queryKey: keys.lines(e, p, { mode: "groups", query, by: groupBy?.id, groups: drawnGroups }),
-    queryFn: () => groupMembers(e, p, query, groupBy!, drawnGroups),
+    queryKey: keys.lines(e, p, { mode: "groups", query, by: levelIds, groups: drawnGroups }),
+    queryFn: () => groupMembers(e, p, query, levels, drawnGroups),
     enabled: !!groupBy && groups !== null,
     placeholderData: keepPreviousData,
   });
@@ -116,25 +162,28 @@ export function useChartLines(args: {
         text: `${runs.length} of ${total ?? "?"} visualised`,
       };
     }
-    const members = grouped.data;
+    const leaves = grouped.data;
     const all = groups ?? [];
-    if (!members) return { lines: [], ready: false, firstIds: null, text: `0 of ${all.length} groups visualised` };
+    if (!leaves) return { lines: [], ready: false, firstIds: null, text: `0 of ${all.length} groups visualised` };
     const lines: PanelLine[] = [];
-    drawnGroups.forEach((g) => {
-      const shown = (members[groupKey(g)] ?? []).filter((id) => prefs.eye[id] !== false);
+    leaves.forEach((l) => {
+      const shown = l.members.filter((id) => prefs.eye[id] !== false);
       if (shown.length === 0) return;
-      const of = shown.length < g.count ? ` of ${g.count}` : "";
-      const k = `group:${groupPref(g)}`;
+      const of = shown.length < l.count ? ` of ${l.count}` : "";
+      // One level: the key the table's group eye uses too (and the colour it had).
+      const k = `group:${levels.map((c, i) => `${c.id}=${groupKey({ value: l.values[i] })}`).join("|")}`;
+      const label = l.values.map((v) => groupLabel({ value: v })).join(" · ");
       lines.push({
         id: k,
-        name: `${groupLabel(g)} (${shown.length}${of} run${g.count === 1 ? "" : "s"})`,
+        name: `${label} (${shown.length}${of} run${l.count === 1 ? "" : "s"})`,
         color: colorOf(e, p, k),
         members: shown,
         agg,
       });
     });
     const s = all.length === 1 ? "" : "s";
-    const text = `${lines.length} of ${all.length} group${s} visualised`;
+    const leafText = levels.length > 1 ? `, ${lines.length} lines` : "";
+    const text = `${levels.length > 1 ? drawnGroups.length : lines.length} of ${all.length} group${s} visualised${leafText}`;
     return { lines, ready: !grouped.isPlaceholderData, firstIds: null, text };
   }, [
     groupBy,
@@ -151,7 +200,7 @@ export function useChartLines(args: {
     total,
     e,
     p,
-    groupPref,
+    levels,
     agg,
   ]);
 

@@ -1,29 +1,39 @@
 import { describe, expect, it } from "vitest";
-import type { Run } from "../api/endpoints";
+import type { ColumnAgg } from "../api/endpoints";
 import { baseColumns, keyColumns } from "./columns";
-import { groupCell } from "./groupCells";
+import { aggKey, groupCell } from "./groupCells";
 
-const run = (config: Record<string, unknown>, summary: Record<string, unknown>, state = "finished") =>
-  ({ id: "x", name: "x", state, config, summary, tags: [] }) as unknown as Run;
 const [lr, opt, loss] = keyColumns(["lr", "opt"], ["loss"], []);
 const state = baseColumns().find((c) => c.id === "state")!;
-const runs = [run({ lr: 0.1, opt: "adam" }, { loss: 1 }), run({ lr: 0.1, opt: "sgd" }, { loss: 2 }, "failed")];
+const a = (key: string, values: number, distinct: number, numeric: boolean, value: unknown): ColumnAgg => ({
+  key,
+  values,
+  distinct,
+  numeric,
+  value,
+  truncated: false,
+});
 
 describe("group row cells", () => {
-  it("aggregates numbers with the chosen aggregate", () => {
-    expect(groupCell(runs, loss, "mean")!.text).toBe("1.5");
-    expect(groupCell(runs, loss, "max")!.text).toBe("2");
-    expect(groupCell(runs, loss, "mean")!.title).toContain("mean of 2 runs");
+  it("shows the server's aggregate of every run's numbers", () => {
+    const cell = groupCell(a("summary.loss", 150, 150, true, 74.5), loss, "mean")!;
+    expect(cell.text).toBe("74.5");
+    expect(cell.title).toContain("mean of 150 runs");
   });
 
   it("shows a shared value as is, and counts differing ones", () => {
-    expect(groupCell(runs, lr, "mean")!.text).toBe("0.1");
-    expect(groupCell(runs, opt, "mean")!.text).toBe("2 values");
-    expect(groupCell(runs, state, "mean")!.text).toBe("2 values");
-    expect(groupCell([runs[0]], state, "mean")!.text).toBe("finished");
-    expect(groupCell([], loss, "mean")).toBeNull();
+    expect(groupCell(a("config.lr", 2, 1, true, 0.1), lr, "mean")!.title).toBe("0.1 in every run");
+    expect(groupCell(a("config.opt", 2, 2, false, null), opt, "mean")!.text).toBe("2 values");
+    expect(groupCell(a("state", 1, 1, false, "finished"), state, "mean")!.text).toBe("finished");
+    expect(groupCell(a("summary.loss", 0, 0, false, null), loss, "mean")).toBeNull();
+    expect(groupCell(undefined, loss, "mean")).toBeNull();
     const runtime = baseColumns().find((c) => c.id === "runtime")!;
-    const timed = [3600, 3840].map((t) => ({ ...runs[0], runtime: t }) as Run);
-    expect(groupCell(timed, runtime, "mean")!.text).toBe("1h 2m 0s");
+    expect(groupCell(a("runtime", 2, 2, true, 3720), runtime, "mean")!.text).toBe("1h 2m 0s");
+  });
+
+  it("asks the server only for columns whose aggregate means something", () => {
+    const name = baseColumns().find((c) => c.id === "name")!;
+    expect(aggKey(name)).toBeNull();
+    expect(aggKey(lr)).toBe("config.lr");
   });
 });

@@ -3,12 +3,13 @@
 
 import { flexRender, type Cell, type Column, type Row } from "@tanstack/react-table";
 import { memo, useContext } from "react";
-import type { Group, Run } from "../api/endpoints";
+import type { ColumnAgg, Group, Run } from "../api/endpoints";
 import { fmtValue } from "../lib/format";
 import type { AggMode } from "../lib/groupAgg";
 import { pressable } from "../lib/keyboard";
+import { baseDelta } from "./baseline";
 import type { RunColumn } from "./columns";
-import { groupCell } from "./groupCells";
+import { aggKey, groupCell } from "./groupCells";
 import { HighlightContext } from "./highlight";
 import type { ColumnWindow, RowHooks } from "./RunsTable";
 
@@ -32,6 +33,8 @@ export interface RowActions {
   toggleVisible: (r: Run) => void;
   setColor: (r: Run, color: string) => void;
   select: (r: Run, on: boolean) => void;
+  /** Pin the run as the baseline (null: unpin). */
+  setBase: (r: Run | null) => void;
 }
 
 interface RunRowProps {
@@ -45,13 +48,16 @@ interface RunRowProps {
   color: string;
   pinStyle: (c: Column<Run>) => React.CSSProperties;
   actions: RowActions;
+  /** The baseline run (its numbers are what this row's deltas are from). */
+  base: Run | null;
 }
 
 /** One run: checkbox, eye and colour, then its drawn cells. Re-rendered only when
  * what it shows changes, so a workspace update does not redraw every cell. */
 export const RunRow = memo(
-  function RunRow({ row, win, top, inGroup, selected, visible, color, pinStyle, actions }: RunRowProps) {
+  function RunRow({ row, win, top, inGroup, selected, visible, color, pinStyle, actions, base }: RunRowProps) {
     const r = row.original;
+    const isBase = base?.id === r.id;
     const marked = useContext(HighlightContext);
     const mark = marked ? (marked.has(r.id) ? " brushed" : " dimmed") : "";
     const tip = inGroup
@@ -66,20 +72,34 @@ export const RunRow = memo(
       const side = c.column.getIsPinned();
       const pin = side === "left" ? " rt-pin rt-pin-last" : side === "right" ? " rt-pin rt-pin-first" : "";
       const raw = m.value(r);
+      const baseValue = base && base.id !== r.id && m.group !== "run" ? m.value(base) : undefined;
+      const delta = base && baseValue !== undefined ? baseDelta(raw, baseValue) : null;
+      const text = typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined;
       return (
         <div
           key={c.id}
-          className={`rt-cell rt-${m.group}${pin}`}
+          className={`rt-cell rt-${m.group}${pin}${c.column.id === "name" ? " rt-name" : ""}`}
           style={pinStyle(c.column)}
-          title={typeof raw === "object" && raw !== null ? undefined : fmtValue(raw) || undefined}
+          title={delta ? `${text}: ${delta.title} the baseline's ${fmtValue(baseValue)}` : text}
         >
+          {c.column.id === "name" && (
+            <button
+              className={`pin-base${isBase ? " on" : ""}`}
+              title={isBase ? "Unpin the baseline" : "Pin as the baseline: other rows show their difference from it"}
+              aria-pressed={isBase}
+              onClick={() => actions.setBase(isBase ? null : r)}
+            >
+              {isBase ? "★" : "☆"}
+            </button>
+          )}
           {flexRender(c.column.columnDef.cell, c.getContext())}
+          {delta && <span className={`delta ${delta.dir}`}>{delta.text}</span>}
         </div>
       );
     };
     return (
       <div
-        className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}${mark}`}
+        className={`rt-row${inGroup ? " in-group" : ""}${selected ? " selected" : ""}${isBase ? " rt-base" : ""}${mark}`}
         style={{ top }}
         data-run-id={r.id}
       >
@@ -121,7 +141,8 @@ export const RunRow = memo(
     a.inGroup === b.inGroup &&
     a.selected === b.selected &&
     a.visible === b.visible &&
-    a.color === b.color,
+    a.color === b.color &&
+    a.base === b.base,
 );
 
 /** The columns a group row draws aggregates in (as a run row draws its cells). */
@@ -131,8 +152,8 @@ export interface GroupColumns {
   right: Column<Run>[];
   win: ColumnWindow;
   pinStyle: (c: Column<Run>) => React.CSSProperties;
-  /** The group's runs (its first 100), once loaded. */
-  runs: Run[] | undefined;
+  /** The server's aggregates of the group's runs by column sort key, once loaded. */
+  aggs: Map<string, ColumnAgg> | undefined;
   agg: AggMode;
 }
 
@@ -140,7 +161,8 @@ function aggCell(c: Column<Run>, g: GroupColumns) {
   const col = c.columnDef as RunColumn;
   const side = c.getIsPinned();
   const pin = side === "left" ? " rt-pin rt-pin-last" : side === "right" ? " rt-pin rt-pin-first" : "";
-  const v = g.runs ? groupCell(g.runs, col, g.agg) : null;
+  const key = aggKey(col);
+  const v = key && g.aggs ? groupCell(g.aggs.get(key), col, g.agg) : null;
   return (
     <div
       key={c.id}

@@ -1,6 +1,6 @@
 // The workspace's view as React state: read from and written to the URL.
 
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useSearchParams } from "react-router";
 import { parseView, viewParams, type View } from "./viewState";
 
@@ -9,18 +9,23 @@ export { DEFAULT_VIEW, MAX_LINES, nextSort, parseView, viewParams, type View } f
 export function useView(): [View, (patch: Partial<View>) => void] {
   const [params, setParams] = useSearchParams();
   const view = useMemo(() => parseView(params), [params]);
+  // react-router's functional update reads the URL as of the last render, so two
+  // patches in one tick (a click while a loading section sets its defaults) would
+  // keep only the second. Patches build on the newest URL written here instead.
+  const latest = useRef(params);
+  useEffect(() => {
+    latest.current = params;
+  }, [params]);
   const setView = useCallback(
-    (patch: Partial<View>) =>
-      setParams(
-        (old) => {
-          const p = viewParams({ ...parseView(old), ...patch });
-          // The open saved view stays open while its state changes (the menu shows it unsaved).
-          const id = old.get("view");
-          if (id) p.set("view", id);
-          return p;
-        },
-        { replace: true, preventScrollReset: true },
-      ),
+    (patch: Partial<View>) => {
+      const old = latest.current;
+      const p = viewParams({ ...parseView(old), ...patch });
+      // The open saved view stays open while its state changes (the menu shows it unsaved).
+      const id = old.get("view");
+      if (id) p.set("view", id);
+      latest.current = p;
+      setParams(p, { replace: true, preventScrollReset: true });
+    },
     [setParams],
   );
   return [view, setView];

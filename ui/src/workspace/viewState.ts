@@ -18,6 +18,9 @@ export interface View {
   smoothing: number;
   logY: boolean;
   maxRuns: number;
+  /** The baseline run pinned at the top of the runs table ("": none): the other
+   * rows' numbers show their difference from it. */
+  base: string;
   /** The parameter analysis section (parallel coordinates, importance, metric
    * over time): shown, its metric and goal ("" picks one), its parameters (null
    * picks them). */
@@ -41,6 +44,7 @@ export const DEFAULT_VIEW: View = {
   smoothing: 0,
   logY: false,
   maxRuns: 10,
+  base: "",
   analysis: false,
   aMetric: "",
   aGoal: "",
@@ -85,6 +89,7 @@ export function parseView(p: URLSearchParams): View {
     smoothing: Math.min(0.99, Math.max(0, Number(p.get("smooth") ?? "0") || 0)),
     logY: p.get("logy") === "1",
     maxRuns: Math.max(1, Math.min(MAX_LINES, Number(p.get("runs") ?? "10") || 10)),
+    base: p.get("base") ?? "",
     analysis: p.get("an") === "1",
     aMetric: p.get("am") ?? "",
     aGoal: parseGoal(p.get("ag")),
@@ -104,6 +109,7 @@ export function viewParams(v: View): URLSearchParams {
   if (v.smoothing) p.set("smooth", String(v.smoothing));
   if (v.logY) p.set("logy", "1");
   if (v.maxRuns !== DEFAULT_VIEW.maxRuns) p.set("runs", String(v.maxRuns));
+  if (v.base) p.set("base", v.base);
   if (v.analysis) p.set("an", "1");
   if (v.aMetric) p.set("am", v.aMetric);
   if (v.aGoal) p.set("ag", v.aGoal);

@@ -177,6 +177,39 @@ class Client:
         acked = int(str(answer["acked"]))
         return Ack(acked, url if isinstance(url, str) else None, gap=status == 409)
 
+    def post_pieces(
+        self, pieces: list[tuple[RunRef, str, int, bytes]]
+    ) -> list[tuple[int, int, str | None, str | None]]:
+        """Send pieces of several runs' segments in one post (``POST /api/v1/ingest``):
+        (run, segment, offset, bytes) each. Per piece (status, acked, url, why) as its own
+        post would have answered. Raises NoRoute on a server without the route."""
+        import msgspec  # the SDK's record codec; loaded by every run already
+
+        body = msgspec.msgpack.encode(
+            [(r.entity, r.project, r.run_id, seg, offset, data) for r, seg, offset, data in pieces]
+        )
+        path = f"{self._prefix}/api/v1/ingest"
+        status, data, retry_after = self._request("POST", path, body, "application/msgpack")
+        if status in _RETRY_STATUS:
+            why = f"{self.base_url} answered {status}: {_detail(data)}"
+            raise Unavailable(why, _retry_after(retry_after))
+        if status in (404, 405) and _detail(data).lower() in ("not found", "method not allowed"):
+            raise NoRoute(f"{self.base_url} has no route POST /api/v1/ingest")
+        if status == 413:
+            raise TooLarge(_detail(data))
+        if status != 200:
+            raise Refused(f"{self.base_url} answered {status}: {_detail(data)}")
+        try:
+            answers = json.loads(data)["pieces"]
+            out = [
+                (int(a["status"]), int(a["acked"]), a.get("url"), a.get("detail")) for a in answers
+            ]
+        except (ValueError, KeyError, TypeError):
+            raise Unavailable(f"{self.base_url} sent an answer without 'pieces'") from None
+        if len(out) != len(pieces):
+            raise Unavailable(f"{self.base_url} answered {len(out)} of {len(pieces)} pieces")
+        return out
+
     def call(
         self,
         method: str,

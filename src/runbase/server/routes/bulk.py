@@ -1,4 +1,5 @@
-"""Bulk edits from the runs table: add and remove tags on several runs at once."""
+"""Bulk edits from the runs table: add and remove tags on several runs at once, move
+runs to another project."""
 
 from __future__ import annotations
 
@@ -68,3 +69,44 @@ def tag_runs(hold: Holder, entity: str, project: str, body: BulkTags) -> Respons
     if updated:
         hold.force_sync()
     return fast_json({"updated": updated})
+
+
+class BulkMove(BaseModel):
+    """Runs by id, and the project (of the same entity) to move them to."""
+
+    ids: list[str] = Field(min_length=1, max_length=10_000)
+    project: str = Field(min_length=1, max_length=128)
+
+
+class Moved(BaseModel):
+    """How many runs moved, and where to."""
+
+    moved: int
+    entity: str
+    project: str
+
+
+@router.post(
+    "/projects/{entity}/{project}/runs/move",
+    response_model=Moved,
+    responses={**NOT_FOUND, **WRITE},
+)
+def move_runs(hold: Holder, entity: str, project: str, body: BulkMove) -> Response:
+    """Move the runs in ``ids`` to project ``project`` of the same entity (new or not).
+
+    A run keeps its id; its URL becomes ``/<entity>/<project>/runs/<id>``. Its
+    history, media, files, logs and edits go with it; artifacts and sweeps stay.
+    Every run is checked first, and nothing moves when one cannot: an unknown id
+    is a 404, an id the target already has a 409, a running run or a sweep's run
+    a 400.
+    """
+    store = hold.fresh()
+    project_or_404(store, entity, project)
+    try:
+        moved = edits.move_runs(store, entity, project, body.ids, body.project)
+    except edits.MoveRefused as e:
+        raise HTTPException(409 if e.conflict else 400, str(e)) from None
+    except queries.RunNotFound as e:
+        raise HTTPException(404, str(e)) from None
+    hold.force_sync()
+    return fast_json({"moved": moved, "entity": entity, "project": body.project})

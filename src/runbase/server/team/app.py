@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from runbase.server.app import install_app_parts
+from runbase.server.errors import ErrorOut, Responses
 from runbase.server.routes import api_router
 from runbase.server.security import HostGuard, SecurityHeaders, host_patterns
 from runbase.server.state import StoreHolder
@@ -21,6 +24,8 @@ from runbase.server.team.access import authorize_project
 from runbase.server.team.blobs import open_server_blobs
 from runbase.server.team.blobs import router as blobs_router
 from runbase.server.team.ingest import router as ingest_router
+from runbase.server.team.oidc import OidcConfig, OidcLogin
+from runbase.server.team.oidc_routes import router as oidc_router
 from runbase.server.team.routes import router as team_router
 from runbase.server.team.shipping import ShippingWatch
 from runbase.server.team.webapp import router as webapp_router
@@ -40,8 +45,33 @@ _REPORTS = {
     "/projects/{entity}/{project}/reports",
     "/projects/{entity}/{project}/reports/{report_id}",
 }
-_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS, *_REPORTS}
+# Moving runs renames their folders (store/edits.py); a team server's runs are shipped
+# bytes in its database, with no folder to move.
+_MOVE = {"/projects/{entity}/{project}/runs/move"}
+_LEFT_OUT = {"/status", "/projects", "/changes", *_VIEWS, *_REPORTS, *_MOVE}
 MIN_ADMIN_SECRET = 16
+
+
+def _errors(**codes: str) -> Responses:
+    return {int(c[1:]): {"model": ErrorOut, "description": d} for c, d in codes.items()}
+
+
+# What any route that needs a caller may answer besides its own success.
+_CALLER = _errors(
+    e401="Not signed in, or an unknown or revoked API key",
+    e403="Not allowed: a read-only key, a missing CSRF token, or a role that may not",
+    e404="No such project, or one the caller may not see",
+)
+# The account routes: bad names or passwords, taken names, too many failed logins.
+_ACCOUNTS = {
+    **_CALLER,
+    **_errors(
+        e400="Bad input: the message says what to change",
+        e404="No such user, team, key or project",
+        e409="Conflicts with what exists (the server has an admin already)",
+        e429="Too many failed logins for this user from this address: wait",
+    ),
+}
 
 
 @asynccontextmanager
@@ -57,6 +87,13 @@ async def _shipping_watch(app: FastAPI) -> AsyncIterator[None]:
         watch.stop()
 
 
+async def _nul_in_text(request: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL text cannot hold NUL: a name or body with one is bad input, not a crash."""
+    if "NUL" not in str(getattr(exc, "orig", "")):
+        raise exc
+    return JSONResponse({"detail": "text with a NUL character (\\0) is not accepted"}, 400)
+
+
 def create_team_app(
     database_url: str,
     admin_secret: str,
@@ -65,11 +102,13 @@ def create_team_app(
     sync_interval: float = 1.0,
     crash_timeout: float = CRASH_TIMEOUT,
     blobs: str | None = None,
+    oidc: OidcConfig | None = None,
 ) -> FastAPI:
     """The team server over the store at ``database_url``; ``admin_secret`` creates
     the first admin (``POST /api/v1/admin/bootstrap``). A shipped run with no EXIT
     and no post for ``crash_timeout`` seconds is marked crashed. Shipped runs' files
-    go to the blob store at ``blobs`` (default: a folder under RUNBASE_DIR)."""
+    go to the blob store at ``blobs`` (default: a folder under RUNBASE_DIR). With
+    ``oidc``, users also sign in through that OpenID Connect provider."""
     if len(admin_secret) < MIN_ADMIN_SECRET:
         raise ValueError(
             f"the admin secret must be at least {MIN_ADMIN_SECRET} characters: "
@@ -88,13 +127,18 @@ def create_team_app(
     app.state.store.store.indexer.crash_timeout = crash_timeout
     app.state.admin_secret = admin_secret
     app.state.blobs = open_server_blobs(blobs)
-    app.include_router(team_router, prefix="/api/v1")
+    app.state.oidc = OidcLogin(oidc, admin_secret) if oidc else None
+    app.include_router(team_router, prefix="/api/v1", responses=_ACCOUNTS)
     app.include_router(ingest_router, prefix="/api/v1")
     app.include_router(webapp_router, prefix="/api/v1")
+    app.include_router(oidc_router, prefix="/api/v1")
     app.include_router(blobs_router, prefix="/api/v1")
     shared = api_router(leave_out=_LEFT_OUT)
-    app.include_router(shared, prefix="/api/v1", dependencies=[Depends(authorize_project)])
+    app.include_router(
+        shared, prefix="/api/v1", dependencies=[Depends(authorize_project)], responses=_CALLER
+    )
     install_app_parts(app)
+    app.add_exception_handler(sa.exc.DataError, _nul_in_text)
     app.add_middleware(HostGuard, allowed_hosts=host_patterns(allowed_hosts))
     app.add_middleware(SecurityHeaders)
     return app

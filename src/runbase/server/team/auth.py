@@ -155,18 +155,24 @@ def login(request: Request, response: Response, name: str, password: str) -> dic
             conn.execute(fails.insert().values(who=who, at=time.time()))
         else:
             conn.execute(sa.delete(fails).where(fails.c.who == who))
-            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-            expires = time.time() + SESSION_SECONDS
-            conn.execute(
-                t.sessions.insert().values(
-                    token_hash=accounts.digest(token),
-                    user_id=user.id,
-                    csrf_token=csrf,
-                    expires_at=expires,
-                )
-            )
     if user is None:
         raise HTTPException(401, "wrong user name or password")
+    return start_session(request, response, user)
+
+
+def start_session(request: Request, response: Response, user: User) -> dict[str, str]:
+    """A new session for ``user`` (a password or an OpenID Connect sign-in): its cookies
+    are set on ``response``."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    with engine(request).begin() as conn:
+        conn.execute(
+            t.sessions.insert().values(
+                token_hash=accounts.digest(token),
+                user_id=user.id,
+                csrf_token=csrf,
+                expires_at=time.time() + SESSION_SECONDS,
+            )
+        )
     secure = request.url.scheme == "https"
     common = {"max_age": SESSION_SECONDS, "samesite": "lax", "secure": secure, "path": "/"}
     response.set_cookie(SESSION_COOKIE, token, httponly=True, **common)  # type: ignore[arg-type]

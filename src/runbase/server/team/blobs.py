@@ -27,7 +27,8 @@ from runbase.records.layout import id_problem
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
 from runbase.server.team.auth import CurrentCaller, engine
 from runbase.server.team.ingest import _authorize
-from runbase.server.team.shipping import _ensure_run, _run_key
+from runbase.server.team.pieces import ensure_run
+from runbase.server.team.shipping import run_key
 from runbase.store.db.lock import lock_name
 from runbase.store.db.schema import run_blobs, verified_blobs
 
@@ -256,8 +257,8 @@ def run_files(
                     400, f"blob {f.sha256} ({f.path}) is not stored: upload it first"
                 )
             rows[f.path] = {"rid": 0, "path": f.path, "sha256": f.sha256, "size": size}
-        lock_name(conn, _run_key(entity, project, run_id))
-        rid = _ensure_run(conn, entity, project, run_id)
+        lock_name(conn, run_key(entity, project, run_id))
+        rid = ensure_run(conn, entity, project, run_id)
         if rows:
             conn.execute(
                 sa.delete(run_blobs).where(run_blobs.c.rid == rid, run_blobs.c.path.in_(list(rows)))

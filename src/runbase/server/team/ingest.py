@@ -5,14 +5,17 @@ raw bytes from byte N answers ``{"acked": A, "url": U}`` (A: the next byte the
 server expects); ``GET`` the same path answers ``{"acked": A}``, where a
 restarted shipper resumes. Storage is ``shipping.py``; the bytes are indexed
 right after they are stored, by the store's indexer (``store/indexing/shipped.py``).
+``POST /api/v1/ingest`` carries pieces of many runs at once (``pieces.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated
 from urllib.parse import quote
 
+import msgspec
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -24,11 +27,27 @@ from runbase.records.shapes import segment_name_problem
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
 from runbase.server.team.access import check
 from runbase.server.team.auth import Caller, CurrentCaller, engine
-from runbase.server.team.shipping import MAX_BODY, SegmentTaken, acked_of, ship_piece
+from runbase.server.team.pieces import Piece, ship_piece, ship_pieces
+from runbase.server.team.shipping import MAX_BODY, SegmentTaken, Stored, acked_of
 from runbase.store.db import schema as t
 
 log = logging.getLogger("runbase.server")
 PATH = "/ingest/{entity}/{project}/{run_id}/{segment}"
+# Posts stored and indexed at once by one process; the others wait their turn (their
+# shippers meanwhile gather more to send). Hundreds of shippers posting every second
+# would otherwise take every thread and the GIL from the requests of people reading.
+INGEST_SLOTS = 2
+
+
+def _slots(request: Request) -> asyncio.Semaphore:
+    """The app's ingest slots, in the running event loop (a semaphore belongs to one)."""
+    loop = asyncio.get_running_loop()
+    held = getattr(request.app.state, "ingest_slots", None)
+    if held is None or held[0] is not loop:
+        held = (loop, asyncio.Semaphore(INGEST_SLOTS))
+        request.app.state.ingest_slots = held
+    slots: asyncio.Semaphore = held[1]
+    return slots
 
 
 class Acked(BaseModel):
@@ -140,9 +159,10 @@ async def ingest(
     assert caller.user is not None  # _authorize let a signed-in writer through
     where = (entity, project, run_id, segment)
     try:
-        stored = await run_in_threadpool(
-            ship_piece, request.app.state.store.store, where, offset, data, caller.user.name
-        )
+        async with _slots(request):
+            stored = await run_in_threadpool(
+                ship_piece, request.app.state.store.store, where, offset, data, caller.user.name
+            )
     except SegmentTaken:
         raise HTTPException(
             409, f"run {run_id} has a segment {segment} that was not shipped: use another name"
@@ -174,3 +194,123 @@ def ingest_status(
     _authorize(request, caller, entity, project)
     _check_names(entity, project, run_id, segment)
     return {"acked": acked_of(engine(request), entity, project, run_id, segment)}
+
+
+# The most pieces one batch post may carry (each is a run's segment from an offset).
+MAX_PIECES = 10_000
+_PIECES = msgspec.msgpack.Decoder(list[tuple[str, str, str, str, int, bytes]])
+_BATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/msgpack": {
+                "schema": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "A MessagePack array of pieces, each "
+                    "[entity, project, run_id, segment, offset, bytes]",
+                }
+            }
+        },
+    }
+}
+
+
+class PieceOut(BaseModel):
+    """What became of one piece: ``status`` as its own post would have answered (200,
+    or 409 with ``acked`` where to resend from, 400/403/404 with ``detail``)."""
+
+    status: int
+    acked: int
+    url: str | None = None
+    detail: str | None = None
+
+
+class PiecesOut(BaseModel):
+    """One answer per piece, in the order they were posted."""
+
+    pieces: list[PieceOut]
+
+
+@router.post(
+    "/ingest",
+    response_model=PiecesOut,
+    openapi_extra=_BATCH_BODY,
+    responses={413: _doc(ErrorOut, "A body over 16 MiB")},
+)
+async def ingest_many(request: Request, caller: CurrentCaller) -> object:
+    """Store and index pieces of several runs' segments at once (one transaction):
+    what ``runbase sync`` sends many small runs with."""
+    if caller.user is None:
+        raise HTTPException(401, "send an API key with write access to the runs' projects")
+    data = await _body(request)
+    try:
+        raw = _PIECES.decode(data)
+    except msgspec.DecodeError as e:
+        raise HTTPException(
+            400, f"the body must be a MessagePack array of [entity, project, run_id, "
+            f"segment, offset, bytes] arrays: {e}"
+        ) from None  # fmt: skip
+    if len(raw) > MAX_PIECES:
+        raise HTTPException(400, f"at most {MAX_PIECES} pieces a post: send the rest in another")
+    out: list[dict[str, object] | None] = [None] * len(raw)
+    refused = await run_in_threadpool(_refused_projects, request, caller, raw)
+    take: list[int] = []
+    for i, (entity, project, run_id, segment, offset, _) in enumerate(raw):
+        why = refused.get((entity, project)) or _names_problem(entity, project, run_id, segment)
+        if why is None and offset < 0:
+            why = (
+                400,
+                "offset must be 0 or more: the byte of the segment file the piece starts at",
+            )
+        if why is not None:
+            out[i] = {"status": why[0], "acked": 0, "detail": why[1]}
+        else:
+            take.append(i)
+    pieces = [Piece(*raw[i]) for i in take]
+    async with _slots(request):
+        stored = await run_in_threadpool(
+            ship_pieces, request.app.state.store.store, pieces, caller.user.name
+        )
+    for i, s in zip(take, stored, strict=True):
+        out[i] = _piece_answer(request, raw[i], s)
+    return {"pieces": out}
+
+
+def _refused_projects(
+    request: Request, caller: Caller, raw: list[tuple[str, str, str, str, int, bytes]]
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """(entity, project) -> (status, why) for the projects the caller may not write to."""
+    refused = {}
+    for entity, project in sorted({(r[0], r[1]) for r in raw}):
+        try:
+            if name_problem("entity", entity) or name_problem("project", project):
+                continue  # said per piece
+            _authorize(request, caller, entity, project)
+        except HTTPException as e:
+            refused[(entity, project)] = (e.status_code, str(e.detail))
+    return refused
+
+
+def _names_problem(entity: str, project: str, run_id: str, segment: str) -> tuple[int, str] | None:
+    try:
+        _check_names(entity, project, run_id, segment)
+    except HTTPException as e:
+        return (e.status_code, str(e.detail))
+    return None
+
+
+def _piece_answer(
+    request: Request, raw: tuple[str, str, str, str, int, bytes], stored: Stored | str
+) -> dict[str, object]:
+    entity, project, run_id, segment = raw[:4]
+    if isinstance(stored, str):
+        why = f"run {run_id} has a segment {segment} that was not shipped: use another name"
+        return {"status": 409, "acked": 0, "detail": why}
+    if stored.problem is not None:
+        return {
+            "status": 409,
+            "acked": stored.acked,
+            "detail": _refusal(stored.problem, stored.acked),
+        }
+    return {"status": 200, "acked": stored.acked, "url": _run_url(request, entity, project, run_id)}

@@ -1,4 +1,5 @@
-"""Storing the bytes a shipper posts (``POST /api/v1/ingest/...``) and the crash watch.
+"""The rules of storing the bytes a shipper posts (``POST /api/v1/ingest/...``; the
+code that stores them is ``pieces.py``), and the crash watch.
 
 A shipped segment is kept as contiguous pieces from byte 0 (``ingest_chunks``);
 ``ingest_segments.acked`` is the next byte expected. A post that starts at or
@@ -18,14 +19,8 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from runbase.store.db.lock import lock_name
 from runbase.store.db.schema import ingest_runs, ingest_segments, runs, segments
-from runbase.store.indexing.shipped import (
-    index_shipped,
-    index_shipped_in,
-    insert_piece,
-    stored_bytes,
-)
+from runbase.store.indexing.shipped import index_shipped
 
 if TYPE_CHECKING:
     from runbase.store import Store
@@ -55,127 +50,9 @@ class SegmentTaken(Exception):
     """The run has a segment of this name that is a file on the server, not shipped."""
 
 
-def _run_key(entity: str, project: str, run_id: str) -> str:
+def run_key(entity: str, project: str, run_id: str) -> str:
+    """The name of a run's advisory lock, taken by every post to it."""
     return f"run:{entity}/{project}/{run_id}"
-
-
-def _ensure_run(conn: sa.Connection, entity: str, project: str, run_id: str) -> int:
-    rid = conn.execute(
-        sa.select(runs.c.rid).where(
-            runs.c.entity == entity, runs.c.project == project, runs.c.run_id == run_id
-        )
-    ).scalar()
-    if rid is not None:
-        return int(rid)
-    # As discovery makes a run it has found a segment of (indexing fills the rest).
-    inserted = conn.execute(
-        sa.insert(runs).values(
-            entity=entity,
-            project=project,
-            run_id=run_id,
-            started=False,
-            state="running",
-            history_rows=0,
-            edits_offset=0,
-        )
-    ).inserted_primary_key
-    assert inserted is not None  # an INSERT of one row always has a key
-    return int(inserted[0])
-
-
-def _ensure_segment(conn: sa.Connection, rid: int, segment: str) -> int:
-    """The segment's ``acked`` (0 for a new one)."""
-    acked = conn.execute(
-        sa.select(ingest_segments.c.acked).where(
-            ingest_segments.c.rid == rid, ingest_segments.c.segment == segment
-        )
-    ).scalar()
-    if acked is not None:
-        return int(acked)
-    known = conn.execute(
-        sa.select(segments.c.ingested).where(segments.c.rid == rid, segments.c.name == segment)
-    ).first()
-    if known is not None:
-        raise SegmentTaken(segment)
-    conn.execute(
-        sa.insert(segments).values(rid=rid, name=segment, offset=0, done=False, ingested=True)
-    )
-    conn.execute(sa.insert(ingest_segments).values(rid=rid, segment=segment, acked=0))
-    return 0
-
-
-def store_piece(
-    engine: sa.Engine,
-    where: tuple[str, str, str, str],
-    offset: int,
-    data: bytes,
-    author: str,
-) -> Stored:
-    """Store ``data``, the bytes of segment ``where`` (entity, project, run id, segment)
-    from byte ``offset``, posted by ``author`` (without indexing them)."""
-    with engine.begin() as conn:
-        return _store(conn, where, offset, data, author)
-
-
-def ship_piece(
-    store: Store, where: tuple[str, str, str, str], offset: int, data: bytes, author: str
-) -> Stored:
-    """``store_piece``, then index the run in the same transaction (one commit a post).
-
-    Indexing runs in a savepoint: should it fail, the bytes stay stored and acked,
-    and the next post (or the shipping watch) indexes them again.
-    """
-    with store.engine.begin() as conn:
-        stored = _store(conn, where, offset, data, author)
-        if stored.problem is None:
-            try:
-                with conn.begin_nested():
-                    index_shipped_in(conn, store.indexer, stored.rid, stored.fresh)
-            except _TRANSIENT:
-                raise  # the database is away: the post fails, and is resent
-            except Exception:
-                log.exception(
-                    "runbase: indexing shipped run #%d failed; its bytes are kept", stored.rid
-                )
-    return stored
-
-
-def _store(
-    conn: sa.Connection, where: tuple[str, str, str, str], offset: int, data: bytes, author: str
-) -> Stored:
-    entity, project, run_id, segment = where
-    lock_name(conn, _run_key(entity, project, run_id))
-    rid = _ensure_run(conn, entity, project, run_id)
-    acked = _ensure_segment(conn, rid, segment)
-    if offset > acked:
-        return Stored(acked, rid, "gap")
-    end = offset + len(data)
-    if offset < acked:
-        # A resend: what overlaps must be what is stored (else the shipper is
-        # sending another file under this name, or bytes that changed).
-        old = stored_bytes(conn, rid, segment, offset, min(end, acked))
-        if old != data[: len(old)]:
-            return Stored(acked, rid, "mismatch")
-    if end > acked:
-        insert_piece(conn, rid, segment, acked, data[acked - offset :])
-        conn.execute(
-            sa.update(ingest_segments)
-            .where(ingest_segments.c.rid == rid, ingest_segments.c.segment == segment)
-            .values(acked=end)
-        )
-        acked = end
-    _heartbeat(conn, rid, author)
-    return Stored(acked, rid, fresh=(segment, offset, data) if end == acked else None)
-
-
-def _heartbeat(conn: sa.Connection, rid: int, author: str) -> None:
-    """Every accepted post says the run lives; the first poster is its author."""
-    now = time.time()
-    done = conn.execute(
-        sa.update(ingest_runs).where(ingest_runs.c.rid == rid).values(last_post_at=now)
-    )
-    if not done.rowcount:
-        conn.execute(sa.insert(ingest_runs).values(rid=rid, author=author, last_post_at=now))
 
 
 def acked_of(engine: sa.Engine, entity: str, project: str, run_id: str, segment: str) -> int:

@@ -73,6 +73,17 @@ def lock_run(conn: sa.Connection, rid: int) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_RUN_LOCK_CLASS}, {int(rid)})")
 
 
+def lock_runs(conn: sa.Connection, rids: list[int]) -> None:
+    """``lock_run`` for each of ``rids``, in one statement, in ascending order (so two
+    callers locking overlapping sets never wait on each other in a cycle)."""
+    if conn.dialect.name == "postgresql" and rids:
+        ordered = ",".join(str(int(r)) for r in sorted(set(rids)))
+        conn.exec_driver_sql(
+            f"SELECT count(pg_advisory_xact_lock({_RUN_LOCK_CLASS}, r)) FROM "
+            f"(SELECT unnest(ARRAY[{ordered}]::int[]) AS r ORDER BY 1) AS o"
+        )
+
+
 # The class of advisory locks named by text (PostgreSQL's hashtext of the name).
 _NAME_LOCK_CLASS = 0x7262726E
 
@@ -86,4 +97,18 @@ def lock_name(conn: sa.Connection, name: str) -> None:
         conn.execute(
             sa.text("SELECT pg_advisory_xact_lock(:cls, hashtext(:name))"),
             {"cls": _NAME_LOCK_CLASS, "name": name},
+        )
+
+
+def lock_names(conn: sa.Connection, names: list[str]) -> None:
+    """``lock_name`` for each of ``names``, in one statement, in one order."""
+    if conn.dialect.name == "postgresql" and names:
+        import sqlalchemy as sa
+
+        conn.execute(
+            sa.text(
+                "SELECT count(pg_advisory_xact_lock(:cls, h)) FROM "
+                "(SELECT hashtext(n) AS h FROM unnest(CAST(:names AS text[])) AS n ORDER BY 1) AS o"
+            ),
+            {"cls": _NAME_LOCK_CLASS, "names": sorted(set(names))},
         )

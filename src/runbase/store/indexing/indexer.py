@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,7 @@ from runbase.store.indexing.write_run import (
     CRASH_TIMEOUT,
     UPDATE_RUN,
     delete_run_rows,
-    derive_state,
+    derive_states,
     refresh_project,
     write_other,
     write_run,
@@ -147,17 +148,15 @@ class Indexer:
         """Index runs in one transaction; if that fails, each in its own, so a run
         the store cannot take (a bug, a value no check foresaw) leaves the others indexed."""
         try:
-            changed = []
+            changed: list[tuple[str, str] | None] = []
             with self.engine.begin() as conn:
                 inserts = Inserts()
-                keys = KeyCounts()
-                for rid, segs, edits in group:
+                for rid, segs, _ in group:
                     if not segs:
                         # Only edits: the run may be one shipped to the team server,
                         # whose bytes are indexed under this lock (``shipped.py``).
                         lock_run(conn, rid)
-                    changed.append(self.index_run(conn, rid, segs, edits, inserts, keys))
-                keys.apply(conn)
+                changed = self.index_runs(conn, group, inserts)
                 inserts.flush(conn)
         except _TRANSIENT:
             raise  # a locked or unreachable database is no run's fault
@@ -222,14 +221,71 @@ class Indexer:
         segs: list[Seg],
         edits: tuple[list[Frame], int] | None,
         inserts: Inserts,
-        keys: KeyCounts | None = None,
+        row: Any = None,
     ) -> tuple[str, str] | None:
-        """Fold a run's new records; its (entity, project) if it changed. The project's
-        key counts change in ``keys`` (the caller applies them), or at once without."""
-        row = conn.execute(_RUN_BY_RID, {"b_rid": rid}).first()
+        """Fold a run's new records; its (entity, project) if it changed."""
+        return self.index_runs(conn, [(rid, segs, edits)], inserts, {rid: row} if row else None)[0]
+
+    def index_runs(
+        self,
+        conn: sa.Connection,
+        work: Sequence[_RunWork],
+        inserts: Inserts,
+        rows: dict[int, Any] | None = None,
+    ) -> list[tuple[str, str] | None]:
+        """Fold runs' new records; per run its (entity, project) if it changed.
+
+        ``rows``: the runs' rows, read by the caller in this transaction under the
+        runs' locks (a caller indexing many runs reads them in one statement). The
+        segments' new offsets go in one ``executemany``, then the runs' states are
+        read in one query, and the run rows are written at ``inserts``' flush: a
+        few round trips per pass, not several per run.
+        """
+        # The projects' key counts change once for all these runs (one statement).
+        keys = KeyCounts()
+        folded = [
+            self._fold_run(conn, rid, segs, edits, inserts, rows, keys) for rid, segs, edits in work
+        ]
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for f in folded:
+            for params in f.segment_updates if isinstance(f, _Folded) else ():
+                updates.setdefault(tuple(sorted(params)), []).append(params)
+        for same_keys in updates.values():
+            conn.execute(_UPDATE_SEGMENT, same_keys)
+        rids = [f.rid for f in folded if isinstance(f, _Folded)]
+        states = derive_states(conn, rids, self._host, self.crash_timeout) if rids else {}
+        out: list[tuple[str, str] | None] = []
+        for f in folded:
+            if not isinstance(f, _Folded):
+                out.append(f)
+                continue
+            state, exit_code = states.get(f.rid, ("running", None))
+            if not (f.segment_updates or f.edited or state != f.row.state):
+                out.append(None)
+                continue
+            keys.project = (f.row.entity, f.row.project)
+            write_run(conn, f.rid, f.row, f.st, state, exit_code, inserts, keys)
+            out.append((f.row.entity, f.row.project))
+        keys.apply(conn)
+        return out
+
+    def _fold_run(
+        self,
+        conn: sa.Connection,
+        rid: int,
+        segs: list[Seg],
+        edits: tuple[list[Frame], int] | None,
+        inserts: Inserts,
+        rows: dict[int, Any] | None,
+        keys: KeyCounts,
+    ) -> _Folded | tuple[str, str] | None:
+        """Fold one run's new records and write what does not wait for its state:
+        ``_Folded``, or the run's (entity, project) when it was deleted, or None."""
+        row = rows.get(rid) if rows is not None else None
+        if row is None:
+            row = conn.execute(_RUN_BY_RID, {"b_rid": rid}).first()
         if row is None:
             return None
-        project = (row.entity, row.project)
         st = load_state(row)
         moved = [s for s in segs if s.new_offset != s.offset or s.finish or s.frames]
         other: list[Frame] = []
@@ -243,29 +299,34 @@ class Indexer:
         if st.deleted:
             # The edits stream says the run was deleted (its folder may remain).
             delete_run_rows(conn, [rid])
-            return project
+            return (row.entity, row.project)
         apply_other_info(st, other)
         write_other(conn, rid, other, inserts)
-        counts = keys if keys is not None else KeyCounts()
-        counts.project = project
         if batch is not None:
             from runbase.store.indexing import write_history
 
+            keys.project = (row.entity, row.project)
             write_history.write_batch(
-                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0, keys=counts
+                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0, keys=keys
             )
+        updates = []
         for seg in moved:
             values = {"offset": seg.new_offset, **seg_changes.get(seg.name, {})}
             if seg.finish:
                 values["done"] = True
-            conn.execute(_UPDATE_SEGMENT, {"b_rid": rid, "b_name": seg.name, **values})
-        state, exit_code = derive_state(conn, rid, self._host, self.crash_timeout)
-        changed = bool(moved) or edits is not None or state != row.state
-        if changed:
-            write_run(conn, rid, row, st, state, exit_code, inserts, counts)
-        if keys is None:
-            counts.apply(conn)
-        return project if changed else None
+            updates.append({"b_rid": rid, "b_name": seg.name, **values})
+        return _Folded(rid, row, st, updates, edits is not None)
+
+
+@dataclass
+class _Folded:
+    """A run folded, waiting for its state (read for all the pass's runs at once)."""
+
+    rid: int
+    row: Any
+    st: RunState
+    segment_updates: list[dict[str, Any]]
+    edited: bool
 
 
 def _fold_segments(

@@ -1,4 +1,5 @@
-"""Rows to insert, gathered over many runs and written in one statement per table.
+"""Rows to insert (and updates), gathered over many runs and written in one statement per
+table.
 
 A pass folds each run once per transaction, so rows for a run never need to be
 read back before the transaction ends; batching them saves a statement per
@@ -34,6 +35,14 @@ class Inserts:
 
     def __init__(self) -> None:
         self._rows: dict[sa.Table, list[dict[str, Any]]] = {}
+        # Statements whose parameters are sent together at the flush (one executemany,
+        # pipelined by psycopg), such as each run's UPDATE of its row.
+        self._later: dict[sa.Executable, list[dict[str, Any]]] = {}
+
+    def later(self, statement: sa.Executable, params: dict[str, Any]) -> None:
+        """Run ``statement`` with ``params`` at the flush, with the others given for it
+        (each call's parameters must have the same keys)."""
+        self._later.setdefault(statement, []).append(params)
 
     def add(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -45,6 +54,9 @@ class Inserts:
             if rows:
                 _insert(conn, table, rows)
         self._rows = {}
+        for statement, params in self._later.items():
+            conn.execute(statement, params)
+        self._later = {}
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from runbase.store.db.lock import lock_run
+from runbase.store.db.lock import lock_runs
 from runbase.store.db.schema import (
     ingest_chunks,
     ingest_runs,
@@ -34,6 +34,7 @@ from runbase.store.indexing.write_run import refresh_project
 
 log = logging.getLogger("runbase.store")
 
+_RIDS: sa.BindParameter[list[int]] = sa.bindparam("b_rids", expanding=True)
 _SEGMENTS = (
     sa.select(segments, ingest_segments.c.acked, runs.c.entity, runs.c.project, runs.c.run_id)
     .join(
@@ -42,7 +43,7 @@ _SEGMENTS = (
     )
     .join(runs, runs.c.rid == segments.c.rid)
     .where(
-        segments.c.rid == sa.bindparam("b_rid"),
+        segments.c.rid.in_(_RIDS),
         segments.c.done == sa.false(),
         segments.c.ingested == sa.true(),
     )
@@ -57,17 +58,23 @@ _CHUNKS = (
     )
     .order_by(ingest_chunks.c.offset)
 )
-_STARTED = sa.select(runs.c.started).where(runs.c.rid == sa.bindparam("b_rid"))
-_SET_AUTHOR = (
+_RUNS = sa.select(runs).where(runs.c.rid.in_(_RIDS))
+_SET_AUTHORS = (
     sa.update(runs)
     .where(
-        runs.c.rid == sa.bindparam("b_rid"), runs.c.user.is_distinct_from(sa.bindparam("b_author"))
+        runs.c.rid == ingest_runs.c.rid,
+        runs.c.rid.in_(_RIDS),
+        runs.c.user.is_distinct_from(ingest_runs.c.author),
     )
-    .values(user=sa.bindparam("b_author"))
+    .values(user=ingest_runs.c.author)
 )
 _ACTIVITY = (
-    sa.select(sa.func.coalesce(runs.c.heartbeat_at, runs.c.created_at))
-    .where(runs.c.rid == sa.bindparam("b_rid"))
+    sa.select(sa.func.max(sa.func.coalesce(runs.c.heartbeat_at, runs.c.created_at)))
+    .where(
+        runs.c.rid.in_(_RIDS),
+        runs.c.entity == sa.bindparam("b_e"),
+        runs.c.project == sa.bindparam("b_p"),
+    )
     .scalar_subquery()
 )
 _PROJECT_ACTIVITY = (
@@ -79,7 +86,6 @@ _PROJECT_ACTIVITY = (
     )
     .values(last_activity=_ACTIVITY)
 )
-_AUTHOR = sa.select(ingest_runs.c.author).where(ingest_runs.c.rid == sa.bindparam("b_rid"))
 
 
 def shipped_path(entity: str, project: str, run_id: str, segment: str) -> Path:
@@ -111,22 +117,6 @@ def stored_bytes(conn: sa.Connection, rid: int, segment: str, start: int, end: i
     return b"".join(p for _, p in pieces)[start - first : end - first]
 
 
-def insert_piece(conn: sa.Connection, rid: int, segment: str, offset: int, data: bytes) -> None:
-    """Store bytes of a shipped segment from ``offset`` (the caller keeps them contiguous)."""
-    if conn.dialect.name == "postgresql":
-        # %b: the bytes go in binary, not as hex text the server has to parse.
-        sql = (
-            'INSERT INTO ingest_chunks (rid, segment, "offset", data) '
-            "VALUES (%(rid)s, %(segment)s, %(offset)s, %(data)b)"
-        )
-        with _cursor(conn) as cur:
-            cur.execute(sql, {"rid": rid, "segment": segment, "offset": offset, "data": data})
-        return
-    conn.execute(
-        sa.insert(ingest_chunks).values(rid=rid, segment=segment, offset=offset, data=data)
-    )
-
-
 @contextmanager
 def _cursor(conn: sa.Connection) -> Iterator[Any]:
     """psycopg's own cursor on ``conn`` (in its transaction), errors raised as SQLAlchemy's."""
@@ -143,14 +133,19 @@ def _cursor(conn: sa.Connection) -> Iterator[Any]:
         cursor.close()
 
 
+# Bytes a post just stored, by run and segment: (first byte, bytes), so indexing
+# need not read them back.
+Fresh = dict[int, dict[str, tuple[int, bytes]]]
+
+
 def _segment_bytes(
-    conn: sa.Connection, seg: Seg, acked: int, fresh: tuple[str, int, bytes] | None
+    conn: sa.Connection, seg: Seg, acked: int, fresh: tuple[int, bytes] | None
 ) -> bytes:
-    """Bytes ``seg.offset`` to ``acked``; those of ``fresh`` (segment, start, bytes, just
+    """Bytes ``seg.offset`` to ``acked``; those of ``fresh`` (first byte, bytes, just
     stored by the caller) are taken from memory rather than read back."""
-    if fresh is None or fresh[0] != seg.name or fresh[1] + len(fresh[2]) != acked:
+    if fresh is None or fresh[0] + len(fresh[1]) != acked:
         return stored_bytes(conn, seg.rid, seg.name, seg.offset, acked)
-    _, start, data = fresh
+    start, data = fresh
     if seg.offset >= start:
         return data[seg.offset - start :]
     return stored_bytes(conn, seg.rid, seg.name, seg.offset, start) + data
@@ -170,44 +165,66 @@ def index_shipped_in(
     """Index what is new in run ``rid``'s shipped segments, in ``conn``'s transaction
     (``fresh``: bytes the caller just stored, as (segment, first byte, bytes), so they
     need not be read back)."""
+    return index_shipped_many(
+        conn, indexer, [rid], {rid: {fresh[0]: fresh[1:]}} if fresh is not None else {}
+    )
+
+
+def index_shipped_many(
+    conn: sa.Connection, indexer: Indexer, rids: list[int], fresh: Fresh | None = None
+) -> SyncReport:
+    """Index what is new in the shipped segments of runs ``rids``, in ``conn``'s
+    transaction: each run under its advisory lock, as ``Indexer.index_run`` folds a
+    local run, with the reads and writes of all the runs gathered into a few
+    statements (a post of many small runs costs a few round trips per run, not 30)."""
     t0 = time.perf_counter()
     report = SyncReport()
-    lock_run(conn, rid)
-    segs = []
-    for r in conn.execute(_SEGMENTS, {"b_rid": rid}):
-        seg = Seg(
-            rid=rid,
-            name=r.name,
-            path=shipped_path(r.entity, r.project, r.run_id, r.name),
-            offset=r.offset,
-            host=r.host,
-            pid=r.pid,
-            pid_start=r.pid_start,
-            start_time=r.start_time,
-            last_time=r.last_time,
-            exit_code=r.exit_code,
-            stopped=r.stopped,
-        )
-        seg.new_offset = seg.offset
+    rids = sorted(set(rids))  # locks in one order: two posts never wait on each other
+    lock_runs(conn, rids)
+    segs_of: dict[int, list[Seg]] = {rid: [] for rid in rids}
+    for r in conn.execute(_SEGMENTS, {"b_rids": rids}):
+        seg = _seg(r)
+        got = (fresh or {}).get(r.rid, {}).get(r.name)
         if r.acked > seg.offset:
-            read_stored(seg, _segment_bytes(conn, seg, r.acked, fresh), report)
-        segs.append(seg)
-    segs.sort(key=lambda s: s.name)
-    was_started = conn.execute(_STARTED, {"b_rid": rid}).scalar()
+            read_stored(seg, _segment_bytes(conn, seg, r.acked, got), report)
+        segs_of[r.rid].append(seg)
+    rows = {r.rid: r for r in conn.execute(_RUNS, {"b_rids": rids})}
     inserts = Inserts()
-    project = indexer.index_run(conn, rid, segs, None, inserts)
+    started: dict[tuple[str, str], bool] = {}
+    work = [(rid, sorted(segs_of[rid], key=lambda s: s.name), None) for rid in rids if rid in rows]
+    done = indexer.index_runs(conn, work, inserts, rows)
+    for (rid, _, _), changed in zip(work, done, strict=True):
+        row = rows[rid]
+        if changed is not None:
+            report.runs += 1
+            # A run seen started before is counted already: only the project's last
+            # activity may move (recounting a big project at each post costs more).
+            started[changed] = started.get(changed, True) and bool(row.started)
     inserts.flush(conn)
     # The author is who shipped the run, not the login name on the training machine.
-    author = conn.execute(_AUTHOR, {"b_rid": rid}).scalar()
-    if author is not None:
-        conn.execute(_SET_AUTHOR, {"b_rid": rid, "b_author": author})
-    if project is not None:
-        report.runs = 1
+    conn.execute(_SET_AUTHORS, {"b_rids": rids})
+    for (entity, project), was_started in sorted(started.items()):
         if was_started:
-            # Counted already: only the project's last activity may move (recounting
-            # every run of a big project at each post would cost more than the post).
-            conn.execute(_PROJECT_ACTIVITY, {"b_rid": rid, "b_e": project[0], "b_p": project[1]})
+            conn.execute(_PROJECT_ACTIVITY, {"b_e": entity, "b_p": project, "b_rids": rids})
         else:
-            refresh_project(conn, *project)
+            refresh_project(conn, entity, project)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _seg(r: Any) -> Seg:
+    seg = Seg(
+        rid=r.rid,
+        name=r.name,
+        path=shipped_path(r.entity, r.project, r.run_id, r.name),
+        offset=r.offset,
+        host=r.host,
+        pid=r.pid,
+        pid_start=r.pid_start,
+        start_time=r.start_time,
+        last_time=r.last_time,
+        exit_code=r.exit_code,
+        stopped=r.stopped,
+    )
+    seg.new_offset = seg.offset
+    return seg

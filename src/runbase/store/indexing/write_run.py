@@ -36,13 +36,19 @@ from runbase.store.indexing.runstate import RunState
 
 # Statements built once: building one per run costs more than running it.
 UPDATE_RUN = sa.update(runs).where(runs.c.rid == sa.bindparam("b_rid"))
+# With the run's last post to the team server (None for a local run): one round trip.
 _LATEST_STARTED_SEGMENT = (
-    sa.select(segments)
+    sa.select(
+        segments,
+        sa.select(ingest_runs.c.last_post_at)
+        .where(ingest_runs.c.rid == segments.c.rid)
+        .scalar_subquery()
+        .label("last_post_at"),
+    )
     .where(segments.c.rid == sa.bindparam("b_rid"), segments.c.start_time.is_not(None))
     .order_by(segments.c.name.desc())
     .limit(1)
 )
-_LAST_POST = sa.select(ingest_runs.c.last_post_at).where(ingest_runs.c.rid == sa.bindparam("b_rid"))
 # A shipped run with no EXIT and no post for this long is crashed (W&B waits 5 minutes).
 CRASH_TIMEOUT = 300.0
 _DELETE_TAGS = sa.delete(run_tags).where(run_tags.c.rid == sa.bindparam("b_rid"))
@@ -103,15 +109,51 @@ def derive_state(
     rows = conn.execute(_LATEST_STARTED_SEGMENT, {"b_rid": rid}).all()
     if not rows:
         return "running", None
-    seg = rows[0]
+    return _state_of(rows[0], host, crash_timeout)
+
+
+def _state_of(seg: Any, host: str, crash_timeout: float) -> tuple[str, int | None]:
+    """The state the latest started segment (a row with ``last_post_at``) gives."""
     if seg.ingested and seg.exit_code is None:
-        last = conn.execute(_LAST_POST, {"b_rid": rid}).scalar()
+        last = seg.last_post_at
         late = last is not None and time.time() - last > crash_timeout
         return ("crashed" if late else "running"), None
     return segment_state(
         seg.exit_code, seg.done, seg.host, seg.pid, seg.pid_start, seg.last_time, host,
         seg.stopped,
     )  # fmt: skip
+
+
+_LATEST = (
+    sa.select(
+        segments,
+        sa.select(ingest_runs.c.last_post_at)
+        .where(ingest_runs.c.rid == segments.c.rid)
+        .scalar_subquery()
+        .label("last_post_at"),
+        sa.func.row_number()
+        .over(partition_by=segments.c.rid, order_by=segments.c.name.desc())
+        .label("nth"),
+    )
+    .where(
+        segments.c.rid.in_(sa.bindparam("b_rids", expanding=True)),
+        segments.c.start_time.is_not(None),
+    )
+    .subquery()
+)
+_LATEST_STARTED_SEGMENTS = sa.select(_LATEST).where(_LATEST.c.nth == 1)
+
+
+def derive_states(
+    conn: sa.Connection, rids: list[int], host: str, crash_timeout: float = CRASH_TIMEOUT
+) -> dict[int, tuple[str, int | None]]:
+    """``derive_state`` of each of ``rids``, in one query."""
+    out: dict[int, tuple[str, int | None]] = {}
+    for seg in conn.execute(_LATEST_STARTED_SEGMENTS, {"b_rids": sorted(set(rids))}):
+        out[seg.rid] = _state_of(seg, host, crash_timeout)
+    for rid in rids:
+        out.setdefault(rid, ("running", None))
+    return out
 
 
 def write_run(
@@ -153,10 +195,12 @@ def write_run(
         "metrics": pack(list(st.metrics.values())),
         "ix": pack(st.bookkeeping()),
     }
-    conn.execute(UPDATE_RUN, {"b_rid": rid, **values})
+    # Sent with the other runs' at the flush: nothing reads the row before it.
+    inserts.later(UPDATE_RUN, {"b_rid": rid, **values})
     old_tags = unpack(row.tags, [])
     if old_tags != tags:
-        conn.execute(_DELETE_TAGS, {"b_rid": rid})
+        if old_tags:
+            conn.execute(_DELETE_TAGS, {"b_rid": rid})
         if tags:
             inserts.add(run_tags, [{"rid": rid, "tag": str(t)} for t in dict.fromkeys(tags)])
     for section, new, old in (
@@ -165,7 +209,8 @@ def write_run(
     ):
         if new == old and _same_nans(new, old):
             continue
-        conn.execute(_DELETE_VALUES, {"b_rid": rid, "b_section": section})
+        if old:  # an empty section has no rows to delete (a new run's first pass)
+            conn.execute(_DELETE_VALUES, {"b_rid": rid, "b_section": section})
         leaves = flatten(new)
         keys.leaves(section, leaf_keys(flatten(old)) if old else (), leaf_keys(leaves))
         if leaves:

@@ -161,7 +161,7 @@ class _Target:
         if op in ("$in", "$nin"):
             if not isinstance(arg, list | tuple):
                 raise ValueError(f"{op} on {self.name!r} needs a list, got {arg!r}")
-            cond = sa.or_(sa.false(), *[self.eq(v) for v in arg])
+            cond = self.eq_any(list(arg))
             return cond if op == "$in" else sa.not_(cond)
         if op == "$regex":
             compile_pattern(arg, f"$regex on {self.name!r}")  # RE2 syntax, checked up front
@@ -175,6 +175,10 @@ class _Target:
 
     def eq(self, arg: Any) -> ColumnElement[bool]:
         raise NotImplementedError
+
+    def eq_any(self, args: list[Any]) -> ColumnElement[bool]:
+        """Equal to one of ``args`` (``$in``)."""
+        return sa.or_(sa.false(), *[self.eq(v) for v in args])
 
     def compare(self, method: str, arg: Any) -> ColumnElement[bool]:
         raise NotImplementedError
@@ -299,12 +303,23 @@ class _Value(_Target):
     def eq(self, arg: Any) -> ColumnElement[bool]:
         if arg is None:
             return sa.or_(self._has(run_values.c.vtype == "z"), sa.not_(self.exists()))
+        return self._has(self._leaf_is(arg))
+
+    def eq_any(self, args: list[Any]) -> ColumnElement[bool]:
+        # One lookup of the run's leaf for all the values, not one per value.
+        values = [v for v in args if v is not None]
+        conds = [self.eq(None)] if len(values) < len(args) else []
+        if values:
+            conds.append(self._has(sa.or_(*[self._leaf_is(v) for v in values])))
+        return sa.or_(sa.false(), *conds)
+
+    def _leaf_is(self, arg: Any) -> ColumnElement[bool]:
         vtype, vnum, vstr = leaf(arg)
         if vtype in ("n", "b"):
-            return self._has(sa.and_(run_values.c.vtype == vtype, run_values.c.vnum == vnum))
+            return sa.and_(run_values.c.vtype == vtype, run_values.c.vnum == vnum)
         if vtype == "f":
-            return self._has(run_values.c.vtype == "f")
-        return self._has(sa.and_(run_values.c.vtype == vtype, run_values.c.vstr == vstr))
+            return run_values.c.vtype == "f"
+        return sa.and_(run_values.c.vtype == vtype, run_values.c.vstr == vstr)
 
     def compare(self, method: str, arg: Any) -> ColumnElement[bool]:
         if isinstance(arg, str):

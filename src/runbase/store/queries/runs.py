@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 import sqlalchemy as sa
@@ -105,24 +105,67 @@ def query_runs(
     _check_count("limit", limit)
     _check_count("offset", offset)
     cond = _matching(entity, project, filters)
-    keys = filters_order(order)
+    source, sort_keys = _sort_keys(filters_order(order))
+    # First the page's rids and sort values, then the wide rows of those rids only:
+    # a sort never carries a run's config and summary along. A filter is checked run
+    # by run, so its matches are counted in the same pass (a window count); without
+    # one, the count reads ix_runs_listed alone and the newest page stops after it.
+    count = sa.func.count().over() if filters else sa.null()
+    keyed = (
+        sa.select(runs.c.rid, *[k.col for k in sort_keys], count.label("total"))
+        .select_from(source)
+        .where(cond)
+        .order_by(*_directed_keys(sort_keys, [k.col for k in sort_keys]), runs.c.rid.desc())
+    )
+    if limit is not None:
+        keyed = keyed.limit(limit)
+    if offset:
+        keyed = keyed.offset(offset)
+    ids = keyed.subquery("page")
+    page = (
+        sa.select(*_LIST_COLUMNS, ids.c.total)
+        .join_from(ids, runs, runs.c.rid == ids.c.rid)
+        .order_by(*_directed_keys(sort_keys, list(ids.c)[1:-1]), ids.c.rid.desc())
+    )
+    with _reading(store, filters) as conn:
+        rows = conn.execute(page).all()
+        if rows and filters:
+            total = rows[0].total
+        elif rows or offset or limit == 0:  # past the last match: count them on their own
+            total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
+        else:
+            total = 0
+    return RunsPage(total or 0, [_run_row(r, exact) for r in rows])
+
+
+def _sort_keys(keys: list[tuple[str, bool]]) -> tuple[Any, list[_Key]]:
+    """The runs joined with what the sort keys need, and their columns labeled."""
     source: Any = runs
-    order_cols = []
+    out: list[_Key] = []
     for name, desc in keys:
-        cols, join = filter_sql.sort_columns(name)
+        found, join = filter_sql.sort_columns(name)
         if join is not None:
             source = source.outerjoin(join[0], join[1])
-        order_cols.extend(_directed(cols, desc))
-    order_cols.append(runs.c.rid.desc())
-    page = sa.select(*_LIST_COLUMNS).select_from(source).where(cond).order_by(*order_cols)
-    if limit is not None:
-        page = page.limit(limit)
-    if offset:
-        page = page.offset(offset)
-    with _reading(store, filters) as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
-        rows = conn.execute(page).all()
-    return RunsPage(total or 0, [_run_row(r, exact) for r in rows])
+        for col in found:
+            # A listed (started) run always has created_at: no NULLS LAST for it, so
+            # PostgreSQL reads the newest page backwards along ix_runs_listed too.
+            nulls = col is not runs.c.created_at
+            out.append(_Key(col.label(f"k{len(out)}"), desc, nulls))
+    return source, out
+
+
+class _Key(NamedTuple):
+    col: Any
+    desc: bool
+    nulls: bool  # whether the column can be NULL (then NULLs sort last either way)
+
+
+def _directed_keys(keys: list[_Key], cols: list[Any]) -> list[Any]:
+    out = []
+    for key, col in zip(keys, cols, strict=True):
+        c = col.desc() if key.desc else col.asc()
+        out.append(c.nulls_last() if key.nulls else c)
+    return out
 
 
 def _check_count(name: str, value: int | None) -> None:

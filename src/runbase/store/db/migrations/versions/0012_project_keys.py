@@ -1,7 +1,7 @@
 """project keys
 
-Revision ID: 0011_project_keys
-Revises: 0009_blobs
+Revision ID: 0012_project_keys
+Revises: 0011_runs_table_speed
 Create Date: 2026-12-02 06:45:00
 
 How many runs of each project hold each config, summary and history key
@@ -13,8 +13,8 @@ every run's values.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_project_keys"
-down_revision = "0009_blobs"
+revision = "0012_project_keys"
+down_revision = "0011_runs_table_speed"
 branch_labels = None
 depends_on = None
 

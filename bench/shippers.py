@@ -1,0 +1,161 @@
+"""200 runs shipping at once to one team server, from one load generator.
+
+    RUNBASE_TEST_POSTGRES_URL=postgresql+psycopg://... .venv/bin/python bench/shippers.py \\
+        [--runs 200] [--seconds 60] [--rate 10] [--page-runs 1000]
+
+Starts ``runbase server`` (a subprocess, PostgreSQL) and fills a project with
+``--page-runs`` finished runs. Then measures the runs page of that project (20 reads:
+median, p95) before and while ``--runs`` runs ship at once from this process: each
+is the SDK's own online sink (``ShippingSegment``: the segment file plus its shipper
+thread, posting new bytes once a second), logging ``--rate`` rows of 10 floats a
+second for ``--seconds``. Prints the shippers' errors (target: none), the server's
+peak RSS (bounded: sampled every second), the runs page before and during (target:
+unchanged p95), and checks every run arrived whole and finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import msgspec
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "src"))  # this checkout's runbase, installed or not
+
+from bench.ingest import MSGPACK, small_runs, start  # noqa: E402
+from runbase.records import Kind  # noqa: E402
+from runbase.sdk.ship.credentials import Target  # noqa: E402
+from runbase.sdk.ship.sink import ShippingSegment  # noqa: E402
+from tests.pgscratch import scratch_schema  # noqa: E402
+from tests.team.conftest import PASSWORD, SECRET, TeamServer, login_key  # noqa: E402
+
+_enc = msgspec.msgpack.Encoder()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def page_latency(c: httpx.Client, n: int = 20) -> tuple[float, float]:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        r = c.get("/api/v1/projects/bench/page/runs", params={"limit": 50, "order": "-created_at"})
+        times.append(time.perf_counter() - t0)
+        r.raise_for_status()
+        time.sleep(0.05)
+    times.sort()
+    return times[n // 2] * 1e3, times[int(n * 0.95)] * 1e3
+
+
+def fill(c: httpx.Client, tmp: Path, n: int) -> None:
+    runs = small_runs(tmp, "page", n)
+    for i in range(0, n, 200):
+        body = [("bench", "page", r, "1-1.rbr", 0, d) for r, d in runs[i : i + 200]]
+        c.post("/api/v1/ingest", content=msgspec.msgpack.encode(body), headers=MSGPACK)
+
+
+def generate(target: Target, root: Path, runs: int, seconds: float, rate: float) -> list[str]:
+    """Log ``runs`` online runs at once; the shippers' errors."""
+    sinks = []
+    for i in range(runs):
+        seg = root / "runs/bench/load" / f"live{i}" / "segments"
+        seg.mkdir(parents=True)
+        sink = ShippingSegment(str(seg / "1-1.rbr"), target, heartbeat=15.0, finish_timeout=120)
+        sink.append(_enc.encode(start(f"live{i}", time.time())))
+        sink.start(0)
+        sinks.append(sink)
+    step, t0 = 0, time.time()
+    while time.time() - t0 < seconds:
+        now = time.time()
+        for sink in sinks:
+            row = {f"m{k}": step * 0.001 + k for k in range(10)}
+            sink.append(_enc.encode([Kind.HISTORY, now, [step, row]]))
+        step += 1
+        time.sleep(max(0.0, t0 + step / rate - time.time()))
+    errors = []
+    for sink in sinks:
+        sink.append(_enc.encode([Kind.EXIT, time.time(), {"exit_code": 0}]))
+        sink.close()
+        if sink.shipper.refused or sink.shipper.last_error or sink.shipper.unsent():
+            errors.append(f"{sink.shipper.run}: {sink.shipper.refused or sink.shipper.last_error}")
+    print(f"  {runs} runs logged {step} rows of 10 floats each ({runs * step * 10:,} points)")
+    return errors
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--rate", type=float, default=10.0, help="rows a second per run")
+    ap.add_argument("--page-runs", type=int, default=1000)
+    args = ap.parse_args()
+    url = os.environ.get("RUNBASE_TEST_POSTGRES_URL")
+    if not url:
+        sys.exit("set RUNBASE_TEST_POSTGRES_URL to a PostgreSQL database to benchmark against")
+    with tempfile.TemporaryDirectory() as d, scratch_schema(url) as db_url:
+        tmp = Path(d)
+        server = TeamServer(db_url, tmp / "records").wait()
+        try:
+            r = httpx.post(
+                f"{server.url}/api/v1/admin/bootstrap",
+                json={"name": "bench", "password": PASSWORD},
+                headers={"x-admin-secret": SECRET},
+            )
+            r.raise_for_status()
+            key = login_key(server, "bench")
+            run(server, key, tmp, args)
+        finally:
+            server.stop()
+
+
+def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace) -> None:
+    with server.client(key) as c:
+        fill(c, tmp, args.page_runs)
+        print(f"{args.runs} runs shipping at once to one server process "
+              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")  # fmt: skip
+        before = page_latency(c)
+        rss = [rss_mb(server.proc.pid)]
+        during: list[tuple[float, float]] = []
+        done = threading.Event()
+
+        def watch() -> None:
+            with server.client(key) as w:
+                while not done.wait(1.0):
+                    rss.append(rss_mb(server.proc.pid))
+                    during.append(page_latency(w, 10))
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        target = Target(server.url, key)
+        errors = generate(target, tmp / "client", args.runs, args.seconds, args.rate)
+        done.set()
+        watcher.join()
+        runs = c.get("/api/v1/projects/bench/load/runs", params={"limit": 500}).json()["runs"]
+        finished = sum(r["state"] == "finished" for r in runs)
+        rows = {r["history_rows"] for r in runs}
+    meds = sorted(m for m, _ in during)
+    p95s = sorted(p for _, p in during)
+    print(f"  shipper errors: {len(errors)} (target 0){': ' + errors[0] if errors else ''}")
+    print(f"  runs finished on the server: {finished}/{args.runs}, rows per run {sorted(rows)}")
+    print(f"  server RSS: {rss[0]:.0f} MB before, peak {max(rss):.0f} MB during, "
+          f"{rss[-1]:.0f} MB at the end")  # fmt: skip
+    print(f"  runs page ({args.page_runs} runs, 50 a page): before median {before[0]:.0f} ms "
+          f"p95 {before[1]:.0f} ms; during median {meds[len(meds) // 2]:.0f} ms "
+          f"p95 {p95s[int(len(p95s) * 0.95)]:.0f} ms (target: p95 unchanged)")  # fmt: skip
+    print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
