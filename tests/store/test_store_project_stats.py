@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 
+import sqlalchemy as sa
+
 from runbase.records import Kind
 from runbase.store import queries as q
+from runbase.store.db.schema import project_keys, run_keys, run_values, runs
+from runbase.store.edits import delete_runs, update_run
 
 
 def _run(records, run_id, rows, **kw):
@@ -59,7 +63,6 @@ def test_project_columns_follow_new_runs(store, records):
     assert cols.config == ["lr", "opt.name"]
     assert "loss" in cols.summary and not any(k.startswith("_") for k in cols.summary)
     assert cols.metrics == ["loss"]
-    assert q.project_columns(store, "me", "proj") == cols  # cached answer
 
     _run(records, "b", [{"acc": 0.5}], config={"layers": 3})
     store.sync()
@@ -100,3 +103,82 @@ def test_columns_leave_out_wandb_internals_and_the_fields_of_media_values(store,
     assert cols.config == ["lr"]
     assert [k for k in cols.summary if k.startswith("img.")] == []
     assert "loss" in cols.summary
+
+
+def recount(store) -> set[tuple]:
+    """``project_keys`` as a scan of every run's rows would count it."""
+    numeric = sa.func.sum(sa.case((run_keys.c.numeric_count > 0, 1), else_=0))
+    by_project = (runs.c.entity, runs.c.project)
+    with store.engine.connect() as conn:
+        values = conn.execute(
+            sa.select(*by_project, run_values.c.section, run_values.c.key, sa.func.count())
+            .join(runs, runs.c.rid == run_values.c.rid)
+            .group_by(*by_project, run_values.c.section, run_values.c.key)
+        ).all()
+        keys = conn.execute(
+            sa.select(*by_project, run_keys.c.key, sa.func.count(), numeric)
+            .join(runs, runs.c.rid == run_keys.c.rid)
+            .group_by(*by_project, run_keys.c.key)
+        ).all()
+    return {(e, p, s, k, n, 0) for e, p, s, k, n in values} | {
+        (e, p, "h", k, n, num) for e, p, k, n, num in keys
+    }
+
+
+def kept(store) -> set[tuple]:
+    with store.engine.connect() as conn:
+        return {tuple(r) for r in conn.execute(sa.select(project_keys))}
+
+
+def test_project_keys_follow_new_runs_edits_and_deletes(store, records):
+    """The per-project key counts the columns come from stay what a scan of every run
+    would count, as runs are indexed, live runs log more, edits drop keys, and runs go."""
+    _run(records, "a", [{"loss": 1.0, "word": "x"}], config={"lr": 0.1, "opt": {"name": "adam"}})
+    _run(records, "b", [{"loss": 2.0, "acc": 0.5}], config={"lr": 0.2, "layers": 3})
+    _run(records, "c", [{"acc": 0.1}], config={"lr": 0.3}, project="other")
+    live = records.start("live", live=True, config={"bs": 8})
+    live.log(0, {"word": "text"})
+    store.sync()
+    assert kept(store) == recount(store)
+    assert q.project_columns(store, "me", "proj").metrics == ["acc", "loss"]
+
+    live.log(1, {"word": 2.5, "fresh": 1.0})  # "word" turns numeric in a second run
+    store.sync()
+    assert kept(store) == recount(store)
+    assert q.project_columns(store, "me", "proj").metrics == ["acc", "fresh", "loss", "word"]
+    word = [k for k in q.metric_keys(store, "me", "proj") if k.key == "word"]
+    assert word == [q.MetricKey("word", 2, True)]
+
+    update_run(store, "me", "proj", "b", config_del=["layers"], summary_set={"best": 0.9})
+    assert kept(store) == recount(store)
+    cols = q.project_columns(store, "me", "proj")
+    assert cols.config == ["bs", "lr", "opt.name"]
+    assert "best" in cols.summary
+
+    delete_runs(store, "me", "proj", ["a", "live"])
+    assert kept(store) == recount(store)
+    cols = q.project_columns(store, "me", "proj")
+    assert (cols.config, cols.metrics) == (["lr"], ["acc", "loss"])
+    assert q.project_columns(store, "me", "other").config == ["lr"]
+    delete_runs(store, "me", "proj", ["b"])
+    assert q.project_columns(store, "me", "proj") == q.ProjectColumns([], [], [])
+    assert kept(store) == recount(store)
+    live.close()
+
+
+def test_a_store_from_before_project_keys_counts_its_keys_when_migrated(root, records):
+    from runbase.store import open_store
+
+    _run(records, "a", [{"loss": 1.0}], config={"lr": 0.1})
+    _run(records, "b", [{"loss": 2.0, "word": "x"}], config={"lr": 0.2, "opt": "sgd"})
+    store = open_store(root)
+    store.sync()
+    want = kept(store)
+    with store.engine.begin() as conn:  # the store as migration 0011 left it
+        conn.execute(sa.text("DROP TABLE project_keys"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0011_runs_table_speed'"))
+    store.close()
+    again = open_store(root)
+    assert kept(again) == want == recount(again)
+    assert q.project_columns(again, "me", "proj").config == ["lr", "opt"]
+    again.close()

@@ -12,7 +12,7 @@ from runbase.records.appendlog import append_records
 from runbase.records.layout import edits_path
 from runbase.store import edits, open_store
 from runbase.store import queries as q
-from runbase.store.db.schema import hist_chunks, media, media_keys, run_keys, runs
+from runbase.store.db.schema import hist_chunks, media, media_keys, project_keys, run_keys, runs
 from runbase.store.db.values import pack
 
 
@@ -21,6 +21,7 @@ def dump(store) -> bytes:
     out = {"projects": q.list_projects(store), "runs": []}
     for p in q.list_projects(store):
         out["keys"] = q.metric_keys(store, p.entity, p.project)
+        out["columns"] = q.project_columns(store, p.entity, p.project)
         page = q.query_runs(store, p.entity, p.project, limit=None, exact=True)
         for run in page.runs:
             path = run.path
@@ -55,6 +56,9 @@ def dump(store) -> bytes:
             .join(runs, runs.c.rid == media_keys.c.rid)
             .order_by(runs.c.run_id, media_keys.c.key)
         ).all()
+        out["project_keys"] = [
+            tuple(r) for r in conn.execute(sa.select(project_keys).order_by(*project_keys.c))
+        ]
     out["media"] = [tuple(r)[:1] + tuple(r)[2:] for r in media_rows]
     out["media_keys"] = [tuple(r) for r in media_key_rows]
     out["chunks"] = [tuple(r)[:1] + tuple(r)[2:] for r in chunk_rows]

@@ -96,3 +96,20 @@ def test_history_samples_and_keys(long_run):
     assert len(sampled) == 10
     assert sampled[0]["_step"] == 0 and sampled[-1]["_step"] == 9998
     assert sampled == q.history(long_run, "me/proj/r1", samples=10)  # the same rows every time
+
+
+@pytest.mark.parametrize("x", ["_step", "_timestamp", "epoch", "sparse"])
+@pytest.mark.parametrize("key", ["y", "sparse", "word", "nothing"])
+def test_series_of_several_runs_at_once_equal_each_alone(long_run, records, x, key):
+    seg = records.start("r2", t=5000.0)
+    for i in range(300):
+        values = {"y": float(i % 7), "word": "a" if i % 3 else 2.0}
+        if i % 4 == 0:
+            values.update(sparse=float(-i), epoch=i // 30)
+        seg.log(299 - i if i < 20 else i, values, t=5001.0 + i)  # some steps out of order
+    seg.close()
+    long_run.sync()
+    together = q.series_of_runs(long_run, "me", "proj", ["r1", "r2", "nope"], key, x=x, buckets=50)
+    assert set(together) == {"r1", "r2"}
+    for run_id, line in together.items():
+        assert line == q.series(long_run, f"me/proj/{run_id}", key, x=x, buckets=50)

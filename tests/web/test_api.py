@@ -148,6 +148,34 @@ def test_series_downsamples_and_zooms(server):
     assert bym.status_code == 200 and bym.json()["series"]
 
 
+def test_series_batch_answers_each_key_as_series_does(server):
+    base = "/api/v1/projects/team/vision/series"
+    keys = ["train/loss", "val/loss", "nothing/here", "train/loss"]
+    body = {"keys": keys, "runs": ["r00", "r01", "missing"], "buckets": 10}
+    r = server.client.post(f"{base}/batch", json=body)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["x_key"] == "_step"
+    assert [one["key"] for one in got["results"]] == ["train/loss", "val/loss", "nothing/here"]
+    for one in got["results"]:
+        alone = server.client.get(
+            base, params={"key": one["key"], "runs": "r00,r01,missing", "buckets": 10}
+        )
+        assert one == alone.json()
+    assert got["results"][2]["series"] == []
+    zoom = {**body, "x_min": 10, "x_max": 20, "x": "_step"}
+    zx = server.client.post(f"{base}/batch", json=zoom).json()["results"][0]["series"][0]["x"]
+    assert min(zx) >= 10 - 1 and max(zx) <= 20 + 1
+    for bad, says in [
+        ({**body, "x_min": 5, "x_max": 1}, "x_min must not be greater"),
+        ({**body, "keys": [f"k{i}" for i in range(30)], "runs": [f"r{i}" for i in range(100)]},
+         "at most 2000 lines"),
+        ({**body, "keys": []}, "keys"),
+    ]:  # fmt: skip
+        r = server.client.post(f"{base}/batch", json=bad)
+        assert r.status_code == 400 and says in r.json()["detail"], r.text
+
+
 def test_nan_and_inf_survive_json(server):
     r = server.client.get("/api/v1/projects/team/misc/runs/odd1")
     assert r.status_code == 200

@@ -69,7 +69,9 @@ def create_app(
 def install_app_parts(app: FastAPI) -> None:
     """What both the local app and the team server add after their routes: caches,
     error handlers, the API docs and the front end (whose catch-all comes last)."""
-    app.state.series_cache = LruCache(max_entries=512)
+    # A workspace of 50 panels of 20 runs draws 1,000 lines: keep them all, up to
+    # about two million points (some 100 MB at worst).
+    app.state.series_cache = LruCache(max_entries=20_000, max_weight=2_000_000)
     app.state.groups_cache = LruCache(max_entries=64)
     app.state.importance_cache = LruCache(max_entries=32)
     # Parsed logged tables: few, as one 100k-row table takes tens of MB.

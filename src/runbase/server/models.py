@@ -128,6 +128,11 @@ class ProjectSeries(BaseModel):
     series: list[SeriesLine]
 
 
+class ProjectSeriesBatch(BaseModel):
+    x_key: str
+    results: list[ProjectSeries]
+
+
 class RunSeries(SeriesLine):
     key: str
     x_key: str

@@ -34,6 +34,8 @@ export type Group = Groups["groups"][number];
 export type SeriesSet = Ok<`${P}/series`, "get">;
 /** One line as the server sends it; charts draw it through `chartLine` (lib/chartLine.ts). */
 export type SeriesLine = SeriesSet["series"][number];
+export type SeriesBatch = Ok<`${P}/series/batch`, "post">;
+export type SeriesBatchQuery = Schemas["SeriesBatchQuery"];
 export type Files = Ok<`${R}/files`, "get">;
 export type FileInfo = Files["files"][number];
 export type SystemData = Ok<`${R}/system`, "get">;
@@ -176,6 +178,10 @@ export const api = {
         },
         ...o,
       }),
+    ),
+  seriesBatch: (e: string, p: string, body: SeriesBatchQuery, o: Opt = {}) =>
+    unwrap<SeriesBatch>(
+      client.POST("/api/v1/projects/{entity}/{project}/series/batch", { params: { path: path(e, p) }, body, ...o }),
     ),
   runMetrics: (e: string, p: string, id: string, o: Opt = {}) =>
     unwrap<Ok<`${R}/metrics`, "get">>(

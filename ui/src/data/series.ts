@@ -2,7 +2,7 @@
 // metric against an x axis (and a zoom range); the source knows the endpoint.
 
 import type { UseQueryOptions } from "@tanstack/react-query";
-import { api, type SystemData } from "../api/endpoints";
+import { api, type SeriesSet, type SystemData } from "../api/endpoints";
 import { chartLine, systemLine, type ChartLine } from "../lib/chartLine";
 import { keys } from "./keys";
 
@@ -17,7 +17,74 @@ export interface SeriesSource {
   ): UseQueryOptions<unknown, Error, ChartLine[], readonly unknown[]>;
 }
 
-/** Runs of a project, through /series (chunks of 100 runs in parallel). */
+/** Lines (keys times runs) one /series/batch request carries at most: a few requests
+ * for a workspace's panels, which the server answers side by side. */
+export const BATCH_LINES = 400;
+
+interface SeriesParams {
+  key: string;
+  runs: string[];
+  x: string;
+  buckets: number;
+  xMin?: number;
+  xMax?: number;
+}
+
+interface Waiting {
+  params: SeriesParams;
+  asks: { key: string; resolve: (s: SeriesSet) => void; reject: (e: unknown) => void }[];
+}
+
+const waiting = new Map<string, Waiting>();
+
+/** ``/series`` for one key, asked together with the other keys the page asks for in
+ * the same moment (the panels of a workspace mounting at once): those go to
+ * ``/series/batch``, a few requests instead of one per panel. A key asked alone
+ * is a plain ``/series`` request. */
+export function batchedSeries(entity: string, project: string, params: SeriesParams): Promise<SeriesSet> {
+  const { key, ...rest } = params;
+  const group = JSON.stringify([entity, project, rest]);
+  return new Promise((resolve, reject) => {
+    let w = waiting.get(group);
+    if (!w) {
+      w = { params, asks: [] };
+      waiting.set(group, w);
+      setTimeout(() => {
+        waiting.delete(group);
+        void sendBatch(entity, project, w!);
+      }, 0);
+    }
+    w.asks.push({ key, resolve, reject });
+  });
+}
+
+async function sendBatch(entity: string, project: string, w: Waiting) {
+  const keys = [...new Set(w.asks.map((a) => a.key))];
+  const settle = (key: string, ok: SeriesSet | null, err?: unknown) =>
+    w.asks.filter((a) => a.key === key).forEach((a) => (ok ? a.resolve(ok) : a.reject(err)));
+  if (keys.length === 1) {
+    await api.series(entity, project, { ...w.params, key: keys[0] }).then(
+      (r) => settle(keys[0], r),
+      (e) => settle(keys[0], null, e),
+    );
+    return;
+  }
+  const { runs, x, buckets, xMin, xMax } = w.params;
+  const per = Math.max(1, Math.floor(BATCH_LINES / Math.max(1, runs.length)));
+  const parts: string[][] = [];
+  for (let i = 0; i < keys.length; i += per) parts.push(keys.slice(i, i + per));
+  await Promise.all(
+    parts.map((part) =>
+      api.seriesBatch(entity, project, { keys: part, runs, x, buckets, x_min: xMin, x_max: xMax }).then(
+        (r) => r.results.forEach((one) => settle(one.key, one)),
+        (e) => part.forEach((k) => settle(k, null, e)),
+      ),
+    ),
+  );
+}
+
+/** Runs of a project, through /series (chunks of 100 runs in parallel; the keys
+ * asked at the same moment share requests, see ``batchedSeries``). */
 export function projectSeries(entity: string, project: string, runIds: string[], buckets: number): SeriesSource {
   return {
     query: (key, x, range) => {
@@ -25,13 +92,11 @@ export function projectSeries(entity: string, project: string, runIds: string[],
       return {
         queryKey: keys.series(entity, project, params),
         enabled: runIds.length > 0,
-        queryFn: async ({ signal }) => {
+        queryFn: async () => {
           const chunks: string[][] = [];
           for (let i = 0; i < runIds.length; i += MAX_RUNS_PER_REQUEST)
             chunks.push(runIds.slice(i, i + MAX_RUNS_PER_REQUEST));
-          const res = await Promise.all(
-            chunks.map((runs) => api.series(entity, project, { ...params, runs }, { signal })),
-          );
+          const res = await Promise.all(chunks.map((runs) => batchedSeries(entity, project, { ...params, runs })));
           return res.flatMap((r) => r.series.map(chartLine));
         },
       };

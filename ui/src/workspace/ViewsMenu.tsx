@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, Fragment, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
 import { viewsApi, type SavedView } from "../api/views";
+import { takeEarlyView } from "../data/boot";
 import { updatePrefs, usePrefs } from "../data/prefs";
 import {
   applyToPrefs,
@@ -66,7 +67,10 @@ export function SavedViewGate({ entity, project, children }: { entity: string; p
     const id = params.get(VIEW_PARAM);
     if (names.length > (id ? 1 : 0)) return setReady(true);
     let live = true;
-    const load = id ? viewsApi.get(entity, project, id) : viewsApi.getDefault(entity, project);
+    // Usually asked for at boot (data/boot.ts), with the runs it shows.
+    const load =
+      takeEarlyView(entity, project, id) ??
+      (id ? viewsApi.get(entity, project, id) : viewsApi.getDefault(entity, project));
     load
       .then((v) => {
         if (!live) return;

@@ -137,6 +137,21 @@ run_keys = sa.Table(
 )
 sa.Index("ix_run_keys_key", run_keys.c.key)
 
+# Per project, how many runs hold each config ("c") and summary ("s") leaf of
+# ``run_values`` and each history key ("h") of ``run_keys``, and for history keys how
+# many log numbers. The indexer keeps it as it writes and deletes those rows, so the
+# columns a project offers come from a few hundred rows, never a scan of its runs.
+project_keys = sa.Table(
+    "project_keys",
+    metadata,
+    sa.Column("entity", sa.String(128), primary_key=True),
+    sa.Column("project", sa.String(128), primary_key=True),
+    sa.Column("section", sa.String(1), primary_key=True),
+    sa.Column("key", sa.String(512), primary_key=True),
+    sa.Column("runs", sa.Integer, nullable=False),
+    sa.Column("numeric", sa.Integer, nullable=False),
+)
+
 segments = sa.Table(
     "segments",
     metadata,

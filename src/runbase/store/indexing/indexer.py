@@ -40,6 +40,7 @@ from runbase.store.indexing.fold import (
     load_state,
 )
 from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.project_keys import KeyCounts
 from runbase.store.indexing.tail import Seg, load_segments, read_edits, read_new
 from runbase.store.indexing.write_run import (
     CRASH_TIMEOUT,
@@ -240,8 +241,10 @@ class Indexer:
         read in one query, and the run rows are written at ``inserts``' flush: a
         few round trips per pass, not several per run.
         """
+        # The projects' key counts change once for all these runs (one statement).
+        keys = KeyCounts()
         folded = [
-            self._fold_run(conn, rid, segs, edits, inserts, rows) for rid, segs, edits in work
+            self._fold_run(conn, rid, segs, edits, inserts, rows, keys) for rid, segs, edits in work
         ]
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for f in folded:
@@ -260,8 +263,10 @@ class Indexer:
             if not (f.segment_updates or f.edited or state != f.row.state):
                 out.append(None)
                 continue
-            write_run(conn, f.rid, f.row, f.st, state, exit_code, inserts)
+            keys.project = (f.row.entity, f.row.project)
+            write_run(conn, f.rid, f.row, f.st, state, exit_code, inserts, keys)
             out.append((f.row.entity, f.row.project))
+        keys.apply(conn)
         return out
 
     def _fold_run(
@@ -272,6 +277,7 @@ class Indexer:
         edits: tuple[list[Frame], int] | None,
         inserts: Inserts,
         rows: dict[int, Any] | None,
+        keys: KeyCounts,
     ) -> _Folded | tuple[str, str] | None:
         """Fold one run's new records and write what does not wait for its state:
         ``_Folded``, or the run's (entity, project) when it was deleted, or None."""
@@ -299,8 +305,9 @@ class Indexer:
         if batch is not None:
             from runbase.store.indexing import write_history
 
+            keys.project = (row.entity, row.project)
             write_history.write_batch(
-                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0
+                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0, keys=keys
             )
         updates = []
         for seg in moved:

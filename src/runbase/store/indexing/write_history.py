@@ -19,6 +19,7 @@ from runbase.store.db.values import is_number, pack, unpack
 from runbase.store.indexing.batch import Batch, stats_of
 from runbase.store.indexing.fold import summarize, warn_unplain
 from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.project_keys import KeyCounts
 from runbase.store.indexing.runstate import RunState, exact_mean, exact_sum_add
 from runbase.store.indexing.tail import Seg
 from runbase.store.indexing.write_media import write_media
@@ -32,13 +33,15 @@ def write_batch(
     batch: Batch,
     inserts: Inserts,
     fresh: bool,
+    keys: KeyCounts,
 ) -> None:
-    """Write a pass's history rows and set the summary and row count they give."""
+    """Write a pass's history rows and set the summary and row count they give
+    (counting new keys, and keys that turned numeric or not, in ``keys``)."""
     series = batch.series()
     if batch.unplain:
         warn_unplain(segs, batch.unplain)
     mean_keys = {k for k in series if "mean" in (st.summary_spec(k) or ())}
-    stats = write_series(conn, rid, series, mean_keys, inserts, fresh)
+    stats = write_series(conn, rid, series, mean_keys, inserts, fresh, keys)
     write_media(conn, rid, series, batch.first_row, fresh, inserts)
     summarize(st, batch, series, stats)
     if batch.n:
@@ -68,6 +71,7 @@ def write_series(
     mean_keys: set[str],
     inserts: Inserts,
     fresh: bool,
+    keys: KeyCounts,
 ) -> dict[str, dict[str, Any]]:
     """Append each series to its stored chunks and update the key statistics.
 
@@ -101,6 +105,8 @@ def write_series(
         stats, sum_parts = _key_stats(conn, rid, key, new, old, replaced, key in mean_keys)
         stat_rows.append(_stat_row(rid, key, stats, sum_parts, seq + len(parts)))
         out[key] = stats
+        was = old is not None and old.numeric_count > 0
+        keys.add("h", key, int(old is None), int(stats["numeric_count"] > 0) - int(was))
     _delete_rewritten(conn, rid, drop, list(stored))
     inserts.add(hist_chunks, chunk_rows)
     inserts.add(run_keys, stat_rows)

@@ -31,6 +31,7 @@ from runbase.store.db.schema import (
 )
 from runbase.store.db.values import flatten, leaf, pack, unpack
 from runbase.store.indexing.inserts import Inserts
+from runbase.store.indexing.project_keys import KeyCounts, forget_runs, leaf_keys
 from runbase.store.indexing.runstate import RunState
 
 # Statements built once: building one per run costs more than running it.
@@ -163,8 +164,10 @@ def write_run(
     state: str,
     exit_code: int | None,
     inserts: Inserts,
+    keys: KeyCounts,
 ) -> None:
-    """Write the run's row, and its tags and config/summary leaves where they changed."""
+    """Write the run's row, and its tags and config/summary leaves where they changed
+    (counting the leaves that appear and go in ``keys``)."""
     info = st.info.values
     tags = list(info.get("tags") or [])
     values = {
@@ -209,6 +212,7 @@ def write_run(
         if old:  # an empty section has no rows to delete (a new run's first pass)
             conn.execute(_DELETE_VALUES, {"b_rid": rid, "b_section": section})
         leaves = flatten(new)
+        keys.leaves(section, leaf_keys(flatten(old)) if old else (), leaf_keys(leaves))
         if leaves:
             inserts.add(run_values, _leaf_rows(rid, section, leaves, row))
 
@@ -282,6 +286,7 @@ def refresh_project(conn: sa.Connection, entity: str, project: str) -> None:
 
 def delete_run_rows(conn: sa.Connection, rids: list[int]) -> None:
     """Remove runs and everything indexed about them."""
+    forget_runs(conn, rids)
     for table in PER_RUN:
         conn.execute(sa.delete(table).where(table.c.rid.in_(rids)))
     # A shipped run's bytes go with it (a run shipped again starts afresh).

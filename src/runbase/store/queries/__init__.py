@@ -28,7 +28,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from runbase.store.queries.chart_series import series
+    from runbase.store.queries.chart_series import series, series_of_runs
     from runbase.store.queries.console import log_page, log_pages, logs
     from runbase.store.queries.environment import files, local_file, system_series
     from runbase.store.queries.history_rows import history
@@ -144,6 +144,7 @@ _HOME = {
     "project_columns": "projectstats",
     "query_runs": "runs",
     "series": "chart_series",
+    "series_of_runs": "chart_series",
     "system_series": "environment",
 }
 
@@ -202,6 +203,7 @@ __all__ = [
     "project_columns",
     "query_runs",
     "series",
+    "series_of_runs",
     "system_series",
 ]
 

@@ -13,7 +13,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from runbase.store.db import chunks
-from runbase.store.db.schema import hist_chunks
+from runbase.store.db.schema import hist_chunks, runs
 from runbase.store.db.values import num_list
 from runbase.store.queries.results import Series
 from runbase.store.queries.runref import RunRef, resolve_run
@@ -70,6 +70,65 @@ def series(
             if y is None:
                 return _empty(key, x)
             xv, yv = _align(xs, y)
+    return _finish(key, x, xv, yv, buckets, x_min, x_max)
+
+
+def series_of_runs(
+    store: Store, entity: str, project: str, run_ids: list[str], key: str,
+    x: str = "_step", buckets: int = 1000,
+) -> dict[str, Series]:  # fmt: skip
+    """``series()`` of one key for several runs of a project, whole (no x range): the
+    chunks of every run in one query instead of two queries per run, so a panel of
+    20 runs costs one round trip. Runs not found are absent; the answers equal
+    ``series()``'s."""
+    if buckets < 1:
+        raise ValueError(f"buckets must be at least 1, got {buckets}")
+    wanted = [key] if x == "_step" else [key, x]
+    with store.engine.connect() as conn:
+        rids = {
+            r.rid: r.run_id
+            for r in conn.execute(
+                sa.select(runs.c.rid, runs.c.run_id).where(
+                    runs.c.entity == entity,
+                    runs.c.project == project,
+                    runs.c.run_id.in_(run_ids),
+                    runs.c.started == sa.true(),
+                )
+            )
+        }
+        if not rids:
+            return {}
+        found = conn.execute(
+            sa.select(hist_chunks.c.rid, hist_chunks.c.key, *_SERIES_COLUMNS)
+            .where(hist_chunks.c.rid.in_(list(rids)), hist_chunks.c.key.in_(wanted))
+            .order_by(hist_chunks.c.rid, hist_chunks.c.key, hist_chunks.c.seq)
+        ).all()
+    chunks_of: dict[tuple[int, str], list[Any]] = {}
+    for r in found:
+        chunks_of.setdefault((r.rid, r.key), []).append(r)
+    out = {}
+    for rid, run_id in rids.items():
+        ys = chunks_of.get((rid, key), [])
+        if x == "_step":
+            y = _numeric_rows(ys)
+            out[run_id] = _empty(key, x) if y is None else _finish(key, x, y.steps, y.vals, buckets)
+            continue
+        xs = _numeric_rows(chunks_of.get((rid, x), []))
+        if xs is None:
+            out[run_id] = _empty(key, x)
+            continue
+        # The y chunks that reach the x series' rows (as series() selects them).
+        span = [c for c in ys if c.row_last >= xs.first_row and c.row_first <= xs.last_row]
+        y = _numeric_rows(span)
+        out[run_id] = _empty(key, x) if y is None else _finish(key, x, *_align(xs, y), buckets)
+    return out
+
+
+def _finish(
+    key: str, x: str, xv: np.ndarray, yv: np.ndarray, buckets: int,
+    x_min: float | None = None, x_max: float | None = None,
+) -> Series:  # fmt: skip
+    """The points in the x range, in x order, reduced to buckets."""
     keep = None
     if xv.dtype.kind == "f":
         keep = np.isfinite(xv)
@@ -122,6 +181,11 @@ def _numeric_series(conn: sa.Connection, rid: int, key: str, conds: list[Any]) -
         .where(hist_chunks.c.rid == rid, hist_chunks.c.key == key, *conds)
         .order_by(hist_chunks.c.seq)
     ).all()
+    return _numeric_rows(rows)
+
+
+def _numeric_rows(rows: Sequence[Any]) -> _Numeric | None:
+    """The numeric points of a series' chunks (in order)."""
     if not rows:
         return None
     dtypes = {r.dtype for r in rows}

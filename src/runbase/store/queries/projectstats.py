@@ -1,4 +1,5 @@
-"""Statistics over a project's runs, read from ``run_keys``, ``run_values`` and ``runs``.
+"""Statistics over a project's runs, read from ``run_keys``, ``run_values``,
+``project_keys`` and ``runs``.
 
 Re-exported by ``runbase.store.queries``; call them from there. They feed the
 web app's runs table (column headers, min/max columns), its series cache (a
@@ -8,12 +9,11 @@ run's history version) and ``runbase.Api``'s ``Run.metric_stats``.
 from __future__ import annotations
 
 import math
-import threading
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from runbase.store.db.schema import ROW_KEYS, projects, run_keys, run_tags, run_values, runs
+from runbase.store.db.schema import ROW_KEYS, project_keys, run_keys, run_tags, runs
 from runbase.store.db.values import unpack
 from runbase.store.queries import filters as filter_sql
 from runbase.store.queries.results import MetricKey, MetricStats, ProjectColumns, Stat
@@ -22,9 +22,6 @@ from runbase.store.queries.runs import per_run_values
 if TYPE_CHECKING:  # the Store opens the indexer; queries only read through it
     from runbase.store.store import Store
 
-# (store url, entity, project) -> ((run_count, last_activity), columns)
-_columns_cache: dict[tuple[str, str, str], tuple[tuple[Any, ...], ProjectColumns]] = {}
-_columns_lock = threading.Lock()
 # How many of a project's newest runs value suggestions read.
 SUGGEST_SCAN = 5000
 
@@ -43,49 +40,39 @@ def _is_number(value: Any) -> bool:
 def metric_keys(store: Store, entity: str, project: str) -> list[MetricKey]:
     """History keys of a project's runs, with how many runs log them and whether numerically."""
     q = (
-        sa.select(
-            run_keys.c.key,
-            sa.func.count().label("runs"),
-            sa.func.max(run_keys.c.numeric_count).label("numeric"),
-        )
-        .join(runs, runs.c.rid == run_keys.c.rid)
-        .where(runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true())
-        .group_by(run_keys.c.key)
-        .order_by(run_keys.c.key)
+        sa.select(project_keys.c.key, project_keys.c.runs, project_keys.c.numeric)
+        .where(*_keys_of(entity, project), project_keys.c.section == "h")
+        .order_by(project_keys.c.key)
     )
     with store.engine.connect() as conn:
         return [
-            MetricKey(r.key, r.runs, bool(r.numeric))
+            MetricKey(r.key, r.runs, r.numeric > 0)
             for r in conn.execute(q)
             if r.key not in ROW_KEYS
         ]
+
+
+def _keys_of(entity: str, project: str) -> list[Any]:
+    return [
+        project_keys.c.entity == entity,
+        project_keys.c.project == project,
+        project_keys.c.runs > 0,
+    ]
 
 
 def project_columns(store: Store, entity: str, project: str) -> ProjectColumns:
     """Keys seen in a project: ``config``, ``summary`` and ``metrics`` lists.
 
     ``config`` and ``summary`` are flat (dotted) keys, summary keys starting
-    with ``_`` left out; ``metrics`` are the numeric history keys. The answer is
-    cached per project until its run count or last activity changes, so a page
-    polling every few seconds does not rescan 10,000 runs.
+    with ``_`` left out; ``metrics`` are the numeric history keys. Read from
+    ``project_keys`` (counts the indexer keeps), so the cost is the number of
+    keys, not of runs.
     """
-    cache_key = (str(store.url), entity, project)
     with store.engine.connect() as conn:
-        row = conn.execute(
-            sa.select(projects.c.run_count, projects.c.last_activity).where(
-                projects.c.entity == entity, projects.c.project == project
-            )
-        ).first()
-        stamp = tuple(row or ())
-        with _columns_lock:
-            hit = _columns_cache.get(cache_key)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]
         rows = conn.execute(
-            sa.select(run_values.c.section, run_values.c.key)
-            .distinct()
-            .join(runs, runs.c.rid == run_values.c.rid)
-            .where(runs.c.entity == entity, runs.c.project == project)
+            sa.select(project_keys.c.section, project_keys.c.key).where(
+                *_keys_of(entity, project), project_keys.c.section.in_(("c", "s"))
+            )
         ).all()
     # config["_wandb"] holds chart specs and class labels (W&B's own, hidden there too),
     # and the fields of a logged image (img._type, img.path...) are no columns.
@@ -94,10 +81,7 @@ def project_columns(store: Store, entity: str, project: str) -> ProjectColumns:
     media = {k[: -len("._type")] for k in summary_keys if k.endswith("._type")}
     summary = sorted(k for k in summary_keys if not _inside(k, media))
     metrics = [m.key for m in metric_keys(store, entity, project) if m.numeric]
-    out = ProjectColumns(config, summary, metrics)
-    with _columns_lock:
-        _columns_cache[cache_key] = (stamp, out)
-    return out
+    return ProjectColumns(config, summary, metrics)
 
 
 def metric_stats(
