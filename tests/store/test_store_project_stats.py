@@ -174,9 +174,9 @@ def test_a_store_from_before_project_keys_counts_its_keys_when_migrated(root, re
     store = open_store(root)
     store.sync()
     want = kept(store)
-    with store.engine.begin() as conn:  # the store as migration 0011 left it
+    with store.engine.begin() as conn:  # the store as migration 0012 left it
         conn.execute(sa.text("DROP TABLE project_keys"))
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0011_runs_table_speed'"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0012_documents_stops_uploaders'"))
     store.close()
     again = open_store(root)
     assert kept(again) == want == recount(again)
