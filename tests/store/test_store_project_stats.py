@@ -176,7 +176,9 @@ def test_a_store_from_before_project_keys_counts_its_keys_when_migrated(root, re
     want = kept(store)
     with store.engine.begin() as conn:  # the store as migration 0012 left it
         conn.execute(sa.text("DROP TABLE project_keys"))
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0012_documents_stops_uploaders'"))
+        conn.execute(
+            sa.text("UPDATE alembic_version SET version_num = '0012_documents_stops_uploaders'")
+        )
     store.close()
     again = open_store(root)
     assert kept(again) == want == recount(again)
