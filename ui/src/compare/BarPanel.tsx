@@ -2,11 +2,10 @@
 // group line: the mean over its runs), in the line's colour, from zero.
 
 import { useMemo } from "react";
-import { fmtNumber } from "../lib/format";
 import type { PanelProps } from "../panels/registry";
 import "./compare.css";
 import { BarControls, type BarSpec } from "./controls";
-import { FieldPanelBody } from "./FieldPanel";
+import { FieldPanelBody, LineName, LineValue } from "./FieldPanel";
 import { useFieldNumbers } from "./panelData";
 
 export function BarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<BarSpec>) {
@@ -37,10 +36,7 @@ export function BarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<BarSpe
         <ul className="bar-list">
           {bars.map(({ line, v }) => (
             <li key={line.id} className="bar-row" data-run={line.id}>
-              <span className="bar-name" title={line.name}>
-                <span className="swatch" style={{ background: line.color }} />
-                {line.name}
-              </span>
+              <LineName line={line} className="bar-name" />
               <span className="bar-track">
                 {v && (
                   <span
@@ -54,9 +50,7 @@ export function BarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<BarSpe
                 )}
                 {lo < 0 && <span className="bar-zero" style={{ left: `${pct(0)}%` }} />}
               </span>
-              <span className="bar-value" title={line.members ? `mean of ${v?.n ?? 0} runs` : undefined}>
-                {v ? fmtNumber(v.value) : "–"}
-              </span>
+              <LineValue line={line} v={v} className="bar-value" />
             </li>
           ))}
         </ul>

@@ -3,6 +3,8 @@
 
 import type { ReactNode } from "react";
 import { ErrorBox } from "../common/PageHeader";
+import { fmtNumber } from "../lib/format";
+import type { PanelLine } from "../panels/registry";
 import type { FieldPanelState } from "./panelData";
 
 interface Props {
@@ -36,5 +38,32 @@ export function FieldPanelBody({ title, controls, error, state, field, children 
         children
       )}
     </>
+  );
+}
+
+/** A row's line: its colour swatch and name. */
+export function LineName({ line, className }: { line: PanelLine; className: string }) {
+  return (
+    <span className={className} title={line.name}>
+      <span className="swatch" style={{ background: line.color }} />
+      {line.name}
+    </span>
+  );
+}
+
+/** A row's number (a group line's: the mean over its runs that have one, said on hover). */
+export function LineValue({
+  line,
+  v,
+  className,
+}: {
+  line: PanelLine;
+  v: { value: number; n: number } | null;
+  className: string;
+}) {
+  return (
+    <span className={className} title={line.members ? `mean of ${v?.n ?? 0} runs` : undefined}>
+      {v ? fmtNumber(v.value) : "–"}
+    </span>
   );
 }

@@ -8,7 +8,7 @@ import type { PanelProps } from "../panels/registry";
 import "./compare.css";
 import { aggregate, type Agg } from "./fields";
 import { ScalarControls, type ScalarSpec } from "./controls";
-import { FieldPanelBody } from "./FieldPanel";
+import { FieldPanelBody, LineName, LineValue } from "./FieldPanel";
 import { useFieldNumbers } from "./panelData";
 
 export function ScalarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<ScalarSpec>) {
@@ -47,13 +47,8 @@ export function ScalarPanel({ spec, ctx, visible, onSpecChange }: PanelProps<Sca
           <ul className="scalar-list">
             {rows.map(({ line, v }) => (
               <li key={line.id} className="scalar-row" data-run={line.id}>
-                <span className="scalar-name" title={line.name}>
-                  <span className="swatch" style={{ background: line.color }} />
-                  {line.name}
-                </span>
-                <span className="scalar-value" title={line.members ? `mean of ${v?.n ?? 0} runs` : undefined}>
-                  {v ? fmtNumber(v.value) : "–"}
-                </span>
+                <LineName line={line} className="scalar-name" />
+                <LineValue line={line} v={v} className="scalar-value" />
               </li>
             ))}
           </ul>
