@@ -46,10 +46,14 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict --follow-imports=silent src/runbase/__init__.py src/runbase/records src/runbase/sdk src/runbase/blobs src/runbase/sweeps src/runbase/as_wandb src/runbase/integration src/runbase/errors.py src/runbase/version.py build_backend
 	$(BIN)/mypy src/runbase/store src/runbase/api src/runbase/server src/runbase/importers
 
+# PYTEST_ARGS: more pytest options, e.g. "-n auto --dist loadfile" (pytest-xdist) on a
+# machine with cores to spare: a test file stays on one worker, so its module-scoped
+# servers and stores are made once; each worker makes the session's own.
+PYTEST_ARGS ?=
 test: $(STAMP) $(TORCH_STAMP) ui chromium haproxy
 	$(MAKE) lint
 	$(MAKE) ui-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 demo: $(DEMO_STAMP) ui
 	$(BIN)/python examples/demo.py

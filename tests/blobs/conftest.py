@@ -4,13 +4,9 @@ S3-compatible server (moto's, as a child process on a loopback port)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,62 +15,20 @@ import pytest
 from blob_helpers import child_factory
 
 from runbase.blobs import BlobStore, open_blob_store
-
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "runbase-test",
-    "AWS_SECRET_ACCESS_KEY": "runbase-test-secret",
-    "AWS_REGION": "us-east-1",
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _moto_server(**env: str) -> Iterator[str]:
-    """moto's S3 server in a child process on a free loopback port; yields its URL."""
-    try:
-        import moto.server  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"moto[server] is not installed ({exc}): pip install -e '.[test]'")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, **env),
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{endpoint}/moto-api/", timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("moto's S3 server did not start")
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+from tests.moto_s3 import CREDENTIALS, moto_server
 
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """A real S3 API on 127.0.0.1 (moto's server), for the whole session."""
-    with _moto_server() as endpoint:
+    with moto_server() as endpoint:
         yield endpoint
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint_with_auth() -> Iterator[str]:
     """An S3 API that checks credentials (and knows none, so refuses every request)."""
-    with _moto_server(INITIAL_NO_AUTH_ACTION_COUNT="0") as endpoint:
+    with moto_server(INITIAL_NO_AUTH_ACTION_COUNT="0") as endpoint:
         yield endpoint
 
 

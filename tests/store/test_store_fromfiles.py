@@ -31,28 +31,35 @@ VALUES = st.one_of(
 SPECS = st.sampled_from(["min", "max", "mean", "first", "last", "min,max,mean", "none", "bogus"])
 
 
+# The strategies segment_records draws from, built once: a strategy made inside the
+# loop is built and checked again on every draw (most of the drawing time).
+FIRST_STEP = st.integers(0, 3)
+SAME_KEYS = st.lists(KEYS, max_size=3, unique=True)
+LENGTH = st.integers(0, 50)
+KIND = st.sampled_from([Kind.HISTORY] * 8 + [Kind.METRIC, Kind.SUMMARY, Kind.CONFIG])
+STEP_UP = st.sampled_from([0, 1, 1, 1, 2])
+ROW = st.dictionaries(KEYS, VALUES, max_size=3)
+METRIC_NAME = st.sampled_from(["loss", "acc", "l*"])
+CHANGES = st.dictionaries(KEYS, VALUES, max_size=2)
+
+
 @st.composite
 def segment_records(draw: st.DrawFn) -> list[tuple[int, Any]]:
     """The records after a segment's START: mostly HISTORY, some that change the run."""
     out: list[tuple[int, Any]] = []
-    step = draw(st.integers(0, 3))
-    same = {k: draw(VALUES) for k in draw(st.lists(KEYS, max_size=3, unique=True))}
-    for _ in range(draw(st.integers(0, 50))):
-        kind = draw(st.sampled_from([Kind.HISTORY] * 8 + [Kind.METRIC, Kind.SUMMARY, Kind.CONFIG]))
+    step = draw(FIRST_STEP)
+    same = {k: draw(VALUES) for k in draw(SAME_KEYS)}
+    for _ in range(draw(LENGTH)):
+        kind = draw(KIND)
         if kind == Kind.HISTORY:
-            step += draw(st.sampled_from([0, 1, 1, 1, 2]))
+            step += draw(STEP_UP)
             values = dict(same) if draw(st.booleans()) else {}
-            values.update(draw(st.dictionaries(KEYS, VALUES, max_size=3)))
+            values.update(draw(ROW))
             out.append((kind, [step, values]))
         elif kind == Kind.METRIC:
-            out.append(
-                (
-                    kind,
-                    {"name": draw(st.sampled_from(["loss", "acc", "l*"])), "summary": draw(SPECS)},
-                )
-            )
+            out.append((kind, {"name": draw(METRIC_NAME), "summary": draw(SPECS)}))
         else:
-            out.append((kind, {"set": draw(st.dictionaries(KEYS, VALUES, max_size=2)), "del": []}))
+            out.append((kind, {"set": draw(CHANGES), "del": []}))
     return out
 
 

@@ -96,8 +96,18 @@ def payloads(kind: int) -> st.SearchStrategy[Any]:
 
 
 KINDS = st.one_of(st.sampled_from(list(Kind)), st.integers(-(2**63), 2**64 - 1))
+# Each kind's payload strategy, built once: one made on every draw is built and
+# checked again each time (most of the drawing time). Other numbers share one.
+_PAYLOADS = {int(k): payloads(k) for k in Kind}
+_OTHER = payloads(-1)
+
+
+def kind_payloads(kind: int) -> st.SearchStrategy[Any]:
+    return _PAYLOADS.get(kind, _OTHER)
+
+
 TIMES = st.one_of(st.none(), st.none(), st.floats(), st.integers(-(2**63), 2**64 - 1), VALUES)
-RECORD = KINDS.flatmap(lambda k: st.tuples(st.just(k), TIMES, payloads(k)))
+RECORD = KINDS.flatmap(lambda k: st.tuples(st.just(k), TIMES, kind_payloads(k)))
 # Where a record goes: mostly the run's segment, else its edits or the journal.
 TARGETS = st.sampled_from(["segment"] * 6 + ["edits", "journal", "raw"])
 CASES = st.lists(st.tuples(TARGETS, RECORD), min_size=1, max_size=6)

@@ -9,11 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,15 +21,11 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.moto_s3 import CREDENTIALS, moto_server
 from tests.pgscratch import scratch_schema
 
 from .conftest import PASSWORD, SECRET, TeamServer, login_key, postgres_url
 
-S3_ENV = {
-    "AWS_ACCESS_KEY_ID": "runbase-test",
-    "AWS_SECRET_ACCESS_KEY": "runbase-test-secret",
-    "AWS_REGION": "us-east-1",
-}
 RAW = {"content-type": "application/octet-stream"}
 SCRIPT = textwrap.dedent(
     """
@@ -49,37 +43,11 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def moto() -> Iterator[str]:
     """moto's S3 server on a loopback port; its URL."""
-    pytest.importorskip("moto.server", reason="moto[server] is not installed")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{endpoint}/moto-api/", timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("moto's S3 server did not start")
-                time.sleep(0.1)
+    with moto_server() as endpoint:
         yield endpoint
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @dataclass
@@ -113,7 +81,7 @@ def blob_server(
         endpoint = request.getfixturevalue("moto")
         bucket = f"rb-{uuid.uuid4().hex[:12]}"
         assert httpx.put(f"{endpoint}/{bucket}", timeout=10).status_code == 200
-        env = {**S3_ENV, "AWS_ENDPOINT_URL": endpoint}
+        env = {**CREDENTIALS, "AWS_ENDPOINT_URL": endpoint}
         blobs = f"s3://{bucket}/team"
     else:
         blobs = str(records / "bucket")

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.pgscratch import scratch_schema
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, STATIC_INDEX, shot
+from tests.web.conftest import chromium_browser, shot
 
 from .conftest import PASSWORD, SECRET, TeamServer, new_key, postgres_url
 
@@ -52,18 +52,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (make chromium installs it)")
-    if not STATIC_INDEX.exists():
-        pytest.skip("the web app is not built (make ui)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as e:
-        pytest.skip(f"playwright is not installed: {e}")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium_browser() as b:
         yield b
-        b.close()
 
 
 def new_page(browser, server: TeamServer):

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -143,8 +144,9 @@ def server(store_dir: Path) -> Iterator[Server]:
     srv.stop()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@contextmanager
+def chromium_browser() -> Iterator[object]:
+    """Debian's Chromium under Playwright (a fixture's body); skips, saying why, without it."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (make chromium installs it)")
     if not STATIC_INDEX.exists():
@@ -159,13 +161,19 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with chromium_browser() as b:
+        yield b
+
+
 @pytest.fixture()
 def page(browser, server: Server) -> Iterator[object]:
     yield from open_page(browser, server)
 
 
-def open_page(browser, server: Server) -> Iterator[object]:
-    """A page on ``server`` (a fixture's body); JavaScript errors on it fail the test."""
+def new_page(browser, server: Server):
+    """A new context's page on ``server``, and the list its JavaScript errors go to."""
     # Playwright's string predicates (wait_for_function) are eval'd in the page,
     # which the server's CSP forbids; test_browser_files.py checks the app under it.
     ctx = browser.new_context(
@@ -175,6 +183,12 @@ def open_page(browser, server: Server) -> Iterator[object]:
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.set_default_timeout(10_000)
+    return ctx, pg, errors
+
+
+def open_page(browser, server: Server) -> Iterator[object]:
+    """A page on ``server`` (a fixture's body); JavaScript errors on it fail the test."""
+    ctx, pg, errors = new_page(browser, server)
     yield pg
     ctx.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

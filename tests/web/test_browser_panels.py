@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Server, shot
+from .conftest import Server, new_page, shot
 from .fill import RunWriter
 from .test_media_docs import WEB, block
 
@@ -46,17 +46,6 @@ def panels_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = Server(root)
     yield srv
     srv.stop()
-
-
-def new_page(browser, server: Server):
-    ctx = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, base_url=server.url, bypass_csp=True
-    )
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.set_default_timeout(10_000)
-    return ctx, pg, errors
 
 
 def panels_shown(page) -> list[tuple[str, list[tuple[str, str, str]]]]:

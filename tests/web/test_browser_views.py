@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlparse
 
 import pytest
 
-from .conftest import Server, shot
+from .conftest import Server, new_page, shot
 from .fill import RunWriter
 
 WS = "/team/sv"
@@ -35,17 +35,6 @@ def views_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = Server(root)
     yield srv
     srv.stop()
-
-
-def new_page(browser, server: Server):
-    ctx = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, base_url=server.url, bypass_csp=True
-    )
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.set_default_timeout(10_000)
-    return ctx, pg, errors
 
 
 def what_is_shown(page) -> dict:

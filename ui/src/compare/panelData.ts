@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { columnsQuery } from "../data/runs";
 import type { PanelContext } from "../panels/registry";
-import { projectFields, type FieldRun } from "./fields";
+import { lineNumber, projectFields, type FieldRun } from "./fields";
 import { fieldRun, useRunsById } from "./runsById";
 
 export function usePanelRuns(ctx: PanelContext, visible: boolean) {
@@ -25,6 +25,22 @@ export function usePanelRuns(ctx: PanelContext, visible: boolean) {
     error: runs.error,
     ready: ctx.linesReady && !runs.loading,
   };
+}
+
+export type FieldPanelState = "unset" | "loading" | "drawn" | "empty";
+
+/** The data head of a one-field panel (bar chart, summary value): each drawn line's
+ * number for ``field`` (a group line: the mean over its runs) and the panel's state,
+ * "empty" when no line has one. */
+export function useFieldNumbers(ctx: PanelContext, visible: boolean, field: string) {
+  const { byId, fields, error, ready } = usePanelRuns(ctx, visible);
+  const rows = useMemo(
+    () => ctx.lines.map((l) => ({ line: l, v: lineNumber(l, byId, field) })),
+    [ctx.lines, byId, field],
+  );
+  const has = rows.some((r) => r.v);
+  const state: FieldPanelState = !field ? "unset" : !ready ? "loading" : has ? "drawn" : "empty";
+  return { byId, fields, error, rows, state };
 }
 
 /** A default field: the first summary field that looks like the one asked for, else the first. */

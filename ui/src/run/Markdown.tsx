@@ -1,24 +1,11 @@
-// A run's description as Markdown, rendered safely: react-markdown builds React
-// elements (never innerHTML), leaves raw HTML out, and its URL filter drops
-// javascript: and other unsafe links. Images are left out too: the app loads
-// nothing from other sites (its CSP would refuse them anyway).
+// A run's description as Markdown, rendered safely by the reports' renderer in its
+// plain mode: raw HTML and images are left out, DOMPurify keeps only inert markup
+// (no event handlers, no javascript: links), and links open in a new tab.
 
-import ReactMarkdown, { type Components } from "react-markdown";
-
-const components: Components = {
-  a: ({ href, children }) => (
-    <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-      {children}
-    </a>
-  ),
-};
+import { useMemo } from "react";
+import { renderMarkdown } from "../reports/markdown";
 
 export default function Markdown({ text }: { text: string }) {
-  return (
-    <div className="markdown">
-      <ReactMarkdown skipHtml disallowedElements={["img"]} components={components}>
-        {text}
-      </ReactMarkdown>
-    </div>
-  );
+  const html = useMemo(() => renderMarkdown(text, { plain: true }), [text]);
+  return <div className="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -2,7 +2,7 @@
 // x axis, y range, log scales, smoothing, outlier-ignoring y scale and legend
 // template. Every change is applied at once (the panel redraws behind the drawer).
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { PanelEditorProps } from "../registry";
 import type { LineSpec } from "./LinePanel";
 import { planLines } from "./multiLine";
@@ -45,6 +45,35 @@ function NumberField({
   );
 }
 
+/** A checkbox row; its text is the label unless children say more. */
+function CheckField({
+  label,
+  checked,
+  onChange,
+  children,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  children?: ReactNode;
+}) {
+  return (
+    <label className="editor-check">
+      <input type="checkbox" aria-label={label} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      {children ?? label}
+    </label>
+  );
+}
+
+/** The metric keys, as a select's options. */
+function KeyOptions({ keys }: { keys: string[] }) {
+  return keys.map((k) => (
+    <option key={k} value={k}>
+      {k}
+    </option>
+  ));
+}
+
 type EditorPart = PanelEditorProps<LineSpec> & { set: (patch: Partial<LineSpec["options"]>) => void };
 
 /** What the panel draws: picked metrics, a regex's matches, y expressions. */
@@ -63,11 +92,7 @@ function MetricFields({ spec, onChange, keys, set }: EditorPart) {
           value={spec.keys}
           onChange={(e) => onChange({ ...spec, keys: [...e.target.selectedOptions].map((op) => op.value) })}
         >
-          {keys.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
+          <KeyOptions keys={keys} />
         </select>
       </label>
       <label className="editor-row">
@@ -119,44 +144,18 @@ function AxisFields({ spec, onChange, keys, set }: EditorPart) {
               {label}
             </option>
           ))}
-          {keys.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
+          <KeyOptions keys={keys} />
         </select>
       </label>
       <div className="editor-pair">
         <NumberField label="Y min" value={o.yMin} onChange={(v) => set({ yMin: v })} />
         <NumberField label="Y max" value={o.yMax} onChange={(v) => set({ yMax: v })} />
       </div>
-      <label className="editor-check">
-        <input
-          type="checkbox"
-          aria-label="Log x"
-          checked={!!o.logX}
-          onChange={(e) => set({ logX: e.target.checked })}
-        />
-        Log x
-      </label>
-      <label className="editor-check">
-        <input
-          type="checkbox"
-          aria-label="Log y"
-          checked={!!o.logY}
-          onChange={(e) => set({ logY: e.target.checked })}
-        />
-        Log y
-      </label>
-      <label className="editor-check">
-        <input
-          type="checkbox"
-          aria-label="Ignore outliers"
-          checked={!!o.outliers}
-          onChange={(e) => set({ outliers: e.target.checked })}
-        />
+      <CheckField label="Log x" checked={!!o.logX} onChange={(v) => set({ logX: v })} />
+      <CheckField label="Log y" checked={!!o.logY} onChange={(v) => set({ logY: v })} />
+      <CheckField label="Ignore outliers" checked={!!o.outliers} onChange={(v) => set({ outliers: v })}>
         Ignore outliers in the y scale (5th–95th percentile)
-      </label>
+      </CheckField>
     </>
   );
 }
