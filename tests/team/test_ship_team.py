@@ -126,7 +126,8 @@ def test_an_idle_runs_empty_posts_are_accepted(shipping: Shipping, tmp_path: Pat
 
 
 TRAIN = """
-import sys, time, runbase
+import signal, sys, time, runbase
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
 settings = runbase.Settings(console="off", disable_system_metrics=True)
 run = runbase.init(entity="alice", project="shipped", id=sys.argv[1], settings=settings)
 step = 0

@@ -3,10 +3,15 @@
 Prints ``ready`` once the run exists, then logs a step every 20 ms for a minute.
 """
 
+import signal
 import sys
 import time
 
 import runbase
+
+# As a script started from a terminal, whatever started the tests (a background job
+# inherits SIGINT ignored; then Stop ends it by SIGTERM: tests/sdk/test_stop_request.py).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 run = runbase.init(project=sys.argv[1], id=sys.argv[2], name="long training")
 print("ready", flush=True)

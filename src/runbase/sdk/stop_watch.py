@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import _thread
 import os
+import signal
 import sys
 import threading
 import time
@@ -83,13 +84,31 @@ def _stop(run: Run, reason: str) -> None:
 
     if not process.mark_stopped(run, reason, metadata_key="stop_reason"):
         return  # finished meanwhile
+    signum = _interrupting_signal()
+    how = "KeyboardInterrupt" if signum == signal.SIGINT else "SIGTERM"
+    if signum is None:
+        how = "it cannot be interrupted: SIGINT and SIGTERM are not Python's to handle here"
     print(
         f"runbase: run {run.name} ({run.id}) was {reason}: interrupting the script "
-        "(KeyboardInterrupt); the run ends as killed",
+        f"({how}); the run ends as killed",
         file=sys.stderr,
         flush=True,
     )
-    _thread.interrupt_main()
+    if signum is not None:
+        _thread.interrupt_main(signum)
+
+
+def _interrupting_signal() -> signal.Signals | None:
+    """SIGINT (a KeyboardInterrupt, as W&B does) when Python handles it.
+
+    A script started in the background (``nohup python train.py &``) inherits SIGINT
+    ignored, and ``interrupt_main`` then does nothing: SIGTERM's handler
+    (``process.py``: the runs end, then the process) stops it instead.
+    """
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if callable(signal.getsignal(signum)):
+            return signum
+    return None
 
 
 def _after_fork_in_child() -> None:

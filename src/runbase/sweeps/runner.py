@@ -160,6 +160,12 @@ class Agent:
         )
         watcher.start()
         state = "finished"
+        # The stop is a SIGINT to this thread: an agent started in the background
+        # (`nohup ... &`) inherits SIGINT ignored, so Python's handler is put back for
+        # the function's duration.
+        ignored = main and not callable(signal.getsignal(signal.SIGINT))
+        if ignored:
+            old_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             self.function()  # type: ignore[misc]
         except KeyboardInterrupt:
@@ -172,6 +178,8 @@ class Agent:
         finally:
             ended.set()
             watcher.join()
+            if ignored:
+                signal.signal(signal.SIGINT, old_handler)
             _finish_function_run(claim.run_id, stopping, state)
             for k, v in saved.items():
                 if v is None:
