@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "src"))  # this checkout's runbase, installed or n
 
 from runbase.records import Kind, SegmentWriter  # noqa: E402
 from tests.pgscratch import scratch_schema  # noqa: E402
-from tests.team.conftest import PASSWORD, SECRET, TeamServer, login_key  # noqa: E402
+from tests.team.conftest import TeamServer, bootstrap  # noqa: E402
 
 _enc = msgspec.msgpack.Encoder()
 PIECE = 4 * 1024 * 1024
@@ -207,13 +207,7 @@ def main() -> None:
         server = servers[0]
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         try:
-            r = httpx.post(
-                f"{server.url}/api/v1/admin/bootstrap",
-                json={"name": "bench", "password": PASSWORD},
-                headers={"x-admin-secret": SECRET},
-            )
-            r.raise_for_status()
-            key = login_key(server, "bench")
+            key = bootstrap(server, admin="bench")
             if not args.skip_large:
                 bench_large(server, key, tmp, args.rows, cpu)
             bench_small(servers, key, tmp, args.runs, args.threads, 1, cpu)

@@ -35,7 +35,7 @@ from runbase.records import Kind  # noqa: E402
 from runbase.sdk.ship.credentials import Target  # noqa: E402
 from runbase.sdk.ship.sink import ShippingSegment  # noqa: E402
 from tests.pgscratch import scratch_schema  # noqa: E402
-from tests.team.conftest import PASSWORD, SECRET, TeamServer, login_key  # noqa: E402
+from tests.team.conftest import TeamServer, bootstrap  # noqa: E402
 
 _enc = msgspec.msgpack.Encoder()
 
@@ -108,13 +108,7 @@ def main() -> None:
         tmp = Path(d)
         server = TeamServer(db_url, tmp / "records").wait()
         try:
-            r = httpx.post(
-                f"{server.url}/api/v1/admin/bootstrap",
-                json={"name": "bench", "password": PASSWORD},
-                headers={"x-admin-secret": SECRET},
-            )
-            r.raise_for_status()
-            key = login_key(server, "bench")
+            key = bootstrap(server, admin="bench")
             run(server, key, tmp, args)
         finally:
             server.stop()

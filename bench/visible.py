@@ -21,15 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "src"))  # this checkout's runbase, installed or not
 
 import runbase  # noqa: E402
 from tests.pgscratch import scratch_schema  # noqa: E402
-from tests.team.conftest import PASSWORD, SECRET, TeamServer, login_key  # noqa: E402
+from tests.team.conftest import TeamServer, bootstrap  # noqa: E402
 
 CHILD = r"""
 import sys, time
@@ -106,13 +104,7 @@ def main() -> None:
         tmp = Path(d)
         server = TeamServer(db_url, tmp / "records").wait()
         try:
-            r = httpx.post(
-                f"{server.url}/api/v1/admin/bootstrap",
-                json={"name": "bench", "password": PASSWORD},
-                headers={"x-admin-secret": SECRET},
-            )
-            r.raise_for_status()
-            key = login_key(server, "bench")
+            key = bootstrap(server, admin="bench")
             load = os.getloadavg()[0]
             lat = measure(server, key, tmp, args.seconds, args.every)
         finally:

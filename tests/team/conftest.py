@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,21 +144,29 @@ def new_key(server: TeamServer, name: str, scope: str = "write") -> tuple[int, s
         return r.json()["id"], r.json()["key"]
 
 
-def populate(server: TeamServer) -> dict[str, str]:
-    """Users root (server admin), alice, tadmin, mem, view, eve; team lab (tadmin
-    its admin, mem a member, view a viewer); the pub projects public; a revoked key."""
+def bootstrap(server: TeamServer, users: Iterable[str] = (), admin: str = "root") -> str:
+    """The first server admin ``admin`` (with the admin secret) and ``users`` made by
+    it, all with PASSWORD; the admin's API key."""
     r = httpx.post(
         f"{server.url}/api/v1/admin/bootstrap",
-        json={"name": "root", "password": PASSWORD},
+        json={"name": admin, "password": PASSWORD},
         headers={"x-admin-secret": SECRET},
     )
     assert r.status_code == 201, r.text
-    keys = {"root": login_key(server, "root")}
-    with server.client(keys["root"]) as root:
-        for name in ("alice", "tadmin", "mem", "view", "eve"):
+    key = login_key(server, admin)
+    with server.client(key) as root:
+        for name in users:
             r = root.post("/api/v1/users", json={"name": name, "password": PASSWORD})
             assert r.status_code == 201, r.text
-            keys[name] = login_key(server, name)
+    return key
+
+
+def populate(server: TeamServer) -> dict[str, str]:
+    """Users root (server admin), alice, tadmin, mem, view, eve; team lab (tadmin
+    its admin, mem a member, view a viewer); the pub projects public; a revoked key."""
+    users = ("alice", "tadmin", "mem", "view", "eve")
+    keys = {"root": bootstrap(server, users)}
+    keys.update({name: login_key(server, name) for name in users})
     with server.client(keys["tadmin"]) as c:
         assert c.post("/api/v1/teams", json={"name": "lab"}).status_code == 201
         for name, role in (("mem", "member"), ("view", "viewer")):

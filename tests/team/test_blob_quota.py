@@ -10,13 +10,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-import httpx
 import pytest
 
 from runbase.server.team.quota import parse_size, show
 from tests.pgscratch import scratch_schema
 
-from .conftest import PASSWORD, SECRET, TeamServer, login_key, postgres_url
+from .conftest import TeamServer, bootstrap, login_key, postgres_url
 
 SCRIPT = textwrap.dedent(
     """
@@ -45,14 +44,7 @@ def test_a_run_over_its_entitys_quota_is_refused_and_says_why(tmp_path: Path) ->
         args = ("--blob-quota", "100K", "--blobs", str(tmp_path / "bucket"))
         server = TeamServer(db_url, tmp_path / "records", args=args).wait()
         try:
-            r = httpx.post(
-                f"{server.url}/api/v1/admin/bootstrap",
-                json={"name": "root", "password": PASSWORD},
-                headers={"x-admin-secret": SECRET},
-            )
-            assert r.status_code == 201, r.text
-            with server.client(login_key(server, "root")) as root:
-                assert root.post("/api/v1/users", json={"name": "alice", "password": PASSWORD})
+            bootstrap(server, ["alice"])
             key = login_key(server, "alice")
             env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNBASE_", "WANDB_"))}
             env |= {"RUNBASE_DIR": str(tmp_path / "laptop"), "HOME": str(tmp_path),

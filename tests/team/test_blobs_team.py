@@ -24,7 +24,7 @@ import pytest
 from tests.moto_s3 import CREDENTIALS, moto_server
 from tests.pgscratch import scratch_schema
 
-from .conftest import PASSWORD, SECRET, TeamServer, login_key, postgres_url
+from .conftest import PASSWORD, TeamServer, bootstrap, login_key, postgres_url
 
 RAW = {"content-type": "application/octet-stream"}
 SCRIPT = textwrap.dedent(
@@ -89,15 +89,7 @@ def blob_server(
         args = ("--blobs", blobs, "--log-level", "info")
         server = TeamServer(db_url, records, env=env, args=args).wait()
         try:
-            r = httpx.post(
-                f"{server.url}/api/v1/admin/bootstrap",
-                json={"name": "root", "password": PASSWORD},
-                headers={"x-admin-secret": SECRET},
-            )
-            assert r.status_code == 201, r.text
-            with server.client(login_key(server, "root")) as root:
-                r = root.post("/api/v1/users", json={"name": "alice", "password": PASSWORD})
-                assert r.status_code == 201, r.text
+            bootstrap(server, ["alice"])
             endpoint = env.get("AWS_ENDPOINT_URL", "")
             yield BlobServer(request.param, server, login_key(server, "alice"), blobs, endpoint)
         finally:

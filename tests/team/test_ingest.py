@@ -22,7 +22,7 @@ from runbase.server.team.pieces import store_piece
 from runbase.store.db.engine import make_engine
 from tests.pgscratch import scratch_schema
 
-from .conftest import PASSWORD, SECRET, TeamServer, login_key, postgres_url
+from .conftest import TeamServer, bootstrap, login_key, postgres_url
 
 STEPS = 3000
 # Each run's script: every kind of value a row may hold, a config, tags, a summary metric.
@@ -86,16 +86,7 @@ def shipping(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shipping]:
         servers = [TeamServer(db_url, records, args=args).wait()]
         servers.append(TeamServer(db_url, records, args=args).wait())
         try:
-            r = httpx.post(
-                f"{servers[0].url}/api/v1/admin/bootstrap",
-                json={"name": "root", "password": PASSWORD},
-                headers={"x-admin-secret": SECRET},
-            )
-            assert r.status_code == 201, r.text
-            with servers[0].client(login_key(servers[0], "root")) as root:
-                for name in ("alice", "vic"):
-                    r = root.post("/api/v1/users", json={"name": name, "password": PASSWORD})
-                    assert r.status_code == 201, r.text
+            bootstrap(servers[0], ["alice", "vic"])
             yield Shipping(
                 servers, login_key(servers[0], "alice"), login_key(servers[0], "vic"),
                 db_url, records,

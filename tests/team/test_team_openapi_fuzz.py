@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from tests.pgscratch import scratch_schema
 
-from .conftest import PASSWORD, SECRET, TeamServer, free_port, login_key, postgres_url, write_runs
+from .conftest import TeamServer, bootstrap, free_port, login_key, postgres_url, write_runs
 from .oidc_provider import Provider
 from .test_oidc import CLIENT_SECRET, oidc_args, start_provider
 
@@ -48,15 +48,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServe
         args = oidc_args(provider)
         server = TeamServer(db_url, records, env=env, args=args, port=port).wait()
         try:
-            r = httpx.post(
-                f"{server.url}/api/v1/admin/bootstrap",
-                json={"name": "root", "password": PASSWORD},
-                headers={"x-admin-secret": SECRET},
-            )
-            assert r.status_code == 201, r.text
-            with server.client(login_key(server, "root")) as root:
-                r = root.post("/api/v1/users", json={"name": "alice", "password": PASSWORD})
-                assert r.status_code == 201, r.text
+            bootstrap(server, ["alice"])
             yield server, login_key(server, "alice")
         finally:
             server.stop()
