@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "src"))  # this checkout's runbase, installed or not
 
-from bench.ingest import MSGPACK, small_runs, start  # noqa: E402
+from bench.ingest import MSGPACK, Cpu, small_runs, start  # noqa: E402
 from runbase.records import Kind  # noqa: E402
 from runbase.sdk.ship.credentials import Target  # noqa: E402
 from runbase.sdk.ship.sink import ShippingSegment  # noqa: E402
@@ -45,6 +45,11 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def ingest_posts(server: TeamServer) -> int:
+    """The one-run posts the server has answered so far (its access log's lines)."""
+    return server.output().count("POST /api/v1/ingest/")
 
 
 def page_latency(c: httpx.Client, n: int = 20) -> tuple[float, float]:
@@ -133,7 +138,9 @@ def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace) -> No
         watcher = threading.Thread(target=watch)
         watcher.start()
         target = Target(server.url, key)
+        cpu0, posts0 = Cpu._used(server.proc.pid), ingest_posts(server)
         errors = generate(target, tmp / "client", args.runs, args.seconds, args.rate)
+        cpu, posts = Cpu._used(server.proc.pid) - cpu0, ingest_posts(server) - posts0
         done.set()
         watcher.join()
         runs = c.get("/api/v1/projects/bench/load/runs", params={"limit": 500}).json()["runs"]
@@ -148,6 +155,8 @@ def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace) -> No
     print(f"  runs page ({args.page_runs} runs, 50 a page): before median {before[0]:.0f} ms "
           f"p95 {before[1]:.0f} ms; during median {meds[len(meds) // 2]:.0f} ms "
           f"p95 {p95s[int(len(p95s) * 0.95)]:.0f} ms (target: p95 unchanged)")  # fmt: skip
+    print(f"  server CPU: {cpu:.1f} s for {posts:,} one-run posts and the page reads: "
+          f"{cpu / max(posts, 1) * 1e3:.2f} ms a post")  # fmt: skip
     print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
 
 

@@ -27,28 +27,28 @@ from runbase.records.shapes import segment_name_problem
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
 from runbase.server.team.access import check
 from runbase.server.team.auth import Caller, CurrentCaller, engine
-from runbase.server.team.pieces import Piece, ship_piece, ship_pieces
-from runbase.server.team.shipping import MAX_BODY, SegmentTaken, Stored, acked_of
-from runbase.server.team.stops import stop_for
+from runbase.server.team.group import NO_ENTITY, GroupCommit
+from runbase.server.team.pieces import Piece, ship_pieces
+from runbase.server.team.shipping import MAX_BODY, Stored, acked_of
 from runbase.store.db import schema as t
 
 log = logging.getLogger("runbase.server")
 PATH = "/ingest/{entity}/{project}/{run_id}/{segment}"
-# Posts stored and indexed at once by one process; the others wait their turn (their
-# shippers meanwhile gather more to send). Hundreds of shippers posting every second
-# would otherwise take every thread and the GIL from the requests of people reading.
+# Posts stored and indexed at once by one process; the others wait their turn (one-run
+# posts are then stored together: ``group.py``). Hundreds of shippers posting every
+# second would otherwise take every thread and the GIL from the requests of people reading.
 INGEST_SLOTS = 2
 
 
-def _slots(request: Request) -> asyncio.Semaphore:
+def _group(request: Request) -> GroupCommit:
     """The app's ingest slots, in the running event loop (a semaphore belongs to one)."""
     loop = asyncio.get_running_loop()
-    held = getattr(request.app.state, "ingest_slots", None)
+    held = getattr(request.app.state, "ingest_group", None)
     if held is None or held[0] is not loop:
-        held = (loop, asyncio.Semaphore(INGEST_SLOTS))
-        request.app.state.ingest_slots = held
-    slots: asyncio.Semaphore = held[1]
-    return slots
+        held = (loop, GroupCommit(request.app.state.store.store, INGEST_SLOTS))
+        request.app.state.ingest_group = held
+    group: GroupCommit = held[1]
+    return group
 
 
 class Acked(BaseModel):
@@ -113,7 +113,7 @@ def _authorize(request: Request, caller: Caller, entity: str, project: str) -> N
             .union_all(sa.select(t.teams.c.id).where(t.teams.c.name == entity))
         ).first()
     if known is None:
-        raise HTTPException(404, f"no user or team {entity}: create it first, or ship to another")
+        raise HTTPException(404, _no_entity(entity))
 
 
 async def _body(request: Request) -> bytes:
@@ -152,30 +152,32 @@ async def ingest(
     offset: Annotated[int | None, Query(description="The segment byte the body starts at")] = None,
 ) -> object:
     """Store a piece of a run's segment file (the raw bytes from ``offset``) and index it."""
-    await run_in_threadpool(_authorize, request, caller, entity, project)
+    await run_in_threadpool(check, request, caller, entity, project, "write")
     _check_names(entity, project, run_id, segment)
     if offset is None or offset < 0:
         raise HTTPException(
             400, "add ?offset=N: the byte of the segment file the body starts at (0 or more)"
         )
     data = await _body(request)
-    assert caller.user is not None  # _authorize let a signed-in writer through
-    where = (entity, project, run_id, segment)
-    try:
-        async with _slots(request):
-            stored = await run_in_threadpool(
-                ship_piece, request.app.state.store.store, where, offset, data, caller.user.name
-            )
-    except SegmentTaken:
+    assert caller.user is not None  # check let a signed-in writer through
+    piece = Piece(entity, project, run_id, segment, offset, data)
+    stored = await _group(request).ship(piece, caller.user.name)
+    if stored == NO_ENTITY:
+        raise HTTPException(404, _no_entity(entity))
+    if isinstance(stored, str):
         raise HTTPException(
             409, f"run {run_id} has a segment {segment} that was not shipped: use another name"
-        ) from None
+        )
     if stored.problem is not None:
         return JSONResponse(
             {"detail": _refusal(stored.problem, stored.acked), "acked": stored.acked}, 409
         )
-    stop = await run_in_threadpool(stop_for, engine(request), *where)
-    return {"acked": stored.acked, "url": _run_url(request, entity, project, run_id), "stop": stop}
+    url = _run_url(request, entity, project, run_id)
+    return {"acked": stored.acked, "url": url, "stop": stored.stop}
+
+
+def _no_entity(entity: str) -> str:
+    return f"no user or team {entity}: create it first, or ship to another"
 
 
 def _refusal(problem: str, acked: int) -> str:
@@ -272,7 +274,7 @@ async def ingest_many(request: Request, caller: CurrentCaller) -> object:
         else:
             take.append(i)
     pieces = [Piece(*raw[i]) for i in take]
-    async with _slots(request):
+    async with _group(request).batches:
         stored = await run_in_threadpool(
             ship_pieces, request.app.state.store.store, pieces, caller.user.name
         )

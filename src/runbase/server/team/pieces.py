@@ -12,6 +12,7 @@ locks (by name, in one order) serialise them with every other post.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -76,38 +77,41 @@ def store_piece(
     return _one(out[0], where[3])
 
 
-def ship_piece(
-    store: Store, where: tuple[str, str, str, str], offset: int, data: bytes, author: str
-) -> Stored:
-    """``ship_pieces`` of one piece (one commit a post); raises ``SegmentTaken``."""
-    return _one(ship_pieces(store, [Piece(*where, offset, data)], author)[0], where[3])
-
-
 def _one(stored: Stored | str, segment: str) -> Stored:
     if isinstance(stored, str):
         raise SegmentTaken(segment)
     return stored
 
 
-def ship_pieces(store: Store, pieces: list[Piece], author: str) -> list[Stored | str]:
-    """Store ``pieces`` (posted by ``author``) and index their runs, in one transaction.
+def ship_pieces(
+    store: Store, pieces: list[Piece], author: str | Sequence[str]
+) -> list[Stored | str]:
+    """Store ``pieces`` (posted by ``author``, or per piece its author) and index their
+    runs, in one transaction.
 
     Per piece, a ``Stored`` (whose ``problem`` says a gap or mismatch) or ``TAKEN``.
     Indexing runs in a savepoint, as for one piece: should it fail, the bytes stay
     stored and acked, and the next post (or the shipping watch) indexes them again.
     """
     with store.engine.begin() as conn:
-        out, fresh = store_pieces(conn, pieces, author)
-        rids = sorted(fresh)
-        if rids:
-            try:
-                with conn.begin_nested():
-                    index_shipped_many(conn, store.indexer, rids, fresh)
-            except _TRANSIENT:
-                raise
-            except Exception:
-                # One run the indexer cannot take must not hold back the others.
-                _index_one_by_one(conn, store, rids, fresh)
+        return ship_pieces_in(conn, store, pieces, author)
+
+
+def ship_pieces_in(
+    conn: sa.Connection, store: Store, pieces: list[Piece], author: str | Sequence[str]
+) -> list[Stored | str]:
+    """``ship_pieces`` in ``conn``'s transaction."""
+    out, fresh = store_pieces(conn, pieces, author)
+    rids = sorted(fresh)
+    if rids:
+        try:
+            with conn.begin_nested():
+                index_shipped_many(conn, store.indexer, rids, fresh)
+        except _TRANSIENT:
+            raise
+        except Exception:
+            # One run the indexer cannot take must not hold back the others.
+            _index_one_by_one(conn, store, rids, fresh)
     return out
 
 
@@ -123,10 +127,12 @@ def _index_one_by_one(conn: sa.Connection, store: Store, rids: list[int], fresh:
 
 
 def store_pieces(
-    conn: sa.Connection, pieces: list[Piece], author: str
+    conn: sa.Connection, pieces: list[Piece], author: str | Sequence[str]
 ) -> tuple[list[Stored | str], Fresh]:
     """Store the pieces in ``conn``'s transaction; per piece what happened, and the
-    bytes now stored whole to the end of their segment, by run (the indexer's input)."""
+    bytes now stored whole to the end of their segment, by run (the indexer's input).
+    ``author``: who posted them all, or per piece who posted it."""
+    authors = [author] * len(pieces) if isinstance(author, str) else list(author)
     lock_names(conn, [run_key(*p.run) for p in pieces])
     rid_of = _ensure_runs(conn, {p.run for p in pieces})
     acked, taken = _ensure_segments(conn, {(rid_of[p.run], p.segment) for p in pieces})
@@ -134,8 +140,10 @@ def store_pieces(
     chunks: list[dict[str, Any]] = []
     moved: dict[tuple[int, str], int] = {}
     fresh: Fresh = {}
-    for p in pieces:
+    author_of: dict[int, str] = {}
+    for p, who in zip(pieces, authors, strict=True):
         rid = rid_of[p.run]
+        author_of.setdefault(rid, who)
         key = (rid, p.segment)
         if key in taken:
             out.append(TAKEN)
@@ -147,7 +155,7 @@ def store_pieces(
             got = fresh.setdefault(rid, {})
             if stored.fresh is not None:
                 got[p.segment] = (p.offset, p.data)
-    _write(conn, chunks, moved, sorted(fresh), author)
+    _write(conn, chunks, moved, {rid: author_of[rid] for rid in sorted(fresh)})
     return out, fresh
 
 
@@ -237,8 +245,7 @@ def _write(
     conn: sa.Connection,
     chunks: list[dict[str, Any]],
     moved: dict[tuple[int, str], int],
-    rids: list[int],
-    author: str,
+    authors: dict[int, str],
 ) -> None:
     """The new bytes, the segments' new ``acked``, and a heartbeat for each run posted to."""
     if chunks:
@@ -250,10 +257,10 @@ def _write(
             {"rids": [k[0] for k in keys], "segs": [k[1] for k in keys],
              "ackeds": [moved[k] for k in keys]},
         )  # fmt: skip
-    if rids:
+    if authors:
         now = time.time()
         beat = pg_insert(ingest_runs).values(
-            [{"rid": rid, "author": author, "last_post_at": now} for rid in rids]
+            [{"rid": rid, "author": who, "last_post_at": now} for rid, who in authors.items()]
         )
         conn.execute(
             beat.on_conflict_do_update(

@@ -44,6 +44,8 @@ class Stored:
     problem: str | None = None
     # The post's bytes (segment, first byte, bytes), all stored now: the indexer's input.
     fresh: tuple[str, int, bytes] | None = None
+    # Why the run should stop (``stops.py``), when the post was looked at for one.
+    stop: str | None = None
 
 
 class SegmentTaken(Exception):

@@ -4,7 +4,7 @@
 process reads (``server/routes/stop.py``). A run shipped to the team server is
 written on another machine, so the request is a row (``run_stops``) naming the
 segment live when it was made, and each answer to a post of that segment carries
-it (``team/ingest.py``): the run's shipper writes the run's own stop request file,
+it (``team/group.py``): the run's shipper writes the run's own stop request file,
 and the run stops as it does locally (``sdk/stop_watch.py``: ends as killed, the
 reason said on its console). A resumed run posts a new segment, so an old request
 never stops it. A run the server indexes from its own folder is stopped with the file.
@@ -67,16 +67,3 @@ def stop_run(hold: Holder, entity: str, project: str, run_id: str) -> Response:
             req = write_request(stop_request_path(store.root, entity, project, run.id))
         now = req.requested_at
     return fast_json({"run_id": run.id, "requested_at": now, "reason": DEFAULT_REASON})
-
-
-def stop_for(engine: sa.Engine, entity: str, project: str, run_id: str, segment: str) -> str | None:
-    """The reason of a stop asked for the run while ``segment`` was live, else None."""
-    r, st = t.runs, t.run_stops
-    query = (
-        sa.select(st.c.reason)
-        .join(r, r.c.rid == st.c.rid)
-        .where((r.c.entity == entity) & (r.c.project == project) & (r.c.run_id == run_id))
-        .where(st.c.segment == segment)
-    )
-    with engine.connect() as conn:
-        return conn.execute(query).scalar()

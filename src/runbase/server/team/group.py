@@ -1,0 +1,163 @@
+"""Group commit of the one-run posts shippers send (``POST /api/v1/ingest/...``).
+
+Hundreds of runs shipping at once each post a few hundred bytes a second. Alone,
+such a post costs a transaction of ~25 statements and the round trips around it
+(the entity's row, the run's stop request) for very little data. Here the posts
+that arrive while the process's ingest slots are busy wait in a queue, and the
+next free slot takes the whole queue as one transaction through the batch path
+(``pieces.py``: a few statements for all the pieces, then a few per run), so the
+cost per post falls as the load rises; an idle server still commits each post
+at once, as before. Each request awaits its own piece's answer.
+
+What one post could break stays its own: when a group's transaction fails, its
+posts are retried one at a time, so a post fails only for a fault of its own.
+The runs' advisory locks (taken in one order) serialise a group with every other
+post to its runs, in this process or another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from fastapi.concurrency import run_in_threadpool
+
+from runbase.server.team.pieces import Piece, ship_pieces_in
+from runbase.server.team.shipping import Stored
+from runbase.store.db import schema as t
+
+if TYPE_CHECKING:
+    from runbase.store import Store
+
+log = logging.getLogger("runbase.server")
+
+NO_ENTITY = "no entity"  # the piece's entity is neither a user nor a team
+# The most posts one transaction takes: a bound on its size and on the wait of the
+# first post in it.
+MOST = 200
+
+Outcome = Stored | str | BaseException
+
+
+@dataclass
+class _Job:
+    piece: Piece
+    author: str
+    answer: asyncio.Future[Stored | str]
+
+
+class GroupCommit:
+    """The ingest slots of one process (in one event loop): at most ``slots`` groups
+    are stored at once; ``batches`` is the semaphore the batch route shares."""
+
+    def __init__(self, store: Store, slots: int) -> None:
+        self.store = store
+        self.slots = slots
+        self.batches = asyncio.Semaphore(slots)
+        self._waiting: list[_Job] = []
+        self._workers = 0
+        self._tasks: set[asyncio.Task[None]] = set()  # held: the loop keeps weak references
+
+    async def ship(self, piece: Piece, author: str) -> Stored | str:
+        """Store and index ``piece``, with whatever other posts are waiting: a
+        ``Stored`` (its ``stop`` looked up), ``TAKEN`` or ``NO_ENTITY``."""
+        job = _Job(piece, author, asyncio.get_running_loop().create_future())
+        self._waiting.append(job)
+        if self._workers < self.slots:
+            self._workers += 1
+            task = asyncio.create_task(self._drain())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return await job.answer
+
+    async def _drain(self) -> None:
+        """Commit groups while posts wait (a task, so a request that goes away does
+        not take its group's answers with it)."""
+        try:
+            while self._waiting:
+                async with self.batches:
+                    group = self._waiting[:MOST]
+                    del self._waiting[:MOST]
+                    if not group:
+                        break
+                    try:
+                        outcomes = await run_in_threadpool(ship_group, self.store, group)
+                    except asyncio.CancelledError:  # the server is stopping
+                        for job in group:
+                            job.answer.cancel()
+                        raise
+                    except Exception as e:  # handed to each request of the group
+                        outcomes = [e] * len(group)
+                _answer(group, outcomes)
+        finally:
+            self._workers -= 1
+
+
+def _answer(group: list[_Job], outcomes: Sequence[Outcome]) -> None:
+    for job, got in zip(group, outcomes, strict=True):
+        if job.answer.done():  # its request went away
+            continue
+        if isinstance(got, BaseException):
+            job.answer.set_exception(got)
+        else:
+            job.answer.set_result(got)
+
+
+def ship_group(store: Store, group: list[_Job]) -> list[Outcome]:
+    """Each job's outcome: all in one transaction, or, should that fail, one at a time."""
+    try:
+        return list(_ship_together(store, group))
+    except Exception as e:
+        if len(group) == 1:
+            return [e]
+        log.warning(
+            "runbase: a group of %d posts failed (%s: %s); storing them one at a time",
+            len(group), type(e).__name__, e,
+        )  # fmt: skip
+    out: list[Outcome] = []
+    for job in group:
+        try:
+            out.extend(_ship_together(store, [job]))
+        except Exception as e:
+            out.append(e)
+    return out
+
+
+def _ship_together(store: Store, group: list[_Job]) -> list[Stored | str]:
+    with store.engine.begin() as conn:
+        known = _entities(conn, {j.piece.entity for j in group})
+        take = [j for j in group if j.piece.entity in known]
+        stored = iter(
+            ship_pieces_in(conn, store, [j.piece for j in take], [j.author for j in take])
+        )
+        out = [next(stored) if j.piece.entity in known else NO_ENTITY for j in group]
+        _add_stops(conn, [(j.piece, s) for j, s in zip(group, out, strict=True)])
+    return out
+
+
+def _entities(conn: sa.Connection, names: set[str]) -> set[str]:
+    """Those of ``names`` that are users or teams."""
+    wanted = sorted(names)
+    users = sa.select(t.users.c.name).where(t.users.c.name.in_(wanted))
+    query = users.union_all(sa.select(t.teams.c.name).where(t.teams.c.name.in_(wanted)))
+    return {str(n) for n in conn.execute(query).scalars()}
+
+
+def _add_stops(conn: sa.Connection, done: list[tuple[Piece, Stored | str]]) -> None:
+    """Set ``stop`` on the accepted pieces whose run was asked to stop while their
+    segment was live (``stops.py``), in one query."""
+    accepted = {(s.rid, p.segment) for p, s in done if isinstance(s, Stored) and s.problem is None}
+    if not accepted:
+        return
+    st = t.run_stops
+    query = sa.select(st.c.rid, st.c.segment, st.c.reason).where(
+        sa.tuple_(st.c.rid, st.c.segment).in_(sorted(accepted))
+    )
+    for rid, segment, reason in conn.execute(query):
+        for p, s in done:
+            if isinstance(s, Stored) and s.rid == rid and p.segment == segment:
+                s.stop = reason
