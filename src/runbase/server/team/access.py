@@ -74,18 +74,29 @@ def public_projects(conn: sa.Connection) -> set[tuple[str, str]]:
 
 def check(request: Request, caller: Caller, entity: str, project: str, need: Need) -> None:
     """Return when ``caller`` may ``need`` the project, else raise the refusal."""
-    level = rank(caller, entity)
-    if level >= _NEEDS[need]:
+    if rank(caller, entity) >= _NEEDS[need]:
         return
     with engine(request).connect() as conn:
-        readable = level >= 1 or is_public(conn, entity, project)
+        why = refusal(conn, caller, entity, project, need)
+    if why is not None:
+        raise why
+
+
+def refusal(
+    conn: sa.Connection, caller: Caller, entity: str, project: str, need: Need
+) -> HTTPException | None:
+    """None when ``caller`` may ``need`` the project, else the refusal."""
+    level = rank(caller, entity)
+    if level >= _NEEDS[need]:
+        return None
+    readable = level >= 1 or is_public(conn, entity, project)
     if need == "read" and readable:
-        return
+        return None
     if caller.user is None:
-        raise HTTPException(401, "log in or send an API key to see or change this project")
+        return HTTPException(401, "log in or send an API key to see or change this project")
     if not readable:
-        raise HTTPException(404, f"no project {entity}/{project}")
-    raise HTTPException(403, f"you may not change {entity}/{project}: ask an admin of {entity}")
+        return HTTPException(404, f"no project {entity}/{project}")
+    return HTTPException(403, f"you may not change {entity}/{project}: ask an admin of {entity}")
 
 
 def authorize_project(request: Request) -> Caller:

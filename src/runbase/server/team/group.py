@@ -24,9 +24,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from fastapi import HTTPException
 from fastapi.concurrency import run_in_threadpool
 
-from runbase.server.team.pieces import Piece, ship_pieces_in
+from runbase.server.team.access import refusal
+from runbase.server.team.auth import BAD_KEY, Caller, key_callers
+from runbase.server.team.pieces import TAKEN, Piece, ship_pieces_in
 from runbase.server.team.shipping import Stored
 from runbase.store.db import schema as t
 
@@ -35,19 +38,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("runbase.server")
 
-NO_ENTITY = "no entity"  # the piece's entity is neither a user nor a team
 # The most posts one transaction takes: a bound on its size and on the wait of the
 # first post in it.
 MOST = 200
 
-Outcome = Stored | str | BaseException
+# A post's answer: stored (or refused as a gap or mismatch), ``TAKEN``, or refused.
+Answer = Stored | str | HTTPException
+Outcome = Answer | BaseException
 
 
 @dataclass
 class _Job:
     piece: Piece
-    author: str
-    answer: asyncio.Future[Stored | str]
+    who: Caller | str  # the caller, checked already, or the API key to check
+    answer: asyncio.Future[Answer]
 
 
 class GroupCommit:
@@ -60,12 +64,15 @@ class GroupCommit:
         self.batches = asyncio.Semaphore(slots)
         self._waiting: list[_Job] = []
         self._workers = 0
+        self.groups = self.posts = 0  # committed so far: posts / groups is the mean size
         self._tasks: set[asyncio.Task[None]] = set()  # held: the loop keeps weak references
 
-    async def ship(self, piece: Piece, author: str) -> Stored | str:
+    async def ship(self, piece: Piece, who: Caller | str) -> Answer:
         """Store and index ``piece``, with whatever other posts are waiting: a
-        ``Stored`` (its ``stop`` looked up), ``TAKEN`` or ``NO_ENTITY``."""
-        job = _Job(piece, author, asyncio.get_running_loop().create_future())
+        ``Stored`` (its ``stop`` looked up), ``TAKEN``, or the refusal to raise.
+        ``who``: a caller allowed to write to the piece's project, or an API key,
+        checked in the group's transaction (a key revoked a moment ago is refused)."""
+        job = _Job(piece, who, asyncio.get_running_loop().create_future())
         self._waiting.append(job)
         if self._workers < self.slots:
             self._workers += 1
@@ -93,6 +100,8 @@ class GroupCommit:
                     except Exception as e:  # handed to each request of the group
                         outcomes = [e] * len(group)
                 _answer(group, outcomes)
+                self.groups += 1
+                self.posts += len(group)
         finally:
             self._workers -= 1
 
@@ -127,16 +136,51 @@ def ship_group(store: Store, group: list[_Job]) -> list[Outcome]:
     return out
 
 
-def _ship_together(store: Store, group: list[_Job]) -> list[Stored | str]:
+def _ship_together(store: Store, group: list[_Job]) -> list[Answer]:
     with store.engine.begin() as conn:
-        known = _entities(conn, {j.piece.entity for j in group})
-        take = [j for j in group if j.piece.entity in known]
-        stored = iter(
-            ship_pieces_in(conn, store, [j.piece for j in take], [j.author for j in take])
-        )
-        out = [next(stored) if j.piece.entity in known else NO_ENTITY for j in group]
-        _add_stops(conn, [(j.piece, s) for j, s in zip(group, out, strict=True)])
+        callers = _callers(conn, group)
+        pairs = list(zip(group, callers, strict=True))
+        allowed = {j.piece.entity for j, c in pairs if isinstance(c, Caller)}
+        known = _entities(conn, allowed) if allowed else set()
+        answers: list[Answer] = []
+        take: list[tuple[int, str]] = []  # (job, author) of the pieces to store
+        for i, (job, caller) in enumerate(pairs):
+            if not isinstance(caller, Caller):
+                answers.append(caller)
+            elif job.piece.entity not in known:
+                answers.append(HTTPException(404, no_entity(job.piece.entity)))
+            else:
+                assert caller.user is not None  # a writer is signed in
+                answers.append(TAKEN)  # until stored, below
+                take.append((i, caller.user.name))
+        pieces = [group[i].piece for i, _ in take]
+        stored = ship_pieces_in(conn, store, pieces, [author for _, author in take])
+        for (i, _), got in zip(take, stored, strict=True):
+            answers[i] = got
+        _add_stops(conn, [(j.piece, a) for j, a in zip(group, answers, strict=True)])
+    return answers
+
+
+def _callers(conn: sa.Connection, group: list[_Job]) -> list[Caller | HTTPException]:
+    """Per job its caller when they may write to the piece's project, else the refusal."""
+    keys = {j.who for j in group if isinstance(j.who, str)}
+    found = key_callers(conn, keys) if keys else {}
+    out: list[Caller | HTTPException] = []
+    for job in group:
+        if isinstance(job.who, Caller):
+            out.append(job.who)
+            continue
+        caller = found.get(job.who)
+        if caller is None:
+            out.append(HTTPException(401, BAD_KEY))
+            continue
+        why = refusal(conn, caller, job.piece.entity, job.piece.project, "write")
+        out.append(caller if why is None else why)
     return out
+
+
+def no_entity(entity: str) -> str:
+    return f"no user or team {entity}: create it first, or ship to another"
 
 
 def _entities(conn: sa.Connection, names: set[str]) -> set[str]:
@@ -147,7 +191,7 @@ def _entities(conn: sa.Connection, names: set[str]) -> set[str]:
     return {str(n) for n in conn.execute(query).scalars()}
 
 
-def _add_stops(conn: sa.Connection, done: list[tuple[Piece, Stored | str]]) -> None:
+def _add_stops(conn: sa.Connection, done: list[tuple[Piece, Answer]]) -> None:
     """Set ``stop`` on the accepted pieces whose run was asked to stop while their
     segment was live (``stops.py``), in one query."""
     accepted = {(s.rid, p.segment) for p, s in done if isinstance(s, Stored) and s.problem is None}

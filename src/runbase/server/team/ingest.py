@@ -26,8 +26,8 @@ from runbase.records.layout import id_problem, name_problem
 from runbase.records.shapes import segment_name_problem
 from runbase.server.errors import BAD_INPUT, NOT_FOUND, ErrorOut
 from runbase.server.team.access import check
-from runbase.server.team.auth import Caller, CurrentCaller, engine
-from runbase.server.team.group import NO_ENTITY, GroupCommit
+from runbase.server.team.auth import Caller, CurrentCaller, api_key, current_caller, engine
+from runbase.server.team.group import GroupCommit, no_entity
 from runbase.server.team.pieces import Piece, ship_pieces
 from runbase.server.team.shipping import MAX_BODY, Stored, acked_of
 from runbase.store.db import schema as t
@@ -113,7 +113,7 @@ def _authorize(request: Request, caller: Caller, entity: str, project: str) -> N
             .union_all(sa.select(t.teams.c.id).where(t.teams.c.name == entity))
         ).first()
     if known is None:
-        raise HTTPException(404, _no_entity(entity))
+        raise HTTPException(404, no_entity(entity))
 
 
 async def _body(request: Request) -> bytes:
@@ -144,7 +144,6 @@ def _too_large() -> str:
 )
 async def ingest(
     request: Request,
-    caller: CurrentCaller,
     entity: str,
     project: str,
     run_id: str,
@@ -152,18 +151,27 @@ async def ingest(
     offset: Annotated[int | None, Query(description="The segment byte the body starts at")] = None,
 ) -> object:
     """Store a piece of a run's segment file (the raw bytes from ``offset``) and index it."""
-    await run_in_threadpool(check, request, caller, entity, project, "write")
-    _check_names(entity, project, run_id, segment)
-    if offset is None or offset < 0:
-        raise HTTPException(
-            400, "add ?offset=N: the byte of the segment file the body starts at (0 or more)"
-        )
-    data = await _body(request)
-    assert caller.user is not None  # check let a signed-in writer through
+    key = api_key(request)
+    problem = _post_problem(entity, project, run_id, segment, offset)
+    who: Caller | str | None = key
+    if key is None or problem is not None:
+        # A session (the web app), or a post that is refused anyway: the caller is
+        # checked first, as every route does. An API key's post is checked in the
+        # transaction that stores it (``group.py``): no round trips of its own.
+        who = await run_in_threadpool(_writer, request, entity, project)
+    if problem is not None:
+        raise problem
+    try:
+        data = await _body(request)
+    except HTTPException:
+        if not isinstance(who, Caller):
+            await run_in_threadpool(_writer, request, entity, project)
+        raise
+    assert offset is not None and who is not None
     piece = Piece(entity, project, run_id, segment, offset, data)
-    stored = await _group(request).ship(piece, caller.user.name)
-    if stored == NO_ENTITY:
-        raise HTTPException(404, _no_entity(entity))
+    stored = await _group(request).ship(piece, who)
+    if isinstance(stored, HTTPException):
+        raise stored
     if isinstance(stored, str):
         raise HTTPException(
             409, f"run {run_id} has a segment {segment} that was not shipped: use another name"
@@ -176,8 +184,24 @@ async def ingest(
     return {"acked": stored.acked, "url": url, "stop": stored.stop}
 
 
-def _no_entity(entity: str) -> str:
-    return f"no user or team {entity}: create it first, or ship to another"
+def _writer(request: Request, entity: str, project: str) -> Caller:
+    """The caller, when they may write to the project (else the refusal is raised)."""
+    caller = current_caller(request)
+    check(request, caller, entity, project, "write")
+    return caller
+
+
+def _post_problem(
+    entity: str, project: str, run_id: str, segment: str, offset: int | None
+) -> HTTPException | None:
+    why = _names_problem(entity, project, run_id, segment)
+    if why is not None:
+        return HTTPException(*why)
+    if offset is None or offset < 0:
+        return HTTPException(
+            400, "add ?offset=N: the byte of the segment file the body starts at (0 or more)"
+        )
+    return None
 
 
 def _refusal(problem: str, acked: int) -> str:
