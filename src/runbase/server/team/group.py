@@ -38,9 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("runbase.server")
 
-# The most posts one transaction takes: a bound on its size and on the wait of the
-# first post in it.
+# The most posts, and bytes, one transaction takes (past the first post): a bound on
+# its size and on the wait of the first post in it.
 MOST = 200
+MOST_BYTES = 16 * 1024 * 1024
 
 # A post's answer: stored (or refused as a gap or mismatch), ``TAKEN``, or refused.
 Answer = Stored | str | HTTPException
@@ -87,8 +88,7 @@ class GroupCommit:
         try:
             while self._waiting:
                 async with self.batches:
-                    group = self._waiting[:MOST]
-                    del self._waiting[:MOST]
+                    group = self._take()
                     if not group:
                         break
                     try:
@@ -104,6 +104,17 @@ class GroupCommit:
                 self.posts += len(group)
         finally:
             self._workers -= 1
+
+    def _take(self) -> list[_Job]:
+        n, size = 0, 0
+        for job in self._waiting[:MOST]:
+            size += len(job.piece.data)
+            if n and size > MOST_BYTES:
+                break
+            n += 1
+        group = self._waiting[:n]
+        del self._waiting[:n]
+        return group
 
 
 def _answer(group: list[_Job], outcomes: Sequence[Outcome]) -> None:
