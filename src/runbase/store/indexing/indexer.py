@@ -246,6 +246,7 @@ class Indexer:
         folded = [
             self._fold_run(conn, rid, segs, edits, inserts, rows, keys) for rid, segs, edits in work
         ]
+        _write_histories(conn, [f for f in folded if isinstance(f, _Folded)], inserts, keys)
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for f in folded:
             for params in f.segment_updates if isinstance(f, _Folded) else ():
@@ -302,20 +303,14 @@ class Indexer:
             return (row.entity, row.project)
         apply_other_info(st, other)
         write_other(conn, rid, other, inserts)
-        if batch is not None:
-            from runbase.store.indexing import write_history
-
-            keys.project = (row.entity, row.project)
-            write_history.write_batch(
-                conn, rid, st, segs, batch, inserts, fresh=row.history_rows == 0, keys=keys
-            )
         updates = []
         for seg in moved:
             values = {"offset": seg.new_offset, **seg_changes.get(seg.name, {})}
             if seg.finish:
                 values["done"] = True
             updates.append({"b_rid": rid, "b_name": seg.name, **values})
-        return _Folded(rid, row, st, updates, edits is not None)
+        history = (segs, batch) if batch is not None else None
+        return _Folded(rid, row, st, updates, edits is not None, history)
 
 
 @dataclass
@@ -327,6 +322,31 @@ class _Folded:
     st: RunState
     segment_updates: list[dict[str, Any]]
     edited: bool
+    # The pass's history rows, written for all the pass's runs at once (``_write_histories``).
+    history: tuple[list[Seg], Batch] | None = None
+
+
+def _write_histories(
+    conn: sa.Connection, folded: list[_Folded], inserts: Inserts, keys: KeyCounts
+) -> None:
+    """Write the folded runs' history rows, the stored statistics and tail chunks they
+    extend read for all the runs in two queries (not two per run)."""
+    todo = [f for f in folded if f.history is not None]
+    if not todo:
+        return
+    from runbase.store.indexing import write_history
+
+    series = {f.rid: f.history[1].series() for f in todo if f.history is not None}
+    wanted = {f.rid: list(series[f.rid]) for f in todo if f.row.history_rows and series[f.rid]}
+    stored = write_history.stored_many(conn, wanted)
+    for f in todo:
+        assert f.history is not None
+        segs, batch = f.history
+        keys.project = (f.row.entity, f.row.project)
+        write_history.write_batch(
+            conn, f.rid, f.st, segs, batch, inserts, fresh=f.row.history_rows == 0, keys=keys,
+            series=series[f.rid], stored=stored.get(f.rid, ({}, {})),
+        )  # fmt: skip
 
 
 def _fold_segments(

@@ -13,12 +13,15 @@ history chunks: several times faster than INSERT statements).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 
 # Fewer rows than this go to PostgreSQL as INSERTs (a COPY costs a round trip more).
 COPY_FROM = 64
+# Keys a DELETE names at most (SQLite's limit on a statement's parameters is 32766).
+DELETE_AT_ONCE = 4000
 _PG_TYPES = {
     sa.Integer: "int4",
     sa.BigInteger: "int8",
@@ -38,6 +41,16 @@ class Inserts:
         # Statements whose parameters are sent together at the flush (one executemany,
         # pipelined by psycopg), such as each run's UPDATE of its row.
         self._later: dict[sa.Executable, list[dict[str, Any]]] = {}
+        # Rows to delete before the inserts, by table and the columns that name them.
+        self._deletes: dict[tuple[sa.Table, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+
+    def delete(
+        self, table: sa.Table, columns: tuple[str, ...], keys: Iterable[tuple[Any, ...]]
+    ) -> None:
+        """Delete the rows of ``table`` whose ``columns`` hold one of ``keys``, at the
+        flush, before any insert: rows a pass rewrites go in one statement for all the
+        pass's runs instead of one per run (nothing reads them back before the flush)."""
+        self._deletes.setdefault((table, columns), []).extend(keys)
 
     def later(self, statement: sa.Executable, params: dict[str, Any]) -> None:
         """Run ``statement`` with ``params`` at the flush, with the others given for it
@@ -50,6 +63,9 @@ class Inserts:
 
     def flush(self, conn: sa.Connection) -> None:
         """Write everything gathered so far."""
+        for (table, columns), keys in self._deletes.items():
+            _delete(conn, table, columns, sorted(set(keys)))
+        self._deletes = {}
         for table, rows in self._rows.items():
             if rows:
                 _insert(conn, table, rows)
@@ -57,6 +73,18 @@ class Inserts:
         for statement, params in self._later.items():
             conn.execute(statement, params)
         self._later = {}
+
+
+def _delete(
+    conn: sa.Connection, table: sa.Table, columns: tuple[str, ...], keys: list[tuple[Any, ...]]
+) -> None:
+    named: Any = (
+        table.c[columns[0]] if len(columns) == 1 else sa.tuple_(*(table.c[c] for c in columns))
+    )
+    for i in range(0, len(keys), DELETE_AT_ONCE):
+        part = keys[i : i + DELETE_AT_ONCE]
+        values = [k[0] for k in part] if len(columns) == 1 else part
+        conn.execute(sa.delete(table).where(named.in_(values)))
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

@@ -34,14 +34,18 @@ def write_batch(
     inserts: Inserts,
     fresh: bool,
     keys: KeyCounts,
+    series: dict[str, Points] | None = None,
+    stored: Stored | None = None,
 ) -> None:
     """Write a pass's history rows and set the summary and row count they give
-    (counting new keys, and keys that turned numeric or not, in ``keys``)."""
-    series = batch.series()
+    (counting new keys, and keys that turned numeric or not, in ``keys``).
+    ``series``: ``batch.series()``, and ``stored``: what ``stored_many`` read for the
+    run, when the caller has them already."""
+    series = batch.series() if series is None else series
     if batch.unplain:
         warn_unplain(segs, batch.unplain)
     mean_keys = {k for k in series if "mean" in (st.summary_spec(k) or ())}
-    stats = write_series(conn, rid, series, mean_keys, inserts, fresh, keys)
+    stats = write_series(conn, rid, series, mean_keys, inserts, fresh, keys, stored)
     write_media(conn, rid, series, batch.first_row, fresh, inserts)
     summarize(st, batch, series, stats)
     if batch.n:
@@ -58,6 +62,11 @@ def _load_series(conn: sa.Connection, rid: int, key: str) -> Points:
     return chunks.join([chunks.decode(r) for r in rows])
 
 
+# A run's stored statistics rows and last chunks, by key.
+Stored = tuple[dict[str, Any], dict[str, Any]]
+# Pairs or triples one IN names at most (SQLite's limit on parameters is 32766).
+_AT_ONCE = 4000
+
 _STORED_KEYS = sa.select(run_keys).where(
     run_keys.c.rid == sa.bindparam("b_rid"),
     run_keys.c.key.in_(sa.bindparam("b_keys", expanding=True)),
@@ -72,6 +81,7 @@ def write_series(
     inserts: Inserts,
     fresh: bool,
     keys: KeyCounts,
+    known: Stored | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Append each series to its stored chunks and update the key statistics.
 
@@ -81,7 +91,7 @@ def write_series(
     """
     if not series:
         return {}
-    stored, tails = _stored(conn, rid, list(series), fresh)
+    stored, tails = _stored(conn, rid, list(series), fresh) if known is None else known
     chunk_rows: list[dict[str, Any]] = []
     stat_rows: list[dict[str, Any]] = []
     drop: list[tuple[str, int]] = []
@@ -107,15 +117,31 @@ def write_series(
         out[key] = stats
         was = old is not None and old.numeric_count > 0
         keys.add("h", key, int(old is None), int(stats["numeric_count"] > 0) - int(was))
-    _delete_rewritten(conn, rid, drop, list(stored))
+    inserts.delete(hist_chunks, ("rid", "key", "seq"), [(rid, k, seq) for k, seq in drop])
+    inserts.delete(run_keys, ("rid", "key"), [(rid, k) for k in stored])
     inserts.add(hist_chunks, chunk_rows)
     inserts.add(run_keys, stat_rows)
     return out
 
 
-def _stored(
-    conn: sa.Connection, rid: int, keys: list[str], fresh: bool
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def stored_many(conn: sa.Connection, wanted: dict[int, list[str]]) -> dict[int, Stored]:
+    """``_stored`` of many runs (run -> its keys) in two queries."""
+    out: dict[int, Stored] = {rid: ({}, {}) for rid in wanted}
+    pairs = sorted((rid, k) for rid, ks in wanted.items() for k in ks)
+    named = sa.tuple_(run_keys.c.rid, run_keys.c.key)
+    for i in range(0, len(pairs), _AT_ONCE):
+        for r in conn.execute(sa.select(run_keys).where(named.in_(pairs[i : i + _AT_ONCE]))):
+            out[r.rid][0][r.key] = r
+    tails = sorted((rid, k, r.chunks - 1) for rid, (st, _) in out.items() for k, r in st.items()
+                   if r.chunks)  # fmt: skip
+    last = sa.tuple_(hist_chunks.c.rid, hist_chunks.c.key, hist_chunks.c.seq)
+    for i in range(0, len(tails), _AT_ONCE):
+        for r in conn.execute(sa.select(hist_chunks).where(last.in_(tails[i : i + _AT_ONCE]))):
+            out[r.rid][1][r.key] = r
+    return out
+
+
+def _stored(conn: sa.Connection, rid: int, keys: list[str], fresh: bool) -> Stored:
     """The stored statistics rows of ``keys``, and each key's last chunk."""
     if fresh:
         return {}, {}
@@ -188,20 +214,6 @@ def _stat_row(
         "sum_parts": sum_parts,
         "chunks": n_chunks,
     }
-
-
-def _delete_rewritten(
-    conn: sa.Connection, rid: int, drop: list[tuple[str, int]], stored: list[str]
-) -> None:
-    """Remove the tail chunks that were merged and rewritten, and the old statistics."""
-    if drop:
-        conn.execute(
-            sa.delete(hist_chunks).where(
-                hist_chunks.c.rid == rid, sa.tuple_(hist_chunks.c.key, hist_chunks.c.seq).in_(drop)
-            )
-        )
-    if stored:
-        conn.execute(sa.delete(run_keys).where(run_keys.c.rid == rid, run_keys.c.key.in_(stored)))
 
 
 def _values(p: Points) -> Any:

@@ -32,18 +32,11 @@ def write_media(
     """
     if not fresh:
         again = [k for k, p in series.items() if len(p) and int(p.rows[0]) == first_row]
-        if again:
-            conn.execute(
-                sa.delete(media).where(
-                    media.c.rid == rid, media.c.row == first_row, media.c.key.in_(again)
-                )
-            )
+        inserts.delete(media, ("rid", "row", "key"), [(rid, first_row, k) for k in again])
     rows, kinds = media_points(rid, series)
     if not rows:
         return
     if not fresh:
-        conn.execute(
-            sa.delete(media_keys).where(media_keys.c.rid == rid, media_keys.c.key.in_(list(kinds)))
-        )
+        inserts.delete(media_keys, ("rid", "key"), [(rid, k) for k in kinds])
     inserts.add(media, rows)
     inserts.add(media_keys, [{"rid": rid, "key": k, "kind": v} for k, v in kinds.items()])

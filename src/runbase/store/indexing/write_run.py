@@ -52,9 +52,6 @@ _LATEST_STARTED_SEGMENT = (
 # A shipped run with no EXIT and no post for this long is crashed (W&B waits 5 minutes).
 CRASH_TIMEOUT = 300.0
 _DELETE_TAGS = sa.delete(run_tags).where(run_tags.c.rid == sa.bindparam("b_rid"))
-_DELETE_VALUES = sa.delete(run_values).where(
-    run_values.c.rid == sa.bindparam("b_rid"), run_values.c.section == sa.bindparam("b_section")
-)
 log = logging.getLogger("runbase.store")
 
 
@@ -210,7 +207,7 @@ def write_run(
         if new == old and _same_nans(new, old):
             continue
         if old:  # an empty section has no rows to delete (a new run's first pass)
-            conn.execute(_DELETE_VALUES, {"b_rid": rid, "b_section": section})
+            inserts.delete(run_values, ("rid", "section"), [(rid, section)])
         leaves = flatten(new)
         keys.leaves(section, leaf_keys(flatten(old)) if old else (), leaf_keys(leaves))
         if leaves:
