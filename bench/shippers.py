@@ -147,18 +147,17 @@ def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace) -> No
             with server.client(key) as w:
                 while not done.wait(1.0):
                     rss.append(rss_mb(server.proc.pid))
-                    during.append(page_latency(w, 10))
+                    if not args.posts_only:
+                        during.append(page_latency(w, 10))
 
         watcher = threading.Thread(target=watch)
-        if not args.posts_only:
-            watcher.start()
+        watcher.start()
         target = Target(server.url, key)
         cpu0, posts0 = Cpu._used(server.proc.pid), POSTS[0]
         errors = generate(target, tmp / "client", args.runs, args.seconds, args.rate)
         cpu, posts = Cpu._used(server.proc.pid) - cpu0, POSTS[0] - posts0
         done.set()
-        if not args.posts_only:
-            watcher.join()
+        watcher.join()
         runs = c.get("/api/v1/projects/bench/load/runs", params={"limit": 500}).json()["runs"]
         finished = sum(r["state"] == "finished" for r in runs)
         rows = {r["history_rows"] for r in runs}
