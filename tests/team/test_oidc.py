@@ -347,3 +347,47 @@ def test_server_doc_oidc_block_runs_as_written(tmp_path: Path) -> None:
         finally:
             server.stop()
             provider.stop()
+
+
+def test_two_first_sign_ins_at_once_make_one_user(tmp_path: Path) -> None:
+    # Two tabs (or two server processes) finish the same person's first sign-in at
+    # the same moment: the second waits on the first's new row, then finds the user.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from runbase.server.team.oidc import OidcConfig, user_for
+    from runbase.store.store import open_store
+
+    config = OidcConfig("https://idp.example", "runbase", "secret")
+    claims = {"sub": "s-1", "preferred_username": "ada", "email": "ada@example.com"}
+    with scratch_schema(postgres_url()) as db_url:
+        engine = open_store(db_url, root=str(tmp_path / "records")).engine
+        try:
+            with engine.connect() as first, ThreadPoolExecutor(1) as pool:
+                tx = first.begin()
+                made = user_for(first, config, claims)
+
+                def second() -> object:
+                    with engine.begin() as conn:
+                        return user_for(conn, config, claims)
+
+                other = pool.submit(second)
+                time.sleep(1.0)  # the second sign-in waits on the first's rows
+                tx.commit()
+                assert other.result(timeout=30) == made
+            # A different person wanting the same name at once gets another one.
+            with engine.connect() as first, ThreadPoolExecutor(1) as pool:
+                tx = first.begin()
+                bob = user_for(first, config, {**claims, "sub": "s-2", "preferred_username": "bo"})
+
+                def third() -> object:
+                    with engine.begin() as conn:
+                        return user_for(
+                            conn, config, {**claims, "sub": "s-3", "preferred_username": "bo"}
+                        )
+
+                got = pool.submit(third)
+                time.sleep(1.0)
+                tx.commit()
+                assert [bob.name, got.result(timeout=30).name] == ["bo", "bo-2"]  # type: ignore[attr-defined]
+        finally:
+            engine.dispose()

@@ -254,6 +254,22 @@ def _free_name(conn: sa.Connection, claims: dict[str, Any]) -> str:
 def user_for(conn: sa.Connection, config: OidcConfig, claims: dict[str, Any]) -> User:
     """The user this (issuer, subject) is, made on their first sign-in."""
     _allowed(config, claims)
+    for attempt in range(3):
+        user = _known(conn, config, claims)
+        if user is not None:
+            return user
+        try:
+            with conn.begin_nested():
+                return _new_user(conn, config, claims)
+        except sa.exc.IntegrityError:
+            # Another sign-in made this person (two tabs at once, two processes), or
+            # took the name picked: look again, and pick again.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _known(conn: sa.Connection, config: OidcConfig, claims: dict[str, Any]) -> User | None:
     ids, u = t.oidc_identities, t.users
     query = (
         sa.select(u.c.id, u.c.name, u.c.is_admin)
@@ -261,8 +277,11 @@ def user_for(conn: sa.Connection, config: OidcConfig, claims: dict[str, Any]) ->
         .where((ids.c.issuer == config.issuer) & (ids.c.subject == str(claims["sub"])))
     )
     row = conn.execute(query).first()
-    if row is not None:
-        return User(row.id, row.name, row.is_admin)
+    return None if row is None else User(row.id, row.name, row.is_admin)
+
+
+def _new_user(conn: sa.Connection, config: OidcConfig, claims: dict[str, Any]) -> User:
+    ids, u = t.oidc_identities, t.users
     name = _free_name(conn, claims)
     now = time.time()
     new = {"name": name, "password_hash": NO_PASSWORD, "is_admin": False, "created_at": now}
