@@ -177,10 +177,20 @@ class HostGuard:
 def app_csp(media_origins: Iterable[str] = ()) -> str:
     """The app's CSP; ``media_origins`` may also serve its images and media (the team
     server's bucket, to which run files redirect with presigned URLs)."""
+    return _with_media(APP_CSP, media_origins)
+
+
+def view_csp(media_origins: Iterable[str] = ()) -> str:
+    """``VIEW_CSP``; a run's HTML may show its own images and media, which on the team
+    server redirect to the bucket (``media_origins``)."""
+    return _with_media(VIEW_CSP, media_origins)
+
+
+def _with_media(csp: str, media_origins: Iterable[str]) -> str:
     extra = "".join(f" {o}" for o in media_origins)
     if not extra:
-        return APP_CSP
-    return APP_CSP.replace("img-src 'self'", "img-src 'self'" + extra).replace(
+        return csp
+    return csp.replace("img-src 'self'", "img-src 'self'" + extra).replace(
         "media-src 'self'", "media-src 'self'" + extra
     )
 
