@@ -168,7 +168,7 @@ export const PanelCard = memo(function PanelCard({
   ctx: PanelContext;
   actions: PanelActions;
 }) {
-  const [ref, visible] = useOnScreen();
+  const [ref, visible, placed] = useOnScreen();
   const kind = panelKind(spec.kind);
   const x = spec.x || defaults.x;
   const range = zoom[x] ?? null;
@@ -206,7 +206,7 @@ export const PanelCard = memo(function PanelCard({
         size={size}
         actions={actions}
       />
-      {kind ? (
+      {!placed ? null /* the first render: the chart mounts once layout says whether it is on screen */ : kind ? (
         <kind.component
           spec={shown}
           ctx={myCtx}
