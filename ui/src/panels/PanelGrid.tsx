@@ -22,16 +22,13 @@ export function sections(specs: PanelSpec[], section = sectionOf): [string, Pane
   return [...out.entries()].sort(([a], [b]) => (a === "Charts" ? 1 : b === "Charts" ? -1 : a.localeCompare(b)));
 }
 
-/** A box's ref, whether it is on screen (or near it), and whether that is known yet
- * (after the first layout: a panel can wait to mount its chart until then, rather
- * than render once off screen and again on it). */
-export function useOnScreen(margin = "200px"): [React.RefObject<HTMLDivElement | null>, boolean, boolean] {
+export function useOnScreen(margin = "200px"): [React.RefObject<HTMLDivElement | null>, boolean] {
   const ref = useRef<HTMLDivElement>(null);
-  const [on, setOn] = useState<boolean | null>(null);
+  const [on, setOn] = useState(false);
   useLayoutEffect(() => {
     // On screen at once when it is: no frame lost waiting for the first observation.
     const r = ref.current?.getBoundingClientRect();
-    setOn(!!r && r.top < innerHeight + 200 && r.bottom > -200 && r.width > 0);
+    if (r && r.top < innerHeight + 200 && r.bottom > -200 && r.width > 0) setOn(true);
   }, []);
   useEffect(() => {
     const el = ref.current;
@@ -40,7 +37,7 @@ export function useOnScreen(margin = "200px"): [React.RefObject<HTMLDivElement |
     io.observe(el);
     return () => io.disconnect();
   }, [margin]);
-  return [ref, on === true, on !== null];
+  return [ref, on];
 }
 
 const PanelSlot = memo(function PanelSlot({
