@@ -326,3 +326,28 @@ def test_a_panel_is_resized_by_dragging_its_corner(browser, panels_server):
     shot(page, "panels-resize-done")
     ctx.close()
     assert not errors, errors
+
+
+def test_the_panels_series_are_asked_once_at_boot(browser, panels_server):
+    """The boot code asks for the first screens of panels' series with the runs page,
+    and the panels find them in the cache only if they build the same query keys: a
+    key asked twice means they did not."""
+    ctx, page, errors = new_page(browser, panels_server)
+    asked: list[str] = []
+
+    def on_request(req) -> None:
+        if req.url.endswith("/series/batch"):
+            asked.extend(req.post_data_json["keys"])
+        elif "/series?" in req.url:
+            asked.append(req.url)
+
+    page.on("request", on_request)
+    page.goto(f"{WS}?runs=3")
+    page.wait_for_function(
+        "document.querySelectorAll(\".ws-slot .panel[data-state='drawn']\").length === 5"
+    )
+    assert sorted(asked) == sorted(["loss", "acc", "val_acc", "grad_norm/l1", "grad_norm/l2"])
+    # Drawn from what the server sent: a line per run.
+    assert page.locator(".ws-slot .panel[data-runs='3']").count() == 5
+    ctx.close()
+    assert not errors, errors
