@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import REPO, Server
-from .test_media_docs import WEB, block
+from tests.docs import REPO, block, page, web_shell
+
+from .conftest import Server
+
+WEB = page("web.md")
 
 
 def test_importance_example_runs_as_documented(tmp_path: Path) -> None:
@@ -23,9 +26,7 @@ def test_importance_example_runs_as_documented(tmp_path: Path) -> None:
     try:
         outs = []
         for line in block(WEB, "bash", "/importance").strip().splitlines():
-            cmd = line.replace("localhost:8765", f"127.0.0.1:{srv.port}")
-            out = subprocess.run(cmd, shell=True, check=True, capture_output=True, timeout=60)
-            outs.append(json.loads(out.stdout))
+            outs.append(json.loads(web_shell(line, srv.port)))
     finally:
         srv.stop()
     every, adam = outs
