@@ -4,8 +4,10 @@ server address swapped for the test server's."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -66,3 +68,19 @@ def web_shell(script: str, port: int) -> str:
     res = run_shell(script, {"localhost:8765": f"127.0.0.1:{port}"})
     assert res.returncode == 0, res.stdout + res.stderr
     return res.stdout
+
+
+def run_python(code: str, root: Path, timeout: float = 180) -> dict[str, str]:
+    """A page's Python example run as written, its store at ``root`` (made here); the
+    environment it ran in, for more of the page's code to run against the same store."""
+    root.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "RUNBASE_DIR": str(root),
+        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+    }
+    res = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    return env

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.docs import REPO, block, page, web_shell
+from tests.docs import block, page, run_python, web_shell
 
 from .conftest import Server
 
@@ -17,11 +14,7 @@ WEB = page("web.md")
 
 def test_importance_example_runs_as_documented(tmp_path: Path) -> None:
     root = tmp_path / "rb"
-    root.mkdir()
-    env = {**os.environ, "RUNBASE_DIR": str(root), "PYTHONPATH": f"{REPO / 'src'}"}
-    log = block(WEB, "python", 'project="tune"')
-    subprocess.run([sys.executable, "-c", log], env=env, check=True, capture_output=True,
-                   timeout=180)  # fmt: skip
+    run_python(block(WEB, "python", 'project="tune"'), root)
     srv = Server(root)
     try:
         outs = []

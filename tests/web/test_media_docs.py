@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import urllib.request
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs import REPO, block, page, web_shell
+from tests.docs import block, page, run_python, web_shell
 
 from .conftest import Server
 
@@ -21,16 +20,7 @@ STORE = page("store.md")
 
 def test_media_examples_run_as_documented(tmp_path: Path) -> None:
     root = tmp_path / "rb"
-    root.mkdir()
-    env = {
-        **os.environ,
-        "RUNBASE_DIR": str(root),
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
-    }
-    log = block(WEB, "python", "wandb.Image(")
-    subprocess.run(
-        [sys.executable, "-c", log], env=env, check=True, capture_output=True, timeout=120
-    )
+    env = run_python(block(WEB, "python", "wandb.Image("), root)
     srv = Server(root)
     try:
         outs = []
@@ -60,16 +50,7 @@ def test_media_examples_run_as_documented(tmp_path: Path) -> None:
 def test_plotly_example_runs_and_its_figure_is_served_as_json(tmp_path: Path) -> None:
     pytest.importorskip("plotly")
     root = tmp_path / "rb"
-    root.mkdir()
-    env = {
-        **os.environ,
-        "RUNBASE_DIR": str(root),
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
-    }
-    log = block(WEB, "python", "wandb.Plotly(")
-    subprocess.run(
-        [sys.executable, "-c", log], env=env, check=True, capture_output=True, timeout=120
-    )
+    run_python(block(WEB, "python", "wandb.Plotly("), root)
     srv = Server(root)
     try:
         base = f"{srv.url}/api/v1/projects/me/plots"
