@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.docs import block, page
+
 from .conftest import Server, new_page, shot
 from .fill import RunWriter
-from .test_media_docs import WEB, block
+
+WEB = page("web.md")
 
 WS = "/team/pn"
 
