@@ -61,16 +61,21 @@ _FIELD_OPS = {"$eq", "$ne", "$in", "$nin", "$exists", "$regex", *_COMPARE}
 TIE_TYPES = ("b", "f", "j")
 
 
-def where(filters: dict[str, Any] | None) -> ColumnElement[bool]:
-    """The SQL condition on ``runs`` for a filter document (None: everything)."""
+def where(filters: dict[str, Any] | None, per_run: bool = False) -> ColumnElement[bool]:
+    """The SQL condition on ``runs`` for a filter document (None: everything).
+
+    By default a config/summary or tags term reads its rows once for all the runs
+    (``_passing_runs``); ``per_run`` looks each run's value up instead, for a few
+    runs only (the candidates of ``sort_walk``).
+    """
     if filters is None:
         return sa.true()
     if not isinstance(filters, dict):
         raise ValueError(f"filters must be a dict, got {type(filters).__name__}")
-    return _doc(filters)
+    return _doc(filters, per_run)
 
 
-def _doc(doc: dict[str, Any]) -> ColumnElement[bool]:
+def _doc(doc: dict[str, Any], per_run: bool) -> ColumnElement[bool]:
     parts = []
     for key, value in doc.items():
         if not isinstance(key, str):
@@ -78,7 +83,7 @@ def _doc(doc: dict[str, Any]) -> ColumnElement[bool]:
         if key in ("$and", "$or", "$nor"):
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 raise ValueError(f"{key} needs a list of filters, got {value!r}")
-            subs = [_doc(v) for v in value]
+            subs = [_doc(v, per_run) for v in value]
             if key == "$and":
                 parts.append(sa.and_(sa.true(), *subs))
             elif key == "$or":
@@ -91,12 +96,12 @@ def _doc(doc: dict[str, Any]) -> ColumnElement[bool]:
                 "or a field name)"
             )
         else:
-            parts.append(_field(key, value))
+            parts.append(_field(key, value, per_run))
     return sa.and_(sa.true(), *parts)
 
 
-def _field(name: str, value: Any) -> ColumnElement[bool]:
-    target = _target(name)
+def _field(name: str, value: Any, per_run: bool) -> ColumnElement[bool]:
+    target = _target(name, per_run)
     if isinstance(value, dict) and any(isinstance(k, str) and k.startswith("$") for k in value):
         conds = []
         for op, arg in value.items():
@@ -145,6 +150,18 @@ def sort_values(name: str, rows: list[tuple[Any, ...]], exact: bool = False) -> 
     return [target.value(parts, exact) for parts in rows]
 
 
+def sort_walk(name: str, desc: bool, entity: str, project: str, most: int) -> Any:
+    """The first ``most`` rows (rid, value) in sort order of the runs holding a
+    non-null value of the field, read along an index (of every project for a
+    config/summary key), or None for a field without such an index.
+
+    The value is the first of the field's ``sort_columns``: when the n-th run that
+    passes a filter has value v, a page within the first n runs holds only runs
+    whose value is v or before it (``query_runs`` bounds a page so).
+    """
+    return _target(name).walk(desc, entity, project, most)
+
+
 class _Target:
     """One filterable field: builds conditions for each operator."""
 
@@ -190,6 +207,9 @@ class _Target:
     def sort(self) -> tuple[list[ColumnElement[Any]], Any]:
         raise NotImplementedError
 
+    def walk(self, desc: bool, entity: str, project: str, most: int) -> Any:
+        return None
+
     def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
         return parts[0]
 
@@ -231,6 +251,21 @@ class _Column(_Target):
     def sort(self) -> tuple[list[ColumnElement[Any]], Any]:
         return [self.col], None
 
+    def walk(self, desc: bool, entity: str, project: str, most: int) -> Any:
+        if self.col is not runs.c.name:
+            return None  # of the run fields only the name has an index in that order
+        return (
+            sa.select(runs.c.rid, self.col.label("value"))
+            .where(
+                runs.c.entity == entity,
+                runs.c.project == project,
+                runs.c.started == sa.true(),
+                self.col.is_not(None),
+            )
+            .order_by(self.col.desc() if desc else self.col.asc())
+            .limit(most)
+        )
+
 
 def _time(value: Any) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -250,9 +285,11 @@ def _time(value: Any) -> float:
 class _Tags(_Target):
     name = "tags"
 
+    def __init__(self, per_run: bool) -> None:
+        self.per_run = per_run
+
     def _has(self, cond: ColumnElement[bool]) -> ColumnElement[bool]:
-        # The tagged runs read once from ix_run_tags_tag, not a seek per run (see _Value).
-        return _passing_runs(sa.select(run_tags.c.rid).where(cond))
+        return _runs_with(run_tags, self.per_run, cond)
 
     def exists(self) -> ColumnElement[bool]:
         return self._has(sa.true())
@@ -282,10 +319,11 @@ class _Tags(_Target):
 class _Value(_Target):
     """A config or summary leaf, in ``run_values``."""
 
-    def __init__(self, name: str, section: str, keys: list[str]) -> None:
+    def __init__(self, name: str, section: str, keys: list[str], per_run: bool) -> None:
         self.name = name
         self.section = section
         self.keys = keys
+        self.per_run = per_run
 
     def _has(self, cond: ColumnElement[bool]) -> ColumnElement[bool]:
         key = (
@@ -293,9 +331,7 @@ class _Value(_Target):
             if len(self.keys) > 1
             else run_values.c.key == self.keys[0]
         )
-        return _passing_runs(
-            sa.select(run_values.c.rid).where(run_values.c.section == self.section, key, cond)
-        )
+        return _runs_with(run_values, self.per_run, run_values.c.section == self.section, key, cond)
 
     def exists(self) -> ColumnElement[bool]:
         return self._has(sa.true())
@@ -347,6 +383,20 @@ class _Value(_Target):
         # equal values sit together (``group_counts`` relies on it).
         kind = sa.case((rv.c.vtype.in_(TIE_TYPES), rv.c.vtype), else_=sa.null())
         return [rv.c.vnum, rv.c.vstr, kind], (rv, on)
+
+    def walk(self, desc: bool, entity: str, project: str, most: int) -> Any:
+        # Along ix_run_values_num (section, key, vnum); strings have no vnum.
+        vnum = run_values.c.vnum
+        return (
+            sa.select(run_values.c.rid, vnum.label("value"))
+            .where(
+                run_values.c.section == self.section,
+                run_values.c.key == self.keys[-1],
+                vnum.is_not(None),
+            )
+            .order_by(vnum.desc() if desc else vnum.asc())
+            .limit(most)
+        )
 
     def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
         vnum, vstr, kind = parts
@@ -409,17 +459,19 @@ class _Stat(_Target):
         return parts[0] if exact else safe(parts[0])
 
 
-def _passing_runs(rids: sa.Select[Any]) -> ColumnElement[bool]:
-    """The run is one of ``rids``: the runs whose value passes a term.
+def _runs_with(table: sa.Table, per_run: bool, *conds: Any) -> ColumnElement[bool]:
+    """The run has a row in ``table`` (run_values or run_tags) meeting ``conds``.
 
-    SQLite reads the term's rows once (one range of run_values or run_tags) into a
-    set and checks each run of ix_runs_listed against it; a correlated EXISTS would
-    seek into the large table once per run and term, most of a filtered page's time
-    at 100,000 runs (issue 15). ``rid`` is kept off its index so that SQLite still
-    walks the narrow ix_runs_listed instead of fetching each run's wide row by rid.
-    PostgreSQL makes the same semi-join of either form.
+    SQLite reads the term's rows once (one range of the table) into a set and checks
+    each run of a runs index against it: a correlated EXISTS seeks into the large
+    table once per run and term, most of a filtered page's time at 100,000 runs
+    (issue 15); ``per_run`` is that EXISTS, for a few runs. ``rid`` is kept off its
+    index so that SQLite walks a narrow runs index instead of fetching each run's
+    wide row by rid. PostgreSQL makes a semi-join of either form.
     """
-    return _unindexed(runs.c.rid).in_(rids)
+    if per_run:
+        return sa.exists().where(table.c.rid == runs.c.rid, *conds)
+    return _unindexed(runs.c.rid).in_(sa.select(table.c.rid).where(*conds))
 
 
 def _unindexed(col: Any) -> Any:
@@ -427,14 +479,14 @@ def _unindexed(col: Any) -> Any:
     return UnaryExpression(col, operator=operators.custom_op("+"), type_=col.type)
 
 
-def _target(name: str) -> _Target:
+def _target(name: str, per_run: bool = False) -> _Target:
     if not isinstance(name, str) or not name:
         raise ValueError(f"bad filter field {name!r}")
     if name in _COLUMNS:
         column = runs.c[_COLUMNS[name]]
         return _Column(name, column, _time if _COLUMNS[name] in _TIMES else None)
     if name == "tags":
-        return _Tags()
+        return _Tags(per_run)
     for prefix, section in (("config.", "c"), ("summary.", "s"), ("summary_metrics.", "s")):
         if name.startswith(prefix) and len(name) > len(prefix):
             key = name[len(prefix) :]
@@ -442,7 +494,7 @@ def _target(name: str) -> _Target:
             if section == "c" and key.endswith(".value") and len(key) > 6:
                 # W&B addresses config values as config.<key>.value.
                 keys = [key, key[:-6]]
-            return _Value(name, section, keys)
+            return _Value(name, section, keys, per_run)
     stat, sep, key = name.partition(":")
     if sep and stat in _STATS and key:
         return _Stat(name, key, _STATS[stat])
