@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import sqlalchemy as sa
@@ -150,16 +150,24 @@ def sort_values(name: str, rows: list[tuple[Any, ...]], exact: bool = False) -> 
     return [target.value(parts, exact) for parts in rows]
 
 
-def sort_walk(name: str, desc: bool, entity: str, project: str, most: int) -> Any:
-    """The first ``most`` rows (rid, value) in sort order of the runs holding a
-    non-null value of the field, read along an index (of every project for a
-    config/summary key), or None for a field without such an index.
+class Walk(NamedTuple):
+    """The runs holding a non-null value of a field, in an index's order: select
+    ``value`` from ``source`` where ``conds``, ordered by ``value`` (``conds`` alone
+    name the index rows, of every project for a config/summary key)."""
+
+    source: Any
+    value: Any
+    conds: list[Any]
+
+
+def sort_walk(name: str, entity: str, project: str) -> Walk | None:
+    """A ``Walk`` for a field whose value an index keeps in sort order, else None.
 
     The value is the first of the field's ``sort_columns``: when the n-th run that
     passes a filter has value v, a page within the first n runs holds only runs
     whose value is v or before it (``query_runs`` bounds a page so).
     """
-    return _target(name).walk(desc, entity, project, most)
+    return _target(name).walk(entity, project)
 
 
 class _Target:
@@ -207,7 +215,7 @@ class _Target:
     def sort(self) -> tuple[list[ColumnElement[Any]], Any]:
         raise NotImplementedError
 
-    def walk(self, desc: bool, entity: str, project: str, most: int) -> Any:
+    def walk(self, entity: str, project: str) -> Walk | None:
         return None
 
     def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
@@ -251,20 +259,11 @@ class _Column(_Target):
     def sort(self) -> tuple[list[ColumnElement[Any]], Any]:
         return [self.col], None
 
-    def walk(self, desc: bool, entity: str, project: str, most: int) -> Any:
+    def walk(self, entity: str, project: str) -> Walk | None:
         if self.col is not runs.c.name:
             return None  # of the run fields only the name has an index in that order
-        return (
-            sa.select(runs.c.rid, self.col.label("value"))
-            .where(
-                runs.c.entity == entity,
-                runs.c.project == project,
-                runs.c.started == sa.true(),
-                self.col.is_not(None),
-            )
-            .order_by(self.col.desc() if desc else self.col.asc())
-            .limit(most)
-        )
+        listed = [runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true()]
+        return Walk(runs, self.col, [*listed, self.col.is_not(None)])
 
 
 def _time(value: Any) -> float:
@@ -384,19 +383,12 @@ class _Value(_Target):
         kind = sa.case((rv.c.vtype.in_(TIE_TYPES), rv.c.vtype), else_=sa.null())
         return [rv.c.vnum, rv.c.vstr, kind], (rv, on)
 
-    def walk(self, desc: bool, entity: str, project: str, most: int) -> Any:
-        # Along ix_run_values_num (section, key, vnum); strings have no vnum.
-        vnum = run_values.c.vnum
-        return (
-            sa.select(run_values.c.rid, vnum.label("value"))
-            .where(
-                run_values.c.section == self.section,
-                run_values.c.key == self.keys[-1],
-                vnum.is_not(None),
-            )
-            .order_by(vnum.desc() if desc else vnum.asc())
-            .limit(most)
-        )
+    def walk(self, entity: str, project: str) -> Walk | None:
+        # Along ix_run_values_num (section, key, vnum); strings have no vnum. An alias,
+        # so that the filter's own lookups in run_values stay correlated to the run.
+        rv = run_values.alias("walk")
+        conds = [rv.c.section == self.section, rv.c.key == self.keys[-1], rv.c.vnum.is_not(None)]
+        return Walk(rv.join(runs, runs.c.rid == rv.c.rid), rv.c.vnum, conds)
 
     def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
         vnum, vstr, kind = parts

@@ -183,15 +183,22 @@ def _page_bound(
         return None
     n = offset + limit
     name, desc = first
-    walk = filter_sql.sort_walk(name, desc, entity, project, min(n * _WALK_PER_RUN, _WALK_MOST))
+    walk = filter_sql.sort_walk(name, entity, project)
     if walk is None:
         return None
-    w = walk.subquery("walk")
+    ordered = walk.value.desc() if desc else walk.value.asc()
+    # The walk goes no further than the value ``most`` index rows in: SQLite reads
+    # the rows in order and stops at the n-th match, or at that value.
+    most = min(n * _WALK_PER_RUN, _WALK_MOST)
+    edge = conn.execute(
+        sa.select(walk.value).where(*walk.conds).order_by(ordered).limit(1).offset(most - 1)
+    ).scalar()
+    within = [] if edge is None else [walk.value >= edge if desc else walk.value <= edge]
     q = (
-        sa.select(w.c.value)
-        .join_from(w, runs, runs.c.rid == w.c.rid)
-        .where(_matching(entity, project, filters, per_run=True))
-        .order_by(w.c.value.desc() if desc else w.c.value.asc())
+        sa.select(walk.value)
+        .select_from(walk.source)
+        .where(*walk.conds, *within, _matching(entity, project, filters, per_run=True))
+        .order_by(ordered)
         .limit(1)
         .offset(n - 1)
     )
