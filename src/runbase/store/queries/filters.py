@@ -153,11 +153,15 @@ def sort_values(name: str, rows: list[tuple[Any, ...]], exact: bool = False) -> 
 class Walk(NamedTuple):
     """The runs holding a non-null value of a field, in an index's order: select
     ``value`` from ``source`` where ``conds``, ordered by ``value`` (``conds`` alone
-    name the index rows, of every project for a config/summary key)."""
+    name the index rows, of every project for a config/summary key). Read backwards,
+    equal values come by ``rid`` descending, as a descending sort has them, except
+    at the values in ``mixed`` (where runs of another type can tie)."""
 
     source: Any
     value: Any
+    rid: Any
     conds: list[Any]
+    mixed: tuple[Any, ...]
 
 
 def sort_walk(name: str, entity: str, project: str) -> Walk | None:
@@ -263,7 +267,7 @@ class _Column(_Target):
         if self.col is not runs.c.name:
             return None  # of the run fields only the name has an index in that order
         listed = [runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true()]
-        return Walk(runs, self.col, [*listed, self.col.is_not(None)])
+        return Walk(runs, self.col, runs.c.rid, [*listed, self.col.is_not(None)], ())
 
 
 def _time(value: Any) -> float:
@@ -388,7 +392,8 @@ class _Value(_Target):
         # so that the filter's own lookups in run_values stay correlated to the run.
         rv = run_values.alias("walk")
         conds = [rv.c.section == self.section, rv.c.key == self.keys[-1], rv.c.vnum.is_not(None)]
-        return Walk(rv.join(runs, runs.c.rid == rv.c.rid), rv.c.vnum, conds)
+        # A bool ties with the number 0 or 1, and sorts before it (its kind).
+        return Walk(rv.join(runs, runs.c.rid == rv.c.rid), rv.c.vnum, rv.c.rid, conds, (0, 1))
 
     def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
         vnum, vstr, kind = parts

@@ -112,7 +112,7 @@ def query_runs(
     source, sort_keys = _sort_keys(keys)
     cond = _matching(entity, project, filters)
     with _reading(store, filters) as conn:
-        bound = _page_bound(conn, entity, project, filters, keys[0], limit, offset)
+        bound = _page_bound(conn, entity, project, filters, keys[0][0], sort_keys[0], limit, offset)
         if bound is None:
             # A filter is checked run by run, so its matches are counted in the same
             # pass (a window count); without one, the count reads ix_runs_listed
@@ -122,9 +122,7 @@ def query_runs(
         else:
             # Only the runs up to the page's last value of the first sort key, each
             # looked up on its own; the matches are counted apart.
-            col = sort_keys[0].col.element
-            within = col >= bound if sort_keys[0].desc else col <= bound
-            few = sa.and_(_matching(entity, project, filters, per_run=True), within)
+            few = sa.and_(_matching(entity, project, filters, per_run=True), bound)
             rows = conn.execute(_page(source, sort_keys, few, sa.null(), limit, offset)).all()
         if rows and filters and bound is None:
             total = rows[0].total
@@ -166,11 +164,13 @@ def _page_bound(
     entity: str,
     project: str,
     filters: dict[str, Any] | None,
-    first: tuple[str, bool],
+    name: str,
+    key: _Key,
     limit: int | None,
     offset: int,
 ) -> Any:
-    """The value of the first sort key of the page's last run, or None.
+    """The condition that the run's first sort value ``key`` is at most the page's
+    last run's (up to it in a descending sort), or None.
 
     A sort on a key would otherwise look up the value of every matching run and sort
     them all (at 100,000 runs most of a request, issue 15). Here the runs holding a
@@ -181,8 +181,7 @@ def _page_bound(
     """
     if not limit or offset + limit > _WALK_MOST // 4:
         return None
-    n = offset + limit
-    name, desc = first
+    n, desc = offset + limit, key.desc
     walk = filter_sql.sort_walk(name, entity, project)
     if walk is None:
         return None
@@ -194,15 +193,25 @@ def _page_bound(
         sa.select(walk.value).where(*walk.conds).order_by(ordered).limit(1).offset(most - 1)
     ).scalar()
     within = [] if edge is None else [walk.value >= edge if desc else walk.value <= edge]
+    # Descending, the index has equal values in the page's order too (rid last).
     q = (
-        sa.select(walk.value)
+        sa.select(walk.value, walk.rid)
         .select_from(walk.source)
         .where(*walk.conds, *within, _matching(entity, project, filters, per_run=True))
-        .order_by(ordered)
+        .order_by(ordered, *([walk.rid.desc()] if desc else []))
         .limit(1)
         .offset(n - 1)
     )
-    return conn.execute(q).scalar()
+    last = conn.execute(q).first()
+    if last is None:
+        return None
+    col = key.col.element
+    if not desc:
+        return col <= last[0]
+    if last[0] in walk.mixed:
+        return col >= last[0]
+    # Many runs can share the last value (a small int): only those up to its run.
+    return sa.and_(col >= last[0], sa.or_(col > last[0], col.table.c.rid >= last[1]))
 
 
 def _sort_keys(keys: list[tuple[str, bool]]) -> tuple[Any, list[_Key]]:
