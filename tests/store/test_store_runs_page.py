@@ -100,7 +100,8 @@ def test_a_page_read_up_to_its_last_sort_value_is_the_slice_of_the_whole_order(s
                 page = q.query_runs(store, "me", "proj", flt, order, limit=limit, offset=offset)
                 assert page.total == whole.total, (order, flt, limit, offset)
                 assert [r.id for r in page.runs] == ids[offset:][:limit], (order, flt, limit)
-    assert len(walks) > 100  # the pages above were read that way
+    if store.engine.dialect.name == "sqlite":
+        assert len(walks) > 100  # the pages above were read that way (SQLite only)
 
 
 def test_migration_0011_keeps_every_value_and_answer(store, records):

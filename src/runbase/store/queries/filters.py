@@ -22,8 +22,9 @@ from typing import Any, NamedTuple
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from runbase.store.db.regex import compile_pattern
 from runbase.store.db.schema import run_keys, run_tags, run_values, runs
@@ -471,9 +472,30 @@ def _runs_with(table: sa.Table, per_run: bool, *conds: Any) -> ColumnElement[boo
     return _unindexed(runs.c.rid).in_(sa.select(table.c.rid).where(*conds))
 
 
+class _Unindexed(FunctionElement[Any]):
+    """The column's value, which SQLite is to read without an index (a unary plus,
+    SQLite's way to say so); PostgreSQL gets the plain column, since its planner
+    makes a hash or merge join of the term and needs the column as it is."""
+
+    inherit_cache = True
+
+    def __init__(self, col: Any) -> None:
+        super().__init__(col)
+        self.type = col.type
+
+
+@compiles(_Unindexed)
+def _plain_column(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(_Unindexed, "sqlite")
+def _plus_column(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
+
+
 def _unindexed(col: Any) -> Any:
-    # Unary plus, the same value: SQLite then uses no index for the condition.
-    return UnaryExpression(col, operator=operators.custom_op("+"), type_=col.type)
+    return _Unindexed(col)
 
 
 def _target(name: str, per_run: bool = False) -> _Target:
