@@ -7,22 +7,22 @@ The commands run in a venv where runbase is installed with its startup hook
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import subprocess
 import sys
 
 import runbase
-from tests.integration.helpers import REPO, framework_env
+from tests import docs
+from tests.integration.helpers import framework_env
 
 # The sections from "## TensorBoard" on (sync_tensorboard, import, export) are run by
 # tests/migrate/test_docs_migration.py; this test runs everything before them.
-_PAGE = (REPO / "docs" / "switching-from-wandb.md").read_text()
+_PAGE = docs.page("switching-from-wandb.md")
 DOC = _PAGE[: _PAGE.index("## TensorBoard")]
 
 
 def _blocks(lang: str) -> list[str]:
-    return re.findall(rf"```{lang}\n(.*?)```", DOC, flags=re.S)
+    return docs.blocks(DOC, lang)
 
 
 def test_the_switching_page_examples_run(opt_in_python, runbase_dir, tmp_path):

@@ -3,20 +3,20 @@ commands over the page's train.py and sweep.yaml."""
 
 from __future__ import annotations
 
-import re
 import shlex
 import subprocess
 import sys
 
 import runbase
+from tests import docs
 
 from .conftest import REPO
 
-DOC = (REPO / "docs" / "sweeps.md").read_text()
+DOC = docs.page("sweeps.md")
 
 
 def blocks(header: str) -> list[str]:
-    return re.findall(rf"```{re.escape(header)}\n(.*?)```", DOC, flags=re.S)
+    return docs.blocks(DOC, header)
 
 
 def test_the_python_example_runs(sweep_env, tmp_path):

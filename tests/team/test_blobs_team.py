@@ -38,6 +38,9 @@ SCRIPT = textwrap.dedent(
     with open("notes.txt", "w") as f:
         f.write("notes of " + sys.argv[1])
     run.save("notes.txt", policy="now")
+    with open("page.html", "w") as f:
+        f.write('<p>a chart</p><img src="chart.png">')
+    run.save("page.html", policy="now")
     run.finish()
     """
 )
@@ -158,6 +161,15 @@ def test_media_and_saved_files_come_back_byte_exact(bs_runs: tuple[BlobServer, P
             assert "script-src 'self';" in csp
         else:
             assert "img-src 'self' data:" in csp
+        # A run's HTML opened to be shown (?view=1) may show the bucket's images too,
+        # still in a sandbox that runs only its own inline script and fetches nothing.
+        page = c.get("/api/v1/projects/alice/media/runs/run1/files/page.html?view=1")
+        assert page.status_code == 200 and page.text.startswith("<p>a chart</p>"), page.text
+        view = page.headers["content-security-policy"]
+        assert view.startswith("sandbox allow-scripts;") and "connect-src 'none'" in view
+        bucket = f" {bs.endpoint}" if bs.mode == "s3" else ""
+        assert f"img-src 'self'{bucket} data:" in view
+        assert f"media-src 'self'{bucket};" in view
         # A small image travels inside the answer, read from the blob store.
         assert shown["inline"] == "data:image/png;base64," + base64.b64encode(png).decode()
 

@@ -7,33 +7,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.pgscratch import scratch_schema
 from tests.web.conftest import shot
 
-from .conftest import TeamServer, free_port, postgres_url
+from .conftest import TeamServer
 from .oidc_provider import Provider
+from .sso import sso_server
 from .test_browser_team import browser, new_page  # noqa: F401 (the fixture)
-from .test_oidc import CLIENT_SECRET, oidc_args, start_provider
 
 
 @pytest.fixture(scope="module")
 def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServer, Provider]]:
-    base = postgres_url()
-    records: Path = tmp_path_factory.mktemp("oidc-web")
-    with scratch_schema(base) as db_url:
-        port = free_port()
-        provider = start_provider(port)
-        env = {"RUNBASE_OIDC_CLIENT_SECRET": CLIENT_SECRET}
-        server = TeamServer(db_url, records, env=env, args=oidc_args(provider), port=port)
-        try:
-            yield server.wait(), provider
-        finally:
-            server.stop()
-            provider.stop()
+    with sso_server(tmp_path_factory.mktemp("oidc-web")) as pair:
+        yield pair
 
 
 def test_sign_in_with_the_provider(browser, sso) -> None:  # noqa: F811

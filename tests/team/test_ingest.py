@@ -261,6 +261,12 @@ def test_refusals_say_what_to_do(shipping: Shipping, tmp_path: Path) -> None:
         assert r.status_code == 413 and "at most" in r.json()["detail"]
         r = c.post(url("r3", seg), params={"offset": 0}, content=b"x")
         assert r.status_code == 415  # raw bytes must say so
+        # A route takes only the body types it declares: no MessagePack here, and the
+        # batch post takes MessagePack, not raw bytes.
+        msgpack = {"content-type": "application/msgpack"}
+        r = c.post(url("r3", seg), params={"offset": 0}, content=b"x", headers=msgpack)
+        assert r.status_code == 415
+        assert c.post("/api/v1/ingest", content=b"x", headers=octets).status_code == 415
         r = c.post(
             "/api/v1/ingest/nobody/p/r3/1-1.rbr", params={"offset": 0}, content=b"x", headers=octets
         )

@@ -15,54 +15,15 @@ import pytest
 
 from tests.pgscratch import scratch_schema
 
-from .conftest import PASSWORD, TeamServer, postgres_url
+from .conftest import PASSWORD, TeamServer, free_port, postgres_url
 from .oidc_provider import Account, Provider
-
-CLIENT_SECRET = "oidc-client-secret-5e1f0c2b9a7d"
-
-
-def oidc_args(provider: Provider, *extra: str) -> tuple[str, ...]:
-    return (
-        "--oidc-issuer",
-        provider.issuer,
-        "--oidc-client-id",
-        provider.client_id,
-        "--oidc-name",
-        "Test SSO",
-        "--log-level",
-        "debug",
-        *extra,
-    )
-
-
-def start_provider(server_port: int) -> Provider:
-    p = Provider(
-        client_id="runbase-test",
-        client_secret=CLIENT_SECRET,
-        redirect_uris=[f"http://127.0.0.1:{server_port}/api/v1/auth/oidc/callback"],
-    )
-    p.accounts["ada"] = Account("sub-ada-1", "ada@lab.example", preferred_username="ada")
-    p.accounts["ada2"] = Account("sub-ada-2", "ada@other.example", preferred_username="ada")
-    p.accounts["unverified"] = Account("sub-u", "u@lab.example", email_verified=False)
-    return p.start()
+from .sso import CLIENT_SECRET, oidc_args, sso_server
 
 
 @pytest.fixture(scope="module")
 def oidc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServer, Provider]]:
-    base = postgres_url()
-    records = tmp_path_factory.mktemp("oidc")
-    with scratch_schema(base) as db_url:
-        from .conftest import free_port
-
-        port = free_port()
-        provider = start_provider(port)
-        env = {"RUNBASE_OIDC_CLIENT_SECRET": CLIENT_SECRET}
-        server = TeamServer(db_url, records, env=env, args=oidc_args(provider), port=port)
-        try:
-            yield server.wait(), provider
-        finally:
-            server.stop()
-            provider.stop()
+    with sso_server(tmp_path_factory.mktemp("oidc")) as pair:
+        yield pair
 
 
 @pytest.fixture(autouse=True)
@@ -230,8 +191,6 @@ def test_discovery_naming_another_issuer_is_refused(oidc) -> None:
 def test_allowed_domains_need_a_verified_email(oidc, tmp_path: Path) -> None:
     _, provider = oidc
     with scratch_schema(postgres_url()) as db_url:
-        from .conftest import free_port
-
         port = free_port()
         provider.redirect_uris.append(f"http://127.0.0.1:{port}/api/v1/auth/oidc/callback")
         env = {"RUNBASE_OIDC_CLIENT_SECRET": CLIENT_SECRET}

@@ -4,24 +4,22 @@ scratch schema and a free port), the others run in order in one shell."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
+from tests.docs import blocks, page, run_shell
 from tests.pgscratch import scratch_schema
 
 from .conftest import TeamServer, postgres_url
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "server.md"
 DOC_DB = "postgresql+psycopg://runbase@127.0.0.1:5432/runbase"
 
 
 def test_server_doc_runs_as_written(tmp_path: Path) -> None:
-    blocks = re.findall(r"```bash\n(.*?)```", DOC.read_text(), re.S)
-    start, rest = blocks[0], blocks[1:]
+    start, *rest = blocks(page("server.md"), "bash")
     assert "runbase server --host 127.0.0.1 --port 8080" in start
     with scratch_schema(postgres_url()) as url:
         secret = subprocess.run(
@@ -33,14 +31,11 @@ def test_server_doc_runs_as_written(tmp_path: Path) -> None:
         assert len(secret) == 64
         server = TeamServer(url, tmp_path, env={"RUNBASE_ADMIN_SECRET": secret}).wait()
         try:
-            script = "set -euo pipefail\n" + "\n".join(rest)
-            script = script.replace("http://127.0.0.1:8080", server.url)
             # The python of these tests is the one that has runbase (Sending runs).
             path = f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"
             env = {**os.environ, "RUNBASE_ADMIN_SECRET": secret, "PATH": path}
-            res = subprocess.run(
-                ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
-            )
+            swap = {"http://127.0.0.1:8080": server.url}
+            res = run_shell("\n".join(rest), swap, cwd=tmp_path, env=env, timeout=600)
             assert res.returncode == 0, res.stdout + res.stderr
             assert (
                 '"members":[{"user":"ada","role":"member"},{"user":"root","role":"admin"}]'

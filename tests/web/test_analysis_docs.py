@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from .conftest import REPO, Server
-from .test_media_docs import WEB, block
+from tests.docs import block, page, run_python, web_shell
+
+from .conftest import Server
+
+WEB = page("web.md")
 
 
 def test_importance_example_runs_as_documented(tmp_path: Path) -> None:
     root = tmp_path / "rb"
-    root.mkdir()
-    env = {**os.environ, "RUNBASE_DIR": str(root), "PYTHONPATH": f"{REPO / 'src'}"}
-    log = block(WEB, "python", 'project="tune"')
-    subprocess.run([sys.executable, "-c", log], env=env, check=True, capture_output=True,
-                   timeout=180)  # fmt: skip
+    run_python(block(WEB, "python", 'project="tune"'), root)
     srv = Server(root)
     try:
         outs = []
         for line in block(WEB, "bash", "/importance").strip().splitlines():
-            cmd = line.replace("localhost:8765", f"127.0.0.1:{srv.port}")
-            out = subprocess.run(cmd, shell=True, check=True, capture_output=True, timeout=60)
-            outs.append(json.loads(out.stdout))
+            outs.append(json.loads(web_shell(line, srv.port)))
     finally:
         srv.stop()
     every, adam = outs

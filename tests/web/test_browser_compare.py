@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 
 from runbase.records import Kind
+from tests.docs import block, page
 
 from .conftest import REPO, Server, shot
 from .fill import RunWriter
-from .test_media_docs import WEB, block
+
+WEB = page("web.md")
 
 WS = "/team/cmp"
 RUNS = [

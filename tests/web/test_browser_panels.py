@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.docs import block, page
+
 from .conftest import Server, new_page, shot
 from .fill import RunWriter
-from .test_media_docs import WEB, block
+
+WEB = page("web.md")
 
 WS = "/team/pn"
 
@@ -324,5 +327,30 @@ def test_a_panel_is_resized_by_dragging_its_corner(browser, panels_server):
     page.mouse.click(handle["x"] + 5, handle["y"] + 5)
     assert (loss.get_attribute("data-w"), loss.get_attribute("data-h")) == ("2", "2")
     shot(page, "panels-resize-done")
+    ctx.close()
+    assert not errors, errors
+
+
+def test_the_panels_series_are_asked_once_at_boot(browser, panels_server):
+    """The boot code asks for the first screens of panels' series with the runs page,
+    and the panels find them in the cache only if they build the same query keys: a
+    key asked twice means they did not."""
+    ctx, page, errors = new_page(browser, panels_server)
+    asked: list[str] = []
+
+    def on_request(req) -> None:
+        if req.url.endswith("/series/batch"):
+            asked.extend(req.post_data_json["keys"])
+        elif "/series?" in req.url:
+            asked.append(req.url)
+
+    page.on("request", on_request)
+    page.goto(f"{WS}?runs=3")
+    page.wait_for_function(
+        "document.querySelectorAll(\".ws-slot .panel[data-state='drawn']\").length === 5"
+    )
+    assert sorted(asked) == sorted(["loss", "acc", "val_acc", "grad_norm/l1", "grad_norm/l2"])
+    # Drawn from what the server sent: a line per run.
+    assert page.locator(".ws-slot .panel[data-runs='3']").count() == 5
     ctx.close()
     assert not errors, errors

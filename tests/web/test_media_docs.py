@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 import sys
 import urllib.request
@@ -12,38 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, Server
+from tests.docs import block, page, run_python, web_shell
 
-WEB = (REPO / "docs" / "web.md").read_text()
-STORE = (REPO / "docs" / "store.md").read_text()
+from .conftest import Server
 
-
-def block(text: str, lang: str, containing: str) -> str:
-    for body in re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S):
-        if containing in body:
-            return body
-    raise AssertionError(f"no {lang} block with {containing!r}")
+WEB = page("web.md")
+STORE = page("store.md")
 
 
 def test_media_examples_run_as_documented(tmp_path: Path) -> None:
     root = tmp_path / "rb"
-    root.mkdir()
-    env = {
-        **os.environ,
-        "RUNBASE_DIR": str(root),
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
-    }
-    log = block(WEB, "python", "wandb.Image(")
-    subprocess.run(
-        [sys.executable, "-c", log], env=env, check=True, capture_output=True, timeout=120
-    )
+    env = run_python(block(WEB, "python", "wandb.Image("), root)
     srv = Server(root)
     try:
         outs = []
         for line in block(WEB, "bash", "/media/keys").strip().splitlines():
-            cmd = line.replace("localhost:8765", f"127.0.0.1:{srv.port}")
-            out = subprocess.run(cmd, shell=True, check=True, capture_output=True, timeout=30)
-            outs.append(json.loads(out.stdout))
+            outs.append(json.loads(web_shell(line, srv.port)))
     finally:
         srv.stop()
     keys, first, steps, at = outs
@@ -68,16 +50,7 @@ def test_media_examples_run_as_documented(tmp_path: Path) -> None:
 def test_plotly_example_runs_and_its_figure_is_served_as_json(tmp_path: Path) -> None:
     pytest.importorskip("plotly")
     root = tmp_path / "rb"
-    root.mkdir()
-    env = {
-        **os.environ,
-        "RUNBASE_DIR": str(root),
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
-    }
-    log = block(WEB, "python", "wandb.Plotly(")
-    subprocess.run(
-        [sys.executable, "-c", log], env=env, check=True, capture_output=True, timeout=120
-    )
+    run_python(block(WEB, "python", "wandb.Plotly("), root)
     srv = Server(root)
     try:
         base = f"{srv.url}/api/v1/projects/me/plots"

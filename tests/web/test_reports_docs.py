@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from tests.docs import block, page, web_shell
 
 from .conftest import Server
 from .fill import RunWriter
-from .test_media_docs import WEB, block
+
+WEB = page("web.md")
 
 
 def test_reports_example_runs_as_documented(tmp_path: Path) -> None:
@@ -17,14 +19,7 @@ def test_reports_example_runs_as_documented(tmp_path: Path) -> None:
     w.finish(exit_code=0)
     srv = Server(root)
     try:
-        script = block(WEB, "bash", "/reports").replace("localhost:8765", f"127.0.0.1:{srv.port}")
-        out = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout
+        out = web_shell(block(WEB, "bash", "/reports"), srv.port)
         listed = srv.client.get("/api/v1/projects/me/tune/reports").json()["reports"]
         report = srv.client.get(f"/api/v1/projects/me/tune/reports/{listed[0]['id']}").json()
         page = srv.client.get(f"/me/tune/reports/{report['id']}")

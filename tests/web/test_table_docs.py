@@ -4,12 +4,14 @@ run as written against a real server."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
+
+from tests.docs import block, page, web_shell
 
 from .conftest import Server
 from .fill import RunWriter
-from .test_media_docs import WEB, block
+
+WEB = page("web.md")
 
 
 def test_bulk_tag_example_runs_as_documented(tmp_path: Path) -> None:
@@ -20,14 +22,7 @@ def test_bulk_tag_example_runs_as_documented(tmp_path: Path) -> None:
         w.finish(exit_code=0)
     srv = Server(root)
     try:
-        script = block(WEB, "bash", "/runs/tags").replace("localhost:8765", f"127.0.0.1:{srv.port}")
-        out = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout
+        out = web_shell(block(WEB, "bash", "/runs/tags"), srv.port)
         tags = {
             rid: srv.client.get(f"/api/v1/projects/me/tune/runs/{rid}").json()["tags"]
             for rid in ("t1", "t2", "t3")
@@ -39,14 +34,7 @@ def test_bulk_tag_example_runs_as_documented(tmp_path: Path) -> None:
 
 
 def _run_block(srv: Server, containing: str) -> str:
-    script = block(WEB, "bash", containing).replace("localhost:8765", f"127.0.0.1:{srv.port}")
-    return subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
+    return web_shell(block(WEB, "bash", containing), srv.port)
 
 
 def test_move_and_group_aggregate_examples_run_as_documented(tmp_path: Path) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from tests.docs import block, page, web_shell
 
 from .conftest import Server
 from .fill import RunWriter
-from .test_media_docs import WEB, block
+
+WEB = page("web.md")
 
 
 def test_saved_views_example_runs_as_documented(tmp_path: Path) -> None:
@@ -17,16 +19,7 @@ def test_saved_views_example_runs_as_documented(tmp_path: Path) -> None:
     w.finish(exit_code=0)
     srv = Server(root)
     try:
-        script = block(WEB, "bash", "/views/default").replace(
-            "localhost:8765", f"127.0.0.1:{srv.port}"
-        )
-        out = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout
+        out = web_shell(block(WEB, "bash", "/views/default"), srv.port)
         default = srv.client.get("/api/v1/projects/me/tune/views/default").json()["view"]
     finally:
         srv.stop()

@@ -201,7 +201,9 @@ class ChangeFeed:
         return stamps, res.total <= MAX_TRACKED_RUNS
 
 
-def _feed(request: Request) -> ChangeFeed:
+def change_feed(request: Request) -> ChangeFeed:
+    """The app's one ``ChangeFeed`` (made on first use), which every caller's answer
+    comes from: the local server's route and the team server's per-caller one."""
     state = request.app.state
     feed = getattr(state, "change_feed", None)
     if feed is None:
@@ -216,7 +218,7 @@ def changes(
 ) -> Changes:
     """Projects and runs that changed after ``since``; poll it every few seconds."""
     store = request.app.state.store.fresh()
-    return _feed(request).since(store, since)
+    return change_feed(request).since(store, since)
 
 
 @router.get(

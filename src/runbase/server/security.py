@@ -9,7 +9,9 @@
 - **Cross-site writes.** A state-changing request (POST, PUT, PATCH, DELETE)
   must come from the app's own origin when a browser sends it (``Origin`` equal
   to the request's host, ``Sec-Fetch-Site`` same-origin) and, when it has a body,
-  be JSON, which a cross-site form cannot send. Scripts and ``curl`` send no
+  be JSON, which a cross-site form cannot send, or a type its route declares in
+  its OpenAPI ``requestBody`` (the team server's record bytes, blobs and
+  MessagePack batches: no more preflight-free than JSON). Scripts and ``curl`` send no
   ``Origin`` and pass.
 - **Headers on every response.** ``nosniff`` and a strict Content-Security-Policy
   (no inline script, no framing, no plugins); run files set their own sandboxing
@@ -21,6 +23,7 @@ Both middlewares are plain ASGI, so streaming responses pass through untouched.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -109,12 +112,27 @@ def _same_origin(origin: str, host_header: str) -> bool:
     return o_host == h_host and (o_port or default) == (h_port or default)
 
 
-# Paths whose POST (PUT) bodies are raw bytes (application/octet-stream), not JSON:
-# record bytes, and blobs uploaded through the team server.
-RAW_BODY_PREFIX = ("/api/v1/ingest/", "/api/v1/blobs/")
-# The team server's post of pieces of many runs: MessagePack (no more preflight-free
-# cross-site than JSON either).
-MSGPACK_PATH = "/api/v1/ingest"
+# The types a cross-site form can post without a preflight: never a route's to take.
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+BodyTypes = list[tuple[str, re.Pattern[str], frozenset[str]]]
+
+
+def declared_body_types(app: Any) -> BodyTypes:
+    """(method, path pattern, types) of each route of ``app`` that declares body types
+    besides JSON in its OpenAPI ``requestBody`` (``openapi_extra``): the team server's
+    record bytes, blobs and MessagePack batches, no more preflight-free than JSON."""
+    out: BodyTypes = []
+    openapi = getattr(app, "openapi", None)
+    paths = openapi().get("paths", {}) if openapi else {}
+    for path, ops in paths.items():
+        for method, op in ops.items():
+            content = op.get("requestBody", {}).get("content", {})
+            types = set(content) - {"application/json"} - _FORM_TYPES
+            if types:
+                parts = re.split(r"\{[^}]+\}", path)
+                pattern = re.compile("[^/]+".join(map(re.escape, parts)))
+                out.append((method.upper(), pattern, frozenset(types)))
+    return out
 
 
 class HostGuard:
@@ -123,22 +141,31 @@ class HostGuard:
     def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
         self.app = app
         self.patterns = allowed_hosts
+        self._body_types: BodyTypes | None = None  # read from the routes when first needed
+
+    def takes(self, scope: Scope, ctype: str) -> bool:
+        """Whether the route ``scope`` goes to declares that it takes a ``ctype`` body."""
+        if self._body_types is None:
+            self._body_types = declared_body_types(scope.get("app"))
+        method, path = scope["method"], scope.get("path", "")
+        return any(
+            m == method and ctype in types and p.fullmatch(path) for m, p, types in self._body_types
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
-        refusal = self._refusal(scope["method"], headers, scope.get("path", ""))
+        refusal = self._refusal(scope, headers)
         if refusal is None:
             await self.app(scope, receive, send)
             return
         status, detail = refusal
         await _send_json(send, status, detail)
 
-    def _refusal(
-        self, method: str, headers: dict[str, str], path: str = ""
-    ) -> tuple[int, str] | None:
+    def _refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
+        method = scope["method"]
         raw_host = headers.get("host", "")
         host, _ = split_host(raw_host)
         if not host or not host_allowed(host, self.patterns):
@@ -164,12 +191,7 @@ class HostGuard:
             "transfer-encoding" in headers
         )
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-        # The team server's ingest routes take raw record bytes; octet-stream is no more
-        # a "simple" (preflight-free) cross-site type than JSON is.
-        raw = (ctype == "application/octet-stream" and path.startswith(RAW_BODY_PREFIX)) or (
-            ctype == "application/msgpack" and path == MSGPACK_PATH
-        )
-        if has_body and ctype != "application/json" and not raw:
+        if has_body and ctype != "application/json" and not self.takes(scope, ctype):
             return 415, f"send the body of a {method} as JSON (Content-Type: application/json)"
         return None
 
@@ -177,10 +199,20 @@ class HostGuard:
 def app_csp(media_origins: Iterable[str] = ()) -> str:
     """The app's CSP; ``media_origins`` may also serve its images and media (the team
     server's bucket, to which run files redirect with presigned URLs)."""
+    return _with_media(APP_CSP, media_origins)
+
+
+def view_csp(media_origins: Iterable[str] = ()) -> str:
+    """``VIEW_CSP``; a run's HTML may show its own images and media, which on the team
+    server redirect to the bucket (``media_origins``)."""
+    return _with_media(VIEW_CSP, media_origins)
+
+
+def _with_media(csp: str, media_origins: Iterable[str]) -> str:
     extra = "".join(f" {o}" for o in media_origins)
     if not extra:
-        return APP_CSP
-    return APP_CSP.replace("img-src 'self'", "img-src 'self'" + extra).replace(
+        return csp
+    return csp.replace("img-src 'self'", "img-src 'self'" + extra).replace(
         "media-src 'self'", "media-src 'self'" + extra
     )
 

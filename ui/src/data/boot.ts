@@ -2,13 +2,17 @@
 // requests of the page in the address bar, so they are on the wire while the
 // browser still downloads and compiles React and the pages (main.tsx).
 
-import { QueryClient } from "@tanstack/query-core";
+import { notifyManager, QueryClient } from "@tanstack/query-core";
 import { ApiError } from "../api/client";
 import { viewsApi, type SavedView } from "../api/views";
 import { toMongo } from "../workspace/filters";
 import { parseState, stateParams, VIEW_PARAM } from "../workspace/savedViews";
 import { parseView } from "../workspace/viewState";
+import { prefetchPanelSeries } from "./earlySeries";
+import { coalescing } from "./notify";
 import { askMediaKeysEarly, columnsQuery, mediaKeysQuery, PAGE, projectQuery, runQuery, runsPageQuery } from "./runs";
+
+notifyManager.setScheduler(coalescing());
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -66,6 +70,8 @@ function prefetchRuns(entity: string, project: string, search: URLSearchParams, 
   const q = { filters: toMongo(view.filters) ?? undefined, search: view.search || undefined, order: view.sort };
   void queryClient.prefetchQuery(runsPageQuery(entity, project, q, 0));
   if (media && view.maxRuns <= PAGE) askMediaKeysEarly(entity, project, q, view.maxRuns);
+  // A view's panels and eye toggles come with it, not from this browser's prefs.
+  if (media) void prefetchPanelSeries(queryClient, entity, project, view, q, innerHeight).catch(() => undefined);
 }
 
 export function prefetchRun(entity: string, project: string, runId: string, tab?: string): void {

@@ -17,6 +17,11 @@ export interface SeriesSource {
   ): UseQueryOptions<unknown, Error, ChartLine[], readonly unknown[]>;
 }
 
+/** Buckets a chart line is asked in: a run's own line, and a group's mean (coarser
+ * buckets over many runs, as in W&B). */
+export const LINE_BUCKETS = 1000;
+export const GROUP_BUCKETS = 500;
+
 /** Lines (keys times runs) one /series/batch request carries at most: a few requests
  * for a workspace's panels, which the server answers side by side. */
 export const BATCH_LINES = 400;
@@ -31,8 +36,11 @@ interface SeriesParams {
 }
 
 interface Waiting {
+  entity: string;
+  project: string;
   params: SeriesParams;
   asks: { key: string; resolve: (s: SeriesSet) => void; reject: (e: unknown) => void }[];
+  timer: ReturnType<typeof setTimeout>;
 }
 
 const waiting = new Map<string, Waiting>();
@@ -47,15 +55,27 @@ export function batchedSeries(entity: string, project: string, params: SeriesPar
   return new Promise((resolve, reject) => {
     let w = waiting.get(group);
     if (!w) {
-      w = { params, asks: [] };
+      const timer = setTimeout(() => send(group), 0);
+      w = { entity, project, params, asks: [], timer };
       waiting.set(group, w);
-      setTimeout(() => {
-        waiting.delete(group);
-        void sendBatch(entity, project, w!);
-      }, 0);
     }
     w.asks.push({ key, resolve, reject });
   });
+}
+
+function send(group: string) {
+  const w = waiting.get(group);
+  if (!w) return;
+  waiting.delete(group);
+  clearTimeout(w.timer);
+  void sendBatch(w.entity, w.project, w);
+}
+
+/** Send the keys asked for so far now, not after the next task: the boot code asks
+ * for a workspace's series while the page's first render is queued, and that
+ * render would otherwise run first. */
+export function sendSeriesNow(): void {
+  [...waiting.keys()].forEach(send);
 }
 
 async function sendBatch(entity: string, project: string, w: Waiting) {

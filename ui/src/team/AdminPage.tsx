@@ -2,7 +2,7 @@
 // with their teams (GET /api/v1/admin/overview). Others are told it is not theirs.
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, type ReactNode } from "react";
 import { ErrorBox, PageHeader } from "../common/PageHeader";
 import { teamApi } from "./api";
 import { useServer } from "./session";
@@ -11,6 +11,54 @@ import "./team.css";
 
 const day = (t: number) => new Date(t * 1000).toLocaleDateString();
 
+interface Column<T> {
+  head: string;
+  cell: (row: T) => ReactNode;
+}
+
+/** One card of the overview: a row per team or user, its name first and when it was made last. */
+function AdminTable<T extends { name: string; created_at: number }>({
+  noun,
+  rows,
+  columns,
+}: {
+  noun: "Team" | "User";
+  rows: T[];
+  columns: Column<T>[];
+}) {
+  const kind = noun.toLowerCase();
+  const all: Column<T>[] = [
+    { head: noun, cell: (r) => r.name },
+    ...columns,
+    { head: "Created", cell: (r) => day(r.created_at) },
+  ];
+  return (
+    <section className={`team-card admin-${kind}s`}>
+      <h2>
+        {noun}s <span className="muted">{rows.length}</span>
+      </h2>
+      <table className="data-table">
+        <thead>
+          <tr>
+            {all.map((c) => (
+              <th key={c.head}>{c.head}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.name} {...{ [`data-admin-${kind}`]: r.name }}>
+              {all.map((c) => (
+                <td key={c.head}>{c.cell(r)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 function Overview() {
   const q = useQuery({ queryKey: ["admin-overview"], queryFn: () => teamApi.adminOverview() });
   if (q.error) return <ErrorBox error={q.error} />;
@@ -18,58 +66,25 @@ function Overview() {
   const { users, teams } = q.data;
   return (
     <>
-      <section className="team-card admin-teams">
-        <h2>
-          Teams <span className="muted">{teams.length}</span>
-        </h2>
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th>Team</th>
-              <th>Members</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {teams.map((t) => (
-              <tr key={t.name} data-admin-team={t.name}>
-                <td>{t.name}</td>
-                <td>{t.members.map((m) => `${m.user} (${m.role})`).join(", ") || "—"}</td>
-                <td>{day(t.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section className="team-card admin-users">
-        <h2>
-          Users <span className="muted">{users.length}</span>
-        </h2>
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Server admin</th>
-              <th>Teams</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.name} data-admin-user={u.name}>
-                <td>{u.name}</td>
-                <td>{u.admin ? "yes" : "no"}</td>
-                <td>
-                  {Object.entries(u.teams)
-                    .map(([t, r]) => `${t} (${r})`)
-                    .join(", ") || "—"}
-                </td>
-                <td>{day(u.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <AdminTable
+        noun="Team"
+        rows={teams}
+        columns={[{ head: "Members", cell: (t) => t.members.map((m) => `${m.user} (${m.role})`).join(", ") || "—" }]}
+      />
+      <AdminTable
+        noun="User"
+        rows={users}
+        columns={[
+          { head: "Server admin", cell: (u) => (u.admin ? "yes" : "no") },
+          {
+            head: "Teams",
+            cell: (u) =>
+              Object.entries(u.teams)
+                .map(([t, r]) => `${t} (${r})`)
+                .join(", ") || "—",
+          },
+        ]}
+      />
     </>
   );
 }

@@ -4,7 +4,7 @@
 // axis, smoothing or log y follows the chart toolbar, and the zoom is the one
 // shared by every panel on the same x axis.
 
-import { memo, useMemo } from "react";
+import { memo, useLayoutEffect, useMemo, useState } from "react";
 import { useOnScreen } from "../panels/PanelGrid";
 import { panelKind, type PanelContext, type PanelSpec } from "../panels/registry";
 import { sizeOf, type PanelSize } from "./panelLayout";
@@ -169,6 +169,10 @@ export const PanelCard = memo(function PanelCard({
   actions: PanelActions;
 }) {
   const [ref, visible] = useOnScreen();
+  // The chart mounts once layout has said whether it is on screen (useOnScreen's
+  // layout effect, which runs first), rather than render off screen and again on it.
+  const [placed, setPlaced] = useState(false);
+  useLayoutEffect(() => setPlaced(true), []);
   const kind = panelKind(spec.kind);
   const x = spec.x || defaults.x;
   const range = zoom[x] ?? null;
@@ -206,7 +210,7 @@ export const PanelCard = memo(function PanelCard({
         size={size}
         actions={actions}
       />
-      {kind ? (
+      {!placed ? null : kind ? (
         <kind.component
           spec={shown}
           ctx={myCtx}

@@ -6,7 +6,7 @@
 // config.lr=0.01) of the drawn top-level groups, as the table nests them.
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { api, type Group, type Run, type RunQuery } from "../api/endpoints";
 import { keys } from "../data/keys";
 import type { GroupAgg } from "../lib/groupAgg";
@@ -14,7 +14,7 @@ import { colorOf, spreadColors, type Prefs } from "../data/prefs";
 import { PAGE, runsPageQuery } from "../data/runs";
 import type { PanelLine } from "../panels/registry";
 import { groupKey, groupLabel, type RunColumn } from "./columns";
-import { MAX_LINES } from "./view";
+import { firstLines, MAX_LINES } from "./view";
 
 /** Runs fetched for all group lines together; each group's mean covers its first runs. */
 const MAX_GROUP_RUNS = 200;
@@ -154,7 +154,7 @@ export function useChartLines(args: {
       // While the extra runs load, the first N stay drawn.
       const d = (fetchFlat && flat.data) || (known ? { first: known, extra: [] } : undefined);
       if (!d) return { lines: [], ready: false, firstIds: null, text: "" };
-      const runs = [...d.first.filter((r) => prefs.eye[r.id] !== false), ...d.extra].slice(0, MAX_LINES);
+      const runs = [...firstLines(d.first, prefs.eye), ...d.extra].slice(0, MAX_LINES);
       return {
         lines: runs.map((r) => ({ id: r.id, name: r.name || r.id, color: colorOf(e, p, r.id), config: r.config })),
         ready: fetchFlat ? !!flat.data && !flat.isPlaceholderData : !page0.isPlaceholderData,
@@ -204,10 +204,42 @@ export function useChartLines(args: {
     agg,
   ]);
 
+  // Every panel redraws when the lines change: a recomputation that gives the same
+  // lines (prefs or a page refetched with equal runs) keeps the previous object.
+  const kept = useRef(result);
+  if (!sameChartLines(kept.current, result)) kept.current = result;
+  const stable = kept.current;
   // The drawn lines get distinct colours while the palette lasts.
-  const ids = result.lines.map((l) => l.id).join("\n");
+  const ids = stable.lines.map((l) => l.id).join("\n");
   useEffect(() => {
     if (ids) spreadColors(e, p, ids.split("\n"));
   }, [ids, e, p]);
-  return result;
+  return stable;
+}
+
+const sameList = (a: string[] | undefined, b: string[] | undefined) =>
+  a === b || (!!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]));
+
+function sameLine(a: PanelLine, b: PanelLine): boolean {
+  const sameAgg = a.agg === b.agg || (a.agg?.y === b.agg?.y && a.agg?.band === b.agg?.band);
+  return (
+    a.id === b.id &&
+    a.name === b.name &&
+    a.color === b.color &&
+    a.config === b.config &&
+    sameAgg &&
+    sameList(a.members, b.members)
+  );
+}
+
+export function sameChartLines(a: ChartLines, b: ChartLines): boolean {
+  const ids = (x: Set<string> | null) => (x ? [...x] : undefined);
+  const firstIds = a.firstIds === b.firstIds || sameList(ids(a.firstIds), ids(b.firstIds));
+  return (
+    a.ready === b.ready &&
+    a.text === b.text &&
+    firstIds &&
+    a.lines.length === b.lines.length &&
+    a.lines.every((l, i) => sameLine(l, b.lines[i]))
+  );
 }

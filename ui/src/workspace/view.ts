@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useSearchParams } from "react-router";
 import { parseView, viewParams, type View } from "./viewState";
 
-export { DEFAULT_VIEW, MAX_LINES, nextSort, parseView, viewParams, type View } from "./viewState";
+export { DEFAULT_VIEW, firstLines, MAX_LINES, nextSort, parseView, viewParams, type View } from "./viewState";
 
 export function useView(): [View, (patch: Partial<View>) => void] {
   const [params, setParams] = useSearchParams();

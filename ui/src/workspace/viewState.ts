@@ -77,6 +77,12 @@ function parseList(text: string | null): string[] | null {
   return null;
 }
 
+/** The runs the charts draw when they are the query's first N (no run switched
+ * on beyond them): those first runs, less the ones whose eye is off. */
+export function firstLines<T extends { id: string }>(first: T[], eye: Record<string, boolean>): T[] {
+  return first.filter((r) => eye[r.id] !== false).slice(0, MAX_LINES);
+}
+
 export function parseView(p: URLSearchParams): View {
   return {
     search: p.get("q") ?? "",

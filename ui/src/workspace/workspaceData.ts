@@ -8,7 +8,7 @@ import { ApiError } from "../api/client";
 import { api } from "../api/endpoints";
 import { keys } from "../data/keys";
 import { columnsQuery, groupsQuery, projectQuery, runsPageQuery } from "../data/runs";
-import { projectSeries } from "../data/series";
+import { GROUP_BUCKETS, LINE_BUCKETS, projectSeries } from "../data/series";
 import "../panels";
 import type { LineSpec } from "../panels";
 import type { PanelContext } from "../panels/registry";
@@ -88,7 +88,7 @@ export function usePanels(
   metrics: string[],
   grouped: boolean,
 ) {
-  const buckets = grouped ? 500 : 1000; // group means come from coarser buckets of many runs, as in W&B
+  const buckets = grouped ? GROUP_BUCKETS : LINE_BUCKETS;
   const runIds = useMemo(() => chart.lines.flatMap((l) => l.members ?? [l.id]), [chart.lines]);
   const ctx = useMemo(
     (): PanelContext => ({

@@ -21,7 +21,7 @@ from runbase.server.blob_files import blob_response, shipped_file
 from runbase.server.deps import FreshStore, fast_json, run_or_404
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.models import FileList
-from runbase.server.security import FILE_CSP, VIEW_CSP
+from runbase.server.security import FILE_CSP, view_csp
 from runbase.store import queries
 
 router = APIRouter(responses=BAD_INPUT, tags=["files"])
@@ -95,7 +95,8 @@ def run_file(
     headers = {"cache-control": IMMUTABLE} if _CONTENT_NAMED.fullmatch(path) else {}
     if view and not download and name.lower().endswith(HTML_SUFFIXES):
         media, kind = "text/html; charset=utf-8", "inline"
-        headers["content-security-policy"] = VIEW_CSP
+        origins = getattr(request.app.state, "media_origins", ())
+        headers["content-security-policy"] = view_csp(origins)
     else:
         media = shapes.media_type(Path(name))
         kind = "attachment" if download else disposition(media)

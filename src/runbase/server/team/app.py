@@ -150,5 +150,7 @@ def create_team_app(
     install_app_parts(app)
     app.add_exception_handler(sa.exc.DataError, _nul_in_text)
     app.add_middleware(HostGuard, allowed_hosts=host_patterns(allowed_hosts))
-    app.add_middleware(SecurityHeaders, media_origins=bucket_origins(app.state.blobs))
+    # The bucket's origin, where run files redirect: pages and run HTML may show them.
+    app.state.media_origins = bucket_origins(app.state.blobs)
+    app.add_middleware(SecurityHeaders, media_origins=app.state.media_origins)
     return app

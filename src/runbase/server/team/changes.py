@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.routing import APIRoute
 
-from runbase.server.changes import Changes, _feed
+from runbase.server.changes import Changes, change_feed
 from runbase.server.changes import router as shared
 from runbase.server.errors import BAD_INPUT
 from runbase.server.team.access import visible
@@ -28,7 +28,7 @@ def changes(
     """Projects and runs that changed after ``since`` among those the caller may read;
     poll it every few seconds."""
     store = request.app.state.store.fresh()
-    out = _feed(request).since(store, since)
+    out = change_feed(request).since(store, since)
     named = {(c.entity, c.project) for c in out.projects}
     named |= {(c.entity, c.project) for c in out.runs}
     named |= {(c.entity, c.project) for c in out.artifacts}

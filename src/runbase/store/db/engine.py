@@ -15,6 +15,8 @@ from runbase.records.layout import runbase_dir
 from runbase.store.db.regex import install_sqlite
 
 BUSY_TIMEOUT_MS = 60_000
+# SQLite's page cache per connection, in KiB.
+CACHE_KIB = 64 * 1024
 
 
 def store_url(url_or_path: str | Path | None) -> str:
@@ -89,6 +91,10 @@ def _sqlite_read_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # A filter or sort on a key reads the key's rows of every run: at 100,000 runs
+    # a few such ranges and ix_runs_listed outgrow SQLite's 2 MiB default, and each
+    # request would read them again from the OS (issue 15). Pages are held as used.
+    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cur.close()
     # SQLite's lower() folds ASCII letters only: a log search for "Ошибка" uses this.
     dbapi_conn.create_function("runbase_lower", 1, _lower, deterministic=True)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration in migrations/versions (tests/store/test_store_schema.py checks
 # it against Alembic's own answer, so a new migration cannot forget to move it).
-HEAD = "0013_project_keys"
+HEAD = "0014_runs_by_name"
 # Any constant works: it names the lock two PostgreSQL migrators take in turn.
 _PG_LOCK_ID = 0x72756E62
 

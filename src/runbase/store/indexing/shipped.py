@@ -183,7 +183,7 @@ def index_shipped_many(
     lock_runs(conn, rids)
     segs_of: dict[int, list[Seg]] = {rid: [] for rid in rids}
     for r in conn.execute(_SEGMENTS, {"b_rids": rids}):
-        seg = _seg(r)
+        seg = Seg.of_row(r, shipped_path(r.entity, r.project, r.run_id, r.name))
         got = (fresh or {}).get(r.rid, {}).get(r.name)
         if r.acked > seg.offset:
             read_stored(seg, _segment_bytes(conn, seg, r.acked, got), report)
@@ -210,21 +210,3 @@ def index_shipped_many(
             refresh_project(conn, entity, project)
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def _seg(r: Any) -> Seg:
-    seg = Seg(
-        rid=r.rid,
-        name=r.name,
-        path=shipped_path(r.entity, r.project, r.run_id, r.name),
-        offset=r.offset,
-        host=r.host,
-        pid=r.pid,
-        pid_start=r.pid_start,
-        start_time=r.start_time,
-        last_time=r.last_time,
-        exit_code=r.exit_code,
-        stopped=r.stopped,
-    )
-    seg.new_offset = seg.offset
-    return seg

@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -52,6 +52,41 @@ class Seg:
     new_offset: int = 0
     finish: bool = False
 
+    @classmethod
+    def of_row(cls, r: Any, path: Path) -> Seg:
+        """The segment of a ``segments`` row (a file's, or a shipped one's at ``path``)."""
+        return cls(
+            rid=r.rid,
+            name=r.name,
+            path=path,
+            offset=r.offset,
+            host=r.host,
+            pid=r.pid,
+            pid_start=r.pid_start,
+            start_time=r.start_time,
+            last_time=r.last_time,
+            exit_code=r.exit_code,
+            stopped=r.stopped,
+            new_offset=r.offset,
+        )
+
+    def keep(
+        self,
+        frames: list[Frame],
+        problems: list[FrameProblem],
+        next_offset: int,
+        report: SyncReport,
+    ) -> None:
+        """What this pass read: its frames, up to ``next_offset``; its problems warned of."""
+        report.problems += log_problems(self.path, problems)
+        self.frames = frames
+        self.new_offset = next_offset
+        report.frames += records_in(frames)
+
+    def exited(self) -> bool:
+        """Whether the writer closed the segment (EXIT stored before, or read now)."""
+        return self.exit_code is not None or any(f.kind == Kind.EXIT for f in self.frames)
+
 
 def load_segments(engine: sa.Engine, root: Path) -> list[Seg]:
     """The segments not yet closed, each at its stored offset."""
@@ -62,22 +97,7 @@ def load_segments(engine: sa.Engine, root: Path) -> list[Seg]:
     )
     with engine.connect() as conn:
         rows = conn.execute(q).all()
-    return [
-        Seg(
-            rid=r.rid,
-            name=r.name,
-            path=segments_dir(root, r.entity, r.project, r.run_id) / r.name,
-            offset=r.offset,
-            host=r.host,
-            pid=r.pid,
-            pid_start=r.pid_start,
-            start_time=r.start_time,
-            last_time=r.last_time,
-            exit_code=r.exit_code,
-            stopped=r.stopped,
-        )
-        for r in rows
-    ]
+    return [Seg.of_row(r, segments_dir(root, r.entity, r.project, r.run_id) / r.name) for r in rows]
 
 
 def _writer_alive(seg: Seg, host: str) -> bool:
@@ -118,14 +138,11 @@ def read_new(seg: Seg, host: str, report: SyncReport) -> None:
                 problems += rest.problems + more_problems
                 read.next_offset = rest.next_offset
                 read.pending = False
-    report.problems += log_problems(seg.path, problems)
-    seg.frames = frames
-    seg.new_offset = read.next_offset
-    report.frames += records_in(frames)
+    seg.keep(frames, problems, read.next_offset, report)
     if final or any(p.reason == NOT_A_FILE for p in read.problems):
         # A FIFO or folder where the segment was: warn once, then leave it be.
         seg.finish = True
-    elif seg.exit_code is not None or any(f.kind == Kind.EXIT for f in frames):
+    elif seg.exited():
         # A closed writer trims its file: nothing can follow.
         try:
             closed = not read.pending and seg.path.stat().st_size == read.next_offset
@@ -141,11 +158,8 @@ def read_stored(seg: Seg, data: bytes, report: SyncReport) -> None:
     closes once it holds EXIT and every stored byte was read."""
     read = read_segment_bytes(data, seg.offset, final=False, blocks=True)
     frames, problems = check_frames(read.frames)
-    report.problems += log_problems(seg.path, read.problems + problems)
-    seg.frames = frames
-    seg.new_offset = read.next_offset
-    report.frames += records_in(frames)
-    if seg.exit_code is not None or any(f.kind == Kind.EXIT for f in frames):
+    seg.keep(frames, read.problems + problems, read.next_offset, report)
+    if seg.exited():
         seg.finish = not read.pending and read.next_offset == seg.offset + len(data)
 
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from runbase.store.db.regex import compile_pattern
 from runbase.store.db.schema import run_keys, run_tags, run_values, runs
@@ -60,16 +62,21 @@ _FIELD_OPS = {"$eq", "$ne", "$in", "$nin", "$exists", "$regex", *_COMPARE}
 TIE_TYPES = ("b", "f", "j")
 
 
-def where(filters: dict[str, Any] | None) -> ColumnElement[bool]:
-    """The SQL condition on ``runs`` for a filter document (None: everything)."""
+def where(filters: dict[str, Any] | None, per_run: bool = False) -> ColumnElement[bool]:
+    """The SQL condition on ``runs`` for a filter document (None: everything).
+
+    By default a config/summary or tags term reads its rows once for all the runs
+    (``_passing_runs``); ``per_run`` looks each run's value up instead, for a few
+    runs only (the candidates of ``sort_walk``).
+    """
     if filters is None:
         return sa.true()
     if not isinstance(filters, dict):
         raise ValueError(f"filters must be a dict, got {type(filters).__name__}")
-    return _doc(filters)
+    return _doc(filters, per_run)
 
 
-def _doc(doc: dict[str, Any]) -> ColumnElement[bool]:
+def _doc(doc: dict[str, Any], per_run: bool) -> ColumnElement[bool]:
     parts = []
     for key, value in doc.items():
         if not isinstance(key, str):
@@ -77,7 +84,7 @@ def _doc(doc: dict[str, Any]) -> ColumnElement[bool]:
         if key in ("$and", "$or", "$nor"):
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 raise ValueError(f"{key} needs a list of filters, got {value!r}")
-            subs = [_doc(v) for v in value]
+            subs = [_doc(v, per_run) for v in value]
             if key == "$and":
                 parts.append(sa.and_(sa.true(), *subs))
             elif key == "$or":
@@ -90,12 +97,12 @@ def _doc(doc: dict[str, Any]) -> ColumnElement[bool]:
                 "or a field name)"
             )
         else:
-            parts.append(_field(key, value))
+            parts.append(_field(key, value, per_run))
     return sa.and_(sa.true(), *parts)
 
 
-def _field(name: str, value: Any) -> ColumnElement[bool]:
-    target = _target(name)
+def _field(name: str, value: Any, per_run: bool) -> ColumnElement[bool]:
+    target = _target(name, per_run)
     if isinstance(value, dict) and any(isinstance(k, str) and k.startswith("$") for k in value):
         conds = []
         for op, arg in value.items():
@@ -144,6 +151,30 @@ def sort_values(name: str, rows: list[tuple[Any, ...]], exact: bool = False) -> 
     return [target.value(parts, exact) for parts in rows]
 
 
+class Walk(NamedTuple):
+    """The runs holding a non-null value of a field, in an index's order: select
+    ``value`` from ``source`` where ``conds``, ordered by ``value`` (``conds`` alone
+    name the index rows, of every project for a config/summary key). Read backwards,
+    equal values come by ``rid`` descending, as a descending sort has them, except
+    at the values in ``mixed`` (where runs of another type can tie)."""
+
+    source: Any
+    value: Any
+    rid: Any
+    conds: list[Any]
+    mixed: tuple[Any, ...]
+
+
+def sort_walk(name: str, entity: str, project: str) -> Walk | None:
+    """A ``Walk`` for a field whose value an index keeps in sort order, else None.
+
+    The value is the first of the field's ``sort_columns``: when the n-th run that
+    passes a filter has value v, a page within the first n runs holds only runs
+    whose value is v or before it (``query_runs`` bounds a page so).
+    """
+    return _target(name).walk(entity, project)
+
+
 class _Target:
     """One filterable field: builds conditions for each operator."""
 
@@ -189,6 +220,9 @@ class _Target:
     def sort(self) -> tuple[list[ColumnElement[Any]], Any]:
         raise NotImplementedError
 
+    def walk(self, entity: str, project: str) -> Walk | None:
+        return None
+
     def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
         return parts[0]
 
@@ -230,6 +264,12 @@ class _Column(_Target):
     def sort(self) -> tuple[list[ColumnElement[Any]], Any]:
         return [self.col], None
 
+    def walk(self, entity: str, project: str) -> Walk | None:
+        if self.col is not runs.c.name:
+            return None  # of the run fields only the name has an index in that order
+        listed = [runs.c.entity == entity, runs.c.project == project, runs.c.started == sa.true()]
+        return Walk(runs, self.col, runs.c.rid, [*listed, self.col.is_not(None)], ())
+
 
 def _time(value: Any) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -249,8 +289,11 @@ def _time(value: Any) -> float:
 class _Tags(_Target):
     name = "tags"
 
+    def __init__(self, per_run: bool) -> None:
+        self.per_run = per_run
+
     def _has(self, cond: ColumnElement[bool]) -> ColumnElement[bool]:
-        return sa.exists().where(run_tags.c.rid == runs.c.rid, cond)
+        return _runs_with(run_tags, self.per_run, cond)
 
     def exists(self) -> ColumnElement[bool]:
         return self._has(sa.true())
@@ -280,22 +323,19 @@ class _Tags(_Target):
 class _Value(_Target):
     """A config or summary leaf, in ``run_values``."""
 
-    def __init__(self, name: str, section: str, keys: list[str]) -> None:
+    def __init__(self, name: str, section: str, keys: list[str], per_run: bool) -> None:
         self.name = name
         self.section = section
         self.keys = keys
-
-    def _match(self) -> ColumnElement[bool]:
-        return sa.and_(
-            run_values.c.rid == runs.c.rid,
-            run_values.c.section == self.section,
-            run_values.c.key.in_(self.keys)
-            if len(self.keys) > 1
-            else run_values.c.key == self.keys[0],
-        )
+        self.per_run = per_run
 
     def _has(self, cond: ColumnElement[bool]) -> ColumnElement[bool]:
-        return sa.exists().where(self._match(), cond)
+        key = (
+            run_values.c.key.in_(self.keys)
+            if len(self.keys) > 1
+            else run_values.c.key == self.keys[0]
+        )
+        return _runs_with(run_values, self.per_run, run_values.c.section == self.section, key, cond)
 
     def exists(self) -> ColumnElement[bool]:
         return self._has(sa.true())
@@ -325,7 +365,10 @@ class _Value(_Target):
         if isinstance(arg, str):
             col, vtype = run_values.c.vstr, "s"
         else:
-            col, vtype = run_values.c.vnum, "n"
+            # A range reads the key's rows along the primary key, where vtype is at
+            # hand: along ix_run_values_num each row in range would cost a seek into
+            # the table for its vtype, and a range often holds most of the runs.
+            col, vtype = _unindexed(run_values.c.vnum), "n"
         return self._has(sa.and_(run_values.c.vtype == vtype, getattr(col, method)(arg)))
 
     def regex(self, pattern: str) -> ColumnElement[bool]:
@@ -344,6 +387,14 @@ class _Value(_Target):
         # equal values sit together (``group_counts`` relies on it).
         kind = sa.case((rv.c.vtype.in_(TIE_TYPES), rv.c.vtype), else_=sa.null())
         return [rv.c.vnum, rv.c.vstr, kind], (rv, on)
+
+    def walk(self, entity: str, project: str) -> Walk | None:
+        # Along ix_run_values_num (section, key, vnum); strings have no vnum. An alias,
+        # so that the filter's own lookups in run_values stay correlated to the run.
+        rv = run_values.alias("walk")
+        conds = [rv.c.section == self.section, rv.c.key == self.keys[-1], rv.c.vnum.is_not(None)]
+        # A bool ties with the number 0 or 1, and sorts before it (its kind).
+        return Walk(rv.join(runs, runs.c.rid == rv.c.rid), rv.c.vnum, rv.c.rid, conds, (0, 1))
 
     def value(self, parts: tuple[Any, ...], exact: bool) -> Any:
         vnum, vstr, kind = parts
@@ -406,14 +457,55 @@ class _Stat(_Target):
         return parts[0] if exact else safe(parts[0])
 
 
-def _target(name: str) -> _Target:
+def _runs_with(table: sa.Table, per_run: bool, *conds: Any) -> ColumnElement[bool]:
+    """The run has a row in ``table`` (run_values or run_tags) meeting ``conds``.
+
+    SQLite reads the term's rows once (one range of the table) into a set and checks
+    each run of a runs index against it: a correlated EXISTS seeks into the large
+    table once per run and term, most of a filtered page's time at 100,000 runs
+    (issue 15); ``per_run`` is that EXISTS, for a few runs. ``rid`` is kept off its
+    index so that SQLite walks a narrow runs index instead of fetching each run's
+    wide row by rid. PostgreSQL makes a semi-join of either form.
+    """
+    if per_run:
+        return sa.exists().where(table.c.rid == runs.c.rid, *conds)
+    return _unindexed(runs.c.rid).in_(sa.select(table.c.rid).where(*conds))
+
+
+class _Unindexed(FunctionElement[Any]):
+    """The column's value, which SQLite is to read without an index (a unary plus,
+    SQLite's way to say so); PostgreSQL gets the plain column, since its planner
+    makes a hash or merge join of the term and needs the column as it is."""
+
+    inherit_cache = True
+
+    def __init__(self, col: Any) -> None:
+        super().__init__(col)
+        self.type = col.type
+
+
+@compiles(_Unindexed)
+def _plain_column(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(_Unindexed, "sqlite")
+def _plus_column(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
+
+
+def _unindexed(col: Any) -> Any:
+    return _Unindexed(col)
+
+
+def _target(name: str, per_run: bool = False) -> _Target:
     if not isinstance(name, str) or not name:
         raise ValueError(f"bad filter field {name!r}")
     if name in _COLUMNS:
         column = runs.c[_COLUMNS[name]]
         return _Column(name, column, _time if _COLUMNS[name] in _TIMES else None)
     if name == "tags":
-        return _Tags()
+        return _Tags(per_run)
     for prefix, section in (("config.", "c"), ("summary.", "s"), ("summary_metrics.", "s")):
         if name.startswith(prefix) and len(name) > len(prefix):
             key = name[len(prefix) :]
@@ -421,7 +513,7 @@ def _target(name: str) -> _Target:
             if section == "c" and key.endswith(".value") and len(key) > 6:
                 # W&B addresses config values as config.<key>.value.
                 keys = [key, key[:-6]]
-            return _Value(name, section, keys)
+            return _Value(name, section, keys, per_run)
     stat, sep, key = name.partition(":")
     if sep and stat in _STATS and key:
         return _Stat(name, key, _STATS[stat])

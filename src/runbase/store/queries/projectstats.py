@@ -120,14 +120,17 @@ def metric_stats(
     )
     out: dict[str, dict[str, MetricStats]] = {}
     with store.engine.connect() as conn:
-        for r in conn.execute(q):
-            last = unpack(r.last)
-            out.setdefault(r.run_id, {})[r.key] = MetricStats(
-                min=_number(r.vmin, exact),
-                max=_number(r.vmax, exact),
-                last=_number(last, exact) if _is_number(last) else None,
-                count=r.n,
-            )
+        rows = conn.execute(q).tuples().all()
+    # Plain tuples: a page of 100 runs of 50 metrics is 5,000 rows, and reading them
+    # as Row attributes was a good part of the runs table's request (issue 15).
+    for run_id, key, vmin, vmax, last_packed, n in rows:
+        last = unpack(last_packed)
+        out.setdefault(run_id, {})[key] = MetricStats(
+            _number(vmin, exact),
+            _number(vmax, exact),
+            _number(last, exact) if _is_number(last) else None,
+            n,
+        )
     return out
 
 

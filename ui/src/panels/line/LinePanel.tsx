@@ -152,7 +152,7 @@ export function LinePanel({ spec, ctx, visible, onSpecChange, height }: PanelPro
         width,
         { onSelect, onCursor, onReset },
       ),
-      data: plotTable(drawn),
+      data: plotTable(drawn, smoothing > 0),
     }),
     [drawn, spec.x, plan, smoothing, logY, o.logX, yr, ctx.syncKey, height, onSelect, onCursor, onReset],
   );

@@ -1,9 +1,32 @@
 // A uPlot chart as a React component: made when what it draws changes,
 // resized with its box, destroyed on unmount.
+//
+// A workspace mounts dozens of charts in one commit. Each reads its box's width
+// in the layout phase (all reads before any chart is made, so the page is laid
+// out once, not once per chart), and one ResizeObserver shared by every chart
+// follows the widths afterwards from the sizes it is handed (no reads at all).
 
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import uPlot from "uplot";
 import { themed } from "../../app/theme";
+
+type OnWidth = (width: number) => void;
+
+const watched = new Map<Element, OnWidth>();
+let observer: ResizeObserver | null = null;
+
+/** Call ``fn`` with ``el``'s width whenever it changes; returns the unsubscribe. */
+function observeWidth(el: Element, fn: OnWidth): () => void {
+  observer ??= new ResizeObserver((entries) => {
+    for (const e of entries) watched.get(e.target)?.(e.contentRect.width);
+  });
+  watched.set(el, fn);
+  observer.observe(el);
+  return () => {
+    watched.delete(el);
+    observer?.unobserve(el);
+  };
+}
 
 export function PlotCanvas({
   make,
@@ -16,11 +39,15 @@ export function PlotCanvas({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const width = useRef(0);
+
+  useLayoutEffect(() => {
+    width.current = box.current!.clientWidth;
+  }, [make]);
 
   useEffect(() => {
-    const el = box.current!;
-    const { opts, data } = make(Math.max(200, el.clientWidth || 400));
-    const u = new uPlot(themed(opts), data, el);
+    const { opts, data } = make(Math.max(200, width.current || 400));
+    const u = new uPlot(themed(opts), data, box.current!);
     plot.current = u;
     if (range) u.setScale("x", { min: range[0], max: range[1] });
     return () => {
@@ -35,17 +62,16 @@ export function PlotCanvas({
     if (u && range) u.setScale("x", { min: range[0], max: range[1] });
   }, [range]);
 
-  useEffect(() => {
-    // Panels sit in a responsive grid: follow the cell's width.
-    const el = box.current!;
-    const ro = new ResizeObserver(() => {
-      const u = plot.current;
-      const w = el.clientWidth;
-      if (u && w > 0 && Math.abs(w - u.width) > 2) u.setSize({ width: w, height: u.height });
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  // Panels sit in a responsive grid: follow the cell's width.
+  useEffect(
+    () =>
+      observeWidth(box.current!, (w) => {
+        width.current = w;
+        const u = plot.current;
+        if (u && w > 0 && Math.abs(w - u.width) > 2) u.setSize({ width: w, height: u.height });
+      }),
+    [],
+  );
 
   return <div className="panel-plot" ref={box} />;
 }

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { SeriesLine } from "../../api/endpoints";
 import { chartLine, type ChartLine } from "../../lib/chartLine";
 import { drawnLines, floorIndex, hoverRows, plotTable } from "./lineData";
+import { plotOptions } from "./plotOptions";
+
+const hooks = { onSelect: () => undefined, onCursor: () => undefined, onReset: () => undefined };
 
 const series = (id: string, x: number[], y: number[]): ChartLine => ({ run_id: id, x, y, min: y, max: y });
 const line = (id: string, members?: string[]) => ({ id, name: id, color: "#000000", members });
@@ -63,9 +66,23 @@ describe("plot data", () => {
 
   it("aligns lines on the union of their x values", () => {
     const d = drawnLines([line("a"), line("b")], [series("a", [0, 2], [1, 3]), series("b", [1, 2], [5, 6])], flat);
-    const t = plotTable(d);
+    const t = plotTable(d, true);
     expect(Array.from(t[0])).toEqual([0, 1, 2]);
-    expect(t).toHaveLength(1 + 2 * 4);
+    // No band (min = max): raw and smoothed per line.
+    expect(t).toHaveLength(1 + 2 * 2);
+    expect(plotTable(d, false)).toHaveLength(1 + 2);
+  });
+
+  it("draws the band's edges only for lines that have a band", () => {
+    const banded = { ...series("b", [0, 1], [1, 2]), min: [0, 2], max: [1, 3] };
+    const d = drawnLines([line("a"), line("b")], [series("a", [0, 1], [1, 2]), banded], flat);
+    const t = plotTable(d, false);
+    expect(t).toHaveLength(1 + 1 + 3);
+    expect(Array.from(t[2])).toEqual([1, 3]); // b's max
+    expect(Array.from(t[3])).toEqual([0, 2]); // b's min
+    const o = plotOptions(d, { x: "_step", yLabel: "", smoothing: 0, logY: false }, 400, hooks);
+    expect(o.series.map((s) => s.label)).toEqual([undefined, "a raw", "b max", "b min", "b raw"]);
+    expect(o.bands).toEqual([expect.objectContaining({ series: [2, 3] })]);
   });
 
   it("finds the last x at or before a value", () => {
@@ -90,7 +107,7 @@ describe("a line from the server with points that have no x", () => {
   const drawn = drawnLines([line("a")], [chartLine(wire)], flat);
 
   it("draws the other points, each with its own y, min and max", () => {
-    const t = plotTable(drawn);
+    const t = plotTable(drawn, false);
     expect(Array.from(t[0])).toEqual([0, 2, 3]);
     expect(Array.from(t[1])).toEqual([1, 3, 4]); // max
     expect(Array.from(t[2])).toEqual([1, 2, 4]); // min

@@ -4,7 +4,7 @@
 import uPlot from "uplot";
 import { withAlpha } from "../../lib/colors";
 import { fmtDuration, fmtNumber, fmtTime } from "../../lib/format";
-import type { Drawn } from "./lineData";
+import { hasBand, type Drawn } from "./lineData";
 
 export const PLOT_HEIGHT = 240;
 
@@ -84,22 +84,27 @@ export function plotOptions(drawn: Drawn[], s: PlotSettings, width: number, hook
   const series: uPlot.Series[] = [{}];
   const bands: uPlot.Band[] = [];
   const smooth = s.smoothing > 0;
-  drawn.forEach(({ line, dash }, i) => {
-    const base = 1 + i * 4;
-    series.push(
-      { label: `${line.name} max`, stroke: "transparent", points: { show: false }, spanGaps: true },
-      { label: `${line.name} min`, stroke: "transparent", points: { show: false }, spanGaps: true },
-      {
-        label: `${line.name} raw`,
-        stroke: smooth ? withAlpha(line.color, 0.25) : line.color,
-        width: smooth ? 1 : 1.5,
-        dash,
-        points: { show: false },
-        spanGaps: true,
-      },
-      { label: line.name, stroke: line.color, width: 1.5, dash, show: smooth, points: { show: false }, spanGaps: true },
-    );
-    bands.push({ series: [base, base + 1], fill: withAlpha(line.color, 0.12) });
+  // The same columns as plotTable's: band edges (when there is a band), raw, smoothed (when smoothing).
+  drawn.forEach((d) => {
+    const { line, dash } = d;
+    if (hasBand(d)) {
+      const base = series.length;
+      series.push(
+        { label: `${line.name} max`, stroke: "transparent", points: { show: false }, spanGaps: true },
+        { label: `${line.name} min`, stroke: "transparent", points: { show: false }, spanGaps: true },
+      );
+      bands.push({ series: [base, base + 1], fill: withAlpha(line.color, 0.12) });
+    }
+    series.push({
+      label: `${line.name} raw`,
+      stroke: smooth ? withAlpha(line.color, 0.25) : line.color,
+      width: smooth ? 1 : 1.5,
+      dash,
+      points: { show: false },
+      spanGaps: true,
+    });
+    if (smooth)
+      series.push({ label: line.name, stroke: line.color, width: 1.5, dash, points: { show: false }, spanGaps: true });
   });
   const timeX = s.x === "_timestamp";
   return {

@@ -14,6 +14,10 @@ export const PAGE_ROWS = 200;
 const ROW_H = 28;
 
 type Row = unknown[];
+// One empty array for "no page yet": a new [] each render is new data to TanStack
+// Table, whose page-index reset then re-renders the table in a loop until the page
+// comes, a loop that never yields when a click started it (the page froze).
+const NO_ROWS: Row[] = [];
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -86,15 +90,18 @@ export function RunTable({
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [offset, setOffset] = useState(0);
   const [step, setStep] = useState<number | undefined>(undefined);
-  const typed = useDebounced({ search, filters }, 250);
+  // Each debounced on its own: one object made here would be new every render,
+  // and the debounce would re-render the table every 250 ms for ever.
+  const typedSearch = useDebounced(search, 250);
+  const typedFilters = useDebounced(filters, 250);
   const sort = sorting[0];
   const q: TableQuery = {
     key: tableKey,
     step,
     sort: sort?.id,
     desc: sort?.desc,
-    search: typed.search,
-    filters: typed.filters,
+    search: typedSearch,
+    filters: typedFilters,
     offset,
     limit: PAGE_ROWS,
   };
@@ -107,15 +114,18 @@ export function RunTable({
   // A new sort, search or step starts at the first page.
   useEffect(() => {
     setOffset(0);
-  }, [sort?.id, sort?.desc, typed.search, typed.filters, step]);
+  }, [sort?.id, sort?.desc, typedSearch, typedFilters, step]);
   const page = res.data;
   const columns = useColumns(page);
   const table = useReactTable({
-    data: page?.rows ?? [],
+    data: page?.rows ?? NO_ROWS,
     columns,
     state: { sorting },
     onSortingChange: setSorting,
+    // The server sorts and pages: the table must not reset a page index of its own.
     manualSorting: true,
+    manualPagination: true,
+    autoResetAll: false,
     enableMultiSort: false,
     sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),
