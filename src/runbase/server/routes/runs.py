@@ -82,13 +82,30 @@ def query_page(
     order: str, limit: int | None, offset: int,
 ) -> queries.RunsPage:  # fmt: skip
     """A page of runs as ``/runs`` reads it (a bad filter or order is a 400)."""
+    page = counting_page(store, entity, project, filters, search, order, limit, offset)
+    return queries.RunsPage(page.total(), page.runs)
+
+
+def counting_page(
+    store: Store, entity: str, project: str, filters: str | None, search: str | None,
+    order: str, limit: int | None, offset: int,
+) -> queries.CountingPage:  # fmt: skip
+    """``query_page`` whose ``total()`` may still be counting (a 400 from either)."""
     flt = runs_filter(filters, search)
     try:
-        return queries.query_runs(
+        page = queries.query_runs_counting(
             store, entity, project, filters=flt, order=order, limit=limit, offset=offset
         )
     except ValueError as e:  # the store rejects what it cannot express (bad key, type)
         raise FilterError(str(e)) from None
+
+    def total() -> int:
+        try:
+            return page.total()
+        except ValueError as e:
+            raise FilterError(str(e)) from None
+
+    return queries.CountingPage(page.runs, total)
 
 
 @router.get("/projects/{entity}/{project}/runs", response_model=RunsPage, responses=NOT_FOUND)
@@ -104,9 +121,9 @@ def list_runs(
 ) -> Response:
     """Runs of a project, filtered, sorted and paginated on the server."""
     project_or_404(store, entity, project)
-    res = query_page(store, entity, project, filters, search, order, limit, offset)
-    runs = _runs_out(store, entity, project, res.runs)
-    return fast_json({"total": res.total, "limit": limit, "offset": offset, "runs": runs})
+    page = counting_page(store, entity, project, filters, search, order, limit, offset)
+    runs = _runs_out(store, entity, project, page.runs)  # while the matches are counted
+    return fast_json({"total": page.total(), "limit": limit, "offset": offset, "runs": runs})
 
 
 @router.get(

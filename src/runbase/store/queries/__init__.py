@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     )
     from runbase.store.queries.runref import RunNotFound, RunRef
     from runbase.store.queries.runs import (
+        CountingPage,
         filters_order,
         filters_where,
         get_run,
@@ -87,6 +88,7 @@ if TYPE_CHECKING:
         group_order,
         list_projects,
         query_runs,
+        query_runs_counting,
     )
 
 _HOME = {
@@ -142,7 +144,9 @@ _HOME = {
     "metric_keys": "projectstats",
     "metric_stats": "projectstats",
     "project_columns": "projectstats",
+    "CountingPage": "runs",
     "query_runs": "runs",
+    "query_runs_counting": "runs",
     "series": "chart_series",
     "series_of_runs": "chart_series",
     "system_series": "environment",
@@ -201,7 +205,9 @@ __all__ = [
     "metric_keys",
     "metric_stats",
     "project_columns",
+    "CountingPage",
     "query_runs",
+    "query_runs_counting",
     "series",
     "series_of_runs",
     "system_series",

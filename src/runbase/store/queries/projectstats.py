@@ -120,9 +120,9 @@ def metric_stats(
     )
     out: dict[str, dict[str, MetricStats]] = {}
     with store.engine.connect() as conn:
-        rows = conn.execute(q).tuples().all()
-    # Plain tuples: a page of 100 runs of 50 metrics is 5,000 rows, and reading them
-    # as Row attributes was a good part of the runs table's request (issue 15).
+        rows = conn.execute(q).all()
+    # Unpacked, not read by attribute: a page of 100 runs of 50 metrics is 5,000 rows,
+    # and Row attributes were a good part of the runs table's request (issue 15).
     for run_id, key, vmin, vmax, last_packed, n in rows:
         last = unpack(last_packed)
         out.setdefault(run_id, {})[key] = MetricStats(

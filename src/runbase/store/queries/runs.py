@@ -5,7 +5,8 @@ Re-exported by ``runbase.store.queries``; call them from there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -106,6 +107,29 @@ def query_runs(
     runs lacking the sort value come last either way. A malformed filter or
     sort key, or a negative or huge ``limit``/``offset``, raises ValueError naming it.
     """
+    page = query_runs_counting(store, entity, project, filters, order, limit, offset, exact)
+    return RunsPage(page.total(), page.runs)
+
+
+class CountingPage(NamedTuple):
+    """A page of runs whose count may still be running: ``total()`` waits for it."""
+
+    runs: list[RunRow]
+    total: Callable[[], int]
+
+
+def query_runs_counting(
+    store: Store,
+    entity: str,
+    project: str,
+    filters: dict[str, Any] | None = None,
+    order: str | list[str] | None = "-created_at",
+    limit: int | None = 50,
+    offset: int = 0,
+    exact: bool = False,
+) -> CountingPage:
+    """``query_runs``, returning as soon as the page is read: the caller can shape the
+    page while the matches are counted (``total()``; ValueError as ``query_runs``)."""
     _check_count("limit", limit)
     _check_count("offset", offset)
     keys = filters_order(order)
@@ -121,16 +145,33 @@ def query_runs(
             rows = conn.execute(_page(source, sort_keys, cond, count, limit, offset)).all()
         else:
             # Only the runs up to the page's last value of the first sort key, each
-            # looked up on its own; the matches are counted apart.
+            # looked up on its own; the matches are counted apart, on a connection of
+            # their own at the same time (SQLite and psycopg let go of the GIL while
+            # a statement runs, so the count, the longer part, overlaps the page and
+            # whatever the caller does with it).
+            counting = _COUNTING.submit(_count, store, filters, cond)
             few = sa.and_(_matching(entity, project, filters, per_run=True), bound)
             rows = conn.execute(_page(source, sort_keys, few, sa.null(), limit, offset)).all()
-        if rows and filters and bound is None:
+            return CountingPage([_run_row(r, exact) for r in rows], counting.result)
+        if rows and filters:
             total = rows[0].total
         elif rows or offset or limit == 0:  # past the last match: count them on their own
             total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
         else:
             total = 0
-    return RunsPage(total or 0, [_run_row(r, exact) for r in rows])
+    done = total or 0
+    return CountingPage([_run_row(r, exact) for r in rows], lambda: done)
+
+
+# The counts of pages read along a sort key's index (``query_runs``).
+_COUNTING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="runbase-count")
+
+
+def _count(store: Store, filters: dict[str, Any] | None, cond: Any) -> int:
+    with _reading(store, filters) as conn:
+        return int(
+            conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar() or 0
+        )
 
 
 def _page(
