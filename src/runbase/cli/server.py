@@ -161,7 +161,7 @@ def server(
 
     from runbase.blobs import BlobError
     from runbase.errors import StoreError, UsageError
-    from runbase.server.heap import freeze_startup_heap
+    from runbase.server.serving import tune_for_serving
     from runbase.server.team.app import create_team_app
     from runbase.server.team.quota import parse_size
 
@@ -197,5 +197,5 @@ def server(
         click.echo(f"runbase: sign-in through {oidc.issuer} for {who}")
     # forwarded-allow-ips stays uvicorn's default (loopback): a proxy on the same
     # machine that terminates TLS makes request.url https, so cookies get Secure.
-    freeze_startup_heap()
+    tune_for_serving()
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=True)

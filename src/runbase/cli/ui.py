@@ -56,7 +56,7 @@ def ui(
     from runbase.errors import StoreError
     from runbase.records.layout import runbase_dir
     from runbase.server.app import STATIC_DIR, create_app
-    from runbase.server.heap import freeze_startup_heap
+    from runbase.server.serving import tune_for_serving
 
     if directory is not None and not directory.is_dir():
         raise click.ClickException(
@@ -79,6 +79,6 @@ def ui(
             "runbase: this source checkout has no built web app; run `make ui` in it "
             "(API only until then)"
         )
-    freeze_startup_heap()
+    tune_for_serving()
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level))
     server.run(sockets=[sock])
