@@ -127,6 +127,7 @@ READS = [
 RULES.update({("GET", P + r): "read" for r in READS})
 RULES[("POST", P + "/importance")] = "read"
 RULES[("POST", P + "/series/batch")] = "read"  # a read with its keys in the body
+RULES[("POST", P + "/system/batch")] = "read"
 
 CALLERS = ("anonymous", "alice", "tadmin", "mem", "view", "eve", "revoked")
 # Role rank of each caller in each entity (3 owns or administers, 2 member, 1 viewer).

@@ -222,6 +222,20 @@ def test_logs_files_and_system(server):
         assert len(series["t"]) == len(series["v"])
 
 
+def test_system_batch_answers_each_runs_samples_and_start_in_one_request(server):
+    misc = "/api/v1/projects/team/misc"
+    one = server.client.get(f"{misc}/runs/odd1/system").json()
+    run = server.client.get(f"{misc}/runs/odd1").json()
+    r = server.client.post(f"{misc}/system/batch", json={"runs": ["odd1", "nope", "odd1"]})
+    assert r.status_code == 200, r.text
+    # Unknown runs are left out, a repeated one is answered once.
+    assert r.json() == {"runs": [{"run_id": "odd1", "start": run["created_at"], **one}]}
+    assert one["keys"] == ["cpu", "memory_percent"]
+    many = [f"r{i}" for i in range(101)]
+    assert server.client.post(f"{misc}/system/batch", json={"runs": many}).status_code == 400
+    assert server.client.post(f"{misc}/system/batch", json={"runs": []}).status_code == 400
+
+
 def test_logs_route_pages_and_filters_in_the_store(server, store_dir: Path):
     printed = [("stderr" if i % 10 == 9 else "stdout", f"step {i}") for i in range(2500)]
     w = RunWriter(store_dir, "team", "talk", "p1", name="talker")

@@ -156,6 +156,17 @@ class SystemSeries(BaseModel):
     series: dict[str, SystemLine]
 
 
+class RunSystemSeries(SystemSeries):
+    """One run's samples with its start (``created_at``), the x axis' zero."""
+
+    run_id: str
+    start: Num | None
+
+
+class SystemBatch(BaseModel):
+    runs: list[RunSystemSeries]
+
+
 class LogLine(BaseModel):
     t: Num | None
     stream: str

@@ -40,6 +40,8 @@ export type Files = Ok<`${R}/files`, "get">;
 export type FileInfo = Files["files"][number];
 export type SystemData = Ok<`${R}/system`, "get">;
 export type SystemLine = SystemData["series"][string];
+/** One run's system samples with its start, as the workspace's System section asks for them. */
+export type RunSystem = Ok<`${P}/system/batch`, "post">["runs"][number];
 export type TablePage = Ok<`${R}/table`, "get">;
 export type ImportanceData = Ok<`${P}/importance`, "post">;
 export type ImportanceQuery = Schemas["ImportanceQuery"];
@@ -194,6 +196,14 @@ export const api = {
     unwrap<SystemData>(
       client.GET("/api/v1/projects/{entity}/{project}/runs/{run_id}/system", {
         params: { path: runP(e, p, id) },
+        ...o,
+      }),
+    ),
+  systemBatch: (e: string, p: string, runs: string[], o: Opt = {}) =>
+    unwrap<Ok<`${P}/system/batch`, "post">>(
+      client.POST("/api/v1/projects/{entity}/{project}/system/batch", {
+        params: { path: path(e, p) },
+        body: { runs },
         ...o,
       }),
     ),

@@ -5,40 +5,40 @@
 
 import { useQuery, type UseQueryOptions } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, type SystemData } from "../api/endpoints";
+import { api, type RunSystem } from "../api/endpoints";
 import type { SeriesParams } from "../data/keys";
 import { systemLine, type ChartLine } from "../lib/chartLine";
 import type { LineSpec } from "../panels";
 import { PanelGrid } from "../panels/PanelGrid";
 import type { PanelContext } from "../panels/registry";
-import { useRunsById } from "./runsById";
 
-/** Every drawn run's system samples, one request per run; a "series" key naming
- * the runs, so the change feed refetches it when one of them logs. */
+/** Runs one batch request carries at most (the server's limit). */
+const BATCH = 100;
+
+/** Every drawn run's system samples and start time, in requests of up to 100 runs; a
+ * "series" key naming the runs, so the change feed refetches it when one of them logs. */
 export function systemQuery(entity: string, project: string, runIds: string[]) {
   const params: SeriesParams = { key: "system/*", runs: runIds, x: "_runtime", buckets: 0 };
   return {
     queryKey: ["series", entity, project, params] as const,
     queryFn: async ({ signal }: { signal: AbortSignal }) => {
-      const all = await Promise.all(runIds.map((id) => api.system(entity, project, id, { signal })));
-      return runIds.map((id, i) => [id, all[i]] as [string, SystemData]);
+      const chunks = [];
+      for (let i = 0; i < runIds.length; i += BATCH) chunks.push(runIds.slice(i, i + BATCH));
+      const all = await Promise.all(chunks.map((ids) => api.systemBatch(entity, project, ids, { signal })));
+      return all.flatMap((b) => b.runs);
     },
     enabled: runIds.length > 0,
   };
 }
 
 /** The system metrics any of the runs recorded, sorted. */
-export function systemKeys(data: [string, SystemData][] | undefined): string[] {
-  return [...new Set((data ?? []).flatMap(([, d]) => d.keys))].sort();
+export function systemKeys(data: RunSystem[] | undefined): string[] {
+  return [...new Set((data ?? []).flatMap((d) => d.keys))].sort();
 }
 
 /** The lines of one metric: each run's samples, x in seconds since the run's start. */
-export function systemLines(
-  data: [string, SystemData][],
-  key: string,
-  starts: Map<string, number | null>,
-): ChartLine[] {
-  return data.flatMap(([id, d]) => (d.series[key] ? [systemLine(id, d.series[key], starts.get(id) ?? null)] : []));
+export function systemLines(data: RunSystem[], key: string): ChartLine[] {
+  return data.flatMap((d) => (d.series[key] ? [systemLine(d.run_id, d.series[key], d.start ?? null)] : []));
 }
 
 function useOnScreen(): [React.RefObject<HTMLDivElement | null>, boolean] {
@@ -61,27 +61,20 @@ export function SystemSection({ entity, project, ctx }: { entity: string; projec
   const ids = useMemo(() => ctx.lines.flatMap((l) => l.members ?? [l.id]), [ctx.lines]);
   const base = systemQuery(entity, project, ids);
   const q = useQuery({ ...base, enabled: base.enabled && seen });
-  const runs = useRunsById(entity, project, seen ? ids : []);
-  const starts = useMemo(
-    () => new Map([...runs.byId].map(([id, r]) => [id, r.created_at ?? null] as [string, number | null])),
-    [runs.byId],
-  );
   const sysCtx = useMemo(
     (): PanelContext => ({
       ...ctx,
-      linesReady: ctx.linesReady && !runs.loading,
       source: {
         query: (key) =>
           ({
             ...base,
-            enabled: base.enabled && !runs.loading,
             // Every panel shares the one request; each picks its metric.
-            select: (d: unknown) => systemLines(d as [string, SystemData][], key, starts),
+            select: (d: unknown) => systemLines(d as RunSystem[], key),
           }) as unknown as UseQueryOptions<unknown, Error, ChartLine[], readonly unknown[]>,
       },
     }),
     // base is rebuilt every render; what it is made of is listed instead.
-    [ctx, entity, project, ids, starts, runs.loading],
+    [ctx, entity, project, ids],
   );
   const keyText = systemKeys(q.data).join("\n");
   const specs = useMemo(
