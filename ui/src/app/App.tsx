@@ -3,7 +3,7 @@
 // index.html for each, so any of them can be reloaded and shared.
 
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, Link, Outlet, ScrollRestoration, useParams, type LoaderFunctionArgs } from "react-router";
 import { RouterProvider } from "react-router/dom";
@@ -11,23 +11,26 @@ import { NotFound } from "../common/NotFound";
 import { useChangeFeed } from "../data/changeFeed";
 import { prefetchRun, prefetchWorkspace, queryClient as client } from "../data/boot";
 import { isRunTab } from "../lib/paths";
-import { ArtifactsPage } from "../artifacts/ArtifactsPage";
-import { CompareRoute } from "../compare/ComparePage";
-import { VersionPage } from "../artifacts/VersionPage";
-import { ProjectsPage } from "../projects/ProjectsPage";
-import { ReportPage } from "../reports/ReportPage";
-import { ReportsPage } from "../reports/ReportsPage";
-import { RunPage } from "../run/RunPage";
-import { SweepsPage } from "../sweeps/SweepsPage";
-import { KeysPage } from "../team/KeysPage";
-import { LoginPage } from "../team/LoginPage";
-import { ProjectSettings } from "../team/ProjectSettings";
-import { AdminPage } from "../team/AdminPage";
-import { TeamsPage } from "../team/TeamsPage";
 import { UserMenu } from "../team/UserMenu";
-import { SweepWorkspace } from "../sweeps/SweepWorkspace";
 import { SavedViewGate } from "../workspace/ViewsMenu";
 import { WorkspacePage } from "../workspace/WorkspacePage";
+
+// Pages in chunks of their own, loaded when first shown: the workspace, the page
+// most loads open, is in the app's chunk, and the others do not slow its start.
+const ArtifactsPage = lazy(() => import("../artifacts/ArtifactsPage").then((m) => ({ default: m.ArtifactsPage })));
+const VersionPage = lazy(() => import("../artifacts/VersionPage").then((m) => ({ default: m.VersionPage })));
+const CompareRoute = lazy(() => import("../compare/ComparePage").then((m) => ({ default: m.CompareRoute })));
+const ProjectsPage = lazy(() => import("../projects/ProjectsPage").then((m) => ({ default: m.ProjectsPage })));
+const ReportPage = lazy(() => import("../reports/ReportPage").then((m) => ({ default: m.ReportPage })));
+const ReportsPage = lazy(() => import("../reports/ReportsPage").then((m) => ({ default: m.ReportsPage })));
+const RunPage = lazy(() => import("../run/RunPage").then((m) => ({ default: m.RunPage })));
+const SweepsPage = lazy(() => import("../sweeps/SweepsPage").then((m) => ({ default: m.SweepsPage })));
+const SweepWorkspace = lazy(() => import("../sweeps/SweepWorkspace").then((m) => ({ default: m.SweepWorkspace })));
+const KeysPage = lazy(() => import("../team/KeysPage").then((m) => ({ default: m.KeysPage })));
+const LoginPage = lazy(() => import("../team/LoginPage").then((m) => ({ default: m.LoginPage })));
+const ProjectSettings = lazy(() => import("../team/ProjectSettings").then((m) => ({ default: m.ProjectSettings })));
+const AdminPage = lazy(() => import("../team/AdminPage").then((m) => ({ default: m.AdminPage })));
+const TeamsPage = lazy(() => import("../team/TeamsPage").then((m) => ({ default: m.TeamsPage })));
 
 function Layout() {
   return (
@@ -40,7 +43,9 @@ function Layout() {
         <UserMenu />
       </header>
       <main id="app">
-        <Outlet />
+        <Suspense fallback={<div className="loading">Loading…</div>}>
+          <Outlet />
+        </Suspense>
       </main>
       <ScrollRestoration />
     </>
