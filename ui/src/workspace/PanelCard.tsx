@@ -9,6 +9,7 @@ import { useOnScreen } from "../panels/PanelGrid";
 import { panelKind, type PanelContext, type PanelSpec } from "../panels/registry";
 import { sizeOf, type PanelSize } from "./panelLayout";
 import { ResizeHandle } from "./ResizeHandle";
+import { useIdleOnce } from "./whenIdle";
 
 export interface Defaults {
   x: string;
@@ -173,6 +174,10 @@ export const PanelCard = memo(function PanelCard({
   // layout effect, which runs first), rather than render off screen and again on it.
   const [placed, setPlaced] = useState(false);
   useLayoutEffect(() => setPlaced(true), []);
+  // The bar (shown on hover) is built once the browser is idle, or at once when the
+  // pointer or the keyboard reaches the panel first: not with the first charts.
+  const [reached, setReached] = useState(false);
+  const bar = useIdleOnce() || reached;
   const kind = panelKind(spec.kind);
   const x = spec.x || defaults.x;
   const range = zoom[x] ?? null;
@@ -192,6 +197,8 @@ export const PanelCard = memo(function PanelCard({
       style={{ gridColumn: `span ${size.w}` }}
       data-w={size.w}
       data-h={size.h}
+      onPointerEnter={() => setReached(true)}
+      onFocus={() => setReached(true)}
       onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && e.preventDefault()}
       onDrop={(e) => {
         const from = e.dataTransfer.getData(DRAG_TYPE);
@@ -201,15 +208,17 @@ export const PanelCard = memo(function PanelCard({
         actions.place(from, id);
       }}
     >
-      <PanelBar
-        id={id}
-        index={index}
-        count={count}
-        sectionId={sectionId}
-        sections={sections}
-        size={size}
-        actions={actions}
-      />
+      {bar && (
+        <PanelBar
+          id={id}
+          index={index}
+          count={count}
+          sectionId={sectionId}
+          sections={sections}
+          size={size}
+          actions={actions}
+        />
+      )}
       {!placed ? null : kind ? (
         <kind.component
           spec={shown}
