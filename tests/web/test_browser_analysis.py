@@ -172,3 +172,23 @@ def test_the_section_opens_on_demand_and_follows_the_filters(page, server):
     page.locator(".an-param-list input[data-param='b']").uncheck()
     page.wait_for_function("() => !document.querySelector(\".pc-axis[data-axis='b']\")")
     assert "ap=" in page.url
+
+
+def test_a_ticked_box_shows_at_once_on_a_slow_machine(page, server):
+    """A view change re-renders the workspace as a transition; the box the user ticked
+    must not flip back meanwhile (Playwright's check() reads it right after the click,
+    which failed on a loaded CI machine)."""
+    ensure_param_project(server, server.root, PROJECT)
+    page.goto(f"/team/{PROJECT}?an=1")
+    page.wait_for_selector(".pc-panel[data-state='drawn'][data-runs='60']")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 30})  # a 2-core box at load 15
+    page.locator(".an-params summary").click()
+    box = page.locator(".an-param-list input[data-param='b']")
+    box.uncheck()  # raises when the box reads checked right after the click
+    box.check()
+    page.locator(".logy").check()
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    page.wait_for_function("location.search.includes('logy=1')")
+    assert box.is_checked() and page.locator(".logy").is_checked()
+    assert "ap=" not in page.url or '"b"' in page.url or "%22b%22" in page.url

@@ -7,6 +7,7 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import type { RunQuery } from "../api/endpoints";
 import { colorOf } from "../data/prefs";
+import { useShownAtOnce } from "../workspace/view";
 import type { View } from "../workspace/viewState";
 import { brushedIds, buildAxes, defaultParams, type Brushes, type ParamHint } from "./axes";
 import { MAX_RUNS, useAnalysisRuns } from "./data";
@@ -43,10 +44,11 @@ function ParamPicker({
   chosen: string[];
   onChange: (p: string[]) => void;
 }) {
-  const on = new Set(chosen);
+  const [shown, setShown] = useShownAtOnce(chosen);
+  const on = new Set(shown);
   return (
     <details className="an-params">
-      <summary>Parameters ({chosen.length})</summary>
+      <summary>Parameters ({shown.length})</summary>
       <div className="an-param-list">
         {keys.map((k) => (
           <label key={k}>
@@ -54,7 +56,7 @@ function ParamPicker({
               type="checkbox"
               data-param={k}
               checked={on.has(k)}
-              onChange={(e) => onChange(e.target.checked ? [...chosen, k] : chosen.filter((c) => c !== k))}
+              onChange={(e) => setShown(e.target.checked ? [...shown, k] : shown.filter((c) => c !== k), onChange)}
             />
             {k}
           </label>

@@ -11,7 +11,7 @@ import { MoveAction } from "./MoveAction";
 import { TagAction } from "./TagAction";
 import { useServer } from "../team/session";
 import { columnTitle, type RunColumn } from "./columns";
-import { MAX_LINES, type View } from "./view";
+import { MAX_LINES, useShownAtOnce, type View } from "./view";
 import { ViewsMenu } from "./ViewsMenu";
 
 /** A value that follows ``value`` but commits edits after ``ms`` of quiet. */
@@ -151,6 +151,7 @@ export function ChartToolbar({
   /** More controls (colour by). */
   children?: ReactNode;
 }) {
+  const [logY, setLogY] = useShownAtOnce(view.logY);
   return (
     <div className="chart-toolbar">
       <label>
@@ -161,8 +162,8 @@ export function ChartToolbar({
         <input
           type="checkbox"
           className="logy"
-          checked={view.logY}
-          onChange={(e) => setView({ logY: e.target.checked })}
+          checked={logY}
+          onChange={(e) => setLogY(e.target.checked, (on) => setView({ logY: on }))}
         />{" "}
         Log y
       </label>

@@ -1,6 +1,6 @@
 // The workspace's view as React state: read from and written to the URL.
 
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useOptimistic, useRef } from "react";
 import { useSearchParams } from "react-router";
 import { parseView, viewParams, type View } from "./viewState";
 
@@ -29,4 +29,21 @@ export function useView(): [View, (patch: Partial<View>) => void] {
     [setParams],
   );
   return [view, setView];
+}
+
+/** A control's value as the user last set it, shown at once. A view change is a
+ * router navigation, which React renders as a transition: until the workspace behind
+ * it has re-rendered, a controlled checkbox would flip back to the old value (seen on
+ * a loaded machine as a click that "did not change its state"). */
+export function useShownAtOnce<T>(value: T): [T, (next: T, commit: (next: T) => void) => void] {
+  const [shown, show] = useOptimistic(value);
+  const set = useCallback(
+    (next: T, commit: (next: T) => void) =>
+      startTransition(() => {
+        show(next);
+        commit(next);
+      }),
+    [show],
+  );
+  return [shown, set];
 }
