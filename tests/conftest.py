@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,14 @@ def _no_runs_left_behind():
 
 
 QUIET = {"silent": True, "console": "off", "disable_system_metrics": True}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, one for the session (per pytest-xdist worker): Playwright's
+    sync API runs one event loop in the thread, so a second instance started while the
+    first lives fails, in whichever folder's test comes next."""
+    from tests.web.conftest import chromium_browser
+
+    with chromium_browser() as b:
+        yield b

@@ -174,11 +174,14 @@ def test_nothing_printed_means_no_output_records(child):
     assert res.of(Kind.OUTPUT) == []
 
 
-def test_terminal_stays_a_terminal(child, tmp_path):
+def test_terminal_stays_a_terminal(child, tmp_path, monkeypatch):
     import fcntl
     import struct
     import termios
 
+    # shutil.get_terminal_size() reads COLUMNS first; some runners (pytest-xdist) set it.
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     master, slave = os.openpty()
     # A real terminal has a size (tqdm draws nothing on a 0-column one); the
     # capture's own pty must inherit it.

@@ -69,9 +69,11 @@ print(json.dumps([names.count("runbase-system-metrics"), after.count("runbase-sy
     assert (during, after) == (1, 0)
     from fakerun import read_run
 
-    a = [p for k, _, p in read_run(res.root / "a") if k == Kind.SYSTEM]
-    b = [p for k, _, p in read_run(res.root / "b") if k == Kind.SYSTEM]
-    assert len(a) >= 3 and len(b) >= 3  # b kept sampling after a left
+    a = [t for k, t, _ in read_run(res.root / "a") if k == Kind.SYSTEM]
+    b = [t for k, t, _ in read_run(res.root / "b") if k == Kind.SYSTEM]
+    # Both sampled, and b kept sampling after a left (counts alone vary on a loaded box).
+    assert len(a) >= 2 and len(b) >= 2
+    assert max(b) > max(a)
 
 
 def test_disable_system_metrics(child):

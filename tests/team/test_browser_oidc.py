@@ -15,7 +15,7 @@ from tests.web.conftest import shot
 from .conftest import TeamServer
 from .oidc_provider import Provider
 from .sso import sso_server
-from .test_browser_team import browser, new_page  # noqa: F401 (the fixture)
+from .test_browser_team import new_page
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServer, 
         yield pair
 
 
-def test_sign_in_with_the_provider(browser, sso) -> None:  # noqa: F811
+def test_sign_in_with_the_provider(browser, sso) -> None:
     server, provider = sso
     ctx, page, errors = new_page(browser, server)
     page.goto("/ada/cats")  # a private page: sent to log in, and back afterwards

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.pgscratch import scratch_schema
-from tests.web.conftest import chromium_browser, shot
+from tests.web.conftest import shot
 
 from .conftest import PASSWORD, SECRET, TeamServer, new_key, postgres_url
 
@@ -48,12 +48,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
             yield srv
         finally:
             srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium_browser() as b:
-        yield b
 
 
 def new_page(browser, server: TeamServer):

@@ -73,7 +73,10 @@ def ship_all(store: Store, posts: list[tuple[Piece, Caller | str]]) -> tuple[lis
         got = await asyncio.gather(*sent, return_exceptions=True)
         return list(got), group.groups
 
-    return asyncio.run(go())
+    # A thread of its own: a Chromium started by an earlier test (Playwright's sync API)
+    # keeps an event loop running in this one for the rest of the session.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def test_posts_of_many_runs_at_once_share_a_transaction_and_land_exact(

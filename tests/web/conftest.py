@@ -161,12 +161,6 @@ def chromium_browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    with chromium_browser() as b:
-        yield b
-
-
 @pytest.fixture()
 def page(browser, server: Server) -> Iterator[object]:
     yield from open_page(browser, server)
