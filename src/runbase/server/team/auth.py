@@ -29,6 +29,7 @@ from fastapi import Depends, HTTPException, Request, Response
 from runbase.server.team import accounts
 from runbase.server.team.accounts import User
 from runbase.store.db import schema as t
+from runbase.store.db.keyed import any_of
 
 SESSION_COOKIE = "runbase_session"
 CSRF_COOKIE = "runbase_csrf"
@@ -88,12 +89,12 @@ def key_callers(conn: sa.Connection, keys: set[str]) -> dict[str, Caller]:
         .join(u, u.c.id == k.c.user_id)
         .outerjoin(m, m.c.user_id == u.c.id)
         .outerjoin(tm, tm.c.id == m.c.team_id)
-        .where(k.c.key_hash.in_(sorted(of)), k.c.revoked_at.is_(None))
+        .where(any_of(k.c.key_hash, "b_hashes"), k.c.revoked_at.is_(None))
     )
     out: dict[str, Caller] = {}
     used: set[int] = set()
     now = time.time()
-    for r in conn.execute(query):
+    for r in conn.execute(query, {"b_hashes": sorted(of)}):
         caller = out.get(of[r.key_hash])
         if caller is None:
             caller = out[of[r.key_hash]] = Caller(User(r.uid, r.name, r.is_admin), r.scope)

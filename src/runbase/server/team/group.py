@@ -32,6 +32,7 @@ from runbase.server.team.auth import BAD_KEY, Caller, key_callers
 from runbase.server.team.pieces import TAKEN, Piece, ship_pieces_in
 from runbase.server.team.shipping import Stored
 from runbase.store.db import schema as t
+from runbase.store.db.keyed import any_of, select_keyed
 
 if TYPE_CHECKING:
     from runbase.store import Store
@@ -196,10 +197,14 @@ def no_entity(entity: str) -> str:
 
 def _entities(conn: sa.Connection, names: set[str]) -> set[str]:
     """Those of ``names`` that are users or teams."""
-    wanted = sorted(names)
-    users = sa.select(t.users.c.name).where(t.users.c.name.in_(wanted))
-    query = users.union_all(sa.select(t.teams.c.name).where(t.teams.c.name.in_(wanted)))
-    return {str(n) for n in conn.execute(query).scalars()}
+    return {str(n) for n in conn.execute(_ENTITIES, {"b_names": sorted(names)}).scalars()}
+
+
+_ENTITIES = (
+    sa.select(t.users.c.name)
+    .where(any_of(t.users.c.name, "b_names"))
+    .union_all(sa.select(t.teams.c.name).where(any_of(t.teams.c.name, "b_names")))
+)
 
 
 def _add_stops(conn: sa.Connection, done: list[tuple[Piece, Answer]]) -> None:
@@ -208,11 +213,10 @@ def _add_stops(conn: sa.Connection, done: list[tuple[Piece, Answer]]) -> None:
     accepted = {(s.rid, p.segment) for p, s in done if isinstance(s, Stored) and s.problem is None}
     if not accepted:
         return
-    st = t.run_stops
-    query = sa.select(st.c.rid, st.c.segment, st.c.reason).where(
-        sa.tuple_(st.c.rid, st.c.segment).in_(sorted(accepted))
-    )
-    for rid, segment, reason in conn.execute(query):
+    named = ("rid", "segment")
+    for rid, segment, reason in select_keyed(
+        conn, t.run_stops, named, sorted(accepted), (*named, "reason")
+    ):
         for p, s in done:
             if isinstance(s, Stored) and s.rid == rid and p.segment == segment:
                 s.stop = reason
