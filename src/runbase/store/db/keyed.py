@@ -85,8 +85,9 @@ def select_keyed(
     keys: Sequence[tuple[Any, ...]],
     out: tuple[str, ...] = (),
 ) -> Iterator[Any]:
-    """The rows of ``table`` whose columns ``names`` hold one of ``keys``: the
-    columns ``out``, or all of them."""
+    """The rows of ``table`` whose columns ``names`` hold one of ``keys`` (distinct:
+    PostgreSQL joins them, so a key given twice gives its rows twice): the columns
+    ``out``, or all of them."""
     if not keys:
         return
     if is_pg(conn):
