@@ -3,9 +3,9 @@
 Hundreds of runs shipping at once each post a few hundred bytes a second. Alone,
 such a post costs a transaction of ~25 statements and the round trips around it
 (the entity's row, the run's stop request) for very little data. Here the posts
-that arrive while the process's ingest slots are busy wait in a queue, and the
-next free slot takes the whole queue as one transaction through the batch path
-(``pieces.py``: a few statements for all the pieces, then a few per run), so the
+that arrive while a group is stored wait in a queue (a second slot opens only for
+a backlog), and the next group takes the whole queue as one transaction through the
+batch path (``pieces.py``: a few statements for all the pieces, then a few per run), so the
 cost per post falls as the load rises; an idle server still commits each post
 at once, as before. Each request awaits its own piece's answer.
 
@@ -44,6 +44,12 @@ log = logging.getLogger("runbase.server")
 MOST = 200
 MOST_BYTES = 16 * 1024 * 1024
 
+# The posts that must be waiting before a second slot starts a group of its own. Until
+# then the posts that come while one group is stored wait for the next: fewer, bigger
+# groups (a group's ~25 round trips cost more than a post's share of the work), and the
+# CPU and the GIL left to readers. A backlog still gets every slot.
+MORE_SLOTS_AT = 32
+
 # A post's answer: stored (or refused as a gap or mismatch), ``TAKEN``, or refused.
 Answer = Stored | str | HTTPException
 Outcome = Answer | BaseException
@@ -76,7 +82,9 @@ class GroupCommit:
         checked in the group's transaction (a key revoked a moment ago is refused)."""
         job = _Job(piece, who, asyncio.get_running_loop().create_future())
         self._waiting.append(job)
-        if self._workers < self.slots:
+        if self._workers == 0 or (
+            self._workers < self.slots and len(self._waiting) >= MORE_SLOTS_AT
+        ):
             self._workers += 1
             task = asyncio.create_task(self._drain())
             self._tasks.add(task)

@@ -25,7 +25,13 @@ AT_ONCE = 4000
 
 def any_of(column: sa.ColumnElement[Any], name: str) -> sa.ColumnElement[bool]:
     """``column = ANY(:name)``: ``name`` is bound to a list (PostgreSQL only)."""
-    return column == sa.any_(sa.bindparam(name, type_=pg.ARRAY(column.type)))
+    return column == sa.any_(sa.bindparam(name, type_=_array(column.type)))
+
+
+def _array(of: sa.types.TypeEngine[Any]) -> pg.ARRAY[Any]:
+    # Text, not VARCHAR(n): casting to VARCHAR(n)[] would cut a longer value to its
+    # first n characters, and a too-long name would match another row.
+    return pg.ARRAY(sa.Text() if isinstance(of, sa.String) else of)
 
 
 def is_pg(conn: sa.Connection) -> bool:
@@ -41,7 +47,7 @@ def _pg_keys(table: sa.Table, names: tuple[str, ...]) -> tuple[Any, sa.ColumnEle
     """The keys as a derived table of arrays bound to ``k0``, ``k1``..., and the
     condition matching ``table``'s rows to them."""
     cols = _columns(table, names)
-    arrays = [sa.bindparam(f"k{i}", type_=pg.ARRAY(c.type)) for i, c in enumerate(cols)]
+    arrays = [sa.bindparam(f"k{i}", type_=_array(c.type)) for i, c in enumerate(cols)]
     keys = (
         sa.func.unnest(*arrays)
         .table_valued(*(f"k{i}" for i in range(len(cols))))
