@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -40,7 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "src"))  # this checkout's runbase, installed or not
 
-from bench.ingest import MSGPACK, Cpu, small_runs, start  # noqa: E402
+from bench.ingest import APP, MSGPACK, Cpu, small_runs, start  # noqa: E402
 from runbase.records import Kind  # noqa: E402
 from runbase.sdk.ship.credentials import Target  # noqa: E402
 from runbase.sdk.ship.protocol import Ack, Client  # noqa: E402
@@ -154,10 +155,11 @@ def main() -> None:
         sys.exit("set RUNBASE_TEST_POSTGRES_URL to a PostgreSQL database to benchmark against")
     with tempfile.TemporaryDirectory() as d, scratch_schema(url) as db_url:
         tmp = Path(d)
-        server = TeamServer(db_url, tmp / "records").wait()
+        # Named, so that the CPU of the server's PostgreSQL backends can be told apart.
+        server = TeamServer(f"{db_url}&application_name={APP}", tmp / "records").wait()
         try:
             key = bootstrap(server, admin="bench")
-            run(server, key, tmp, args)
+            run(server, key, tmp, args, Cpu([server], url))
         finally:
             server.stop()
 
@@ -179,7 +181,12 @@ def read_in_process(url: str, key: str) -> Callable[[], list[float]]:
     return finish
 
 
-def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace) -> None:
+def _own_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace, meter: Cpu) -> None:
     with server.client(key) as c:
         fill(c, tmp, args.page_runs)
         print(f"{args.runs} runs shipping at once to one server process "
@@ -200,9 +207,10 @@ def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace) -> No
         stop_reading = read_in_process(server.url, key) if not args.posts_only else list
         os.nice(args.nice)  # this process only: the server and the reader started before
         target = Target(server.url, key)
-        cpu0, posts0 = Cpu._used(server.proc.pid), POSTS[0]
+        cpu0, posts0, own0, t0 = meter.snapshot(), POSTS[0], _own_cpu(), time.monotonic()
         errors = generate(target, tmp / "client", args.runs, args.seconds, args.rate)
-        cpu, posts = Cpu._used(server.proc.pid) - cpu0, POSTS[0] - posts0
+        (cpu, pg), posts = meter.since(cpu0), POSTS[0] - posts0
+        own, wall = _own_cpu() - own0, time.monotonic() - t0
         during = stop_reading()
         done.set()
         watcher.join()
@@ -220,6 +228,11 @@ def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace) -> No
     reads = "" if args.posts_only else " and the page reads"
     print(f"  server CPU: {cpu:.1f} s for {posts:,} one-run posts{reads}: "
           f"{cpu / max(posts, 1) * 1e3:.2f} ms a post")  # fmt: skip
+    cores = (os.cpu_count() or 1) * wall
+    pg_post = pg / max(posts, 1) * 1e3
+    print(f"  CPU while loaded ({wall:.0f} s x {os.cpu_count()} cores = {cores:.0f} s): "
+          f"server {cpu / cores:.0%}, its PostgreSQL backends {pg / cores:.0%} ({pg_post:.2f} "
+          f"ms a post), load generator {own / cores:.0%}; rest: reader, other work")  # fmt: skip
     print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
 
 

@@ -127,6 +127,48 @@ def test_a_bad_post_in_a_group_fails_alone(
     assert states == {f"ok{i}": "finished" for i in range(4)}
 
 
+def test_a_post_failing_late_in_its_group_leaves_no_trace_and_the_others_are_stored(
+    store: tuple[Store, Caller, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The group's transaction fails after it wrote rows for its posts (the faulty
+    post's new run among them): all of that is rolled back, each post is stored
+    again on its own, and only the faulty one gets the error."""
+    db, alice, key = store
+    data = {f"r{i}": run_bytes(tmp_path, f"r{i}") for i in range(4)}
+    half = {r: len(d) // 2 for r, d in data.items()}
+    ship_all(
+        db, [(Piece("alice", "p", r, "1-1.rbr", 0, d[: half[r]]), key) for r, d in data.items()]
+    )
+    rest = [
+        (Piece("alice", "p", r, "1-1.rbr", half[r], d[half[r] :]), key) for r, d in data.items()
+    ]
+    # A new run whose segment name PostgreSQL cannot hold: the group fails once its
+    # runs' rows are made, at the first statement that names the segment.
+    late = Piece("alice", "p", "late", "1-1\x00.rbr", 0, b"x")
+    posts: list[tuple[Piece, Caller | str]] = [rest[0], rest[1], (late, alice), rest[2], rest[3]]
+    with caplog.at_level("WARNING", logger="runbase.server"):
+        got, groups = ship_all(db, posts)
+    assert groups == 1
+    assert "a group of 5 posts failed" in caplog.text
+    assert isinstance(got[2], Exception) and not isinstance(got[2], HTTPException)
+    ok = [got[i] for i in (0, 1, 3, 4)]
+    assert [(a.acked, a.problem) for a in ok if isinstance(a, Stored)] == [
+        (len(d), None) for d in data.values()
+    ]
+    with db.engine.connect() as conn:
+        runs = {r.run_id: r for r in conn.execute(sa.select(t.runs))}
+        stored = dict(conn.execute(
+            sa.select(t.runs.c.run_id, sa.func.sum(sa.func.length(t.ingest_chunks.c.data)))
+            .join(t.ingest_chunks, t.ingest_chunks.c.rid == t.runs.c.rid)
+            .group_by(t.runs.c.run_id)
+        ).all())  # fmt: skip
+    assert set(runs) == set(data)  # no row left of the faulty post's run
+    assert {r: (runs[r].state, runs[r].history_rows) for r in data} == {
+        r: ("finished", ROWS) for r in data
+    }
+    assert stored == {r: len(d) for r, d in data.items()}  # each byte once: no retry doubled
+
+
 def test_keys_are_checked_in_the_group(store: tuple[Store, Caller, str], tmp_path: Path) -> None:
     db, alice, key = store
     with db.engine.begin() as conn:

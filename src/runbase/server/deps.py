@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import msgspec
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from runbase.server import shapes
@@ -28,14 +29,18 @@ def fast_json(obj: Any) -> Response:
     return Response(_json.encode(obj), media_type="application/json")
 
 
-def holder(request: Request) -> StoreHolder:
-    """The app's store handle."""
+async def holder(request: Request) -> StoreHolder:
+    """The app's store handle (``async``: FastAPI would send a plain function to its
+    thread pool, a round trip through the event loop for each request)."""
     return request.app.state.store
 
 
-def fresh_store(hold: Annotated[StoreHolder, Depends(holder)]) -> Store:
-    """The store, synced at most once per the holder's interval."""
-    return hold.fresh()
+async def fresh_store(hold: Annotated[StoreHolder, Depends(holder)]) -> Store:
+    """The store, synced at most once per the holder's interval (in a thread, only
+    when a sync is due)."""
+    if hold.due():
+        return await run_in_threadpool(hold.fresh)
+    return hold.store
 
 
 def series_cache(request: Request) -> LruCache:

@@ -77,14 +77,16 @@ _ACCOUNTS = {
 
 @asynccontextmanager
 async def _shipping_watch(app: FastAPI) -> AsyncIterator[None]:
-    """While the server runs, index shipped bytes no post indexed and mark shipped runs
-    whose posts stopped crashed."""
+    """While the server runs, index shipped bytes no post indexed, mark shipped runs
+    whose posts stopped crashed, and keep the store synced."""
     store = app.state.store.store
     watch = ShippingWatch(store, store.indexer.crash_timeout)
     watch.start()
+    app.state.store.keep_fresh()  # reads never wait for a sync
     try:
         yield
     finally:
+        app.state.store.stop()
         watch.stop()
 
 
@@ -134,9 +136,10 @@ def create_team_app(
     app.state.blobs = open_server_blobs(blobs)
     app.state.oidc = OidcLogin(oidc, admin_secret) if oidc else None
     app.state.blob_quota = blob_quota
+    # First: routes are matched in order, and shippers' posts are most of the requests.
+    app.include_router(ingest_router, prefix="/api/v1")
     app.include_router(team_router, prefix="/api/v1", responses=_ACCOUNTS)
     app.include_router(admin_router, prefix="/api/v1")
-    app.include_router(ingest_router, prefix="/api/v1")
     app.include_router(webapp_router, prefix="/api/v1")
     app.include_router(oidc_router, prefix="/api/v1")
     app.include_router(blobs_router, prefix="/api/v1")

@@ -29,6 +29,7 @@ from fastapi import Depends, HTTPException, Request, Response
 from runbase.server.team import accounts
 from runbase.server.team.accounts import User
 from runbase.store.db import schema as t
+from runbase.store.db.keyed import any_of
 
 SESSION_COOKIE = "runbase_session"
 CSRF_COOKIE = "runbase_csrf"
@@ -61,9 +62,13 @@ def current_caller(request: Request) -> Caller:
     user: User | None
     with eng.begin() as conn:
         if key is not None:
-            user, scope = _key_user(conn, key)
-        else:
-            user, scope = _session_user(conn, request)
+            # The key's user and teams in one query (a round trip less for every
+            # request a script or shipper sends).
+            caller = key_callers(conn, {key}).get(key)
+            if caller is None:
+                raise HTTPException(401, BAD_KEY)
+            return caller
+        user, scope = _session_user(conn, request)
         teams = accounts.team_roles(conn, user.id) if user else {}
     return Caller(user, scope, teams)
 
@@ -88,12 +93,12 @@ def key_callers(conn: sa.Connection, keys: set[str]) -> dict[str, Caller]:
         .join(u, u.c.id == k.c.user_id)
         .outerjoin(m, m.c.user_id == u.c.id)
         .outerjoin(tm, tm.c.id == m.c.team_id)
-        .where(k.c.key_hash.in_(sorted(of)), k.c.revoked_at.is_(None))
+        .where(any_of(k.c.key_hash, "b_hashes"), k.c.revoked_at.is_(None))
     )
     out: dict[str, Caller] = {}
     used: set[int] = set()
     now = time.time()
-    for r in conn.execute(query):
+    for r in conn.execute(query, {"b_hashes": sorted(of)}):
         caller = out.get(of[r.key_hash])
         if caller is None:
             caller = out[of[r.key_hash]] = Caller(User(r.uid, r.name, r.is_admin), r.scope)
@@ -122,24 +127,6 @@ def _key_from_header(header: str) -> str:
         "the Authorization header must be 'Bearer <api key>' or Basic with user 'api' "
         "and the key as password",
     )
-
-
-def _key_user(conn: sa.Connection, key: str) -> tuple[User, str]:
-    k, u = t.api_keys, t.users
-    query = (
-        sa.select(k.c.id, k.c.scope, k.c.revoked_at, k.c.last_used_at, u.c.id.label("uid"))
-        .add_columns(u.c.name, u.c.is_admin)
-        .join(u, u.c.id == k.c.user_id)
-        .where(k.c.key_hash == accounts.digest(key))
-    )
-    row = conn.execute(query).first()
-    if row is None or row.revoked_at is not None:
-        raise HTTPException(401, BAD_KEY)
-    now = time.time()
-    # At most one write a minute per key: reads must not all become writes.
-    if row.last_used_at is None or now - row.last_used_at > 60:
-        conn.execute(sa.update(k).where(k.c.id == row.id).values(last_used_at=now))
-    return User(row.uid, row.name, row.is_admin), row.scope
 
 
 def _session_user(conn: sa.Connection, request: Request) -> tuple[User | None, str]:

@@ -3,9 +3,9 @@
 Hundreds of runs shipping at once each post a few hundred bytes a second. Alone,
 such a post costs a transaction of ~25 statements and the round trips around it
 (the entity's row, the run's stop request) for very little data. Here the posts
-that arrive while the process's ingest slots are busy wait in a queue, and the
-next free slot takes the whole queue as one transaction through the batch path
-(``pieces.py``: a few statements for all the pieces, then a few per run), so the
+that arrive while a group is stored wait in a queue (a second slot opens only for
+a backlog), and the next group takes the whole queue as one transaction through the
+batch path (``pieces.py``: a few statements for all the pieces, then a few per run), so the
 cost per post falls as the load rises; an idle server still commits each post
 at once, as before. Each request awaits its own piece's answer.
 
@@ -32,6 +32,7 @@ from runbase.server.team.auth import BAD_KEY, Caller, key_callers
 from runbase.server.team.pieces import TAKEN, Piece, ship_pieces_in
 from runbase.server.team.shipping import Stored
 from runbase.store.db import schema as t
+from runbase.store.db.keyed import any_of, select_keyed
 
 if TYPE_CHECKING:
     from runbase.store import Store
@@ -42,6 +43,12 @@ log = logging.getLogger("runbase.server")
 # its size and on the wait of the first post in it.
 MOST = 200
 MOST_BYTES = 16 * 1024 * 1024
+
+# The posts that must be waiting before a second slot starts a group of its own. Until
+# then the posts that come while one group is stored wait for the next: fewer, bigger
+# groups (a group's ~25 round trips cost more than a post's share of the work), and the
+# CPU and the GIL left to readers. A backlog still gets every slot.
+MORE_SLOTS_AT = 32
 
 # A post's answer: stored (or refused as a gap or mismatch), ``TAKEN``, or refused.
 Answer = Stored | str | HTTPException
@@ -75,7 +82,9 @@ class GroupCommit:
         checked in the group's transaction (a key revoked a moment ago is refused)."""
         job = _Job(piece, who, asyncio.get_running_loop().create_future())
         self._waiting.append(job)
-        if self._workers < self.slots:
+        if self._workers == 0 or (
+            self._workers < self.slots and len(self._waiting) >= MORE_SLOTS_AT
+        ):
             self._workers += 1
             task = asyncio.create_task(self._drain())
             self._tasks.add(task)
@@ -196,10 +205,14 @@ def no_entity(entity: str) -> str:
 
 def _entities(conn: sa.Connection, names: set[str]) -> set[str]:
     """Those of ``names`` that are users or teams."""
-    wanted = sorted(names)
-    users = sa.select(t.users.c.name).where(t.users.c.name.in_(wanted))
-    query = users.union_all(sa.select(t.teams.c.name).where(t.teams.c.name.in_(wanted)))
-    return {str(n) for n in conn.execute(query).scalars()}
+    return {str(n) for n in conn.execute(_ENTITIES, {"b_names": sorted(names)}).scalars()}
+
+
+_ENTITIES = (
+    sa.select(t.users.c.name)
+    .where(any_of(t.users.c.name, "b_names"))
+    .union_all(sa.select(t.teams.c.name).where(any_of(t.teams.c.name, "b_names")))
+)
 
 
 def _add_stops(conn: sa.Connection, done: list[tuple[Piece, Answer]]) -> None:
@@ -208,11 +221,10 @@ def _add_stops(conn: sa.Connection, done: list[tuple[Piece, Answer]]) -> None:
     accepted = {(s.rid, p.segment) for p, s in done if isinstance(s, Stored) and s.problem is None}
     if not accepted:
         return
-    st = t.run_stops
-    query = sa.select(st.c.rid, st.c.segment, st.c.reason).where(
-        sa.tuple_(st.c.rid, st.c.segment).in_(sorted(accepted))
-    )
-    for rid, segment, reason in conn.execute(query):
+    named = ("rid", "segment")
+    for rid, segment, reason in select_keyed(
+        conn, t.run_stops, named, sorted(accepted), (*named, "reason")
+    ):
         for p, s in done:
             if isinstance(s, Stored) and s.rid == rid and p.segment == segment:
                 s.stop = reason

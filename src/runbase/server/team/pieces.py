@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from runbase.server.team.shipping import _TRANSIENT, SegmentTaken, Stored, log, run_key
+from runbase.store.db.keyed import select_keyed
 from runbase.store.db.lock import lock_names
 from runbase.store.db.schema import ingest_runs, ingest_segments, runs, segments
 from runbase.store.indexing.shipped import Fresh, _cursor, index_shipped_many, stored_bytes
@@ -46,24 +47,17 @@ class Piece:
 
 TAKEN = "taken"  # the run has a segment of this name that is a file on the server
 
-_ACKED = sa.select(ingest_segments.c.rid, ingest_segments.c.segment, ingest_segments.c.acked).where(
-    sa.tuple_(ingest_segments.c.rid, ingest_segments.c.segment).in_(
-        sa.bindparam("b_pairs", expanding=True)
-    )
-)
-_FILES = sa.select(segments.c.rid, segments.c.name).where(
-    sa.tuple_(segments.c.rid, segments.c.name).in_(sa.bindparam("b_pairs", expanding=True))
-)
-_RIDS = sa.select(runs.c.rid, runs.c.entity, runs.c.project, runs.c.run_id).where(
-    sa.tuple_(runs.c.entity, runs.c.project, runs.c.run_id).in_(
-        sa.bindparam("b_runs", expanding=True)
-    )
-)
 _SET_ACKED = sa.text(
     "UPDATE ingest_segments AS s SET acked = v.acked FROM "
     "(SELECT unnest(CAST(:rids AS int[])) AS rid, unnest(CAST(:segs AS text[])) AS seg, "
     "unnest(CAST(:ackeds AS bigint[])) AS acked) AS v "
     "WHERE s.rid = v.rid AND s.segment = v.seg"
+)
+
+# A heartbeat for each run posted to (the crash watch's clock).
+_beat = pg_insert(ingest_runs)
+_BEAT = _beat.on_conflict_do_update(
+    index_elements=[ingest_runs.c.rid], set_={"last_post_at": _beat.excluded.last_post_at}
 )
 
 
@@ -190,9 +184,10 @@ def _ensure_runs(
     conn: sa.Connection, wanted: set[tuple[str, str, str]]
 ) -> dict[tuple[str, str, str], int]:
     """The runs' rows (made as discovery makes them when missing: indexing fills the rest)."""
+    named = ("entity", "project", "run_id")
     found = {
         (r.entity, r.project, r.run_id): int(r.rid)
-        for r in conn.execute(_RIDS, {"b_runs": sorted(wanted)})
+        for r in select_keyed(conn, runs, named, sorted(wanted), ("rid", *named))
     }
     missing = sorted(wanted - set(found))
     if missing:
@@ -214,11 +209,15 @@ def _ensure_segments(
 ) -> tuple[dict[tuple[int, str], int], set[tuple[int, str]]]:
     """Each segment's ``acked`` (0 for a new one), and those that are files, not shipped."""
     pairs = sorted(wanted)
-    acked = {(r.rid, r.segment): int(r.acked) for r in conn.execute(_ACKED, {"b_pairs": pairs})}
+    named = ("rid", "segment")
+    acked = {
+        (r.rid, r.segment): int(r.acked) for r in select_keyed(conn, ingest_segments, named, pairs)
+    }
     new = sorted(wanted - set(acked))
     taken: set[tuple[int, str]] = set()
     if new:
-        taken = {(r.rid, r.name) for r in conn.execute(_FILES, {"b_pairs": new})}
+        files = select_keyed(conn, segments, ("rid", "name"), new, ("rid", "name"))
+        taken = {(r.rid, r.name) for r in files}
         new = [k for k in new if k not in taken]
     if new:
         conn.execute(
@@ -259,12 +258,7 @@ def _write(
         )  # fmt: skip
     if authors:
         now = time.time()
-        beat = pg_insert(ingest_runs).values(
-            [{"rid": rid, "author": who, "last_post_at": now} for rid, who in authors.items()]
-        )
         conn.execute(
-            beat.on_conflict_do_update(
-                index_elements=[ingest_runs.c.rid],
-                set_={"last_post_at": beat.excluded.last_post_at},
-            )
-        )
+            _BEAT,
+            [{"rid": rid, "author": who, "last_post_at": now} for rid, who in authors.items()],
+        )  # an executemany of one text, pipelined by psycopg

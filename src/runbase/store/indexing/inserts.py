@@ -18,10 +18,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from runbase.store.db.keyed import delete_keyed
+
 # Fewer rows than this go to PostgreSQL as INSERTs (a COPY costs a round trip more).
 COPY_FROM = 64
-# Keys a DELETE names at most (SQLite's limit on a statement's parameters is 32766).
-DELETE_AT_ONCE = 4000
 _PG_TYPES = {
     sa.Integer: "int4",
     sa.BigInteger: "int8",
@@ -64,7 +64,7 @@ class Inserts:
     def flush(self, conn: sa.Connection) -> None:
         """Write everything gathered so far."""
         for (table, columns), keys in self._deletes.items():
-            _delete(conn, table, columns, sorted(set(keys)))
+            delete_keyed(conn, table, columns, sorted(set(keys)))
         self._deletes = {}
         for table, rows in self._rows.items():
             if rows:
@@ -73,18 +73,6 @@ class Inserts:
         for statement, params in self._later.items():
             conn.execute(statement, params)
         self._later = {}
-
-
-def _delete(
-    conn: sa.Connection, table: sa.Table, columns: tuple[str, ...], keys: list[tuple[Any, ...]]
-) -> None:
-    named: Any = (
-        table.c[columns[0]] if len(columns) == 1 else sa.tuple_(*(table.c[c] for c in columns))
-    )
-    for i in range(0, len(keys), DELETE_AT_ONCE):
-        part = keys[i : i + DELETE_AT_ONCE]
-        values = [k[0] for k in part] if len(columns) == 1 else part
-        conn.execute(sa.delete(table).where(named.in_(values)))
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from runbase.store.db.keyed import any_of
 from runbase.store.db.lock import lock_runs
 from runbase.store.db.schema import (
     ingest_chunks,
@@ -34,7 +35,6 @@ from runbase.store.indexing.write_run import refresh_project
 
 log = logging.getLogger("runbase.store")
 
-_RIDS: sa.BindParameter[list[int]] = sa.bindparam("b_rids", expanding=True)
 _SEGMENTS = (
     sa.select(segments, ingest_segments.c.acked, runs.c.entity, runs.c.project, runs.c.run_id)
     .join(
@@ -43,7 +43,7 @@ _SEGMENTS = (
     )
     .join(runs, runs.c.rid == segments.c.rid)
     .where(
-        segments.c.rid.in_(_RIDS),
+        any_of(segments.c.rid, "b_rids"),
         segments.c.done == sa.false(),
         segments.c.ingested == sa.true(),
     )
@@ -58,12 +58,12 @@ _CHUNKS = (
     )
     .order_by(ingest_chunks.c.offset)
 )
-_RUNS = sa.select(runs).where(runs.c.rid.in_(_RIDS))
+_RUNS = sa.select(runs).where(any_of(runs.c.rid, "b_rids"))
 _SET_AUTHORS = (
     sa.update(runs)
     .where(
         runs.c.rid == ingest_runs.c.rid,
-        runs.c.rid.in_(_RIDS),
+        any_of(runs.c.rid, "b_rids"),
         runs.c.user.is_distinct_from(ingest_runs.c.author),
     )
     .values(user=ingest_runs.c.author)
@@ -71,7 +71,7 @@ _SET_AUTHORS = (
 _ACTIVITY = (
     sa.select(sa.func.max(sa.func.coalesce(runs.c.heartbeat_at, runs.c.created_at)))
     .where(
-        runs.c.rid.in_(_RIDS),
+        any_of(runs.c.rid, "b_rids"),
         runs.c.entity == sa.bindparam("b_e"),
         runs.c.project == sa.bindparam("b_p"),
     )

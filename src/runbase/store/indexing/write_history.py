@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from runbase.store.db import chunks
 from runbase.store.db.chunks import Points
+from runbase.store.db.keyed import select_keyed
 from runbase.store.db.schema import hist_chunks, run_keys
 from runbase.store.db.values import is_number, pack, unpack
 from runbase.store.indexing.batch import Batch, stats_of
@@ -64,8 +65,6 @@ def _load_series(conn: sa.Connection, rid: int, key: str) -> Points:
 
 # A run's stored statistics rows and last chunks, by key.
 Stored = tuple[dict[str, Any], dict[str, Any]]
-# Pairs or triples one IN names at most (SQLite's limit on parameters is 32766).
-_AT_ONCE = 4000
 
 _STORED_KEYS = sa.select(run_keys).where(
     run_keys.c.rid == sa.bindparam("b_rid"),
@@ -128,16 +127,12 @@ def stored_many(conn: sa.Connection, wanted: dict[int, list[str]]) -> dict[int, 
     """``_stored`` of many runs (run -> its keys) in two queries."""
     out: dict[int, Stored] = {rid: ({}, {}) for rid in wanted}
     pairs = sorted((rid, k) for rid, ks in wanted.items() for k in ks)
-    named = sa.tuple_(run_keys.c.rid, run_keys.c.key)
-    for i in range(0, len(pairs), _AT_ONCE):
-        for r in conn.execute(sa.select(run_keys).where(named.in_(pairs[i : i + _AT_ONCE]))):
-            out[r.rid][0][r.key] = r
+    for r in select_keyed(conn, run_keys, ("rid", "key"), pairs):
+        out[r.rid][0][r.key] = r
     tails = sorted((rid, k, r.chunks - 1) for rid, (st, _) in out.items() for k, r in st.items()
                    if r.chunks)  # fmt: skip
-    last = sa.tuple_(hist_chunks.c.rid, hist_chunks.c.key, hist_chunks.c.seq)
-    for i in range(0, len(tails), _AT_ONCE):
-        for r in conn.execute(sa.select(hist_chunks).where(last.in_(tails[i : i + _AT_ONCE]))):
-            out[r.rid][1][r.key] = r
+    for r in select_keyed(conn, hist_chunks, ("rid", "key", "seq"), tails):
+        out[r.rid][1][r.key] = r
     return out
 
 

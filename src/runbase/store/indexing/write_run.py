@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from runbase.records import Frame, Kind
 from runbase.records.process import segment_state
 from runbase.records.shapes import MAX_KEY
+from runbase.store.db.keyed import any_of, is_pg
 from runbase.store.db.lock import lock_name
 from runbase.store.db.schema import (
     PER_RUN,
@@ -121,24 +122,29 @@ def _state_of(seg: Any, host: str, crash_timeout: float) -> tuple[str, int | Non
     )  # fmt: skip
 
 
-_LATEST = (
-    sa.select(
-        segments,
-        sa.select(ingest_runs.c.last_post_at)
-        .where(ingest_runs.c.rid == segments.c.rid)
-        .scalar_subquery()
-        .label("last_post_at"),
-        sa.func.row_number()
-        .over(partition_by=segments.c.rid, order_by=segments.c.name.desc())
-        .label("nth"),
+def _latest_started(rids: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    latest = (
+        sa.select(
+            segments,
+            sa.select(ingest_runs.c.last_post_at)
+            .where(ingest_runs.c.rid == segments.c.rid)
+            .scalar_subquery()
+            .label("last_post_at"),
+            sa.func.row_number()
+            .over(partition_by=segments.c.rid, order_by=segments.c.name.desc())
+            .label("nth"),
+        )
+        .where(rids, segments.c.start_time.is_not(None))
+        .subquery()
     )
-    .where(
-        segments.c.rid.in_(sa.bindparam("b_rids", expanding=True)),
-        segments.c.start_time.is_not(None),
-    )
-    .subquery()
+    return sa.select(latest).where(latest.c.nth == 1)
+
+
+# SQLite's IN list; PostgreSQL's array, one SQL text for any number of runs (``keyed.py``).
+_LATEST_STARTED_SEGMENTS = _latest_started(
+    segments.c.rid.in_(sa.bindparam("b_rids", expanding=True))
 )
-_LATEST_STARTED_SEGMENTS = sa.select(_LATEST).where(_LATEST.c.nth == 1)
+_PG_LATEST_STARTED_SEGMENTS = _latest_started(any_of(segments.c.rid, "b_rids"))
 
 
 def derive_states(
@@ -146,7 +152,8 @@ def derive_states(
 ) -> dict[int, tuple[str, int | None]]:
     """``derive_state`` of each of ``rids``, in one query."""
     out: dict[int, tuple[str, int | None]] = {}
-    for seg in conn.execute(_LATEST_STARTED_SEGMENTS, {"b_rids": sorted(set(rids))}):
+    query = _PG_LATEST_STARTED_SEGMENTS if is_pg(conn) else _LATEST_STARTED_SEGMENTS
+    for seg in conn.execute(query, {"b_rids": sorted(set(rids))}):
         out[seg.rid] = _state_of(seg, host, crash_timeout)
     for rid in rids:
         out.setdefault(rid, ("running", None))
