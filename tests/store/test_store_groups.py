@@ -208,3 +208,12 @@ def test_field_values_read_only_the_newest_runs(store, monkeypatch):
     monkeypatch.setattr(projectstats, "SUGGEST_SCAN", 2)
     # r09 (sgd) and r08 (opt is a dict: config.opt.name) are the newest two
     assert q.field_values(store, "me", "proj", "config.opt") == (["sgd"], False)
+
+
+def test_tag_counts_count_each_tag_over_the_matching_runs(store):
+    assert q.tag_counts(store, "me", "proj") == (10, [("a", 3), ("b", 2), ("c", 2)])
+    # A group: adam's runs r00 [b], r02 [a, c], r07 [b].
+    adam = q.tag_counts(store, "me", "proj", filters={"config.opt": "adam"})
+    assert adam == (3, [("b", 2), ("a", 1), ("c", 1)])
+    assert q.tag_counts(store, "me", "proj", filters={"config.opt": "none"}) == (0, [])
+    assert q.tag_counts(store, "me", "proj", limit=1)[1] == [("a", 3)]

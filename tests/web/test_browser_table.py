@@ -86,6 +86,65 @@ def test_group_lines_aggregate_and_band(tpage):
     shot(page, "table-01-grouped-median-std")
 
 
+LEGEND = ".panel[data-key='loss'] .legend-item"
+
+
+def legend(page) -> dict[str, str]:
+    """Each line of the loss chart: its legend name and its swatch's colour."""
+    return dict(
+        page.eval_on_selector_all(
+            LEGEND,
+            "els => els.map(e => [e.title, e.querySelector('.legend-swatch').style.background])",
+        )
+    )
+
+
+def tag(server: Server, ids: list[str], **change: list[str]) -> None:
+    r = server.client.post(f"{API}/runs/tags", json={"ids": ids, **change})
+    assert r.status_code == 200, r.text
+
+
+def test_subgroup_eye_hides_and_colours_its_line(tpage, table_server):
+    page = tpage
+    # sgd's runs: t1 and t5 (lr 0.01), t3 and t7 (lr 0.1).
+    tag(table_server, ["t3", "t7"], add=["fast"])
+    tag(table_server, ["t5"], add=["odd"])
+    page.goto(WS + "?group=config.opt%2Cconfig.lr")
+    page.wait_for_selector(".rt-row.rt-group")
+    # One line per leaf group: two optimisers times two learning rates.
+    page.wait_for_function(f"document.querySelectorAll(`{LEGEND}`).length === 4")
+    page.click(".rt-group[data-group='\"sgd\"']")
+    page.wait_for_selector(".rt-subgroup .group-eye")
+    sub = page.locator(".rt-subgroup[data-group='0.1']")
+    eye = sub.locator(".group-eye")
+    assert eye.get_attribute("aria-pressed") == "true"
+    # The subgroup's dot has its line's colour.
+    lines = legend(page)
+    sgd01 = next(n for n in lines if n.startswith("sgd · 0.1 "))
+    assert eye.locator(".dot").evaluate("e => e.style.background") == lines[sgd01]
+    eye.click()
+    page.wait_for_function(f"document.querySelectorAll(`{LEGEND}`).length === 3")
+    assert eye.get_attribute("aria-pressed") == "false"
+    names = sorted(n.split(" (")[0] for n in legend(page))
+    assert names == ["adam · 0.01", "adam · 0.1", "sgd · 0.01"], names
+    # Remembered: it stays hidden after a reload.
+    page.reload()
+    page.wait_for_selector(".rt-row.rt-group")
+    page.click(".rt-group[data-group='\"sgd\"']")
+    page.wait_for_selector(".rt-subgroup[data-group='0.1'] .group-eye[aria-pressed='false']")
+    page.wait_for_function(f"document.querySelectorAll(`{LEGEND}`).length === 3")
+    # A group row's Tags: those every run of it has, then how many only some have.
+    tags = ".rt-group[data-group='{}'] .rt-group-agg[data-col='tags']"
+    page.wait_for_selector(tags.format("0.1") + ":text('fast')")
+    assert page.locator(tags.format('"sgd"')).inner_text() == "2 tags"
+    shot(page, "table-00b-subgroup-line-hidden")
+    # The top group's eye hides both of its subgroups' lines.
+    page.click(".rt-group[data-group='\"sgd\"'] .group-eye")
+    page.wait_for_function(f"document.querySelectorAll(`{LEGEND}`).length === 2")
+    assert sorted(n.split(" (")[0] for n in legend(page)) == ["adam · 0.01", "adam · 0.1"]
+    tag(table_server, ["t3", "t5", "t7"], remove=["fast", "odd"])
+
+
 def test_pin_and_drag_columns(tpage):
     page = tpage
     page.goto(WS)

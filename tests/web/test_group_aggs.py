@@ -25,7 +25,8 @@ def big_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     for i in range(N_A + 20):
         opt = "adam" if i < N_A else "sgd"
         cfg = {"opt": opt, "x": i, "same": 3, "kind": "k" if i % 2 else "j"}
-        w = RunWriter(root, "team", "big", f"r{i:03d}", config=cfg)
+        tags = ["base", "odd"] if i % 2 else ["base"]
+        w = RunWriter(root, "team", "big", f"r{i:03d}", config=cfg, tags=tags)
         w.history([(0, {"loss": float(i)})])
         w.finish(0)
     srv = Server(root)
@@ -48,6 +49,27 @@ def _aggs(server: Server, agg: str, flt: dict) -> dict:
     )
     assert r.status_code == 200, r.text
     return {c["key"]: c for c in r.json()["columns"]} | {"_runs": r.json()["runs"]}
+
+
+def test_tags_counted_over_every_run_of_the_group(big_server):
+    r = big_server.client.get(
+        f"{API}/groups/aggregates",
+        params={"columns": "tags", "filters": json.dumps({"config.opt": "adam"})},
+    )
+    assert r.status_code == 200, r.text
+    (tags,) = r.json()["columns"]
+    # Every adam run has "base", half of them "odd"; most common first.
+    assert tags["value"] == [["base", N_A], ["odd", N_A // 2]]
+    assert tags["values"] == N_A == r.json()["runs"] and tags["distinct"] == 2
+    # A tag edit shows at once (the other columns are cached up to 10 s).
+    edit = {"ids": ["r000"], "add": ["new"]}
+    assert big_server.client.post(f"{API}/runs/tags", json=edit).status_code == 200
+    again = big_server.client.get(
+        f"{API}/groups/aggregates",
+        params={"columns": "tags,config.x", "filters": json.dumps({"config.opt": "adam"})},
+    ).json()
+    assert again["columns"][-1]["value"][-1] == ["new", 1] and again["runs"] == N_A
+    big_server.client.post(f"{API}/runs/tags", json={"ids": ["r000"], "remove": ["new"]})
 
 
 def test_aggregates_cover_every_run_of_the_group(big_server):

@@ -26,14 +26,20 @@ const PIN_CHECK = 28;
 const PIN_EYE = 36;
 const PIN_NAME = PIN_CHECK + PIN_EYE;
 
+export type GroupAt = Pick<TreeGroup, "values" | "topIndex">;
+
 export interface RowHooks {
   isVisible: (r: Run) => boolean;
   toggleVisible: (r: Run) => void;
   colorOf: (id: string) => string;
   setColor: (r: Run, color: string) => void;
-  isGroupVisible: (g: Group, index: number) => boolean;
-  toggleGroupVisible: (g: Group, index: number) => void;
-  groupColor: (g: Group) => string;
+  /** A group row's own eye, its runs drawn (its parents' eyes on too) and colour;
+   * ``g`` is a tree node: its values down from the top level. */
+  isGroupVisible: (g: GroupAt) => boolean;
+  isGroupDrawn: (g: GroupAt) => boolean;
+  toggleGroupVisible: (g: GroupAt) => void;
+  groupColor: (g: GroupAt) => string;
+  setGroupColor: (g: GroupAt, color: string) => void;
 }
 
 function useStable(runs: Run[]): Run[] {
@@ -393,7 +399,7 @@ export function RunsTable(props: RunsTableProps) {
                   key={`g:${n.key}`}
                   top={top}
                   group={n.group}
-                  index={n.index}
+                  at={n}
                   depth={n.depth}
                   open={expanded.has(n.key)}
                   field={levels[n.depth] ? columnTitle(levels[n.depth]) : ""}

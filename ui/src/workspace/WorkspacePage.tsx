@@ -3,9 +3,9 @@
 // (columns, eye toggles, colours) live in the browser (data/prefs.ts).
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import type { AnalysisDefaults } from "../analysis/AnalysisSection";
-import { api, runQueryParams, type Group } from "../api/endpoints";
+import { api, runQueryParams } from "../api/endpoints";
 import { ProjectNav } from "../artifacts/ArtifactsPage";
 import { ErrorBox, PageHeader, type Crumb } from "../common/PageHeader";
 import { ColorByControl, useColorBy, useColorByField } from "../compare/ColorBy";
@@ -15,7 +15,6 @@ import { usePrefs } from "../data/prefs";
 import { apiPath, projectPath } from "../lib/paths";
 import { MediaSection } from "../panels/media/MediaSection";
 import { useChartLines } from "./chartLines";
-import { groupKey } from "./columns";
 import { AnalysisSlot } from "./AnalysisSlot";
 import { FilterBar } from "./FilterBar";
 import { HighlightContext } from "./highlight";
@@ -71,14 +70,14 @@ export function WorkspacePage({ entity, project, scope }: { entity: string; proj
     agg,
   });
   const { chart, scale } = useColorBy(entity, project, lines, colorBy);
-  const groupBy0 = groupBy?.id ?? "";
-  const groupPref = useCallback((g: Group) => `${groupBy0}=${groupKey(g)}`, [groupBy0]);
+  const levelKey = levels.map((c) => c.id).join("\n");
+  const levelIds = useMemo(() => (levelKey ? levelKey.split("\n") : []), [levelKey]);
 
   const first = useMemo(
     () => chart.firstIds ?? new Set(page0.data?.runs.slice(0, view.maxRuns).map((r) => r.id)),
     [chart.firstIds, page0.data, view.maxRuns],
   );
-  const hooks = useRowHooks(entity, project, prefs, { grouped: !!groupBy, first, maxRuns: view.maxRuns, groupPref });
+  const hooks = useRowHooks(entity, project, prefs, { grouped: !!groupBy, first, maxRuns: view.maxRuns, levelIds });
 
   const deleteSelected = async () => {
     const ids = [...selected];

@@ -14,6 +14,7 @@ import { colorOf, spreadColors, type Prefs } from "../data/prefs";
 import { PAGE, runsPageQuery } from "../data/runs";
 import type { PanelLine } from "../panels/registry";
 import { groupKey, groupLabel, type RunColumn } from "./columns";
+import { groupEyeOn, groupPath } from "./groupTree";
 import { firstLines, MAX_LINES } from "./view";
 
 /** Runs fetched for all group lines together; each group's mean covers its first runs. */
@@ -92,6 +93,17 @@ async function groupMembers(e: string, p: string, q: RunQuery, levels: RunColumn
   }));
 }
 
+/** The leaf groups whose subgroup eyes (own and intermediate) are on; their top
+ * groups are drawn already. */
+export function shownLeaves<L extends { values: unknown[] }>(
+  leaves: L[],
+  levelIds: string[],
+  groupEye: Readonly<Record<string, boolean>>,
+): L[] {
+  const on = (l: L, d: number) => d === 0 || groupEyeOn(groupEye, levelIds, l.values.slice(0, d + 1), 0, 0);
+  return leaves.filter((l) => l.values.every((_, d) => on(l, d)));
+}
+
 export interface ChartLines {
   lines: PanelLine[];
   ready: boolean;
@@ -117,12 +129,11 @@ export function useChartLines(args: {
   const levels = useMemo(() => args.levels ?? (groupBy ? [groupBy] : []), [args.levels, groupBy]);
   const levelIds = levels.map((c) => c.id).join(",");
   const by = groupBy?.id ?? "";
-  const groupPref = useMemo(() => (g: Group) => `${by}=${groupKey(g)}`, [by]);
   const eyeOn = useMemo(() => Object.keys(prefs.eye).filter((id) => prefs.eye[id]), [prefs.eye]);
   const drawnGroups = useMemo(() => {
     if (!groupBy || !groups) return [];
-    return groups.filter((g, i) => prefs.groupEye[groupPref(g)] ?? i < maxRuns).slice(0, MAX_LINES);
-  }, [groupBy, groups, prefs.groupEye, maxRuns, groupPref]);
+    return groups.filter((g, i) => groupEyeOn(prefs.groupEye, [by], [g.value ?? null], i, maxRuns)).slice(0, MAX_LINES);
+  }, [groupBy, groups, prefs.groupEye, maxRuns, by]);
 
   // Usually the first N runs are the table's first page (one request serves both),
   // and only runs switched on beyond them need a request of their own.
@@ -166,12 +177,13 @@ export function useChartLines(args: {
     const all = groups ?? [];
     if (!leaves) return { lines: [], ready: false, firstIds: null, text: `0 of ${all.length} groups visualised` };
     const lines: PanelLine[] = [];
-    leaves.forEach((l) => {
+    const ids = levels.map((c) => c.id);
+    shownLeaves(leaves, ids, prefs.groupEye).forEach((l) => {
       const shown = l.members.filter((id) => prefs.eye[id] !== false);
       if (shown.length === 0) return;
       const of = shown.length < l.count ? ` of ${l.count}` : "";
-      // One level: the key the table's group eye uses too (and the colour it had).
-      const k = `group:${levels.map((c, i) => `${c.id}=${groupKey({ value: l.values[i] })}`).join("|")}`;
+      // The key the table's group row takes its dot's colour from.
+      const k = `group:${groupPath(ids, l.values)}`;
       const label = l.values.map((v) => groupLabel({ value: v })).join(" · ");
       lines.push({
         id: k,

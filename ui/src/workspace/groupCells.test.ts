@@ -36,4 +36,19 @@ describe("group row cells", () => {
     expect(aggKey(name)).toBeNull();
     expect(aggKey(lr)).toBe("config.lr");
   });
+
+  it("shows the tags every run of the group has, and how many others some have", () => {
+    const tags = baseColumns().find((c) => c.id === "tags")!;
+    expect(aggKey(tags)).toBe("tags");
+    const pairs = [
+      ["base", 4],
+      ["tuned", 4],
+      ["odd", 2],
+    ];
+    const cell = groupCell(a("tags", 4, 3, false, pairs), tags, "mean")!;
+    expect(cell.text).toBe("base tuned +1");
+    expect(cell.title).toBe("base: every run\ntuned: every run\nodd: 2 of 4 runs");
+    expect(groupCell(a("tags", 4, 1, false, [["odd", 2]]), tags, "mean")!.text).toBe("1 tag");
+    expect(groupCell(a("tags", 4, 0, false, []), tags, "mean")).toBeNull();
+  });
 });

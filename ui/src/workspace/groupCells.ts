@@ -13,7 +13,24 @@ const SKIP = new Set(["name", "created_at", "notes", "updated"]);
 
 /** The sort key a group row asks the server to aggregate for a column, or null. */
 export function aggKey(col: RunColumn): string | null {
+  // Tags have no sort key; the server counts each tag over the group's runs.
+  if (col.id === "tags") return "tags";
   return SKIP.has(col.id) ? null : col.meta.sortKey;
+}
+
+/** The tags every run of the group has, "+N" for those only some have (all of
+ * them, with counts, in the title). */
+function tagsCell(a: ColumnAgg): { text: string; title: string } | null {
+  const pairs = Array.isArray(a.value) ? (a.value as [string, number][]) : [];
+  if (!pairs.length) return null;
+  const all = pairs.filter(([, n]) => n === a.values).map(([t]) => t);
+  const some = pairs.length - all.length;
+  const more = a.truncated ? "+" : "";
+  const text = all.length
+    ? `${all.join(" ")}${some ? ` +${some}${more}` : ""}`
+    : `${some}${more} tag${some === 1 ? "" : "s"}`;
+  const title = pairs.map(([t, n]) => `${t}: ${n === a.values ? "every run" : `${n} of ${a.values} runs`}`).join("\n");
+  return { text, title };
 }
 
 export function groupCell(
@@ -22,6 +39,7 @@ export function groupCell(
   agg: AggMode,
 ): { text: string; title: string } | null {
   if (!a || aggKey(col) === null || a.values === 0) return null;
+  if (col.id === "tags") return tagsCell(a);
   const n = a.values;
   const runs = `${n} run${n === 1 ? "" : "s"}`;
   if (a.numeric && typeof a.value === "number") {

@@ -30,7 +30,10 @@ describe("nested groups", () => {
     const sub = treeItemAt(2, t) as { node: TreeGroup };
     expect(sub.node.group).toEqual({ value: 0.1, count: 3, offset: 1 });
     expect(sub.node.conds).toEqual([{ "config.opt": "adam" }, { "config.lr": 0.1 }]);
-    expect(treeItemAt(4, t)).toMatchObject({ node: { key: '/"sgd"/0.1', group: { offset: 4 } } });
+    // Its eye and colour are remembered by its values, its top group's index with them.
+    expect(sub.node.values).toEqual(["adam", 0.1]);
+    expect(sub.node.topIndex).toBe(0);
+    expect(treeItemAt(4, t)).toMatchObject({ node: { key: '/"sgd"/0.1', group: { offset: 4 }, topIndex: 1 } });
     expect([5, 6, 7].map((i) => treeItemAt(i, t))).toEqual([
       { flat: 4, depth: 1 },
       { flat: 5, depth: 1 },

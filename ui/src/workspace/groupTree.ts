@@ -20,6 +20,9 @@ export interface TreeGroup {
   key: string;
   /** Its index among its siblings. */
   index: number;
+  /** Its value at each level down to it, and its top group's index. */
+  values: unknown[];
+  topIndex: number;
   /** Filters selecting its runs: one equality per level down to it. */
   conds: Record<string, unknown>[];
 }
@@ -45,21 +48,23 @@ export function layoutTree(
   const segs: Seg[] = [];
   const starts: number[] = [];
   let row = 0;
-  const visit = (groups: Group[], depth: number, parent: string, conds: Record<string, unknown>[], base: number) => {
+  const visit = (groups: Group[], depth: number, up: TreeGroup | null, base: number) => {
     groups.forEach((g, index) => {
       const node: TreeGroup = {
         group: { ...g, offset: base + g.offset },
         depth,
-        key: `${parent}/${groupKey(g)}`,
+        key: `${up?.key ?? ""}/${groupKey(g)}`,
         index,
-        conds: [...conds, { [byKeys[depth]]: g.value ?? null }],
+        values: [...(up?.values ?? []), g.value ?? null],
+        topIndex: up?.topIndex ?? index,
+        conds: [...(up?.conds ?? []), { [byKeys[depth]]: g.value ?? null }],
       };
       segs.push({ node });
       starts.push(row++);
       if (!expanded.has(node.key)) return;
       if (depth + 1 < byKeys.length) {
         const kids = childrenOf(node);
-        if (kids) visit(kids, depth + 1, node.key, node.conds, node.group.offset);
+        if (kids) visit(kids, depth + 1, node, node.group.offset);
       } else if (g.count > 0) {
         segs.push({ offset: node.group.offset, count: g.count, depth });
         starts.push(row);
@@ -67,7 +72,7 @@ export function layoutTree(
       }
     });
   };
-  visit(top, 0, "", [], 0);
+  visit(top, 0, null, 0);
   return { segs, starts, rows: row };
 }
 
@@ -91,4 +96,35 @@ export function treeItemAt(i: number, t: TreeLayout): TreeItem | null {
 /** The group column ids of a view's ``group`` ("config.opt,config.lr"). */
 export function groupLevels(group: string): string[] {
   return group.split(",").filter(Boolean);
+}
+
+/** The key a group's eye and colour are remembered by: each level's id and value
+ * down to it ("config.opt="sgd"|config.lr=0.1"). A top group's is "config.opt="sgd"",
+ * the key from before nesting, so saved eyes and colours keep applying; a leaf's,
+ * after "group:", is its chart line's id (and colour). */
+export function groupPath(levelIds: readonly string[], values: readonly unknown[]): string {
+  return values.map((v, i) => `${levelIds[i]}=${groupKey({ value: v })}`).join("|");
+}
+
+/** A group row's own eye: a top group's is on for the first ``maxRuns`` groups, a
+ * subgroup's unless switched off (its parent's eye hides it with the parent). */
+export function groupEyeOn(
+  groupEye: Readonly<Record<string, boolean>>,
+  levelIds: readonly string[],
+  values: readonly unknown[],
+  topIndex: number,
+  maxRuns: number,
+): boolean {
+  return groupEye[groupPath(levelIds, values)] ?? (values.length > 1 || topIndex < maxRuns);
+}
+
+/** Whether a group's runs are drawn: its eye and every parent's are on. */
+export function groupDrawn(
+  groupEye: Readonly<Record<string, boolean>>,
+  levelIds: readonly string[],
+  values: readonly unknown[],
+  topIndex: number,
+  maxRuns: number,
+): boolean {
+  return values.every((_, d) => groupEyeOn(groupEye, levelIds, values.slice(0, d + 1), topIndex, maxRuns));
 }

@@ -11,7 +11,7 @@ import { baseDelta } from "./baseline";
 import type { RunColumn } from "./columns";
 import { aggKey, groupCell } from "./groupCells";
 import { HighlightContext } from "./highlight";
-import type { ColumnWindow, RowHooks } from "./RunsTable";
+import type { ColumnWindow, GroupAt, RowHooks } from "./RunsTable";
 
 export function EyeIcon() {
   return (
@@ -180,7 +180,7 @@ export function GroupRow({
   top,
   cols,
   group,
-  index,
+  at,
   depth = 0,
   open,
   field,
@@ -190,8 +190,9 @@ export function GroupRow({
 }: {
   top: number;
   group: Group;
-  index: number;
-  /** 0: a top group (its line is on the charts); more: a nested subgroup. */
+  /** Where it is in the tree (its eye and colour are remembered by its values). */
+  at: GroupAt;
+  /** 0: a top group; more: a nested subgroup (a line of its own when a leaf). */
   depth?: number;
   open: boolean;
   field: string;
@@ -200,8 +201,11 @@ export function GroupRow({
   hooks: RowHooks;
   cols: GroupColumns;
 }) {
-  const on = hooks.isGroupVisible(group, index);
-  const color = hooks.groupColor(group);
+  const on = hooks.isGroupVisible(at);
+  // A subgroup whose parent is hidden keeps its own eye, drawn faint.
+  const under = on && !hooks.isGroupDrawn(at);
+  const color = hooks.groupColor(at);
+  const what = depth ? "subgroup's line(s)" : "group's line";
   return (
     <div
       className={`rt-row rt-group${open ? " open" : ""}${depth ? " rt-subgroup" : ""}`}
@@ -214,20 +218,28 @@ export function GroupRow({
       aria-expanded={open}
     >
       <div className="rt-cell rt-fixed rt-pin" style={{ left: 0 }} />
-      <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }}>
-        {depth === 0 && (
-          <button
-            className={`eye group-eye${on ? " on" : ""}`}
-            title={on ? "Hide this group's line from charts" : "Show this group's line on charts"}
-            aria-pressed={on}
-            onClick={(e) => {
-              e.stopPropagation();
-              hooks.toggleGroupVisible(group, index);
-            }}
-          >
-            <Dot on={on} color={color} />
-          </button>
-        )}
+      <div className="rt-cell rt-eye rt-pin" style={{ left: 28 }} onClick={(e) => e.stopPropagation()}>
+        <button
+          className={`eye group-eye${on ? " on" : ""}${under ? " under-hidden" : ""}`}
+          title={
+            under
+              ? "Hidden with its parent group"
+              : on
+                ? `Hide this ${what} from charts`
+                : `Show this ${what} on charts`
+          }
+          aria-pressed={on}
+          onClick={() => hooks.toggleGroupVisible(at)}
+        >
+          <Dot on={on} color={color} />
+        </button>
+        <input
+          type="color"
+          className="color-pick"
+          value={color}
+          title="Group colour"
+          onChange={(e) => hooks.setGroupColor(at, e.target.value)}
+        />
       </div>
       <div
         className="rt-cell rt-group-label rt-pin rt-pin-last"

@@ -22,7 +22,7 @@ from runbase.server.deps import FreshStore, GroupsCache, fast_json, project_or_4
 from runbase.server.errors import BAD_INPUT, NOT_FOUND
 from runbase.server.filters import FilterError, runs_filter
 from runbase.server.routes.runs import FiltersQ, SearchQ
-from runbase.store import queries
+from runbase.store import Store, queries
 
 router = APIRouter(responses=BAD_INPUT, tags=["runs"])
 
@@ -31,12 +31,16 @@ MAX_COLUMNS = 200
 # Distinct values read per column at most; a column with more says so (``truncated``).
 MAX_VALUES = 100_000
 TTL = 10.0
+# Tags read per group at most (the most common).
+MAX_TAGS = 100
 
 
 class ColumnAgg(BaseModel):
     """One column over the group's runs: ``values`` runs have a value (null and ""
     do not count); ``numeric`` when each is a finite number, then ``value`` is
-    their aggregate; else ``value`` is the value when ``distinct`` is 1."""
+    their aggregate; else ``value`` is the value when ``distinct`` is 1. The key
+    ``tags``: ``values`` is the group's runs, ``distinct`` its distinct tags and
+    ``value`` [tag, runs with it] pairs, the most common first."""
 
     key: str
     values: int
@@ -75,12 +79,32 @@ def group_aggregates(
     if not keys or len(keys) > MAX_COLUMNS:
         raise HTTPException(400, f"give 1 to {MAX_COLUMNS} columns, got {len(keys)}")
     proj = project_or_404(store, entity, project)
-    ck = ("aggs", str(store.url), entity, project, filters, search, tuple(keys), agg)
-    stamp = (proj["run_count"], proj["last_activity"])
-    hit = cache.get(ck)
-    if hit is not None and hit["stamp"] == stamp and time.monotonic() - hit["t"] < TTL:
-        return fast_json(hit["body"])
     flt = runs_filter(filters, search)
+    # Tags are read afresh each time: a tag edit changes neither the project's run
+    # count nor its last activity, the cached columns' stamp.
+    tags = _tags(store, entity, project, flt) if "tags" in keys else None
+    keys = [k for k in keys if k != "tags"]
+    body: dict[str, Any] = {"agg": agg, "runs": tags["values"] if tags else 0, "columns": []}
+    if keys:
+        ck = ("aggs", str(store.url), entity, project, filters, search, tuple(keys), agg)
+        stamp = (proj["run_count"], proj["last_activity"])
+        hit = cache.get(ck)
+        if hit is None or hit["stamp"] != stamp or time.monotonic() - hit["t"] >= TTL:
+            hit = {
+                "stamp": stamp,
+                "t": time.monotonic(),
+                "body": _columns(store, entity, project, keys, agg, flt),
+            }
+            cache.put(ck, hit)
+        body = hit["body"]
+    if tags:
+        body = {**body, "columns": [*body["columns"], tags]}
+    return fast_json(body)
+
+
+def _columns(
+    store: Store, entity: str, project: str, keys: list[str], agg: str, flt: dict[str, Any] | None
+) -> dict[str, Any]:
     out, runs = [], 0
     for key in keys:
         try:
@@ -92,9 +116,23 @@ def group_aggregates(
         runs = counts.total
         pairs = [(g.value, g.count) for g in counts.groups]
         out.append({"key": key, **column_agg(pairs, agg), "truncated": counts.truncated})
-    body = {"agg": agg, "runs": runs, "columns": out}
-    cache.put(ck, {"stamp": stamp, "t": time.monotonic(), "body": body})
-    return fast_json(body)
+    return {"agg": agg, "runs": runs, "columns": out}
+
+
+def _tags(store: Store, entity: str, project: str, flt: dict[str, Any] | None) -> dict[str, Any]:
+    # Counted per tag, not per tag list: a run tagged "a b" counts for both.
+    try:
+        total, pairs = queries.tag_counts(store, entity, project, filters=flt, limit=MAX_TAGS)
+    except ValueError as e:
+        raise FilterError(f"cannot aggregate 'tags': {e}") from None
+    return {
+        "key": "tags",
+        "values": total,
+        "distinct": len(pairs),
+        "numeric": False,
+        "value": [[t, n] for t, n in pairs],
+        "truncated": len(pairs) == MAX_TAGS,
+    }
 
 
 def _number(v: Any) -> bool:

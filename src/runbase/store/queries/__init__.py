@@ -89,6 +89,7 @@ if TYPE_CHECKING:
         list_projects,
         query_runs,
         query_runs_counting,
+        tag_counts,
     )
 
 _HOME = {
@@ -129,6 +130,7 @@ _HOME = {
     "get_run": "runs",
     "group_counts": "runs",
     "group_order": "runs",
+    "tag_counts": "runs",
     "history": "history_rows",
     "history_page": "history_scan",
     "history_versions": "projectstats",
@@ -211,6 +213,7 @@ __all__ = [
     "series",
     "series_of_runs",
     "system_series",
+    "tag_counts",
 ]
 
 

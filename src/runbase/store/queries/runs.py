@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import msgspec
 import sqlalchemy as sa
 
-from runbase.store.db.schema import projects, runs
+from runbase.store.db.schema import projects, run_tags, runs
 from runbase.store.db.values import safe, unpack
 from runbase.store.queries import filters as filter_sql
 from runbase.store.queries.results import (
@@ -410,6 +410,32 @@ def group_counts(
         offset += row[-1]
     total = (total or 0) if truncated else offset
     return GroupCounts(by, order_s, total, truncated, groups)
+
+
+def tag_counts(
+    store: Store,
+    entity: str,
+    project: str,
+    filters: dict[str, Any] | None = None,
+    limit: int = 100,
+) -> tuple[int, list[tuple[str, int]]]:
+    """How many runs ``query_runs`` would list, and how many of them have each tag
+    (the ``limit`` most common, then by name): a group row's tags."""
+    _check_count("limit", limit)
+    cond = _matching(entity, project, filters, per_run=_per_run(store))
+    n = sa.func.count().label("n")
+    q = (
+        sa.select(run_tags.c.tag, n)
+        .select_from(runs.join(run_tags, run_tags.c.rid == runs.c.rid))
+        .where(cond)
+        .group_by(run_tags.c.tag)
+        .order_by(n.desc(), run_tags.c.tag)
+        .limit(limit)
+    )
+    with _reading(store, filters) as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(cond)).scalar()
+        rows = conn.execute(q).all()
+    return total or 0, [(str(t), int(c)) for t, c in rows]
 
 
 def per_run_values(by: str, cond: Any) -> list[Any]:
