@@ -149,6 +149,11 @@ def main() -> None:
         "--posts-only", action="store_true", help="no page reads during the load: CPU a post"
     )
     ap.add_argument("--nice", type=int, default=10, help="the load generator's niceness")
+    ap.add_argument(
+        "--split",
+        action="store_true",
+        help="ship to a second server process, read from the first (ingest routed apart)",
+    )
     args = ap.parse_args()
     url = os.environ.get("RUNBASE_TEST_POSTGRES_URL")
     if not url:
@@ -157,11 +162,15 @@ def main() -> None:
         tmp = Path(d)
         # Named, so that the CPU of the server's PostgreSQL backends can be told apart.
         server = TeamServer(f"{db_url}&application_name={APP}", tmp / "records").wait()
+        servers = [server]
         try:
             key = bootstrap(server, admin="bench")
-            run(server, key, tmp, args, Cpu([server], url))
+            if args.split:
+                servers.append(TeamServer(f"{db_url}&application_name={APP}", tmp / "r2").wait())
+            run(servers, key, tmp, args, Cpu(servers, url))
         finally:
-            server.stop()
+            for s in servers:
+                s.stop()
 
 
 def read_in_process(url: str, key: str) -> Callable[[], list[float]]:
@@ -186,27 +195,32 @@ def _own_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def run(server: TeamServer, key: str, tmp: Path, args: argparse.Namespace, meter: Cpu) -> None:
+def run(
+    servers: list[TeamServer], key: str, tmp: Path, args: argparse.Namespace, meter: Cpu
+) -> None:
+    """``servers[0]`` serves the reads; the shippers post to the last one."""
+    server = servers[0]
     with server.client(key) as c:
         fill(c, tmp, args.page_runs)
-        print(f"{args.runs} runs shipping at once to one server process "
+        where = "a second server process" if len(servers) > 1 else "the same server process"
+        print(f"{args.runs} runs shipping at once to {where} "
               f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
               f"load generator at nice {args.nice})")  # fmt: skip
         stop_reading = read_in_process(server.url, key)
         time.sleep(6.0)
         before = median_p95(stop_reading())
-        rss = [rss_mb(server.proc.pid)]
+        rss = [sum(rss_mb(s.proc.pid) for s in servers)]
         done = threading.Event()
 
         def watch() -> None:
             while not done.wait(1.0):
-                rss.append(rss_mb(server.proc.pid))
+                rss.append(sum(rss_mb(s.proc.pid) for s in servers))
 
         watcher = threading.Thread(target=watch)
         watcher.start()
         stop_reading = read_in_process(server.url, key) if not args.posts_only else list
         os.nice(args.nice)  # this process only: the server and the reader started before
-        target = Target(server.url, key)
+        target = Target(servers[-1].url, key)
         cpu0, posts0, own0, t0 = meter.snapshot(), POSTS[0], _own_cpu(), time.monotonic()
         errors = generate(target, tmp / "client", args.runs, args.seconds, args.rate)
         (cpu, pg), posts = meter.since(cpu0), POSTS[0] - posts0

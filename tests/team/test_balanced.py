@@ -16,6 +16,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,20 +99,20 @@ def _wait_port(url: str) -> None:
     raise RuntimeError(f"the load balancer at {url} did not answer")
 
 
-@pytest.fixture(scope="module")
-def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+@contextmanager
+def balanced(tmp: Path, config: str, args: tuple[str, ...] = ()) -> Iterator[Fleet]:
+    """Two server processes on one scratch PostgreSQL schema behind haproxy run with
+    ``config`` (``{port}``, ``{a}``, ``{b}``), the first admin bootstrapped through it."""
     haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
     if not os.path.exists(haproxy):
         pytest.skip("haproxy is not installed (make test installs it from Debian's packages)")
-    base = postgres_url()
-    tmp = tmp_path_factory.mktemp("balanced")
-    with scratch_schema(base) as db_url:
+    with scratch_schema(postgres_url()) as db_url:
         # Processes share nothing but PostgreSQL and the blob store (here a folder).
-        args = ("--crash-timeout", "3", "--blobs", str(tmp / "blobs"))
+        args = (*args, "--blobs", str(tmp / "blobs"))
         servers = [TeamServer(db_url, tmp / f"srv{i}", args=args).wait() for i in range(2)]
         port = free_port()
         cfg = tmp / "haproxy.cfg"
-        cfg.write_text(HAPROXY.format(port=port, a=servers[0].port, b=servers[1].port))
+        cfg.write_text(config.format(port=port, a=servers[0].port, b=servers[1].port))
         lb_log = (tmp / "haproxy.log").open("wb")
         lb = subprocess.Popen([haproxy, "-f", str(cfg), "-db"], stdout=lb_log, stderr=lb_log)
         url = f"http://127.0.0.1:{port}"
@@ -131,6 +132,12 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
             lb_log.close()
             for s in servers:
                 s.stop()
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+    with balanced(tmp_path_factory.mktemp("balanced"), HAPROXY, ("--crash-timeout", "3")) as f:
+        yield f
 
 
 def _trainer(fleet: Fleet, run_id: str, end: str) -> subprocess.Popen[str]:
